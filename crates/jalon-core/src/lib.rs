@@ -1,0 +1,15 @@
+//! Jalon's pure domain: the rulebook of a Titre Professionnel exam session, the French
+//! working calendar, and the planner that turns a session's dates into its chronology.
+//!
+//! No I/O, no clock, no async: every function here is deterministic.
+
+pub mod calendar;
+pub mod fr;
+pub mod plan;
+pub mod rulebook;
+pub mod session;
+
+pub use calendar::Zone;
+pub use plan::{Plan, PlanError, PlanInput, PlannedMilestone, Warning, plan};
+pub use rulebook::{Rulebook, RulebookError, Severity};
+pub use session::{Domain, Kind};

@@ -1,0 +1,551 @@
+//! The rulebook: the chronology of a session as data (`rules/rulebook.toml`).
+//!
+//! The default rulebook is embedded in the binary; another file can replace it so that a
+//! change of regulation needs no rebuild. Loading checks everything a planner relies on and
+//! reports every problem at once, in French, naming the milestone and the field.
+
+use std::collections::HashSet;
+use std::fmt;
+
+use jiff::civil::Date;
+use serde::{Deserialize, Serialize};
+
+use crate::calendar;
+use crate::session::{Domain, Kind};
+
+/// The rulebook shipped with Jalon.
+pub const DEFAULT_RULEBOOK: &str = include_str!("../../../rules/rulebook.toml");
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Severity {
+    Mandatory,
+    Recommended,
+}
+
+impl Severity {
+    pub fn label(self) -> &'static str {
+        match self {
+            Severity::Mandatory => "obligatoire",
+            Severity::Recommended => "recommandé",
+        }
+    }
+}
+
+/// The date a rule counts from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Anchor {
+    /// `D`, the first day of épreuves.
+    Start,
+    /// `F`, the last day of épreuves.
+    End,
+    /// The title's expiry date (date d'échéance).
+    TitleExpiry,
+    /// `T`, a candidate's training end.
+    TrainingEnd,
+}
+
+impl Anchor {
+    const NAMES: [(&'static str, Anchor); 4] = [
+        ("start", Anchor::Start),
+        ("end", Anchor::End),
+        ("title_expiry", Anchor::TitleExpiry),
+        ("training_end", Anchor::TrainingEnd),
+    ];
+
+    fn parse(s: &str) -> Option<Anchor> {
+        Self::NAMES.iter().find(|(n, _)| *n == s).map(|(_, a)| *a)
+    }
+
+    pub fn as_str(self) -> &'static str {
+        Self::NAMES
+            .iter()
+            .find(|(_, a)| *a == self)
+            .map(|(n, _)| *n)
+            .unwrap_or("start")
+    }
+}
+
+/// When a milestone's advised date falls.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AdvisedRule {
+    /// The last working day on or before the deadline (office work).
+    #[default]
+    LastWorkingDay,
+    /// The deadline itself: the work happens on a day of the session, which is a day the
+    /// centre works whatever the calendar says ("quelques heures avant la session").
+    OnDeadline,
+}
+
+/// Facts about a session that a rule can depend on. Every field given must hold.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Condition {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub transport: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub kind: Option<Kind>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub approval_held: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub dte_received: Option<bool>,
+}
+
+/// One date rule: `anchor + months + days`, months first (clamped to the month's end).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct DateRule {
+    pub anchor: Anchor,
+    pub months: i32,
+    pub days: i32,
+    /// The rule only applies to sessions matching this condition.
+    pub when: Option<Condition>,
+}
+
+impl DateRule {
+    /// The date for a given anchor date; `None` when it leaves the calendar's range.
+    pub fn apply(&self, anchor: Date) -> Option<Date> {
+        let shifted = calendar::add_months(anchor, self.months)?;
+        calendar::add_days(shifted, self.days)
+    }
+
+    /// « J−91 », « D − 6 mois », « F + 5 j » — the rule as people write it.
+    pub fn describe(&self) -> String {
+        let base = match self.anchor {
+            Anchor::Start => "D",
+            Anchor::End => "F",
+            Anchor::TitleExpiry => "échéance du titre",
+            Anchor::TrainingEnd => "fin de formation",
+        };
+        let mut out = base.to_owned();
+        let sign = |n: i32| if n < 0 { " − " } else { " + " };
+        if self.months != 0 {
+            out.push_str(&format!("{}{} mois", sign(self.months), self.months.abs()));
+        }
+        if self.days != 0 {
+            let unit = if self.days.abs() == 1 {
+                "jour"
+            } else {
+                "jours"
+            };
+            out.push_str(&format!("{}{} {unit}", sign(self.days), self.days.abs()));
+        }
+        out
+    }
+}
+
+/// Where a milestone comes from in the regulation.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Source {
+    /// Section of the original description (seed) that states it.
+    pub seed: String,
+    /// The legal text, where one is named.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub regulation: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Phase {
+    pub id: String,
+    pub label: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct MilestoneRule {
+    pub id: String,
+    pub phase: String,
+    pub label: String,
+    pub description: String,
+    pub severity: Severity,
+    pub opens: Option<DateRule>,
+    /// The deadline is the earliest of these rules, among those whose condition holds and
+    /// whose anchor is known. Empty: no fixed date (validation by the State).
+    pub deadline: Vec<DateRule>,
+    pub advised: AdvisedRule,
+    pub applies_when: Option<Condition>,
+    /// A milestone that exists once per candidate (re-presentation).
+    pub per_candidate: bool,
+    pub afpa_mailbox: bool,
+    pub check: Option<String>,
+    pub checklist: Vec<String>,
+    pub source: Source,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AfpaMailboxes {
+    pub ccp: String,
+    pub btp: String,
+    pub industry: String,
+    pub tertiary: String,
+}
+
+impl AfpaMailboxes {
+    /// The mailbox to chase missing DTE at: CCP sessions have their own, others go by domain.
+    pub fn for_session(&self, kind: Kind, domain: Domain) -> &str {
+        match (kind, domain) {
+            (Kind::Ccp, _) => &self.ccp,
+            (_, Domain::Btp) => &self.btp,
+            (_, Domain::Industry) => &self.industry,
+            (_, Domain::Tertiary) => &self.tertiary,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Rulebook {
+    pub name: String,
+    pub version: String,
+    pub phases: Vec<Phase>,
+    /// In chronological order: by phase, then as written in the file.
+    pub milestones: Vec<MilestoneRule>,
+    pub afpa_mailboxes: AfpaMailboxes,
+}
+
+/// Everything wrong with a rulebook, one French line per problem.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RulebookError {
+    pub problems: Vec<String>,
+}
+
+impl fmt::Display for RulebookError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let n = self.problems.len();
+        write!(
+            f,
+            "règles invalides ({n} problème{}) :",
+            if n > 1 { "s" } else { "" }
+        )?;
+        for p in &self.problems {
+            write!(f, "\n  - {p}")?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for RulebookError {}
+
+// ---- The file as written -------------------------------------------------------------------
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawRulebook {
+    name: String,
+    version: String,
+    #[serde(default)]
+    phases: Vec<RawPhase>,
+    #[serde(default)]
+    milestones: Vec<RawMilestone>,
+    afpa_mailboxes: AfpaMailboxes,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawPhase {
+    id: String,
+    label: String,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawDateRule {
+    anchor: String,
+    #[serde(default)]
+    months: i64,
+    #[serde(default)]
+    days: i64,
+    #[serde(default)]
+    when: Option<Condition>,
+}
+
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum OneOrMany {
+    One(RawDateRule),
+    Many(Vec<RawDateRule>),
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawMilestone {
+    id: String,
+    phase: String,
+    label: String,
+    #[serde(default)]
+    description: String,
+    severity: String,
+    #[serde(default)]
+    opens: Option<RawDateRule>,
+    #[serde(default)]
+    deadline: Option<OneOrMany>,
+    #[serde(default)]
+    advised: Option<String>,
+    #[serde(default)]
+    applies_when: Option<Condition>,
+    #[serde(default)]
+    per_candidate: bool,
+    #[serde(default)]
+    afpa_mailbox: bool,
+    #[serde(default)]
+    check: Option<String>,
+    #[serde(default)]
+    checklist: Vec<String>,
+    source: Source,
+}
+
+/// Bounds on offsets: ten years either way is far beyond any rule of the regulation.
+const MAX_MONTHS: i64 = 120;
+const MAX_DAYS: i64 = 3660;
+
+fn is_valid_id(id: &str) -> bool {
+    let mut parts = id.split('.');
+    let ok_part = |p: &str| {
+        !p.is_empty()
+            && p.bytes()
+                .all(|b| b.is_ascii_lowercase() || b == b'_' || b.is_ascii_digit())
+            && p.as_bytes()[0].is_ascii_lowercase()
+    };
+    parts.clone().count() >= 2 && parts.all(ok_part)
+}
+
+fn looks_like_email(s: &str) -> bool {
+    match s.split_once('@') {
+        Some((local, domain)) => {
+            !local.is_empty() && domain.contains('.') && !s.contains(char::is_whitespace)
+        }
+        None => false,
+    }
+}
+
+impl Rulebook {
+    /// The rulebook shipped with Jalon. It is tested, so this cannot fail in a release.
+    pub fn embedded() -> Rulebook {
+        Rulebook::from_toml(DEFAULT_RULEBOOK).expect("the embedded rulebook is valid (tested)")
+    }
+
+    pub fn milestone(&self, id: &str) -> Option<&MilestoneRule> {
+        self.milestones.iter().find(|m| m.id == id)
+    }
+
+    pub fn phase(&self, id: &str) -> Option<&Phase> {
+        self.phases.iter().find(|p| p.id == id)
+    }
+
+    /// Reads and checks a rulebook written in TOML.
+    pub fn from_toml(text: &str) -> Result<Rulebook, RulebookError> {
+        let raw: RawRulebook = toml::from_str(text).map_err(|e| RulebookError {
+            problems: vec![toml_error(text, &e)],
+        })?;
+        let mut problems = Vec::new();
+        let mut phases = Vec::new();
+        let mut seen = HashSet::new();
+        if raw.name.trim().is_empty() {
+            problems.push("« name » est vide : donnez un nom au jeu de règles".to_owned());
+        }
+        if raw.phases.is_empty() {
+            problems.push("aucune phase : ajoutez au moins une section [[phases]]".to_owned());
+        }
+        for (i, p) in raw.phases.into_iter().enumerate() {
+            let at = format!("phase n° {} « {} »", i + 1, p.id);
+            if p.id.is_empty() || !p.id.bytes().all(|b| b.is_ascii_lowercase() || b == b'_') {
+                problems.push(format!(
+                    "{at} : identifiant invalide (attendu : minuscules et _)"
+                ));
+            }
+            if !seen.insert(p.id.clone()) {
+                problems.push(format!("{at} : identifiant en double"));
+            }
+            if p.label.trim().is_empty() {
+                problems.push(format!("{at} : libellé (label) vide"));
+            }
+            phases.push(Phase {
+                id: p.id,
+                label: p.label,
+            });
+        }
+        for (field, addr) in [
+            ("ccp", &raw.afpa_mailboxes.ccp),
+            ("btp", &raw.afpa_mailboxes.btp),
+            ("industry", &raw.afpa_mailboxes.industry),
+            ("tertiary", &raw.afpa_mailboxes.tertiary),
+        ] {
+            if !looks_like_email(addr) {
+                problems.push(format!(
+                    "afpa_mailboxes.{field} : « {addr} » n'est pas une adresse électronique"
+                ));
+            }
+        }
+
+        let mut milestones = Vec::new();
+        let mut ids = HashSet::new();
+        for (i, m) in raw.milestones.into_iter().enumerate() {
+            let at = format!("jalon n° {} « {} »", i + 1, m.id);
+            let mut errs: Vec<String> = Vec::new();
+            if !is_valid_id(&m.id) {
+                errs.push("identifiant invalide (attendu : mots en minuscules séparés par des points, par exemple « dte.receive »)".to_owned());
+            }
+            if !ids.insert(m.id.clone()) {
+                errs.push("identifiant en double".to_owned());
+            }
+            if !phases.iter().any(|p| p.id == m.phase) {
+                let known: Vec<&str> = phases.iter().map(|p| p.id.as_str()).collect();
+                errs.push(format!(
+                    "phase inconnue « {} » (attendu : {})",
+                    m.phase,
+                    known.join(", ")
+                ));
+            }
+            if m.label.trim().is_empty() {
+                errs.push("libellé (label) vide".to_owned());
+            }
+            if m.source.seed.trim().is_empty() {
+                errs.push("source.seed vide : indiquez la section du texte d'origine".to_owned());
+            }
+            let severity = match m.severity.as_str() {
+                "mandatory" => Severity::Mandatory,
+                "recommended" => Severity::Recommended,
+                other => {
+                    errs.push(format!(
+                        "sévérité inconnue « {other} » (attendu : mandatory ou recommended)"
+                    ));
+                    Severity::Mandatory
+                }
+            };
+            let advised = match m.advised.as_deref() {
+                None | Some("last_working_day") => AdvisedRule::LastWorkingDay,
+                Some("on_deadline") => AdvisedRule::OnDeadline,
+                Some(other) => {
+                    errs.push(format!(
+                        "advised inconnu « {other} » (attendu : last_working_day ou on_deadline)"
+                    ));
+                    AdvisedRule::LastWorkingDay
+                }
+            };
+            let opens = m.opens.and_then(|r| date_rule("opens", r, &mut errs));
+            let deadline: Vec<DateRule> = match m.deadline {
+                None => Vec::new(),
+                Some(OneOrMany::One(r)) => {
+                    date_rule("deadline", r, &mut errs).into_iter().collect()
+                }
+                Some(OneOrMany::Many(rs)) => {
+                    if rs.is_empty() {
+                        errs.push(
+                            "deadline : liste vide (omettez la clé pour « pas de date fixe »)"
+                                .to_owned(),
+                        );
+                    }
+                    rs.into_iter()
+                        .enumerate()
+                        .filter_map(|(j, r)| {
+                            date_rule(&format!("deadline[{}]", j + 1), r, &mut errs)
+                        })
+                        .collect()
+                }
+            };
+            if opens.is_some() && deadline.is_empty() {
+                errs.push(
+                    "opens sans deadline : une fenêtre doit avoir une date limite".to_owned(),
+                );
+            }
+            if let Some(o) = opens {
+                // A window must open before it closes, whatever the anchor date.
+                let reference = [
+                    Date::constant(2027, 1, 31),
+                    Date::constant(2027, 3, 15),
+                    Date::constant(2028, 2, 29),
+                ];
+                for d in deadline.iter().filter(|d| d.anchor == o.anchor) {
+                    if reference.iter().any(|r| o.apply(*r) > d.apply(*r)) {
+                        errs.push(format!(
+                            "la fenêtre s'ouvre ({}) après sa date limite ({})",
+                            o.describe(),
+                            d.describe()
+                        ));
+                    }
+                }
+            }
+            if m.checklist.iter().any(|c| c.trim().is_empty()) {
+                errs.push("checklist : un élément est vide".to_owned());
+            }
+            problems.extend(errs.into_iter().map(|e| format!("{at} : {e}")));
+            milestones.push(MilestoneRule {
+                id: m.id,
+                phase: m.phase,
+                label: m.label,
+                description: m.description,
+                severity,
+                opens,
+                deadline,
+                advised,
+                applies_when: m.applies_when,
+                per_candidate: m.per_candidate,
+                afpa_mailbox: m.afpa_mailbox,
+                check: m.check,
+                checklist: m.checklist,
+                source: m.source,
+            });
+        }
+        if milestones.is_empty() {
+            problems.push("aucun jalon : ajoutez au moins une section [[milestones]]".to_owned());
+        }
+        if !problems.is_empty() {
+            return Err(RulebookError { problems });
+        }
+        // Chronological order: by phase (stable within a phase).
+        milestones.sort_by_key(|m| phases.iter().position(|p| p.id == m.phase));
+        Ok(Rulebook {
+            name: raw.name,
+            version: raw.version,
+            phases,
+            milestones,
+            afpa_mailboxes: raw.afpa_mailboxes,
+        })
+    }
+}
+
+fn date_rule(field: &str, r: RawDateRule, errs: &mut Vec<String>) -> Option<DateRule> {
+    let anchor = Anchor::parse(&r.anchor);
+    if anchor.is_none() {
+        errs.push(format!(
+            "{field} : ancre inconnue « {} » (attendu : start, end, title_expiry ou training_end)",
+            r.anchor
+        ));
+    }
+    let months_ok = r.months.abs() <= MAX_MONTHS;
+    let days_ok = r.days.abs() <= MAX_DAYS;
+    if !months_ok {
+        errs.push(format!(
+            "{field} : décalage de {} mois hors limites (au plus {MAX_MONTHS} dans un sens ou l'autre)",
+            r.months
+        ));
+    }
+    if !days_ok {
+        errs.push(format!(
+            "{field} : décalage de {} jours hors limites (au plus {MAX_DAYS} dans un sens ou l'autre)",
+            r.days
+        ));
+    }
+    if !(months_ok && days_ok) {
+        return None;
+    }
+    Some(DateRule {
+        anchor: anchor?,
+        months: r.months as i32,
+        days: r.days as i32,
+        when: r.when,
+    })
+}
+
+/// A TOML error as one French line with its line number.
+fn toml_error(text: &str, e: &toml::de::Error) -> String {
+    let msg = e.message().trim();
+    match e.span() {
+        Some(span) => {
+            let line = text[..span.start.min(text.len())].matches('\n').count() + 1;
+            format!("ligne {line} : {msg}")
+        }
+        None => format!("fichier TOML illisible : {msg}"),
+    }
+}
