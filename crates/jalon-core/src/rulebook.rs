@@ -261,13 +261,6 @@ struct RawDateRule {
 }
 
 #[derive(Deserialize)]
-#[serde(untagged)]
-enum OneOrMany {
-    One(RawDateRule),
-    Many(Vec<RawDateRule>),
-}
-
-#[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RawMilestone {
     id: String,
@@ -279,7 +272,7 @@ struct RawMilestone {
     #[serde(default)]
     opens: Option<RawDateRule>,
     #[serde(default)]
-    deadline: Option<OneOrMany>,
+    deadline: Option<toml::Value>,
     #[serde(default)]
     advised: Option<String>,
     #[serde(default)]
@@ -426,23 +419,30 @@ impl Rulebook {
             let opens = m.opens.and_then(|r| date_rule("opens", r, &mut errs));
             let deadline: Vec<DateRule> = match m.deadline {
                 None => Vec::new(),
-                Some(OneOrMany::One(r)) => {
-                    date_rule("deadline", r, &mut errs).into_iter().collect()
-                }
-                Some(OneOrMany::Many(rs)) => {
-                    if rs.is_empty() {
+                Some(toml::Value::Array(items)) => {
+                    if items.is_empty() {
                         errs.push(
                             "deadline : liste vide (omettez la clé pour « pas de date fixe »)"
                                 .to_owned(),
                         );
                     }
-                    rs.into_iter()
-                        .enumerate()
-                        .filter_map(|(j, r)| {
-                            date_rule(&format!("deadline[{}]", j + 1), r, &mut errs)
-                        })
-                        .collect()
+                    let mut rules = Vec::new();
+                    for (j, item) in items.into_iter().enumerate() {
+                        let field = format!("deadline[{}]", j + 1);
+                        match RawDateRule::deserialize(item) {
+                            Ok(r) => rules.extend(date_rule(&field, r, &mut errs)),
+                            Err(e) => errs.push(format!("{field} : {}", in_french(e.message()))),
+                        }
+                    }
+                    rules
                 }
+                Some(value) => match RawDateRule::deserialize(value) {
+                    Ok(r) => date_rule("deadline", r, &mut errs).into_iter().collect(),
+                    Err(e) => {
+                        errs.push(format!("deadline : {}", in_french(e.message())));
+                        Vec::new()
+                    }
+                },
             };
             if opens.is_some() && deadline.is_empty() {
                 errs.push(
@@ -540,7 +540,7 @@ fn date_rule(field: &str, r: RawDateRule, errs: &mut Vec<String>) -> Option<Date
 
 /// A TOML error as one French line with its line number.
 fn toml_error(text: &str, e: &toml::de::Error) -> String {
-    let msg = e.message().trim();
+    let msg = in_french(e.message());
     match e.span() {
         Some(span) => {
             let line = text[..span.start.min(text.len())].matches('\n').count() + 1;
@@ -548,4 +548,26 @@ fn toml_error(text: &str, e: &toml::de::Error) -> String {
         }
         None => format!("fichier TOML illisible : {msg}"),
     }
+}
+
+/// serde's messages, in the words of the rest of the file.
+fn in_french(message: &str) -> String {
+    let mut m = message.trim().to_owned();
+    for (en, fr) in [
+        ("invalid type: ", "type invalide : "),
+        ("unknown field ", "champ inconnu "),
+        ("missing field ", "champ manquant "),
+        ("unknown variant ", "valeur inconnue "),
+        (", expected one of ", ", attendu l'un de "),
+        (", expected ", ", attendu "),
+        ("string ", "texte "),
+        ("integer ", "entier "),
+        ("a boolean", "un booléen"),
+        ("a string", "un texte"),
+        ("a sequence", "une liste"),
+        ("i64", "un entier"),
+    ] {
+        m = m.replace(en, fr);
+    }
+    m
 }

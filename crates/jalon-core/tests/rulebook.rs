@@ -1,0 +1,455 @@
+//! The embedded rulebook holds every milestone of `shared/spec/chronologie.md`, with the
+//! spec's phase, label and date rules; a broken rulebook file is refused with precise errors.
+
+use jalon_core::rulebook::{AdvisedRule, Anchor, DateRule, Rulebook};
+use jalon_core::{Kind, Severity};
+
+/// (anchor, months, days, transport condition) — written from the spec's tables by hand.
+type R = (Anchor, i32, i32, Option<bool>);
+const fn r(anchor: Anchor, months: i32, days: i32) -> R {
+    (anchor, months, days, None)
+}
+use Anchor::{End, Start, TitleExpiry, TrainingEnd};
+
+/// id, phase, label (the spec's words), opens, deadline rules.
+fn spec() -> Vec<(&'static str, &'static str, &'static str, Option<R>, Vec<R>)> {
+    vec![
+        (
+            "title.check_expiry",
+            "anticipation",
+            "Vérifier que l'échéance du titre est à plus de 6 mois",
+            Some(r(Start, -8, 0)),
+            vec![r(Start, -6, 0)],
+        ),
+        (
+            "approval.apply",
+            "anticipation",
+            "Déposer la demande d'agrément (si nécessaire)",
+            Some(r(Start, -8, 0)),
+            vec![r(Start, -6, 0)],
+        ),
+        (
+            "ceres.create_session",
+            "organisation",
+            "Créer la session dans CERES",
+            None,
+            vec![r(Start, 0, -91), r(TitleExpiry, 0, -1)],
+        ),
+        (
+            "dte.order",
+            "organisation",
+            "Commander les Dossiers Techniques d'Évaluation (DTE)",
+            None,
+            vec![r(Start, 0, -91)],
+        ),
+        (
+            "manager.appoint",
+            "organisation",
+            "Désigner le responsable de session",
+            None,
+            vec![r(Start, 0, -91)],
+        ),
+        (
+            "candidates.register",
+            "registration",
+            "Inscrire les candidats",
+            None,
+            vec![r(Start, 0, -30)],
+        ),
+        (
+            "jury.appoint",
+            "registration",
+            "Rechercher, désigner et inscrire les membres du jury habilités",
+            None,
+            vec![r(Start, 0, -30)],
+        ),
+        (
+            "convocations.send",
+            "registration",
+            "Envoyer les convocations (hors CERES)",
+            None,
+            vec![r(Start, 0, -30)],
+        ),
+        (
+            "dte.receive",
+            "dte",
+            "Réceptionner les DTE (paquets scellés) et les ranger sous clé",
+            None,
+            vec![r(Start, 0, -21)],
+        ),
+        (
+            "dte.chase_afpa",
+            "dte",
+            "Relancer l'AFPA si les DTE ne sont pas reçus",
+            Some(r(Start, 0, -21)),
+            vec![r(Start, 0, -10)],
+        ),
+        (
+            "prep.open_organiser_envelope",
+            "final_preparation",
+            "Ouvrir le pli réservé à l'organisateur et lire les consignes",
+            None,
+            vec![r(Start, 0, -5)],
+        ),
+        (
+            "prep.compliance",
+            "final_preparation",
+            "Vérifier la conformité de l'organisation",
+            None,
+            vec![r(Start, 0, -5)],
+        ),
+        (
+            "day.final_checks",
+            "day_before_start",
+            "Vérification finale de la conformité réglementaire et matérielle; équipements en état",
+            None,
+            vec![r(Start, 0, 0)],
+        ),
+        (
+            "day.trainers_absent",
+            "day_before_start",
+            "Absence des formateurs pendant toute la session",
+            None,
+            vec![r(Start, 0, 0)],
+        ),
+        (
+            "day.welcome_jury",
+            "day_before_start",
+            "Accueil des membres du jury (et comédiens) et briefing: posture, modalités d'évaluation, durées, harmonisation",
+            None,
+            vec![r(Start, 0, 0)],
+        ),
+        (
+            "day.welcome_candidates",
+            "day_before_start",
+            "Accueil des candidats: identité, convocation et documents, émargement",
+            None,
+            vec![r(Start, 0, 0)],
+        ),
+        (
+            "launch.jury_declarations",
+            "launch",
+            "Signature de la déclaration sur l'honneur par chaque membre du jury",
+            None,
+            vec![r(Start, 0, 0)],
+        ),
+        (
+            "launch.open_subjects",
+            "launch",
+            "Ouverture des plis sujets devant les candidats, attestation de conformité",
+            None,
+            vec![r(Start, 0, 0)],
+        ),
+        (
+            "launch.briefing_candidates",
+            "launch",
+            "Présentation du déroulement aux candidats; vérification du matériel",
+            None,
+            vec![r(Start, 0, 0)],
+        ),
+        (
+            "launch.start",
+            "launch",
+            "Démarrage officiel de l'épreuve, horaires relevés",
+            None,
+            vec![r(Start, 0, 0)],
+        ),
+        (
+            "launch.update_contacts",
+            "launch",
+            "Mise à jour éventuelle des coordonnées des candidats dans CERES",
+            None,
+            vec![r(Start, 0, 0)],
+        ),
+        (
+            "launch.destroy_unused",
+            "launch",
+            "Destruction immédiate des sujets non utilisés",
+            None,
+            vec![r(Start, 0, 0)],
+        ),
+        (
+            "close.destroy_subjects",
+            "closing",
+            "Récupérer et détruire les sujets après chaque épreuve",
+            None,
+            vec![r(End, 0, 0)],
+        ),
+        (
+            "close.enter_results",
+            "closing",
+            "Saisir les résultats dans CERES après le passage complet de chaque candidat, entretien compris",
+            None,
+            vec![r(End, 0, 0)],
+        ),
+        (
+            "close.sign_minutes",
+            "closing",
+            "Éditer et signer les procès-verbaux (PV)",
+            None,
+            vec![r(End, 0, 0)],
+        ),
+        (
+            "close.archive",
+            "closing",
+            "Archiver de façon sécurisée: PV, grilles d'évaluation, feuilles d'émargement, déclarations sur l'honneur",
+            None,
+            vec![r(End, 0, 0)],
+        ),
+        (
+            "close.transmit",
+            "closing",
+            "Transmettre les documents",
+            None,
+            vec![(End, 0, 2, Some(true)), (End, 0, 5, Some(false))],
+        ),
+        (
+            "validation.decision",
+            "validation",
+            "Validation de la session dans CERES, ou demande de compléments",
+            None,
+            vec![],
+        ),
+        (
+            "validation.general_minutes",
+            "validation",
+            "Réception du PV général validé et signé",
+            None,
+            vec![],
+        ),
+        (
+            "validation.send_documents",
+            "validation",
+            "Édition et envoi des documents aux candidats",
+            None,
+            vec![],
+        ),
+        (
+            "followup.represent",
+            "follow_up",
+            "Proposer une nouvelle présentation",
+            None,
+            vec![r(TrainingEnd, 12, 0)],
+        ),
+    ]
+}
+
+fn shape(d: &DateRule) -> R {
+    (d.anchor, d.months, d.days, d.when.and_then(|w| w.transport))
+}
+
+/// The spec writes « briefing: posture »; French typography puts a space before the colon.
+fn normalise(label: &str) -> String {
+    label.replace(" :", ":").replace(" ;", ";")
+}
+
+#[test]
+fn every_milestone_and_date_rule_of_the_spec_is_in_the_embedded_rulebook() {
+    let book = Rulebook::embedded();
+    let spec = spec();
+    assert_eq!(
+        book.milestones.len(),
+        spec.len(),
+        "one rule per milestone of the spec, no more"
+    );
+    for (i, (id, phase, label, opens, deadline)) in spec.into_iter().enumerate() {
+        let m = &book.milestones[i];
+        assert_eq!(m.id, id, "milestone n° {} in chronological order", i + 1);
+        assert_eq!(m.phase, phase, "{id}");
+        assert_eq!(normalise(&m.label), label, "{id}");
+        assert_eq!(m.opens.as_ref().map(shape), opens, "{id} opens");
+        assert_eq!(
+            m.deadline.iter().map(shape).collect::<Vec<_>>(),
+            deadline,
+            "{id} deadline"
+        );
+        assert!(
+            !m.description.is_empty() && !m.source.seed.is_empty(),
+            "{id} is documented"
+        );
+    }
+}
+
+#[test]
+fn phases_are_the_ten_of_the_spec_in_order() {
+    let ids: Vec<String> = Rulebook::embedded()
+        .phases
+        .into_iter()
+        .map(|p| p.id)
+        .collect();
+    assert_eq!(
+        ids,
+        [
+            "anticipation",
+            "organisation",
+            "registration",
+            "dte",
+            "final_preparation",
+            "day_before_start",
+            "launch",
+            "closing",
+            "validation",
+            "follow_up"
+        ]
+    );
+}
+
+#[test]
+fn applicability_severity_and_mailboxes_follow_the_spec() {
+    let book = Rulebook::embedded();
+    let m = |id: &str| book.milestone(id).unwrap();
+    assert_eq!(
+        m("approval.apply").applies_when.unwrap().approval_held,
+        Some(false)
+    );
+    assert_eq!(
+        m("dte.chase_afpa").applies_when.unwrap().dte_received,
+        Some(false)
+    );
+    assert!(m("dte.chase_afpa").afpa_mailbox);
+    assert_eq!(
+        m("followup.represent").applies_when.unwrap().transport,
+        Some(false)
+    );
+    assert!(m("followup.represent").per_candidate);
+    assert_eq!(m("followup.represent").severity, Severity::Recommended);
+    assert_eq!(m("ceres.create_session").severity, Severity::Mandatory);
+    assert_eq!(
+        m("ceres.create_session").source.regulation.as_deref(),
+        Some("arrêté du 21 juillet 2016, article 1.2")
+    );
+    assert_eq!(m("prep.compliance").checklist.len(), 7);
+    assert_eq!(m("approval.apply").checklist.len(), 3);
+    // Office work is advised on a working day; work on the session's days, on the day itself.
+    assert_eq!(m("convocations.send").advised, AdvisedRule::LastWorkingDay);
+    assert_eq!(m("close.transmit").advised, AdvisedRule::LastWorkingDay);
+    assert_eq!(m("launch.start").advised, AdvisedRule::OnDeadline);
+    assert_eq!(m("close.sign_minutes").advised, AdvisedRule::OnDeadline);
+
+    let boxes = &book.afpa_mailboxes;
+    use jalon_core::Domain::*;
+    assert_eq!(boxes.for_session(Kind::Ccp, Btp), "epreuves-ccp@afpa.fr");
+    assert_eq!(boxes.for_session(Kind::Title, Btp), "epreuves-btp@afpa.fr");
+    assert_eq!(
+        boxes.for_session(Kind::Title, Industry),
+        "epreuves-industrie@afpa.fr"
+    );
+    assert_eq!(
+        boxes.for_session(Kind::Title, Tertiary),
+        "epreuves-tertiaire@afpa.fr"
+    );
+}
+
+const MINIMAL: &str = r#"
+name = "test"
+version = "1"
+[afpa_mailboxes]
+ccp = "a@b.fr"
+btp = "a@b.fr"
+industry = "a@b.fr"
+tertiary = "a@b.fr"
+[[phases]]
+id = "organisation"
+label = "Organisation"
+[[milestones]]
+id = "ceres.create_session"
+phase = "organisation"
+label = "Créer la session dans CERES"
+severity = "mandatory"
+deadline = { anchor = "start", days = -91 }
+source = { seed = "Organisation" }
+"#;
+
+fn problems(text: &str) -> Vec<String> {
+    Rulebook::from_toml(text)
+        .expect_err("must be refused")
+        .problems
+}
+
+#[test]
+fn a_minimal_rulebook_loads() {
+    let book = Rulebook::from_toml(MINIMAL).unwrap();
+    assert_eq!(book.milestones.len(), 1);
+}
+
+#[test]
+fn duplicate_ids_are_refused_by_name() {
+    let dup = MINIMAL.to_owned() + &MINIMAL[MINIMAL.find("[[milestones]]").unwrap()..];
+    let p = problems(&dup);
+    assert_eq!(
+        p,
+        ["jalon n° 2 « ceres.create_session » : identifiant en double"]
+    );
+}
+
+#[test]
+fn unknown_phase_anchor_and_severity_are_each_reported() {
+    let bad = MINIMAL
+        .replace("phase = \"organisation\"", "phase = \"preparation\"")
+        .replace("anchor = \"start\"", "anchor = \"debut\"")
+        .replace("\"mandatory\"", "\"urgent\"");
+    let p = problems(&bad);
+    assert_eq!(p.len(), 3, "{p:?}");
+    assert!(
+        p[0].contains("phase inconnue « preparation » (attendu : organisation)"),
+        "{p:?}"
+    );
+    assert!(p[1].contains("sévérité inconnue « urgent »"), "{p:?}");
+    assert!(
+        p[2].contains("deadline : ancre inconnue « debut »"),
+        "{p:?}"
+    );
+    assert!(
+        p.iter()
+            .all(|l| l.starts_with("jalon n° 1 « ceres.create_session »"))
+    );
+}
+
+#[test]
+fn malformed_offsets_and_windows_are_refused() {
+    let p = problems(&MINIMAL.replace("days = -91", "days = -91000"));
+    assert!(
+        p[0].contains("décalage de -91000 jours hors limites"),
+        "{p:?}"
+    );
+    let p = problems(&MINIMAL.replace("days = -91", "days = \"-91\""));
+    assert!(
+        p[0].contains("deadline : type invalide : texte \"-91\", attendu un entier"),
+        "{p:?}"
+    );
+    let p = problems(&MINIMAL.replace("label = \"Organisation\"", "label = 3"));
+    assert!(
+        p[0].starts_with("ligne 11 : type invalide : entier `3`, attendu un texte"),
+        "TOML errors name the line: {p:?}"
+    );
+    let window = MINIMAL.replace(
+        "deadline = {",
+        "opens = { anchor = \"start\", days = -5 }\ndeadline = {",
+    );
+    let p = problems(&window);
+    assert!(
+        p[0].contains("la fenêtre s'ouvre (D − 5 jours) après sa date limite (D − 91 jours)"),
+        "{p:?}"
+    );
+    let p = problems(&MINIMAL.replace(
+        "deadline = { anchor = \"start\", days = -91 }",
+        "opens = { anchor = \"start\" }",
+    ));
+    assert!(p[0].contains("opens sans deadline"), "{p:?}");
+}
+
+#[test]
+fn unknown_keys_and_bad_ids_are_refused() {
+    let p = problems(&MINIMAL.replace("severity =", "colour = \"red\"\nseverity ="));
+    assert!(p[0].contains("colour"), "{p:?}");
+    let p = problems(&MINIMAL.replace("id = \"ceres.create_session\"", "id = \"Créer CERES\""));
+    assert!(p[0].contains("identifiant invalide"), "{p:?}");
+    let p = problems(&MINIMAL.replace("ccp = \"a@b.fr\"", "ccp = \"pas une adresse\""));
+    assert!(p[0].contains("afpa_mailboxes.ccp"), "{p:?}");
+    let p = problems(
+        &MINIMAL
+            .replace("when", "x")
+            .replace("deadline = {", "deadline = { when = { colour = true }, "),
+    );
+    assert!(p[0].contains("colour"), "{p:?}");
+}
