@@ -26,7 +26,8 @@ pub struct PlanInput {
     pub end: Option<Date>,
     pub transport: bool,
     pub kind: Kind,
-    pub domain: Domain,
+    /// The title's domain; unknown, the AFPA mailbox of a full-title session is unknown too.
+    pub domain: Option<Domain>,
     pub title_expiry: Option<Date>,
     /// `T`, a candidate's training end, for the re-presentation deadline.
     pub training_end: Option<Date>,
@@ -40,14 +41,14 @@ pub struct PlanInput {
 }
 
 impl PlanInput {
-    /// A full-title, tertiary, non-transport session in metropolitan France.
+    /// A full-title, non-transport session in metropolitan France, domain unknown.
     pub fn new(start: Date, today: Date) -> PlanInput {
         PlanInput {
             start,
             end: None,
             transport: false,
             kind: Kind::Title,
-            domain: Domain::Tertiary,
+            domain: None,
             title_expiry: None,
             training_end: None,
             zone: Zone::Metropole,
@@ -160,6 +161,8 @@ pub struct Warning {
 #[derive(Debug, Clone, PartialEq)]
 pub struct PlannedMilestone<'r> {
     pub rule: &'r MilestoneRule,
+    /// The French name of its phase.
+    pub phase_label: &'r str,
     pub applicable: bool,
     /// Why it is not applicable, in French (empty when applicable).
     pub not_applicable_because: Vec<&'static str>,
@@ -172,7 +175,8 @@ pub struct PlannedMilestone<'r> {
     pub days_left: Option<i32>,
     /// Applicable, and its deadline is before today.
     pub late: bool,
-    /// The AFPA mailbox to write to, for `dte.chase_afpa`.
+    /// The AFPA mailbox to write to, for `dte.chase_afpa` (`None` there when the domain of a
+    /// full-title session is unknown).
     pub mailbox: Option<&'r str>,
 }
 
@@ -305,13 +309,16 @@ pub fn plan<'r>(rulebook: &'r Rulebook, input: &PlanInput) -> Result<Plan<'r>, P
                 ),
             });
         }
-        let mailbox = rule.afpa_mailbox.then(|| {
+        let mailbox = if rule.afpa_mailbox {
             rulebook
                 .afpa_mailboxes
                 .for_session(input.kind, input.domain)
-        });
+        } else {
+            None
+        };
         milestones.push(PlannedMilestone {
             rule,
+            phase_label: rulebook.phase(&rule.phase).map_or("", |p| p.label.as_str()),
             applicable,
             not_applicable_because,
             opens,
@@ -380,6 +387,7 @@ impl Serialize for PlannedMilestone<'_> {
         let mut st = s.serialize_struct("PlannedMilestone", 20)?;
         st.serialize_field("id", &r.id)?;
         st.serialize_field("phase", &r.phase)?;
+        st.serialize_field("phase_label", &self.phase_label)?;
         st.serialize_field("label", &r.label)?;
         st.serialize_field("description", &r.description)?;
         st.serialize_field("severity", &r.severity)?;
@@ -394,8 +402,8 @@ impl Serialize for PlannedMilestone<'_> {
         st.serialize_field("days_left", &self.days_left)?;
         st.serialize_field("late", &self.late)?;
         st.serialize_field("per_candidate", &r.per_candidate)?;
-        if let Some(mailbox) = self.mailbox {
-            st.serialize_field("mailbox", mailbox)?;
+        if r.afpa_mailbox {
+            st.serialize_field("mailbox", &self.mailbox)?;
         }
         st.serialize_field("check", &r.check)?;
         st.serialize_field("checklist", &r.checklist)?;

@@ -183,14 +183,26 @@ pub struct AfpaMailboxes {
 }
 
 impl AfpaMailboxes {
-    /// The mailbox to chase missing DTE at: CCP sessions have their own, others go by domain.
-    pub fn for_session(&self, kind: Kind, domain: Domain) -> &str {
+    /// The mailbox to chase missing DTE at: CCP sessions have their own, others go by the
+    /// title's domain (`None` when it is unknown).
+    pub fn for_session(&self, kind: Kind, domain: Option<Domain>) -> Option<&str> {
         match (kind, domain) {
-            (Kind::Ccp, _) => &self.ccp,
-            (_, Domain::Btp) => &self.btp,
-            (_, Domain::Industry) => &self.industry,
-            (_, Domain::Tertiary) => &self.tertiary,
+            (Kind::Ccp, _) => Some(&self.ccp),
+            (_, Some(Domain::Btp)) => Some(&self.btp),
+            (_, Some(Domain::Industry)) => Some(&self.industry),
+            (_, Some(Domain::Tertiary)) => Some(&self.tertiary),
+            (Kind::Title, None) => None,
         }
+    }
+
+    /// Every mailbox with the French name of what it serves, for when the domain is unknown.
+    pub fn all(&self) -> [(&'static str, &str); 4] {
+        [
+            ("BTP", &self.btp),
+            ("industrie", &self.industry),
+            ("tertiaire", &self.tertiary),
+            ("CCP", &self.ccp),
+        ]
     }
 }
 

@@ -39,6 +39,7 @@ fn the_worked_example_of_the_spec_holds() {
     // D Monday 15 March 2027, F Friday 19 March 2027, tertiary, not transport, metropole.
     let mut i = input(date(2027, 3, 15));
     i.end = Some(date(2027, 3, 19));
+    i.domain = Some(Domain::Tertiary);
     let p = planned(&i);
     let both = |d: Date| (Some(d), Some(d));
     assert_eq!(dates(&p, "ceres.create_session"), both(date(2026, 12, 14)));
@@ -200,7 +201,19 @@ fn transport_titles_transmit_within_48_hours_and_have_no_re_presentation_rule() 
 #[test]
 fn ccp_sessions_chase_the_ccp_mailbox_whatever_the_domain() {
     let mut i = input(date(2027, 3, 15));
-    i.domain = Domain::Btp;
+    let mailbox = |i: &PlanInput| {
+        planned(i)
+            .milestone("dte.chase_afpa")
+            .unwrap()
+            .mailbox
+            .map(str::to_owned)
+    };
+    assert_eq!(
+        mailbox(&i),
+        None,
+        "a title of unknown domain: no address guessed"
+    );
+    i.domain = Some(Domain::Btp);
     let mailbox = |i: &PlanInput| {
         planned(i)
             .milestone("dte.chase_afpa")
@@ -209,7 +222,7 @@ fn ccp_sessions_chase_the_ccp_mailbox_whatever_the_domain() {
             .map(str::to_owned)
     };
     assert_eq!(mailbox(&i).as_deref(), Some("epreuves-btp@afpa.fr"));
-    i.domain = Domain::Industry;
+    i.domain = Some(Domain::Industry);
     assert_eq!(mailbox(&i).as_deref(), Some("epreuves-industrie@afpa.fr"));
     i.kind = Kind::Ccp;
     assert_eq!(mailbox(&i).as_deref(), Some("epreuves-ccp@afpa.fr"));

@@ -12,7 +12,9 @@ const fn r(anchor: Anchor, months: i32, days: i32) -> R {
 use Anchor::{End, Start, TitleExpiry, TrainingEnd};
 
 /// id, phase, label (the spec's words), opens, deadline rules.
-fn spec() -> Vec<(&'static str, &'static str, &'static str, Option<R>, Vec<R>)> {
+type SpecRow = (&'static str, &'static str, &'static str, Option<R>, Vec<R>);
+
+fn spec() -> Vec<SpecRow> {
     vec![
         (
             "title.check_expiry",
@@ -328,15 +330,26 @@ fn applicability_severity_and_mailboxes_follow_the_spec() {
 
     let boxes = &book.afpa_mailboxes;
     use jalon_core::Domain::*;
-    assert_eq!(boxes.for_session(Kind::Ccp, Btp), "epreuves-ccp@afpa.fr");
-    assert_eq!(boxes.for_session(Kind::Title, Btp), "epreuves-btp@afpa.fr");
     assert_eq!(
-        boxes.for_session(Kind::Title, Industry),
-        "epreuves-industrie@afpa.fr"
+        boxes.for_session(Kind::Ccp, Some(Btp)),
+        Some("epreuves-ccp@afpa.fr")
     );
     assert_eq!(
-        boxes.for_session(Kind::Title, Tertiary),
-        "epreuves-tertiaire@afpa.fr"
+        boxes.for_session(Kind::Title, Some(Btp)),
+        Some("epreuves-btp@afpa.fr")
+    );
+    assert_eq!(
+        boxes.for_session(Kind::Title, Some(Industry)),
+        Some("epreuves-industrie@afpa.fr")
+    );
+    assert_eq!(
+        boxes.for_session(Kind::Title, Some(Tertiary)),
+        Some("epreuves-tertiaire@afpa.fr")
+    );
+    assert_eq!(boxes.for_session(Kind::Title, None), None);
+    assert_eq!(
+        boxes.for_session(Kind::Ccp, None),
+        Some("epreuves-ccp@afpa.fr")
     );
 }
 

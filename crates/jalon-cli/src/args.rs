@@ -1,0 +1,196 @@
+//! Command-line arguments, with French help and French errors.
+
+use std::path::PathBuf;
+
+use clap::error::{ContextKind, ContextValue, ErrorKind};
+use clap::{ArgAction, Args, Parser, Subcommand, ValueEnum};
+use jalon_core::{Domain, Kind, Zone, fr};
+use jiff::civil::Date;
+
+const HELP_TEMPLATE: &str = "\
+{before-help}{about-with-newline}
+Utilisation : {usage}
+
+{all-args}{after-help}";
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "jalon",
+    version,
+    about = "Jalon — la chronologie des sessions d'examen de Titre Professionnel",
+    help_template = HELP_TEMPLATE,
+    subcommand_help_heading = "Commandes",
+    next_help_heading = "Options",
+    disable_help_flag = true,
+    disable_version_flag = true,
+    disable_help_subcommand = true
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+    /// Affiche l'aide
+    #[arg(short, long, action = ArgAction::Help, global = true)]
+    help: Option<bool>,
+    /// Affiche la version
+    #[arg(short = 'V', long, action = ArgAction::Version)]
+    version: Option<bool>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Calcule la chronologie d'une session : chaque jalon avec sa date limite et le jour
+    /// ouvré conseillé
+    #[command(help_template = HELP_TEMPLATE, next_help_heading = "Options")]
+    Plan(PlanArgs),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    Table,
+    Json,
+    Ics,
+}
+
+#[derive(Debug, Args)]
+pub struct PlanArgs {
+    /// Premier jour d'épreuves (D), AAAA-MM-JJ
+    #[arg(long, value_name = "DATE", value_parser = date_arg)]
+    pub start: Date,
+    /// Dernier jour d'épreuves (F) ; par défaut le premier
+    #[arg(long, value_name = "DATE", value_parser = date_arg)]
+    pub end: Option<Date>,
+    /// Titre de transport (transmission sous 48 h, pas de règle de nouvelle présentation)
+    #[arg(long)]
+    pub transport: bool,
+    /// Type de session : title (titre complet) ou ccp
+    #[arg(long, value_name = "title|ccp", default_value = "title", value_parser = kind_arg)]
+    pub kind: Kind,
+    /// Domaine du titre, pour l'adresse de l'AFPA à relancer : btp, industry ou tertiary
+    #[arg(long, value_name = "btp|industry|tertiary", value_parser = domain_arg)]
+    pub domain: Option<Domain>,
+    /// Date d'échéance du titre
+    #[arg(long, value_name = "DATE", value_parser = date_arg)]
+    pub title_expiry: Option<Date>,
+    /// Fin de formation d'un candidat (T), pour le délai de nouvelle présentation
+    #[arg(long, value_name = "DATE", value_parser = date_arg)]
+    pub training_end: Option<Date>,
+    /// Zone des jours fériés : metropole ou alsace-moselle
+    #[arg(long, value_name = "metropole|alsace-moselle", default_value = "metropole", value_parser = zone_arg)]
+    pub zone: Zone,
+    /// Date du jour pour le calcul des retards (par défaut aujourd'hui, heure de Paris)
+    #[arg(long, value_name = "DATE", value_parser = date_arg)]
+    pub today: Option<Date>,
+    /// Fichier de règles TOML qui remplace les règles intégrées
+    #[arg(long, value_name = "FICHIER")]
+    pub rules: Option<PathBuf>,
+    /// Format de sortie : table, json ou ics
+    #[arg(long, value_name = "table|json|ics", default_value = "table", value_parser = format_arg)]
+    pub format: Format,
+}
+
+fn date_arg(s: &str) -> Result<Date, String> {
+    fr::parse_date(s).map_err(|e| {
+        if e.contains("forme attendue") {
+            e
+        } else {
+            format!("{e} (forme attendue : {})", fr::DATE_FORMS)
+        }
+    })
+}
+
+fn kind_arg(s: &str) -> Result<Kind, String> {
+    s.parse()
+}
+
+fn domain_arg(s: &str) -> Result<Domain, String> {
+    s.parse()
+}
+
+fn zone_arg(s: &str) -> Result<Zone, String> {
+    s.parse()
+}
+
+fn format_arg(s: &str) -> Result<Format, String> {
+    Format::from_str(s, false)
+        .map_err(|_| format!("format inconnu « {s} » (attendu : table | json | ics)"))
+}
+
+/// The first argument name of an error's context, without its value placeholder
+/// (`--start <DATE>` gives `--start`).
+fn arg_name(err: &clap::Error) -> Option<String> {
+    match err.get(ContextKind::InvalidArg)? {
+        ContextValue::String(s) => Some(s.split(' ').next().unwrap_or(s).to_owned()),
+        ContextValue::Strings(v) => v
+            .first()
+            .map(|s| s.split(' ').next().unwrap_or(s).to_owned()),
+        _ => None,
+    }
+}
+
+/// The expected form of a flag, for messages about a missing value.
+fn expected_form(flag: &str) -> &'static str {
+    match flag {
+        "--kind" => "title ou ccp",
+        "--domain" => "btp, industry ou tertiary",
+        "--zone" => "metropole ou alsace-moselle",
+        "--format" => "table, json ou ics",
+        "--rules" => "un chemin de fichier TOML",
+        _ => "une date AAAA-MM-JJ ou JJ/MM/AAAA",
+    }
+}
+
+/// One French line for a command-line error clap found.
+pub fn french_error(err: &clap::Error) -> String {
+    let flag = arg_name(err).unwrap_or_default();
+    let value = match err.get(ContextKind::InvalidValue) {
+        Some(ContextValue::String(s)) => s.clone(),
+        _ => String::new(),
+    };
+    match err.kind() {
+        ErrorKind::ValueValidation => {
+            let reason = std::error::Error::source(err)
+                .map(|s| s.to_string())
+                .unwrap_or_default();
+            format!("{flag} : {reason}")
+        }
+        ErrorKind::MissingRequiredArgument => {
+            format!(
+                "{flag} est obligatoire (forme attendue : {flag} {})",
+                expected_form(&flag)
+            )
+        }
+        ErrorKind::InvalidValue if value.is_empty() => {
+            format!(
+                "{flag} attend une valeur (forme attendue : {flag} {})",
+                expected_form(&flag)
+            )
+        }
+        ErrorKind::InvalidValue => format!(
+            "{flag} : valeur « {value} » invalide (attendu : {})",
+            expected_form(&flag)
+        ),
+        ErrorKind::UnknownArgument => {
+            format!("option inconnue : {flag} (voir « jalon plan --help »)")
+        }
+        ErrorKind::InvalidSubcommand => {
+            let name = match err.get(ContextKind::InvalidSubcommand) {
+                Some(ContextValue::String(s)) => s.clone(),
+                _ => String::new(),
+            };
+            format!("commande inconnue : {name} (commandes disponibles : plan)")
+        }
+        ErrorKind::ArgumentConflict => format!("{flag} est donné plusieurs fois"),
+        ErrorKind::TooManyValues | ErrorKind::WrongNumberOfValues => {
+            format!(
+                "{flag} : trop de valeurs (forme attendue : {flag} {})",
+                expected_form(&flag)
+            )
+        }
+        ErrorKind::InvalidUtf8 => "un argument n'est pas du texte UTF-8 valide".to_owned(),
+        ErrorKind::MissingSubcommand | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand => {
+            "indiquez une commande : jalon plan --start AAAA-MM-JJ (voir « jalon --help »)"
+                .to_owned()
+        }
+        _ => "arguments invalides (voir « jalon --help »)".to_owned(),
+    }
+}

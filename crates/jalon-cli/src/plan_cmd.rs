@@ -1,0 +1,120 @@
+//! `jalon plan`: the chronology of one session, as a table, JSON or iCalendar.
+
+use std::io::{IsTerminal, Write};
+
+use jalon_core::{PlanInput, Rulebook, plan};
+use jalon_docs::ics::{IcsOptions, plan_to_ics};
+use jiff::civil::Date;
+
+use crate::Failure;
+use crate::args::{Format, PlanArgs};
+use crate::table;
+
+pub fn run(a: PlanArgs) -> Result<(), Failure> {
+    let input = PlanInput {
+        start: a.start,
+        end: a.end,
+        transport: a.transport,
+        kind: a.kind,
+        domain: a.domain,
+        title_expiry: a.title_expiry,
+        training_end: a.training_end,
+        zone: a.zone,
+        today: a.today.unwrap_or_else(today_in_paris),
+        approval_held: None,
+        dte_received: false,
+    };
+    if let Some(end) = a.end
+        && end < a.start
+    {
+        return Err(Failure::usage(format!(
+            "--end : la date de fin ({end}) précède la date de début ({}) ; attendu : une date \
+             égale ou postérieure à --start",
+            a.start
+        )));
+    }
+    let rulebook = load_rules(a.rules.as_deref())?;
+    let plan = plan(&rulebook, &input).map_err(|e| Failure::usage(e.to_string()))?;
+    let output = match a.format {
+        Format::Table => {
+            let colour = std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none();
+            table::render(&plan, colour)
+        }
+        Format::Json => {
+            let mut json = serde_json::to_string_pretty(&plan)
+                .map_err(|e| Failure::runtime(format!("écriture du JSON impossible : {e}")))?;
+            json.push('\n');
+            json
+        }
+        Format::Ics => {
+            let scope = session_scope(&input);
+            let name = format!(
+                "Jalon — session du {}",
+                jalon_core::fr::date_without_weekday(input.start)
+            );
+            plan_to_ics(
+                &plan,
+                &IcsOptions {
+                    scope: &scope,
+                    name: &name,
+                },
+            )
+        }
+    };
+    let mut out = std::io::stdout().lock();
+    match out.write_all(output.as_bytes()).and_then(|()| out.flush()) {
+        // A closed pipe (`jalon plan … | head`) is not an error worth a message.
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
+            Err(Failure::runtime(format!("écriture impossible : {e}")))
+        }
+        _ => Ok(()),
+    }
+}
+
+fn load_rules(path: Option<&std::path::Path>) -> Result<Rulebook, Failure> {
+    let Some(path) = path else {
+        return Ok(Rulebook::embedded());
+    };
+    let text = std::fs::read_to_string(path).map_err(|e| {
+        let why = match e.kind() {
+            std::io::ErrorKind::NotFound => "fichier introuvable".to_owned(),
+            std::io::ErrorKind::PermissionDenied => "accès refusé".to_owned(),
+            std::io::ErrorKind::InvalidData => "le fichier n'est pas du texte UTF-8".to_owned(),
+            std::io::ErrorKind::IsADirectory => "c'est un dossier, pas un fichier".to_owned(),
+            _ => e.to_string(),
+        };
+        Failure::usage(format!(
+            "--rules : impossible de lire « {} » : {why}",
+            path.display()
+        ))
+    })?;
+    Rulebook::from_toml(&text)
+        .map_err(|e| Failure::usage(format!("--rules « {} » : {e}", path.display())))
+}
+
+/// Today's date in Paris, where the sessions happen.
+fn today_in_paris() -> Date {
+    jiff::Timestamp::now()
+        .in_tz("Europe/Paris")
+        .map(|z| z.date())
+        .unwrap_or_else(|_| jiff::ZonedDateTime::now().date())
+}
+
+/// A stable name for the session described by these inputs, for iCalendar UIDs: the same
+/// inputs give the same UIDs, so a re-import updates the events rather than adding copies.
+fn session_scope(i: &PlanInput) -> String {
+    let mut scope = format!(
+        "{}-{}-{}-{}",
+        i.start.strftime("%Y%m%d"),
+        i.end().strftime("%Y%m%d"),
+        i.kind,
+        i.domain.map_or("any", |d| d.as_str())
+    );
+    if i.transport {
+        scope.push_str("-transport");
+    }
+    if let Some(t) = i.training_end {
+        scope.push_str(&format!("-t{}", t.strftime("%Y%m%d")));
+    }
+    scope
+}

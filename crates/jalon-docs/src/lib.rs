@@ -1,0 +1,3 @@
+//! Documents that Jalon produces from a session: for now, its chronology as an iCalendar file.
+
+pub mod ics;
