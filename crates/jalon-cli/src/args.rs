@@ -19,8 +19,9 @@ Utilisation : {usage}
     version,
     about = "Jalon — la chronologie des sessions d'examen de Titre Professionnel",
     help_template = HELP_TEMPLATE,
-    subcommand_help_heading = "Commandes",
-    next_help_heading = "Options",
+    subcommand_help_heading = "Commandes ",
+    subcommand_value_name = "COMMANDE",
+    next_help_heading = "Options ",
     disable_help_flag = true,
     disable_version_flag = true,
     disable_help_subcommand = true
@@ -40,7 +41,7 @@ pub struct Cli {
 pub enum Command {
     /// Calcule la chronologie d'une session : chaque jalon avec sa date limite et le jour
     /// ouvré conseillé
-    #[command(help_template = HELP_TEMPLATE, next_help_heading = "Options")]
+    #[command(help_template = HELP_TEMPLATE, next_help_heading = "Options ")]
     Plan(PlanArgs),
 }
 

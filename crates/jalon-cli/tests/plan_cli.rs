@@ -120,6 +120,52 @@ fn the_table_is_french_grouped_by_phase_and_fits_80_columns() {
 }
 
 #[test]
+fn every_kind_of_plan_fits_80_columns() {
+    let variants: &[&[&str]] = &[
+        &["plan", "--start", "2026-12-02", "--today", "2026-11-28"],
+        &[
+            "plan",
+            "--start",
+            "2027-05-17",
+            "--transport",
+            "--kind",
+            "ccp",
+            "--zone",
+            "alsace-moselle",
+        ],
+        &[
+            "plan",
+            "--start",
+            "2027-09-30",
+            "--end",
+            "2027-10-01",
+            "--title-expiry",
+            "2027-02-01",
+            "--training-end",
+            "2027-09-29",
+            "--today",
+            "2026-11-28",
+        ],
+        &[
+            "plan",
+            "--start",
+            "2025-01-06",
+            "--today",
+            "2026-11-28",
+            "--domain",
+            "industry",
+        ],
+    ];
+    for args in variants {
+        let o = jalon(args);
+        assert!(o.status.success(), "{args:?}: {}", stderr(&o));
+        for line in stdout(&o).lines() {
+            assert!(line.chars().count() <= 80, "{args:?}: {line}");
+        }
+    }
+}
+
+#[test]
 fn transport_zone_and_training_end_show_in_the_table() {
     let o = jalon(&with(&[
         "--transport",
