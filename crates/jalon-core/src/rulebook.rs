@@ -57,14 +57,6 @@ impl Anchor {
     fn parse(s: &str) -> Option<Anchor> {
         Self::NAMES.iter().find(|(n, _)| *n == s).map(|(_, a)| *a)
     }
-
-    pub fn as_str(self) -> &'static str {
-        Self::NAMES
-            .iter()
-            .find(|(_, a)| *a == self)
-            .map(|(n, _)| *n)
-            .unwrap_or("start")
-    }
 }
 
 /// When a milestone's advised date falls.
@@ -388,116 +380,12 @@ impl Rulebook {
         for (i, m) in raw.milestones.into_iter().enumerate() {
             let at = format!("jalon n° {} « {} »", i + 1, m.id);
             let mut errs: Vec<String> = Vec::new();
-            if !is_valid_id(&m.id) {
-                errs.push("identifiant invalide (attendu : mots en minuscules séparés par des points, par exemple « dte.receive »)".to_owned());
-            }
             if !ids.insert(m.id.clone()) {
                 errs.push("identifiant en double".to_owned());
             }
-            if !phases.iter().any(|p| p.id == m.phase) {
-                let known: Vec<&str> = phases.iter().map(|p| p.id.as_str()).collect();
-                errs.push(format!(
-                    "phase inconnue « {} » (attendu : {})",
-                    m.phase,
-                    known.join(", ")
-                ));
-            }
-            if m.label.trim().is_empty() {
-                errs.push("libellé (label) vide".to_owned());
-            }
-            if m.source.seed.trim().is_empty() {
-                errs.push("source.seed vide : indiquez la section du texte d'origine".to_owned());
-            }
-            let severity = match m.severity.as_str() {
-                "mandatory" => Severity::Mandatory,
-                "recommended" => Severity::Recommended,
-                other => {
-                    errs.push(format!(
-                        "sévérité inconnue « {other} » (attendu : mandatory ou recommended)"
-                    ));
-                    Severity::Mandatory
-                }
-            };
-            let advised = match m.advised.as_deref() {
-                None | Some("last_working_day") => AdvisedRule::LastWorkingDay,
-                Some("on_deadline") => AdvisedRule::OnDeadline,
-                Some(other) => {
-                    errs.push(format!(
-                        "advised inconnu « {other} » (attendu : last_working_day ou on_deadline)"
-                    ));
-                    AdvisedRule::LastWorkingDay
-                }
-            };
-            let opens = m.opens.and_then(|r| date_rule("opens", r, &mut errs));
-            let deadline: Vec<DateRule> = match m.deadline {
-                None => Vec::new(),
-                Some(toml::Value::Array(items)) => {
-                    if items.is_empty() {
-                        errs.push(
-                            "deadline : liste vide (omettez la clé pour « pas de date fixe »)"
-                                .to_owned(),
-                        );
-                    }
-                    let mut rules = Vec::new();
-                    for (j, item) in items.into_iter().enumerate() {
-                        let field = format!("deadline[{}]", j + 1);
-                        match RawDateRule::deserialize(item) {
-                            Ok(r) => rules.extend(date_rule(&field, r, &mut errs)),
-                            Err(e) => errs.push(format!("{field} : {}", in_french(e.message()))),
-                        }
-                    }
-                    rules
-                }
-                Some(value) => match RawDateRule::deserialize(value) {
-                    Ok(r) => date_rule("deadline", r, &mut errs).into_iter().collect(),
-                    Err(e) => {
-                        errs.push(format!("deadline : {}", in_french(e.message())));
-                        Vec::new()
-                    }
-                },
-            };
-            if opens.is_some() && deadline.is_empty() {
-                errs.push(
-                    "opens sans deadline : une fenêtre doit avoir une date limite".to_owned(),
-                );
-            }
-            if let Some(o) = opens {
-                // A window must open before it closes, whatever the anchor date.
-                let reference = [
-                    Date::constant(2027, 1, 31),
-                    Date::constant(2027, 3, 15),
-                    Date::constant(2028, 2, 29),
-                ];
-                for d in deadline.iter().filter(|d| d.anchor == o.anchor) {
-                    if reference.iter().any(|r| o.apply(*r) > d.apply(*r)) {
-                        errs.push(format!(
-                            "la fenêtre s'ouvre ({}) après sa date limite ({})",
-                            o.describe(),
-                            d.describe()
-                        ));
-                    }
-                }
-            }
-            if m.checklist.iter().any(|c| c.trim().is_empty()) {
-                errs.push("checklist : un élément est vide".to_owned());
-            }
+            let rule = milestone_rule(m, &phases, &mut errs);
             problems.extend(errs.into_iter().map(|e| format!("{at} : {e}")));
-            milestones.push(MilestoneRule {
-                id: m.id,
-                phase: m.phase,
-                label: m.label,
-                description: m.description,
-                severity,
-                opens,
-                deadline,
-                advised,
-                applies_when: m.applies_when,
-                per_candidate: m.per_candidate,
-                afpa_mailbox: m.afpa_mailbox,
-                check: m.check,
-                checklist: m.checklist,
-                source: m.source,
-            });
+            milestones.push(rule);
         }
         if milestones.is_empty() {
             problems.push("aucun jalon : ajoutez au moins une section [[milestones]]".to_owned());
@@ -514,6 +402,118 @@ impl Rulebook {
             milestones,
             afpa_mailboxes: raw.afpa_mailboxes,
         })
+    }
+}
+
+/// One milestone of the file, checked: problems go to `errs`, without the milestone's name.
+fn milestone_rule(m: RawMilestone, phases: &[Phase], errs: &mut Vec<String>) -> MilestoneRule {
+    if !is_valid_id(&m.id) {
+        errs.push("identifiant invalide (attendu : mots en minuscules séparés par des points, par exemple « dte.receive »)".to_owned());
+    }
+    if !phases.iter().any(|p| p.id == m.phase) {
+        let known: Vec<&str> = phases.iter().map(|p| p.id.as_str()).collect();
+        errs.push(format!(
+            "phase inconnue « {} » (attendu : {})",
+            m.phase,
+            known.join(", ")
+        ));
+    }
+    if m.label.trim().is_empty() {
+        errs.push("libellé (label) vide".to_owned());
+    }
+    if m.source.seed.trim().is_empty() {
+        errs.push("source.seed vide : indiquez la section du texte d'origine".to_owned());
+    }
+    let severity = match m.severity.as_str() {
+        "mandatory" => Severity::Mandatory,
+        "recommended" => Severity::Recommended,
+        other => {
+            errs.push(format!(
+                "sévérité inconnue « {other} » (attendu : mandatory ou recommended)"
+            ));
+            Severity::Mandatory
+        }
+    };
+    let advised = match m.advised.as_deref() {
+        None | Some("last_working_day") => AdvisedRule::LastWorkingDay,
+        Some("on_deadline") => AdvisedRule::OnDeadline,
+        Some(other) => {
+            errs.push(format!(
+                "advised inconnu « {other} » (attendu : last_working_day ou on_deadline)"
+            ));
+            AdvisedRule::LastWorkingDay
+        }
+    };
+    let opens = m.opens.and_then(|r| date_rule("opens", r, errs));
+    let deadline = deadline_rules(m.deadline, errs);
+    if opens.is_some() && deadline.is_empty() {
+        errs.push("opens sans deadline : une fenêtre doit avoir une date limite".to_owned());
+    }
+    if let Some(o) = opens {
+        // A window must open before it closes, whatever the anchor date.
+        let reference = [
+            Date::constant(2027, 1, 31),
+            Date::constant(2027, 3, 15),
+            Date::constant(2028, 2, 29),
+        ];
+        for d in deadline.iter().filter(|d| d.anchor == o.anchor) {
+            if reference.iter().any(|r| o.apply(*r) > d.apply(*r)) {
+                errs.push(format!(
+                    "la fenêtre s'ouvre ({}) après sa date limite ({})",
+                    o.describe(),
+                    d.describe()
+                ));
+            }
+        }
+    }
+    if m.checklist.iter().any(|c| c.trim().is_empty()) {
+        errs.push("checklist : un élément est vide".to_owned());
+    }
+    MilestoneRule {
+        id: m.id,
+        phase: m.phase,
+        label: m.label,
+        description: m.description,
+        severity,
+        opens,
+        deadline,
+        advised,
+        applies_when: m.applies_when,
+        per_candidate: m.per_candidate,
+        afpa_mailbox: m.afpa_mailbox,
+        check: m.check,
+        checklist: m.checklist,
+        source: m.source,
+    }
+}
+
+/// The `deadline` key: absent (no fixed date), one rule, or a list of rules.
+fn deadline_rules(value: Option<toml::Value>, errs: &mut Vec<String>) -> Vec<DateRule> {
+    match value {
+        None => Vec::new(),
+        Some(toml::Value::Array(items)) => {
+            if items.is_empty() {
+                errs.push(
+                    "deadline : liste vide (omettez la clé pour « pas de date fixe »)".to_owned(),
+                );
+            }
+            let mut rules = Vec::new();
+            for (j, item) in items.into_iter().enumerate() {
+                let field = format!("deadline[{}]", j + 1);
+                match RawDateRule::deserialize(item) {
+                    Ok(r) => rules.extend(date_rule(&field, r, errs)),
+                    Err(e) => errs.push(format!("{field} : {}", in_french(e.message()))),
+                }
+            }
+            rules
+        }
+        Some(value) => match RawDateRule::deserialize(value) {
+            Ok(r) => date_rule("deadline", r, errs).into_iter().collect(),
+            Err(e) => {
+                errs.push(format!("deadline : {}", in_french(e.message())));
+                Vec::new()
+            }
+        },
     }
 }
 
