@@ -1,0 +1,602 @@
+//! What an administrator records once: sites, titles (with their CCPs and épreuves) and
+//! approvals (agréments) with their declared session managers.
+
+use jalon_core::{Domain, Zone, fr};
+use jiff::civil::Date;
+use serde::{Deserialize, Serialize};
+use serde_json::json;
+
+use crate::error::{FieldError, Result, StoreError};
+use crate::journal::{self, Change};
+use crate::scope::{Actor, Admin};
+use crate::{Store, new_id, parse_date, timestamp_text};
+
+// ---- Sites ---------------------------------------------------------------------------------
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Site {
+    pub id: String,
+    pub name: String,
+    pub address: String,
+    pub postcode: String,
+    pub city: String,
+    pub zone: Zone,
+    pub version: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+pub struct SiteInput {
+    pub name: String,
+    pub address: String,
+    pub postcode: String,
+    pub city: String,
+    #[serde(default)]
+    pub zone: Zone,
+}
+
+fn required(errs: &mut Vec<FieldError>, field: &str, value: &str, what: &str) {
+    if value.trim().is_empty() {
+        errs.push(FieldError::new(field, format!("{what} est obligatoire")));
+    }
+}
+
+impl SiteInput {
+    fn check(&self) -> Vec<FieldError> {
+        let mut errs = Vec::new();
+        required(&mut errs, "name", &self.name, "le nom du site");
+        required(&mut errs, "address", &self.address, "l'adresse");
+        required(&mut errs, "city", &self.city, "la commune");
+        let pc = self.postcode.trim();
+        if pc.len() != 5 || !pc.bytes().all(|b| b.is_ascii_digit()) {
+            errs.push(FieldError::new("postcode", format!("« {pc} » n'est pas un code postal (5 chiffres, par exemple 67000)")));
+        }
+        errs
+    }
+}
+
+type SiteRow = (String, String, String, String, String, String, i64);
+
+fn site_from_row(r: SiteRow) -> Result<Site> {
+    let (id, name, address, postcode, city, zone, version) = r;
+    let zone = zone.parse().map_err(StoreError::Corrupt)?;
+    Ok(Site { id, name, address, postcode, city, zone, version })
+}
+
+// ---- Titles --------------------------------------------------------------------------------
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum EpreuveKind {
+    /// Mise en situation professionnelle.
+    Practical,
+    /// Entretien technique.
+    TechnicalInterview,
+    /// Questionnaire professionnel.
+    Questionnaire,
+    /// Entretien final, with the jury, always last.
+    FinalInterview,
+    Other,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Ccp {
+    pub code: String,
+    pub name: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Epreuve {
+    pub name: String,
+    pub kind: EpreuveKind,
+    /// Duration in minutes.
+    pub minutes: u32,
+}
+
+/// A title's CCPs and its épreuves in order (from its référentiel d'évaluation).
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct TitleStructure {
+    pub ccps: Vec<Ccp>,
+    pub epreuves: Vec<Epreuve>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Title {
+    pub id: String,
+    pub rncp_code: String,
+    pub name: String,
+    pub domain: Domain,
+    pub transport: bool,
+    pub expiry: Date,
+    pub structure: TitleStructure,
+    pub version: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+pub struct TitleInput {
+    pub rncp_code: String,
+    pub name: String,
+    pub domain: Domain,
+    #[serde(default)]
+    pub transport: bool,
+    pub expiry: Date,
+    #[serde(default)]
+    pub structure: TitleStructure,
+}
+
+impl TitleInput {
+    fn check(&self) -> Vec<FieldError> {
+        let mut errs = Vec::new();
+        let code = self.rncp_code.trim();
+        let digits = code.strip_prefix("RNCP").unwrap_or(code);
+        if digits.is_empty() || digits.len() > 6 || !digits.bytes().all(|b| b.is_ascii_digit()) {
+            errs.push(FieldError::new("rncp_code", format!("« {code} » n'est pas un code RNCP (par exemple RNCP37674)")));
+        }
+        required(&mut errs, "name", &self.name, "l'intitulé du titre");
+        let s = &self.structure;
+        for (i, c) in s.ccps.iter().enumerate() {
+            if c.name.trim().is_empty() || c.code.trim().is_empty() {
+                errs.push(FieldError::new(format!("structure.ccps[{}]", i + 1), "un CCP a besoin d'un code et d'un intitulé"));
+            }
+        }
+        for (i, e) in s.epreuves.iter().enumerate() {
+            let field = format!("structure.epreuves[{}]", i + 1);
+            if e.name.trim().is_empty() {
+                errs.push(FieldError::new(&field, "une épreuve a besoin d'un intitulé"));
+            }
+            if e.minutes == 0 || e.minutes > 24 * 60 {
+                errs.push(FieldError::new(&field, format!("durée de {} minutes invalide (entre 1 et 1440)", e.minutes)));
+            }
+        }
+        let finals = s.epreuves.iter().filter(|e| e.kind == EpreuveKind::FinalInterview).count();
+        if !s.epreuves.is_empty()
+            && (finals != 1 || s.epreuves.last().map(|e| e.kind) != Some(EpreuveKind::FinalInterview))
+        {
+            errs.push(FieldError::new(
+                "structure.epreuves",
+                "l'entretien final doit figurer une fois, en dernière épreuve",
+            ));
+        }
+        errs
+    }
+}
+
+type TitleRow = (String, String, String, String, i64, String, String, i64);
+
+fn title_from_row(r: TitleRow) -> Result<Title> {
+    let (id, rncp_code, name, domain, transport, expiry, structure, version) = r;
+    Ok(Title {
+        domain: domain.parse().map_err(StoreError::Corrupt)?,
+        expiry: parse_date("expiry", &expiry)?,
+        structure: serde_json::from_str(&structure).map_err(|e| StoreError::Corrupt(format!("structure du titre : {e}")))?,
+        id,
+        rncp_code,
+        name,
+        transport: transport != 0,
+        version,
+    })
+}
+
+// ---- Approvals -----------------------------------------------------------------------------
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Approval {
+    pub id: String,
+    pub title_id: String,
+    pub site_id: String,
+    pub number: String,
+    pub valid_from: Date,
+    pub valid_until: Date,
+    /// Users declared as session managers in the approval.
+    pub managers: Vec<String>,
+    pub version: i64,
+}
+
+impl Approval {
+    pub fn covers(&self, start: Date, end: Date) -> bool {
+        self.valid_from <= start && end <= self.valid_until
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+pub struct ApprovalInput {
+    pub title_id: String,
+    pub site_id: String,
+    pub number: String,
+    pub valid_from: Date,
+    pub valid_until: Date,
+    #[serde(default)]
+    pub managers: Vec<String>,
+}
+
+type ApprovalRow = (String, String, String, String, String, String, i64);
+
+impl Store {
+    // ---- sites ----
+
+    pub async fn sites(&self, actor: &Actor) -> Result<Vec<Site>> {
+        let rows: Vec<SiteRow> = sqlx::query_as(
+            "SELECT id, name, address, postcode, city, zone, version FROM sites WHERE centre_id = $1 ORDER BY name",
+        )
+        .bind(actor.centre_id())
+        .fetch_all(self.pool())
+        .await?;
+        rows.into_iter().map(site_from_row).collect()
+    }
+
+    pub async fn site(&self, actor: &Actor, id: &str) -> Result<Site> {
+        let row: Option<SiteRow> = sqlx::query_as(
+            "SELECT id, name, address, postcode, city, zone, version FROM sites WHERE centre_id = $1 AND id = $2",
+        )
+        .bind(actor.centre_id())
+        .bind(id)
+        .fetch_optional(self.pool())
+        .await?;
+        site_from_row(row.ok_or(StoreError::NotFound { what: "site" })?)
+    }
+
+    pub async fn create_site(&self, admin: Admin<'_>, input: SiteInput) -> Result<Site> {
+        let errs = input.check();
+        if !errs.is_empty() {
+            return Err(StoreError::Invalid(errs));
+        }
+        let site = Site {
+            id: new_id(),
+            name: input.name.trim().to_owned(),
+            address: input.address.trim().to_owned(),
+            postcode: input.postcode.trim().to_owned(),
+            city: input.city.trim().to_owned(),
+            zone: input.zone,
+            version: 1,
+        };
+        let mut tx = self.begin().await?;
+        sqlx::query(
+            "INSERT INTO sites (id, centre_id, name, address, postcode, city, zone, created_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+        )
+        .bind(&site.id)
+        .bind(admin.actor().centre_id())
+        .bind(&site.name)
+        .bind(&site.address)
+        .bind(&site.postcode)
+        .bind(&site.city)
+        .bind(site.zone.as_str())
+        .bind(timestamp_text(self.now()))
+        .execute(&mut *tx)
+        .await?;
+        journal::append(&mut tx, self, admin.actor(), Change {
+            action: "site.created",
+            subject_type: "site",
+            subject_id: &site.id,
+            data: json!({"after": site}),
+        })
+        .await?;
+        tx.commit().await?;
+        Ok(site)
+    }
+
+    pub async fn update_site(&self, admin: Admin<'_>, id: &str, version: i64, input: SiteInput) -> Result<Site> {
+        let errs = input.check();
+        if !errs.is_empty() {
+            return Err(StoreError::Invalid(errs));
+        }
+        let before = self.site(admin.actor(), id).await?;
+        let after = Site {
+            id: before.id.clone(),
+            name: input.name.trim().to_owned(),
+            address: input.address.trim().to_owned(),
+            postcode: input.postcode.trim().to_owned(),
+            city: input.city.trim().to_owned(),
+            zone: input.zone,
+            version: version + 1,
+        };
+        let mut tx = self.begin().await?;
+        let done = sqlx::query(
+            "UPDATE sites SET name = $1, address = $2, postcode = $3, city = $4, zone = $5, version = version + 1 \
+             WHERE id = $6 AND centre_id = $7 AND version = $8",
+        )
+        .bind(&after.name)
+        .bind(&after.address)
+        .bind(&after.postcode)
+        .bind(&after.city)
+        .bind(after.zone.as_str())
+        .bind(id)
+        .bind(admin.actor().centre_id())
+        .bind(version)
+        .execute(&mut *tx)
+        .await?;
+        if done.rows_affected() == 0 {
+            return Err(StoreError::Conflict { what: "le site" });
+        }
+        journal::append(&mut tx, self, admin.actor(), Change {
+            action: "site.updated",
+            subject_type: "site",
+            subject_id: id,
+            data: json!({"before": before, "after": after}),
+        })
+        .await?;
+        tx.commit().await?;
+        Ok(after)
+    }
+
+    // ---- titles ----
+
+    pub async fn titles(&self, actor: &Actor) -> Result<Vec<Title>> {
+        let rows: Vec<TitleRow> = sqlx::query_as(
+            "SELECT id, rncp_code, name, domain, transport, expiry, structure, version FROM titles \
+             WHERE centre_id = $1 ORDER BY name",
+        )
+        .bind(actor.centre_id())
+        .fetch_all(self.pool())
+        .await?;
+        rows.into_iter().map(title_from_row).collect()
+    }
+
+    pub async fn title(&self, actor: &Actor, id: &str) -> Result<Title> {
+        let row: Option<TitleRow> = sqlx::query_as(
+            "SELECT id, rncp_code, name, domain, transport, expiry, structure, version FROM titles \
+             WHERE centre_id = $1 AND id = $2",
+        )
+        .bind(actor.centre_id())
+        .bind(id)
+        .fetch_optional(self.pool())
+        .await?;
+        title_from_row(row.ok_or(StoreError::NotFound { what: "titre" })?)
+    }
+
+    pub async fn create_title(&self, admin: Admin<'_>, input: TitleInput) -> Result<Title> {
+        self.save_title(admin, None, input).await
+    }
+
+    pub async fn update_title(&self, admin: Admin<'_>, id: &str, version: i64, input: TitleInput) -> Result<Title> {
+        self.save_title(admin, Some((id, version)), input).await
+    }
+
+    async fn save_title(&self, admin: Admin<'_>, existing: Option<(&str, i64)>, input: TitleInput) -> Result<Title> {
+        let errs = input.check();
+        if !errs.is_empty() {
+            return Err(StoreError::Invalid(errs));
+        }
+        let code = input.rncp_code.trim().to_uppercase();
+        let code = if code.starts_with("RNCP") { code } else { format!("RNCP{code}") };
+        let before = match existing {
+            Some((id, _)) => Some(self.title(admin.actor(), id).await?),
+            None => None,
+        };
+        let title = Title {
+            id: existing.map_or_else(new_id, |(id, _)| id.to_owned()),
+            rncp_code: code,
+            name: input.name.trim().to_owned(),
+            domain: input.domain,
+            transport: input.transport,
+            expiry: input.expiry,
+            structure: input.structure,
+            version: existing.map_or(1, |(_, v)| v + 1),
+        };
+        let centre = admin.actor().centre_id();
+        let mut tx = self.begin().await?;
+        let clash: Option<(String,)> =
+            sqlx::query_as("SELECT id FROM titles WHERE centre_id = $1 AND rncp_code = $2 AND id <> $3")
+                .bind(centre)
+                .bind(&title.rncp_code)
+                .bind(&title.id)
+                .fetch_optional(&mut *tx)
+                .await?;
+        if clash.is_some() {
+            return Err(StoreError::invalid("rncp_code", format!("le titre {} est déjà enregistré", title.rncp_code)));
+        }
+        let structure = serde_json::to_string(&title.structure).expect("structure serialises");
+        let expiry = title.expiry.to_string();
+        match existing {
+            None => {
+                sqlx::query(
+                    "INSERT INTO titles (id, centre_id, rncp_code, name, domain, transport, expiry, structure, created_at) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+                )
+                .bind(&title.id)
+                .bind(centre)
+                .bind(&title.rncp_code)
+                .bind(&title.name)
+                .bind(title.domain.as_str())
+                .bind(i64::from(title.transport))
+                .bind(&expiry)
+                .bind(&structure)
+                .bind(timestamp_text(self.now()))
+                .execute(&mut *tx)
+                .await?;
+            }
+            Some((id, version)) => {
+                let done = sqlx::query(
+                    "UPDATE titles SET rncp_code = $1, name = $2, domain = $3, transport = $4, expiry = $5, \
+                     structure = $6, version = version + 1 WHERE id = $7 AND centre_id = $8 AND version = $9",
+                )
+                .bind(&title.rncp_code)
+                .bind(&title.name)
+                .bind(title.domain.as_str())
+                .bind(i64::from(title.transport))
+                .bind(&expiry)
+                .bind(&structure)
+                .bind(id)
+                .bind(centre)
+                .bind(version)
+                .execute(&mut *tx)
+                .await?;
+                if done.rows_affected() == 0 {
+                    return Err(StoreError::Conflict { what: "le titre" });
+                }
+            }
+        }
+        journal::append(&mut tx, self, admin.actor(), Change {
+            action: if before.is_some() { "title.updated" } else { "title.created" },
+            subject_type: "title",
+            subject_id: &title.id,
+            data: json!({"before": before, "after": title}),
+        })
+        .await?;
+        tx.commit().await?;
+        Ok(title)
+    }
+
+    // ---- approvals ----
+
+    async fn approvals_where(&self, actor: &Actor, id: Option<&str>) -> Result<Vec<Approval>> {
+        let rows: Vec<ApprovalRow> = sqlx::query_as(
+            "SELECT id, title_id, site_id, number, valid_from, valid_until, version FROM approvals \
+             WHERE centre_id = $1 AND ($2 = '' OR id = $2) ORDER BY number",
+        )
+        .bind(actor.centre_id())
+        .bind(id.unwrap_or(""))
+        .fetch_all(self.pool())
+        .await?;
+        let managers: Vec<(String, String)> = sqlx::query_as(
+            "SELECT m.approval_id, m.user_id FROM approval_managers m \
+             JOIN approvals a ON a.id = m.approval_id WHERE a.centre_id = $1 ORDER BY m.user_id",
+        )
+        .bind(actor.centre_id())
+        .fetch_all(self.pool())
+        .await?;
+        rows.into_iter()
+            .map(|(id, title_id, site_id, number, from, until, version)| {
+                Ok(Approval {
+                    managers: managers.iter().filter(|(a, _)| *a == id).map(|(_, u)| u.clone()).collect(),
+                    valid_from: parse_date("valid_from", &from)?,
+                    valid_until: parse_date("valid_until", &until)?,
+                    id,
+                    title_id,
+                    site_id,
+                    number,
+                    version,
+                })
+            })
+            .collect()
+    }
+
+    pub async fn approvals(&self, actor: &Actor) -> Result<Vec<Approval>> {
+        self.approvals_where(actor, None).await
+    }
+
+    pub async fn approval(&self, actor: &Actor, id: &str) -> Result<Approval> {
+        self.approvals_where(actor, Some(id)).await?.pop().ok_or(StoreError::NotFound { what: "agrément" })
+    }
+
+    pub async fn create_approval(&self, admin: Admin<'_>, input: ApprovalInput) -> Result<Approval> {
+        self.save_approval(admin, None, input).await
+    }
+
+    pub async fn update_approval(&self, admin: Admin<'_>, id: &str, version: i64, input: ApprovalInput) -> Result<Approval> {
+        self.save_approval(admin, Some((id, version)), input).await
+    }
+
+    async fn save_approval(&self, admin: Admin<'_>, existing: Option<(&str, i64)>, input: ApprovalInput) -> Result<Approval> {
+        let actor = admin.actor();
+        let mut errs = Vec::new();
+        required(&mut errs, "number", &input.number, "le numéro d'agrément");
+        if input.valid_until < input.valid_from {
+            errs.push(FieldError::new(
+                "valid_until",
+                format!("la fin de validité ({}) précède son début ({})", fr::long_date(input.valid_until), fr::long_date(input.valid_from)),
+            ));
+        }
+        // The title and site must be this centre's; the approval never outlasts the title.
+        match self.title(actor, &input.title_id).await {
+            Ok(t) if input.valid_until > t.expiry => errs.push(FieldError::new(
+                "valid_until",
+                format!("un agrément ne peut pas durer au-delà de l'échéance du titre ({})", fr::long_date(t.expiry)),
+            )),
+            Ok(_) => {}
+            Err(StoreError::NotFound { .. }) => errs.push(FieldError::new("title_id", "titre inconnu dans ce centre")),
+            Err(e) => return Err(e),
+        }
+        match self.site(actor, &input.site_id).await {
+            Ok(_) => {}
+            Err(StoreError::NotFound { .. }) => errs.push(FieldError::new("site_id", "site inconnu dans ce centre")),
+            Err(e) => return Err(e),
+        }
+        let mut managers = input.managers.clone();
+        managers.sort();
+        managers.dedup();
+        for m in &managers {
+            match self.user(actor, m).await {
+                Ok(_) => {}
+                Err(StoreError::NotFound { .. }) => {
+                    errs.push(FieldError::new("managers", format!("responsable inconnu dans ce centre : {m}")))
+                }
+                Err(e) => return Err(e),
+            }
+        }
+        if !errs.is_empty() {
+            return Err(StoreError::Invalid(errs));
+        }
+        let before = match existing {
+            Some((id, _)) => Some(self.approval(actor, id).await?),
+            None => None,
+        };
+        let approval = Approval {
+            id: existing.map_or_else(new_id, |(id, _)| id.to_owned()),
+            title_id: input.title_id,
+            site_id: input.site_id,
+            number: input.number.trim().to_owned(),
+            valid_from: input.valid_from,
+            valid_until: input.valid_until,
+            managers,
+            version: existing.map_or(1, |(_, v)| v + 1),
+        };
+        let mut tx = self.begin().await?;
+        match existing {
+            None => {
+                sqlx::query(
+                    "INSERT INTO approvals (id, centre_id, title_id, site_id, number, valid_from, valid_until, created_at) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+                )
+                .bind(&approval.id)
+                .bind(actor.centre_id())
+                .bind(&approval.title_id)
+                .bind(&approval.site_id)
+                .bind(&approval.number)
+                .bind(approval.valid_from.to_string())
+                .bind(approval.valid_until.to_string())
+                .bind(timestamp_text(self.now()))
+                .execute(&mut *tx)
+                .await?;
+            }
+            Some((id, version)) => {
+                let done = sqlx::query(
+                    "UPDATE approvals SET title_id = $1, site_id = $2, number = $3, valid_from = $4, valid_until = $5, \
+                     version = version + 1 WHERE id = $6 AND centre_id = $7 AND version = $8",
+                )
+                .bind(&approval.title_id)
+                .bind(&approval.site_id)
+                .bind(&approval.number)
+                .bind(approval.valid_from.to_string())
+                .bind(approval.valid_until.to_string())
+                .bind(id)
+                .bind(actor.centre_id())
+                .bind(version)
+                .execute(&mut *tx)
+                .await?;
+                if done.rows_affected() == 0 {
+                    return Err(StoreError::Conflict { what: "l'agrément" });
+                }
+                sqlx::query("DELETE FROM approval_managers WHERE approval_id = $1")
+                    .bind(id)
+                    .execute(&mut *tx)
+                    .await?;
+            }
+        }
+        for m in &approval.managers {
+            sqlx::query("INSERT INTO approval_managers (approval_id, user_id) VALUES ($1, $2)")
+                .bind(&approval.id)
+                .bind(m)
+                .execute(&mut *tx)
+                .await?;
+        }
+        journal::append(&mut tx, self, actor, Change {
+            action: if before.is_some() { "approval.updated" } else { "approval.created" },
+            subject_type: "approval",
+            subject_id: &approval.id,
+            data: json!({"before": before, "after": approval}),
+        })
+        .await?;
+        tx.commit().await?;
+        Ok(approval)
+    }
+}

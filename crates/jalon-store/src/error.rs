@@ -1,0 +1,57 @@
+//! The store's one error type. Every variant carries what a user must read, in French.
+
+use serde::Serialize;
+
+/// One field of an input that is wrong, and why.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct FieldError {
+    pub field: String,
+    pub message: String,
+}
+
+impl FieldError {
+    pub fn new(field: impl Into<String>, message: impl Into<String>) -> FieldError {
+        FieldError { field: field.into(), message: message.into() }
+    }
+}
+
+/// A regulatory rule that a change would break; it can be overridden with a written
+/// justification, which the journal keeps.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct RuleViolation {
+    /// Stable name of the rule (`session.start_too_close`, `approval.not_valid`…).
+    pub rule: &'static str,
+    /// The milestone the rule belongs to.
+    pub milestone: &'static str,
+    pub message: String,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("{what} introuvable")]
+    NotFound { what: &'static str },
+    #[error("action réservée : {reason}")]
+    Forbidden { reason: &'static str },
+    #[error("données invalides : {}", .0.iter().map(|e| format!("{} : {}", e.field, e.message)).collect::<Vec<_>>().join(" ; "))]
+    Invalid(Vec<FieldError>),
+    #[error("règle non respectée : {}", .0.iter().map(|v| v.message.as_str()).collect::<Vec<_>>().join(" ; "))]
+    RulesBroken(Vec<RuleViolation>),
+    #[error("{what} a été modifié entre-temps par quelqu'un d'autre : rechargez puis recommencez")]
+    Conflict { what: &'static str },
+    #[error("identifiant ou mot de passe incorrect")]
+    BadCredentials,
+    #[error("base de données : {0}")]
+    Database(#[from] sqlx::Error),
+    #[error("migration de la base impossible : {0}")]
+    Migration(#[from] sqlx::migrate::MigrateError),
+    #[error("données enregistrées illisibles : {0}")]
+    Corrupt(String),
+}
+
+impl StoreError {
+    pub fn invalid(field: impl Into<String>, message: impl Into<String>) -> StoreError {
+        StoreError::Invalid(vec![FieldError::new(field, message)])
+    }
+}
+
+pub type Result<T, E = StoreError> = std::result::Result<T, E>;

@@ -1,0 +1,265 @@
+//! The journal: an append-only log of every change, chained by SHA-256 per centre.
+//!
+//! Each entry's hash covers the previous entry's hash and all of its own fields (its number
+//! excepted: the chain itself orders the entries), so that an altered, removed, inserted or
+//! reordered entry breaks the chain where it happened. The centre row keeps the head of its
+//! chain (number and hash), which also reveals entries removed from the end. No code path
+//! updates or deletes an entry, and the database refuses it (triggers).
+
+use serde::Serialize;
+use serde_json::Value;
+use sha2::{Digest, Sha256};
+use sqlx::AnyConnection;
+
+use crate::error::{Result, StoreError};
+use crate::scope::Actor;
+use crate::{Store, timestamp_text};
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct JournalEntry {
+    pub seq: i64,
+    pub at: String,
+    pub actor_id: Option<String>,
+    pub actor_name: String,
+    /// Dotted action name: `session.created`, `milestone.completed`…
+    pub action: String,
+    pub subject_type: String,
+    pub subject_id: String,
+    /// `{"before": …, "after": …}` and, for an override, `"justification"`.
+    pub data: Value,
+    pub hash: String,
+}
+
+/// What is appended: the action and its before/after.
+pub(crate) struct Change<'a> {
+    pub action: &'a str,
+    pub subject_type: &'a str,
+    pub subject_id: &'a str,
+    pub data: Value,
+}
+
+fn entry_hash(prev: &str, fields: &[&str]) -> String {
+    let mut h = Sha256::new();
+    h.update(prev.as_bytes());
+    // A JSON array of strings: unambiguous whatever the fields contain.
+    let body = serde_json::to_string(fields).expect("strings serialise");
+    h.update(b"\n");
+    h.update(body.as_bytes());
+    let digest = h.finalize();
+    digest.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// Appends one entry inside the caller's transaction.
+pub(crate) async fn append(
+    conn: &mut AnyConnection,
+    store: &Store,
+    actor: &Actor,
+    change: Change<'_>,
+) -> Result<()> {
+    // Taking the next number locks the centre's row until commit: appends to one centre's
+    // chain are serialised, on PostgreSQL as on SQLite.
+    let (seq, prev): (i64, String) = sqlx::query_as(
+        "UPDATE centres SET journal_seq = journal_seq + 1 WHERE id = $1 \
+         RETURNING journal_seq, journal_hash",
+    )
+    .bind(actor.centre_id())
+    .fetch_optional(&mut *conn)
+    .await?
+    .ok_or(StoreError::NotFound { what: "centre" })?;
+    let at = timestamp_text(store.now());
+    let data = data_text(&change.data);
+    let actor_id = actor.user_id().unwrap_or("");
+    let hash = entry_hash(
+        &prev,
+        &[
+            actor.centre_id(),
+            &at,
+            actor_id,
+            actor.name(),
+            change.action,
+            change.subject_type,
+            change.subject_id,
+            &data,
+        ],
+    );
+    sqlx::query(
+        "INSERT INTO journal (centre_id, seq, at, actor_id, actor_name, action, subject_type, \
+         subject_id, data, prev_hash, hash) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
+    )
+    .bind(actor.centre_id())
+    .bind(seq)
+    .bind(&at)
+    .bind(actor.user_id())
+    .bind(actor.name())
+    .bind(change.action)
+    .bind(change.subject_type)
+    .bind(change.subject_id)
+    .bind(&data)
+    .bind(&prev)
+    .bind(&hash)
+    .execute(&mut *conn)
+    .await?;
+    sqlx::query("UPDATE centres SET journal_hash = $1 WHERE id = $2")
+        .bind(&hash)
+        .bind(actor.centre_id())
+        .execute(&mut *conn)
+        .await?;
+    Ok(())
+}
+
+fn data_text(v: &Value) -> String {
+    serde_json::to_string(v).expect("JSON values serialise")
+}
+
+type Row = (i64, String, Option<String>, String, String, String, String, String, String, String);
+
+const SELECT: &str = "SELECT seq, at, actor_id, actor_name, action, subject_type, subject_id, \
+                      data, prev_hash, hash FROM journal";
+
+fn to_entry(r: Row) -> Result<JournalEntry> {
+    let (seq, at, actor_id, actor_name, action, subject_type, subject_id, data, _prev, hash) = r;
+    Ok(JournalEntry {
+        seq,
+        at,
+        actor_id,
+        actor_name,
+        action,
+        subject_type,
+        subject_id,
+        data: serde_json::from_str(&data)
+            .map_err(|e| StoreError::Corrupt(format!("journal n° {seq} : {e}")))?,
+        hash,
+    })
+}
+
+/// One thing wrong with a centre's journal.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct JournalProblem {
+    pub centre_id: String,
+    /// The entry concerned (for a removal: the first entry after the gap).
+    pub seq: i64,
+    /// `altered`, `removed`, `inserted`, `truncated`.
+    pub kind: &'static str,
+    pub message: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Verification {
+    pub centres: usize,
+    pub entries: usize,
+    pub problems: Vec<JournalProblem>,
+}
+
+impl Store {
+    /// The journal of the actor's centre, newest first; `subject` narrows it to one thing
+    /// (a session…).
+    pub async fn journal(&self, actor: &Actor, subject: Option<&str>, limit: i64) -> Result<Vec<JournalEntry>> {
+        let rows: Vec<Row> = match subject {
+            Some(s) => {
+                sqlx::query_as(sqlx::AssertSqlSafe(format!(
+                    "{SELECT} WHERE centre_id = $1 AND subject_id = $2 ORDER BY seq DESC LIMIT $3"
+                )))
+                .bind(actor.centre_id())
+                .bind(s)
+                .bind(limit)
+                .fetch_all(&self.pool)
+                .await?
+            }
+            None => {
+                sqlx::query_as(sqlx::AssertSqlSafe(format!(
+                    "{SELECT} WHERE centre_id = $1 ORDER BY seq DESC LIMIT $2"
+                )))
+                .bind(actor.centre_id())
+                .bind(limit)
+                .fetch_all(&self.pool)
+                .await?
+            }
+        };
+        rows.into_iter().map(to_entry).collect()
+    }
+
+    /// Checks every centre's chain; says which entry was altered, removed or inserted.
+    pub async fn verify_journal(&self) -> Result<Verification> {
+        let centres: Vec<(String, i64, String)> =
+            sqlx::query_as("SELECT id, journal_seq, journal_hash FROM centres ORDER BY id")
+                .fetch_all(&self.pool)
+                .await?;
+        let mut out = Verification { centres: centres.len(), entries: 0, problems: Vec::new() };
+        for (centre, head_seq, head_hash) in centres {
+            let rows: Vec<(i64, String, Option<String>, String, String, String, String, String, String, String)> =
+                sqlx::query_as(sqlx::AssertSqlSafe(format!(
+                    "SELECT seq, at, actor_id, actor_name, action, subject_type, subject_id, data, \
+                     prev_hash, hash FROM journal WHERE centre_id = $1 ORDER BY seq"
+                )))
+                .bind(&centre)
+                .fetch_all(&self.pool)
+                .await?;
+            out.entries += rows.len();
+            verify_chain(&centre, &rows, head_seq, &head_hash, &mut out.problems);
+        }
+        Ok(out)
+    }
+}
+
+fn verify_chain(
+    centre: &str,
+    rows: &[Row],
+    head_seq: i64,
+    head_hash: &str,
+    problems: &mut Vec<JournalProblem>,
+) {
+    let mut report = |seq: i64, kind: &'static str, message: String| {
+        problems.push(JournalProblem { centre_id: centre.to_owned(), seq, kind, message })
+    };
+    // Hashes of the entries seen so far, to recognise an entry that was slipped in.
+    let mut previous: Vec<&str> = vec![""];
+    for r in rows {
+        let (seq, at, actor_id, actor_name, action, subject_type, subject_id, data, prev, hash) = r;
+        let recomputed = entry_hash(
+            prev,
+            &[
+                centre,
+                at,
+                actor_id.as_deref().unwrap_or(""),
+                actor_name,
+                action,
+                subject_type,
+                subject_id,
+                data,
+            ],
+        );
+        let expected_prev = *previous.last().expect("never empty");
+        if recomputed != *hash {
+            report(*seq, "altered", format!("l'entrée n° {seq} ({action}) a été modifiée après coup"));
+        } else if prev != expected_prev {
+            if previous.len() >= 2 && prev == previous[previous.len() - 2] {
+                let inserted = seq - 1;
+                report(inserted, "inserted", format!("l'entrée n° {inserted} a été insérée après coup"));
+            } else {
+                report(
+                    *seq,
+                    "removed",
+                    format!("une ou plusieurs entrées ont été supprimées juste avant l'entrée n° {seq} ({action})"),
+                );
+            }
+        }
+        previous.push(hash);
+    }
+    let last_seq = rows.last().map_or(0, |r| r.0);
+    let last_hash = *previous.last().expect("never empty");
+    if last_seq < head_seq {
+        report(
+            last_seq + 1,
+            "truncated",
+            format!(
+                "les dernières entrées ont été supprimées : le journal devrait aller jusqu'au n° {head_seq}, il s'arrête au n° {last_seq}"
+            ),
+        );
+    } else if last_seq > head_seq || last_hash != head_hash {
+        report(
+            last_seq,
+            "inserted",
+            format!("l'entrée n° {last_seq} a été ajoutée au journal en dehors de Jalon"),
+        );
+    }
+}

@@ -1,0 +1,169 @@
+//! Jalon's persistence: SQLite by default (one file in the data directory, WAL, foreign keys
+//! on), PostgreSQL when given a `postgres://` URL. One code path for both, through sqlx's Any
+//! driver: portable SQL with `$n` placeholders, text ids and dates, BIGINT booleans; one
+//! migration folder per backend.
+
+pub mod catalog;
+pub mod error;
+pub mod journal;
+pub mod scope;
+pub mod users;
+
+use std::path::Path;
+use std::str::FromStr;
+
+use jiff::Timestamp;
+use jiff::civil::Date;
+use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
+use sqlx::{Any, AnyPool, Transaction};
+
+pub use error::{FieldError, Result, RuleViolation, StoreError};
+pub use scope::{Actor, Admin, Role, Writer};
+
+static SQLITE_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("migrations/sqlite");
+static POSTGRES_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("migrations/postgres");
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+/// Where "now" comes from: the system clock, or a fixed instant (tests, demo).
+#[derive(Debug, Clone, Copy)]
+pub enum Clock {
+    System,
+    Fixed(Timestamp),
+}
+
+#[derive(Debug, Clone)]
+pub struct Store {
+    pool: AnyPool,
+    backend: Backend,
+    clock: Clock,
+}
+
+/// The SQLite file inside a data directory.
+pub const DATABASE_FILE: &str = "jalon.db";
+
+impl Store {
+    /// Opens (creating if needed) the database at `url` and applies the migrations.
+    ///
+    /// `sqlite://PATH` or `postgres://…`.
+    pub async fn open(url: &str) -> Result<Store> {
+        sqlx::any::install_default_drivers();
+        let backend = if url.starts_with("sqlite:") {
+            Backend::Sqlite
+        } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            Backend::Postgres
+        } else {
+            return Err(StoreError::invalid(
+                "database_url",
+                format!("adresse de base inconnue « {url} » (attendu : sqlite://… ou postgres://…)"),
+            ));
+        };
+        let url = match backend {
+            Backend::Sqlite if !url.contains('?') => format!("{url}?mode=rwc"),
+            _ => url.to_owned(),
+        };
+        let options = AnyConnectOptions::from_str(&url)?;
+        let mut pool = AnyPoolOptions::new().max_connections(match backend {
+            Backend::Sqlite => 4,
+            Backend::Postgres => 10,
+        });
+        if backend == Backend::Sqlite {
+            pool = pool.after_connect(|conn, _meta| {
+                Box::pin(async move {
+                    use sqlx::Executor;
+                    conn.execute(
+                        "PRAGMA foreign_keys = ON; PRAGMA journal_mode = WAL; \
+                         PRAGMA busy_timeout = 5000; PRAGMA synchronous = NORMAL;",
+                    )
+                    .await?;
+                    Ok(())
+                })
+            });
+        }
+        let pool = pool.connect_with(options).await?;
+        match backend {
+            Backend::Sqlite => SQLITE_MIGRATIONS.run(&pool).await?,
+            Backend::Postgres => POSTGRES_MIGRATIONS.run(&pool).await?,
+        }
+        Ok(Store { pool, backend, clock: Clock::System })
+    }
+
+    /// Opens the SQLite database of a data directory, creating the directory if needed.
+    pub async fn open_data_dir(dir: &Path) -> Result<Store> {
+        std::fs::create_dir_all(dir).map_err(|e| {
+            StoreError::invalid(
+                "data_dir",
+                format!("impossible de créer le dossier de données « {} » : {e}", dir.display()),
+            )
+        })?;
+        Store::open(&format!("sqlite://{}", dir.join(DATABASE_FILE).display())).await
+    }
+
+    pub fn with_clock(mut self, clock: Clock) -> Store {
+        self.clock = clock;
+        self
+    }
+
+    pub fn backend(&self) -> Backend {
+        self.backend
+    }
+
+    pub fn pool(&self) -> &AnyPool {
+        &self.pool
+    }
+
+    pub async fn close(&self) {
+        self.pool.close().await;
+    }
+
+    pub fn now(&self) -> Timestamp {
+        match self.clock {
+            Clock::System => Timestamp::now(),
+            Clock::Fixed(t) => t,
+        }
+    }
+
+    /// Today in Paris, where the sessions happen.
+    pub fn today(&self) -> Date {
+        self.now()
+            .in_tz("Europe/Paris")
+            .map(|z| z.date())
+            .unwrap_or_else(|_| self.now().to_zoned_datetime(jiff::tz::TimeZone::UTC).date())
+    }
+
+    /// A write transaction. On SQLite it takes the write lock at once (`BEGIN IMMEDIATE`), so
+    /// that two writers never deadlock on a lock upgrade.
+    pub(crate) async fn begin(&self) -> Result<Transaction<'static, Any>> {
+        Ok(match self.backend {
+            Backend::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await?,
+            Backend::Postgres => self.pool.begin().await?,
+        })
+    }
+
+    /// Is the database reachable?
+    pub async fn ping(&self) -> Result<()> {
+        sqlx::query("SELECT 1").execute(&self.pool).await?;
+        Ok(())
+    }
+}
+
+/// A new id: UUID v7, time-ordered, the same shape on both backends.
+pub fn new_id() -> String {
+    uuid::Uuid::now_v7().to_string()
+}
+
+pub(crate) fn timestamp_text(t: Timestamp) -> String {
+    t.to_string()
+}
+
+pub(crate) fn parse_date(field: &str, text: &str) -> Result<Date> {
+    text.parse().map_err(|_| StoreError::Corrupt(format!("{field} : « {text} » n'est pas une date")))
+}
+
+pub(crate) fn parse_opt_date(field: &str, text: Option<String>) -> Result<Option<Date>> {
+    text.map(|t| parse_date(field, &t)).transpose()
+}

@@ -1,0 +1,336 @@
+//! Centres, users, passwords (argon2id) and login sessions stored in the database, so that
+//! any instance of the server can serve any request.
+
+use argon2::password_hash::phc::PasswordHash;
+use argon2::password_hash::{PasswordHasher, PasswordVerifier};
+use argon2::Argon2;
+use jiff::{SignedDuration, Timestamp};
+use serde::Serialize;
+use serde_json::json;
+use sha2::{Digest, Sha256};
+
+use crate::error::{FieldError, Result, StoreError};
+use crate::journal::{self, Change};
+use crate::scope::{Actor, Admin, Role};
+use crate::{Store, new_id, timestamp_text};
+
+/// How long a login lasts without being used.
+pub const SESSION_LIFETIME: SignedDuration = SignedDuration::from_hours(12);
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Centre {
+    pub id: String,
+    pub name: String,
+    pub created_at: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct User {
+    pub id: String,
+    pub email: String,
+    pub display_name: String,
+    pub role: Role,
+    pub active: bool,
+    pub created_at: String,
+    pub version: i64,
+}
+
+/// A user to create.
+#[derive(Debug, Clone)]
+pub struct NewUser {
+    pub email: String,
+    pub display_name: String,
+    pub role: Role,
+    pub password: String,
+}
+
+pub const MIN_PASSWORD_LEN: usize = 10;
+
+fn check_new_user(u: &NewUser) -> Vec<FieldError> {
+    let mut errs = Vec::new();
+    let email = u.email.trim();
+    let ok_email = match email.split_once('@') {
+        Some((local, domain)) => {
+            !local.is_empty()
+                && domain.contains('.')
+                && !domain.starts_with('.')
+                && !domain.ends_with('.')
+                && !email.contains(char::is_whitespace)
+        }
+        None => false,
+    };
+    if !ok_email {
+        errs.push(FieldError::new(
+            "email",
+            format!("« {email} » n'est pas une adresse électronique valide (exemple : prenom.nom@centre.fr)"),
+        ));
+    }
+    if u.display_name.trim().is_empty() {
+        errs.push(FieldError::new("display_name", "le nom est obligatoire"));
+    }
+    if u.password.chars().count() < MIN_PASSWORD_LEN {
+        errs.push(FieldError::new(
+            "password",
+            format!("le mot de passe doit compter au moins {MIN_PASSWORD_LEN} caractères"),
+        ));
+    }
+    errs
+}
+
+fn hash_password(password: &str) -> Result<String> {
+    Argon2::default()
+        .hash_password(password.as_bytes())
+        .map(|h| h.to_string())
+        .map_err(|e| StoreError::Corrupt(format!("hachage du mot de passe impossible : {e}")))
+}
+
+fn password_matches(password: &str, stored: &str) -> bool {
+    PasswordHash::new(stored)
+        .map(|h| Argon2::default().verify_password(password.as_bytes(), &h).is_ok())
+        .unwrap_or(false)
+}
+
+/// A fixed hash to verify against when the email is unknown, so that a login attempt takes
+/// the same time whether or not the account exists.
+fn dummy_hash() -> &'static str {
+    use std::sync::OnceLock;
+    static HASH: OnceLock<String> = OnceLock::new();
+    HASH.get_or_init(|| hash_password("jalon-compte-inexistant").unwrap_or_default())
+}
+
+fn token_digest(token: &str) -> String {
+    Sha256::digest(token.as_bytes()).iter().map(|b| format!("{b:02x}")).collect()
+}
+
+fn user_json(u: &User) -> serde_json::Value {
+    json!({"id": u.id, "email": u.email, "display_name": u.display_name, "role": u.role, "active": u.active})
+}
+
+type UserRow = (String, String, String, String, i64, String, i64);
+const USER_COLUMNS: &str = "id, email, display_name, role, active, created_at, version";
+
+fn user_from_row(r: UserRow) -> Result<User> {
+    let (id, email, display_name, role, active, created_at, version) = r;
+    Ok(User {
+        role: Role::parse(&role).ok_or_else(|| StoreError::Corrupt(format!("rôle inconnu « {role} »")))?,
+        id,
+        email,
+        display_name,
+        active: active != 0,
+        created_at,
+        version,
+    })
+}
+
+impl Store {
+    /// How many centres the database holds (none: the first-run page is shown).
+    pub async fn centre_count(&self) -> Result<i64> {
+        let (n,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM centres").fetch_one(self.pool()).await?;
+        Ok(n)
+    }
+
+    pub async fn centres(&self) -> Result<Vec<Centre>> {
+        let rows: Vec<(String, String, String)> =
+            sqlx::query_as("SELECT id, name, created_at FROM centres ORDER BY name")
+                .fetch_all(self.pool())
+                .await?;
+        Ok(rows.into_iter().map(|(id, name, created_at)| Centre { id, name, created_at }).collect())
+    }
+
+    pub async fn centre(&self, actor: &Actor) -> Result<Centre> {
+        let (id, name, created_at): (String, String, String) =
+            sqlx::query_as("SELECT id, name, created_at FROM centres WHERE id = $1")
+                .bind(actor.centre_id())
+                .fetch_optional(self.pool())
+                .await?
+                .ok_or(StoreError::NotFound { what: "centre" })?;
+        Ok(Centre { id, name, created_at })
+    }
+
+    /// Creates a centre and its first administrator, in one transaction.
+    pub async fn create_centre(&self, centre_name: &str, admin: NewUser) -> Result<(Centre, User)> {
+        let mut errs = check_new_user(&NewUser { role: Role::Admin, ..admin.clone() });
+        if centre_name.trim().is_empty() {
+            errs.insert(0, FieldError::new("centre_name", "le nom du centre est obligatoire"));
+        }
+        if !errs.is_empty() {
+            return Err(StoreError::Invalid(errs));
+        }
+        let centre = Centre {
+            id: new_id(),
+            name: centre_name.trim().to_owned(),
+            created_at: timestamp_text(self.now()),
+        };
+        let mut tx = self.begin().await?;
+        sqlx::query("INSERT INTO centres (id, name, created_at) VALUES ($1, $2, $3)")
+            .bind(&centre.id)
+            .bind(&centre.name)
+            .bind(&centre.created_at)
+            .execute(&mut *tx)
+            .await?;
+        let actor = Actor::command_line(centre.id.clone());
+        journal::append(
+            &mut tx,
+            self,
+            &actor,
+            Change {
+                action: "centre.created",
+                subject_type: "centre",
+                subject_id: &centre.id,
+                data: json!({"after": {"name": centre.name}}),
+            },
+        )
+        .await?;
+        let user = self.insert_user(&mut tx, &actor, NewUser { role: Role::Admin, ..admin }).await?;
+        tx.commit().await?;
+        Ok((centre, user))
+    }
+
+    /// Adds a user to the administrator's centre.
+    pub async fn add_user(&self, admin: Admin<'_>, new: NewUser) -> Result<User> {
+        let errs = check_new_user(&new);
+        if !errs.is_empty() {
+            return Err(StoreError::Invalid(errs));
+        }
+        let mut tx = self.begin().await?;
+        let user = self.insert_user(&mut tx, admin.actor(), new).await?;
+        tx.commit().await?;
+        Ok(user)
+    }
+
+    async fn insert_user(&self, conn: &mut sqlx::AnyConnection, actor: &Actor, new: NewUser) -> Result<User> {
+        let email = new.email.trim().to_lowercase();
+        let taken: Option<(String,)> = sqlx::query_as("SELECT id FROM users WHERE email = $1")
+            .bind(&email)
+            .fetch_optional(&mut *conn)
+            .await?;
+        if taken.is_some() {
+            return Err(StoreError::invalid("email", format!("l'adresse « {email} » est déjà utilisée par un compte")));
+        }
+        let user = User {
+            id: new_id(),
+            email,
+            display_name: new.display_name.trim().to_owned(),
+            role: new.role,
+            active: true,
+            created_at: timestamp_text(self.now()),
+            version: 1,
+        };
+        let hash = hash_password(&new.password)?;
+        sqlx::query(
+            "INSERT INTO users (id, centre_id, email, display_name, role, password_hash, active, created_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, 1, $7)",
+        )
+        .bind(&user.id)
+        .bind(actor.centre_id())
+        .bind(&user.email)
+        .bind(&user.display_name)
+        .bind(user.role.as_str())
+        .bind(&hash)
+        .bind(&user.created_at)
+        .execute(&mut *conn)
+        .await?;
+        journal::append(
+            conn,
+            self,
+            actor,
+            Change {
+                action: "user.created",
+                subject_type: "user",
+                subject_id: &user.id,
+                data: json!({"after": user_json(&user)}),
+            },
+        )
+        .await?;
+        Ok(user)
+    }
+
+    pub async fn users(&self, actor: &Actor) -> Result<Vec<User>> {
+        let rows: Vec<UserRow> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+            "SELECT {USER_COLUMNS} FROM users WHERE centre_id = $1 ORDER BY display_name"
+        )))
+        .bind(actor.centre_id())
+        .fetch_all(self.pool())
+        .await?;
+        rows.into_iter().map(user_from_row).collect()
+    }
+
+    pub async fn user(&self, actor: &Actor, id: &str) -> Result<User> {
+        let row: Option<UserRow> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+            "SELECT {USER_COLUMNS} FROM users WHERE centre_id = $1 AND id = $2"
+        )))
+        .bind(actor.centre_id())
+        .bind(id)
+        .fetch_optional(self.pool())
+        .await?;
+        user_from_row(row.ok_or(StoreError::NotFound { what: "utilisateur" })?)
+    }
+
+    /// Checks a password and opens a login session; returns its secret token.
+    pub async fn login(&self, email: &str, password: &str) -> Result<(String, Actor)> {
+        let row: Option<(String, String, String, String, String, i64)> = sqlx::query_as(
+            "SELECT id, display_name, centre_id, role, password_hash, active FROM users WHERE email = $1",
+        )
+        .bind(email.trim().to_lowercase())
+        .fetch_optional(self.pool())
+        .await?;
+        let Some((id, name, centre_id, role, hash, active)) = row else {
+            let _ = password_matches(password, dummy_hash());
+            return Err(StoreError::BadCredentials);
+        };
+        if !password_matches(password, &hash) || active == 0 {
+            return Err(StoreError::BadCredentials);
+        }
+        let role = Role::parse(&role).ok_or_else(|| StoreError::Corrupt(format!("rôle inconnu « {role} »")))?;
+        let token = format!("{}{}", uuid::Uuid::new_v4().simple(), uuid::Uuid::new_v4().simple());
+        let now = self.now();
+        let expires = now.checked_add(SESSION_LIFETIME).unwrap_or(now);
+        sqlx::query("INSERT INTO auth_sessions (token_hash, user_id, created_at, expires_at) VALUES ($1, $2, $3, $4)")
+            .bind(token_digest(&token))
+            .bind(&id)
+            .bind(timestamp_text(now))
+            .bind(timestamp_text(expires))
+            .execute(self.pool())
+            .await?;
+        Ok((token, Actor::user(id, name, centre_id, role)))
+    }
+
+    /// The actor behind a login token, if the token is known, unexpired and its user active.
+    /// Each use extends the session.
+    pub async fn authenticate(&self, token: &str) -> Result<Option<Actor>> {
+        let digest = token_digest(token);
+        let row: Option<(String, String, String, String, String)> = sqlx::query_as(
+            "SELECT u.id, u.display_name, u.centre_id, u.role, s.expires_at FROM auth_sessions s \
+             JOIN users u ON u.id = s.user_id WHERE s.token_hash = $1 AND u.active = 1",
+        )
+        .bind(&digest)
+        .fetch_optional(self.pool())
+        .await?;
+        let Some((id, name, centre_id, role, expires)) = row else { return Ok(None) };
+        let now = self.now();
+        let expires: Timestamp = expires.parse().map_err(|_| StoreError::Corrupt(format!("expiration « {expires} »")))?;
+        if expires <= now {
+            self.logout(token).await?;
+            return Ok(None);
+        }
+        let renewed = now.checked_add(SESSION_LIFETIME).unwrap_or(now);
+        // Renew at most every few minutes: reads stay reads.
+        if renewed.duration_since(expires) > SignedDuration::from_mins(5) {
+            sqlx::query("UPDATE auth_sessions SET expires_at = $1 WHERE token_hash = $2")
+                .bind(timestamp_text(renewed))
+                .bind(&digest)
+                .execute(self.pool())
+                .await?;
+        }
+        let Some(role) = Role::parse(&role) else { return Ok(None) };
+        Ok(Some(Actor::user(id, name, centre_id, role)))
+    }
+
+    pub async fn logout(&self, token: &str) -> Result<()> {
+        sqlx::query("DELETE FROM auth_sessions WHERE token_hash = $1")
+            .bind(token_digest(token))
+            .execute(self.pool())
+            .await?;
+        Ok(())
+    }
+}
