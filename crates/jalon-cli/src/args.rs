@@ -99,8 +99,14 @@ fn date_arg(s: &str) -> Result<Date, String> {
     })
 }
 
+/// `jalon plan` plans title and CCP sessions (its contract); CCS sessions live in the server.
 fn kind_arg(s: &str) -> Result<Kind, String> {
-    s.parse()
+    match s.parse() {
+        Ok(k @ (Kind::Title | Kind::Ccp)) => Ok(k),
+        _ => Err(format!(
+            "type de session inconnu « {s} » (attendu : title | ccp)"
+        )),
+    }
 }
 
 fn domain_arg(s: &str) -> Result<Domain, String> {

@@ -8,6 +8,7 @@ pub mod fr;
 pub mod plan;
 pub mod rulebook;
 pub mod session;
+pub mod session_rules;
 
 pub use calendar::Zone;
 pub use plan::{Plan, PlanError, PlanInput, PlannedMilestone, Warning, plan};

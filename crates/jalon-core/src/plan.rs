@@ -93,6 +93,7 @@ impl PlanInput {
             why.push(match self.kind {
                 Kind::Title => "session du titre complet",
                 Kind::Ccp => "session de CCP",
+                Kind::Ccs => "session de CCS",
             });
         }
         if c.approval_held

@@ -183,7 +183,7 @@ impl AfpaMailboxes {
             (_, Some(Domain::Btp)) => Some(&self.btp),
             (_, Some(Domain::Industry)) => Some(&self.industry),
             (_, Some(Domain::Tertiary)) => Some(&self.tertiary),
-            (Kind::Title, None) => None,
+            (Kind::Title | Kind::Ccs, None) => None,
         }
     }
 

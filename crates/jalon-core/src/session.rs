@@ -5,13 +5,15 @@ use std::str::FromStr;
 
 use serde::{Deserialize, Serialize};
 
-/// What the session certifies: the full title, or CCPs taken separately.
+/// What the session certifies: the full title, CCPs taken separately, or a certificat
+/// complémentaire de spécialisation.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Kind {
     #[default]
     Title,
     Ccp,
+    Ccs,
 }
 
 /// The family of the title, which decides the AFPA mailbox for the DTE.
@@ -60,7 +62,11 @@ macro_rules! named_enum {
 named_enum!(
     Kind,
     "type de session",
-    [(Title, "title", "titre complet"), (Ccp, "ccp", "CCP")]
+    [
+        (Title, "title", "titre complet"),
+        (Ccp, "ccp", "CCP"),
+        (Ccs, "ccs", "CCS")
+    ]
 );
 named_enum!(
     Domain,
@@ -85,8 +91,8 @@ mod tests {
             assert_eq!(d.as_str().parse::<Domain>(), Ok(*d));
         }
         assert_eq!(
-            "ccs".parse::<Kind>(),
-            Err("type de session inconnu « ccs » (attendu : title | ccp)".to_owned())
+            "vae".parse::<Kind>(),
+            Err("type de session inconnu « vae » (attendu : title | ccp | ccs)".to_owned())
         );
         assert!(
             "agriculture"

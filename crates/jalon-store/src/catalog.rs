@@ -48,7 +48,10 @@ impl SiteInput {
         required(&mut errs, "city", &self.city, "la commune");
         let pc = self.postcode.trim();
         if pc.len() != 5 || !pc.bytes().all(|b| b.is_ascii_digit()) {
-            errs.push(FieldError::new("postcode", format!("« {pc} » n'est pas un code postal (5 chiffres, par exemple 67000)")));
+            errs.push(FieldError::new(
+                "postcode",
+                format!("« {pc} » n'est pas un code postal (5 chiffres, par exemple 67000)"),
+            ));
         }
         errs
     }
@@ -59,7 +62,15 @@ type SiteRow = (String, String, String, String, String, String, i64);
 fn site_from_row(r: SiteRow) -> Result<Site> {
     let (id, name, address, postcode, city, zone, version) = r;
     let zone = zone.parse().map_err(StoreError::Corrupt)?;
-    Ok(Site { id, name, address, postcode, city, zone, version })
+    Ok(Site {
+        id,
+        name,
+        address,
+        postcode,
+        city,
+        zone,
+        version,
+    })
 }
 
 // ---- Titles --------------------------------------------------------------------------------
@@ -129,27 +140,44 @@ impl TitleInput {
         let code = self.rncp_code.trim();
         let digits = code.strip_prefix("RNCP").unwrap_or(code);
         if digits.is_empty() || digits.len() > 6 || !digits.bytes().all(|b| b.is_ascii_digit()) {
-            errs.push(FieldError::new("rncp_code", format!("« {code} » n'est pas un code RNCP (par exemple RNCP37674)")));
+            errs.push(FieldError::new(
+                "rncp_code",
+                format!("« {code} » n'est pas un code RNCP (par exemple RNCP37674)"),
+            ));
         }
         required(&mut errs, "name", &self.name, "l'intitulé du titre");
         let s = &self.structure;
         for (i, c) in s.ccps.iter().enumerate() {
             if c.name.trim().is_empty() || c.code.trim().is_empty() {
-                errs.push(FieldError::new(format!("structure.ccps[{}]", i + 1), "un CCP a besoin d'un code et d'un intitulé"));
+                errs.push(FieldError::new(
+                    format!("structure.ccps[{}]", i + 1),
+                    "un CCP a besoin d'un code et d'un intitulé",
+                ));
             }
         }
         for (i, e) in s.epreuves.iter().enumerate() {
             let field = format!("structure.epreuves[{}]", i + 1);
             if e.name.trim().is_empty() {
-                errs.push(FieldError::new(&field, "une épreuve a besoin d'un intitulé"));
+                errs.push(FieldError::new(
+                    &field,
+                    "une épreuve a besoin d'un intitulé",
+                ));
             }
             if e.minutes == 0 || e.minutes > 24 * 60 {
-                errs.push(FieldError::new(&field, format!("durée de {} minutes invalide (entre 1 et 1440)", e.minutes)));
+                errs.push(FieldError::new(
+                    &field,
+                    format!("durée de {} minutes invalide (entre 1 et 1440)", e.minutes),
+                ));
             }
         }
-        let finals = s.epreuves.iter().filter(|e| e.kind == EpreuveKind::FinalInterview).count();
+        let finals = s
+            .epreuves
+            .iter()
+            .filter(|e| e.kind == EpreuveKind::FinalInterview)
+            .count();
         if !s.epreuves.is_empty()
-            && (finals != 1 || s.epreuves.last().map(|e| e.kind) != Some(EpreuveKind::FinalInterview))
+            && (finals != 1
+                || s.epreuves.last().map(|e| e.kind) != Some(EpreuveKind::FinalInterview))
         {
             errs.push(FieldError::new(
                 "structure.epreuves",
@@ -167,7 +195,8 @@ fn title_from_row(r: TitleRow) -> Result<Title> {
     Ok(Title {
         domain: domain.parse().map_err(StoreError::Corrupt)?,
         expiry: parse_date("expiry", &expiry)?,
-        structure: serde_json::from_str(&structure).map_err(|e| StoreError::Corrupt(format!("structure du titre : {e}")))?,
+        structure: serde_json::from_str(&structure)
+            .map_err(|e| StoreError::Corrupt(format!("structure du titre : {e}")))?,
         id,
         rncp_code,
         name,
@@ -263,18 +292,29 @@ impl Store {
         .bind(timestamp_text(self.now()))
         .execute(&mut *tx)
         .await?;
-        journal::append(&mut tx, self, admin.actor(), Change {
-            action: "site.created",
-            subject_type: "site",
-            subject_id: &site.id,
-            data: json!({"after": site}),
-        })
+        journal::append(
+            &mut tx,
+            self,
+            admin.actor(),
+            Change {
+                action: "site.created",
+                subject_type: "site",
+                subject_id: &site.id,
+                data: json!({"after": site}),
+            },
+        )
         .await?;
         tx.commit().await?;
         Ok(site)
     }
 
-    pub async fn update_site(&self, admin: Admin<'_>, id: &str, version: i64, input: SiteInput) -> Result<Site> {
+    pub async fn update_site(
+        &self,
+        admin: Admin<'_>,
+        id: &str,
+        version: i64,
+        input: SiteInput,
+    ) -> Result<Site> {
         let errs = input.check();
         if !errs.is_empty() {
             return Err(StoreError::Invalid(errs));
@@ -307,12 +347,17 @@ impl Store {
         if done.rows_affected() == 0 {
             return Err(StoreError::Conflict { what: "le site" });
         }
-        journal::append(&mut tx, self, admin.actor(), Change {
-            action: "site.updated",
-            subject_type: "site",
-            subject_id: id,
-            data: json!({"before": before, "after": after}),
-        })
+        journal::append(
+            &mut tx,
+            self,
+            admin.actor(),
+            Change {
+                action: "site.updated",
+                subject_type: "site",
+                subject_id: id,
+                data: json!({"before": before, "after": after}),
+            },
+        )
         .await?;
         tx.commit().await?;
         Ok(after)
@@ -347,17 +392,32 @@ impl Store {
         self.save_title(admin, None, input).await
     }
 
-    pub async fn update_title(&self, admin: Admin<'_>, id: &str, version: i64, input: TitleInput) -> Result<Title> {
+    pub async fn update_title(
+        &self,
+        admin: Admin<'_>,
+        id: &str,
+        version: i64,
+        input: TitleInput,
+    ) -> Result<Title> {
         self.save_title(admin, Some((id, version)), input).await
     }
 
-    async fn save_title(&self, admin: Admin<'_>, existing: Option<(&str, i64)>, input: TitleInput) -> Result<Title> {
+    async fn save_title(
+        &self,
+        admin: Admin<'_>,
+        existing: Option<(&str, i64)>,
+        input: TitleInput,
+    ) -> Result<Title> {
         let errs = input.check();
         if !errs.is_empty() {
             return Err(StoreError::Invalid(errs));
         }
         let code = input.rncp_code.trim().to_uppercase();
-        let code = if code.starts_with("RNCP") { code } else { format!("RNCP{code}") };
+        let code = if code.starts_with("RNCP") {
+            code
+        } else {
+            format!("RNCP{code}")
+        };
         let before = match existing {
             Some((id, _)) => Some(self.title(admin.actor(), id).await?),
             None => None,
@@ -374,15 +434,19 @@ impl Store {
         };
         let centre = admin.actor().centre_id();
         let mut tx = self.begin().await?;
-        let clash: Option<(String,)> =
-            sqlx::query_as("SELECT id FROM titles WHERE centre_id = $1 AND rncp_code = $2 AND id <> $3")
-                .bind(centre)
-                .bind(&title.rncp_code)
-                .bind(&title.id)
-                .fetch_optional(&mut *tx)
-                .await?;
+        let clash: Option<(String,)> = sqlx::query_as(
+            "SELECT id FROM titles WHERE centre_id = $1 AND rncp_code = $2 AND id <> $3",
+        )
+        .bind(centre)
+        .bind(&title.rncp_code)
+        .bind(&title.id)
+        .fetch_optional(&mut *tx)
+        .await?;
         if clash.is_some() {
-            return Err(StoreError::invalid("rncp_code", format!("le titre {} est déjà enregistré", title.rncp_code)));
+            return Err(StoreError::invalid(
+                "rncp_code",
+                format!("le titre {} est déjà enregistré", title.rncp_code),
+            ));
         }
         let structure = serde_json::to_string(&title.structure).expect("structure serialises");
         let expiry = title.expiry.to_string();
@@ -425,12 +489,21 @@ impl Store {
                 }
             }
         }
-        journal::append(&mut tx, self, admin.actor(), Change {
-            action: if before.is_some() { "title.updated" } else { "title.created" },
-            subject_type: "title",
-            subject_id: &title.id,
-            data: json!({"before": before, "after": title}),
-        })
+        journal::append(
+            &mut tx,
+            self,
+            admin.actor(),
+            Change {
+                action: if before.is_some() {
+                    "title.updated"
+                } else {
+                    "title.created"
+                },
+                subject_type: "title",
+                subject_id: &title.id,
+                data: json!({"before": before, "after": title}),
+            },
+        )
         .await?;
         tx.commit().await?;
         Ok(title)
@@ -457,7 +530,11 @@ impl Store {
         rows.into_iter()
             .map(|(id, title_id, site_id, number, from, until, version)| {
                 Ok(Approval {
-                    managers: managers.iter().filter(|(a, _)| *a == id).map(|(_, u)| u.clone()).collect(),
+                    managers: managers
+                        .iter()
+                        .filter(|(a, _)| *a == id)
+                        .map(|(_, u)| u.clone())
+                        .collect(),
                     valid_from: parse_date("valid_from", &from)?,
                     valid_until: parse_date("valid_until", &until)?,
                     id,
@@ -475,40 +552,69 @@ impl Store {
     }
 
     pub async fn approval(&self, actor: &Actor, id: &str) -> Result<Approval> {
-        self.approvals_where(actor, Some(id)).await?.pop().ok_or(StoreError::NotFound { what: "agrément" })
+        self.approvals_where(actor, Some(id))
+            .await?
+            .pop()
+            .ok_or(StoreError::NotFound { what: "agrément" })
     }
 
-    pub async fn create_approval(&self, admin: Admin<'_>, input: ApprovalInput) -> Result<Approval> {
+    pub async fn create_approval(
+        &self,
+        admin: Admin<'_>,
+        input: ApprovalInput,
+    ) -> Result<Approval> {
         self.save_approval(admin, None, input).await
     }
 
-    pub async fn update_approval(&self, admin: Admin<'_>, id: &str, version: i64, input: ApprovalInput) -> Result<Approval> {
+    pub async fn update_approval(
+        &self,
+        admin: Admin<'_>,
+        id: &str,
+        version: i64,
+        input: ApprovalInput,
+    ) -> Result<Approval> {
         self.save_approval(admin, Some((id, version)), input).await
     }
 
-    async fn save_approval(&self, admin: Admin<'_>, existing: Option<(&str, i64)>, input: ApprovalInput) -> Result<Approval> {
+    async fn save_approval(
+        &self,
+        admin: Admin<'_>,
+        existing: Option<(&str, i64)>,
+        input: ApprovalInput,
+    ) -> Result<Approval> {
         let actor = admin.actor();
         let mut errs = Vec::new();
         required(&mut errs, "number", &input.number, "le numéro d'agrément");
         if input.valid_until < input.valid_from {
             errs.push(FieldError::new(
                 "valid_until",
-                format!("la fin de validité ({}) précède son début ({})", fr::long_date(input.valid_until), fr::long_date(input.valid_from)),
+                format!(
+                    "la fin de validité ({}) précède son début ({})",
+                    fr::long_date(input.valid_until),
+                    fr::long_date(input.valid_from)
+                ),
             ));
         }
         // The title and site must be this centre's; the approval never outlasts the title.
         match self.title(actor, &input.title_id).await {
             Ok(t) if input.valid_until > t.expiry => errs.push(FieldError::new(
                 "valid_until",
-                format!("un agrément ne peut pas durer au-delà de l'échéance du titre ({})", fr::long_date(t.expiry)),
+                format!(
+                    "un agrément ne peut pas durer au-delà de l'échéance du titre ({})",
+                    fr::long_date(t.expiry)
+                ),
             )),
             Ok(_) => {}
-            Err(StoreError::NotFound { .. }) => errs.push(FieldError::new("title_id", "titre inconnu dans ce centre")),
+            Err(StoreError::NotFound { .. }) => {
+                errs.push(FieldError::new("title_id", "titre inconnu dans ce centre"))
+            }
             Err(e) => return Err(e),
         }
         match self.site(actor, &input.site_id).await {
             Ok(_) => {}
-            Err(StoreError::NotFound { .. }) => errs.push(FieldError::new("site_id", "site inconnu dans ce centre")),
+            Err(StoreError::NotFound { .. }) => {
+                errs.push(FieldError::new("site_id", "site inconnu dans ce centre"))
+            }
             Err(e) => return Err(e),
         }
         let mut managers = input.managers.clone();
@@ -517,9 +623,10 @@ impl Store {
         for m in &managers {
             match self.user(actor, m).await {
                 Ok(_) => {}
-                Err(StoreError::NotFound { .. }) => {
-                    errs.push(FieldError::new("managers", format!("responsable inconnu dans ce centre : {m}")))
-                }
+                Err(StoreError::NotFound { .. }) => errs.push(FieldError::new(
+                    "managers",
+                    format!("responsable inconnu dans ce centre : {m}"),
+                )),
                 Err(e) => return Err(e),
             }
         }
@@ -574,7 +681,9 @@ impl Store {
                 .execute(&mut *tx)
                 .await?;
                 if done.rows_affected() == 0 {
-                    return Err(StoreError::Conflict { what: "l'agrément" });
+                    return Err(StoreError::Conflict {
+                        what: "l'agrément"
+                    });
                 }
                 sqlx::query("DELETE FROM approval_managers WHERE approval_id = $1")
                     .bind(id)
@@ -589,12 +698,21 @@ impl Store {
                 .execute(&mut *tx)
                 .await?;
         }
-        journal::append(&mut tx, self, actor, Change {
-            action: if before.is_some() { "approval.updated" } else { "approval.created" },
-            subject_type: "approval",
-            subject_id: &approval.id,
-            data: json!({"before": before, "after": approval}),
-        })
+        journal::append(
+            &mut tx,
+            self,
+            actor,
+            Change {
+                action: if before.is_some() {
+                    "approval.updated"
+                } else {
+                    "approval.created"
+                },
+                subject_type: "approval",
+                subject_id: &approval.id,
+                data: json!({"before": before, "after": approval}),
+            },
+        )
         .await?;
         tx.commit().await?;
         Ok(approval)

@@ -11,20 +11,16 @@ pub struct FieldError {
 
 impl FieldError {
     pub fn new(field: impl Into<String>, message: impl Into<String>) -> FieldError {
-        FieldError { field: field.into(), message: message.into() }
+        FieldError {
+            field: field.into(),
+            message: message.into(),
+        }
     }
 }
 
 /// A regulatory rule that a change would break; it can be overridden with a written
 /// justification, which the journal keeps.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct RuleViolation {
-    /// Stable name of the rule (`session.start_too_close`, `approval.not_valid`…).
-    pub rule: &'static str,
-    /// The milestone the rule belongs to.
-    pub milestone: &'static str,
-    pub message: String,
-}
+pub use jalon_core::session_rules::Violation as RuleViolation;
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {

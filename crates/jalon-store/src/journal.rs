@@ -111,7 +111,18 @@ fn data_text(v: &Value) -> String {
     serde_json::to_string(v).expect("JSON values serialise")
 }
 
-type Row = (i64, String, Option<String>, String, String, String, String, String, String, String);
+type Row = (
+    i64,
+    String,
+    Option<String>,
+    String,
+    String,
+    String,
+    String,
+    String,
+    String,
+    String,
+);
 
 const SELECT: &str = "SELECT seq, at, actor_id, actor_name, action, subject_type, subject_id, \
                       data, prev_hash, hash FROM journal";
@@ -153,28 +164,32 @@ pub struct Verification {
 impl Store {
     /// The journal of the actor's centre, newest first; `subject` narrows it to one thing
     /// (a session…).
-    pub async fn journal(&self, actor: &Actor, subject: Option<&str>, limit: i64) -> Result<Vec<JournalEntry>> {
-        let rows: Vec<Row> = match subject {
-            Some(s) => {
-                sqlx::query_as(sqlx::AssertSqlSafe(format!(
+    pub async fn journal(
+        &self,
+        actor: &Actor,
+        subject: Option<&str>,
+        limit: i64,
+    ) -> Result<Vec<JournalEntry>> {
+        let rows: Vec<Row> =
+            match subject {
+                Some(s) => sqlx::query_as(sqlx::AssertSqlSafe(format!(
                     "{SELECT} WHERE centre_id = $1 AND subject_id = $2 ORDER BY seq DESC LIMIT $3"
                 )))
                 .bind(actor.centre_id())
                 .bind(s)
                 .bind(limit)
                 .fetch_all(&self.pool)
-                .await?
-            }
-            None => {
-                sqlx::query_as(sqlx::AssertSqlSafe(format!(
-                    "{SELECT} WHERE centre_id = $1 ORDER BY seq DESC LIMIT $2"
-                )))
-                .bind(actor.centre_id())
-                .bind(limit)
-                .fetch_all(&self.pool)
-                .await?
-            }
-        };
+                .await?,
+                None => {
+                    sqlx::query_as(sqlx::AssertSqlSafe(format!(
+                        "{SELECT} WHERE centre_id = $1 ORDER BY seq DESC LIMIT $2"
+                    )))
+                    .bind(actor.centre_id())
+                    .bind(limit)
+                    .fetch_all(&self.pool)
+                    .await?
+                }
+            };
         rows.into_iter().map(to_entry).collect()
     }
 
@@ -184,16 +199,19 @@ impl Store {
             sqlx::query_as("SELECT id, journal_seq, journal_hash FROM centres ORDER BY id")
                 .fetch_all(&self.pool)
                 .await?;
-        let mut out = Verification { centres: centres.len(), entries: 0, problems: Vec::new() };
+        let mut out = Verification {
+            centres: centres.len(),
+            entries: 0,
+            problems: Vec::new(),
+        };
         for (centre, head_seq, head_hash) in centres {
-            let rows: Vec<(i64, String, Option<String>, String, String, String, String, String, String, String)> =
-                sqlx::query_as(sqlx::AssertSqlSafe(format!(
-                    "SELECT seq, at, actor_id, actor_name, action, subject_type, subject_id, data, \
-                     prev_hash, hash FROM journal WHERE centre_id = $1 ORDER BY seq"
-                )))
-                .bind(&centre)
-                .fetch_all(&self.pool)
-                .await?;
+            let rows: Vec<Row> = sqlx::query_as(
+                "SELECT seq, at, actor_id, actor_name, action, subject_type, subject_id, data, \
+                 prev_hash, hash FROM journal WHERE centre_id = $1 ORDER BY seq",
+            )
+            .bind(&centre)
+            .fetch_all(&self.pool)
+            .await?;
             out.entries += rows.len();
             verify_chain(&centre, &rows, head_seq, &head_hash, &mut out.problems);
         }
@@ -209,7 +227,12 @@ fn verify_chain(
     problems: &mut Vec<JournalProblem>,
 ) {
     let mut report = |seq: i64, kind: &'static str, message: String| {
-        problems.push(JournalProblem { centre_id: centre.to_owned(), seq, kind, message })
+        problems.push(JournalProblem {
+            centre_id: centre.to_owned(),
+            seq,
+            kind,
+            message,
+        })
     };
     // Hashes of the entries seen so far, to recognise an entry that was slipped in.
     let mut previous: Vec<&str> = vec![""];
@@ -230,16 +253,26 @@ fn verify_chain(
         );
         let expected_prev = *previous.last().expect("never empty");
         if recomputed != *hash {
-            report(*seq, "altered", format!("l'entrée n° {seq} ({action}) a été modifiée après coup"));
+            report(
+                *seq,
+                "altered",
+                format!("l'entrée n° {seq} ({action}) a été modifiée après coup"),
+            );
         } else if prev != expected_prev {
             if previous.len() >= 2 && prev == previous[previous.len() - 2] {
                 let inserted = seq - 1;
-                report(inserted, "inserted", format!("l'entrée n° {inserted} a été insérée après coup"));
+                report(
+                    inserted,
+                    "inserted",
+                    format!("l'entrée n° {inserted} a été insérée après coup"),
+                );
             } else {
                 report(
                     *seq,
                     "removed",
-                    format!("une ou plusieurs entrées ont été supprimées juste avant l'entrée n° {seq} ({action})"),
+                    format!(
+                        "une ou plusieurs entrées ont été supprimées juste avant l'entrée n° {seq} ({action})"
+                    ),
                 );
             }
         }

@@ -7,10 +7,14 @@ pub mod catalog;
 pub mod error;
 pub mod journal;
 pub mod scope;
+pub mod sessions;
 pub mod users;
 
 use std::path::Path;
 use std::str::FromStr;
+use std::sync::Arc;
+
+use jalon_core::Rulebook;
 
 use jiff::Timestamp;
 use jiff::civil::Date;
@@ -41,6 +45,7 @@ pub struct Store {
     pool: AnyPool,
     backend: Backend,
     clock: Clock,
+    rules: Arc<Rulebook>,
 }
 
 /// The SQLite file inside a data directory.
@@ -59,7 +64,9 @@ impl Store {
         } else {
             return Err(StoreError::invalid(
                 "database_url",
-                format!("adresse de base inconnue « {url} » (attendu : sqlite://… ou postgres://…)"),
+                format!(
+                    "adresse de base inconnue « {url} » (attendu : sqlite://… ou postgres://…)"
+                ),
             ));
         };
         let url = match backend {
@@ -89,7 +96,12 @@ impl Store {
             Backend::Sqlite => SQLITE_MIGRATIONS.run(&pool).await?,
             Backend::Postgres => POSTGRES_MIGRATIONS.run(&pool).await?,
         }
-        Ok(Store { pool, backend, clock: Clock::System })
+        Ok(Store {
+            pool,
+            backend,
+            clock: Clock::System,
+            rules: Arc::new(Rulebook::embedded()),
+        })
     }
 
     /// Opens the SQLite database of a data directory, creating the directory if needed.
@@ -97,7 +109,10 @@ impl Store {
         std::fs::create_dir_all(dir).map_err(|e| {
             StoreError::invalid(
                 "data_dir",
-                format!("impossible de créer le dossier de données « {} » : {e}", dir.display()),
+                format!(
+                    "impossible de créer le dossier de données « {} » : {e}",
+                    dir.display()
+                ),
             )
         })?;
         Store::open(&format!("sqlite://{}", dir.join(DATABASE_FILE).display())).await
@@ -106,6 +121,16 @@ impl Store {
     pub fn with_clock(mut self, clock: Clock) -> Store {
         self.clock = clock;
         self
+    }
+
+    /// Uses another rulebook (`--rules FILE`).
+    pub fn with_rules(mut self, rules: Rulebook) -> Store {
+        self.rules = Arc::new(rules);
+        self
+    }
+
+    pub fn rules(&self) -> &Rulebook {
+        &self.rules
     }
 
     pub fn backend(&self) -> Backend {
@@ -161,7 +186,8 @@ pub(crate) fn timestamp_text(t: Timestamp) -> String {
 }
 
 pub(crate) fn parse_date(field: &str, text: &str) -> Result<Date> {
-    text.parse().map_err(|_| StoreError::Corrupt(format!("{field} : « {text} » n'est pas une date")))
+    text.parse()
+        .map_err(|_| StoreError::Corrupt(format!("{field} : « {text} » n'est pas une date")))
 }
 
 pub(crate) fn parse_opt_date(field: &str, text: Option<String>) -> Result<Option<Date>> {

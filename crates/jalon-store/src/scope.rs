@@ -55,7 +55,12 @@ pub struct Actor {
 
 impl Actor {
     pub(crate) fn user(user_id: String, name: String, centre_id: String, role: Role) -> Actor {
-        Actor { user_id: Some(user_id), name, centre_id, role }
+        Actor {
+            user_id: Some(user_id),
+            name,
+            centre_id,
+            role,
+        }
     }
 
     /// The command line acting as an administrator of a centre (first user, demo, imports).
@@ -99,7 +104,9 @@ impl Actor {
     pub fn admin(&self) -> Result<Admin<'_>, StoreError> {
         match self.role {
             Role::Admin => Ok(Admin(self)),
-            _ => Err(StoreError::Forbidden { reason: "seul un administrateur du centre peut le faire" }),
+            _ => Err(StoreError::Forbidden {
+                reason: "seul un administrateur du centre peut le faire",
+            }),
         }
     }
 }

@@ -1,9 +1,9 @@
 //! Centres, users, passwords (argon2id) and login sessions stored in the database, so that
 //! any instance of the server can serve any request.
 
+use argon2::Argon2;
 use argon2::password_hash::phc::PasswordHash;
 use argon2::password_hash::{PasswordHasher, PasswordVerifier};
-use argon2::Argon2;
 use jiff::{SignedDuration, Timestamp};
 use serde::Serialize;
 use serde_json::json;
@@ -86,7 +86,11 @@ fn hash_password(password: &str) -> Result<String> {
 
 fn password_matches(password: &str, stored: &str) -> bool {
     PasswordHash::new(stored)
-        .map(|h| Argon2::default().verify_password(password.as_bytes(), &h).is_ok())
+        .map(|h| {
+            Argon2::default()
+                .verify_password(password.as_bytes(), &h)
+                .is_ok()
+        })
         .unwrap_or(false)
 }
 
@@ -99,7 +103,10 @@ fn dummy_hash() -> &'static str {
 }
 
 fn token_digest(token: &str) -> String {
-    Sha256::digest(token.as_bytes()).iter().map(|b| format!("{b:02x}")).collect()
+    Sha256::digest(token.as_bytes())
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
 }
 
 fn user_json(u: &User) -> serde_json::Value {
@@ -112,7 +119,8 @@ const USER_COLUMNS: &str = "id, email, display_name, role, active, created_at, v
 fn user_from_row(r: UserRow) -> Result<User> {
     let (id, email, display_name, role, active, created_at, version) = r;
     Ok(User {
-        role: Role::parse(&role).ok_or_else(|| StoreError::Corrupt(format!("rôle inconnu « {role} »")))?,
+        role: Role::parse(&role)
+            .ok_or_else(|| StoreError::Corrupt(format!("rôle inconnu « {role} »")))?,
         id,
         email,
         display_name,
@@ -125,7 +133,9 @@ fn user_from_row(r: UserRow) -> Result<User> {
 impl Store {
     /// How many centres the database holds (none: the first-run page is shown).
     pub async fn centre_count(&self) -> Result<i64> {
-        let (n,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM centres").fetch_one(self.pool()).await?;
+        let (n,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM centres")
+            .fetch_one(self.pool())
+            .await?;
         Ok(n)
     }
 
@@ -134,7 +144,14 @@ impl Store {
             sqlx::query_as("SELECT id, name, created_at FROM centres ORDER BY name")
                 .fetch_all(self.pool())
                 .await?;
-        Ok(rows.into_iter().map(|(id, name, created_at)| Centre { id, name, created_at }).collect())
+        Ok(rows
+            .into_iter()
+            .map(|(id, name, created_at)| Centre {
+                id,
+                name,
+                created_at,
+            })
+            .collect())
     }
 
     pub async fn centre(&self, actor: &Actor) -> Result<Centre> {
@@ -144,14 +161,24 @@ impl Store {
                 .fetch_optional(self.pool())
                 .await?
                 .ok_or(StoreError::NotFound { what: "centre" })?;
-        Ok(Centre { id, name, created_at })
+        Ok(Centre {
+            id,
+            name,
+            created_at,
+        })
     }
 
     /// Creates a centre and its first administrator, in one transaction.
     pub async fn create_centre(&self, centre_name: &str, admin: NewUser) -> Result<(Centre, User)> {
-        let mut errs = check_new_user(&NewUser { role: Role::Admin, ..admin.clone() });
+        let mut errs = check_new_user(&NewUser {
+            role: Role::Admin,
+            ..admin.clone()
+        });
         if centre_name.trim().is_empty() {
-            errs.insert(0, FieldError::new("centre_name", "le nom du centre est obligatoire"));
+            errs.insert(
+                0,
+                FieldError::new("centre_name", "le nom du centre est obligatoire"),
+            );
         }
         if !errs.is_empty() {
             return Err(StoreError::Invalid(errs));
@@ -181,7 +208,16 @@ impl Store {
             },
         )
         .await?;
-        let user = self.insert_user(&mut tx, &actor, NewUser { role: Role::Admin, ..admin }).await?;
+        let user = self
+            .insert_user(
+                &mut tx,
+                &actor,
+                NewUser {
+                    role: Role::Admin,
+                    ..admin
+                },
+            )
+            .await?;
         tx.commit().await?;
         Ok((centre, user))
     }
@@ -198,14 +234,22 @@ impl Store {
         Ok(user)
     }
 
-    async fn insert_user(&self, conn: &mut sqlx::AnyConnection, actor: &Actor, new: NewUser) -> Result<User> {
+    async fn insert_user(
+        &self,
+        conn: &mut sqlx::AnyConnection,
+        actor: &Actor,
+        new: NewUser,
+    ) -> Result<User> {
         let email = new.email.trim().to_lowercase();
         let taken: Option<(String,)> = sqlx::query_as("SELECT id FROM users WHERE email = $1")
             .bind(&email)
             .fetch_optional(&mut *conn)
             .await?;
         if taken.is_some() {
-            return Err(StoreError::invalid("email", format!("l'adresse « {email} » est déjà utilisée par un compte")));
+            return Err(StoreError::invalid(
+                "email",
+                format!("l'adresse « {email} » est déjà utilisée par un compte"),
+            ));
         }
         let user = User {
             id: new_id(),
@@ -263,7 +307,9 @@ impl Store {
         .bind(id)
         .fetch_optional(self.pool())
         .await?;
-        user_from_row(row.ok_or(StoreError::NotFound { what: "utilisateur" })?)
+        user_from_row(row.ok_or(StoreError::NotFound {
+            what: "utilisateur",
+        })?)
     }
 
     /// Checks a password and opens a login session; returns its secret token.
@@ -281,8 +327,13 @@ impl Store {
         if !password_matches(password, &hash) || active == 0 {
             return Err(StoreError::BadCredentials);
         }
-        let role = Role::parse(&role).ok_or_else(|| StoreError::Corrupt(format!("rôle inconnu « {role} »")))?;
-        let token = format!("{}{}", uuid::Uuid::new_v4().simple(), uuid::Uuid::new_v4().simple());
+        let role = Role::parse(&role)
+            .ok_or_else(|| StoreError::Corrupt(format!("rôle inconnu « {role} »")))?;
+        let token = format!(
+            "{}{}",
+            uuid::Uuid::new_v4().simple(),
+            uuid::Uuid::new_v4().simple()
+        );
         let now = self.now();
         let expires = now.checked_add(SESSION_LIFETIME).unwrap_or(now);
         sqlx::query("INSERT INTO auth_sessions (token_hash, user_id, created_at, expires_at) VALUES ($1, $2, $3, $4)")
@@ -306,9 +357,13 @@ impl Store {
         .bind(&digest)
         .fetch_optional(self.pool())
         .await?;
-        let Some((id, name, centre_id, role, expires)) = row else { return Ok(None) };
+        let Some((id, name, centre_id, role, expires)) = row else {
+            return Ok(None);
+        };
         let now = self.now();
-        let expires: Timestamp = expires.parse().map_err(|_| StoreError::Corrupt(format!("expiration « {expires} »")))?;
+        let expires: Timestamp = expires
+            .parse()
+            .map_err(|_| StoreError::Corrupt(format!("expiration « {expires} »")))?;
         if expires <= now {
             self.logout(token).await?;
             return Ok(None);
@@ -322,7 +377,9 @@ impl Store {
                 .execute(self.pool())
                 .await?;
         }
-        let Some(role) = Role::parse(&role) else { return Ok(None) };
+        let Some(role) = Role::parse(&role) else {
+            return Ok(None);
+        };
         Ok(Some(Actor::user(id, name, centre_id, role)))
     }
 

@@ -106,7 +106,7 @@ CREATE TABLE session_milestones (
     advised TEXT,
     state TEXT NOT NULL CHECK (state IN ('todo', 'done', 'not_applicable')),
     done_at TEXT,
-    done_by TEXT REFERENCES users(id),
+    done_by TEXT,
     evidence TEXT,
     override_justification TEXT,
     version BIGINT NOT NULL DEFAULT 1,

@@ -1,0 +1,1025 @@
+//! Sessions and their chronology: each milestone materialised from the rulebook with its
+//! dates stored, recomputed whenever the session's dates or attributes change, and its state
+//! (`todo`, `done`, `not_applicable`) with who did it, when, and with what evidence.
+
+use std::collections::HashMap;
+
+use jalon_core::session_rules::{self, ApprovalFacts, Concerns, ManagerFacts, SessionFacts};
+use jalon_core::{Kind, PlanInput, Severity, calendar, fr, plan};
+use jiff::civil::Date;
+use serde::{Deserialize, Serialize};
+use serde_json::json;
+use sqlx::AnyConnection;
+
+use crate::catalog::{Approval, Site, Title};
+use crate::error::{FieldError, Result, RuleViolation, StoreError};
+use crate::journal::{self, Change};
+use crate::scope::{Actor, Writer};
+use crate::{Store, new_id, parse_date, parse_opt_date, timestamp_text};
+
+/// Where a session stands, derived from its recorded facts so the two never disagree.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Status {
+    /// Being prepared, not yet created in CERES.
+    Draft,
+    /// Created in CERES (a CERES number is recorded).
+    Planned,
+    /// Between its first and last day.
+    InProgress,
+    /// Over, documents not yet transmitted.
+    ToClose,
+    /// Documents transmitted, awaiting the State's validation.
+    Transmitted,
+    /// Validated by the departmental service.
+    Validated,
+    Cancelled,
+}
+
+impl Status {
+    pub fn label(self) -> &'static str {
+        match self {
+            Status::Draft => "en préparation",
+            Status::Planned => "créée dans CERES",
+            Status::InProgress => "en cours",
+            Status::ToClose => "à clôturer",
+            Status::Transmitted => "transmise",
+            Status::Validated => "validée",
+            Status::Cancelled => "annulée",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum MilestoneState {
+    Todo,
+    Done,
+    NotApplicable,
+}
+
+impl MilestoneState {
+    fn as_str(self) -> &'static str {
+        match self {
+            MilestoneState::Todo => "todo",
+            MilestoneState::Done => "done",
+            MilestoneState::NotApplicable => "not_applicable",
+        }
+    }
+
+    fn parse(s: &str) -> Result<MilestoneState> {
+        match s {
+            "todo" => Ok(MilestoneState::Todo),
+            "done" => Ok(MilestoneState::Done),
+            "not_applicable" => Ok(MilestoneState::NotApplicable),
+            other => Err(StoreError::Corrupt(format!(
+                "état de jalon inconnu « {other} »"
+            ))),
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Session {
+    pub id: String,
+    pub title_id: String,
+    pub title_name: String,
+    pub approval_id: Option<String>,
+    pub site_id: String,
+    pub kind: Kind,
+    pub start: Date,
+    pub end: Date,
+    pub ceres_number: Option<String>,
+    pub manager_id: Option<String>,
+    pub status: Status,
+    pub cancelled_at: Option<String>,
+    pub created_at: String,
+    pub updated_at: String,
+    pub version: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct SessionMilestone {
+    pub id: String,
+    pub phase: String,
+    pub label: String,
+    pub severity: Severity,
+    pub applicable: bool,
+    pub opens: Option<Date>,
+    pub deadline: Option<Date>,
+    pub advised: Option<Date>,
+    pub state: MilestoneState,
+    /// Still to do, applicable, and its deadline is past.
+    pub late: bool,
+    pub done_at: Option<String>,
+    pub done_by: Option<String>,
+    pub evidence: Option<String>,
+    pub override_justification: Option<String>,
+    pub version: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct SessionDetail {
+    #[serde(flatten)]
+    pub session: Session,
+    pub milestones: Vec<SessionMilestone>,
+}
+
+/// A session as the user gives it (create, or replace on update).
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SessionInput {
+    pub title_id: String,
+    #[serde(default)]
+    pub approval_id: Option<String>,
+    pub site_id: String,
+    #[serde(default)]
+    pub kind: Kind,
+    pub start: Date,
+    #[serde(default)]
+    pub end: Option<Date>,
+    #[serde(default)]
+    pub ceres_number: Option<String>,
+    #[serde(default)]
+    pub manager_id: Option<String>,
+    /// Written justification to go on although a rule is broken; kept in the journal.
+    #[serde(default)]
+    pub override_justification: Option<String>,
+}
+
+/// The shortest justification that says something.
+pub const MIN_JUSTIFICATION: usize = 15;
+
+fn justification(text: Option<&str>) -> Option<&str> {
+    text.map(str::trim).filter(|t| !t.is_empty())
+}
+
+/// Refuses broken rules unless a justification long enough is given; returns what the
+/// journal must keep.
+fn overridden(
+    violations: Vec<RuleViolation>,
+    text: Option<&str>,
+) -> Result<Option<serde_json::Value>> {
+    if violations.is_empty() {
+        return Ok(None);
+    }
+    match justification(text) {
+        None => Err(StoreError::RulesBroken(violations)),
+        Some(t) if t.chars().count() < MIN_JUSTIFICATION => Err(StoreError::invalid(
+            "override_justification",
+            format!(
+                "la justification doit expliquer la dérogation en au moins {MIN_JUSTIFICATION} caractères"
+            ),
+        )),
+        Some(t) => Ok(Some(json!({"violations": violations, "justification": t}))),
+    }
+}
+
+type SessionRow = (
+    String,
+    String,
+    String,
+    Option<String>,
+    String,
+    String,
+    String,
+    String,
+    Option<String>,
+    Option<String>,
+    Option<String>,
+    String,
+    String,
+    i64,
+);
+
+const SESSION_SELECT: &str = "SELECT s.id, s.title_id, t.name, s.approval_id, s.site_id, s.kind, s.start_date, \
+     s.end_date, s.ceres_number, s.manager_id, s.cancelled_at, s.created_at, s.updated_at, s.version \
+     FROM sessions s JOIN titles t ON t.id = s.title_id";
+
+type MilestoneRow = (
+    String,
+    String,
+    i64,
+    Option<String>,
+    Option<String>,
+    Option<String>,
+    String,
+    Option<String>,
+    Option<String>,
+    Option<String>,
+    Option<String>,
+    i64,
+);
+
+const MILESTONE_SELECT: &str = "SELECT session_id, milestone_id, applicable, opens, deadline, advised, state, done_at, \
+     done_by, evidence, override_justification, version FROM session_milestones";
+
+/// The facts a session's rules and plan depend on, loaded from its centre.
+struct Context {
+    title: Title,
+    site: Site,
+    approval: Option<Approval>,
+}
+
+impl Store {
+    fn session_from_row(
+        &self,
+        r: SessionRow,
+        milestones: Option<&[SessionMilestone]>,
+    ) -> Result<Session> {
+        let (
+            id,
+            title_id,
+            title_name,
+            approval_id,
+            site_id,
+            kind,
+            start,
+            end,
+            ceres,
+            manager,
+            cancelled,
+            created,
+            updated,
+            version,
+        ) = r;
+        let start = parse_date("start_date", &start)?;
+        let end = parse_date("end_date", &end)?;
+        let done = |id: &str| {
+            milestones.is_some_and(|ms| {
+                ms.iter()
+                    .any(|m| m.id == id && m.state == MilestoneState::Done)
+            })
+        };
+        let today = self.today();
+        let status = if cancelled.is_some() {
+            Status::Cancelled
+        } else if done("validation.decision") {
+            Status::Validated
+        } else if done("close.transmit") {
+            Status::Transmitted
+        } else if today > end {
+            Status::ToClose
+        } else if today >= start {
+            Status::InProgress
+        } else if ceres.is_some() {
+            Status::Planned
+        } else {
+            Status::Draft
+        };
+        Ok(Session {
+            kind: kind.parse().map_err(StoreError::Corrupt)?,
+            id,
+            title_id,
+            title_name,
+            approval_id,
+            site_id,
+            start,
+            end,
+            ceres_number: ceres,
+            manager_id: manager,
+            status,
+            cancelled_at: cancelled,
+            created_at: created,
+            updated_at: updated,
+            version,
+        })
+    }
+
+    fn milestone_from_row(&self, r: MilestoneRow) -> Result<SessionMilestone> {
+        let (
+            _session,
+            id,
+            applicable,
+            opens,
+            deadline,
+            advised,
+            state,
+            done_at,
+            done_by,
+            evidence,
+            justification,
+            version,
+        ) = r;
+        let rule = self.rules().milestone(&id);
+        let state = MilestoneState::parse(&state)?;
+        let deadline = parse_opt_date("deadline", deadline)?;
+        let applicable = applicable != 0;
+        Ok(SessionMilestone {
+            phase: rule.map_or_else(String::new, |r| r.phase.clone()),
+            label: rule.map_or_else(|| id.clone(), |r| r.label.clone()),
+            severity: rule.map_or(Severity::Mandatory, |r| r.severity),
+            late: applicable
+                && state == MilestoneState::Todo
+                && deadline.is_some_and(|d| d < self.today()),
+            id,
+            applicable,
+            opens: parse_opt_date("opens", opens)?,
+            deadline,
+            advised: parse_opt_date("advised", advised)?,
+            state,
+            done_at,
+            done_by,
+            evidence,
+            override_justification: justification,
+            version,
+        })
+    }
+
+    async fn milestones_of(&self, session_id: &str) -> Result<Vec<SessionMilestone>> {
+        let rows: Vec<MilestoneRow> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+            "{MILESTONE_SELECT} WHERE session_id = $1 ORDER BY position"
+        )))
+        .bind(session_id)
+        .fetch_all(self.pool())
+        .await?;
+        rows.into_iter()
+            .map(|r| self.milestone_from_row(r))
+            .collect()
+    }
+
+    /// The sessions of the actor's centre, by start date, with their status.
+    pub async fn sessions(&self, actor: &Actor) -> Result<Vec<SessionDetail>> {
+        let rows: Vec<SessionRow> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+            "{SESSION_SELECT} WHERE s.centre_id = $1 ORDER BY s.start_date, s.id"
+        )))
+        .bind(actor.centre_id())
+        .fetch_all(self.pool())
+        .await?;
+        let all: Vec<MilestoneRow> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+            "{MILESTONE_SELECT} WHERE session_id IN (SELECT id FROM sessions WHERE centre_id = $1) \
+             ORDER BY session_id, position"
+        )))
+        .bind(actor.centre_id())
+        .fetch_all(self.pool())
+        .await?;
+        let mut out = Vec::with_capacity(rows.len());
+        let mut by_session: HashMap<String, Vec<SessionMilestone>> = HashMap::new();
+        for row in all {
+            let session = row.0.clone();
+            by_session
+                .entry(session)
+                .or_default()
+                .push(self.milestone_from_row(row)?);
+        }
+        for r in rows {
+            let ms = by_session.remove(&r.0).unwrap_or_default();
+            let session = self.session_from_row(r, Some(&ms))?;
+            out.push(SessionDetail {
+                session,
+                milestones: ms,
+            });
+        }
+        Ok(out)
+    }
+
+    /// One session of the actor's centre with its chronology.
+    pub async fn session(&self, actor: &Actor, id: &str) -> Result<SessionDetail> {
+        let row: Option<SessionRow> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+            "{SESSION_SELECT} WHERE s.centre_id = $1 AND s.id = $2"
+        )))
+        .bind(actor.centre_id())
+        .bind(id)
+        .fetch_optional(self.pool())
+        .await?;
+        let row = row.ok_or(StoreError::NotFound { what: "session" })?;
+        let milestones = self.milestones_of(id).await?;
+        let session = self.session_from_row(row, Some(&milestones))?;
+        Ok(SessionDetail {
+            session,
+            milestones,
+        })
+    }
+
+    /// Loads and checks the title, site, approval and manager a session refers to: they must
+    /// exist in the actor's centre and fit together.
+    async fn context(&self, actor: &Actor, input: &SessionInput) -> Result<Context> {
+        let mut errs = Vec::new();
+        let not_found = |e: StoreError, field: &str, what: &str, errs: &mut Vec<FieldError>| match e
+        {
+            StoreError::NotFound { .. } => {
+                errs.push(FieldError::new(
+                    field,
+                    format!("{what} inconnu dans ce centre"),
+                ));
+                Ok(())
+            }
+            other => Err(other),
+        };
+        let title = match self.title(actor, &input.title_id).await {
+            Ok(t) => Some(t),
+            Err(e) => {
+                not_found(e, "title_id", "titre", &mut errs)?;
+                None
+            }
+        };
+        let site = match self.site(actor, &input.site_id).await {
+            Ok(s) => Some(s),
+            Err(e) => {
+                not_found(e, "site_id", "site", &mut errs)?;
+                None
+            }
+        };
+        let approval = match input.approval_id.as_deref().filter(|a| !a.is_empty()) {
+            None => None,
+            Some(a) => match self.approval(actor, a).await {
+                Ok(a) => Some(a),
+                Err(e) => {
+                    not_found(e, "approval_id", "agrément", &mut errs)?;
+                    None
+                }
+            },
+        };
+        if let Some(m) = input.manager_id.as_deref().filter(|m| !m.is_empty())
+            && let Err(e) = self.user(actor, m).await
+        {
+            not_found(e, "manager_id", "responsable de session", &mut errs)?;
+        }
+        if let (Some(a), Some(t)) = (&approval, &title)
+            && a.title_id != t.id
+        {
+            errs.push(FieldError::new(
+                "approval_id",
+                "cet agrément porte sur un autre titre",
+            ));
+        }
+        if let (Some(a), Some(s)) = (&approval, &site)
+            && a.site_id != s.id
+        {
+            errs.push(FieldError::new(
+                "approval_id",
+                "cet agrément porte sur un autre site",
+            ));
+        }
+        if let Some(end) = input.end
+            && end < input.start
+        {
+            errs.push(FieldError::new(
+                "end",
+                format!(
+                    "la date de fin ({}) précède la date de début ({})",
+                    fr::long_date(end),
+                    fr::long_date(input.start)
+                ),
+            ));
+        }
+        if let Some(c) = &input.ceres_number
+            && c.trim().chars().count() > 40
+        {
+            errs.push(FieldError::new(
+                "ceres_number",
+                "numéro CERES trop long (40 caractères au plus)",
+            ));
+        }
+        if let Some(j) = &input.override_justification
+            && j.chars().count() > 2000
+        {
+            errs.push(FieldError::new(
+                "override_justification",
+                "justification trop longue (2 000 caractères au plus)",
+            ));
+        }
+        match (title, site, errs.is_empty()) {
+            (Some(title), Some(site), true) => Ok(Context {
+                title,
+                site,
+                approval,
+            }),
+            _ => Err(StoreError::Invalid(errs)),
+        }
+    }
+
+    async fn manager_facts<'a>(
+        &self,
+        actor: &Actor,
+        input: &SessionInput,
+        ctx: &'a Context,
+        name: &'a mut String,
+    ) -> Result<Option<ManagerFacts<'a>>> {
+        let Some(id) = input.manager_id.as_deref().filter(|m| !m.is_empty()) else {
+            return Ok(None);
+        };
+        *name = self.user(actor, id).await?.display_name;
+        let declared = ctx
+            .approval
+            .as_ref()
+            .is_some_and(|a| a.managers.iter().any(|m| m == id));
+        Ok(Some(ManagerFacts { name, declared }))
+    }
+
+    fn check_rules(
+        &self,
+        input: &SessionInput,
+        ctx: &Context,
+        manager: Option<ManagerFacts>,
+        concerns: Concerns,
+    ) -> Vec<RuleViolation> {
+        let facts = SessionFacts {
+            start: input.start,
+            end: input.end.unwrap_or(input.start),
+            today: self.today(),
+            title_expiry: ctx.title.expiry,
+            approval: ctx.approval.as_ref().map(|a| ApprovalFacts {
+                number: &a.number,
+                valid_from: a.valid_from,
+                valid_until: a.valid_until,
+            }),
+            manager,
+        };
+        session_rules::check(&facts, concerns)
+    }
+
+    /// Creates a session and its chronology. Broken rules are refused unless justified.
+    pub async fn create_session(
+        &self,
+        writer: Writer<'_>,
+        input: SessionInput,
+    ) -> Result<SessionDetail> {
+        let actor = writer.actor();
+        let ctx = self.context(actor, &input).await?;
+        let mut name = String::new();
+        let manager = self.manager_facts(actor, &input, &ctx, &mut name).await?;
+        let violations = self.check_rules(&input, &ctx, manager, Concerns::ALL);
+        let waiver = overridden(violations, input.override_justification.as_deref())?;
+        let id = new_id();
+        let now = timestamp_text(self.now());
+        let end = input.end.unwrap_or(input.start);
+        let mut tx = self.begin().await?;
+        sqlx::query(
+            "INSERT INTO sessions (id, centre_id, title_id, approval_id, site_id, kind, start_date, end_date, \
+             ceres_number, manager_id, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11)",
+        )
+        .bind(&id)
+        .bind(actor.centre_id())
+        .bind(&input.title_id)
+        .bind(input.approval_id.as_deref().filter(|a| !a.is_empty()))
+        .bind(&input.site_id)
+        .bind(input.kind.as_str())
+        .bind(input.start.to_string())
+        .bind(end.to_string())
+        .bind(input.ceres_number.as_deref().map(str::trim).filter(|c| !c.is_empty()))
+        .bind(input.manager_id.as_deref().filter(|m| !m.is_empty()))
+        .bind(&now)
+        .execute(&mut *tx)
+        .await?;
+        self.materialise(&mut tx, &id, &input, &ctx, false).await?;
+        journal::append(
+            &mut tx,
+            self,
+            actor,
+            Change {
+                action: "session.created",
+                subject_type: "session",
+                subject_id: &id,
+                data: json!({"after": input_json(&input), "override": waiver}),
+            },
+        )
+        .await?;
+        tx.commit().await?;
+        self.session(actor, &id).await
+    }
+
+    /// Replaces a session's attributes. Moving it recomputes its dates and keeps what was
+    /// done. A stale `version` is refused (someone else changed it meanwhile).
+    pub async fn update_session(
+        &self,
+        writer: Writer<'_>,
+        id: &str,
+        version: i64,
+        input: SessionInput,
+    ) -> Result<SessionDetail> {
+        let actor = writer.actor();
+        let before = self.session(actor, id).await?;
+        let ctx = self.context(actor, &input).await?;
+        let mut name = String::new();
+        let manager = self.manager_facts(actor, &input, &ctx, &mut name).await?;
+        let b = &before.session;
+        let end = input.end.unwrap_or(input.start);
+        let concerns = Concerns {
+            dates: b.start != input.start || b.end != end || b.title_id != input.title_id,
+            approval: b.approval_id.as_deref()
+                != input.approval_id.as_deref().filter(|a| !a.is_empty()),
+            manager: b.manager_id.as_deref()
+                != input.manager_id.as_deref().filter(|m| !m.is_empty()),
+        };
+        let violations = self.check_rules(&input, &ctx, manager, concerns);
+        let waiver = overridden(violations, input.override_justification.as_deref())?;
+        let mut tx = self.begin().await?;
+        let done = sqlx::query(
+            "UPDATE sessions SET title_id = $1, approval_id = $2, site_id = $3, kind = $4, start_date = $5, \
+             end_date = $6, ceres_number = $7, manager_id = $8, updated_at = $9, version = version + 1 \
+             WHERE id = $10 AND centre_id = $11 AND version = $12",
+        )
+        .bind(&input.title_id)
+        .bind(input.approval_id.as_deref().filter(|a| !a.is_empty()))
+        .bind(&input.site_id)
+        .bind(input.kind.as_str())
+        .bind(input.start.to_string())
+        .bind(end.to_string())
+        .bind(input.ceres_number.as_deref().map(str::trim).filter(|c| !c.is_empty()))
+        .bind(input.manager_id.as_deref().filter(|m| !m.is_empty()))
+        .bind(timestamp_text(self.now()))
+        .bind(id)
+        .bind(actor.centre_id())
+        .bind(version)
+        .execute(&mut *tx)
+        .await?;
+        if done.rows_affected() == 0 {
+            return Err(StoreError::Conflict { what: "la session" });
+        }
+        let dte_received = before
+            .milestones
+            .iter()
+            .any(|m| m.id == "dte.receive" && m.state == MilestoneState::Done);
+        self.materialise(&mut tx, id, &input, &ctx, dte_received)
+            .await?;
+        journal::append(&mut tx, self, actor, Change {
+            action: "session.updated",
+            subject_type: "session",
+            subject_id: id,
+            data: json!({"before": before.session, "after": input_json(&input), "override": waiver}),
+        })
+        .await?;
+        tx.commit().await?;
+        self.session(actor, id).await
+    }
+
+    /// A new session with the same title, site, approval and manager on other dates. Nothing
+    /// that was done, and no CERES number, is copied.
+    pub async fn duplicate_session(
+        &self,
+        writer: Writer<'_>,
+        id: &str,
+        start: Date,
+        end: Option<Date>,
+        override_justification: Option<String>,
+    ) -> Result<SessionDetail> {
+        let source = self.session(writer.actor(), id).await?.session;
+        let input = SessionInput {
+            title_id: source.title_id,
+            approval_id: source.approval_id,
+            site_id: source.site_id,
+            kind: source.kind,
+            start,
+            end,
+            ceres_number: None,
+            manager_id: source.manager_id,
+            override_justification,
+        };
+        self.create_session(writer, input).await
+    }
+
+    /// Computes the chronology and writes it: new milestones are inserted, existing ones get
+    /// their dates and applicability recomputed, and keep their state when done.
+    async fn materialise(
+        &self,
+        conn: &mut AnyConnection,
+        session_id: &str,
+        input: &SessionInput,
+        ctx: &Context,
+        dte_received: bool,
+    ) -> Result<()> {
+        let end = input.end.unwrap_or(input.start);
+        let plan_input = PlanInput {
+            start: input.start,
+            end: Some(end),
+            transport: ctx.title.transport,
+            kind: input.kind,
+            domain: Some(ctx.title.domain),
+            title_expiry: Some(ctx.title.expiry),
+            training_end: None,
+            zone: ctx.site.zone,
+            today: self.today(),
+            approval_held: Some(
+                ctx.approval
+                    .as_ref()
+                    .is_some_and(|a| a.covers(input.start, end)),
+            ),
+            dte_received,
+        };
+        let planned = plan(self.rules(), &plan_input)
+            .map_err(|e| StoreError::invalid("start", e.to_string()))?;
+        let existing: Vec<(String, String)> = sqlx::query_as(
+            "SELECT milestone_id, state FROM session_milestones WHERE session_id = $1",
+        )
+        .bind(session_id)
+        .fetch_all(&mut *conn)
+        .await?;
+        for (position, m) in planned.milestones.iter().enumerate() {
+            let automatic = if m.applicable {
+                MilestoneState::Todo
+            } else {
+                MilestoneState::NotApplicable
+            };
+            let opt = |d: Option<Date>| d.map(|d| d.to_string());
+            match existing.iter().find(|(id, _)| id == m.id()) {
+                None => {
+                    sqlx::query(
+                        "INSERT INTO session_milestones (session_id, milestone_id, position, applicable, opens, \
+                         deadline, advised, state) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+                    )
+                    .bind(session_id)
+                    .bind(m.id())
+                    .bind(position as i64)
+                    .bind(i64::from(m.applicable))
+                    .bind(opt(m.opens))
+                    .bind(opt(m.deadline))
+                    .bind(opt(m.advised))
+                    .bind(automatic.as_str())
+                    .execute(&mut *conn)
+                    .await?;
+                }
+                Some((_, state)) => {
+                    let state = match MilestoneState::parse(state)? {
+                        MilestoneState::Done => MilestoneState::Done,
+                        _ => automatic,
+                    };
+                    sqlx::query(
+                        "UPDATE session_milestones SET position = $1, applicable = $2, opens = $3, deadline = $4, \
+                         advised = $5, state = $6 WHERE session_id = $7 AND milestone_id = $8",
+                    )
+                    .bind(position as i64)
+                    .bind(i64::from(m.applicable))
+                    .bind(opt(m.opens))
+                    .bind(opt(m.deadline))
+                    .bind(opt(m.advised))
+                    .bind(state.as_str())
+                    .bind(session_id)
+                    .bind(m.id())
+                    .execute(&mut *conn)
+                    .await?;
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// What a milestone's automatic check says now: `None` when it holds or there is none.
+    fn milestone_check(
+        &self,
+        detail: &SessionDetail,
+        ctx: &Context,
+        milestone: &str,
+    ) -> Option<RuleViolation> {
+        let s = &detail.session;
+        let today = self.today();
+        match milestone {
+            "ceres.create_session" if s.ceres_number.is_none() => Some(RuleViolation {
+                rule: "ceres.number_missing",
+                milestone: "ceres.create_session",
+                message:
+                    "Aucun numéro de session CERES n'est enregistré : saisissez-le dans la session."
+                        .to_owned(),
+            }),
+            "ceres.create_session" if today >= ctx.title.expiry => Some(RuleViolation {
+                rule: "title.expired",
+                milestone: "ceres.create_session",
+                message: format!(
+                    "La session doit être créée dans CERES avant l'échéance du titre ({}).",
+                    fr::long_date(ctx.title.expiry)
+                ),
+            }),
+            "manager.appoint" => {
+                let Some(m) = &s.manager_id else {
+                    return Some(RuleViolation {
+                        rule: "manager.missing",
+                        milestone: "manager.appoint",
+                        message: "Aucun responsable de session n'est désigné.".to_owned(),
+                    });
+                };
+                let declared = ctx
+                    .approval
+                    .as_ref()
+                    .is_some_and(|a| a.managers.contains(m));
+                (!declared).then(|| RuleViolation {
+                    rule: "manager.not_declared",
+                    milestone: "manager.appoint",
+                    message:
+                        "Le responsable désigné n'est pas déclaré dans l'agrément : demandez la \
+                              modification de l'agrément dans CERES (DRIEETS)."
+                            .to_owned(),
+                })
+            }
+            "title.check_expiry" => {
+                let limit = calendar::add_months(today, 6)?;
+                (ctx.title.expiry <= limit).then(|| RuleViolation {
+                    rule: "title.expiry_within_6_months",
+                    milestone: "title.check_expiry",
+                    message: format!(
+                        "L'échéance du titre ({}) est à moins de 6 mois.",
+                        fr::long_date(ctx.title.expiry)
+                    ),
+                })
+            }
+            _ => None,
+        }
+    }
+
+    /// The milestones whose automatic check fails now.
+    pub async fn failing_checks(
+        &self,
+        actor: &Actor,
+        detail: &SessionDetail,
+    ) -> Result<Vec<RuleViolation>> {
+        let ctx = self.context(actor, &input_of(&detail.session)).await?;
+        Ok(detail
+            .milestones
+            .iter()
+            .filter(|m| m.applicable)
+            .filter_map(|m| self.milestone_check(detail, &ctx, &m.id))
+            .collect())
+    }
+
+    /// Marks a milestone done with its evidence. A failing automatic check needs a written
+    /// justification.
+    pub async fn complete_milestone(
+        &self,
+        writer: Writer<'_>,
+        session_id: &str,
+        milestone_id: &str,
+        version: i64,
+        evidence: &str,
+        override_justification: Option<&str>,
+    ) -> Result<SessionMilestone> {
+        let actor = writer.actor();
+        let detail = self.session(actor, session_id).await?;
+        let before = detail
+            .milestones
+            .iter()
+            .find(|m| m.id == milestone_id)
+            .cloned()
+            .ok_or(StoreError::NotFound { what: "jalon" })?;
+        let evidence = evidence.trim();
+        if evidence.is_empty() {
+            return Err(StoreError::invalid(
+                "evidence",
+                "indiquez la preuve (référence, document, numéro CERES, courriel…)",
+            ));
+        }
+        if evidence.chars().count() > 4000 {
+            return Err(StoreError::invalid(
+                "evidence",
+                "preuve trop longue (4 000 caractères au plus)",
+            ));
+        }
+        if !before.applicable {
+            return Err(StoreError::invalid(
+                "milestone",
+                "ce jalon ne s'applique pas à cette session",
+            ));
+        }
+        if before.state == MilestoneState::Done {
+            return Err(StoreError::invalid(
+                "milestone",
+                "ce jalon est déjà fait ; rouvrez-le pour le modifier",
+            ));
+        }
+        let ctx = self.context(actor, &input_of(&detail.session)).await?;
+        let failing: Vec<RuleViolation> = self
+            .milestone_check(&detail, &ctx, milestone_id)
+            .into_iter()
+            .collect();
+        let waiver = overridden(failing, override_justification)?;
+        let now = timestamp_text(self.now());
+        let justification = waiver.as_ref().and(justification(override_justification));
+        let mut tx = self.begin().await?;
+        let done = sqlx::query(
+            "UPDATE session_milestones SET state = 'done', done_at = $1, done_by = $2, evidence = $3, \
+             override_justification = $4, version = version + 1 \
+             WHERE session_id = $5 AND milestone_id = $6 AND version = $7",
+        )
+        .bind(&now)
+        .bind(actor.name())
+        .bind(evidence)
+        .bind(justification)
+        .bind(session_id)
+        .bind(milestone_id)
+        .bind(version)
+        .execute(&mut *tx)
+        .await?;
+        if done.rows_affected() == 0 {
+            return Err(StoreError::Conflict { what: "le jalon" });
+        }
+        let after = SessionMilestone {
+            state: MilestoneState::Done,
+            late: false,
+            done_at: Some(now),
+            done_by: Some(actor.name().to_owned()),
+            evidence: Some(evidence.to_owned()),
+            override_justification: justification.map(str::to_owned),
+            version: before.version + 1,
+            ..before.clone()
+        };
+        journal::append(&mut tx, self, actor, Change {
+            action: "milestone.completed",
+            subject_type: "session",
+            subject_id: session_id,
+            data: json!({"milestone": milestone_id, "before": before, "after": after, "override": waiver}),
+        })
+        .await?;
+        // Receiving the DTE makes the AFPA chase moot: recompute applicability.
+        if milestone_id == "dte.receive" {
+            self.materialise(&mut tx, session_id, &input_of(&detail.session), &ctx, true)
+                .await?;
+        }
+        tx.commit().await?;
+        Ok(after)
+    }
+
+    /// Reopens a done milestone; the reason goes to the journal.
+    pub async fn reopen_milestone(
+        &self,
+        writer: Writer<'_>,
+        session_id: &str,
+        milestone_id: &str,
+        version: i64,
+        reason: &str,
+    ) -> Result<SessionMilestone> {
+        let actor = writer.actor();
+        let detail = self.session(actor, session_id).await?;
+        let before = detail
+            .milestones
+            .iter()
+            .find(|m| m.id == milestone_id)
+            .cloned()
+            .ok_or(StoreError::NotFound { what: "jalon" })?;
+        if reason.trim().is_empty() {
+            return Err(StoreError::invalid(
+                "reason",
+                "indiquez pourquoi ce jalon est rouvert",
+            ));
+        }
+        if before.state != MilestoneState::Done {
+            return Err(StoreError::invalid(
+                "milestone",
+                "ce jalon n'est pas fait : il n'y a rien à rouvrir",
+            ));
+        }
+        let mut tx = self.begin().await?;
+        let done = sqlx::query(
+            "UPDATE session_milestones SET state = 'todo', done_at = NULL, done_by = NULL, evidence = NULL, \
+             override_justification = NULL, version = version + 1 \
+             WHERE session_id = $1 AND milestone_id = $2 AND version = $3",
+        )
+        .bind(session_id)
+        .bind(milestone_id)
+        .bind(version)
+        .execute(&mut *tx)
+        .await?;
+        if done.rows_affected() == 0 {
+            return Err(StoreError::Conflict { what: "le jalon" });
+        }
+        let after = SessionMilestone {
+            state: MilestoneState::Todo,
+            late: before.applicable && before.deadline.is_some_and(|d| d < self.today()),
+            done_at: None,
+            done_by: None,
+            evidence: None,
+            override_justification: None,
+            version: before.version + 1,
+            ..before.clone()
+        };
+        journal::append(&mut tx, self, actor, Change {
+            action: "milestone.reopened",
+            subject_type: "session",
+            subject_id: session_id,
+            data: json!({"milestone": milestone_id, "before": before, "after": after, "reason": reason.trim()}),
+        })
+        .await?;
+        if milestone_id == "dte.receive" {
+            let ctx = self.context(actor, &input_of(&detail.session)).await?;
+            self.materialise(&mut tx, session_id, &input_of(&detail.session), &ctx, false)
+                .await?;
+        }
+        tx.commit().await?;
+        Ok(after)
+    }
+}
+
+/// The input that would recreate a stored session (for recomputing its chronology).
+fn input_of(s: &Session) -> SessionInput {
+    SessionInput {
+        title_id: s.title_id.clone(),
+        approval_id: s.approval_id.clone(),
+        site_id: s.site_id.clone(),
+        kind: s.kind,
+        start: s.start,
+        end: Some(s.end),
+        ceres_number: s.ceres_number.clone(),
+        manager_id: s.manager_id.clone(),
+        override_justification: None,
+    }
+}
+
+fn input_json(i: &SessionInput) -> serde_json::Value {
+    json!({
+        "title_id": i.title_id,
+        "approval_id": i.approval_id,
+        "site_id": i.site_id,
+        "kind": i.kind,
+        "start": i.start,
+        "end": i.end.unwrap_or(i.start),
+        "ceres_number": i.ceres_number,
+        "manager_id": i.manager_id,
+    })
+}

@@ -1,0 +1,859 @@
+//! The store's contract, run against SQLite and PostgreSQL alike.
+
+mod common;
+
+use jalon_core::{Domain, Kind, Zone};
+use jalon_store::catalog::{
+    Approval, ApprovalInput, Ccp, Epreuve, EpreuveKind, Site, SiteInput, Title, TitleInput,
+    TitleStructure,
+};
+use jalon_store::sessions::{MilestoneState, SessionInput, Status};
+use jalon_store::users::{NewUser, User};
+use jalon_store::{Actor, Role, Store, StoreError};
+use jiff::civil::{Date, date};
+
+struct Fixture {
+    admin: Actor,
+    manager: User,
+    title: Title,
+    site: Site,
+    approval: Approval,
+}
+
+fn new_user(email: &str, name: &str, role: Role) -> NewUser {
+    NewUser {
+        email: email.into(),
+        display_name: name.into(),
+        role,
+        password: "correct horse battery".into(),
+    }
+}
+
+async fn fixture(store: &Store, centre: &str) -> Fixture {
+    let slug = centre.to_lowercase().replace(' ', "-");
+    let (c, _) = store
+        .create_centre(
+            centre,
+            new_user(&format!("admin@{slug}.fr"), "Alice Admin", Role::Admin),
+        )
+        .await
+        .unwrap();
+    let admin = Actor::command_line(c.id);
+    let a = admin.admin().unwrap();
+    let manager = store
+        .add_user(
+            a,
+            new_user(&format!("claire@{slug}.fr"), "Claire Martin", Role::Manager),
+        )
+        .await
+        .unwrap();
+    let site = store
+        .create_site(
+            a,
+            SiteInput {
+                name: "Plateau de Lyon".into(),
+                address: "12 rue des Métiers".into(),
+                postcode: "69007".into(),
+                city: "Lyon".into(),
+                zone: Zone::Metropole,
+            },
+        )
+        .await
+        .unwrap();
+    let title = store
+        .create_title(
+            a,
+            TitleInput {
+                rncp_code: "37674".into(),
+                name: "Développeur web et web mobile".into(),
+                domain: Domain::Tertiary,
+                transport: false,
+                expiry: date(2030, 9, 1),
+                structure: TitleStructure {
+                    ccps: vec![Ccp {
+                        code: "CCP1".into(),
+                        name: "Développer la partie front-end".into(),
+                    }],
+                    epreuves: vec![
+                        Epreuve {
+                            name: "Mise en situation professionnelle".into(),
+                            kind: EpreuveKind::Practical,
+                            minutes: 60,
+                        },
+                        Epreuve {
+                            name: "Entretien final".into(),
+                            kind: EpreuveKind::FinalInterview,
+                            minutes: 20,
+                        },
+                    ],
+                },
+            },
+        )
+        .await
+        .unwrap();
+    let approval = store
+        .create_approval(
+            a,
+            ApprovalInput {
+                title_id: title.id.clone(),
+                site_id: site.id.clone(),
+                number: "AGR-69-2025-014".into(),
+                valid_from: date(2025, 1, 1),
+                valid_until: date(2029, 12, 31),
+                managers: vec![manager.id.clone()],
+            },
+        )
+        .await
+        .unwrap();
+    Fixture {
+        admin,
+        manager,
+        title,
+        site,
+        approval,
+    }
+}
+
+fn session_input(f: &Fixture, start: Date, end: Date) -> SessionInput {
+    SessionInput {
+        title_id: f.title.id.clone(),
+        approval_id: Some(f.approval.id.clone()),
+        site_id: f.site.id.clone(),
+        kind: Kind::Title,
+        start,
+        end: Some(end),
+        ceres_number: None,
+        manager_id: Some(f.manager.id.clone()),
+        override_justification: None,
+    }
+}
+
+async fn the_worked_example_is_stored_with_its_chronology(store: Store) {
+    let f = fixture(&store, "Centre Lumière").await;
+    let w = f.admin.writer().unwrap();
+    let s = store
+        .create_session(w, session_input(&f, date(2027, 3, 15), date(2027, 3, 19)))
+        .await
+        .unwrap();
+    assert_eq!(s.milestones.len(), 31);
+    let m = |id: &str| s.milestones.iter().find(|m| m.id == id).unwrap().clone();
+    assert_eq!(m("ceres.create_session").deadline, Some(date(2026, 12, 14)));
+    assert_eq!(m("candidates.register").advised, Some(date(2027, 2, 12)));
+    assert_eq!(m("dte.chase_afpa").opens, Some(date(2027, 2, 22)));
+    assert_eq!(m("close.transmit").deadline, Some(date(2027, 3, 24)));
+    assert_eq!(m("validation.decision").deadline, None);
+    // The approval covers the session: no approval to apply for.
+    assert_eq!(m("approval.apply").state, MilestoneState::NotApplicable);
+    // 15 September 2026 is past: the 6-month check is late.
+    assert!(m("title.check_expiry").late);
+    assert!(!m("ceres.create_session").late);
+    assert_eq!(s.session.status, Status::Draft);
+    assert_eq!(s.session.title_name, "Développeur web et web mobile");
+    // Read back: the same.
+    let again = store.session(&f.admin, &s.session.id).await.unwrap();
+    assert_eq!(again, s);
+    assert_eq!(store.sessions(&f.admin).await.unwrap(), vec![s]);
+}
+
+async fn a_session_less_than_91_days_ahead_needs_a_justification(store: Store) {
+    let f = fixture(&store, "Centre Avril").await;
+    let w = f.admin.writer().unwrap();
+    let input = session_input(&f, date(2027, 1, 20), date(2027, 1, 20));
+    let err = store.create_session(w, input.clone()).await.unwrap_err();
+    let StoreError::RulesBroken(v) = err else {
+        panic!("{err:?}")
+    };
+    assert_eq!(v.len(), 1);
+    assert_eq!(v[0].rule, "session.start_too_close");
+    assert!(
+        v[0].message.contains("commence dans 53 jours"),
+        "{}",
+        v[0].message
+    );
+    assert!(
+        store.sessions(&f.admin).await.unwrap().is_empty(),
+        "nothing half-written"
+    );
+    // Too short a justification is a field error, not a waiver.
+    let short = SessionInput {
+        override_justification: Some("urgent".into()),
+        ..input.clone()
+    };
+    assert!(
+        matches!(store.create_session(w, short).await, Err(StoreError::Invalid(e)) if e[0].field == "override_justification")
+    );
+    let justified = SessionInput {
+        override_justification: Some(
+            "Session de rattrapage demandée par la DDETS le 20 novembre".into(),
+        ),
+        ..input
+    };
+    let s = store.create_session(w, justified).await.unwrap();
+    let journal = store
+        .journal(&f.admin, Some(&s.session.id), 10)
+        .await
+        .unwrap();
+    assert_eq!(journal[0].action, "session.created");
+    assert_eq!(
+        journal[0].data["override"]["justification"],
+        "Session de rattrapage demandée par la DDETS le 20 novembre"
+    );
+    assert_eq!(
+        journal[0].data["override"]["violations"][0]["rule"],
+        "session.start_too_close"
+    );
+}
+
+async fn approval_and_manager_rules_are_enforced(store: Store) {
+    let f = fixture(&store, "Centre Brume").await;
+    let a = f.admin.admin().unwrap();
+    let w = f.admin.writer().unwrap();
+    // A session after the approval's end.
+    let err = store
+        .create_session(w, session_input(&f, date(2030, 3, 4), date(2030, 3, 5)))
+        .await
+        .unwrap_err();
+    let StoreError::RulesBroken(v) = err else {
+        panic!("{err:?}")
+    };
+    assert_eq!(
+        v.iter().map(|v| v.rule).collect::<Vec<_>>(),
+        ["approval.not_valid"]
+    );
+    // A manager not declared in the approval.
+    let other = store
+        .add_user(a, new_user("paul@brume.fr", "Paul Durand", Role::Manager))
+        .await
+        .unwrap();
+    let input = SessionInput {
+        manager_id: Some(other.id),
+        ..session_input(&f, date(2027, 6, 7), date(2027, 6, 8))
+    };
+    let err = store.create_session(w, input).await.unwrap_err();
+    let StoreError::RulesBroken(v) = err else {
+        panic!("{err:?}")
+    };
+    assert_eq!(v[0].rule, "manager.not_declared");
+    assert!(
+        v[0].message.starts_with("Paul Durand n'est pas déclaré"),
+        "{}",
+        v[0].message
+    );
+    // An unknown title is a field error naming the field.
+    let input = SessionInput {
+        title_id: "nope".into(),
+        ..session_input(&f, date(2027, 6, 7), date(2027, 6, 8))
+    };
+    let Err(StoreError::Invalid(e)) = store.create_session(w, input).await else {
+        panic!()
+    };
+    assert_eq!(e[0].field, "title_id");
+}
+
+async fn moving_a_session_keeps_what_was_done_and_duplicating_copies_nothing(store: Store) {
+    let f = fixture(&store, "Centre Cèdre").await;
+    let w = f.admin.writer().unwrap();
+    let s = store
+        .create_session(w, session_input(&f, date(2027, 3, 15), date(2027, 3, 19)))
+        .await
+        .unwrap();
+    let id = s.session.id.clone();
+    let order = s.milestones.iter().find(|m| m.id == "dte.order").unwrap();
+    store
+        .complete_milestone(
+            w,
+            &id,
+            "dte.order",
+            order.version,
+            "Commande AFPA n° 2026-1187",
+            None,
+        )
+        .await
+        .unwrap();
+    // Move the session two weeks later.
+    let moved = store
+        .update_session(
+            w,
+            &id,
+            s.session.version,
+            session_input(&f, date(2027, 3, 29), date(2027, 4, 2)),
+        )
+        .await
+        .unwrap();
+    let order = moved
+        .milestones
+        .iter()
+        .find(|m| m.id == "dte.order")
+        .unwrap();
+    assert_eq!(
+        order.state,
+        MilestoneState::Done,
+        "moving keeps what was done"
+    );
+    assert_eq!(
+        order.evidence.as_deref(),
+        Some("Commande AFPA n° 2026-1187")
+    );
+    assert_eq!(
+        order.deadline,
+        Some(date(2026, 12, 28)),
+        "and re-arms its dates"
+    );
+    // A stale version is refused, never a lost update.
+    let err = store
+        .update_session(
+            w,
+            &id,
+            s.session.version,
+            session_input(&f, date(2027, 4, 5), date(2027, 4, 6)),
+        )
+        .await
+        .unwrap_err();
+    assert!(matches!(err, StoreError::Conflict { .. }), "{err:?}");
+    // Duplicate to June: nothing done, no CERES number.
+    let copy = store
+        .duplicate_session(w, &id, date(2027, 6, 14), Some(date(2027, 6, 18)), None)
+        .await
+        .unwrap();
+    assert_ne!(copy.session.id, id);
+    assert!(
+        copy.milestones
+            .iter()
+            .all(|m| m.state != MilestoneState::Done)
+    );
+    assert_eq!(copy.session.ceres_number, None);
+    assert_eq!(copy.session.manager_id, Some(f.manager.id.clone()));
+}
+
+async fn completing_and_reopening_a_milestone(store: Store) {
+    let f = fixture(&store, "Centre Dune").await;
+    let w = f.admin.writer().unwrap();
+    let s = store
+        .create_session(w, session_input(&f, date(2027, 3, 15), date(2027, 3, 19)))
+        .await
+        .unwrap();
+    let id = s.session.id.clone();
+    let ceres = s
+        .milestones
+        .iter()
+        .find(|m| m.id == "ceres.create_session")
+        .unwrap()
+        .clone();
+    // Evidence is required.
+    let err = store
+        .complete_milestone(w, &id, "ceres.create_session", ceres.version, "  ", None)
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(&err, StoreError::Invalid(e) if e[0].field == "evidence"),
+        "{err:?}"
+    );
+    // No CERES number recorded: the automatic check fails.
+    let err = store
+        .complete_milestone(w, &id, "ceres.create_session", ceres.version, "Créée", None)
+        .await
+        .unwrap_err();
+    let StoreError::RulesBroken(v) = err else {
+        panic!("{err:?}")
+    };
+    assert_eq!(v[0].rule, "ceres.number_missing");
+    // Record the number, then complete.
+    let with_number = SessionInput {
+        ceres_number: Some("2026-069-00123".into()),
+        ..session_input(&f, date(2027, 3, 15), date(2027, 3, 19))
+    };
+    let updated = store
+        .update_session(w, &id, s.session.version, with_number)
+        .await
+        .unwrap();
+    assert_eq!(updated.session.status, Status::Planned);
+    let done = store
+        .complete_milestone(
+            w,
+            &id,
+            "ceres.create_session",
+            ceres.version,
+            "Session 2026-069-00123 créée",
+            None,
+        )
+        .await
+        .unwrap();
+    assert_eq!(done.state, MilestoneState::Done);
+    assert_eq!(done.done_by.as_deref(), Some("ligne de commande"));
+    assert!(done.done_at.is_some());
+    // Stale version: conflict.
+    let err = store
+        .reopen_milestone(w, &id, "ceres.create_session", ceres.version, "erreur")
+        .await
+        .unwrap_err();
+    assert!(matches!(err, StoreError::Conflict { .. }));
+    let reopened = store
+        .reopen_milestone(
+            w,
+            &id,
+            "ceres.create_session",
+            done.version,
+            "Numéro erroné",
+        )
+        .await
+        .unwrap();
+    assert_eq!(reopened.state, MilestoneState::Todo);
+    assert_eq!(reopened.evidence, None);
+    let actions: Vec<String> = store
+        .journal(&f.admin, Some(&id), 10)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|e| e.action)
+        .collect();
+    assert_eq!(
+        actions,
+        [
+            "milestone.reopened",
+            "milestone.completed",
+            "session.updated",
+            "session.created"
+        ]
+    );
+    // Receiving the DTE makes the chase not applicable.
+    let receive = updated
+        .milestones
+        .iter()
+        .find(|m| m.id == "dte.receive")
+        .unwrap();
+    store
+        .complete_milestone(
+            w,
+            &id,
+            "dte.receive",
+            receive.version,
+            "3 paquets, scellés intacts, armoire A2",
+            None,
+        )
+        .await
+        .unwrap();
+    let after = store.session(&f.admin, &id).await.unwrap();
+    let chase = after
+        .milestones
+        .iter()
+        .find(|m| m.id == "dte.chase_afpa")
+        .unwrap();
+    assert_eq!(chase.state, MilestoneState::NotApplicable);
+}
+
+async fn centres_are_isolated_and_inspectors_read_only(store: Store) {
+    let a = fixture(&store, "Centre Est").await;
+    let b = fixture(&store, "Centre Ouest").await;
+    let s = store
+        .create_session(
+            a.admin.writer().unwrap(),
+            session_input(&a, date(2027, 3, 15), date(2027, 3, 19)),
+        )
+        .await
+        .unwrap();
+    let id = &s.session.id;
+    assert!(matches!(
+        store.session(&b.admin, id).await,
+        Err(StoreError::NotFound { .. })
+    ));
+    assert!(store.sessions(&b.admin).await.unwrap().is_empty());
+    assert!(matches!(
+        store.title(&b.admin, &a.title.id).await,
+        Err(StoreError::NotFound { .. })
+    ));
+    assert!(matches!(
+        store.site(&b.admin, &a.site.id).await,
+        Err(StoreError::NotFound { .. })
+    ));
+    assert!(matches!(
+        store.approval(&b.admin, &a.approval.id).await,
+        Err(StoreError::NotFound { .. })
+    ));
+    assert!(matches!(
+        store.user(&b.admin, &a.manager.id).await,
+        Err(StoreError::NotFound { .. })
+    ));
+    let m = &s.milestones[0];
+    let err = store
+        .complete_milestone(b.admin.writer().unwrap(), id, &m.id, m.version, "x", None)
+        .await
+        .unwrap_err();
+    assert!(matches!(err, StoreError::NotFound { .. }));
+    // A's session cannot use B's title either.
+    let cross = SessionInput {
+        title_id: b.title.id.clone(),
+        ..session_input(&a, date(2027, 3, 15), date(2027, 3, 16))
+    };
+    assert!(matches!(
+        store.create_session(a.admin.writer().unwrap(), cross).await,
+        Err(StoreError::Invalid(_))
+    ));
+    assert!(
+        store
+            .journal(&b.admin, Some(id), 10)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+
+    let inspector = store
+        .add_user(
+            a.admin.admin().unwrap(),
+            new_user("ines@est.fr", "Inès Contrôle", Role::Inspector),
+        )
+        .await
+        .unwrap();
+    let (_, actor) = store
+        .login(&inspector.email, "correct horse battery")
+        .await
+        .unwrap();
+    assert_eq!(actor.role(), Role::Inspector);
+    assert!(matches!(actor.writer(), Err(StoreError::Forbidden { .. })));
+    assert!(matches!(actor.admin(), Err(StoreError::Forbidden { .. })));
+    assert_eq!(store.session(&actor, id).await.unwrap().session.id, *id);
+    let (_, manager) = store
+        .login(&a.manager.email, "correct horse battery")
+        .await
+        .unwrap();
+    assert!(manager.writer().is_ok());
+    assert!(matches!(manager.admin(), Err(StoreError::Forbidden { .. })));
+}
+
+async fn logins_live_in_the_database(store: Store) {
+    let f = fixture(&store, "Centre Nord").await;
+    assert!(matches!(
+        store
+            .login("claire@centre-nord.fr", "mauvais mot de passe")
+            .await,
+        Err(StoreError::BadCredentials)
+    ));
+    assert!(matches!(
+        store
+            .login("personne@centre-nord.fr", "correct horse battery")
+            .await,
+        Err(StoreError::BadCredentials)
+    ));
+    let (token, actor) = store
+        .login("  Claire@Centre-Nord.fr ", "correct horse battery")
+        .await
+        .unwrap();
+    assert_eq!(actor.user_id(), Some(f.manager.id.as_str()));
+    // Another instance on the same database knows the login.
+    let same = store.clone();
+    assert_eq!(same.authenticate(&token).await.unwrap(), Some(actor));
+    assert_eq!(store.authenticate("forged-token").await.unwrap(), None);
+    store.logout(&token).await.unwrap();
+    assert_eq!(store.authenticate(&token).await.unwrap(), None);
+    // Bad new users are refused field by field, in French.
+    let Err(StoreError::Invalid(e)) = store
+        .add_user(
+            f.admin.admin().unwrap(),
+            NewUser {
+                email: "pas-une-adresse".into(),
+                display_name: " ".into(),
+                role: Role::Manager,
+                password: "court".into(),
+            },
+        )
+        .await
+    else {
+        panic!()
+    };
+    let fields: Vec<&str> = e.iter().map(|e| e.field.as_str()).collect();
+    assert_eq!(fields, ["email", "display_name", "password"]);
+    let Err(StoreError::Invalid(e)) = store
+        .add_user(
+            f.admin.admin().unwrap(),
+            new_user("claire@centre-nord.fr", "Autre", Role::Manager),
+        )
+        .await
+    else {
+        panic!()
+    };
+    assert!(e[0].message.contains("déjà utilisée"));
+}
+
+async fn catalog_validation_and_concurrency(store: Store) {
+    let f = fixture(&store, "Centre Sud").await;
+    let a = f.admin.admin().unwrap();
+    let bad = SiteInput {
+        name: "".into(),
+        address: "1 rue".into(),
+        postcode: "7500".into(),
+        city: "Paris".into(),
+        zone: Zone::Metropole,
+    };
+    let Err(StoreError::Invalid(e)) = store.create_site(a, bad).await else {
+        panic!()
+    };
+    assert_eq!(
+        e.iter().map(|e| e.field.as_str()).collect::<Vec<_>>(),
+        ["name", "postcode"]
+    );
+    // The final interview must be last.
+    let mut t = TitleInput {
+        rncp_code: "RNCP12345".into(),
+        name: "Titre".into(),
+        domain: Domain::Btp,
+        transport: false,
+        expiry: date(2029, 1, 1),
+        structure: TitleStructure {
+            ccps: vec![],
+            epreuves: vec![
+                Epreuve {
+                    name: "Entretien final".into(),
+                    kind: EpreuveKind::FinalInterview,
+                    minutes: 20,
+                },
+                Epreuve {
+                    name: "Questionnaire".into(),
+                    kind: EpreuveKind::Questionnaire,
+                    minutes: 30,
+                },
+            ],
+        },
+    };
+    let Err(StoreError::Invalid(e)) = store.create_title(a, t.clone()).await else {
+        panic!()
+    };
+    assert_eq!(e[0].field, "structure.epreuves");
+    t.structure.epreuves.reverse();
+    store.create_title(a, t.clone()).await.unwrap();
+    let Err(StoreError::Invalid(e)) = store.create_title(a, t).await else {
+        panic!()
+    };
+    assert!(e[0].message.contains("RNCP12345 est déjà enregistré"));
+    // An approval outlasting its title is refused.
+    let input = ApprovalInput {
+        valid_until: date(2031, 1, 1),
+        ..approval_input(&f)
+    };
+    let Err(StoreError::Invalid(e)) = store.create_approval(a, input).await else {
+        panic!()
+    };
+    assert_eq!(e[0].field, "valid_until");
+    // Two edits of the same site: the second, stale, is refused.
+    let site = f.site.clone();
+    let edit = |city: &str| SiteInput {
+        name: site.name.clone(),
+        address: site.address.clone(),
+        postcode: site.postcode.clone(),
+        city: city.into(),
+        zone: site.zone,
+    };
+    let first = store
+        .update_site(a, &site.id, site.version, edit("Villeurbanne"))
+        .await
+        .unwrap();
+    assert_eq!(first.version, site.version + 1);
+    assert!(matches!(
+        store
+            .update_site(a, &site.id, site.version, edit("Bron"))
+            .await,
+        Err(StoreError::Conflict { .. })
+    ));
+    assert_eq!(
+        store.site(&f.admin, &site.id).await.unwrap().city,
+        "Villeurbanne"
+    );
+}
+
+fn approval_input(f: &Fixture) -> ApprovalInput {
+    ApprovalInput {
+        title_id: f.title.id.clone(),
+        site_id: f.site.id.clone(),
+        number: "AGR-2".into(),
+        valid_from: date(2026, 1, 1),
+        valid_until: date(2028, 1, 1),
+        managers: vec![],
+    }
+}
+
+async fn the_journal_detects_tampering(store: Store) {
+    let f = fixture(&store, "Centre Ouest").await;
+    let w = f.admin.writer().unwrap();
+    store
+        .create_session(w, session_input(&f, date(2027, 3, 15), date(2027, 3, 19)))
+        .await
+        .unwrap();
+    let v = store.verify_journal().await.unwrap();
+    assert!(v.problems.is_empty(), "{:?}", v.problems);
+    assert_eq!(
+        v.entries, 7,
+        "centre, 2 users, site, title, approval, session"
+    );
+    // The database itself refuses changes to the journal.
+    let err = sqlx::query("UPDATE journal SET action = 'x' WHERE seq = 3")
+        .execute(store.pool())
+        .await
+        .unwrap_err();
+    assert!(
+        err.to_string().contains("le journal ne se modifie pas"),
+        "{err}"
+    );
+    assert!(
+        sqlx::query("DELETE FROM journal WHERE seq = 3")
+            .execute(store.pool())
+            .await
+            .is_err()
+    );
+
+    // Someone with direct access disables the protection and tampers.
+    let (off, on) = match store.backend() {
+        jalon_store::Backend::Sqlite => (
+            vec![
+                "DROP TRIGGER journal_no_update",
+                "DROP TRIGGER journal_no_delete",
+            ],
+            vec![],
+        ),
+        jalon_store::Backend::Postgres => (
+            vec!["ALTER TABLE journal DISABLE TRIGGER journal_no_update"],
+            vec!["ALTER TABLE journal ENABLE TRIGGER journal_no_update"],
+        ),
+    };
+    for sql in off {
+        sqlx::query(sql).execute(store.pool()).await.unwrap();
+    }
+    sqlx::query("UPDATE journal SET data = '{\"after\":{\"name\":\"Faux\"}}' WHERE seq = 4")
+        .execute(store.pool())
+        .await
+        .unwrap();
+    let v = store.verify_journal().await.unwrap();
+    assert_eq!(v.problems.len(), 1, "{:?}", v.problems);
+    assert_eq!((v.problems[0].seq, v.problems[0].kind), (4, "altered"));
+    assert!(v.problems[0].message.contains("n° 4"));
+
+    sqlx::query("DELETE FROM journal WHERE seq = 6")
+        .execute(store.pool())
+        .await
+        .unwrap();
+    let v = store.verify_journal().await.unwrap();
+    let kinds: Vec<(i64, &str)> = v.problems.iter().map(|p| (p.seq, p.kind)).collect();
+    assert_eq!(kinds, [(4, "altered"), (7, "removed")]);
+
+    sqlx::query("DELETE FROM journal WHERE seq = 7")
+        .execute(store.pool())
+        .await
+        .unwrap();
+    let v = store.verify_journal().await.unwrap();
+    let kinds: Vec<(i64, &str)> = v.problems.iter().map(|p| (p.seq, p.kind)).collect();
+    assert_eq!(kinds, [(4, "altered"), (6, "truncated")]);
+    for sql in on {
+        sqlx::query(sql).execute(store.pool()).await.unwrap();
+    }
+}
+
+async fn an_entry_slipped_into_the_chain_is_named(store: Store) {
+    let f = fixture(&store, "Centre Zénith").await;
+    // Rebuild the chain with a forged entry n° 3 whose hash is correct: the next entry no
+    // longer follows it.
+    match store.backend() {
+        jalon_store::Backend::Sqlite => {
+            sqlx::query("DROP TRIGGER journal_no_update")
+                .execute(store.pool())
+                .await
+                .unwrap();
+        }
+        jalon_store::Backend::Postgres => {
+            sqlx::query("ALTER TABLE journal DISABLE TRIGGER journal_no_update")
+                .execute(store.pool())
+                .await
+                .unwrap();
+        }
+    }
+    let rows: Vec<(i64,)> =
+        sqlx::query_as("SELECT seq FROM journal WHERE centre_id = $1 ORDER BY seq DESC")
+            .bind(f.admin.centre_id())
+            .fetch_all(store.pool())
+            .await
+            .unwrap();
+    for (seq,) in rows.iter().filter(|(s,)| *s >= 3) {
+        sqlx::query("UPDATE journal SET seq = seq + 1 WHERE centre_id = $1 AND seq = $2")
+            .bind(f.admin.centre_id())
+            .bind(seq)
+            .execute(store.pool())
+            .await
+            .unwrap();
+    }
+    let (prev,): (String,) =
+        sqlx::query_as("SELECT hash FROM journal WHERE centre_id = $1 AND seq = 2")
+            .bind(f.admin.centre_id())
+            .fetch_one(store.pool())
+            .await
+            .unwrap();
+    let forged = forge(&prev, f.admin.centre_id());
+    sqlx::query(
+        "INSERT INTO journal (centre_id, seq, at, actor_id, actor_name, action, subject_type, subject_id, data, prev_hash, hash) \
+         VALUES ($1, 3, $2, NULL, $3, $4, $5, $6, $7, $8, $9)",
+    )
+    .bind(f.admin.centre_id())
+    .bind(&forged.at)
+    .bind(&forged.actor_name)
+    .bind(&forged.action)
+    .bind(&forged.subject_type)
+    .bind(&forged.subject_id)
+    .bind(&forged.data)
+    .bind(&prev)
+    .bind(&forged.hash)
+    .execute(store.pool())
+    .await
+    .unwrap();
+    let v = store.verify_journal().await.unwrap();
+    let kinds: Vec<(i64, &str)> = v.problems.iter().map(|p| (p.seq, p.kind)).collect();
+    assert!(kinds.contains(&(3, "inserted")), "{kinds:?}");
+}
+
+struct Forged {
+    at: String,
+    actor_name: String,
+    action: String,
+    subject_type: String,
+    subject_id: String,
+    data: String,
+    hash: String,
+}
+
+/// An entry forged by someone who knows how the chain is computed (SHA-256 of the previous
+/// hash, a newline, and the JSON array of the entry's fields).
+fn forge(prev: &str, centre: &str) -> Forged {
+    use sha2::Digest;
+    let f = Forged {
+        at: "2026-11-28T08:00:00Z".into(),
+        actor_name: "Alice Admin".into(),
+        action: "user.created".into(),
+        subject_type: "user".into(),
+        subject_id: "intrus".into(),
+        data: r#"{"after":{"role":"admin"}}"#.into(),
+        hash: String::new(),
+    };
+    let fields = [
+        centre,
+        &f.at,
+        "",
+        &f.actor_name,
+        &f.action,
+        &f.subject_type,
+        &f.subject_id,
+        &f.data,
+    ];
+    let mut h = sha2::Sha256::new();
+    h.update(prev.as_bytes());
+    h.update(b"\n");
+    h.update(serde_json::to_string(&fields).unwrap().as_bytes());
+    let hash = h.finalize().iter().map(|b| format!("{b:02x}")).collect();
+    Forged { hash, ..f }
+}
+
+contract!(
+    the_worked_example_is_stored_with_its_chronology,
+    a_session_less_than_91_days_ahead_needs_a_justification,
+    approval_and_manager_rules_are_enforced,
+    moving_a_session_keeps_what_was_done_and_duplicating_copies_nothing,
+    completing_and_reopening_a_milestone,
+    centres_are_isolated_and_inspectors_read_only,
+    logins_live_in_the_database,
+    catalog_validation_and_concurrency,
+    the_journal_detects_tampering,
+    an_entry_slipped_into_the_chain_is_named,
+);
