@@ -43,6 +43,103 @@ pub enum Command {
     /// ouvré conseillé
     #[command(help_template = HELP_TEMPLATE, next_help_heading = "Options ")]
     Plan(PlanArgs),
+    /// Démarre le serveur (SQLite dans le dossier de données, ou PostgreSQL)
+    #[command(help_template = HELP_TEMPLATE, next_help_heading = "Options ")]
+    Serve(ServeArgs),
+    /// Remplit une base de démonstration (si elle est vide) puis démarre le serveur
+    #[command(help_template = HELP_TEMPLATE, next_help_heading = "Options ")]
+    Demo(ServeArgs),
+    /// Gère les utilisateurs
+    #[command(subcommand, help_template = HELP_TEMPLATE, subcommand_help_heading = "Commandes ", subcommand_value_name = "COMMANDE")]
+    User(UserCommand),
+    /// Vérifie l'intégrité du journal
+    #[command(subcommand, help_template = HELP_TEMPLATE, subcommand_help_heading = "Commandes ", subcommand_value_name = "COMMANDE")]
+    Journal(JournalCommand),
+    /// Rapport de conformité des sessions ; code de sortie 1 si un jalon obligatoire est en retard
+    #[command(help_template = HELP_TEMPLATE, next_help_heading = "Options ")]
+    Check(CheckArgs),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum UserCommand {
+    /// Crée un utilisateur ; sur une base vide, crée aussi le centre (--centre) et en fait
+    /// l'administrateur. Le mot de passe est lu dans JALON_PASSWORD, sinon demandé.
+    #[command(help_template = HELP_TEMPLATE, next_help_heading = "Options ")]
+    Add(UserAddArgs),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum JournalCommand {
+    /// Recalcule la chaîne d'empreintes et signale toute entrée modifiée, supprimée ou insérée
+    #[command(help_template = HELP_TEMPLATE, next_help_heading = "Options ")]
+    Verify(DbArgs),
+}
+
+/// Where the data lives.
+#[derive(Debug, Clone, Args)]
+pub struct DbArgs {
+    /// Dossier des données : la base SQLite jalon.db y est créée [défaut : jalon-data ;
+    /// jalon-demo pour la démonstration]
+    #[arg(long, value_name = "DOSSIER", env = "JALON_DATA_DIR")]
+    pub data_dir: Option<PathBuf>,
+    /// Base PostgreSQL (postgres://utilisateur@hôte:5432/base) à la place de SQLite
+    #[arg(long, value_name = "URL", env = "JALON_DATABASE_URL")]
+    pub database_url: Option<String>,
+    /// Fichier de règles TOML qui remplace les règles intégrées
+    #[arg(long, value_name = "FICHIER", env = "JALON_RULES")]
+    pub rules: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    #[command(flatten)]
+    pub db: DbArgs,
+    /// Adresse d'écoute
+    #[arg(long, value_name = "IP:PORT", env = "JALON_LISTEN", default_value = "127.0.0.1:8080", value_parser = listen_arg)]
+    pub listen: std::net::SocketAddr,
+    /// Cookies « Secure » : à activer quand Jalon est servi en HTTPS (derrière un proxy)
+    #[arg(long, env = "JALON_SECURE_COOKIES")]
+    pub secure_cookies: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct UserAddArgs {
+    #[command(flatten)]
+    pub db: DbArgs,
+    /// Adresse électronique (identifiant de connexion)
+    #[arg(long, value_name = "ADRESSE")]
+    pub email: String,
+    /// Nom affiché
+    #[arg(long, value_name = "NOM")]
+    pub name: String,
+    /// Rôle : admin, manager (responsable de session) ou inspector (lecture seule)
+    #[arg(long, value_name = "admin|manager|inspector", default_value = "admin", value_parser = role_arg)]
+    pub role: jalon_store::Role,
+    /// Nom du centre : obligatoire sur une base vide (il est créé), sinon pour choisir parmi
+    /// plusieurs centres
+    #[arg(long, value_name = "NOM")]
+    pub centre: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    #[command(flatten)]
+    pub db: DbArgs,
+    /// Sortie JSON
+    #[arg(long)]
+    pub json: bool,
+    /// Date du jour pour le calcul des retards (par défaut aujourd'hui, heure de Paris)
+    #[arg(long, value_name = "DATE", value_parser = date_arg)]
+    pub today: Option<Date>,
+}
+
+fn listen_arg(s: &str) -> Result<std::net::SocketAddr, String> {
+    s.parse().map_err(|_| format!("« {s} » n'est pas une adresse d'écoute (forme attendue : IP:PORT, par exemple 127.0.0.1:8080)"))
+}
+
+fn role_arg(s: &str) -> Result<jalon_store::Role, String> {
+    jalon_store::Role::parse(s)
+        .ok_or_else(|| format!("rôle inconnu « {s} » (attendu : admin | manager | inspector)"))
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -142,6 +239,12 @@ fn expected_form(flag: &str) -> &'static str {
         "--zone" => "metropole ou alsace-moselle",
         "--format" => "table, json ou ics",
         "--rules" => "un chemin de fichier TOML",
+        "--listen" => "IP:PORT, par exemple 127.0.0.1:8080",
+        "--data-dir" => "un dossier",
+        "--database-url" => "postgres://utilisateur@hôte:5432/base",
+        "--role" => "admin, manager ou inspector",
+        "--email" => "une adresse électronique",
+        "--name" | "--centre" => "un nom",
         _ => "une date AAAA-MM-JJ ou JJ/MM/AAAA",
     }
 }
@@ -177,14 +280,16 @@ pub fn french_error(err: &clap::Error) -> String {
             expected_form(&flag)
         ),
         ErrorKind::UnknownArgument => {
-            format!("option inconnue : {flag} (voir « jalon plan --help »)")
+            format!("option inconnue : {flag} (voir « jalon --help »)")
         }
         ErrorKind::InvalidSubcommand => {
             let name = match err.get(ContextKind::InvalidSubcommand) {
                 Some(ContextValue::String(s)) => s.clone(),
                 _ => String::new(),
             };
-            format!("commande inconnue : {name} (commandes disponibles : plan)")
+            format!(
+                "commande inconnue : {name} (commandes disponibles : plan, serve, demo, user, journal, check)"
+            )
         }
         ErrorKind::ArgumentConflict => format!("{flag} est donné plusieurs fois"),
         ErrorKind::TooManyValues | ErrorKind::WrongNumberOfValues => {
@@ -195,8 +300,7 @@ pub fn french_error(err: &clap::Error) -> String {
         }
         ErrorKind::InvalidUtf8 => "un argument n'est pas du texte UTF-8 valide".to_owned(),
         ErrorKind::MissingSubcommand | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand => {
-            "indiquez une commande : jalon plan --start AAAA-MM-JJ (voir « jalon --help »)"
-                .to_owned()
+            "indiquez une commande (voir « jalon --help »)".to_owned()
         }
         _ => "arguments invalides (voir « jalon --help »)".to_owned(),
     }

@@ -1,8 +1,14 @@
 //! `jalon`: the command line of Jalon.
 
 mod args;
+mod check_cmd;
+mod db;
+mod demo;
+mod journal_cmd;
 mod plan_cmd;
+mod serve_cmd;
 mod table;
+mod user_cmd;
 
 use std::process::ExitCode;
 
@@ -49,6 +55,11 @@ fn main() -> ExitCode {
     };
     let result = match cli.command {
         Command::Plan(a) => plan_cmd::run(a),
+        Command::Serve(a) => serve_cmd::run(a),
+        Command::Demo(a) => demo::run(a),
+        Command::User(c) => user_cmd::run(c),
+        Command::Journal(c) => journal_cmd::run(c),
+        Command::Check(a) => check_cmd::run(a),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

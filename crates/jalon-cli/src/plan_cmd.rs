@@ -71,7 +71,7 @@ pub fn run(a: PlanArgs) -> Result<(), Failure> {
     }
 }
 
-fn load_rules(path: Option<&std::path::Path>) -> Result<Rulebook, Failure> {
+pub fn load_rules(path: Option<&std::path::Path>) -> Result<Rulebook, Failure> {
     let Some(path) = path else {
         return Ok(Rulebook::embedded());
     };

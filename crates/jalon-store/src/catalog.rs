@@ -583,6 +583,11 @@ impl Store {
         input: ApprovalInput,
     ) -> Result<Approval> {
         let actor = admin.actor();
+        // Another centre's approval is not found, whatever the input.
+        let before = match existing {
+            Some((id, _)) => Some(self.approval(actor, id).await?),
+            None => None,
+        };
         let mut errs = Vec::new();
         required(&mut errs, "number", &input.number, "le numéro d'agrément");
         if input.valid_until < input.valid_from {
@@ -633,10 +638,6 @@ impl Store {
         if !errs.is_empty() {
             return Err(StoreError::Invalid(errs));
         }
-        let before = match existing {
-            Some((id, _)) => Some(self.approval(actor, id).await?),
-            None => None,
-        };
         let approval = Approval {
             id: existing.map_or_else(new_id, |(id, _)| id.to_owned()),
             title_id: input.title_id,

@@ -4,6 +4,7 @@
 //! migration folder per backend.
 
 pub mod catalog;
+pub mod conformity;
 pub mod error;
 pub mod journal;
 pub mod scope;
@@ -22,7 +23,7 @@ use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
 use sqlx::{Any, AnyPool, Transaction};
 
 pub use error::{FieldError, Result, RuleViolation, StoreError};
-pub use scope::{Actor, Admin, Role, Writer};
+pub use scope::{Actor, Admin, Resource, Role, Writer};
 
 static SQLITE_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("migrations/sqlite");
 static POSTGRES_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("migrations/postgres");
@@ -192,4 +193,47 @@ pub(crate) fn parse_date(field: &str, text: &str) -> Result<Date> {
 
 pub(crate) fn parse_opt_date(field: &str, text: Option<String>) -> Result<Option<Date>> {
     text.map(|t| parse_date(field, &t)).transpose()
+}
+
+impl Store {
+    /// Is this a demonstration database (filled by `jalon demo`)?
+    pub async fn is_demo(&self) -> Result<bool> {
+        let row: Option<(String,)> = sqlx::query_as("SELECT value FROM meta WHERE key = 'demo'")
+            .fetch_optional(&self.pool)
+            .await?;
+        Ok(row.is_some_and(|(v,)| v == "1"))
+    }
+
+    /// Marks the database as a demonstration (only on an empty database).
+    pub async fn mark_demo(&self) -> Result<()> {
+        if self.centre_count().await? > 0 {
+            return Err(StoreError::invalid(
+                "database",
+                "cette base contient déjà des données : elle ne peut pas devenir une démonstration",
+            ));
+        }
+        sqlx::query("INSERT INTO meta (key, value) VALUES ('demo', '1') ON CONFLICT (key) DO UPDATE SET value = excluded.value")
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+}
+
+impl Store {
+    /// `NotFound` unless the resource belongs to the actor's centre. Routes call it before
+    /// checking the role, so that another centre's things are not even known to exist.
+    pub async fn ensure_exists(
+        &self,
+        actor: &Actor,
+        resource: scope::Resource,
+        id: &str,
+    ) -> Result<()> {
+        let (sql, what) = resource.query();
+        let found: Option<(i64,)> = sqlx::query_as(sql)
+            .bind(actor.centre_id())
+            .bind(id)
+            .fetch_optional(&self.pool)
+            .await?;
+        found.map(|_| ()).ok_or(StoreError::NotFound { what })
+    }
 }

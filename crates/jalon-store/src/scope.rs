@@ -134,3 +134,40 @@ impl<'a> Admin<'a> {
         Writer(self.0)
     }
 }
+
+/// The things of a centre that routes address by id.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Resource {
+    Site,
+    Title,
+    Approval,
+    Session,
+    User,
+}
+
+impl Resource {
+    pub(crate) fn query(self) -> (&'static str, &'static str) {
+        match self {
+            Resource::Site => (
+                "SELECT 1 FROM sites WHERE centre_id = $1 AND id = $2",
+                "site",
+            ),
+            Resource::Title => (
+                "SELECT 1 FROM titles WHERE centre_id = $1 AND id = $2",
+                "titre",
+            ),
+            Resource::Approval => (
+                "SELECT 1 FROM approvals WHERE centre_id = $1 AND id = $2",
+                "agrément",
+            ),
+            Resource::Session => (
+                "SELECT 1 FROM sessions WHERE centre_id = $1 AND id = $2",
+                "session",
+            ),
+            Resource::User => (
+                "SELECT 1 FROM users WHERE centre_id = $1 AND id = $2",
+                "utilisateur",
+            ),
+        }
+    }
+}

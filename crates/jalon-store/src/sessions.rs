@@ -644,6 +644,59 @@ impl Store {
         self.session(actor, id).await
     }
 
+    /// Cancels a session (it stays, with its history; it is no longer reported as late).
+    pub async fn cancel_session(
+        &self,
+        writer: Writer<'_>,
+        id: &str,
+        version: i64,
+        reason: &str,
+    ) -> Result<SessionDetail> {
+        let actor = writer.actor();
+        let before = self.session(actor, id).await?;
+        if reason.trim().is_empty() {
+            return Err(StoreError::invalid(
+                "reason",
+                "indiquez pourquoi la session est annulée",
+            ));
+        }
+        if before.session.cancelled_at.is_some() {
+            return Err(StoreError::invalid(
+                "session",
+                "cette session est déjà annulée",
+            ));
+        }
+        let now = timestamp_text(self.now());
+        let mut tx = self.begin().await?;
+        let done = sqlx::query(
+            "UPDATE sessions SET cancelled_at = $1, updated_at = $1, version = version + 1 \
+             WHERE id = $2 AND centre_id = $3 AND version = $4",
+        )
+        .bind(&now)
+        .bind(id)
+        .bind(actor.centre_id())
+        .bind(version)
+        .execute(&mut *tx)
+        .await?;
+        if done.rows_affected() == 0 {
+            return Err(StoreError::Conflict { what: "la session" });
+        }
+        journal::append(
+            &mut tx,
+            self,
+            actor,
+            Change {
+                action: "session.cancelled",
+                subject_type: "session",
+                subject_id: id,
+                data: json!({"before": before.session, "reason": reason.trim()}),
+            },
+        )
+        .await?;
+        tx.commit().await?;
+        self.session(actor, id).await
+    }
+
     /// A new session with the same title, site, approval and manager on other dates. Nothing
     /// that was done, and no CERES number, is copied.
     pub async fn duplicate_session(

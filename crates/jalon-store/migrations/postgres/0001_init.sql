@@ -2,6 +2,12 @@
 -- are ISO-8601 text, timestamps RFC 3339 text, booleans 0/1 in BIGINT columns (the one type
 -- sqlx's Any driver decodes alike on both backends).
 
+-- Facts about the database itself (`demo` = 1 for a demonstration database).
+CREATE TABLE meta (
+    key TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+);
+
 CREATE TABLE centres (
     id TEXT PRIMARY KEY,
     name TEXT NOT NULL,

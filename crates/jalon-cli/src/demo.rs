@@ -1,0 +1,423 @@
+//! `jalon demo`: a realistic demonstration — one centre, three sites, six real titles,
+//! approvals, a dozen sessions from eight months ahead to two months ago in every state, and
+//! users of each role — written into an empty database, then served.
+//!
+//! Dates are relative to today, so the demonstration always looks current. A database that
+//! holds real data is never touched.
+
+use jalon_core::{Kind, Zone, calendar};
+use jalon_store::catalog::{ApprovalInput, SiteInput, TitleInput};
+use jalon_store::sessions::{MilestoneState, SessionInput};
+use jalon_store::users::NewUser;
+use jalon_store::{Actor, Role, Store};
+use jiff::civil::{Date, Weekday};
+use serde::Deserialize;
+
+use crate::Failure;
+use crate::args::ServeArgs;
+
+pub const DEFAULT_DIR: &str = "jalon-demo";
+
+/// The demonstration's titles: real Titres Professionnels (see the file's sources).
+const TITLES: &str = include_str!("../demo/titles.toml");
+
+pub const PASSWORD: &str = "demo-jalon-2026";
+
+/// The demonstration's logins: (role, name, email).
+pub const LOGINS: [(Role, &str, &str); 4] = [
+    (
+        Role::Admin,
+        "Sophie Lambert",
+        "sophie.lambert@tilleuls.example",
+    ),
+    (
+        Role::Manager,
+        "Claire Martin",
+        "claire.martin@tilleuls.example",
+    ),
+    (
+        Role::Manager,
+        "Karim Benali",
+        "karim.benali@tilleuls.example",
+    ),
+    (Role::Inspector, "Inès Moreau", "ines.moreau@ddets.example"),
+];
+
+#[derive(Deserialize)]
+struct TitleFile {
+    titles: Vec<TitleInput>,
+}
+
+pub fn run(mut a: ServeArgs) -> Result<(), Failure> {
+    crate::serve_cmd::init_logs();
+    if a.db.data_dir.is_none() && a.db.database_url.is_none() {
+        a.db.data_dir = Some(DEFAULT_DIR.into());
+    }
+    crate::db::runtime()?.block_on(async {
+        let store = crate::db::open(&a.db, DEFAULT_DIR).await?;
+        if store.centre_count().await? == 0 {
+            println!(
+                "Création des données de démonstration dans {}…",
+                crate::db::describe(&a.db, DEFAULT_DIR)
+            );
+            fill(&store).await?;
+        } else if !store.is_demo().await? {
+            return Err(Failure::usage(format!(
+                "{} contient des données réelles : la démonstration ne s'y installe pas \
+                 (choisissez un autre --data-dir)",
+                crate::db::describe(&a.db, DEFAULT_DIR)
+            )));
+        }
+        println!("\nDémonstration de Jalon — http://{}", a.listen);
+        println!("Comptes (mot de passe : {PASSWORD}) :");
+        for (role, name, email) in LOGINS {
+            println!("  {email:<36} {name} ({})", role.label());
+        }
+        println!();
+        crate::serve_cmd::serve(store, &a).await
+    })
+}
+
+/// The Monday on or after `d` (sessions start on a Monday, as most do).
+fn monday_on_or_after(d: Date) -> Date {
+    let mut day = d;
+    while day.weekday() != Weekday::Monday {
+        day = day.tomorrow().unwrap_or(day);
+    }
+    day
+}
+
+fn plus(d: Date, days: i32) -> Date {
+    calendar::add_days(d, days).unwrap_or(d)
+}
+
+struct DemoSession {
+    title: usize,
+    kind: Kind,
+    /// Days from today to the first day (moved to a Monday unless `exact`).
+    start: i32,
+    exact: bool,
+    days: i32,
+    ceres: bool,
+    /// Complete every milestone whose deadline is at most this many days from today.
+    done_until: Option<i32>,
+    /// Leave these undone whatever their date.
+    leave: &'static [&'static str],
+    /// Also complete these (validation…).
+    also: &'static [&'static str],
+    cancel: bool,
+}
+
+const fn s(
+    title: usize,
+    start: i32,
+    days: i32,
+    ceres: bool,
+    done_until: Option<i32>,
+) -> DemoSession {
+    DemoSession {
+        title,
+        kind: Kind::Title,
+        start,
+        exact: false,
+        days,
+        ceres,
+        done_until,
+        leave: &[],
+        also: &[],
+        cancel: false,
+    }
+}
+
+fn evidence(id: &str, ceres: Option<&str>) -> String {
+    match id {
+        "title.check_expiry" => "Échéance du titre vérifiée sur la fiche RNCP".to_owned(),
+        "ceres.create_session" => format!(
+            "Session créée dans CERES sous le n° {}",
+            ceres.unwrap_or("?")
+        ),
+        "dte.order" => "Commande des DTE passée auprès de l'AFPA".to_owned(),
+        "manager.appoint" => "Lettre de désignation signée par la direction".to_owned(),
+        "candidates.register" => "Liste des candidats arrêtée et saisie".to_owned(),
+        "jury.appoint" => "Deux membres de jury habilités ont confirmé".to_owned(),
+        "convocations.send" => {
+            "Convocations envoyées par courriel avec accusés de réception et de lecture".to_owned()
+        }
+        "dte.receive" => {
+            "Paquets reçus, scellés intacts, rangés dans l'armoire forte B2".to_owned()
+        }
+        "close.transmit" => "Dossier transmis à la DDETS par courriel".to_owned(),
+        "validation.decision" => "Session validée dans CERES par la DDETS".to_owned(),
+        _ => "Fait et consigné au dossier de session".to_owned(),
+    }
+}
+
+async fn fill(store: &Store) -> Result<(), Failure> {
+    let today = store.today();
+    store.mark_demo().await?;
+    let (admin_role, admin_name, admin_email) = LOGINS[0];
+    let (centre, _) = store
+        .create_centre(
+            "Centre de formation Les Tilleuls",
+            NewUser {
+                email: admin_email.into(),
+                display_name: admin_name.into(),
+                role: admin_role,
+                password: PASSWORD.into(),
+            },
+        )
+        .await?;
+    let actor = Actor::command_line(centre.id);
+    let admin = actor.admin()?;
+    let mut users = Vec::new();
+    for (role, name, email) in &LOGINS[1..] {
+        let u = store
+            .add_user(
+                admin,
+                NewUser {
+                    email: (*email).into(),
+                    display_name: (*name).into(),
+                    role: *role,
+                    password: PASSWORD.into(),
+                },
+            )
+            .await?;
+        users.push(u);
+    }
+    let (claire, karim) = (users[0].id.clone(), users[1].id.clone());
+
+    let site = |name: &str, address: &str, postcode: &str, city: &str, zone| SiteInput {
+        name: name.into(),
+        address: address.into(),
+        postcode: postcode.into(),
+        city: city.into(),
+        zone,
+    };
+    let sites = [
+        store
+            .create_site(
+                admin,
+                site(
+                    "Campus de Gerland",
+                    "24 avenue Tony Garnier",
+                    "69007",
+                    "Lyon",
+                    Zone::Metropole,
+                ),
+            )
+            .await?,
+        store
+            .create_site(
+                admin,
+                site(
+                    "Plateau technique de Villeurbanne",
+                    "8 rue du Dauphiné",
+                    "69100",
+                    "Villeurbanne",
+                    Zone::Metropole,
+                ),
+            )
+            .await?,
+        store
+            .create_site(
+                admin,
+                site(
+                    "Site de Strasbourg-Meinau",
+                    "15 rue de la Plaine des Bouchers",
+                    "67100",
+                    "Strasbourg",
+                    Zone::AlsaceMoselle,
+                ),
+            )
+            .await?,
+    ];
+
+    let file: TitleFile = toml::from_str(TITLES)
+        .map_err(|e| Failure::runtime(format!("titres de démonstration illisibles : {e}")))?;
+    let mut titles = Vec::new();
+    for t in file.titles {
+        titles.push(store.create_title(admin, t).await?);
+    }
+    // Sessions refer to titles by their family: the first two tertiary, then BTP, industry,
+    // transport, and the remaining one.
+    let pick = |pred: &dyn Fn(&jalon_store::catalog::Title) -> bool, skip: usize| {
+        titles
+            .iter()
+            .enumerate()
+            .filter(|(_, t)| pred(t))
+            .map(|(i, _)| i)
+            .nth(skip)
+    };
+    use jalon_core::Domain;
+    let order: Vec<usize> = {
+        let mut o = vec![
+            pick(&|t| t.domain == Domain::Tertiary && !t.transport, 0),
+            pick(&|t| t.domain == Domain::Tertiary && !t.transport, 1),
+            pick(&|t| t.domain == Domain::Btp && !t.transport, 0),
+            pick(&|t| t.domain == Domain::Industry && !t.transport, 0),
+            pick(&|t| t.transport, 0),
+        ]
+        .into_iter()
+        .flatten()
+        .collect::<Vec<_>>();
+        let rest: Vec<usize> = (0..titles.len()).filter(|i| !o.contains(i)).collect();
+        o.extend(rest);
+        o
+    };
+    if order.len() < 6 {
+        return Err(Failure::runtime(
+            "les titres de démonstration doivent être six",
+        ));
+    }
+
+    let mut approvals = Vec::new();
+    for (rank, &i) in order.iter().enumerate() {
+        let t = &titles[i];
+        let site = match (t.domain, t.transport) {
+            (_, true) | (Domain::Btp, _) => &sites[1],
+            (Domain::Industry, _) => &sites[2],
+            (Domain::Tertiary, _) => &sites[0],
+        };
+        let until = t
+            .expiry
+            .min(calendar::add_months(today, 36).unwrap_or(t.expiry));
+        let managers = if t.domain == Domain::Industry {
+            vec![karim.clone()]
+        } else {
+            vec![claire.clone(), karim.clone()]
+        };
+        let a = store
+            .create_approval(
+                admin,
+                ApprovalInput {
+                    title_id: t.id.clone(),
+                    site_id: site.id.clone(),
+                    number: format!(
+                        "AGR-{}-{}-{:03}",
+                        &site.postcode[..2],
+                        today.year() - 2,
+                        11 + rank * 7
+                    ),
+                    valid_from: calendar::add_months(today, -24).unwrap_or(today),
+                    valid_until: until,
+                    managers,
+                },
+            )
+            .await?;
+        approvals.push(a);
+    }
+
+    let plan = [
+        s(0, 243, 5, false, None),
+        DemoSession {
+            leave: &["approval.apply"],
+            ..s(1, 180, 4, true, Some(0))
+        },
+        DemoSession {
+            kind: Kind::Ccp,
+            ..s(2, 120, 2, true, Some(0))
+        },
+        s(3, 95, 3, false, None),
+        s(4, 40, 3, true, Some(0)),
+        DemoSession {
+            leave: &["dte.receive", "dte.chase_afpa"],
+            ..s(0, 20, 5, true, Some(0))
+        },
+        s(3, 3, 2, true, Some(0)),
+        DemoSession {
+            exact: true,
+            ..s(2, -1, 4, true, Some(0))
+        },
+        DemoSession {
+            leave: &["close.transmit"],
+            ..s(0, -10, 5, true, Some(0))
+        },
+        s(1, -35, 5, true, Some(0)),
+        DemoSession {
+            also: &[
+                "validation.decision",
+                "validation.general_minutes",
+                "validation.send_documents",
+            ],
+            ..s(5, -60, 3, true, Some(0))
+        },
+        DemoSession {
+            cancel: true,
+            ..s(4, -45, 3, false, None)
+        },
+    ];
+    let justification = "Session reprise de l'historique du centre lors de la mise en service de Jalon (démonstration)";
+    let w = actor.writer()?;
+    for (n, d) in plan.iter().enumerate() {
+        let title = &titles[order[d.title]];
+        let approval = &approvals[d.title];
+        let start = if d.exact {
+            // A session under way: started yesterday (or the last working day).
+            calendar::advised(plus(today, d.start), Zone::Metropole).unwrap_or(today)
+        } else {
+            monday_on_or_after(plus(today, d.start))
+        };
+        let ceres = d
+            .ceres
+            .then(|| format!("{}-069-{:05}", start.year(), 120 + n * 37));
+        let manager = if approval.managers.contains(&claire) {
+            claire.clone()
+        } else {
+            karim.clone()
+        };
+        let session = store
+            .create_session(
+                w,
+                SessionInput {
+                    title_id: title.id.clone(),
+                    approval_id: Some(approval.id.clone()),
+                    site_id: approval.site_id.clone(),
+                    kind: d.kind,
+                    start,
+                    end: Some(plus(start, d.days - 1)),
+                    ceres_number: ceres.clone(),
+                    manager_id: Some(manager),
+                    override_justification: Some(justification.into()),
+                },
+            )
+            .await?;
+        let id = session.session.id.clone();
+        // Complete, in order, what a careful centre would have done by now. The chronology
+        // is reloaded after each step: receiving the DTE retires the AFPA chase.
+        if let Some(until) = d.done_until {
+            let limit = plus(today, until);
+            loop {
+                let detail = store.session(&actor, &id).await?;
+                let next = detail.milestones.iter().find(|m| {
+                    m.applicable
+                        && m.state == MilestoneState::Todo
+                        && !d.leave.contains(&m.id.as_str())
+                        && (m.deadline.is_some_and(|dl| dl <= limit)
+                            || d.also.contains(&m.id.as_str()))
+                });
+                let Some(m) = next else { break };
+                store
+                    .complete_milestone(
+                        w,
+                        &id,
+                        &m.id,
+                        m.version,
+                        &evidence(&m.id, ceres.as_deref()),
+                        Some(justification),
+                    )
+                    .await?;
+            }
+        }
+        if d.cancel {
+            store
+                .cancel_session(
+                    w,
+                    &id,
+                    session.session.version,
+                    "Nombre de candidats insuffisant : session reportée",
+                )
+                .await?;
+        }
+    }
+    Ok(())
+}

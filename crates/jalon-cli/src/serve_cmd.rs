@@ -1,0 +1,75 @@
+//! `jalon serve` and the serving half of `jalon demo`.
+
+use jalon_store::Store;
+use jalon_web::AppState;
+
+use crate::Failure;
+use crate::args::ServeArgs;
+
+pub const DEFAULT_DIR: &str = "jalon-data";
+
+pub fn run(a: ServeArgs) -> Result<(), Failure> {
+    init_logs();
+    crate::db::runtime()?.block_on(async {
+        let store = crate::db::open(&a.db, DEFAULT_DIR).await?;
+        if store.is_demo().await? {
+            eprintln!("Attention : ces données sont une démonstration (jalon demo).");
+        }
+        if store.centre_count().await? == 0 {
+            println!(
+                "Base vide : ouvrez http://{} pour créer votre centre et son administrateur \
+                 (ou utilisez « jalon user add »).",
+                a.listen
+            );
+        }
+        serve(store, &a).await
+    })
+}
+
+pub fn init_logs() {
+    let filter = tracing_subscriber::EnvFilter::try_from_env("JALON_LOG")
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,sqlx=warn"));
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .try_init();
+}
+
+pub async fn serve(store: Store, a: &ServeArgs) -> Result<(), Failure> {
+    let listener = tokio::net::TcpListener::bind(a.listen)
+        .await
+        .map_err(|e| Failure::runtime(format!("impossible d'écouter sur {} : {e}", a.listen)))?;
+    let addr = listener
+        .local_addr()
+        .map_err(|e| Failure::runtime(e.to_string()))?;
+    println!("Jalon écoute sur http://{addr}  (Ctrl+C pour arrêter)");
+    let state = AppState::new(store.clone(), a.secure_cookies);
+    jalon_web::serve(listener, state, shutdown_signal())
+        .await
+        .map_err(|e| Failure::runtime(format!("le serveur s'est arrêté : {e}")))?;
+    store.close().await;
+    println!("Jalon arrêté proprement.");
+    Ok(())
+}
+
+/// Ctrl+C or SIGTERM: stop accepting, finish the requests in flight.
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = term => {},
+    }
+}

@@ -1,0 +1,95 @@
+//! `jalon user add`: the first administrator of a new centre, or another user.
+
+use std::io::{BufRead, IsTerminal};
+
+use jalon_store::users::NewUser;
+use jalon_store::{Actor, Role};
+
+use crate::Failure;
+use crate::args::{UserAddArgs, UserCommand};
+
+pub fn run(c: UserCommand) -> Result<(), Failure> {
+    match c {
+        UserCommand::Add(a) => add(a),
+    }
+}
+
+fn password() -> Result<String, Failure> {
+    if let Ok(p) = std::env::var("JALON_PASSWORD") {
+        return Ok(p);
+    }
+    if std::io::stdin().is_terminal() {
+        let p = rpassword::prompt_password("Mot de passe : ")
+            .map_err(|e| Failure::runtime(e.to_string()))?;
+        let again = rpassword::prompt_password("Confirmez : ")
+            .map_err(|e| Failure::runtime(e.to_string()))?;
+        if p != again {
+            return Err(Failure::usage("les deux mots de passe diffèrent"));
+        }
+        return Ok(p);
+    }
+    let mut line = String::new();
+    std::io::stdin()
+        .lock()
+        .read_line(&mut line)
+        .map_err(|e| Failure::runtime(e.to_string()))?;
+    Ok(line.trim_end_matches(['\r', '\n']).to_owned())
+}
+
+fn add(a: UserAddArgs) -> Result<(), Failure> {
+    crate::db::runtime()?.block_on(async {
+        let store = crate::db::open(&a.db, crate::serve_cmd::DEFAULT_DIR).await?;
+        let centres = store.centres().await?;
+        let new = |password| NewUser {
+            email: a.email.clone(),
+            display_name: a.name.clone(),
+            role: a.role,
+            password,
+        };
+        if centres.is_empty() {
+            let Some(centre) = &a.centre else {
+                return Err(Failure::usage(
+                    "--centre est obligatoire sur une base vide : c'est le nom du centre à créer",
+                ));
+            };
+            if a.role != Role::Admin {
+                return Err(Failure::usage(
+                    "--role : le premier utilisateur d'un centre en est l'administrateur (admin)",
+                ));
+            }
+            let (c, u) = store.create_centre(centre, new(password()?)).await?;
+            println!(
+                "Centre « {} » créé ; administrateur : {} <{}>.",
+                c.name, u.display_name, u.email
+            );
+            return Ok(());
+        }
+        let centre = match &a.centre {
+            Some(name) => centres.iter().find(|c| c.name == *name).ok_or_else(|| {
+                let names: Vec<&str> = centres.iter().map(|c| c.name.as_str()).collect();
+                Failure::usage(format!(
+                    "--centre : centre inconnu « {name} » (centres : {})",
+                    names.join(", ")
+                ))
+            })?,
+            None if centres.len() == 1 => &centres[0],
+            None => {
+                let names: Vec<&str> = centres.iter().map(|c| c.name.as_str()).collect();
+                return Err(Failure::usage(format!(
+                    "--centre est obligatoire : la base a plusieurs centres ({})",
+                    names.join(", ")
+                )));
+            }
+        };
+        let actor = Actor::command_line(centre.id.clone());
+        let u = store.add_user(actor.admin()?, new(password()?)).await?;
+        println!(
+            "Utilisateur {} <{}> ajouté au centre « {} » ({}).",
+            u.display_name,
+            u.email,
+            centre.name,
+            u.role.label()
+        );
+        Ok(())
+    })
+}

@@ -1,0 +1,471 @@
+//! The JSON API, version 1. Every route is scoped to the caller's centre; writes require the
+//! role that allows them (the store's types see to it).
+
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::http::header::SET_COOKIE;
+use axum::response::{AppendHeaders, IntoResponse};
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use jalon_store::catalog::{Approval, ApprovalInput, Site, SiteInput, Title, TitleInput};
+use jalon_store::conformity::SessionConformity;
+use jalon_store::journal::JournalEntry;
+use jalon_store::sessions::{SessionDetail, SessionInput, SessionMilestone};
+use jalon_store::users::{NewUser, User};
+use jalon_store::{Resource, Role, StoreError};
+use jiff::civil::Date;
+use serde::{Deserialize, Serialize};
+use serde_json::{Value, json};
+
+use crate::AppState;
+use crate::auth::{self, Auth};
+use crate::body::Body;
+use crate::error::ApiResult;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/api/v1/openapi.json", get(openapi))
+        .route("/api/v1/login", post(login))
+        .route("/api/v1/logout", post(logout))
+        .route("/api/v1/me", get(me))
+        .route("/api/v1/sites", get(list_sites).post(create_site))
+        .route("/api/v1/sites/{id}", get(get_site).put(update_site))
+        .route("/api/v1/titles", get(list_titles).post(create_title))
+        .route("/api/v1/titles/{id}", get(get_title).put(update_title))
+        .route(
+            "/api/v1/approvals",
+            get(list_approvals).post(create_approval),
+        )
+        .route(
+            "/api/v1/approvals/{id}",
+            get(get_approval).put(update_approval),
+        )
+        .route("/api/v1/users", get(list_users).post(create_user))
+        .route("/api/v1/users/{id}", get(get_user))
+        .route("/api/v1/sessions", get(list_sessions).post(create_session))
+        .route(
+            "/api/v1/sessions/{id}",
+            get(get_session).put(update_session),
+        )
+        .route("/api/v1/sessions/{id}/duplicate", post(duplicate_session))
+        .route("/api/v1/sessions/{id}/cancel", post(cancel_session))
+        .route("/api/v1/sessions/{id}/journal", get(session_journal))
+        .route(
+            "/api/v1/sessions/{id}/milestones/{milestone}/complete",
+            post(complete_milestone),
+        )
+        .route(
+            "/api/v1/sessions/{id}/milestones/{milestone}/reopen",
+            post(reopen_milestone),
+        )
+        .route("/api/v1/journal", get(centre_journal))
+        .route("/api/v1/check", get(check))
+}
+
+async fn openapi() -> Json<Value> {
+    Json(crate::openapi::document())
+}
+
+/// A replacement of something that has a version: the version read, and the new content.
+#[derive(Deserialize)]
+struct Versioned<T> {
+    version: i64,
+    #[serde(flatten)]
+    data: T,
+}
+
+// ---- login ---------------------------------------------------------------------------------
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Login {
+    email: String,
+    password: String,
+}
+
+#[derive(Serialize)]
+struct Me {
+    user_id: Option<String>,
+    name: String,
+    role: Role,
+    centre_id: String,
+    centre: String,
+}
+
+async fn me_of(state: &AppState, actor: &jalon_store::Actor) -> ApiResult<Me> {
+    Ok(Me {
+        user_id: actor.user_id().map(str::to_owned),
+        name: actor.name().to_owned(),
+        role: actor.role(),
+        centre_id: actor.centre_id().to_owned(),
+        centre: state.store.centre(actor).await?.name,
+    })
+}
+
+async fn login(
+    State(state): State<AppState>,
+    Body(l): Body<Login>,
+) -> ApiResult<impl IntoResponse> {
+    let (token, actor) = match state.limiter.check(&l.email) {
+        true => state.store.login(&l.email, &l.password).await?,
+        false => {
+            return Err(StoreError::Forbidden {
+                reason: "trop de tentatives de connexion : réessayez dans une minute",
+            }
+            .into());
+        }
+    };
+    state.limiter.success(&l.email);
+    let me = me_of(&state, &actor).await?;
+    Ok((
+        AppendHeaders([(SET_COOKIE, auth::login_cookie(&token, state.secure_cookies))]),
+        Json(json!({"token": token, "me": me})),
+    ))
+}
+
+async fn logout(
+    State(state): State<AppState>,
+    headers: axum::http::HeaderMap,
+) -> ApiResult<impl IntoResponse> {
+    if let Some(token) = auth::token(&headers) {
+        state.store.logout(&token).await?;
+    }
+    Ok((
+        StatusCode::NO_CONTENT,
+        AppendHeaders([(SET_COOKIE, auth::logout_cookie(state.secure_cookies))]),
+    ))
+}
+
+async fn me(State(state): State<AppState>, Auth(actor): Auth) -> ApiResult<Json<Me>> {
+    Ok(Json(me_of(&state, &actor).await?))
+}
+
+// ---- sites, titles, approvals, users --------------------------------------------------------
+
+async fn list_sites(State(s): State<AppState>, Auth(a): Auth) -> ApiResult<Json<Vec<Site>>> {
+    Ok(Json(s.store.sites(&a).await?))
+}
+
+async fn get_site(
+    State(s): State<AppState>,
+    Auth(a): Auth,
+    Path(id): Path<String>,
+) -> ApiResult<Json<Site>> {
+    Ok(Json(s.store.site(&a, &id).await?))
+}
+
+async fn create_site(
+    State(s): State<AppState>,
+    Auth(a): Auth,
+    Body(b): Body<SiteInput>,
+) -> ApiResult<impl IntoResponse> {
+    Ok((
+        StatusCode::CREATED,
+        Json(s.store.create_site(a.admin()?, b).await?),
+    ))
+}
+
+async fn update_site(
+    State(s): State<AppState>,
+    Auth(a): Auth,
+    Path(id): Path<String>,
+    Body(b): Body<Versioned<SiteInput>>,
+) -> ApiResult<Json<Site>> {
+    s.store.ensure_exists(&a, Resource::Site, &id).await?;
+    Ok(Json(
+        s.store
+            .update_site(a.admin()?, &id, b.version, b.data)
+            .await?,
+    ))
+}
+
+async fn list_titles(State(s): State<AppState>, Auth(a): Auth) -> ApiResult<Json<Vec<Title>>> {
+    Ok(Json(s.store.titles(&a).await?))
+}
+
+async fn get_title(
+    State(s): State<AppState>,
+    Auth(a): Auth,
+    Path(id): Path<String>,
+) -> ApiResult<Json<Title>> {
+    Ok(Json(s.store.title(&a, &id).await?))
+}
+
+async fn create_title(
+    State(s): State<AppState>,
+    Auth(a): Auth,
+    Body(b): Body<TitleInput>,
+) -> ApiResult<impl IntoResponse> {
+    Ok((
+        StatusCode::CREATED,
+        Json(s.store.create_title(a.admin()?, b).await?),
+    ))
+}
+
+async fn update_title(
+    State(s): State<AppState>,
+    Auth(a): Auth,
+    Path(id): Path<String>,
+    Body(b): Body<Versioned<TitleInput>>,
+) -> ApiResult<Json<Title>> {
+    s.store.ensure_exists(&a, Resource::Title, &id).await?;
+    Ok(Json(
+        s.store
+            .update_title(a.admin()?, &id, b.version, b.data)
+            .await?,
+    ))
+}
+
+async fn list_approvals(
+    State(s): State<AppState>,
+    Auth(a): Auth,
+) -> ApiResult<Json<Vec<Approval>>> {
+    Ok(Json(s.store.approvals(&a).await?))
+}
+
+async fn get_approval(
+    State(s): State<AppState>,
+    Auth(a): Auth,
+    Path(id): Path<String>,
+) -> ApiResult<Json<Approval>> {
+    Ok(Json(s.store.approval(&a, &id).await?))
+}
+
+async fn create_approval(
+    State(s): State<AppState>,
+    Auth(a): Auth,
+    Body(b): Body<ApprovalInput>,
+) -> ApiResult<impl IntoResponse> {
+    Ok((
+        StatusCode::CREATED,
+        Json(s.store.create_approval(a.admin()?, b).await?),
+    ))
+}
+
+async fn update_approval(
+    State(s): State<AppState>,
+    Auth(a): Auth,
+    Path(id): Path<String>,
+    Body(b): Body<Versioned<ApprovalInput>>,
+) -> ApiResult<Json<Approval>> {
+    s.store.ensure_exists(&a, Resource::Approval, &id).await?;
+    Ok(Json(
+        s.store
+            .update_approval(a.admin()?, &id, b.version, b.data)
+            .await?,
+    ))
+}
+
+async fn list_users(State(s): State<AppState>, Auth(a): Auth) -> ApiResult<Json<Vec<User>>> {
+    Ok(Json(s.store.users(&a).await?))
+}
+
+async fn get_user(
+    State(s): State<AppState>,
+    Auth(a): Auth,
+    Path(id): Path<String>,
+) -> ApiResult<Json<User>> {
+    Ok(Json(s.store.user(&a, &id).await?))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct UserBody {
+    email: String,
+    display_name: String,
+    role: Role,
+    password: String,
+}
+
+async fn create_user(
+    State(s): State<AppState>,
+    Auth(a): Auth,
+    Body(b): Body<UserBody>,
+) -> ApiResult<impl IntoResponse> {
+    let new = NewUser {
+        email: b.email,
+        display_name: b.display_name,
+        role: b.role,
+        password: b.password,
+    };
+    Ok((
+        StatusCode::CREATED,
+        Json(s.store.add_user(a.admin()?, new).await?),
+    ))
+}
+
+// ---- sessions ------------------------------------------------------------------------------
+
+async fn list_sessions(
+    State(s): State<AppState>,
+    Auth(a): Auth,
+) -> ApiResult<Json<Vec<SessionDetail>>> {
+    Ok(Json(s.store.sessions(&a).await?))
+}
+
+async fn get_session(
+    State(s): State<AppState>,
+    Auth(a): Auth,
+    Path(id): Path<String>,
+) -> ApiResult<Json<SessionDetail>> {
+    Ok(Json(s.store.session(&a, &id).await?))
+}
+
+async fn create_session(
+    State(s): State<AppState>,
+    Auth(a): Auth,
+    Body(b): Body<SessionInput>,
+) -> ApiResult<impl IntoResponse> {
+    Ok((
+        StatusCode::CREATED,
+        Json(s.store.create_session(a.writer()?, b).await?),
+    ))
+}
+
+async fn update_session(
+    State(s): State<AppState>,
+    Auth(a): Auth,
+    Path(id): Path<String>,
+    Body(b): Body<Versioned<SessionInput>>,
+) -> ApiResult<Json<SessionDetail>> {
+    s.store.ensure_exists(&a, Resource::Session, &id).await?;
+    Ok(Json(
+        s.store
+            .update_session(a.writer()?, &id, b.version, b.data)
+            .await?,
+    ))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Duplicate {
+    start: Date,
+    #[serde(default)]
+    end: Option<Date>,
+    #[serde(default)]
+    override_justification: Option<String>,
+}
+
+async fn duplicate_session(
+    State(s): State<AppState>,
+    Auth(a): Auth,
+    Path(id): Path<String>,
+    Body(b): Body<Duplicate>,
+) -> ApiResult<impl IntoResponse> {
+    s.store.ensure_exists(&a, Resource::Session, &id).await?;
+    let copy = s
+        .store
+        .duplicate_session(a.writer()?, &id, b.start, b.end, b.override_justification)
+        .await?;
+    Ok((StatusCode::CREATED, Json(copy)))
+}
+
+async fn cancel_session(
+    State(s): State<AppState>,
+    Auth(a): Auth,
+    Path(id): Path<String>,
+    Body(b): Body<WithReason>,
+) -> ApiResult<Json<SessionDetail>> {
+    s.store.ensure_exists(&a, Resource::Session, &id).await?;
+    Ok(Json(
+        s.store
+            .cancel_session(a.writer()?, &id, b.version, &b.reason)
+            .await?,
+    ))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Complete {
+    version: i64,
+    evidence: String,
+    #[serde(default)]
+    override_justification: Option<String>,
+}
+
+async fn complete_milestone(
+    State(s): State<AppState>,
+    Auth(a): Auth,
+    Path((id, milestone)): Path<(String, String)>,
+    Body(b): Body<Complete>,
+) -> ApiResult<Json<SessionMilestone>> {
+    s.store.ensure_exists(&a, Resource::Session, &id).await?;
+    let w = a.writer()?;
+    let m = s
+        .store
+        .complete_milestone(
+            w,
+            &id,
+            &milestone,
+            b.version,
+            &b.evidence,
+            b.override_justification.as_deref(),
+        )
+        .await?;
+    Ok(Json(m))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct WithReason {
+    version: i64,
+    reason: String,
+}
+
+async fn reopen_milestone(
+    State(s): State<AppState>,
+    Auth(a): Auth,
+    Path((id, milestone)): Path<(String, String)>,
+    Body(b): Body<WithReason>,
+) -> ApiResult<Json<SessionMilestone>> {
+    s.store.ensure_exists(&a, Resource::Session, &id).await?;
+    Ok(Json(
+        s.store
+            .reopen_milestone(a.writer()?, &id, &milestone, b.version, &b.reason)
+            .await?,
+    ))
+}
+
+#[derive(Deserialize)]
+struct JournalQuery {
+    #[serde(default)]
+    limit: Option<i64>,
+}
+
+async fn session_journal(
+    State(s): State<AppState>,
+    Auth(a): Auth,
+    Path(id): Path<String>,
+    Query(q): Query<JournalQuery>,
+) -> ApiResult<Json<Vec<JournalEntry>>> {
+    // 404 for a session of another centre, not an empty list.
+    s.store.session(&a, &id).await?;
+    Ok(Json(
+        s.store
+            .journal(&a, Some(&id), q.limit.unwrap_or(200).clamp(1, 1000))
+            .await?,
+    ))
+}
+
+async fn centre_journal(
+    State(s): State<AppState>,
+    Auth(a): Auth,
+    Query(q): Query<JournalQuery>,
+) -> ApiResult<Json<Vec<JournalEntry>>> {
+    Ok(Json(
+        s.store
+            .journal(&a, None, q.limit.unwrap_or(200).clamp(1, 1000))
+            .await?,
+    ))
+}
+
+#[derive(Serialize)]
+struct Check {
+    sessions: Vec<SessionConformity>,
+}
+
+async fn check(State(s): State<AppState>, Auth(a): Auth) -> ApiResult<Json<Check>> {
+    Ok(Json(Check {
+        sessions: s.store.conformity(&a).await?,
+    }))
+}

@@ -1,0 +1,86 @@
+//! Jalon's HTTP server: `GET /healthz`, the JSON API under `/api/v1/`, the first-run page.
+
+mod api;
+mod auth;
+mod body;
+mod error;
+mod limiter;
+pub mod openapi;
+mod pages;
+
+use std::future::Future;
+use std::sync::Arc;
+
+use axum::Router;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::routing::get;
+use jalon_store::Store;
+use tokio::net::TcpListener;
+
+pub use limiter::Limiter;
+
+#[derive(Clone)]
+pub struct AppState {
+    pub store: Store,
+    /// Mark cookies `Secure` (the server is reached through HTTPS).
+    pub secure_cookies: bool,
+    pub limiter: Arc<Limiter>,
+}
+
+impl AppState {
+    pub fn new(store: Store, secure_cookies: bool) -> AppState {
+        AppState {
+            store,
+            secure_cookies,
+            limiter: Arc::new(Limiter::default()),
+        }
+    }
+}
+
+pub fn router(state: AppState) -> Router {
+    Router::new()
+        .route("/healthz", get(healthz))
+        .merge(api::routes())
+        .merge(pages::routes())
+        .fallback(not_found)
+        .with_state(state)
+}
+
+async fn healthz(State(state): State<AppState>) -> (StatusCode, &'static str) {
+    match state.store.ping().await {
+        Ok(()) => (StatusCode::OK, "ok"),
+        Err(e) => {
+            tracing::error!(error = %e, "health check failed");
+            (
+                StatusCode::SERVICE_UNAVAILABLE,
+                "base de données injoignable",
+            )
+        }
+    }
+}
+
+async fn not_found(uri: axum::http::Uri) -> axum::response::Response {
+    use axum::response::IntoResponse;
+    if uri.path().starts_with("/api/") {
+        let body = serde_json::json!({"error": "not_found", "message": format!("adresse inconnue : {}", uri.path())});
+        (StatusCode::NOT_FOUND, axum::Json(body)).into_response()
+    } else {
+        (
+            StatusCode::NOT_FOUND,
+            axum::response::Html(pages::not_found_page()),
+        )
+            .into_response()
+    }
+}
+
+/// Serves until `shutdown` resolves, then finishes the requests in flight.
+pub async fn serve(
+    listener: TcpListener,
+    state: AppState,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    axum::serve(listener, router(state))
+        .with_graceful_shutdown(shutdown)
+        .await
+}

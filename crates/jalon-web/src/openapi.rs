@@ -1,0 +1,197 @@
+//! The OpenAPI 3.1 description of `/api/v1`, served at `/api/v1/openapi.json`. A test checks
+//! that it lists exactly the routes the server has.
+
+use serde_json::{Value, json};
+
+fn r(name: &str) -> Value {
+    json!({"$ref": format!("#/components/schemas/{name}")})
+}
+
+fn body(schema: Value) -> Value {
+    json!({"required": true, "content": {"application/json": {"schema": schema}}})
+}
+
+fn ok(description: &str, schema: Value) -> Value {
+    json!({"description": description, "content": {"application/json": {"schema": schema}}})
+}
+
+fn err(description: &str) -> Value {
+    ok(description, r("Error"))
+}
+
+fn list(schema: Value) -> Value {
+    json!({"type": "array", "items": schema})
+}
+
+/// Standard error answers for an operation.
+fn errors(write: bool) -> Value {
+    let mut e = json!({
+        "401": err("Non connecté."),
+        "404": err("Introuvable dans le centre de l'utilisateur."),
+    });
+    if write {
+        e["403"] = err(
+            "Rôle insuffisant (un inspecteur ne modifie rien ; les titres, agréments, sites et utilisateurs sont réservés aux administrateurs).",
+        );
+        e["409"] = err(
+            "Version périmée : quelqu'un d'autre a modifié l'objet ; rechargez puis recommencez.",
+        );
+        e["422"] = err(
+            "Données invalides (champ par champ) ou règle non respectée (dérogeable avec override_justification).",
+        );
+    }
+    e
+}
+
+fn op(summary: &str, request: Option<Value>, status: &str, response: Value, write: bool) -> Value {
+    let mut responses = errors(write);
+    responses[status] = response;
+    let mut o = json!({"summary": summary, "responses": responses});
+    if let Some(b) = request {
+        o["requestBody"] = body(b);
+    }
+    o
+}
+
+fn id_param(name: &str) -> Value {
+    json!({"name": name, "in": "path", "required": true, "schema": {"type": "string"}})
+}
+
+fn with_params(mut path_item: Value, params: &[&str]) -> Value {
+    path_item["parameters"] = Value::Array(params.iter().map(|p| id_param(p)).collect());
+    path_item
+}
+
+fn versioned(name: &str) -> Value {
+    json!({"allOf": [r(name), {"type": "object", "required": ["version"], "properties": {"version": {"type": "integer"}}}]})
+}
+
+pub fn document() -> Value {
+    let date = json!({"type": "string", "format": "date", "example": "2027-03-15"});
+    let opt_date = json!({"type": ["string", "null"], "format": "date"});
+    let opt_str = json!({"type": ["string", "null"]});
+    let paths = json!({
+        "/api/v1/login": {"post": {
+            "summary": "Se connecter : renvoie un jeton (aussi posé en cookie HttpOnly).",
+            "requestBody": body(json!({"type": "object", "required": ["email", "password"], "properties": {"email": {"type": "string"}, "password": {"type": "string"}}})),
+            "responses": {"200": ok("Connecté.", json!({"type": "object", "properties": {"token": {"type": "string"}, "me": r("Me")}})),
+                          "401": err("Identifiant ou mot de passe incorrect."),
+                          "403": err("Trop de tentatives : réessayez dans une minute."),
+                          "422": err("Corps invalide.")}}},
+        "/api/v1/logout": {"post": {"summary": "Se déconnecter.", "responses": {"204": {"description": "Déconnecté."}}}},
+        "/api/v1/me": {"get": op("L'utilisateur connecté.", None, "200", ok("Utilisateur.", r("Me")), false)},
+        "/api/v1/sites": {
+            "get": op("Sites (plateaux techniques) du centre.", None, "200", ok("Sites.", list(r("Site"))), false),
+            "post": op("Créer un site (administrateur).", Some(r("SiteInput")), "201", ok("Créé.", r("Site")), true)},
+        "/api/v1/sites/{id}": with_params(json!({
+            "get": op("Un site.", None, "200", ok("Site.", r("Site")), false),
+            "put": op("Modifier un site (administrateur).", Some(versioned("SiteInput")), "200", ok("Modifié.", r("Site")), true)}), &["id"]),
+        "/api/v1/titles": {
+            "get": op("Titres du centre.", None, "200", ok("Titres.", list(r("Title"))), false),
+            "post": op("Enregistrer un titre (administrateur).", Some(r("TitleInput")), "201", ok("Créé.", r("Title")), true)},
+        "/api/v1/titles/{id}": with_params(json!({
+            "get": op("Un titre.", None, "200", ok("Titre.", r("Title")), false),
+            "put": op("Modifier un titre (administrateur).", Some(versioned("TitleInput")), "200", ok("Modifié.", r("Title")), true)}), &["id"]),
+        "/api/v1/approvals": {
+            "get": op("Agréments du centre.", None, "200", ok("Agréments.", list(r("Approval"))), false),
+            "post": op("Enregistrer un agrément (administrateur).", Some(r("ApprovalInput")), "201", ok("Créé.", r("Approval")), true)},
+        "/api/v1/approvals/{id}": with_params(json!({
+            "get": op("Un agrément.", None, "200", ok("Agrément.", r("Approval")), false),
+            "put": op("Modifier un agrément (administrateur).", Some(versioned("ApprovalInput")), "200", ok("Modifié.", r("Approval")), true)}), &["id"]),
+        "/api/v1/users": {
+            "get": op("Utilisateurs du centre.", None, "200", ok("Utilisateurs.", list(r("User"))), false),
+            "post": op("Créer un utilisateur (administrateur).", Some(r("UserInput")), "201", ok("Créé.", r("User")), true)},
+        "/api/v1/users/{id}": with_params(json!({
+            "get": op("Un utilisateur.", None, "200", ok("Utilisateur.", r("User")), false)}), &["id"]),
+        "/api/v1/sessions": {
+            "get": op("Sessions du centre avec leur chronologie.", None, "200", ok("Sessions.", list(r("SessionDetail"))), false),
+            "post": op("Créer une session ; ses jalons sont calculés.", Some(r("SessionInput")), "201", ok("Créée.", r("SessionDetail")), true)},
+        "/api/v1/sessions/{id}": with_params(json!({
+            "get": op("Une session et ses jalons.", None, "200", ok("Session.", r("SessionDetail")), false),
+            "put": op("Modifier (ou déplacer) une session : les dates des jalons sont recalculées, ce qui est fait le reste.", Some(versioned("SessionInput")), "200", ok("Modifiée.", r("SessionDetail")), true)}), &["id"]),
+        "/api/v1/sessions/{id}/duplicate": with_params(json!({
+            "post": op("Dupliquer une session à d'autres dates (rien de ce qui était fait n'est copié).",
+                Some(json!({"type": "object", "required": ["start"], "properties": {"start": date, "end": opt_date, "override_justification": opt_str}})),
+                "201", ok("Créée.", r("SessionDetail")), true)}), &["id"]),
+        "/api/v1/sessions/{id}/cancel": with_params(json!({
+            "post": op("Annuler une session, en disant pourquoi (elle reste, avec son historique).",
+                Some(json!({"type": "object", "required": ["version", "reason"], "properties": {"version": {"type": "integer"}, "reason": {"type": "string"}}})),
+                "200", ok("Annulée.", r("SessionDetail")), true)}), &["id"]),
+        "/api/v1/sessions/{id}/journal": with_params(json!({
+            "get": op("Journal de la session (le plus récent d'abord).", None, "200", ok("Entrées.", list(r("JournalEntry"))), false)}), &["id"]),
+        "/api/v1/sessions/{id}/milestones/{milestone}/complete": with_params(json!({
+            "post": op("Marquer un jalon comme fait, avec sa preuve ; un contrôle automatique en échec demande une justification.",
+                Some(json!({"type": "object", "required": ["version", "evidence"], "properties": {"version": {"type": "integer"}, "evidence": {"type": "string"}, "override_justification": opt_str}})),
+                "200", ok("Fait.", r("SessionMilestone")), true)}), &["id", "milestone"]),
+        "/api/v1/sessions/{id}/milestones/{milestone}/reopen": with_params(json!({
+            "post": op("Rouvrir un jalon fait, en disant pourquoi.",
+                Some(json!({"type": "object", "required": ["version", "reason"], "properties": {"version": {"type": "integer"}, "reason": {"type": "string"}}})),
+                "200", ok("Rouvert.", r("SessionMilestone")), true)}), &["id", "milestone"]),
+        "/api/v1/journal": {"get": op("Journal du centre (le plus récent d'abord).", None, "200", ok("Entrées.", list(r("JournalEntry"))), false)},
+        "/api/v1/check": {"get": op("Rapport de conformité : jalons en retard et contrôles en échec.", None, "200",
+            ok("Rapport.", json!({"type": "object", "properties": {"sessions": list(r("SessionConformity"))}})), false)},
+        "/api/v1/openapi.json": {"get": {"summary": "Ce document.", "responses": {"200": {"description": "OpenAPI 3.1."}}}},
+    });
+    let milestone_ids = json!({"type": "string", "description": "Identifiant de jalon de la chronologie (par exemple ceres.create_session)."});
+    let schemas = json!({
+        "Error": {"type": "object", "required": ["error", "message"], "properties": {
+            "error": {"type": "string", "enum": ["unauthenticated", "bad_credentials", "forbidden", "not_found", "conflict", "validation", "rules_broken", "internal"]},
+            "message": {"type": "string", "description": "Message en français."},
+            "fields": list(json!({"type": "object", "properties": {"field": {"type": "string"}, "message": {"type": "string"}}})),
+            "violations": list(r("Violation"))}},
+        "Violation": {"type": "object", "properties": {"rule": {"type": "string"}, "milestone": milestone_ids, "message": {"type": "string"}}},
+        "Me": {"type": "object", "properties": {"user_id": opt_str, "name": {"type": "string"}, "role": r("Role"), "centre_id": {"type": "string"}, "centre": {"type": "string"}}},
+        "Role": {"type": "string", "enum": ["admin", "manager", "inspector"]},
+        "Zone": {"type": "string", "enum": ["metropole", "alsace-moselle"]},
+        "Domain": {"type": "string", "enum": ["btp", "industry", "tertiary"]},
+        "Kind": {"type": "string", "enum": ["title", "ccp", "ccs"]},
+        "SiteInput": {"type": "object", "required": ["name", "address", "postcode", "city"], "properties": {
+            "name": {"type": "string"}, "address": {"type": "string"}, "postcode": {"type": "string", "pattern": "^[0-9]{5}$"}, "city": {"type": "string"}, "zone": r("Zone")}},
+        "Site": {"allOf": [r("SiteInput"), {"type": "object", "properties": {"id": {"type": "string"}, "version": {"type": "integer"}}}]},
+        "TitleStructure": {"type": "object", "properties": {
+            "ccps": list(json!({"type": "object", "properties": {"code": {"type": "string"}, "name": {"type": "string"}}})),
+            "epreuves": list(json!({"type": "object", "properties": {"name": {"type": "string"}, "kind": {"type": "string", "enum": ["practical", "technical_interview", "questionnaire", "final_interview", "other"]}, "minutes": {"type": "integer", "minimum": 1}}}))},
+            "description": "Les épreuves dans l'ordre ; l'entretien final une fois, en dernier."},
+        "TitleInput": {"type": "object", "required": ["rncp_code", "name", "domain", "expiry"], "properties": {
+            "rncp_code": {"type": "string", "example": "RNCP37674"}, "name": {"type": "string"}, "domain": r("Domain"), "transport": {"type": "boolean"}, "expiry": date, "structure": r("TitleStructure")}},
+        "Title": {"allOf": [r("TitleInput"), {"type": "object", "properties": {"id": {"type": "string"}, "version": {"type": "integer"}}}]},
+        "ApprovalInput": {"type": "object", "required": ["title_id", "site_id", "number", "valid_from", "valid_until"], "properties": {
+            "title_id": {"type": "string"}, "site_id": {"type": "string"}, "number": {"type": "string"}, "valid_from": date, "valid_until": date,
+            "managers": list(json!({"type": "string", "description": "Utilisateurs déclarés responsables de session."}))}},
+        "Approval": {"allOf": [r("ApprovalInput"), {"type": "object", "properties": {"id": {"type": "string"}, "version": {"type": "integer"}}}]},
+        "UserInput": {"type": "object", "required": ["email", "display_name", "role", "password"], "properties": {
+            "email": {"type": "string"}, "display_name": {"type": "string"}, "role": r("Role"), "password": {"type": "string", "minLength": 10}}},
+        "User": {"type": "object", "properties": {"id": {"type": "string"}, "email": {"type": "string"}, "display_name": {"type": "string"}, "role": r("Role"), "active": {"type": "boolean"}, "created_at": {"type": "string"}, "version": {"type": "integer"}}},
+        "SessionInput": {"type": "object", "required": ["title_id", "site_id", "start"], "properties": {
+            "title_id": {"type": "string"}, "approval_id": opt_str, "site_id": {"type": "string"}, "kind": r("Kind"), "start": date, "end": opt_date,
+            "ceres_number": opt_str, "manager_id": opt_str,
+            "override_justification": {"type": ["string", "null"], "description": "Justification écrite pour passer outre une règle (15 caractères au moins), gardée au journal."}}},
+        "SessionMilestone": {"type": "object", "properties": {
+            "id": milestone_ids, "phase": {"type": "string"}, "label": {"type": "string"}, "severity": {"type": "string", "enum": ["mandatory", "recommended"]},
+            "applicable": {"type": "boolean"}, "opens": opt_date, "deadline": opt_date, "advised": opt_date,
+            "state": {"type": "string", "enum": ["todo", "done", "not_applicable"]}, "late": {"type": "boolean"},
+            "done_at": opt_str, "done_by": opt_str, "evidence": opt_str, "override_justification": opt_str, "version": {"type": "integer"}}},
+        "SessionDetail": {"type": "object", "properties": {
+            "id": {"type": "string"}, "title_id": {"type": "string"}, "title_name": {"type": "string"}, "approval_id": opt_str, "site_id": {"type": "string"},
+            "kind": r("Kind"), "start": date, "end": date, "ceres_number": opt_str, "manager_id": opt_str,
+            "status": {"type": "string", "enum": ["draft", "planned", "in_progress", "to_close", "transmitted", "validated", "cancelled"]},
+            "version": {"type": "integer"}, "milestones": list(r("SessionMilestone"))}},
+        "JournalEntry": {"type": "object", "properties": {
+            "seq": {"type": "integer"}, "at": {"type": "string"}, "actor_id": opt_str, "actor_name": {"type": "string"},
+            "action": {"type": "string", "example": "milestone.completed"}, "subject_type": {"type": "string"}, "subject_id": {"type": "string"},
+            "data": {"type": "object", "description": "before / after, et la justification d'une dérogation."}, "hash": {"type": "string"}}},
+        "SessionConformity": {"type": "object", "properties": {
+            "id": {"type": "string"}, "centre": {"type": "string"}, "title": {"type": "string"}, "start": date, "end": date,
+            "late": list(milestone_ids.clone()), "late_mandatory": list(milestone_ids.clone()), "failing": list(milestone_ids), "reasons": list(r("Violation"))}},
+    });
+    json!({
+        "openapi": "3.1.0",
+        "info": {"title": "Jalon", "version": env!("CARGO_PKG_VERSION"),
+                 "description": "API de Jalon : sessions d'examen de Titre Professionnel et leur chronologie. \
+                                 Authentification par cookie (jalon_session) ou en-tête Authorization: Bearer."},
+        "paths": paths,
+        "components": {"schemas": schemas,
+            "securitySchemes": {"cookie": {"type": "apiKey", "in": "cookie", "name": "jalon_session"}, "bearer": {"type": "http", "scheme": "bearer"}}},
+        "security": [{"cookie": []}, {"bearer": []}],
+    })
+}

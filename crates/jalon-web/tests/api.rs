@@ -1,0 +1,751 @@
+//! The real server on port 0, driven over HTTP.
+
+use jalon_core::{Domain, Zone};
+use jalon_store::catalog::{ApprovalInput, SiteInput, TitleInput, TitleStructure};
+use jalon_store::users::NewUser;
+use jalon_store::{Actor, Clock, Role, Store};
+use jalon_web::AppState;
+use jiff::civil::date;
+use reqwest::{Method, StatusCode};
+use serde_json::{Value, json};
+
+const PASSWORD: &str = "correct horse battery";
+
+struct App {
+    base: String,
+    store: Store,
+    stop: Option<tokio::sync::oneshot::Sender<()>>,
+    server: Option<tokio::task::JoinHandle<std::io::Result<()>>>,
+    _dir: tempfile::TempDir,
+}
+
+impl App {
+    async fn shutdown(mut self) {
+        self.stop.take().unwrap().send(()).unwrap();
+        self.server.take().unwrap().await.unwrap().unwrap();
+    }
+
+    fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.base)
+    }
+}
+
+async fn spawn_app() -> App {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open_data_dir(dir.path())
+        .await
+        .unwrap()
+        .with_clock(Clock::Fixed("2026-11-28T09:00:00Z".parse().unwrap()));
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let state = AppState::new(store.clone(), false);
+    let server = tokio::spawn(jalon_web::serve(listener, state, async {
+        let _ = stopped.await;
+    }));
+    App {
+        base,
+        store,
+        stop: Some(stop),
+        server: Some(server),
+        _dir: dir,
+    }
+}
+
+/// A centre with a site, a title, an approval and users of each role; returns their ids.
+struct Centre {
+    admin: String,
+    manager: String,
+    inspector: String,
+    manager_id: String,
+    site: String,
+    title: String,
+    approval: String,
+}
+
+async fn centre(store: &Store, name: &str) -> Centre {
+    let slug = name.to_lowercase().replace(' ', "");
+    let admin_email = format!("admin@{slug}.example");
+    let (c, _) = store
+        .create_centre(
+            name,
+            NewUser {
+                email: admin_email.clone(),
+                display_name: "Admin".into(),
+                role: Role::Admin,
+                password: PASSWORD.into(),
+            },
+        )
+        .await
+        .unwrap();
+    let actor = Actor::command_line(c.id);
+    let a = actor.admin().unwrap();
+    let user = |email: &str, role| NewUser {
+        email: email.into(),
+        display_name: email.to_string(),
+        role,
+        password: PASSWORD.into(),
+    };
+    let manager_email = format!("manager@{slug}.example");
+    let inspector_email = format!("inspector@{slug}.example");
+    let m = store
+        .add_user(a, user(&manager_email, Role::Manager))
+        .await
+        .unwrap();
+    store
+        .add_user(a, user(&inspector_email, Role::Inspector))
+        .await
+        .unwrap();
+    let site = store
+        .create_site(
+            a,
+            SiteInput {
+                name: "Site".into(),
+                address: "1 rue Haute".into(),
+                postcode: "69001".into(),
+                city: "Lyon".into(),
+                zone: Zone::Metropole,
+            },
+        )
+        .await
+        .unwrap();
+    let title = store
+        .create_title(
+            a,
+            TitleInput {
+                rncp_code: "RNCP37674".into(),
+                name: "Développeur web et web mobile".into(),
+                domain: Domain::Tertiary,
+                transport: false,
+                expiry: date(2030, 1, 1),
+                structure: TitleStructure::default(),
+            },
+        )
+        .await
+        .unwrap();
+    let approval = store
+        .create_approval(
+            a,
+            ApprovalInput {
+                title_id: title.id.clone(),
+                site_id: site.id.clone(),
+                number: "AGR-1".into(),
+                valid_from: date(2025, 1, 1),
+                valid_until: date(2029, 12, 31),
+                managers: vec![m.id.clone()],
+            },
+        )
+        .await
+        .unwrap();
+    Centre {
+        admin: admin_email,
+        manager: manager_email,
+        inspector: inspector_email,
+        manager_id: m.id,
+        site: site.id,
+        title: title.id,
+        approval: approval.id,
+    }
+}
+
+fn client() -> reqwest::Client {
+    reqwest::Client::builder()
+        .cookie_store(true)
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap()
+}
+
+/// A client logged in as `email` through the API (the cookie is kept).
+async fn logged_in(app: &App, email: &str) -> reqwest::Client {
+    let c = client();
+    let r = c
+        .post(app.url("/api/v1/login"))
+        .json(&json!({"email": email, "password": PASSWORD}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::OK, "login {email}");
+    c
+}
+
+async fn send(
+    c: &reqwest::Client,
+    method: Method,
+    url: String,
+    body: Option<Value>,
+) -> (StatusCode, Value) {
+    let mut req = c.request(method, url);
+    if let Some(b) = body {
+        req = req.json(&b);
+    }
+    let r = req.send().await.unwrap();
+    let status = r.status();
+    let text = r.text().await.unwrap();
+    (
+        status,
+        serde_json::from_str(&text).unwrap_or(Value::String(text)),
+    )
+}
+
+fn session_body(c: &Centre, start: &str, end: &str) -> Value {
+    json!({"title_id": c.title, "approval_id": c.approval, "site_id": c.site, "start": start, "end": end, "manager_id": c.manager_id})
+}
+
+#[tokio::test]
+async fn health_login_and_cookies() {
+    let app = spawn_app().await;
+    let r = reqwest::get(app.url("/healthz")).await.unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    let a = centre(&app.store, "Centre Alpha").await;
+    let c = client();
+    let (status, body) = send(&c, Method::GET, app.url("/api/v1/me"), None).await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+    assert_eq!(body["message"], "connectez-vous pour continuer");
+    let (status, body) = send(
+        &c,
+        Method::POST,
+        app.url("/api/v1/login"),
+        Some(json!({"email": a.manager, "password": "faux"})),
+    )
+    .await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+    assert_eq!(body["message"], "identifiant ou mot de passe incorrect");
+    let r = c
+        .post(app.url("/api/v1/login"))
+        .json(&json!({"email": a.manager, "password": PASSWORD}))
+        .send()
+        .await
+        .unwrap();
+    let cookie = r.headers()["set-cookie"].to_str().unwrap().to_owned();
+    assert!(cookie.starts_with("jalon_session="));
+    assert!(
+        cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax"),
+        "{cookie}"
+    );
+    let token = r.json::<Value>().await.unwrap()["token"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let (status, me) = send(&c, Method::GET, app.url("/api/v1/me"), None).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(me["role"], "manager");
+    assert_eq!(me["centre"], "Centre Alpha");
+    // Scripts may use the token as a bearer.
+    let r = reqwest::Client::new()
+        .get(app.url("/api/v1/me"))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    let (status, _) = send(&c, Method::POST, app.url("/api/v1/logout"), None).await;
+    assert_eq!(status, StatusCode::NO_CONTENT);
+    let r = reqwest::Client::new()
+        .get(app.url("/api/v1/me"))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        r.status(),
+        StatusCode::UNAUTHORIZED,
+        "the login is gone from the database"
+    );
+    app.shutdown().await;
+}
+
+#[tokio::test]
+async fn sessions_over_http_with_rules_validation_and_concurrency() {
+    let app = spawn_app().await;
+    let a = centre(&app.store, "Centre Alpha").await;
+    let c = logged_in(&app, &a.manager).await;
+    // The worked example.
+    let (status, s) = send(
+        &c,
+        Method::POST,
+        app.url("/api/v1/sessions"),
+        Some(session_body(&a, "2027-03-15", "2027-03-19")),
+    )
+    .await;
+    assert_eq!(status, StatusCode::CREATED, "{s}");
+    let id = s["id"].as_str().unwrap().to_owned();
+    let m = |s: &Value, mid: &str| {
+        s["milestones"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|m| m["id"] == mid)
+            .unwrap()
+            .clone()
+    };
+    assert_eq!(m(&s, "ceres.create_session")["deadline"], "2026-12-14");
+    assert_eq!(m(&s, "candidates.register")["advised"], "2027-02-12");
+    assert_eq!(s["status"], "draft");
+
+    // Too close: 422 naming the rule; justified: 201.
+    let (status, body) = send(
+        &c,
+        Method::POST,
+        app.url("/api/v1/sessions"),
+        Some(session_body(&a, "2027-01-20", "2027-01-20")),
+    )
+    .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(body["error"], "rules_broken");
+    assert_eq!(body["violations"][0]["rule"], "session.start_too_close");
+    assert!(
+        body["violations"][0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("91 jours")
+    );
+    let mut justified = session_body(&a, "2027-01-20", "2027-01-20");
+    justified["override_justification"] = json!("Session de rattrapage demandée par la DDETS");
+    let (status, _) = send(
+        &c,
+        Method::POST,
+        app.url("/api/v1/sessions"),
+        Some(justified),
+    )
+    .await;
+    assert_eq!(status, StatusCode::CREATED);
+
+    // Field errors: 422 with the field.
+    let (status, body) = send(
+        &c,
+        Method::POST,
+        app.url("/api/v1/sessions"),
+        Some(session_body(&a, "2027-02-30", "2027-03-01")),
+    )
+    .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(body["fields"][0]["field"], "start");
+    assert!(
+        body["fields"][0]["message"]
+            .as_str()
+            .unwrap()
+            .starts_with("date invalide")
+    );
+    let (status, body) = send(
+        &c,
+        Method::POST,
+        app.url("/api/v1/sessions"),
+        Some(session_body(&a, "2027-03-15", "2027-03-10")),
+    )
+    .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(body["fields"][0]["field"], "end");
+    assert!(
+        body["fields"][0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("précède")
+    );
+    let r = c
+        .post(app.url("/api/v1/sessions"))
+        .body("start=2027-03-15")
+        .header("content-type", "application/x-www-form-urlencoded")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY, "JSON only");
+    let r = c
+        .post(app.url("/api/v1/sessions"))
+        .body(vec![0u8, 159, 146, 150])
+        .header("content-type", "application/json")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY, "garbage");
+
+    // Move it: version 1 -> 2; the stale version 1 gets 409.
+    let mut moved = session_body(&a, "2027-03-22", "2027-03-26");
+    moved["version"] = json!(1);
+    let (status, s2) = send(
+        &c,
+        Method::PUT,
+        app.url(&format!("/api/v1/sessions/{id}")),
+        Some(moved.clone()),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{s2}");
+    assert_eq!(m(&s2, "ceres.create_session")["deadline"], "2026-12-21");
+    let (status, body) = send(
+        &c,
+        Method::PUT,
+        app.url(&format!("/api/v1/sessions/{id}")),
+        Some(moved),
+    )
+    .await;
+    assert_eq!(status, StatusCode::CONFLICT);
+    assert!(
+        body["message"]
+            .as_str()
+            .unwrap()
+            .contains("modifié entre-temps")
+    );
+
+    // Complete and reopen a milestone with evidence.
+    let order = m(&s2, "dte.order");
+    let url = app.url(&format!(
+        "/api/v1/sessions/{id}/milestones/dte.order/complete"
+    ));
+    let (status, done) = send(
+        &c,
+        Method::POST,
+        url.clone(),
+        Some(json!({"version": order["version"], "evidence": "Commande AFPA n° 1187"})),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{done}");
+    assert_eq!(done["state"], "done");
+    assert_eq!(done["evidence"], "Commande AFPA n° 1187");
+    let (status, _) = send(
+        &c,
+        Method::POST,
+        url,
+        Some(json!({"version": order["version"], "evidence": "encore"})),
+    )
+    .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "already done");
+    let url = app.url(&format!(
+        "/api/v1/sessions/{id}/milestones/dte.order/reopen"
+    ));
+    let (status, reopened) = send(
+        &c,
+        Method::POST,
+        url,
+        Some(json!({"version": done["version"], "reason": "mauvaise référence"})),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(reopened["state"], "todo");
+    let (_, journal) = send(
+        &c,
+        Method::GET,
+        app.url(&format!("/api/v1/sessions/{id}/journal")),
+        None,
+    )
+    .await;
+    let actions: Vec<&str> = journal
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["action"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        actions,
+        [
+            "milestone.reopened",
+            "milestone.completed",
+            "session.updated",
+            "session.created"
+        ]
+    );
+    // The conformity report.
+    let (_, check) = send(&c, Method::GET, app.url("/api/v1/check"), None).await;
+    let sessions = check["sessions"].as_array().unwrap();
+    assert_eq!(sessions.len(), 2);
+    let late: Vec<&Value> = sessions
+        .iter()
+        .flat_map(|s| s["late"].as_array().unwrap())
+        .collect();
+    assert!(
+        late.contains(&&json!("ceres.create_session")),
+        "the justified January session is late: {check}"
+    );
+    app.shutdown().await;
+}
+
+/// Every operation of the API with its sample body, `{id}` and `{milestone}` to fill in.
+fn operations(a: &Centre) -> Vec<(Method, &'static str, Option<Value>)> {
+    let site = json!({"name": "S", "address": "1 rue", "postcode": "69001", "city": "Lyon"});
+    let title = json!({"rncp_code": "RNCP1", "name": "T", "domain": "btp", "expiry": "2030-01-01"});
+    let approval = json!({"title_id": a.title, "site_id": a.site, "number": "N", "valid_from": "2025-01-01", "valid_until": "2029-01-01"});
+    let session = session_body(a, "2027-06-14", "2027-06-15");
+    let with_version = |mut v: Value| {
+        v["version"] = json!(1);
+        v
+    };
+    vec![
+        (Method::GET, "/api/v1/me", None),
+        (Method::GET, "/api/v1/sites", None),
+        (Method::POST, "/api/v1/sites", Some(site.clone())),
+        (Method::GET, "/api/v1/sites/{site}", None),
+        (
+            Method::PUT,
+            "/api/v1/sites/{site}",
+            Some(with_version(site)),
+        ),
+        (Method::GET, "/api/v1/titles", None),
+        (Method::POST, "/api/v1/titles", Some(title.clone())),
+        (Method::GET, "/api/v1/titles/{title}", None),
+        (
+            Method::PUT,
+            "/api/v1/titles/{title}",
+            Some(with_version(title)),
+        ),
+        (Method::GET, "/api/v1/approvals", None),
+        (Method::POST, "/api/v1/approvals", Some(approval.clone())),
+        (Method::GET, "/api/v1/approvals/{approval}", None),
+        (
+            Method::PUT,
+            "/api/v1/approvals/{approval}",
+            Some(with_version(approval)),
+        ),
+        (Method::GET, "/api/v1/users", None),
+        (
+            Method::POST,
+            "/api/v1/users",
+            Some(
+                json!({"email": "x@y.example", "display_name": "X", "role": "manager", "password": PASSWORD}),
+            ),
+        ),
+        (Method::GET, "/api/v1/users/{user}", None),
+        (Method::GET, "/api/v1/sessions", None),
+        (Method::POST, "/api/v1/sessions", Some(session.clone())),
+        (Method::GET, "/api/v1/sessions/{session}", None),
+        (
+            Method::PUT,
+            "/api/v1/sessions/{session}",
+            Some(with_version(session)),
+        ),
+        (
+            Method::POST,
+            "/api/v1/sessions/{session}/duplicate",
+            Some(json!({"start": "2027-09-13"})),
+        ),
+        (
+            Method::POST,
+            "/api/v1/sessions/{session}/cancel",
+            Some(json!({"version": 1, "reason": "r"})),
+        ),
+        (Method::GET, "/api/v1/sessions/{session}/journal", None),
+        (
+            Method::POST,
+            "/api/v1/sessions/{session}/milestones/dte.order/complete",
+            Some(json!({"version": 1, "evidence": "e"})),
+        ),
+        (
+            Method::POST,
+            "/api/v1/sessions/{session}/milestones/dte.order/reopen",
+            Some(json!({"version": 1, "reason": "r"})),
+        ),
+        (Method::GET, "/api/v1/journal", None),
+        (Method::GET, "/api/v1/check", None),
+    ]
+}
+
+fn fill(path: &str, a: &Centre, session: &str, user: &str) -> String {
+    path.replace("{site}", &a.site)
+        .replace("{title}", &a.title)
+        .replace("{approval}", &a.approval)
+        .replace("{session}", session)
+        .replace("{user}", user)
+}
+
+/// The OpenAPI form of a path of `operations`.
+fn openapi_form(path: &str) -> String {
+    path.replace("{site}", "{id}")
+        .replace("{title}", "{id}")
+        .replace("{approval}", "{id}")
+        .replace("{session}", "{id}")
+        .replace("{user}", "{id}")
+        .replace("dte.order", "{milestone}")
+}
+
+#[tokio::test]
+async fn the_isolation_matrix_covers_every_route() {
+    let app = spawn_app().await;
+    let a = centre(&app.store, "Centre Alpha").await;
+    let b = centre(&app.store, "Centre Beta").await;
+    let ca = logged_in(&app, &a.admin).await;
+    let (_, s) = send(
+        &ca,
+        Method::POST,
+        app.url("/api/v1/sessions"),
+        Some(session_body(&a, "2027-03-15", "2027-03-19")),
+    )
+    .await;
+    let session = s["id"].as_str().unwrap().to_owned();
+    let ops = operations(&a);
+
+    // The matrix covers every operation that the OpenAPI document lists, and no other.
+    let (_, doc) = send(
+        &client(),
+        Method::GET,
+        app.url("/api/v1/openapi.json"),
+        None,
+    )
+    .await;
+    let mut documented: Vec<String> = Vec::new();
+    for (path, item) in doc["paths"].as_object().unwrap() {
+        for method in ["get", "post", "put", "delete", "patch"] {
+            if item.get(method).is_some()
+                && !["/api/v1/login", "/api/v1/logout", "/api/v1/openapi.json"]
+                    .contains(&path.as_str())
+            {
+                documented.push(format!("{} {path}", method.to_uppercase()));
+            }
+        }
+    }
+    let mut covered: Vec<String> = ops
+        .iter()
+        .map(|(m, p, _)| format!("{m} {}", openapi_form(p)))
+        .collect();
+    documented.sort();
+    covered.sort();
+    assert_eq!(covered, documented);
+
+    // A user of centre B gets 404 on every resource of centre A (every role of B).
+    for email in [&b.admin, &b.manager, &b.inspector] {
+        let cb = logged_in(&app, email).await;
+        for (method, path, body) in &ops {
+            if !path.contains('{') {
+                continue;
+            }
+            let url = app.url(&fill(path, &a, &session, &a.manager_id));
+            let (status, resp) = send(&cb, method.clone(), url, body.clone()).await;
+            assert_eq!(
+                status,
+                StatusCode::NOT_FOUND,
+                "{email} {method} {path}: {resp}"
+            );
+        }
+        // Lists show nothing of A.
+        let (_, sessions) = send(&cb, Method::GET, app.url("/api/v1/sessions"), None).await;
+        assert!(sessions.as_array().unwrap().is_empty());
+        let (_, journal) = send(&cb, Method::GET, app.url("/api/v1/journal"), None).await;
+        assert!(!journal.to_string().contains(&session));
+    }
+
+    // An inspector of A reads everything and gets 403 on every write.
+    let ci = logged_in(&app, &a.inspector).await;
+    for (method, path, body) in &ops {
+        let url = app.url(&fill(path, &a, &session, &a.manager_id));
+        let (status, resp) = send(&ci, method.clone(), url, body.clone()).await;
+        if *method == Method::GET {
+            assert_eq!(status, StatusCode::OK, "inspector {method} {path}: {resp}");
+        } else {
+            assert_eq!(
+                status,
+                StatusCode::FORBIDDEN,
+                "inspector {method} {path}: {resp}"
+            );
+            assert!(
+                resp["message"].as_str().unwrap().contains("inspecteur")
+                    || resp["message"].as_str().unwrap().contains("administrateur")
+            );
+        }
+    }
+    // A manager may not touch the centre's catalogue.
+    let cm = logged_in(&app, &a.manager).await;
+    for (method, path, body) in &ops {
+        let catalogue = [
+            "/api/v1/sites",
+            "/api/v1/titles",
+            "/api/v1/approvals",
+            "/api/v1/users",
+        ]
+        .iter()
+        .any(|p| path.starts_with(p));
+        if *method != Method::GET && catalogue {
+            let (status, _) = send(
+                &cm,
+                method.clone(),
+                app.url(&fill(path, &a, &session, &a.manager_id)),
+                body.clone(),
+            )
+            .await;
+            assert_eq!(status, StatusCode::FORBIDDEN, "manager {method} {path}");
+        }
+    }
+    // Without a login: 401 everywhere.
+    for (method, path, body) in &ops {
+        let (status, _) = send(
+            &client(),
+            method.clone(),
+            app.url(&fill(path, &a, &session, &a.manager_id)),
+            body.clone(),
+        )
+        .await;
+        assert_eq!(
+            status,
+            StatusCode::UNAUTHORIZED,
+            "anonymous {method} {path}"
+        );
+    }
+    app.shutdown().await;
+}
+
+#[tokio::test]
+async fn first_run_creates_the_centre_once() {
+    let app = spawn_app().await;
+    let c = client();
+    let page = c
+        .get(app.url("/"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(page.contains("Bienvenue dans Jalon"), "{page}");
+    let form = [
+        ("centre", "Centre Gamma"),
+        ("name", "Gaëlle Roux"),
+        ("email", "gaelle@gamma.example"),
+        ("password", "un mot de passe sûr"),
+        ("password_confirm", "un mot de passe différent"),
+    ];
+    let r = c.post(app.url("/setup")).form(&form).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        r.text()
+            .await
+            .unwrap()
+            .contains("les deux mots de passe diffèrent")
+    );
+    let mut form = form;
+    form[4].1 = "un mot de passe sûr";
+    let r = c.post(app.url("/setup")).form(&form).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let page = c
+        .get(app.url("/"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(page.contains("Bonjour Gaëlle Roux"), "{page}");
+    // The page is closed now: a second setup creates nothing.
+    form[0].1 = "Centre Intrus";
+    let r = client()
+        .post(app.url("/setup"))
+        .form(&form)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    assert_eq!(app.store.centre_count().await.unwrap(), 1);
+    app.shutdown().await;
+}
+
+#[tokio::test]
+async fn unknown_api_routes_answer_json_in_french() {
+    let app = spawn_app().await;
+    let (status, body) = send(&client(), Method::GET, app.url("/api/v1/nothing"), None).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    assert_eq!(body["message"], "adresse inconnue : /api/v1/nothing");
+    let (_, doc) = send(
+        &client(),
+        Method::GET,
+        app.url("/api/v1/openapi.json"),
+        None,
+    )
+    .await;
+    assert_eq!(doc["openapi"], "3.1.0");
+    app.shutdown().await;
+}
