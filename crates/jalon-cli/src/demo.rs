@@ -317,11 +317,15 @@ async fn fill(store: &Store) -> Result<(), Failure> {
             kind: Kind::Ccp,
             ..s(2, 120, 2, true, Some(0))
         },
-        s(3, 95, 3, false, None),
+        DemoSession {
+            leave: &["ceres.create_session", "dte.order", "manager.appoint"],
+            ..s(3, 95, 3, false, Some(0))
+        },
         s(4, 40, 3, true, Some(0)),
+        // The DTE should have arrived last week: late, and the AFPA chase is open.
         DemoSession {
             leave: &["dte.receive", "dte.chase_afpa"],
-            ..s(0, 20, 5, true, Some(0))
+            ..s(0, 16, 5, true, Some(0))
         },
         s(3, 3, 2, true, Some(0)),
         DemoSession {

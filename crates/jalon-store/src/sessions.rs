@@ -365,10 +365,7 @@ impl Store {
         for r in rows {
             let ms = by_session.remove(&r.0).unwrap_or_default();
             let session = self.session_from_row(r, Some(&ms))?;
-            out.push(SessionDetail {
-                session,
-                milestones: ms,
-            });
+            out.push(detail(session, ms));
         }
         Ok(out)
     }
@@ -385,10 +382,7 @@ impl Store {
         let row = row.ok_or(StoreError::NotFound { what: "session" })?;
         let milestones = self.milestones_of(id).await?;
         let session = self.session_from_row(row, Some(&milestones))?;
-        Ok(SessionDetail {
-            session,
-            milestones,
-        })
+        Ok(detail(session, milestones))
     }
 
     /// Loads and checks the title, site, approval and manager a session refers to: they must
@@ -868,7 +862,9 @@ impl Store {
         }
     }
 
-    /// The milestones whose automatic check fails now.
+    /// The milestones marked done whose automatic check fails now: done with a justified
+    /// override, or undone since (a CERES number erased, a manager changed…). A check that
+    /// fails on a milestone still to do is simply work to do, not a failure.
     pub async fn failing_checks(
         &self,
         actor: &Actor,
@@ -878,7 +874,7 @@ impl Store {
         Ok(detail
             .milestones
             .iter()
-            .filter(|m| m.applicable)
+            .filter(|m| m.applicable && m.state == MilestoneState::Done)
             .filter_map(|m| self.milestone_check(detail, &ctx, &m.id))
             .collect())
     }
@@ -1046,6 +1042,19 @@ impl Store {
         }
         tx.commit().await?;
         Ok(after)
+    }
+}
+
+/// A session with its milestones; a cancelled session has nothing late.
+fn detail(session: Session, mut milestones: Vec<SessionMilestone>) -> SessionDetail {
+    if session.status == Status::Cancelled {
+        for m in &mut milestones {
+            m.late = false;
+        }
+    }
+    SessionDetail {
+        session,
+        milestones,
     }
 }
 

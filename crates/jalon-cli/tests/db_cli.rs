@@ -1,0 +1,444 @@
+//! The commands that work on a database, run as a user runs them: `user add`, `journal
+//! verify`, `check`, `serve` and `demo`.
+
+use std::io::{BufRead, BufReader};
+use std::path::Path;
+use std::process::{Child, Command, Output, Stdio};
+use std::sync::mpsc;
+use std::time::Duration;
+
+use serde_json::{Value, json};
+
+fn jalon(args: &[&str], env: &[(&str, &str)]) -> Output {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_jalon"));
+    c.args(args)
+        .env_remove("JALON_DATA_DIR")
+        .env_remove("JALON_DATABASE_URL")
+        .env_remove("JALON_PASSWORD");
+    for (k, v) in env {
+        c.env(k, v);
+    }
+    c.stdin(Stdio::null()).output().expect("jalon runs")
+}
+
+fn text(b: &[u8]) -> String {
+    String::from_utf8_lossy(b).into_owned()
+}
+
+fn add_admin(dir: &str) -> Output {
+    jalon(
+        &[
+            "user",
+            "add",
+            "--data-dir",
+            dir,
+            "--email",
+            "admin@centre.example",
+            "--name",
+            "Alice Admin",
+            "--centre",
+            "Centre Test",
+        ],
+        &[("JALON_PASSWORD", "un mot de passe sûr")],
+    )
+}
+
+#[test]
+fn user_add_creates_the_first_centre_and_admin_then_more_users() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path().to_str().unwrap();
+    let o = jalon(
+        &[
+            "user",
+            "add",
+            "--data-dir",
+            d,
+            "--email",
+            "a@b.example",
+            "--name",
+            "A",
+        ],
+        &[("JALON_PASSWORD", "un mot de passe sûr")],
+    );
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        text(&o.stderr).contains("--centre est obligatoire sur une base vide"),
+        "{}",
+        text(&o.stderr)
+    );
+    let o = add_admin(d);
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    assert!(text(&o.stdout).contains(
+        "Centre « Centre Test » créé ; administrateur : Alice Admin <admin@centre.example>."
+    ));
+    let o = jalon(
+        &[
+            "user",
+            "add",
+            "--data-dir",
+            d,
+            "--email",
+            "claire@centre.example",
+            "--name",
+            "Claire",
+            "--role",
+            "manager",
+        ],
+        &[("JALON_PASSWORD", "un autre mot de passe")],
+    );
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    assert!(text(&o.stdout).contains("ajouté au centre « Centre Test » (responsable de session)"));
+    // Bad input: one French line, nothing written.
+    let o = jalon(
+        &[
+            "user",
+            "add",
+            "--data-dir",
+            d,
+            "--email",
+            "pas-une-adresse",
+            "--name",
+            "X",
+        ],
+        &[("JALON_PASSWORD", "court")],
+    );
+    assert_eq!(o.status.code(), Some(2));
+    let err = text(&o.stderr);
+    assert!(
+        err.contains("email : « pas-une-adresse » n'est pas une adresse électronique valide"),
+        "{err}"
+    );
+    assert!(
+        err.contains("password : le mot de passe doit compter au moins 10 caractères"),
+        "{err}"
+    );
+    let o = jalon(
+        &[
+            "user",
+            "add",
+            "--data-dir",
+            d,
+            "--email",
+            "x@y.example",
+            "--name",
+            "X",
+            "--role",
+            "chef",
+        ],
+        &[],
+    );
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        text(&o.stderr)
+            .contains("--role : rôle inconnu « chef » (attendu : admin | manager | inspector)")
+    );
+    let o = jalon(
+        &[
+            "user",
+            "add",
+            "--data-dir",
+            d,
+            "--database-url",
+            "postgres://x@y/z",
+            "--email",
+            "x@y.example",
+            "--name",
+            "X",
+        ],
+        &[],
+    );
+    assert!(text(&o.stderr).contains("--data-dir et --database-url s'excluent"));
+    let o = jalon(
+        &["check", "--database-url", "mysql://root@localhost/x"],
+        &[],
+    );
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        text(&o.stderr).contains(
+            "--database-url : « mysql://root@localhost/x » n'est pas une adresse de base"
+        )
+    );
+}
+
+async fn sql(dir: &Path, statements: &[&str]) {
+    sqlx::any::install_default_drivers();
+    use sqlx::Connection;
+    let url = format!("sqlite://{}", dir.join("jalon.db").display());
+    let mut conn = sqlx::AnyConnection::connect(&url).await.unwrap();
+    for s in statements {
+        sqlx::query(sqlx::AssertSqlSafe(s.to_string()))
+            .execute(&mut conn)
+            .await
+            .unwrap();
+    }
+}
+
+#[test]
+fn journal_verify_detects_an_altered_entry() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path().to_str().unwrap();
+    assert!(add_admin(d).status.success());
+    let o = jalon(&["journal", "verify", "--data-dir", d], &[]);
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    assert_eq!(
+        text(&o.stdout),
+        "Journal intègre : 2 entrées vérifiées, 1 centre.\n"
+    );
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    rt.block_on(sql(
+        dir.path(),
+        &[
+            "DROP TRIGGER journal_no_update",
+            "UPDATE journal SET data = '{\"after\":{\"role\":\"inspector\"}}' WHERE seq = 2",
+        ],
+    ));
+    let o = jalon(&["journal", "verify", "--data-dir", d], &[]);
+    assert_eq!(o.status.code(), Some(1));
+    assert_eq!(
+        text(&o.stdout),
+        "Centre « Centre Test » : l'entrée n° 2 (user.created) a été modifiée après coup\n"
+    );
+    assert!(text(&o.stderr).contains("journal altéré : 1 problème sur 2 entrées"));
+}
+
+/// A running `jalon serve` or `jalon demo`, stopped (SIGTERM) when dropped.
+struct Server {
+    child: Child,
+    base: String,
+    lines: mpsc::Receiver<String>,
+}
+
+impl Server {
+    fn start(args: &[&str]) -> Server {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_jalon"))
+            .args(args)
+            .env_remove("JALON_DATA_DIR")
+            .env("JALON_LOG", "warn")
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .stdin(Stdio::null())
+            .spawn()
+            .unwrap();
+        let (tx, lines) = mpsc::channel();
+        let out = child.stdout.take().unwrap();
+        std::thread::spawn(move || {
+            for line in BufReader::new(out).lines().map_while(Result::ok) {
+                if tx.send(line).is_err() {
+                    break;
+                }
+            }
+        });
+        let mut s = Server {
+            child,
+            base: String::new(),
+            lines,
+        };
+        let line = s.wait_for("Jalon écoute sur ");
+        let addr = line
+            .split("http://")
+            .nth(1)
+            .unwrap()
+            .split_whitespace()
+            .next()
+            .unwrap();
+        s.base = format!("http://{addr}");
+        s
+    }
+
+    /// The first line of output containing `needle` (60 s at most: building the demo takes
+    /// a few seconds on a slow machine).
+    fn wait_for(&mut self, needle: &str) -> String {
+        let mut seen = Vec::new();
+        loop {
+            match self.lines.recv_timeout(Duration::from_secs(60)) {
+                Ok(l) if l.contains(needle) => return l,
+                Ok(l) => seen.push(l),
+                Err(_) => panic!("« {needle} » never printed; output: {seen:#?}"),
+            }
+        }
+    }
+
+    /// SIGTERM, then the exit status.
+    fn stop(&mut self) -> std::process::ExitStatus {
+        Command::new("kill")
+            .args(["-TERM", &self.child.id().to_string()])
+            .status()
+            .unwrap();
+        self.child.wait().unwrap()
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+#[test]
+fn serve_answers_then_stops_gracefully() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path().to_str().unwrap();
+    let mut s = Server::start(&["serve", "--data-dir", d, "--listen", "127.0.0.1:0"]);
+    let health = reqwest::blocking::get(format!("{}/healthz", s.base)).unwrap();
+    assert_eq!(health.status(), 200);
+    let home = reqwest::blocking::get(format!("{}/", s.base))
+        .unwrap()
+        .text()
+        .unwrap();
+    assert!(
+        home.contains("Bienvenue dans Jalon"),
+        "an empty database shows the first-run page"
+    );
+    let status = s.stop();
+    assert!(status.success(), "{status:?}");
+    s.wait_for("Jalon arrêté proprement.");
+}
+
+#[test]
+fn demo_fills_an_empty_database_and_never_touches_a_real_one() {
+    let real = tempfile::tempdir().unwrap();
+    let r = real.path().to_str().unwrap();
+    assert!(add_admin(r).status.success());
+    let o = jalon(&["demo", "--data-dir", r, "--listen", "127.0.0.1:0"], &[]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        text(&o.stderr)
+            .contains("contient des données réelles : la démonstration ne s'y installe pas"),
+        "{}",
+        text(&o.stderr)
+    );
+
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path().to_str().unwrap();
+    let mut s = Server::start(&["demo", "--data-dir", d, "--listen", "127.0.0.1:0"]);
+    let client = reqwest::blocking::Client::new();
+    let login = |email: &str| -> String {
+        let r = client
+            .post(format!("{}/api/v1/login", s.base))
+            .json(&json!({"email": email, "password": "demo-jalon-2026"}))
+            .send()
+            .unwrap();
+        assert_eq!(r.status(), 200, "{email}");
+        r.json::<Value>().unwrap()["token"]
+            .as_str()
+            .unwrap()
+            .to_owned()
+    };
+    let get = |token: &str, path: &str| -> Value {
+        client
+            .get(format!("{}{path}", s.base))
+            .bearer_auth(token)
+            .send()
+            .unwrap()
+            .json()
+            .unwrap()
+    };
+    let admin = login("sophie.lambert@tilleuls.example");
+    login("claire.martin@tilleuls.example");
+    login("karim.benali@tilleuls.example");
+    let inspector = login("ines.moreau@ddets.example");
+    assert_eq!(get(&inspector, "/api/v1/me")["role"], "inspector");
+    assert_eq!(get(&admin, "/api/v1/sites").as_array().unwrap().len(), 3);
+    let titles = get(&admin, "/api/v1/titles");
+    assert_eq!(titles.as_array().unwrap().len(), 6);
+    assert_eq!(
+        titles
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|t| t["transport"] == true)
+            .count(),
+        1
+    );
+    let domains: std::collections::BTreeSet<&str> = titles
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t["domain"].as_str().unwrap())
+        .collect();
+    assert_eq!(domains.len(), 3, "titles of every domain");
+    let sessions = get(&admin, "/api/v1/sessions");
+    let sessions = sessions.as_array().unwrap();
+    assert_eq!(sessions.len(), 12);
+    let statuses: std::collections::BTreeSet<&str> = sessions
+        .iter()
+        .map(|s| s["status"].as_str().unwrap())
+        .collect();
+    for st in [
+        "draft",
+        "planned",
+        "in_progress",
+        "to_close",
+        "transmitted",
+        "validated",
+        "cancelled",
+    ] {
+        assert!(statuses.contains(st), "a session {st}: {statuses:?}");
+    }
+    // From about 8 months ahead to about 2 months ago.
+    let starts: Vec<&str> = sessions
+        .iter()
+        .map(|s| s["start"].as_str().unwrap())
+        .collect();
+    let (first, last) = (starts.iter().min().unwrap(), starts.iter().max().unwrap());
+    assert!(first < last);
+    // Something is late, for the dashboard to show.
+    assert!(sessions.iter().any(|s| {
+        s["milestones"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|m| m["late"] == true)
+    }));
+    assert!(s.stop().success());
+    drop(s);
+
+    // Started again, it serves the same demonstration without adding to it.
+    let mut s = Server::start(&["demo", "--data-dir", d, "--listen", "127.0.0.1:0"]);
+    let token = {
+        let r = reqwest::blocking::Client::new()
+            .post(format!("{}/api/v1/login", s.base))
+            .json(
+                &json!({"email": "claire.martin@tilleuls.example", "password": "demo-jalon-2026"}),
+            )
+            .send()
+            .unwrap();
+        r.json::<Value>().unwrap()["token"]
+            .as_str()
+            .unwrap()
+            .to_owned()
+    };
+    let again: Value = reqwest::blocking::Client::new()
+        .get(format!("{}/api/v1/sessions", s.base))
+        .bearer_auth(token)
+        .send()
+        .unwrap()
+        .json()
+        .unwrap();
+    assert_eq!(again.as_array().unwrap().len(), 12);
+    assert!(s.stop().success());
+
+    // The conformity report of the demonstration: JSON contract, exit code 1 (a mandatory
+    // milestone is late).
+    let o = jalon(&["check", "--data-dir", d, "--json"], &[]);
+    assert_eq!(o.status.code(), Some(1), "{}", text(&o.stderr));
+    let report: Value = serde_json::from_slice(&o.stdout).unwrap();
+    let list = report["sessions"].as_array().unwrap();
+    assert!(!list.is_empty());
+    for s in list {
+        for key in ["id", "title", "start", "end", "late", "failing"] {
+            assert!(s.get(key).is_some(), "{key}");
+        }
+    }
+    assert!(list.iter().any(|s| {
+        s["late"]
+            .as_array()
+            .unwrap()
+            .contains(&json!("dte.receive"))
+    }));
+    // Far in the past, nothing was due yet: exit 0.
+    let o = jalon(&["check", "--data-dir", d, "--today", "2025-01-01"], &[]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o.stdout));
+    assert!(text(&o.stdout).contains("conforme à ce jour"));
+}
