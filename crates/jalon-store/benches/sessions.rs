@@ -23,26 +23,67 @@ struct Setup {
 }
 
 fn setup() -> Setup {
-    let rt = tokio::runtime::Builder::new_multi_thread().worker_threads(1).enable_all().build().unwrap();
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(1)
+        .enable_all()
+        .build()
+        .unwrap();
     let dir = tempfile::tempdir().unwrap();
     let (store, actor, input) = rt.block_on(async {
         let store = Store::open_data_dir(dir.path()).await.unwrap();
         let (c, _) = store
-            .create_centre("Bench", NewUser { email: "a@b.example".into(), display_name: "A".into(), role: Role::Admin, password: "0123456789ab".into() })
+            .create_centre(
+                "Bench",
+                NewUser {
+                    email: "a@b.example".into(),
+                    display_name: "A".into(),
+                    role: Role::Admin,
+                    password: "0123456789ab".into(),
+                },
+            )
             .await
             .unwrap();
         let actor = Actor::command_line(c.id);
         let a = actor.admin().unwrap();
         let site = store
-            .create_site(a, SiteInput { name: "S".into(), address: "1 rue".into(), postcode: "69001".into(), city: "Lyon".into(), zone: Zone::Metropole })
+            .create_site(
+                a,
+                SiteInput {
+                    name: "S".into(),
+                    address: "1 rue".into(),
+                    postcode: "69001".into(),
+                    city: "Lyon".into(),
+                    zone: Zone::Metropole,
+                },
+            )
             .await
             .unwrap();
         let title = store
-            .create_title(a, TitleInput { rncp_code: "RNCP1".into(), name: "T".into(), domain: Domain::Tertiary, transport: false, expiry: date(2035, 1, 1), structure: TitleStructure::default() })
+            .create_title(
+                a,
+                TitleInput {
+                    rncp_code: "RNCP1".into(),
+                    name: "T".into(),
+                    domain: Domain::Tertiary,
+                    transport: false,
+                    expiry: date(2035, 1, 1),
+                    structure: TitleStructure::default(),
+                },
+            )
             .await
             .unwrap();
         let approval = store
-            .create_approval(a, ApprovalInput { title_id: title.id.clone(), site_id: site.id.clone(), number: "N".into(), valid_from: date(2020, 1, 1), valid_until: date(2034, 12, 31), managers: vec![] })
+            .create_approval(
+                a,
+                ApprovalInput {
+                    title_id: title.id.clone(),
+                    site_id: site.id.clone(),
+                    number: "N".into(),
+                    valid_from: date(2020, 1, 1),
+                    valid_until: date(2034, 12, 31),
+                    managers: vec![],
+                },
+            )
             .await
             .unwrap();
         let input = SessionInput {
@@ -58,20 +99,37 @@ fn setup() -> Setup {
         };
         (store, actor, input)
     });
-    Setup { rt, store, actor, input, _dir: dir }
+    Setup {
+        rt,
+        store,
+        actor,
+        input,
+        _dir: dir,
+    }
 }
 
 #[divan::bench(sample_count = 200)]
 fn create_session(bencher: Bencher) {
     let s = setup();
     bencher.bench_local(|| {
-        s.rt.block_on(s.store.create_session(s.actor.writer().unwrap(), s.input.clone())).unwrap()
+        s.rt.block_on(
+            s.store
+                .create_session(s.actor.writer().unwrap(), s.input.clone()),
+        )
+        .unwrap()
     });
 }
 
 #[divan::bench(sample_count = 500)]
 fn read_session_with_milestones(bencher: Bencher) {
     let s = setup();
-    let id = s.rt.block_on(s.store.create_session(s.actor.writer().unwrap(), s.input.clone())).unwrap().session.id;
+    let id =
+        s.rt.block_on(
+            s.store
+                .create_session(s.actor.writer().unwrap(), s.input.clone()),
+        )
+        .unwrap()
+        .session
+        .id;
     bencher.bench_local(|| s.rt.block_on(s.store.session(&s.actor, &id)).unwrap());
 }
