@@ -845,7 +845,71 @@ fn forge(prev: &str, centre: &str) -> Forged {
     Forged { hash, ..f }
 }
 
+async fn two_people_completing_the_same_milestone_at_once_never_lose_an_update(store: Store) {
+    let f = fixture(&store, "Centre Duo").await;
+    let w = f.admin.writer().unwrap();
+    let s = store
+        .create_session(w, session_input(&f, date(2027, 3, 15), date(2027, 3, 19)))
+        .await
+        .unwrap();
+    let id = s.session.id.clone();
+    let m = s
+        .milestones
+        .iter()
+        .find(|m| m.id == "jury.appoint")
+        .unwrap()
+        .clone();
+    let (a, b) = tokio::join!(
+        store.complete_milestone(
+            w,
+            &id,
+            "jury.appoint",
+            m.version,
+            "Jurés : Mme A et M. B",
+            None
+        ),
+        store.complete_milestone(
+            w,
+            &id,
+            "jury.appoint",
+            m.version,
+            "Jurés : M. C et Mme D",
+            None
+        ),
+    );
+    let (ok, err): (Vec<_>, Vec<_>) = [a, b].into_iter().partition(|r| r.is_ok());
+    assert_eq!(ok.len(), 1, "exactly one wins");
+    assert!(
+        matches!(err[0], Err(StoreError::Conflict { .. })),
+        "{err:?}"
+    );
+    let winner = ok.into_iter().next().unwrap().unwrap();
+    let stored = store.session(&f.admin, &id).await.unwrap();
+    let stored = stored
+        .milestones
+        .iter()
+        .find(|m| m.id == "jury.appoint")
+        .unwrap();
+    assert_eq!(
+        stored.evidence, winner.evidence,
+        "the stored evidence is the winner's"
+    );
+    let completions = store
+        .journal(&f.admin, Some(&id), 10)
+        .await
+        .unwrap()
+        .into_iter()
+        .filter(|e| e.action == "milestone.completed")
+        .count();
+    assert_eq!(
+        completions, 1,
+        "one journal entry, for the change that happened"
+    );
+    assert!(store.verify_journal().await.unwrap().problems.is_empty());
+}
+
 contract!(
+    two_people_completing_the_same_milestone_at_once_never_lose_an_update,
     the_worked_example_is_stored_with_its_chronology,
     a_session_less_than_91_days_ahead_needs_a_justification,
     approval_and_manager_rules_are_enforced,
