@@ -911,6 +911,10 @@ impl Store {
                 "preuve trop longue (4 000 caractères au plus)",
             ));
         }
+        // Acting on a stale view is a conflict, whatever else is wrong.
+        if before.version != version {
+            return Err(StoreError::Conflict { what: "le jalon" });
+        }
         if !before.applicable {
             return Err(StoreError::invalid(
                 "milestone",
@@ -997,6 +1001,9 @@ impl Store {
                 "reason",
                 "indiquez pourquoi ce jalon est rouvert",
             ));
+        }
+        if before.version != version {
+            return Err(StoreError::Conflict { what: "le jalon" });
         }
         if before.state != MilestoneState::Done {
             return Err(StoreError::invalid(

@@ -404,11 +404,15 @@ async fn sessions_over_http_with_rules_validation_and_concurrency() {
     let (status, _) = send(
         &c,
         Method::POST,
-        url,
+        url.clone(),
         Some(json!({"version": order["version"], "evidence": "encore"})),
     )
     .await;
+    assert_eq!(status, StatusCode::CONFLICT, "a stale version");
+    let again = json!({"version": done["version"], "evidence": "encore"});
+    let (status, body) = send(&c, Method::POST, url, Some(again)).await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "already done");
+    assert!(body["message"].as_str().unwrap().contains("déjà fait"));
     let url = app.url(&format!(
         "/api/v1/sessions/{id}/milestones/dte.order/reopen"
     ));
