@@ -15,13 +15,6 @@ pub fn run(a: ServeArgs) -> Result<(), Failure> {
         if store.is_demo().await? {
             eprintln!("Attention : ces données sont une démonstration (jalon demo).");
         }
-        if store.centre_count().await? == 0 {
-            println!(
-                "Base vide : ouvrez http://{} pour créer votre centre et son administrateur \
-                 (ou utilisez « jalon user add »).",
-                a.listen
-            );
-        }
         serve(store, &a).await
     })
 }
@@ -43,6 +36,12 @@ pub async fn serve(store: Store, a: &ServeArgs) -> Result<(), Failure> {
         .local_addr()
         .map_err(|e| Failure::runtime(e.to_string()))?;
     println!("Jalon écoute sur http://{addr}  (Ctrl+C pour arrêter)");
+    if store.centre_count().await? == 0 {
+        println!(
+            "Base vide : ouvrez http://{addr} pour créer votre centre et son administrateur \
+             (ou utilisez « jalon user add »)."
+        );
+    }
     let state = AppState::new(store.clone(), a.secure_cookies);
     jalon_web::serve(listener, state, shutdown_signal())
         .await

@@ -280,6 +280,11 @@ fn serve_answers_then_stops_gracefully() {
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path().to_str().unwrap();
     let mut s = Server::start(&["serve", "--data-dir", d, "--listen", "127.0.0.1:0"]);
+    let hint = s.wait_for("Base vide");
+    assert!(
+        hint.contains(&format!("ouvrez {} pour créer votre centre", s.base)),
+        "{hint}"
+    );
     let health = reqwest::blocking::get(format!("{}/healthz", s.base)).unwrap();
     assert_eq!(health.status(), 200);
     let home = reqwest::blocking::get(format!("{}/", s.base))
