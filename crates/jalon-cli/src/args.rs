@@ -139,7 +139,7 @@ fn listen_arg(s: &str) -> Result<std::net::SocketAddr, String> {
 
 fn role_arg(s: &str) -> Result<jalon_store::Role, String> {
     jalon_store::Role::parse(s)
-        .ok_or_else(|| format!("rôle inconnu « {s} » (attendu : admin | manager | inspector)"))
+        .ok_or_else(|| format!("rôle inconnu « {s} » (attendu : admin, manager ou inspector)"))
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -179,7 +179,7 @@ pub struct PlanArgs {
     #[arg(long, value_name = "DATE", value_parser = date_arg)]
     pub today: Option<Date>,
     /// Fichier de règles TOML qui remplace les règles intégrées
-    #[arg(long, value_name = "FICHIER")]
+    #[arg(long, value_name = "FICHIER", env = "JALON_RULES")]
     pub rules: Option<PathBuf>,
     /// Format de sortie : table, json ou ics
     #[arg(long, value_name = "table|json|ics", default_value = "table", value_parser = format_arg)]
@@ -187,13 +187,7 @@ pub struct PlanArgs {
 }
 
 fn date_arg(s: &str) -> Result<Date, String> {
-    fr::parse_date(s).map_err(|e| {
-        if e.contains("forme attendue") {
-            e
-        } else {
-            format!("{e} (forme attendue : {})", fr::DATE_FORMS)
-        }
-    })
+    fr::parse_date(s)
 }
 
 /// `jalon plan` plans title and CCP sessions (its contract); CCS sessions live in the server.
@@ -201,7 +195,7 @@ fn kind_arg(s: &str) -> Result<Kind, String> {
     match s.parse() {
         Ok(k @ (Kind::Title | Kind::Ccp)) => Ok(k),
         _ => Err(format!(
-            "type de session inconnu « {s} » (attendu : title | ccp)"
+            "type de session inconnu « {s} » (attendu : title ou ccp)"
         )),
     }
 }
@@ -216,7 +210,7 @@ fn zone_arg(s: &str) -> Result<Zone, String> {
 
 fn format_arg(s: &str) -> Result<Format, String> {
     Format::from_str(s, false)
-        .map_err(|_| format!("format inconnu « {s} » (attendu : table | json | ics)"))
+        .map_err(|_| format!("format inconnu « {s} » (attendu : table, json ou ics)"))
 }
 
 /// The first argument name of an error's context, without its value placeholder
@@ -245,7 +239,11 @@ fn expected_form(flag: &str) -> &'static str {
         "--role" => "admin, manager ou inspector",
         "--email" => "une adresse électronique",
         "--name" | "--centre" => "un nom",
-        _ => "une date AAAA-MM-JJ ou JJ/MM/AAAA",
+        "--start" | "--end" | "--title-expiry" | "--training-end" | "--today" => {
+            "une date AAAA-MM-JJ ou JJ/MM/AAAA"
+        }
+        "--transport" | "--json" | "--secure-cookies" => "l'option seule, sans valeur",
+        _ => "voir « jalon --help »",
     }
 }
 
@@ -279,8 +277,11 @@ pub fn french_error(err: &clap::Error) -> String {
             "{flag} : valeur « {value} » invalide (attendu : {})",
             expected_form(&flag)
         ),
-        ErrorKind::UnknownArgument => {
+        ErrorKind::UnknownArgument if flag.starts_with('-') => {
             format!("option inconnue : {flag} (voir « jalon --help »)")
+        }
+        ErrorKind::UnknownArgument => {
+            format!("argument inattendu : « {flag} » (voir « jalon --help »)")
         }
         ErrorKind::InvalidSubcommand => {
             let name = match err.get(ContextKind::InvalidSubcommand) {
@@ -297,6 +298,9 @@ pub fn french_error(err: &clap::Error) -> String {
                 "{flag} : trop de valeurs (forme attendue : {flag} {})",
                 expected_form(&flag)
             )
+        }
+        ErrorKind::InvalidUtf8 if !flag.is_empty() => {
+            format!("{flag} : la valeur n'est pas du texte UTF-8 valide")
         }
         ErrorKind::InvalidUtf8 => "un argument n'est pas du texte UTF-8 valide".to_owned(),
         ErrorKind::MissingSubcommand | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand => {

@@ -41,7 +41,26 @@ impl Failure {
     }
 }
 
+/// The flag whose value is not UTF-8, if an argument is not: « --start », or the position.
+fn non_utf8_argument() -> Option<String> {
+    let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
+    let bad = args.iter().position(|a| a.to_str().is_none())?;
+    let lossy = args[bad].to_string_lossy();
+    let flag = match lossy.split_once('=') {
+        Some((flag, _)) if flag.starts_with("--") => flag.to_owned(),
+        _ => match args.get(bad.wrapping_sub(1)).and_then(|a| a.to_str()) {
+            Some(prev) if prev.starts_with("--") => prev.to_owned(),
+            _ => format!("l'argument n° {bad}"),
+        },
+    };
+    Some(flag)
+}
+
 fn main() -> ExitCode {
+    if let Some(flag) = non_utf8_argument() {
+        eprintln!("jalon : {flag} : la valeur n'est pas du texte UTF-8 valide");
+        return ExitCode::from(2);
+    }
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(e) if matches!(e.kind(), ErrorKind::DisplayHelp | ErrorKind::DisplayVersion) => {

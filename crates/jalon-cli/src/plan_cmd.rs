@@ -46,6 +46,16 @@ pub fn run(a: PlanArgs) -> Result<(), Failure> {
             json.push('\n');
             json
         }
+        Format::Ics
+            if !plan
+                .milestones
+                .iter()
+                .any(|m| m.applicable && m.advised.is_some()) =>
+        {
+            return Err(Failure::usage(
+                "--format ics : aucun jalon daté dans ces règles, pas de calendrier à produire",
+            ));
+        }
         Format::Ics => {
             let scope = session_scope(&input);
             let name = format!(
@@ -71,25 +81,42 @@ pub fn run(a: PlanArgs) -> Result<(), Failure> {
     }
 }
 
+/// A rulebook is a few dozen kilobytes; anything above this is not one.
+const MAX_RULES_BYTES: u64 = 1024 * 1024;
+
 pub fn load_rules(path: Option<&std::path::Path>) -> Result<Rulebook, Failure> {
     let Some(path) = path else {
         return Ok(Rulebook::embedded());
     };
-    let text = std::fs::read_to_string(path).map_err(|e| {
-        let why = match e.kind() {
-            std::io::ErrorKind::NotFound => "fichier introuvable".to_owned(),
-            std::io::ErrorKind::PermissionDenied => "accès refusé".to_owned(),
-            std::io::ErrorKind::InvalidData => "le fichier n'est pas du texte UTF-8".to_owned(),
-            std::io::ErrorKind::IsADirectory => "c'est un dossier, pas un fichier".to_owned(),
-            _ => e.to_string(),
-        };
+    let fail = |why: &str| {
         Failure::usage(format!(
             "--rules : impossible de lire « {} » : {why}",
             path.display()
         ))
-    })?;
+    };
+    let io_why = |e: std::io::Error| match e.kind() {
+        std::io::ErrorKind::NotFound => "fichier introuvable",
+        std::io::ErrorKind::PermissionDenied => "accès refusé",
+        std::io::ErrorKind::IsADirectory => "c'est un dossier, pas un fichier",
+        _ => "erreur de lecture",
+    };
+    // A regular file of reasonable size only: not a device, a pipe or a directory.
+    let meta = std::fs::metadata(path).map_err(|e| fail(io_why(e)))?;
+    if meta.is_dir() {
+        return Err(fail("c'est un dossier, pas un fichier"));
+    }
+    if !meta.is_file() {
+        return Err(fail("ce n'est pas un fichier ordinaire"));
+    }
+    if meta.len() > MAX_RULES_BYTES {
+        return Err(fail(
+            "fichier trop gros pour un jeu de règles (1 Mio au plus)",
+        ));
+    }
+    let bytes = std::fs::read(path).map_err(|e| fail(io_why(e)))?;
+    let text = String::from_utf8(bytes).map_err(|_| fail("le fichier n'est pas du texte UTF-8"))?;
     Rulebook::from_toml(&text)
-        .map_err(|e| Failure::usage(format!("--rules « {} » : {e}", path.display())))
+        .map_err(|e| Failure::usage(format!("--rules « {} » : {}", path.display(), e.one_line())))
 }
 
 /// Today's date in Paris, where the sessions happen.
@@ -101,7 +128,8 @@ fn today_in_paris() -> Date {
 }
 
 /// A stable name for the session described by these inputs, for iCalendar UIDs: the same
-/// inputs give the same UIDs, so a re-import updates the events rather than adding copies.
+/// session (dates, kind, domain, transport) gives the same UIDs, so a re-import updates the
+/// events rather than adding copies. A candidate's training end is not part of it.
 fn session_scope(i: &PlanInput) -> String {
     let mut scope = format!(
         "{}-{}-{}-{}",
@@ -112,9 +140,6 @@ fn session_scope(i: &PlanInput) -> String {
     );
     if i.transport {
         scope.push_str("-transport");
-    }
-    if let Some(t) = i.training_end {
-        scope.push_str(&format!("-t{}", t.strftime("%Y%m%d")));
     }
     scope
 }

@@ -53,9 +53,11 @@ impl Out {
 /// Splits `text` into lines of at most `width` characters, at spaces; a word longer than
 /// the width gets a line of its own.
 pub fn wrap(text: &str, width: usize) -> Vec<String> {
+    let width = width.max(1);
     let mut lines = Vec::new();
     let mut current = String::new();
-    for word in text.split_whitespace() {
+    for word in units(text).iter().flat_map(|u| hard_break(u, width)) {
+        let word = word.as_str();
         let needed =
             current.chars().count() + usize::from(!current.is_empty()) + word.chars().count();
         if !current.is_empty() && needed > width {
@@ -70,6 +72,50 @@ pub fn wrap(text: &str, width: usize) -> Vec<String> {
         lines.push(current);
     }
     lines
+}
+
+/// The pieces a line may break between, following French typography: no break before « : »,
+/// « ; », « ! », « ? », « » » or after « « », none inside a number and its unit or a date
+/// (« 15 mars 2027 », « D − 91 jours »). Pieces are joined by ordinary spaces.
+fn units(text: &str) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    let mut glue_next = false;
+    for word in text.split(' ').filter(|w| !w.is_empty()) {
+        let prev_glues = out.last().is_some_and(|p| {
+            let p = p.rsplit(' ').next().unwrap_or(p);
+            p.chars().all(|c| c.is_ascii_digit())
+                || p == "1er"
+                || p == "−"
+                || p == "+"
+                || p == "D"
+                || p == "F"
+        });
+        let glue_before =
+            matches!(word, ":" | ";" | "!" | "?" | "»" | "−" | "+") || word.starts_with('»');
+        match out.last_mut() {
+            Some(last) if glue_next || glue_before || prev_glues => {
+                last.push(' ');
+                last.push_str(word);
+            }
+            _ => out.push(word.to_owned()),
+        }
+        glue_next = word == "«";
+    }
+    out
+}
+
+/// A piece longer than the width is cut into lines of the width.
+fn hard_break(unit: &str, width: usize) -> Vec<String> {
+    if unit.chars().count() <= width {
+        return vec![unit.to_owned()];
+    }
+    // Prefer breaking at the spaces inside the piece, then anywhere.
+    let words: Vec<&str> = unit.split(' ').collect();
+    if words.len() > 1 && words.iter().all(|w| w.chars().count() <= width) {
+        return words.into_iter().map(str::to_owned).collect();
+    }
+    let chars: Vec<char> = unit.chars().collect();
+    chars.chunks(width).map(|c| c.iter().collect()).collect()
 }
 
 pub fn render(plan: &Plan, colour: bool) -> String {
@@ -89,8 +135,7 @@ pub fn render(plan: &Plan, colour: bool) -> String {
         }
         out.line("");
         let title = format!("{}. {}", n + 1, phase.label);
-        let title = out.paint(Style::Bold, &title);
-        out.line(&title);
+        out.para(0, &title, Some(Style::Bold));
         for m in items {
             milestone(&mut out, plan, m);
         }
@@ -206,7 +251,7 @@ fn milestone(out: &mut Out, plan: &Plan, m: &PlannedMilestone) {
             l.clone()
         };
         if i == 0 && state_len > 0 {
-            let pad = WIDTH - 2 - l.chars().count() - state_len;
+            let pad = WIDTH.saturating_sub(2 + l.chars().count() + state_len);
             out.line(&format!("  {text}{:pad$}{state}", ""));
         } else {
             out.line(&format!("  {text}"));
@@ -216,8 +261,7 @@ fn milestone(out: &mut Out, plan: &Plan, m: &PlannedMilestone) {
     if m.rule.per_candidate {
         tags.push_str(" · par candidat");
     }
-    let tags = out.paint(Style::Dim, &tags);
-    out.line(&format!("    {tags}"));
+    out.para(4, &tags, Some(Style::Dim));
 
     if !m.applicable {
         let why = m.not_applicable_because.join(", ");
@@ -307,11 +351,54 @@ mod tests {
         assert_eq!(wrap("", 10), [""]);
         assert_eq!(
             wrap("anticonstitutionnellement court", 10),
-            ["anticonstitutionnellement", "court"]
+            ["anticonsti", "tutionnell", "ement", "court"]
         );
         for l in wrap(&"Réceptionner les DTE ".repeat(20), 40) {
             assert!(l.chars().count() <= 40);
         }
+    }
+
+    #[test]
+    fn colour_only_when_asked_and_never_wider_than_80_columns() {
+        use jalon_core::{PlanInput, Rulebook, plan};
+        use jiff::civil::date;
+        let book = Rulebook::embedded();
+        // D 20 January 2027 seen on 28 November 2026: CERES creation is late.
+        let p = plan(
+            &book,
+            &PlanInput::new(date(2027, 1, 20), date(2026, 11, 28)),
+        )
+        .unwrap();
+        let coloured = render(&p, true);
+        assert!(
+            coloured.contains("\x1b[1;31mEN RETARD (38 j)\x1b[0m"),
+            "{coloured}"
+        );
+        for l in coloured.lines() {
+            assert!(visible_len(l) <= WIDTH, "{l}");
+        }
+        let plain = render(&p, false);
+        assert!(!plain.contains('\x1b'));
+        assert!(plain.contains("EN RETARD (38 j)"));
+    }
+
+    #[test]
+    fn french_punctuation_never_starts_a_line() {
+        let text = "« Vérifier que l'échéance du titre est à plus de 6 mois » : la date limite (D − 6 mois) était le mardi 15 septembre 2026";
+        for width in 20..80 {
+            for l in wrap(text, width) {
+                assert!(
+                    !l.starts_with(':') && !l.starts_with('»') && !l.starts_with('−'),
+                    "{width}: {l}"
+                );
+                assert!(!l.ends_with('«'), "{width}: {l}");
+            }
+        }
+        let lines = wrap("la date limite (D − 6 mois) était", 18);
+        assert!(
+            lines.iter().any(|l| l.contains("(D − 6 mois)")),
+            "{lines:?}"
+        );
     }
 
     #[test]

@@ -130,7 +130,7 @@ fn user_add_creates_the_first_centre_and_admin_then_more_users() {
     assert_eq!(o.status.code(), Some(2));
     assert!(
         text(&o.stderr)
-            .contains("--role : rôle inconnu « chef » (attendu : admin | manager | inspector)")
+            .contains("--role : rôle inconnu « chef » (attendu : admin, manager ou inspector)")
     );
     let o = jalon(
         &[

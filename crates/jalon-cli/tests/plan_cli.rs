@@ -3,7 +3,7 @@
 use std::process::{Command, Output};
 
 use icalendar::{Calendar, CalendarComponent, Component, DatePerhapsTime};
-use serde_json::Value;
+use serde_json::{Value, json};
 
 fn jalon(args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_jalon"))
@@ -262,7 +262,16 @@ fn json_follows_the_contract() {
         let id = w["milestone"]
             .as_str()
             .expect("each warning names its milestone");
-        assert!(milestone(&v, id)["id"] == id);
+        let known: Vec<&Value> = v["milestones"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|m| &m["id"])
+            .collect();
+        assert!(
+            known.contains(&&json!(id)),
+            "{id} is a milestone of the plan"
+        );
         assert!(!w["message"].as_str().unwrap().is_empty());
     }
     assert!(
@@ -359,15 +368,17 @@ fn ics_is_a_valid_calendar_of_advised_dates() {
     assert_eq!(uids.len(), events.len(), "unique UIDs");
     // Stable: the same session exported again gives the same file.
     assert_eq!(stdout(&jalon(&args)), ics);
-    // Another session gets other UIDs.
-    let other = stdout(&jalon(&[
-        "plan",
-        "--start",
-        "2027-03-22",
+    // The same session with another candidate's training end keeps its UIDs (the re-import
+    // updates the events); a CCP session on the same dates gets its own.
+    let other_candidate = stdout(&jalon(&with(&[
         "--format",
         "ics",
-    ]));
-    assert!(!other.contains(&format!("UID:{}", uids[0])));
+        "--training-end",
+        "2027-06-30",
+    ])));
+    assert!(other_candidate.contains(&format!("UID:{}", uids[0])));
+    let ccp = stdout(&jalon(&with(&["--format", "ics", "--kind", "ccp"])));
+    assert!(!ccp.contains(&format!("UID:{}", uids[0])));
 }
 
 /// Bad input: exit code 2, one French line naming the flag and the expected form.
@@ -392,15 +403,15 @@ fn bad_input_gets_one_french_line_and_no_panic() {
         ),
         (
             &["plan", "--start", "2027-03-15", "--kind", "ccs"],
-            "--kind : type de session inconnu « ccs » (attendu : title | ccp)",
+            "--kind : type de session inconnu « ccs » (attendu : title ou ccp)",
         ),
         (
             &["plan", "--start", "2027-03-15", "--domain", "agri"],
-            "--domain : domaine inconnu « agri » (attendu : btp | industry | tertiary)",
+            "--domain : domaine inconnu « agri » (attendu : btp, industry ou tertiary)",
         ),
         (
             &["plan", "--start", "2027-03-15", "--format", "pdf"],
-            "--format : format inconnu « pdf » (attendu : table | json | ics)",
+            "--format : format inconnu « pdf » (attendu : table, json ou ics)",
         ),
         (
             &["plan", "--start", "2027-03-15", "--today", "2027-13-01"],
@@ -463,6 +474,79 @@ fn bad_input_gets_one_french_line_and_no_panic() {
             "{args:?}:\n got  {err}\n want {expected}"
         );
     }
+}
+
+#[test]
+fn more_bad_input_still_one_french_line() {
+    let cases: &[(&[&str], &str)] = &[
+        (
+            &["plan", "--start", "2027-03-15", "--transport=yes"],
+            "--transport : trop de valeurs (forme attendue : --transport l'option seule, sans valeur)",
+        ),
+        (
+            &["plan", "--start", "2027-03-15", "extra"],
+            "argument inattendu : « extra »",
+        ),
+        (
+            &["plan", "--start", "1899-12-31"],
+            "--start : « 1899-12-31 » est hors de la période prise en charge (années 1900 à 2200)",
+        ),
+        (
+            &["plan", "--start", "2027-03-15", "--rules", "/dev/zero"],
+            "--rules : impossible de lire « /dev/zero » : ce n'est pas un fichier ordinaire",
+        ),
+        (
+            &["plan", "--start", "2027-03-15", "--rules", "/tmp"],
+            "--rules : impossible de lire « /tmp » : c'est un dossier, pas un fichier",
+        ),
+    ];
+    for (args, expected) in cases {
+        let o = jalon(args);
+        let err = stderr(&o);
+        assert_eq!(o.status.code(), Some(2), "{args:?}: {err}");
+        assert_eq!(err.lines().count(), 1, "{args:?}: {err}");
+        assert!(
+            err.contains(expected),
+            "{args:?}:\n got  {err}\n want {expected}"
+        );
+        assert!(!err.ends_with("2200)) (forme attendue : AAAA-MM-JJ ou JJ/MM/AAAA, par exemple 2027-03-15 ou 15/03/2027)\n"));
+    }
+    // A value that is not UTF-8.
+    use std::os::unix::ffi::OsStrExt;
+    let o = Command::new(env!("CARGO_BIN_EXE_jalon"))
+        .args(["plan", "--start"])
+        .arg(std::ffi::OsStr::from_bytes(b"2027-\xff-15"))
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(2));
+    assert_eq!(stderr(&o).lines().count(), 1, "{}", stderr(&o));
+    assert!(stderr(&o).contains("--start"), "{}", stderr(&o));
+}
+
+#[test]
+fn a_custom_rulebook_with_long_words_never_breaks_the_table() {
+    let dir = tempfile::tempdir().unwrap();
+    let embedded = include_str!("../../../rules/rulebook.toml");
+    let long = format!("label = \"{} et la suite\"", "A".repeat(95));
+    let rules = embedded.replacen("label = \"Créer la session dans CERES\"", &long, 1);
+    let path = dir.path().join("long.toml");
+    std::fs::write(&path, rules).unwrap();
+    let o = jalon(&with(&["--rules", path.to_str().unwrap()]));
+    assert!(o.status.success(), "{}", stderr(&o));
+    for line in stdout(&o).lines() {
+        assert!(line.chars().count() <= 80, "{line}");
+    }
+    // A broken rulebook: one line, in French, naming the file.
+    let path = dir.path().join("broken.toml");
+    std::fs::write(
+        &path,
+        embedded.replace("severity = \"recommended\"", "severity = \"facultatif\""),
+    )
+    .unwrap();
+    let o = jalon(&with(&["--rules", path.to_str().unwrap()]));
+    let err = stderr(&o);
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert!(err.contains("règles invalides (2 problèmes) : jalon n° 21 « launch.update_contacts » : sévérité inconnue « facultatif »"), "{err}");
 }
 
 #[test]

@@ -93,7 +93,7 @@ pub fn holidays(year: i16, zone: Zone) -> Vec<Holiday> {
     let mut list = vec![
         Holiday {
             date: fixed(1, 1),
-            name: "Jour de l'an",
+            name: "Jour de l'An",
         },
         Holiday {
             date: shifted(1),
@@ -154,7 +154,7 @@ pub fn holidays(year: i16, zone: Zone) -> Vec<Holiday> {
 pub fn holiday_name(date: Date, zone: Zone) -> Option<&'static str> {
     let (m, d) = (date.month(), date.day());
     let fixed = match (m, d) {
-        (1, 1) => Some("Jour de l'an"),
+        (1, 1) => Some("Jour de l'An"),
         (5, 1) => Some("Fête du Travail"),
         (5, 8) => Some("Victoire 1945"),
         (7, 14) => Some("Fête nationale"),

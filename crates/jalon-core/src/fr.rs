@@ -78,6 +78,15 @@ pub fn days_left(days: i32) -> String {
     }
 }
 
+/// « a, b ou c »: the French way to list what is expected.
+pub fn alternatives(items: &[&str]) -> String {
+    match items {
+        [] => String::new(),
+        [one] => (*one).to_owned(),
+        [init @ .., last] => format!("{} ou {last}", init.join(", ")),
+    }
+}
+
 /// The form every date input accepts, for error messages.
 pub const DATE_FORMS: &str = "AAAA-MM-JJ ou JJ/MM/AAAA, par exemple 2027-03-15 ou 15/03/2027";
 
@@ -109,7 +118,7 @@ pub fn parse_date(input: &str) -> Result<Date, String> {
     );
     if !(1..=12).contains(&mon) {
         return Err(format!(
-            "« {s} » n'est pas une date valide : il n'y a pas de mois {mon}"
+            "« {s} » n'est pas une date valide : il n'y a pas de mois {mon} (forme attendue : {DATE_FORMS})"
         ));
     }
     if !(1900..=2200).contains(&year) {
@@ -119,7 +128,7 @@ pub fn parse_date(input: &str) -> Result<Date, String> {
     }
     Date::new(year, mon, day).map_err(|_| {
         format!(
-            "« {s} » n'est pas une date valide : {} {year} n'a pas de jour {day}",
+            "« {s} » n'est pas une date valide : {} {year} n'a pas de jour {day} (forme attendue : {DATE_FORMS})",
             month(mon)
         )
     })

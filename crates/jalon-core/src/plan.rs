@@ -370,12 +370,12 @@ fn title_expiry_warning(
     });
 }
 
-/// « un samedi », « un jour férié (Lundi de Pentecôte) », or `None` for a working day.
+/// « jour férié (Lundi de Pentecôte) », « un jour de week-end », or `None` for a working day.
 fn non_working_reason(date: Date, zone: Zone) -> Option<String> {
     if let Some(name) = calendar::holiday_name(date, zone) {
         return Some(format!("jour férié ({name})"));
     }
-    (!calendar::is_working_day(date, zone)).then(|| format!("un {}", fr::weekday(date.weekday())))
+    (!calendar::is_working_day(date, zone)).then(|| "un jour de week-end".to_owned())
 }
 
 fn iso(date: Option<Date>) -> Option<String> {

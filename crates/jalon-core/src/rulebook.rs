@@ -229,6 +229,18 @@ impl fmt::Display for RulebookError {
     }
 }
 
+impl RulebookError {
+    /// Every problem on one line, for a command-line message.
+    pub fn one_line(&self) -> String {
+        let n = self.problems.len();
+        format!(
+            "règles invalides ({n} problème{}) : {}",
+            if n > 1 { "s" } else { "" },
+            self.problems.join(" ; ")
+        )
+    }
+}
+
 impl std::error::Error for RulebookError {}
 
 // ---- The file as written -------------------------------------------------------------------
@@ -444,6 +456,9 @@ fn milestone_rule(m: RawMilestone, phases: &[Phase], errs: &mut Vec<String>) -> 
             AdvisedRule::LastWorkingDay
         }
     };
+    if m.opens.as_ref().is_some_and(|o| o.when.is_some()) {
+        errs.push("opens : une condition « when » n'est pas prise en charge pour l'ouverture d'une fenêtre".to_owned());
+    }
     let opens = m.opens.and_then(|r| date_rule("opens", r, errs));
     let deadline = deadline_rules(m.deadline, errs);
     if opens.is_some() && deadline.is_empty() {
@@ -564,7 +579,7 @@ fn toml_error(text: &str, e: &toml::de::Error) -> String {
 
 /// serde's messages, in the words of the rest of the file.
 fn in_french(message: &str) -> String {
-    let mut m = message.trim().to_owned();
+    let mut m = message.split_whitespace().collect::<Vec<_>>().join(" ");
     for (en, fr) in [
         ("invalid type: ", "type invalide : "),
         ("unknown field ", "champ inconnu "),
@@ -578,6 +593,28 @@ fn in_french(message: &str) -> String {
         ("a string", "un texte"),
         ("a sequence", "une liste"),
         ("i64", "un entier"),
+        ("duplicate key", "clé en double"),
+        ("unclosed table", "table non fermée"),
+        ("unclosed array", "liste non fermée"),
+        ("missing escaped value", "caractère d'échappement incomplet"),
+        ("invalid escape sequence", "séquence d'échappement invalide"),
+        ("invalid unicode", "caractère Unicode invalide"),
+        ("floating point", "nombre décimal"),
+        ("any valid TOML value", "une valeur TOML valide"),
+        (
+            "struct RawDateRule",
+            "une règle de date { anchor, months, days }",
+        ),
+        ("struct RawMilestone", "un jalon"),
+        ("struct RawPhase", "une phase"),
+        ("struct AfpaMailboxes", "les adresses de l'AFPA"),
+        ("struct Source", "une source { seed, regulation }"),
+        ("struct Condition", "une condition"),
+        ("a table", "une table"),
+        ("as i128", "comme entier"),
+        ("expected ", "attendu "),
+        ("invalid ", "invalide : "),
+        ("newline", "fin de ligne"),
     ] {
         m = m.replace(en, fr);
     }

@@ -5,6 +5,8 @@ use std::str::FromStr;
 
 use serde::{Deserialize, Serialize};
 
+use crate::fr;
+
 /// What the session certifies: the full title, CCPs taken separately, or a certificat
 /// complémentaire de spécialisation.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
@@ -52,7 +54,7 @@ macro_rules! named_enum {
             fn from_str(s: &str) -> Result<Self, Self::Err> {
                 Self::ALL.iter().copied().find(|v| v.as_str() == s).ok_or_else(|| {
                     let names: Vec<&str> = Self::ALL.iter().map(|v| v.as_str()).collect();
-                    format!(concat!($what, " inconnu « {} » (attendu : {})"), s, names.join(" | "))
+                    format!(concat!($what, " inconnu « {} » (attendu : {})"), s, fr::alternatives(&names))
                 })
             }
         }
@@ -92,13 +94,13 @@ mod tests {
         }
         assert_eq!(
             "vae".parse::<Kind>(),
-            Err("type de session inconnu « vae » (attendu : title | ccp | ccs)".to_owned())
+            Err("type de session inconnu « vae » (attendu : title, ccp ou ccs)".to_owned())
         );
         assert!(
             "agriculture"
                 .parse::<Domain>()
                 .unwrap_err()
-                .contains("btp | industry | tertiary")
+                .contains("btp, industry ou tertiary")
         );
     }
 }

@@ -459,10 +459,35 @@ fn unknown_keys_and_bad_ids_are_refused() {
     assert!(p[0].contains("identifiant invalide"), "{p:?}");
     let p = problems(&MINIMAL.replace("ccp = \"a@b.fr\"", "ccp = \"pas une adresse\""));
     assert!(p[0].contains("afpa_mailboxes.ccp"), "{p:?}");
-    let p = problems(
-        &MINIMAL
-            .replace("when", "x")
-            .replace("deadline = {", "deadline = { when = { colour = true }, "),
+    let p = problems(&MINIMAL.replace("deadline = {", "deadline = { when = { colour = true }, "));
+    assert!(p[0].contains("deadline : champ inconnu `colour`"), "{p:?}");
+    let window = MINIMAL.replace(
+        "deadline = {",
+        "opens = { anchor = \"start\", days = -120, when = { transport = true } }\ndeadline = {",
     );
-    assert!(p[0].contains("colour"), "{p:?}");
+    let p = problems(&window);
+    assert!(
+        p[0].contains("opens : une condition « when » n'est pas prise en charge"),
+        "{p:?}"
+    );
+}
+
+#[test]
+fn errors_are_one_line_each_and_in_french() {
+    for broken in [
+        MINIMAL.replace("[[phases]]", "[[phases]]\nid = \"x\"\nid = \"y\""),
+        MINIMAL.replace("label = \"Organisation\"", "label = \"Organisation"),
+        MINIMAL.replace("days = -91", "days = -91.5"),
+    ] {
+        let e = Rulebook::from_toml(&broken).unwrap_err();
+        let line = e.one_line();
+        assert!(!line.contains('\n'), "{line}");
+        assert!(
+            line.starts_with("règles invalides (1 problème) : ligne "),
+            "{line}"
+        );
+        for english in ["duplicate", "expected", "invalid", "unclosed", "floating"] {
+            assert!(!line.contains(english), "{english} in {line}");
+        }
+    }
 }

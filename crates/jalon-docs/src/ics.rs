@@ -103,7 +103,8 @@ fn text(value: &str) -> String {
             ';' => out.push_str("\\;"),
             ',' => out.push_str("\\,"),
             '\n' => out.push_str("\\n"),
-            '\r' => {}
+            // Other control characters are not allowed in a TEXT value.
+            c if c.is_control() => {}
             c => out.push(c),
         }
     }
@@ -145,5 +146,6 @@ mod tests {
     #[test]
     fn escapes_text_values() {
         assert_eq!(text("a;b,c\\d\ne"), "a\\;b\\,c\\\\d\\ne");
+        assert_eq!(text("tab\there\u{7}\r"), "tabhere");
     }
 }
