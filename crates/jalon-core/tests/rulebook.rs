@@ -486,7 +486,14 @@ fn errors_are_one_line_each_and_in_french() {
             line.starts_with("règles invalides (1 problème) : ligne "),
             "{line}"
         );
-        for english in ["duplicate", "expected", "invalid", "unclosed", "floating"] {
+        for english in [
+            "duplicate",
+            "expected",
+            "invalid ",
+            "unclosed",
+            "floating",
+            "key",
+        ] {
             assert!(!line.contains(english), "{english} in {line}");
         }
     }
