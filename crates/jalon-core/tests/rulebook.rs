@@ -483,7 +483,7 @@ fn errors_are_one_line_each_and_in_french() {
         let line = e.one_line();
         assert!(!line.contains('\n'), "{line}");
         assert!(
-            line.starts_with("règles invalides (1 problème) : ligne "),
+            line.starts_with("règles invalides (1 problème) : "),
             "{line}"
         );
         for english in [
