@@ -1,0 +1,353 @@
+//! A session's milestones: materialising the chronology, the automatic checks, completing
+//! and reopening.
+
+use jalon_core::{PlanInput, calendar, fr, plan};
+use jiff::civil::Date;
+use serde_json::json;
+use sqlx::AnyConnection;
+
+use super::{
+    Context, MilestoneState, SessionDetail, SessionInput, SessionMilestone, input_of,
+    justification, overridden,
+};
+use crate::error::{Result, RuleViolation, StoreError};
+use crate::journal::{self, Change};
+use crate::scope::{Actor, Writer};
+use crate::{Store, timestamp_text};
+
+impl Store {
+    /// Computes the chronology and writes it: new milestones are inserted, existing ones get
+    /// their dates and applicability recomputed, and keep their state when done.
+    pub(super) async fn materialise(
+        &self,
+        conn: &mut AnyConnection,
+        session_id: &str,
+        input: &SessionInput,
+        ctx: &Context,
+        dte_received: bool,
+    ) -> Result<()> {
+        let end = input.end.unwrap_or(input.start);
+        let plan_input = PlanInput {
+            start: input.start,
+            end: Some(end),
+            transport: ctx.title.transport,
+            kind: input.kind,
+            domain: Some(ctx.title.domain),
+            title_expiry: Some(ctx.title.expiry),
+            training_end: None,
+            zone: ctx.site.zone,
+            today: self.today(),
+            approval_held: Some(
+                ctx.approval
+                    .as_ref()
+                    .is_some_and(|a| a.covers(input.start, end)),
+            ),
+            dte_received,
+        };
+        let planned = plan(self.rules(), &plan_input)
+            .map_err(|e| StoreError::invalid("start", e.to_string()))?;
+        let existing: Vec<(String, String)> = sqlx::query_as(
+            "SELECT milestone_id, state FROM session_milestones WHERE session_id = $1",
+        )
+        .bind(session_id)
+        .fetch_all(&mut *conn)
+        .await?;
+        for (position, m) in planned.milestones.iter().enumerate() {
+            let automatic = if m.applicable {
+                MilestoneState::Todo
+            } else {
+                MilestoneState::NotApplicable
+            };
+            let opt = |d: Option<Date>| d.map(|d| d.to_string());
+            match existing.iter().find(|(id, _)| id == m.id()) {
+                None => {
+                    sqlx::query(
+                        "INSERT INTO session_milestones (session_id, milestone_id, position, applicable, opens, \
+                         deadline, advised, state) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+                    )
+                    .bind(session_id)
+                    .bind(m.id())
+                    .bind(position as i64)
+                    .bind(i64::from(m.applicable))
+                    .bind(opt(m.opens))
+                    .bind(opt(m.deadline))
+                    .bind(opt(m.advised))
+                    .bind(automatic.as_str())
+                    .execute(&mut *conn)
+                    .await?;
+                }
+                Some((_, state)) => {
+                    let state = match MilestoneState::parse(state)? {
+                        MilestoneState::Done => MilestoneState::Done,
+                        _ => automatic,
+                    };
+                    sqlx::query(
+                        "UPDATE session_milestones SET position = $1, applicable = $2, opens = $3, deadline = $4, \
+                         advised = $5, state = $6 WHERE session_id = $7 AND milestone_id = $8",
+                    )
+                    .bind(position as i64)
+                    .bind(i64::from(m.applicable))
+                    .bind(opt(m.opens))
+                    .bind(opt(m.deadline))
+                    .bind(opt(m.advised))
+                    .bind(state.as_str())
+                    .bind(session_id)
+                    .bind(m.id())
+                    .execute(&mut *conn)
+                    .await?;
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// What a milestone's automatic check says now: `None` when it holds or there is none.
+    fn milestone_check(
+        &self,
+        detail: &SessionDetail,
+        ctx: &Context,
+        milestone: &str,
+    ) -> Option<RuleViolation> {
+        let s = &detail.session;
+        let today = self.today();
+        match milestone {
+            "ceres.create_session" if s.ceres_number.is_none() => Some(RuleViolation {
+                rule: "ceres.number_missing",
+                milestone: "ceres.create_session",
+                message:
+                    "Aucun numéro de session CERES n'est enregistré : saisissez-le dans la session."
+                        .to_owned(),
+            }),
+            "ceres.create_session" if today >= ctx.title.expiry => Some(RuleViolation {
+                rule: "title.expired",
+                milestone: "ceres.create_session",
+                message: format!(
+                    "La session doit être créée dans CERES avant l'échéance du titre ({}).",
+                    fr::long_date(ctx.title.expiry)
+                ),
+            }),
+            "manager.appoint" => {
+                let Some(m) = &s.manager_id else {
+                    return Some(RuleViolation {
+                        rule: "manager.missing",
+                        milestone: "manager.appoint",
+                        message: "Aucun responsable de session n'est désigné.".to_owned(),
+                    });
+                };
+                let declared = ctx
+                    .approval
+                    .as_ref()
+                    .is_some_and(|a| a.managers.contains(m));
+                (!declared).then(|| RuleViolation {
+                    rule: "manager.not_declared",
+                    milestone: "manager.appoint",
+                    message:
+                        "Le responsable désigné n'est pas déclaré dans l'agrément : demandez la \
+                              modification de l'agrément dans CERES (DRIEETS)."
+                            .to_owned(),
+                })
+            }
+            "title.check_expiry" => {
+                let limit = calendar::add_months(today, 6)?;
+                (ctx.title.expiry <= limit).then(|| RuleViolation {
+                    rule: "title.expiry_within_6_months",
+                    milestone: "title.check_expiry",
+                    message: format!(
+                        "L'échéance du titre ({}) est à moins de 6 mois.",
+                        fr::long_date(ctx.title.expiry)
+                    ),
+                })
+            }
+            _ => None,
+        }
+    }
+
+    /// The milestones marked done whose automatic check fails now: done with a justified
+    /// override, or undone since (a CERES number erased, a manager changed…). A check that
+    /// fails on a milestone still to do is simply work to do, not a failure.
+    pub async fn failing_checks(
+        &self,
+        actor: &Actor,
+        detail: &SessionDetail,
+    ) -> Result<Vec<RuleViolation>> {
+        let ctx = self.context(actor, &input_of(&detail.session)).await?;
+        Ok(detail
+            .milestones
+            .iter()
+            .filter(|m| m.applicable && m.state == MilestoneState::Done)
+            .filter_map(|m| self.milestone_check(detail, &ctx, &m.id))
+            .collect())
+    }
+
+    /// Marks a milestone done with its evidence. A failing automatic check needs a written
+    /// justification.
+    pub async fn complete_milestone(
+        &self,
+        writer: Writer<'_>,
+        session_id: &str,
+        milestone_id: &str,
+        version: i64,
+        evidence: &str,
+        override_justification: Option<&str>,
+    ) -> Result<SessionMilestone> {
+        let actor = writer.actor();
+        let detail = self.session(actor, session_id).await?;
+        let before = detail
+            .milestones
+            .iter()
+            .find(|m| m.id == milestone_id)
+            .cloned()
+            .ok_or(StoreError::NotFound { what: "jalon" })?;
+        let evidence = evidence.trim();
+        if evidence.is_empty() {
+            return Err(StoreError::invalid(
+                "evidence",
+                "indiquez la preuve (référence, document, numéro CERES, courriel…)",
+            ));
+        }
+        if evidence.chars().count() > 4000 {
+            return Err(StoreError::invalid(
+                "evidence",
+                "preuve trop longue (4 000 caractères au plus)",
+            ));
+        }
+        // Acting on a stale view is a conflict, whatever else is wrong.
+        if before.version != version {
+            return Err(StoreError::Conflict { what: "le jalon" });
+        }
+        if !before.applicable {
+            return Err(StoreError::invalid(
+                "milestone",
+                "ce jalon ne s'applique pas à cette session",
+            ));
+        }
+        if before.state == MilestoneState::Done {
+            return Err(StoreError::invalid(
+                "milestone",
+                "ce jalon est déjà fait ; rouvrez-le pour le modifier",
+            ));
+        }
+        let ctx = self.context(actor, &input_of(&detail.session)).await?;
+        let failing: Vec<RuleViolation> = self
+            .milestone_check(&detail, &ctx, milestone_id)
+            .into_iter()
+            .collect();
+        let waiver = overridden(failing, override_justification)?;
+        let now = timestamp_text(self.now());
+        let justification = waiver.as_ref().and(justification(override_justification));
+        let mut tx = self.begin().await?;
+        let done = sqlx::query(
+            "UPDATE session_milestones SET state = 'done', done_at = $1, done_by = $2, evidence = $3, \
+             override_justification = $4, version = version + 1 \
+             WHERE session_id = $5 AND milestone_id = $6 AND version = $7",
+        )
+        .bind(&now)
+        .bind(actor.name())
+        .bind(evidence)
+        .bind(justification)
+        .bind(session_id)
+        .bind(milestone_id)
+        .bind(version)
+        .execute(&mut *tx)
+        .await?;
+        if done.rows_affected() == 0 {
+            return Err(StoreError::Conflict { what: "le jalon" });
+        }
+        let after = SessionMilestone {
+            state: MilestoneState::Done,
+            late: false,
+            done_at: Some(now),
+            done_by: Some(actor.name().to_owned()),
+            evidence: Some(evidence.to_owned()),
+            override_justification: justification.map(str::to_owned),
+            version: before.version + 1,
+            ..before.clone()
+        };
+        journal::append(&mut tx, self, actor, Change {
+            action: "milestone.completed",
+            subject_type: "session",
+            subject_id: session_id,
+            data: json!({"milestone": milestone_id, "before": before, "after": after, "override": waiver}),
+        })
+        .await?;
+        // Receiving the DTE makes the AFPA chase moot: recompute applicability.
+        if milestone_id == "dte.receive" {
+            self.materialise(&mut tx, session_id, &input_of(&detail.session), &ctx, true)
+                .await?;
+        }
+        tx.commit().await?;
+        Ok(after)
+    }
+
+    /// Reopens a done milestone; the reason goes to the journal.
+    pub async fn reopen_milestone(
+        &self,
+        writer: Writer<'_>,
+        session_id: &str,
+        milestone_id: &str,
+        version: i64,
+        reason: &str,
+    ) -> Result<SessionMilestone> {
+        let actor = writer.actor();
+        let detail = self.session(actor, session_id).await?;
+        let before = detail
+            .milestones
+            .iter()
+            .find(|m| m.id == milestone_id)
+            .cloned()
+            .ok_or(StoreError::NotFound { what: "jalon" })?;
+        if reason.trim().is_empty() {
+            return Err(StoreError::invalid(
+                "reason",
+                "indiquez pourquoi ce jalon est rouvert",
+            ));
+        }
+        if before.version != version {
+            return Err(StoreError::Conflict { what: "le jalon" });
+        }
+        if before.state != MilestoneState::Done {
+            return Err(StoreError::invalid(
+                "milestone",
+                "ce jalon n'est pas fait : il n'y a rien à rouvrir",
+            ));
+        }
+        let mut tx = self.begin().await?;
+        let done = sqlx::query(
+            "UPDATE session_milestones SET state = 'todo', done_at = NULL, done_by = NULL, evidence = NULL, \
+             override_justification = NULL, version = version + 1 \
+             WHERE session_id = $1 AND milestone_id = $2 AND version = $3",
+        )
+        .bind(session_id)
+        .bind(milestone_id)
+        .bind(version)
+        .execute(&mut *tx)
+        .await?;
+        if done.rows_affected() == 0 {
+            return Err(StoreError::Conflict { what: "le jalon" });
+        }
+        let after = SessionMilestone {
+            state: MilestoneState::Todo,
+            late: before.applicable && before.deadline.is_some_and(|d| d < self.today()),
+            done_at: None,
+            done_by: None,
+            evidence: None,
+            override_justification: None,
+            version: before.version + 1,
+            ..before.clone()
+        };
+        journal::append(&mut tx, self, actor, Change {
+            action: "milestone.reopened",
+            subject_type: "session",
+            subject_id: session_id,
+            data: json!({"milestone": milestone_id, "before": before, "after": after, "reason": reason.trim()}),
+        })
+        .await?;
+        if milestone_id == "dte.receive" {
+            let ctx = self.context(actor, &input_of(&detail.session)).await?;
+            self.materialise(&mut tx, session_id, &input_of(&detail.session), &ctx, false)
+                .await?;
+        }
+        tx.commit().await?;
+        Ok(after)
+    }
+}
