@@ -1,12 +1,14 @@
 //! Jalon's HTTP server: `GET /healthz`, the JSON API under `/api/v1/`, the first-run page.
 
 mod api;
+mod assets;
 mod auth;
 mod body;
 mod error;
 mod limiter;
 pub mod openapi;
-mod pages;
+mod security;
+mod ui;
 
 use std::future::Future;
 use std::sync::Arc;
@@ -41,9 +43,11 @@ impl AppState {
 pub fn router(state: AppState) -> Router {
     Router::new()
         .route("/healthz", get(healthz))
+        .route("/static/{name}", get(assets::serve))
         .merge(api::routes())
-        .merge(pages::routes())
+        .merge(ui::routes())
         .fallback(not_found)
+        .layer(axum::middleware::from_fn(security::headers))
         .with_state(state)
 }
 
@@ -66,11 +70,7 @@ async fn not_found(uri: axum::http::Uri) -> axum::response::Response {
         let body = serde_json::json!({"error": "not_found", "message": format!("adresse inconnue : {}", uri.path())});
         (StatusCode::NOT_FOUND, axum::Json(body)).into_response()
     } else {
-        (
-            StatusCode::NOT_FOUND,
-            axum::response::Html(pages::not_found_page()),
-        )
-            .into_response()
+        ui::not_found_page(&uri)
     }
 }
 

@@ -723,7 +723,10 @@ async fn first_run_creates_the_centre_once() {
         .text()
         .await
         .unwrap();
-    assert!(page.contains("Bonjour Gaëlle Roux"), "{page}");
+    assert!(
+        page.contains("<h1>Aujourd'hui</h1>") && page.contains("Gaëlle Roux · administrateur"),
+        "{page}"
+    );
     // The page is closed now: a second setup creates nothing.
     form[0].1 = "Centre Intrus";
     let r = client()

@@ -1,7 +1,7 @@
 //! A session's milestones: materialising the chronology, the automatic checks, completing
 //! and reopening.
 
-use jalon_core::{PlanInput, calendar, fr, plan};
+use jalon_core::{calendar, fr, plan};
 use jiff::civil::Date;
 use serde_json::json;
 use sqlx::AnyConnection;
@@ -15,6 +15,13 @@ use crate::journal::{self, Change};
 use crate::scope::{Actor, Writer};
 use crate::{Store, timestamp_text};
 
+/// The milestones Jalon checks by itself from its own data.
+pub const CHECKED: [&str; 3] = [
+    "title.check_expiry",
+    "ceres.create_session",
+    "manager.appoint",
+];
+
 impl Store {
     /// Computes the chronology and writes it: new milestones are inserted, existing ones get
     /// their dates and applicability recomputed, and keep their state when done.
@@ -26,24 +33,7 @@ impl Store {
         ctx: &Context,
         dte_received: bool,
     ) -> Result<()> {
-        let end = input.end.unwrap_or(input.start);
-        let plan_input = PlanInput {
-            start: input.start,
-            end: Some(end),
-            transport: ctx.title.transport,
-            kind: input.kind,
-            domain: Some(ctx.title.domain),
-            title_expiry: Some(ctx.title.expiry),
-            training_end: None,
-            zone: ctx.site.zone,
-            today: self.today(),
-            approval_held: Some(
-                ctx.approval
-                    .as_ref()
-                    .is_some_and(|a| a.covers(input.start, end)),
-            ),
-            dte_received,
-        };
+        let plan_input = self.plan_input(input, ctx, dte_received);
         let planned = plan(self.rules(), &plan_input)
             .map_err(|e| StoreError::invalid("start", e.to_string()))?;
         let existing: Vec<(String, String)> = sqlx::query_as(
@@ -160,6 +150,22 @@ impl Store {
             }
             _ => None,
         }
+    }
+
+    /// The result of every automatic check of a session, milestone by milestone: `None` when
+    /// the check holds.
+    pub async fn checks(
+        &self,
+        actor: &Actor,
+        detail: &SessionDetail,
+    ) -> Result<Vec<(String, Option<RuleViolation>)>> {
+        let ctx = self.context(actor, &input_of(&detail.session)).await?;
+        Ok(detail
+            .milestones
+            .iter()
+            .filter(|m| m.applicable && CHECKED.contains(&m.id.as_str()))
+            .map(|m| (m.id.clone(), self.milestone_check(detail, &ctx, &m.id)))
+            .collect())
     }
 
     /// The milestones marked done whose automatic check fails now: done with a justified

@@ -18,6 +18,8 @@ use crate::{Store, new_id, parse_date, parse_opt_date, timestamp_text};
 
 mod milestones;
 
+pub use milestones::CHECKED;
+
 /// Where a session stands, derived from its recorded facts so the two never disagree.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -146,6 +148,24 @@ pub struct SessionInput {
     /// Written justification to go on although a rule is broken; kept in the journal.
     #[serde(default)]
     pub override_justification: Option<String>,
+}
+
+/// What a session would be, computed before saving it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Preview {
+    pub violations: Vec<RuleViolation>,
+    pub milestones: Vec<PreviewMilestone>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct PreviewMilestone {
+    pub id: String,
+    pub label: String,
+    pub applicable: bool,
+    pub deadline: Option<Date>,
+    pub advised: Option<Date>,
+    /// Its deadline is already past today.
+    pub late: bool,
 }
 
 /// The shortest justification that says something.
@@ -522,6 +542,79 @@ impl Store {
             manager,
         };
         session_rules::check(&facts, concerns)
+    }
+
+    /// The planner's view of a session.
+    fn plan_input(
+        &self,
+        input: &SessionInput,
+        ctx: &Context,
+        dte_received: bool,
+    ) -> jalon_core::PlanInput {
+        let end = input.end.unwrap_or(input.start);
+        jalon_core::PlanInput {
+            start: input.start,
+            end: Some(end),
+            transport: ctx.title.transport,
+            kind: input.kind,
+            domain: Some(ctx.title.domain),
+            title_expiry: Some(ctx.title.expiry),
+            training_end: None,
+            zone: ctx.site.zone,
+            today: self.today(),
+            approval_held: Some(
+                ctx.approval
+                    .as_ref()
+                    .is_some_and(|a| a.covers(input.start, end)),
+            ),
+            dte_received,
+        }
+    }
+
+    /// What creating (or changing, with `existing`) a session would give, without saving:
+    /// its milestones' dates and the rules it would break. Bad references are field errors.
+    pub async fn preview_session(
+        &self,
+        actor: &Actor,
+        input: &SessionInput,
+        existing: Option<&str>,
+    ) -> Result<Preview> {
+        let ctx = self.context(actor, input).await?;
+        let mut name = String::new();
+        let manager = self.manager_facts(actor, input, &ctx, &mut name).await?;
+        let end = input.end.unwrap_or(input.start);
+        let concerns = match existing {
+            None => Concerns::ALL,
+            Some(id) => {
+                let b = self.session(actor, id).await?.session;
+                Concerns {
+                    dates: b.start != input.start || b.end != end || b.title_id != input.title_id,
+                    approval: b.approval_id.as_deref()
+                        != input.approval_id.as_deref().filter(|a| !a.is_empty()),
+                    manager: b.manager_id.as_deref()
+                        != input.manager_id.as_deref().filter(|m| !m.is_empty()),
+                }
+            }
+        };
+        let violations = self.check_rules(input, &ctx, manager, concerns);
+        let plan_input = self.plan_input(input, &ctx, false);
+        let planned = jalon_core::plan(self.rules(), &plan_input)
+            .map_err(|e| StoreError::invalid("start", e.to_string()))?;
+        Ok(Preview {
+            violations,
+            milestones: planned
+                .milestones
+                .iter()
+                .map(|m| PreviewMilestone {
+                    id: m.rule.id.clone(),
+                    label: m.rule.label.clone(),
+                    applicable: m.applicable,
+                    deadline: m.deadline,
+                    advised: m.advised,
+                    late: m.late,
+                })
+                .collect(),
+        })
     }
 
     /// Creates a session and its chronology. Broken rules are refused unless justified.

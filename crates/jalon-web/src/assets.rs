@@ -1,0 +1,69 @@
+//! Static files, embedded at build time and served from memory under a name that carries a
+//! digest of their content, so that browsers may keep them for a year.
+
+use std::sync::OnceLock;
+
+use axum::extract::Path;
+use axum::http::StatusCode;
+use axum::http::header::{CACHE_CONTROL, CONTENT_TYPE};
+use axum::response::{IntoResponse, Response};
+use sha2::{Digest, Sha256};
+
+struct Asset {
+    stem: &'static str,
+    ext: &'static str,
+    mime: &'static str,
+    bytes: &'static [u8],
+}
+
+const ASSETS: [Asset; 2] = [
+    Asset {
+        stem: "jalon",
+        ext: "css",
+        mime: "text/css; charset=utf-8",
+        bytes: include_bytes!("../static/jalon.css"),
+    },
+    Asset {
+        stem: "htmx",
+        ext: "min.js",
+        mime: "text/javascript; charset=utf-8",
+        bytes: include_bytes!("../static/htmx.min.js"),
+    },
+];
+
+/// `jalon-1a2b3c4d5e.css`: the public name of each asset.
+fn names() -> &'static [String; 2] {
+    static NAMES: OnceLock<[String; 2]> = OnceLock::new();
+    NAMES.get_or_init(|| {
+        ASSETS.map(|a| {
+            let digest: String = Sha256::digest(a.bytes)
+                .iter()
+                .take(5)
+                .map(|b| format!("{b:02x}"))
+                .collect();
+            format!("{}-{digest}.{}", a.stem, a.ext)
+        })
+    })
+}
+
+pub fn css_path() -> String {
+    format!("/static/{}", names()[0])
+}
+
+pub fn htmx_path() -> String {
+    format!("/static/{}", names()[1])
+}
+
+pub async fn serve(Path(name): Path<String>) -> Response {
+    match names().iter().position(|n| *n == name) {
+        Some(i) => (
+            [
+                (CONTENT_TYPE, ASSETS[i].mime),
+                (CACHE_CONTROL, "public, max-age=31536000, immutable"),
+            ],
+            ASSETS[i].bytes,
+        )
+            .into_response(),
+        None => (StatusCode::NOT_FOUND, "fichier introuvable").into_response(),
+    }
+}

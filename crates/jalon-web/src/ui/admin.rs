@@ -1,0 +1,715 @@
+//! The administrator's pages: titles, approvals, sites and users — a list and a form each,
+//! with the same French validation messages as the API.
+
+use askama::Template;
+use axum::Router;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::get;
+use jalon_core::{Domain, Zone, fr};
+use jalon_store::catalog::{
+    ApprovalInput, Ccp, Epreuve, EpreuveKind, SiteInput, TitleInput, TitleStructure,
+};
+use jalon_store::users::NewUser;
+use jalon_store::{FieldError, Resource, Role, StoreError};
+use serde::Deserialize;
+
+use super::dashboard::Choice;
+use super::{FormPost, Layout, Page, error_page, render};
+use crate::AppState;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/admin/{kind}", get(list).post(create))
+        .route("/admin/{kind}/{id}", get(edit).post(update))
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    Titles,
+    Approvals,
+    Sites,
+    Users,
+}
+
+impl Kind {
+    fn parse(s: &str) -> Option<Kind> {
+        match s {
+            "titles" => Some(Kind::Titles),
+            "approvals" => Some(Kind::Approvals),
+            "sites" => Some(Kind::Sites),
+            "users" => Some(Kind::Users),
+            _ => None,
+        }
+    }
+
+    fn slug(self) -> &'static str {
+        match self {
+            Kind::Titles => "titles",
+            Kind::Approvals => "approvals",
+            Kind::Sites => "sites",
+            Kind::Users => "users",
+        }
+    }
+
+    fn heading(self) -> &'static str {
+        match self {
+            Kind::Titles => "Titres",
+            Kind::Approvals => "Agréments",
+            Kind::Sites => "Sites",
+            Kind::Users => "Utilisateurs",
+        }
+    }
+
+    fn resource(self) -> Resource {
+        match self {
+            Kind::Titles => Resource::Title,
+            Kind::Approvals => Resource::Approval,
+            Kind::Sites => Resource::Site,
+            Kind::Users => Resource::User,
+        }
+    }
+}
+
+/// One input of a form, as the generic template draws it.
+pub struct Input {
+    pub name: &'static str,
+    pub label: &'static str,
+    pub hint: String,
+    /// `text`, `email`, `password`, `date`, `select`, `textarea`, `checkbox`, `checkboxes`.
+    pub kind: &'static str,
+    pub value: String,
+    pub options: Vec<Choice>,
+    pub required: bool,
+    pub error: Option<String>,
+}
+
+impl Input {
+    fn new(
+        name: &'static str,
+        label: &'static str,
+        kind: &'static str,
+        value: impl Into<String>,
+    ) -> Input {
+        Input {
+            name,
+            label,
+            hint: String::new(),
+            kind,
+            value: value.into(),
+            options: Vec::new(),
+            required: true,
+            error: None,
+        }
+    }
+
+    fn hint(mut self, hint: &str) -> Input {
+        self.hint = hint.to_owned();
+        self
+    }
+
+    fn optional(mut self) -> Input {
+        self.required = false;
+        self
+    }
+
+    fn options(mut self, options: Vec<Choice>) -> Input {
+        self.options = options;
+        self
+    }
+}
+
+pub struct Row {
+    pub id: String,
+    pub cells: Vec<String>,
+}
+
+#[derive(Template)]
+#[template(path = "admin.html")]
+struct AdminPage {
+    layout: Layout,
+    heading: &'static str,
+    slug: &'static str,
+    columns: Vec<&'static str>,
+    rows: Vec<Row>,
+    form_heading: String,
+    action: String,
+    inputs: Vec<Input>,
+    version: i64,
+    editing: bool,
+    errors: Vec<FieldError>,
+    notice: Option<String>,
+}
+
+#[derive(Deserialize, Default, Clone)]
+struct AdminForm {
+    #[serde(default)]
+    version: i64,
+    // Sites
+    #[serde(default)]
+    name: String,
+    #[serde(default)]
+    address: String,
+    #[serde(default)]
+    postcode: String,
+    #[serde(default)]
+    city: String,
+    #[serde(default)]
+    zone: String,
+    // Titles
+    #[serde(default)]
+    rncp_code: String,
+    #[serde(default)]
+    domain: String,
+    #[serde(default)]
+    transport: Option<String>,
+    #[serde(default)]
+    expiry: String,
+    #[serde(default)]
+    ccps: String,
+    #[serde(default)]
+    epreuves: String,
+    // Approvals
+    #[serde(default)]
+    title_id: String,
+    #[serde(default)]
+    site_id: String,
+    #[serde(default)]
+    number: String,
+    #[serde(default)]
+    valid_from: String,
+    #[serde(default)]
+    valid_until: String,
+    #[serde(default)]
+    managers: Vec<String>,
+    // Users
+    #[serde(default)]
+    email: String,
+    #[serde(default)]
+    display_name: String,
+    #[serde(default)]
+    role: String,
+    #[serde(default)]
+    password: String,
+}
+
+#[derive(Deserialize, Default)]
+struct Notice {
+    #[serde(default)]
+    ok: String,
+}
+
+fn date(field: &str, value: &str, errs: &mut Vec<FieldError>) -> Option<jiff::civil::Date> {
+    if value.trim().is_empty() {
+        errs.push(FieldError::new(field, "la date est obligatoire"));
+        return None;
+    }
+    fr::parse_date(value)
+        .map_err(|e| errs.push(FieldError::new(field, e)))
+        .ok()
+}
+
+/// « CCP1 : Intitulé », one per line.
+fn parse_ccps(text: &str, errs: &mut Vec<FieldError>) -> Vec<Ccp> {
+    let mut out = Vec::new();
+    for (i, line) in text
+        .lines()
+        .enumerate()
+        .filter(|(_, l)| !l.trim().is_empty())
+    {
+        match line.split_once(':') {
+            Some((code, name)) if !code.trim().is_empty() && !name.trim().is_empty() => {
+                out.push(Ccp { code: code.trim().to_owned(), name: name.trim().to_owned() })
+            }
+            _ => errs.push(FieldError::new(
+                "ccps",
+                format!("ligne {} : attendu « code : intitulé », par exemple « CCP1 : Accueillir le public »", i + 1),
+            )),
+        }
+    }
+    out
+}
+
+/// The kind of an épreuve from its name.
+fn epreuve_kind(name: &str) -> EpreuveKind {
+    let n = name.to_lowercase();
+    if n.contains("entretien final") {
+        EpreuveKind::FinalInterview
+    } else if n.contains("entretien technique") {
+        EpreuveKind::TechnicalInterview
+    } else if n.contains("questionnaire") {
+        EpreuveKind::Questionnaire
+    } else if n.contains("mise en situation") || n.contains("présentation d'un projet") {
+        EpreuveKind::Practical
+    } else {
+        EpreuveKind::Other
+    }
+}
+
+/// « Intitulé ; durée en minutes », one per line, in order, the entretien final last.
+fn parse_epreuves(text: &str, errs: &mut Vec<FieldError>) -> Vec<Epreuve> {
+    let mut out = Vec::new();
+    for (i, line) in text
+        .lines()
+        .enumerate()
+        .filter(|(_, l)| !l.trim().is_empty())
+    {
+        let parsed = line.rsplit_once(';').and_then(|(name, minutes)| {
+            let minutes: u32 = minutes.trim().trim_end_matches("min").trim().parse().ok()?;
+            Some((name.trim().to_owned(), minutes))
+        });
+        match parsed {
+            Some((name, minutes)) if !name.is_empty() => {
+                out.push(Epreuve { kind: epreuve_kind(&name), name, minutes })
+            }
+            _ => errs.push(FieldError::new(
+                "epreuves",
+                format!("ligne {} : attendu « intitulé ; durée en minutes », par exemple « Entretien final ; 20 »", i + 1),
+            )),
+        }
+    }
+    out
+}
+
+fn choices<'a>(items: impl Iterator<Item = (&'a str, String)>, selected: &[&str]) -> Vec<Choice> {
+    items
+        .map(|(id, name)| Choice {
+            selected: selected.contains(&id),
+            id: id.to_owned(),
+            name,
+        })
+        .collect()
+}
+
+/// The list and the form of one kind of thing; `editing` the id being edited.
+async fn page_for(
+    state: &AppState,
+    page: &Page,
+    kind: Kind,
+    editing: Option<&str>,
+    form: Option<AdminForm>,
+    errors: Vec<FieldError>,
+    notice: Option<String>,
+) -> Response {
+    let a = &page.actor;
+    let store = &state.store;
+    let loaded = tokio::try_join!(
+        store.titles(a),
+        store.sites(a),
+        store.approvals(a),
+        store.users(a)
+    );
+    let (titles, sites, approvals, users) = match loaded {
+        Ok(x) => x,
+        Err(e) => return error_page(&e),
+    };
+    let mut version = 0;
+    // The values shown: what was posted, else the thing edited, else empty.
+    let f: AdminForm = match (form, editing) {
+        (Some(f), _) => f,
+        (None, None) => AdminForm::default(),
+        (None, Some(id)) => match kind {
+            Kind::Sites => sites.iter().find(|s| s.id == id).map(|s| {
+                version = s.version;
+                AdminForm {
+                    name: s.name.clone(),
+                    address: s.address.clone(),
+                    postcode: s.postcode.clone(),
+                    city: s.city.clone(),
+                    zone: s.zone.as_str().to_owned(),
+                    ..Default::default()
+                }
+            }),
+            Kind::Titles => titles.iter().find(|t| t.id == id).map(|t| {
+                version = t.version;
+                AdminForm {
+                    rncp_code: t.rncp_code.clone(),
+                    name: t.name.clone(),
+                    domain: t.domain.as_str().to_owned(),
+                    transport: t.transport.then(|| "on".to_owned()),
+                    expiry: t.expiry.to_string(),
+                    ccps: t
+                        .structure
+                        .ccps
+                        .iter()
+                        .map(|c| format!("{} : {}", c.code, c.name))
+                        .collect::<Vec<_>>()
+                        .join("\n"),
+                    epreuves: t
+                        .structure
+                        .epreuves
+                        .iter()
+                        .map(|e| format!("{} ; {}", e.name, e.minutes))
+                        .collect::<Vec<_>>()
+                        .join("\n"),
+                    ..Default::default()
+                }
+            }),
+            Kind::Approvals => approvals.iter().find(|x| x.id == id).map(|x| {
+                version = x.version;
+                AdminForm {
+                    title_id: x.title_id.clone(),
+                    site_id: x.site_id.clone(),
+                    number: x.number.clone(),
+                    valid_from: x.valid_from.to_string(),
+                    valid_until: x.valid_until.to_string(),
+                    managers: x.managers.clone(),
+                    ..Default::default()
+                }
+            }),
+            Kind::Users => users.iter().find(|u| u.id == id).map(|u| {
+                version = u.version;
+                AdminForm {
+                    email: u.email.clone(),
+                    display_name: u.display_name.clone(),
+                    role: u.role.as_str().to_owned(),
+                    ..Default::default()
+                }
+            }),
+        }
+        .unwrap_or_default(),
+    };
+    if let Some(v) = (f.version != 0).then_some(f.version) {
+        version = v;
+    }
+    let (columns, rows, mut inputs): (Vec<&'static str>, Vec<Row>, Vec<Input>) = match kind {
+        Kind::Sites => (
+            vec!["Nom", "Adresse", "Zone"],
+            sites
+                .iter()
+                .map(|s| Row {
+                    id: s.id.clone(),
+                    cells: vec![s.name.clone(), format!("{}, {} {}", s.address, s.postcode, s.city), s.zone.label().to_owned()],
+                })
+                .collect(),
+            vec![
+                Input::new("name", "Nom du site", "text", f.name.clone()),
+                Input::new("address", "Adresse", "text", f.address.clone()),
+                Input::new("postcode", "Code postal", "text", f.postcode.clone()).hint("5 chiffres"),
+                Input::new("city", "Commune", "text", f.city.clone()),
+                Input::new("zone", "Jours fériés", "select", "").options(choices(
+                    Zone::ALL.iter().map(|z| (z.as_str(), z.label().to_owned())),
+                    &[if f.zone.is_empty() { "metropole" } else { &f.zone }],
+                )),
+            ],
+        ),
+        Kind::Titles => (
+            vec!["Titre", "Code RNCP", "Domaine", "Échéance"],
+            titles
+                .iter()
+                .map(|t| Row {
+                    id: t.id.clone(),
+                    cells: vec![
+                        format!("{}{}", t.name, if t.transport { " (titre de transport)" } else { "" }),
+                        t.rncp_code.clone(),
+                        t.domain.label().to_owned(),
+                        fr::long_date(t.expiry),
+                    ],
+                })
+                .collect(),
+            vec![
+                Input::new("name", "Intitulé du titre", "text", f.name.clone()),
+                Input::new("rncp_code", "Code RNCP", "text", f.rncp_code.clone()).hint("par exemple RNCP37674"),
+                Input::new("domain", "Domaine", "select", "").options(choices(
+                    Domain::ALL.iter().map(|d| (d.as_str(), d.label().to_owned())),
+                    &[f.domain.as_str()],
+                )),
+                Input::new("transport", "Titre de transport (transmission sous 48 h)", "checkbox", if f.transport.is_some() { "on" } else { "" }).optional(),
+                Input::new("expiry", "Date d'échéance du titre", "date", f.expiry.clone()),
+                Input::new("ccps", "CCP", "textarea", f.ccps.clone())
+                    .hint("un par ligne : « code : intitulé »")
+                    .optional(),
+                Input::new("epreuves", "Épreuves, dans l'ordre", "textarea", f.epreuves.clone())
+                    .hint("une par ligne : « intitulé ; durée en minutes » ; l'entretien final en dernier")
+                    .optional(),
+            ],
+        ),
+        Kind::Approvals => (
+            vec!["Numéro", "Titre", "Site", "Validité", "Responsables déclarés"],
+            approvals
+                .iter()
+                .map(|x| Row {
+                    id: x.id.clone(),
+                    cells: vec![
+                        x.number.clone(),
+                        titles.iter().find(|t| t.id == x.title_id).map_or(String::new(), |t| t.name.clone()),
+                        sites.iter().find(|s| s.id == x.site_id).map_or(String::new(), |s| s.name.clone()),
+                        format!("du {} au {}", fr::short_date(x.valid_from), fr::short_date(x.valid_until)),
+                        x.managers
+                            .iter()
+                            .filter_map(|m| users.iter().find(|u| u.id == *m).map(|u| u.display_name.clone()))
+                            .collect::<Vec<_>>()
+                            .join(", "),
+                    ],
+                })
+                .collect(),
+            vec![
+                Input::new("number", "Numéro d'agrément", "text", f.number.clone()),
+                Input::new("title_id", "Titre", "select", "")
+                    .options(choices(titles.iter().map(|t| (t.id.as_str(), t.name.clone())), &[f.title_id.as_str()])),
+                Input::new("site_id", "Site", "select", "")
+                    .options(choices(sites.iter().map(|s| (s.id.as_str(), s.name.clone())), &[f.site_id.as_str()])),
+                Input::new("valid_from", "Valable à partir du", "date", f.valid_from.clone()),
+                Input::new("valid_until", "Valable jusqu'au", "date", f.valid_until.clone()).hint("jamais au-delà de l'échéance du titre"),
+                Input::new("managers", "Responsables de session déclarés", "checkboxes", "")
+                    .optional()
+                    .options(choices(
+                        users.iter().filter(|u| u.role != Role::Inspector).map(|u| (u.id.as_str(), u.display_name.clone())),
+                        &f.managers.iter().map(String::as_str).collect::<Vec<_>>(),
+                    )),
+            ],
+        ),
+        Kind::Users => (
+            vec!["Nom", "Adresse électronique", "Rôle"],
+            users
+                .iter()
+                .map(|u| Row { id: u.id.clone(), cells: vec![u.display_name.clone(), u.email.clone(), u.role.label().to_owned()] })
+                .collect(),
+            vec![
+                Input::new("display_name", "Nom", "text", f.display_name.clone()),
+                Input::new("email", "Adresse électronique", "email", f.email.clone()),
+                Input::new("role", "Rôle", "select", "").options(choices(
+                    Role::ALL.iter().map(|r| (r.as_str(), r.label().to_owned())),
+                    &[if f.role.is_empty() { "manager" } else { &f.role }],
+                )),
+                Input::new("password", "Mot de passe initial", "password", "").hint("10 caractères au moins ; à changer par l'utilisateur"),
+            ],
+        ),
+    };
+    for input in &mut inputs {
+        input.error = errors
+            .iter()
+            .find(|e| e.field == input.name || e.field.starts_with(&format!("{}.", input.name)))
+            .map(|e| e.message.clone());
+    }
+    // Errors on fields the form does not show (structure…) still appear at the top.
+    let editing_user = kind == Kind::Users && editing.is_some();
+    let status = if errors.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
+    let view = AdminPage {
+        layout: page.layout(kind.heading(), kind.slug()),
+        heading: kind.heading(),
+        slug: kind.slug(),
+        columns,
+        rows,
+        form_heading: match (editing.is_some(), kind) {
+            (true, _) => "Modifier".to_owned(),
+            (false, Kind::Titles) => "Enregistrer un titre".to_owned(),
+            (false, Kind::Approvals) => "Enregistrer un agrément".to_owned(),
+            (false, Kind::Sites) => "Ajouter un site".to_owned(),
+            (false, Kind::Users) => "Ajouter un utilisateur".to_owned(),
+        },
+        action: match editing {
+            Some(id) => format!("/admin/{}/{id}", kind.slug()),
+            None => format!("/admin/{}", kind.slug()),
+        },
+        inputs: if editing_user { Vec::new() } else { inputs },
+        version,
+        editing: editing.is_some(),
+        errors,
+        notice,
+    };
+    (status, render(&view)).into_response()
+}
+
+fn kind_of(slug: &str) -> Result<Kind, Response> {
+    Kind::parse(slug)
+        .ok_or_else(|| super::not_found_page(&format!("/admin/{slug}").parse().unwrap_or_default()))
+}
+
+async fn list(
+    State(state): State<AppState>,
+    page: Page,
+    Path(slug): Path<String>,
+    Query(n): Query<Notice>,
+) -> Response {
+    let kind = match kind_of(&slug) {
+        Ok(k) => k,
+        Err(r) => return r,
+    };
+    if let Err(e) = page.actor.admin() {
+        return error_page(&e);
+    }
+    let notice = (!n.ok.is_empty()).then(|| "Enregistré.".to_owned());
+    page_for(&state, &page, kind, None, None, Vec::new(), notice).await
+}
+
+async fn edit(
+    State(state): State<AppState>,
+    page: Page,
+    Path((slug, id)): Path<(String, String)>,
+) -> Response {
+    let kind = match kind_of(&slug) {
+        Ok(k) => k,
+        Err(r) => return r,
+    };
+    if let Err(e) = state
+        .store
+        .ensure_exists(&page.actor, kind.resource(), &id)
+        .await
+    {
+        return error_page(&e);
+    }
+    if let Err(e) = page.actor.admin() {
+        return error_page(&e);
+    }
+    page_for(&state, &page, kind, Some(&id), None, Vec::new(), None).await
+}
+
+async fn save(
+    state: &AppState,
+    page: &Page,
+    kind: Kind,
+    id: Option<&str>,
+    f: AdminForm,
+) -> Response {
+    let admin = match page.actor.admin() {
+        Ok(a) => a,
+        Err(e) => return error_page(&e),
+    };
+    let store = &state.store;
+    let mut errs = Vec::new();
+    let result: Result<(), StoreError> = match kind {
+        Kind::Sites => {
+            let zone = f.zone.parse().unwrap_or_default();
+            let input = SiteInput {
+                name: f.name.clone(),
+                address: f.address.clone(),
+                postcode: f.postcode.clone(),
+                city: f.city.clone(),
+                zone,
+            };
+            match id {
+                Some(id) => store
+                    .update_site(admin, id, f.version, input)
+                    .await
+                    .map(|_| ()),
+                None => store.create_site(admin, input).await.map(|_| ()),
+            }
+        }
+        Kind::Titles => {
+            let domain: Option<Domain> = f
+                .domain
+                .parse()
+                .map_err(|e: String| errs.push(FieldError::new("domain", e)))
+                .ok();
+            let expiry = date("expiry", &f.expiry, &mut errs);
+            let structure = TitleStructure {
+                ccps: parse_ccps(&f.ccps, &mut errs),
+                epreuves: parse_epreuves(&f.epreuves, &mut errs),
+            };
+            match (domain, expiry, errs.is_empty()) {
+                (Some(domain), Some(expiry), true) => {
+                    let input = TitleInput {
+                        rncp_code: f.rncp_code.clone(),
+                        name: f.name.clone(),
+                        domain,
+                        transport: f.transport.is_some(),
+                        expiry,
+                        structure,
+                    };
+                    match id {
+                        Some(id) => store
+                            .update_title(admin, id, f.version, input)
+                            .await
+                            .map(|_| ()),
+                        None => store.create_title(admin, input).await.map(|_| ()),
+                    }
+                }
+                _ => Err(StoreError::Invalid(std::mem::take(&mut errs))),
+            }
+        }
+        Kind::Approvals => {
+            let from = date("valid_from", &f.valid_from, &mut errs);
+            let until = date("valid_until", &f.valid_until, &mut errs);
+            match (from, until, errs.is_empty()) {
+                (Some(valid_from), Some(valid_until), true) => {
+                    let input = ApprovalInput {
+                        title_id: f.title_id.clone(),
+                        site_id: f.site_id.clone(),
+                        number: f.number.clone(),
+                        valid_from,
+                        valid_until,
+                        managers: f.managers.clone(),
+                    };
+                    match id {
+                        Some(id) => store
+                            .update_approval(admin, id, f.version, input)
+                            .await
+                            .map(|_| ()),
+                        None => store.create_approval(admin, input).await.map(|_| ()),
+                    }
+                }
+                _ => Err(StoreError::Invalid(std::mem::take(&mut errs))),
+            }
+        }
+        Kind::Users => match Role::parse(&f.role) {
+            None => Err(StoreError::invalid("role", "choisissez un rôle")),
+            Some(role) => store
+                .add_user(
+                    admin,
+                    NewUser {
+                        email: f.email.clone(),
+                        display_name: f.display_name.clone(),
+                        role,
+                        password: f.password.clone(),
+                    },
+                )
+                .await
+                .map(|_| ()),
+        },
+    };
+    match result {
+        Ok(()) => Redirect::to(&format!("/admin/{}?ok=1", kind.slug())).into_response(),
+        Err(StoreError::Invalid(errors)) => {
+            page_for(state, page, kind, id, Some(f), errors, None).await
+        }
+        Err(StoreError::Conflict { .. }) => {
+            let errors = vec![FieldError::new(
+                "version",
+                "modifié entre-temps par quelqu'un d'autre : rechargez la page avant d'enregistrer",
+            )];
+            page_for(state, page, kind, id, Some(f), errors, None).await
+        }
+        Err(e) => error_page(&e),
+    }
+}
+
+async fn create(
+    State(state): State<AppState>,
+    Path(slug): Path<String>,
+    FormPost(page, f): FormPost<AdminForm>,
+) -> Response {
+    match kind_of(&slug) {
+        Ok(kind) => save(&state, &page, kind, None, f).await,
+        Err(r) => r,
+    }
+}
+
+async fn update(
+    State(state): State<AppState>,
+    Path((slug, id)): Path<(String, String)>,
+    FormPost(page, f): FormPost<AdminForm>,
+) -> Response {
+    let kind = match kind_of(&slug) {
+        Ok(k) => k,
+        Err(r) => return r,
+    };
+    if let Err(e) = state
+        .store
+        .ensure_exists(&page.actor, kind.resource(), &id)
+        .await
+    {
+        return error_page(&e);
+    }
+    if kind == Kind::Users {
+        return super::forbidden(
+            "Les comptes se modifient avec la ligne de commande pour l'instant.",
+        );
+    }
+    save(&state, &page, kind, Some(&id), f).await
+}

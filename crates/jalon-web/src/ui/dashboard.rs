@@ -1,0 +1,276 @@
+//! « Aujourd'hui »: what is late, what is due within a week and what comes next, across the
+//! user's sessions; and the list of all sessions.
+
+use askama::Template;
+use axum::Router;
+use axum::extract::{Query, State};
+use axum::http::HeaderMap;
+use axum::response::Response;
+use axum::routing::get;
+use jalon_core::{calendar, fr};
+use jalon_store::sessions::{MilestoneState, SessionDetail, Status};
+use serde::Deserialize;
+
+use super::{Layout, Page, error_page, render};
+use crate::AppState;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/", get(home))
+        .route("/sessions", get(sessions))
+}
+
+/// How far ahead « à faire cette semaine » looks.
+const SOON_DAYS: i32 = 7;
+/// How many coming milestones are shown beyond that.
+const NEXT_COUNT: usize = 12;
+
+pub struct Item {
+    pub session_id: String,
+    pub session: String,
+    pub milestone_id: String,
+    pub label: String,
+    pub when: String,
+}
+
+pub struct SessionRow {
+    pub id: String,
+    pub title: String,
+    pub dates: String,
+    pub site: String,
+    pub status: &'static str,
+    pub done: usize,
+    pub total: usize,
+    pub late: usize,
+}
+
+pub struct Choice {
+    pub id: String,
+    pub name: String,
+    pub selected: bool,
+}
+
+#[derive(Template)]
+#[template(path = "dashboard.html")]
+struct DashboardPage {
+    layout: Layout,
+    today: String,
+    late: Vec<Item>,
+    soon: Vec<Item>,
+    next: Vec<Item>,
+    sessions: Vec<SessionRow>,
+    sites: Vec<Choice>,
+    titles: Vec<Choice>,
+    filtered: bool,
+    can_write: bool,
+}
+
+#[derive(Template)]
+#[template(path = "sessions.html")]
+struct SessionsPage {
+    layout: Layout,
+    sessions: Vec<SessionRow>,
+    can_write: bool,
+}
+
+#[derive(Deserialize, Default)]
+struct Filters {
+    #[serde(default)]
+    site: String,
+    #[serde(default)]
+    title: String,
+}
+
+/// « du lundi 15 mars au vendredi 19 mars 2027 », or one day.
+pub fn session_dates(start: jiff::civil::Date, end: jiff::civil::Date) -> String {
+    if start == end {
+        format!("le {}", fr::long_date(start))
+    } else {
+        format!("du {} au {}", fr::long_date(start), fr::long_date(end))
+    }
+}
+
+pub fn session_row(d: &SessionDetail, site: &str) -> SessionRow {
+    let applicable: Vec<_> = d.milestones.iter().filter(|m| m.applicable).collect();
+    SessionRow {
+        id: d.session.id.clone(),
+        title: d.session.title_name.clone(),
+        dates: session_dates(d.session.start, d.session.end),
+        site: site.to_owned(),
+        status: d.session.status.label(),
+        done: applicable
+            .iter()
+            .filter(|m| m.state == MilestoneState::Done)
+            .count(),
+        total: applicable.len(),
+        late: applicable.iter().filter(|m| m.late).count(),
+    }
+}
+
+async fn home(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Query(f): Query<Filters>,
+) -> Response {
+    match state.store.centre_count().await {
+        Ok(0) => return super::login::setup_page(&Default::default(), Vec::new()),
+        Ok(_) => {}
+        Err(e) => return error_page(&e),
+    }
+    dashboard(state, headers, f).await
+}
+
+async fn dashboard(state: AppState, headers: HeaderMap, f: Filters) -> Response {
+    let page = match page_from_headers(&state, &headers).await {
+        Ok(p) => p,
+        Err(r) => return r,
+    };
+    let actor = &page.actor;
+    let (details, sites, titles) = match tokio::try_join!(
+        state.store.sessions(actor),
+        state.store.sites(actor),
+        state.store.titles(actor)
+    ) {
+        Ok(x) => x,
+        Err(e) => return error_page(&e),
+    };
+    let today = state.store.today();
+    let site_name = |id: &str| {
+        sites
+            .iter()
+            .find(|s| s.id == id)
+            .map_or("", |s| s.name.as_str())
+            .to_owned()
+    };
+    let active: Vec<&SessionDetail> = details
+        .iter()
+        .filter(|d| !matches!(d.session.status, Status::Validated | Status::Cancelled))
+        .filter(|d| f.site.is_empty() || d.session.site_id == f.site)
+        .filter(|d| f.title.is_empty() || d.session.title_id == f.title)
+        .collect();
+    let (mut late, mut soon, mut next) = (Vec::new(), Vec::new(), Vec::new());
+    for d in &active {
+        let name = format!(
+            "{} — {}",
+            d.session.title_name,
+            session_dates(d.session.start, d.session.end)
+        );
+        for m in d
+            .milestones
+            .iter()
+            .filter(|m| m.applicable && m.state == MilestoneState::Todo)
+        {
+            let Some(deadline) = m.deadline else { continue };
+            let advised = m.advised.unwrap_or(deadline);
+            let item = |when: String| Item {
+                session_id: d.session.id.clone(),
+                session: name.clone(),
+                milestone_id: m.id.clone(),
+                label: m.label.clone(),
+                when,
+            };
+            let to_advised = calendar::days_between(today, advised);
+            if m.late {
+                let days = -calendar::days_between(today, deadline);
+                late.push((
+                    deadline,
+                    item(format!(
+                        "{} — limite : {}",
+                        fr::days_left(-days),
+                        fr::long_date(deadline)
+                    )),
+                ));
+            } else if to_advised <= SOON_DAYS {
+                soon.push((
+                    advised,
+                    item(format!(
+                        "{} — le {}",
+                        fr::days_left(to_advised.max(0)),
+                        fr::long_date(advised)
+                    )),
+                ));
+            } else {
+                next.push((advised, item(format!("le {}", fr::long_date(advised)))));
+            }
+        }
+    }
+    late.sort_by_key(|(d, _)| *d);
+    soon.sort_by_key(|(d, _)| *d);
+    next.sort_by_key(|(d, _)| *d);
+    next.truncate(NEXT_COUNT);
+    let choices = |items: Vec<(String, String)>, selected: &str| {
+        items
+            .into_iter()
+            .map(|(id, name)| Choice {
+                selected: id == selected,
+                id,
+                name,
+            })
+            .collect()
+    };
+    let sites_choice = choices(
+        sites
+            .iter()
+            .map(|s| (s.id.clone(), s.name.clone()))
+            .collect(),
+        &f.site,
+    );
+    let titles_choice = choices(
+        titles
+            .iter()
+            .map(|t| (t.id.clone(), t.name.clone()))
+            .collect(),
+        &f.title,
+    );
+    render(&DashboardPage {
+        layout: page.layout("Aujourd'hui", "dashboard"),
+        today: fr::long_date(today),
+        late: late.into_iter().map(|(_, i)| i).collect(),
+        soon: soon.into_iter().map(|(_, i)| i).collect(),
+        next: next.into_iter().map(|(_, i)| i).collect(),
+        sessions: active
+            .iter()
+            .map(|d| session_row(d, &site_name(&d.session.site_id)))
+            .collect(),
+        sites: sites_choice,
+        titles: titles_choice,
+        filtered: !f.site.is_empty() || !f.title.is_empty(),
+        can_write: page.actor.writer().is_ok(),
+    })
+}
+
+/// The signed-in user of a request, or the redirect to the login page.
+pub async fn page_from_headers(state: &AppState, headers: &HeaderMap) -> Result<Page, Response> {
+    let mut req = axum::http::Request::builder()
+        .uri("/")
+        .body(())
+        .expect("a static request");
+    *req.headers_mut() = headers.clone();
+    let (mut parts, ()) = req.into_parts();
+    <Page as axum::extract::FromRequestParts<AppState>>::from_request_parts(&mut parts, state).await
+}
+
+async fn sessions(State(state): State<AppState>, page: Page) -> Response {
+    let (details, sites) = match tokio::try_join!(
+        state.store.sessions(&page.actor),
+        state.store.sites(&page.actor)
+    ) {
+        Ok(x) => x,
+        Err(e) => return error_page(&e),
+    };
+    let rows = details
+        .iter()
+        .map(|d| {
+            let site = sites
+                .iter()
+                .find(|s| s.id == d.session.site_id)
+                .map_or("", |s| s.name.as_str());
+            session_row(d, site)
+        })
+        .collect();
+    render(&SessionsPage {
+        layout: page.layout("Sessions", "sessions"),
+        sessions: rows,
+        can_write: page.actor.writer().is_ok(),
+    })
+}

@@ -1,0 +1,275 @@
+//! Signing in and out, and the first-run page that creates the centre and its administrator.
+
+use askama::Template;
+use axum::Router;
+use axum::extract::{Form, Query, State};
+use axum::http::header::SET_COOKIE;
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{AppendHeaders, IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use jalon_store::users::{MIN_PASSWORD_LEN, NewUser};
+use jalon_store::{Role, StoreError};
+use serde::Deserialize;
+
+use super::{Layout, error_page, forbidden, render};
+use crate::{AppState, auth, security};
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/login", get(login_page).post(login))
+        .route("/logout", post(logout))
+        .route("/setup", post(setup))
+}
+
+/// One input of a simple form, with its label and its error.
+pub struct Field {
+    pub name: &'static str,
+    pub label: String,
+    pub hint: String,
+    pub kind: &'static str,
+    pub value: String,
+    pub autocomplete: &'static str,
+    pub error: Option<String>,
+}
+
+#[derive(Template)]
+#[template(path = "login.html")]
+struct LoginPage {
+    layout: Layout,
+    email: String,
+    next: String,
+    error: Option<String>,
+}
+
+/// Only local paths are followed after signing in.
+fn safe_next(next: &str) -> String {
+    if next.starts_with('/') && !next.starts_with("//") && !next.contains('\\') {
+        next.to_owned()
+    } else {
+        "/".to_owned()
+    }
+}
+
+#[derive(Deserialize, Default)]
+struct NextQuery {
+    #[serde(default)]
+    next: String,
+}
+
+async fn login_page(State(state): State<AppState>, Query(q): Query<NextQuery>) -> Response {
+    if let Ok(0) = state.store.centre_count().await {
+        return Redirect::to("/").into_response();
+    }
+    render(&LoginPage {
+        layout: Layout::anonymous("Connexion"),
+        email: String::new(),
+        next: safe_next(&q.next),
+        error: None,
+    })
+}
+
+#[derive(Deserialize)]
+struct LoginForm {
+    #[serde(default)]
+    email: String,
+    #[serde(default)]
+    password: String,
+    #[serde(default)]
+    next: String,
+}
+
+async fn login(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Form(f): Form<LoginForm>,
+) -> Response {
+    if !security::same_origin(&headers) {
+        return forbidden("Ce formulaire vient d'un autre site : il est refusé.");
+    }
+    let again = |status: StatusCode, msg: &str| {
+        let page = LoginPage {
+            layout: Layout::anonymous("Connexion"),
+            email: f.email.clone(),
+            next: safe_next(&f.next),
+            error: Some(msg.to_owned()),
+        };
+        (status, render(&page)).into_response()
+    };
+    if !state.limiter.check(&f.email) {
+        return again(
+            StatusCode::TOO_MANY_REQUESTS,
+            "Trop de tentatives de connexion : réessayez dans une minute.",
+        );
+    }
+    match state.store.login(&f.email, &f.password).await {
+        Ok((token, _)) => {
+            state.limiter.success(&f.email);
+            (
+                AppendHeaders([(SET_COOKIE, auth::login_cookie(&token, state.secure_cookies))]),
+                Redirect::to(&safe_next(&f.next)),
+            )
+                .into_response()
+        }
+        Err(StoreError::BadCredentials) => again(
+            StatusCode::UNAUTHORIZED,
+            "Adresse électronique ou mot de passe incorrect.",
+        ),
+        Err(e) => error_page(&e),
+    }
+}
+
+#[derive(Deserialize)]
+struct LogoutForm {
+    #[serde(default)]
+    csrf: String,
+}
+
+async fn logout(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Form(f): Form<LogoutForm>,
+) -> Response {
+    if let Some(t) = auth::token(&headers) {
+        // Only the user's own pages can sign them out.
+        if !security::same_token(&f.csrf, &security::csrf_token(&t)) {
+            return forbidden("Le formulaire a expiré : rechargez la page puis recommencez.");
+        }
+        let _ = state.store.logout(&t).await;
+    }
+    (
+        AppendHeaders([(SET_COOKIE, auth::logout_cookie(state.secure_cookies))]),
+        Redirect::to("/login"),
+    )
+        .into_response()
+}
+
+#[derive(Template)]
+#[template(path = "setup.html")]
+struct SetupPage {
+    layout: Layout,
+    fields: Vec<Field>,
+    errors: Vec<(String, String)>,
+}
+
+#[derive(Deserialize, Default)]
+pub struct SetupForm {
+    #[serde(default)]
+    centre: String,
+    #[serde(default)]
+    name: String,
+    #[serde(default)]
+    email: String,
+    #[serde(default)]
+    password: String,
+    #[serde(default)]
+    password_confirm: String,
+}
+
+pub fn setup_page(f: &SetupForm, errors: Vec<(String, String)>) -> Response {
+    let err = |k: &str| errors.iter().find(|(f, _)| f == k).map(|(_, m)| m.clone());
+    let field = |name, label: &str, kind, value: &str, autocomplete, key: &str| Field {
+        name,
+        label: label.to_owned(),
+        hint: String::new(),
+        kind,
+        value: value.to_owned(),
+        autocomplete,
+        error: err(key),
+    };
+    let mut fields = vec![
+        field(
+            "centre",
+            "Nom du centre",
+            "text",
+            &f.centre,
+            "organization",
+            "centre_name",
+        ),
+        field("name", "Votre nom", "text", &f.name, "name", "display_name"),
+        field(
+            "email",
+            "Adresse électronique",
+            "email",
+            &f.email,
+            "email",
+            "email",
+        ),
+        field(
+            "password",
+            "Mot de passe",
+            "password",
+            "",
+            "new-password",
+            "password",
+        ),
+        field(
+            "password_confirm",
+            "Confirmez le mot de passe",
+            "password",
+            "",
+            "new-password",
+            "password_confirm",
+        ),
+    ];
+    fields[3].hint = format!("{MIN_PASSWORD_LEN} caractères au moins");
+    let status = if errors.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
+    (
+        status,
+        render(&SetupPage {
+            layout: Layout::anonymous("Premier démarrage"),
+            fields,
+            errors,
+        }),
+    )
+        .into_response()
+}
+
+async fn setup(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Form(f): Form<SetupForm>,
+) -> Response {
+    if !security::same_origin(&headers) {
+        return forbidden("Ce formulaire vient d'un autre site : il est refusé.");
+    }
+    match state.store.centre_count().await {
+        Ok(0) => {}
+        // A centre exists: the first-run page is closed for good.
+        Ok(_) => return Redirect::to("/").into_response(),
+        Err(e) => return error_page(&e),
+    }
+    if f.password != f.password_confirm {
+        return setup_page(
+            &f,
+            vec![(
+                "password_confirm".to_owned(),
+                "les deux mots de passe diffèrent".to_owned(),
+            )],
+        );
+    }
+    let admin = NewUser {
+        email: f.email.clone(),
+        display_name: f.name.clone(),
+        role: Role::Admin,
+        password: f.password.clone(),
+    };
+    match state.store.create_centre(&f.centre, admin).await {
+        Ok(_) => match state.store.login(&f.email, &f.password).await {
+            Ok((token, _)) => (
+                AppendHeaders([(SET_COOKIE, auth::login_cookie(&token, state.secure_cookies))]),
+                Redirect::to("/"),
+            )
+                .into_response(),
+            Err(_) => Redirect::to("/login").into_response(),
+        },
+        Err(StoreError::Invalid(fields)) => setup_page(
+            &f,
+            fields.into_iter().map(|e| (e.field, e.message)).collect(),
+        ),
+        Err(e) => error_page(&e),
+    }
+}

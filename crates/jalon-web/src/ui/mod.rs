@@ -1,0 +1,271 @@
+//! The pages, server-rendered in French (askama), with htmx for the parts that update in
+//! place. Every page is scoped to the signed-in user's centre; every form carries a CSRF
+//! token; nothing runs inline (the Content-Security-Policy forbids it).
+
+mod admin;
+mod dashboard;
+mod login;
+mod session;
+mod session_form;
+mod timeline;
+
+use askama::Template;
+use axum::Router;
+use axum::extract::{FromRequest, FromRequestParts, Request};
+use axum::http::request::Parts;
+use axum::http::{StatusCode, Uri};
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use jalon_store::{Actor, Role, StoreError};
+use serde::de::DeserializeOwned;
+
+use crate::AppState;
+use crate::{assets, auth, security};
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .merge(login::routes())
+        .merge(dashboard::routes())
+        .merge(session::routes())
+        .merge(session_form::routes())
+        .merge(admin::routes())
+}
+
+/// The signed-in user as the header shows them.
+pub struct Nav {
+    pub name: String,
+    pub role: &'static str,
+    pub admin: bool,
+    pub centre: String,
+}
+
+/// What every page's frame needs.
+pub struct Layout {
+    pub title: String,
+    pub css: String,
+    pub js: String,
+    pub csrf: String,
+    pub user: Option<Nav>,
+    pub current: &'static str,
+}
+
+impl Layout {
+    pub fn anonymous(title: &str) -> Layout {
+        Layout {
+            title: title.to_owned(),
+            css: assets::css_path(),
+            js: assets::htmx_path(),
+            csrf: String::new(),
+            user: None,
+            current: "",
+        }
+    }
+}
+
+/// A signed-in user on a page: their actor and their CSRF token.
+pub struct Page {
+    pub actor: Actor,
+    pub csrf: String,
+    pub centre: String,
+}
+
+impl Page {
+    pub fn layout(&self, title: &str, current: &'static str) -> Layout {
+        Layout {
+            title: title.to_owned(),
+            css: assets::css_path(),
+            js: assets::htmx_path(),
+            csrf: self.csrf.clone(),
+            user: Some(Nav {
+                name: self.actor.name().to_owned(),
+                role: self.actor.role().label(),
+                admin: self.actor.role() == Role::Admin,
+                centre: self.centre.clone(),
+            }),
+            current,
+        }
+    }
+}
+
+impl FromRequestParts<AppState> for Page {
+    type Rejection = Response;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        let login = || {
+            let next = parts.uri.path_and_query().map_or("/", |p| p.as_str());
+            let target = if next == "/" {
+                "/login".to_owned()
+            } else {
+                format!("/login?next={}", encode(next))
+            };
+            Redirect::to(&target).into_response()
+        };
+        let Some(token) = auth::token(&parts.headers) else {
+            return Err(login());
+        };
+        match state.store.authenticate(&token).await {
+            Ok(Some(actor)) => {
+                let centre = state
+                    .store
+                    .centre(&actor)
+                    .await
+                    .map(|c| c.name)
+                    .unwrap_or_default();
+                Ok(Page {
+                    actor,
+                    csrf: security::csrf_token(&token),
+                    centre,
+                })
+            }
+            Ok(None) => Err(login()),
+            Err(e) => Err(error_page(&e)),
+        }
+    }
+}
+
+/// Percent-encodes a path for a query parameter.
+fn encode(s: &str) -> String {
+    s.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => {
+                (b as char).to_string()
+            }
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+/// A posted form from a signed-in user: same origin, and the CSRF token (form field `csrf`
+/// or header `X-CSRF-Token`, sent by htmx) must match their login.
+pub struct FormPost<T>(pub Page, pub T);
+
+#[derive(serde::Deserialize)]
+struct CsrfField {
+    #[serde(default)]
+    csrf: String,
+}
+
+impl<T: DeserializeOwned> FromRequest<AppState> for FormPost<T> {
+    type Rejection = Response;
+
+    async fn from_request(req: Request, state: &AppState) -> Result<Self, Self::Rejection> {
+        let (mut parts, body) = req.into_parts();
+        let page = Page::from_request_parts(&mut parts, state).await?;
+        if !security::same_origin(&parts.headers) {
+            return Err(forbidden(
+                "Ce formulaire vient d'un autre site : il est refusé.",
+            ));
+        }
+        let bytes = axum::body::to_bytes(body, 1024 * 1024)
+            .await
+            .map_err(|_| forbidden("Formulaire trop volumineux."))?;
+        let header = parts
+            .headers
+            .get("x-csrf-token")
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("");
+        let field = serde_html_form::from_bytes::<CsrfField>(&bytes)
+            .map(|f| f.csrf)
+            .unwrap_or_default();
+        let given = if field.is_empty() {
+            header
+        } else {
+            field.as_str()
+        };
+        if !security::same_token(given, &page.csrf) {
+            return Err(forbidden(
+                "Le formulaire a expiré ou ne vient pas de Jalon : rechargez la page puis recommencez.",
+            ));
+        }
+        let form = serde_html_form::from_bytes::<T>(&bytes)
+            .map_err(|e| bad_request(&format!("Formulaire illisible : {e}")))?;
+        Ok(FormPost(page, form))
+    }
+}
+
+#[derive(Template)]
+#[template(path = "message.html")]
+struct MessagePage {
+    layout: Layout,
+    heading: String,
+    message: String,
+}
+
+fn message(status: StatusCode, heading: &str, text: &str) -> Response {
+    let page = MessagePage {
+        layout: Layout::anonymous(heading),
+        heading: heading.to_owned(),
+        message: text.to_owned(),
+    };
+    (status, render(&page)).into_response()
+}
+
+pub fn forbidden(text: &str) -> Response {
+    message(StatusCode::FORBIDDEN, "Action refusée", text)
+}
+
+fn bad_request(text: &str) -> Response {
+    message(StatusCode::BAD_REQUEST, "Requête invalide", text)
+}
+
+pub fn not_found_page(uri: &Uri) -> Response {
+    message(
+        StatusCode::NOT_FOUND,
+        "Page introuvable",
+        &format!(
+            "Rien ne se trouve à l'adresse {} dans votre centre.",
+            uri.path()
+        ),
+    )
+}
+
+/// A store error as a page: 404 for what is not the user's, 403 for what their role forbids.
+pub fn error_page(e: &StoreError) -> Response {
+    match e {
+        StoreError::NotFound { what } => message(
+            StatusCode::NOT_FOUND,
+            "Introuvable",
+            &format!("{} : introuvable dans votre centre.", capitalise(what)),
+        ),
+        StoreError::Forbidden { reason } => forbidden(&format!("Action réservée : {reason}.")),
+        StoreError::Conflict { .. } => message(
+            StatusCode::CONFLICT,
+            "Modification concurrente",
+            &e.to_string(),
+        ),
+        StoreError::Invalid(_) | StoreError::RulesBroken(_) | StoreError::BadCredentials => {
+            message(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "Données invalides",
+                &e.to_string(),
+            )
+        }
+        _ => {
+            tracing::error!(error = %e, "page failed");
+            message(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "Erreur interne",
+                "Une erreur interne est survenue ; elle est consignée dans les journaux du serveur.",
+            )
+        }
+    }
+}
+
+fn capitalise(s: &str) -> String {
+    let mut c = s.chars();
+    c.next()
+        .map(|f| f.to_uppercase().collect::<String>() + c.as_str())
+        .unwrap_or_default()
+}
+
+pub fn render<T: Template>(t: &T) -> Response {
+    match t.render() {
+        Ok(html) => Html(html).into_response(),
+        Err(e) => {
+            tracing::error!(error = %e, "template failed");
+            (StatusCode::INTERNAL_SERVER_ERROR, "erreur interne").into_response()
+        }
+    }
+}

@@ -1,0 +1,497 @@
+//! The session page: its header, its visual chronology, its phases with their checklists
+//! (complete with evidence, reopen), and its journal.
+
+use askama::Template;
+use axum::Router;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use jalon_core::fr;
+use jalon_store::StoreError;
+use jalon_store::journal::JournalEntry;
+use jalon_store::sessions::{MilestoneState, SessionDetail};
+use serde::Deserialize;
+
+use super::dashboard::session_dates;
+use super::{FormPost, Layout, Page, error_page, render, timeline};
+use crate::AppState;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/sessions/{id}", get(show))
+        .route("/sessions/{id}/journal", get(journal))
+        .route(
+            "/sessions/{id}/milestones/{milestone}/complete",
+            post(complete),
+        )
+        .route("/sessions/{id}/milestones/{milestone}/reopen", post(reopen))
+}
+
+pub struct Fact {
+    pub label: &'static str,
+    pub value: String,
+}
+
+pub struct CheckView {
+    pub pass: bool,
+    pub text: String,
+}
+
+pub struct MilestoneView {
+    pub id: String,
+    pub label: String,
+    pub description: String,
+    pub severity: &'static str,
+    /// `done`, `late`, `todo` or `na`: the badge's class.
+    pub state: &'static str,
+    pub state_label: &'static str,
+    pub dates: String,
+    pub checklist: Vec<String>,
+    pub check: Option<CheckView>,
+    pub mailbox: Option<String>,
+    pub evidence: Option<String>,
+    pub done: Option<String>,
+    pub justification: Option<String>,
+    pub version: i64,
+    pub can_complete: bool,
+    pub can_reopen: bool,
+    /// An error of the form just posted, and the field it concerns.
+    pub error: Option<String>,
+    pub error_on: &'static str,
+    pub evidence_value: String,
+}
+
+pub struct PhaseView {
+    pub number: usize,
+    pub label: String,
+    pub milestones: Vec<MilestoneView>,
+}
+
+#[derive(Template)]
+#[template(path = "session.html")]
+struct SessionPage {
+    layout: Layout,
+    id: String,
+    title: String,
+    status: &'static str,
+    facts: Vec<Fact>,
+    svg: String,
+    phases: Vec<PhaseView>,
+    can_write: bool,
+    notice: Option<String>,
+}
+
+#[derive(Template)]
+#[template(path = "journal.html")]
+struct JournalPage {
+    layout: Layout,
+    id: String,
+    title: String,
+    entries: Vec<EntryView>,
+}
+
+pub struct EntryView {
+    pub at: String,
+    pub actor: String,
+    pub action: String,
+    pub details: Vec<String>,
+}
+
+/// « samedi 28 novembre 2026 à 10 h 05 », in Paris time.
+pub fn when(ts: &str) -> String {
+    match ts
+        .parse::<jiff::Timestamp>()
+        .and_then(|t| t.in_tz("Europe/Paris"))
+    {
+        Ok(z) => format!(
+            "{} à {} h {:02}",
+            fr::long_date(z.date()),
+            z.hour(),
+            z.minute()
+        ),
+        Err(_) => ts.to_owned(),
+    }
+}
+
+fn milestone_dates(m: &jalon_store::sessions::SessionMilestone) -> String {
+    let mut parts = Vec::new();
+    if let Some(o) = m.opens {
+        parts.push(format!("à partir du {}", fr::long_date(o)));
+    }
+    match (m.deadline, m.advised) {
+        (Some(d), Some(a)) if a != d => {
+            parts.push(format!("à faire le {}", fr::long_date(a)));
+            parts.push(format!("limite : {}", fr::long_date(d)));
+        }
+        (Some(d), _) => parts.push(format!("au plus tard le {}", fr::long_date(d))),
+        (None, _) => parts.push("pas de date fixe".to_owned()),
+    }
+    parts.join(" · ")
+}
+
+async fn load(
+    state: &AppState,
+    page: &Page,
+    id: &str,
+    error: Option<(&str, &'static str, String)>,
+    evidence: &str,
+    notice: Option<String>,
+) -> Response {
+    let actor = &page.actor;
+    let detail: SessionDetail = match state.store.session(actor, id).await {
+        Ok(d) => d,
+        Err(e) => return error_page(&e),
+    };
+    let s = &detail.session;
+    let (title, site, users, checks) = match tokio::try_join!(
+        state.store.title(actor, &s.title_id),
+        state.store.site(actor, &s.site_id),
+        state.store.users(actor),
+        state.store.checks(actor, &detail),
+    ) {
+        Ok(x) => x,
+        Err(e) => return error_page(&e),
+    };
+    let approval = match &s.approval_id {
+        Some(a) => state.store.approval(actor, a).await.ok(),
+        None => None,
+    };
+    let rules = state.store.rules();
+    let can_write = actor.writer().is_ok();
+    let manager = s
+        .manager_id
+        .as_ref()
+        .and_then(|m| users.iter().find(|u| u.id == *m))
+        .map_or("non désigné".to_owned(), |u| u.display_name.clone());
+    let facts = vec![
+        Fact {
+            label: "Titre",
+            value: format!("{} ({})", title.name, title.rncp_code),
+        },
+        Fact {
+            label: "Dates",
+            value: session_dates(s.start, s.end),
+        },
+        Fact {
+            label: "Type",
+            value: s.kind.label().to_owned(),
+        },
+        Fact {
+            label: "Site",
+            value: format!("{}, {} {}", site.name, site.postcode, site.city),
+        },
+        Fact {
+            label: "Numéro CERES",
+            value: s
+                .ceres_number
+                .clone()
+                .unwrap_or_else(|| "non enregistré".to_owned()),
+        },
+        Fact {
+            label: "Responsable de session",
+            value: manager,
+        },
+        Fact {
+            label: "Agrément",
+            value: approval.map_or("aucun".to_owned(), |a| {
+                format!(
+                    "n° {} (du {} au {})",
+                    a.number,
+                    fr::short_date(a.valid_from),
+                    fr::short_date(a.valid_until)
+                )
+            }),
+        },
+        Fact {
+            label: "Échéance du titre",
+            value: fr::long_date(title.expiry),
+        },
+    ];
+    let mailbox = rules
+        .afpa_mailboxes
+        .for_session(s.kind, Some(title.domain))
+        .map(str::to_owned);
+    let mut phases = Vec::new();
+    for (n, phase) in rules.phases.iter().enumerate() {
+        let mut views = Vec::new();
+        for m in detail.milestones.iter().filter(|m| m.phase == phase.id) {
+            let rule = rules.milestone(&m.id);
+            let (state_class, state_label) = match (m.state, m.late) {
+                (MilestoneState::Done, _) => ("done", "Fait"),
+                (_, true) => ("late", "En retard"),
+                (MilestoneState::Todo, _) => ("todo", "À faire"),
+                (MilestoneState::NotApplicable, _) => ("na", "Non applicable"),
+            };
+            let check = checks
+                .iter()
+                .find(|(id, _)| *id == m.id)
+                .map(|(_, v)| match v {
+                    None => CheckView {
+                        pass: true,
+                        text: "Contrôle automatique : conforme.".to_owned(),
+                    },
+                    Some(v) => CheckView {
+                        pass: false,
+                        text: format!("Contrôle automatique : {}", v.message),
+                    },
+                });
+            let err = error
+                .as_ref()
+                .filter(|(mid, _, _)| *mid == m.id)
+                .map(|(_, f, msg)| (*f, msg.clone()));
+            views.push(MilestoneView {
+                id: m.id.clone(),
+                label: m.label.clone(),
+                description: rule.map_or(String::new(), |r| r.description.clone()),
+                severity: m.severity.label(),
+                state: state_class,
+                state_label,
+                dates: milestone_dates(m),
+                checklist: rule.map_or(Vec::new(), |r| r.checklist.clone()),
+                check,
+                mailbox: rule
+                    .is_some_and(|r| r.afpa_mailbox)
+                    .then(|| mailbox.clone())
+                    .flatten(),
+                evidence: m.evidence.clone(),
+                done: m.done_at.as_ref().map(|at| {
+                    format!(
+                        "Fait par {} le {}",
+                        m.done_by.clone().unwrap_or_default(),
+                        when(at)
+                    )
+                }),
+                justification: m.override_justification.clone(),
+                version: m.version,
+                can_complete: can_write && m.applicable && m.state == MilestoneState::Todo,
+                can_reopen: can_write && m.state == MilestoneState::Done,
+                evidence_value: if err.is_some() {
+                    evidence.to_owned()
+                } else {
+                    String::new()
+                },
+                error_on: err.as_ref().map_or("", |(f, _)| *f),
+                error: err.map(|(_, msg)| msg),
+            });
+        }
+        phases.push(PhaseView {
+            number: n + 1,
+            label: phase.label.clone(),
+            milestones: views,
+        });
+    }
+    let status = if error.is_some() {
+        StatusCode::UNPROCESSABLE_ENTITY
+    } else {
+        StatusCode::OK
+    };
+    let page_view = SessionPage {
+        layout: page.layout(&s.title_name, "sessions"),
+        id: s.id.clone(),
+        title: s.title_name.clone(),
+        status: s.status.label(),
+        facts,
+        svg: timeline::svg(&detail, rules, state.store.today()),
+        phases,
+        can_write,
+        notice,
+    };
+    (status, render(&page_view)).into_response()
+}
+
+async fn show(State(state): State<AppState>, page: Page, Path(id): Path<String>) -> Response {
+    load(&state, &page, &id, None, "", None).await
+}
+
+#[derive(Deserialize)]
+struct CompleteForm {
+    #[serde(default)]
+    version: i64,
+    #[serde(default)]
+    evidence: String,
+    #[serde(default)]
+    override_justification: String,
+}
+
+fn field_error(e: StoreError) -> Result<(&'static str, String), StoreError> {
+    match e {
+        StoreError::Invalid(fields) => {
+            let f = fields.into_iter().next().map(|f| (f.field, f.message)).unwrap_or_default();
+            let field = match f.0.as_str() {
+                "evidence" => "evidence",
+                "reason" => "reason",
+                _ => "override_justification",
+            };
+            Ok((field, f.1))
+        }
+        StoreError::RulesBroken(v) => Ok((
+            "override_justification",
+            format!(
+                "{} Pour passer outre, écrivez une justification (elle sera gardée au journal).",
+                v.iter().map(|v| v.message.as_str()).collect::<Vec<_>>().join(" ")
+            ),
+        )),
+        StoreError::Conflict { .. } => Ok((
+            "evidence",
+            "Ce jalon a été modifié entre-temps par quelqu'un d'autre : la page est à jour, vérifiez puis recommencez."
+                .to_owned(),
+        )),
+        other => Err(other),
+    }
+}
+
+async fn complete(
+    State(state): State<AppState>,
+    Path((id, milestone)): Path<(String, String)>,
+    FormPost(page, f): FormPost<CompleteForm>,
+) -> Response {
+    let writer = match page.actor.writer() {
+        Ok(w) => w,
+        Err(e) => return error_page(&e),
+    };
+    let justification = Some(f.override_justification.as_str()).filter(|j| !j.trim().is_empty());
+    match state
+        .store
+        .complete_milestone(
+            writer,
+            &id,
+            &milestone,
+            f.version,
+            &f.evidence,
+            justification,
+        )
+        .await
+    {
+        Ok(_) => Redirect::to(&format!("/sessions/{id}#m-{milestone}")).into_response(),
+        Err(e) => match field_error(e) {
+            Ok((field, msg)) => {
+                load(
+                    &state,
+                    &page,
+                    &id,
+                    Some((&milestone, field, msg)),
+                    &f.evidence,
+                    None,
+                )
+                .await
+            }
+            Err(e) => error_page(&e),
+        },
+    }
+}
+
+#[derive(Deserialize)]
+struct ReopenForm {
+    #[serde(default)]
+    version: i64,
+    #[serde(default)]
+    reason: String,
+}
+
+async fn reopen(
+    State(state): State<AppState>,
+    Path((id, milestone)): Path<(String, String)>,
+    FormPost(page, f): FormPost<ReopenForm>,
+) -> Response {
+    let writer = match page.actor.writer() {
+        Ok(w) => w,
+        Err(e) => return error_page(&e),
+    };
+    match state
+        .store
+        .reopen_milestone(writer, &id, &milestone, f.version, &f.reason)
+        .await
+    {
+        Ok(_) => Redirect::to(&format!("/sessions/{id}#m-{milestone}")).into_response(),
+        Err(e) => match field_error(e) {
+            Ok((_, msg)) => {
+                load(
+                    &state,
+                    &page,
+                    &id,
+                    Some((&milestone, "reason", msg)),
+                    "",
+                    None,
+                )
+                .await
+            }
+            Err(e) => error_page(&e),
+        },
+    }
+}
+
+/// French names of the journal's actions.
+fn action_label(action: &str) -> String {
+    match action {
+        "centre.created" => "Centre créé",
+        "user.created" => "Utilisateur créé",
+        "site.created" => "Site créé",
+        "site.updated" => "Site modifié",
+        "title.created" => "Titre enregistré",
+        "title.updated" => "Titre modifié",
+        "approval.created" => "Agrément enregistré",
+        "approval.updated" => "Agrément modifié",
+        "session.created" => "Session créée",
+        "session.updated" => "Session modifiée",
+        "session.cancelled" => "Session annulée",
+        "milestone.completed" => "Jalon fait",
+        "milestone.reopened" => "Jalon rouvert",
+        other => other,
+    }
+    .to_owned()
+}
+
+pub fn entry_view(e: &JournalEntry, rules: &jalon_core::Rulebook) -> EntryView {
+    let mut details = Vec::new();
+    let d = &e.data;
+    if let Some(m) = d["milestone"].as_str() {
+        let label = rules.milestone(m).map_or(m, |r| r.label.as_str());
+        details.push(format!("Jalon : {label}"));
+    }
+    if let Some(ev) = d["after"]["evidence"].as_str() {
+        details.push(format!("Preuve : {ev}"));
+    }
+    if let Some(r) = d["reason"].as_str() {
+        details.push(format!("Motif : {r}"));
+    }
+    if let Some(j) = d["override"]["justification"].as_str() {
+        let rules: Vec<&str> = d["override"]["violations"]
+            .as_array()
+            .map(|v| v.iter().filter_map(|x| x["message"].as_str()).collect())
+            .unwrap_or_default();
+        details.push(format!("Dérogation : {j} — règles : {}", rules.join(" ")));
+    }
+    if e.action.starts_with("session.")
+        && let (Some(start), Some(end)) = (d["after"]["start"].as_str(), d["after"]["end"].as_str())
+    {
+        details.push(format!("Dates : du {start} au {end}"));
+    }
+    EntryView {
+        at: when(&e.at),
+        actor: e.actor_name.clone(),
+        action: action_label(&e.action),
+        details,
+    }
+}
+
+async fn journal(State(state): State<AppState>, page: Page, Path(id): Path<String>) -> Response {
+    let detail = match state.store.session(&page.actor, &id).await {
+        Ok(d) => d,
+        Err(e) => return error_page(&e),
+    };
+    let entries = match state.store.journal(&page.actor, Some(&id), 500).await {
+        Ok(e) => e,
+        Err(e) => return error_page(&e),
+    };
+    let rules = state.store.rules();
+    render(&JournalPage {
+        layout: page.layout(
+            &format!("Journal — {}", detail.session.title_name),
+            "sessions",
+        ),
+        id: id.clone(),
+        title: detail.session.title_name.clone(),
+        entries: entries.iter().map(|e| entry_view(e, rules)).collect(),
+    })
+}

@@ -1,0 +1,198 @@
+//! The visual chronology of a session: an SVG with one band per phase (from its first window
+//! to its last deadline), each milestone a mark coloured by its state, and today as a line.
+//! The phases and milestones are also listed in the page, as text, for screen readers and for
+//! print; the drawing is an overview.
+
+use std::fmt::Write as _;
+
+use jalon_core::{Rulebook, calendar, fr};
+use jalon_store::sessions::{MilestoneState, SessionDetail};
+use jiff::civil::Date;
+
+const WIDTH: f64 = 900.0;
+const LEFT: f64 = 150.0;
+const RIGHT: f64 = 20.0;
+const TOP: f64 = 34.0;
+const ROW: f64 = 22.0;
+
+const SHORT_MONTHS: [&str; 12] = [
+    "janv.", "févr.", "mars", "avr.", "mai", "juin", "juil.", "août", "sept.", "oct.", "nov.",
+    "déc.",
+];
+
+/// Short names of the phases, for the drawing's margin.
+fn short_phase(id: &str) -> &str {
+    match id {
+        "anticipation" => "Anticipation",
+        "organisation" => "Organisation",
+        "registration" => "Inscriptions",
+        "dte" => "DTE",
+        "final_preparation" => "Préparation",
+        "day_before_start" => "Avant le début",
+        "launch" => "Lancement",
+        "closing" => "Clôture",
+        "validation" => "Validation",
+        "follow_up" => "Suites",
+        other => other,
+    }
+}
+
+pub fn escape(s: &str) -> String {
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+}
+
+/// Where a milestone with no fixed date is drawn: after the session's end, in the State's time.
+fn undated_position(end: Date) -> Date {
+    calendar::add_days(end, 12).unwrap_or(end)
+}
+
+pub fn svg(detail: &SessionDetail, rules: &Rulebook, today: Date) -> String {
+    let s = &detail.session;
+    let dated = detail
+        .milestones
+        .iter()
+        .flat_map(|m| [m.opens, m.deadline])
+        .flatten();
+    let first = dated.clone().min().unwrap_or(s.start);
+    let first = first.min(calendar::add_months(s.start, -8).unwrap_or(first));
+    let last = calendar::add_days(undated_position(s.end), 10).unwrap_or(s.end);
+    let span = f64::from(calendar::days_between(first, last).max(1));
+    let x = |d: Date| {
+        LEFT + (WIDTH - LEFT - RIGHT) * f64::from(calendar::days_between(first, d)) / span
+    };
+    let rows = rules.phases.len() as f64;
+    let height = TOP + ROW * rows + 26.0;
+
+    let late = detail.milestones.iter().filter(|m| m.late).count();
+    let done = detail
+        .milestones
+        .iter()
+        .filter(|m| m.state == MilestoneState::Done)
+        .count();
+    let mut out = String::with_capacity(16 * 1024);
+    let _ = write!(
+        out,
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {WIDTH} {height}\" role=\"img\" \
+         aria-labelledby=\"frise-titre\"><title id=\"frise-titre\">Chronologie de la session : {done} jalons faits, \
+         {late} en retard ; aujourd'hui le {}</title>",
+        fr::long_date(today)
+    );
+    // Month ticks.
+    let mut month = first.first_of_month();
+    let mut first_tick = true;
+    while month <= last {
+        if month >= first {
+            let mx = x(month);
+            let with_year = month.month() == 1 || first_tick;
+            first_tick = false;
+            let label = if with_year {
+                format!(
+                    "{} {}",
+                    SHORT_MONTHS[(month.month() - 1) as usize],
+                    month.year()
+                )
+            } else {
+                SHORT_MONTHS[(month.month() - 1) as usize].to_owned()
+            };
+            let _ = write!(
+                out,
+                "<line x1=\"{mx:.1}\" y1=\"{}\" x2=\"{mx:.1}\" y2=\"{:.1}\" stroke=\"#d5d9e0\" stroke-width=\"1\"/>\
+                 <text x=\"{:.1}\" y=\"18\" font-size=\"13\" fill=\"#4a4f57\">{}</text>",
+                TOP - 6.0,
+                TOP + ROW * rows,
+                mx + 3.0,
+                escape(&label)
+            );
+        }
+        month = calendar::add_months(month, 1).unwrap_or(last.tomorrow().unwrap_or(last));
+    }
+    // Session days.
+    let _ = write!(
+        out,
+        "<rect x=\"{:.1}\" y=\"{}\" width=\"{:.1}\" height=\"{:.1}\" fill=\"#e8eefa\"/>",
+        x(s.start),
+        TOP - 6.0,
+        (x(s.end.tomorrow().unwrap_or(s.end)) - x(s.start)).max(2.0),
+        ROW * rows + 6.0
+    );
+    for (i, phase) in rules.phases.iter().enumerate() {
+        let y = TOP + ROW * i as f64;
+        let ms: Vec<_> = detail
+            .milestones
+            .iter()
+            .filter(|m| m.phase == phase.id)
+            .collect();
+        let _ = write!(
+            out,
+            "<text x=\"4\" y=\"{:.1}\" font-size=\"14\" fill=\"#1b1b1b\">{}. {}</text>",
+            y + 15.0,
+            i + 1,
+            escape(short_phase(&phase.id))
+        );
+        let dates: Vec<Date> = ms
+            .iter()
+            .flat_map(|m| [m.opens, m.deadline])
+            .flatten()
+            .collect();
+        if let (Some(a), Some(b)) = (dates.iter().min(), dates.iter().max()) {
+            let (xa, xb) = (x(*a), x(*b));
+            let _ = write!(
+                out,
+                "<rect x=\"{:.1}\" y=\"{:.1}\" width=\"{:.1}\" height=\"12\" rx=\"6\" fill=\"{}\"/>",
+                xa - 6.0,
+                y + 5.0,
+                (xb - xa) + 12.0,
+                if i % 2 == 0 { "#c9d6ef" } else { "#d9e2f3" }
+            );
+        }
+        for (k, m) in ms.iter().enumerate() {
+            let (when, date) = match m.deadline {
+                Some(d) => (format!("limite : {}", fr::long_date(d)), d),
+                None => ("pas de date fixe".to_owned(), undated_position(s.end)),
+            };
+            if m.deadline.is_none() && m.id.starts_with("followup.") {
+                continue;
+            }
+            let cx = x(date)
+                + if m.deadline.is_none() {
+                    k as f64 * 16.0
+                } else {
+                    0.0
+                };
+            let (fill, stroke, state) = match (m.state, m.late) {
+                (MilestoneState::Done, _) => ("#2e8b57", "#1b1b1b", "fait"),
+                (_, true) => ("#c62828", "#1b1b1b", "en retard"),
+                (MilestoneState::Todo, _) => ("#ffffff", "#1b1b1b", "à faire"),
+                (MilestoneState::NotApplicable, _) => ("#c9ced6", "#5f6670", "non applicable"),
+            };
+            let _ = write!(
+                out,
+                "<a href=\"#m-{}\"><circle cx=\"{cx:.1}\" cy=\"{:.1}\" r=\"6\" fill=\"{fill}\" stroke=\"{stroke}\" stroke-width=\"1.5\">\
+                 <title>{} — {} ({state})</title></circle></a>",
+                escape(&m.id),
+                y + 11.0,
+                escape(&m.label),
+                escape(&when)
+            );
+        }
+    }
+    // Today.
+    if today >= first && today <= last {
+        let tx = x(today);
+        let _ = write!(
+            out,
+            "<line x1=\"{tx:.1}\" y1=\"{}\" x2=\"{tx:.1}\" y2=\"{:.1}\" stroke=\"#a4161a\" stroke-width=\"2\"/>\
+             <text x=\"{:.1}\" y=\"{:.1}\" font-size=\"13\" fill=\"#a4161a\" text-anchor=\"{}\">aujourd'hui</text>",
+            TOP - 10.0,
+            TOP + ROW * rows + 4.0,
+            tx,
+            TOP + ROW * rows + 18.0,
+            if tx > WIDTH - 80.0 { "end" } else { "middle" }
+        );
+    }
+    out.push_str("</svg>");
+    out
+}
