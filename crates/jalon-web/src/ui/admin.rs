@@ -527,9 +527,8 @@ async fn list(
     Path(slug): Path<String>,
     Query(n): Query<Notice>,
 ) -> Response {
-    let kind = match kind_of(&slug) {
-        Ok(k) => k,
-        Err(r) => return r,
+    let Some(kind) = Kind::parse(&slug) else {
+        return unknown(&slug);
     };
     if let Err(e) = page.actor.admin() {
         return error_page(&e);
@@ -543,9 +542,8 @@ async fn edit(
     page: Page,
     Path((slug, id)): Path<(String, String)>,
 ) -> Response {
-    let kind = match kind_of(&slug) {
-        Ok(k) => k,
-        Err(r) => return r,
+    let Some(kind) = Kind::parse(&slug) else {
+        return unknown(&slug);
     };
     if let Err(e) = state
         .store
@@ -684,9 +682,9 @@ async fn create(
     Path(slug): Path<String>,
     FormPost(page, f): FormPost<AdminForm>,
 ) -> Response {
-    match kind_of(&slug) {
-        Ok(kind) => save(&state, &page, kind, None, f).await,
-        Err(r) => r,
+    match Kind::parse(&slug) {
+        Some(kind) => save(&state, &page, kind, None, f).await,
+        None => unknown(&slug),
     }
 }
 
@@ -695,9 +693,8 @@ async fn update(
     Path((slug, id)): Path<(String, String)>,
     FormPost(page, f): FormPost<AdminForm>,
 ) -> Response {
-    let kind = match kind_of(&slug) {
-        Ok(k) => k,
-        Err(r) => return r,
+    let Some(kind) = Kind::parse(&slug) else {
+        return unknown(&slug);
     };
     if let Err(e) = state
         .store
