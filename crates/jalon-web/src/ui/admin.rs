@@ -516,9 +516,8 @@ async fn page_for(
     (status, render(&view)).into_response()
 }
 
-fn kind_of(slug: &str) -> Result<Kind, Response> {
-    Kind::parse(slug)
-        .ok_or_else(|| super::not_found_page(&format!("/admin/{slug}").parse().unwrap_or_default()))
+fn unknown(slug: &str) -> Response {
+    super::not_found_page(&format!("/admin/{slug}").parse().unwrap_or_default())
 }
 
 async fn list(
