@@ -351,7 +351,9 @@ async fn fill(store: &Store) -> Result<(), Failure> {
         },
     ];
     let justification = "Session reprise de l'historique du centre lors de la mise en service de Jalon (démonstration)";
-    let w = actor.writer()?;
+    // The managers do the work themselves, so that the journal and the pages name them.
+    let (_, claire_actor) = store.login(LOGINS[1].2, PASSWORD).await?;
+    let (_, karim_actor) = store.login(LOGINS[2].2, PASSWORD).await?;
     for (n, d) in plan.iter().enumerate() {
         let title = &titles[order[d.title]];
         let approval = &approvals[d.title];
@@ -364,11 +366,12 @@ async fn fill(store: &Store) -> Result<(), Failure> {
         let ceres = d
             .ceres
             .then(|| format!("{}-069-{:05}", start.year(), 120 + n * 37));
-        let manager = if approval.managers.contains(&claire) {
-            claire.clone()
+        let (manager, manager_actor) = if approval.managers.contains(&claire) {
+            (claire.clone(), &claire_actor)
         } else {
-            karim.clone()
+            (karim.clone(), &karim_actor)
         };
+        let w = manager_actor.writer()?;
         let session = store
             .create_session(
                 w,

@@ -44,6 +44,7 @@ pub fn router(state: AppState) -> Router {
     Router::new()
         .route("/healthz", get(healthz))
         .route("/static/{name}", get(assets::serve))
+        .route("/favicon.ico", get(|| async { StatusCode::NO_CONTENT }))
         .merge(api::routes())
         .merge(ui::routes())
         .fallback(not_found)

@@ -190,13 +190,22 @@ async fn dashboard(state: AppState, headers: HeaderMap, f: Filters) -> Response 
                     )),
                 ));
             } else {
-                next.push((advised, item(format!("le {}", fr::long_date(advised)))));
+                // Coming milestones of one session on one day are one line.
+                let sid = &d.session.id;
+                match next
+                    .iter_mut()
+                    .find(|(day, i, _): &&mut (jiff::civil::Date, Item, usize)| {
+                        *day == advised && i.session_id == *sid
+                    }) {
+                    Some((_, _, count)) => *count += 1,
+                    None => next.push((advised, item(format!("le {}", fr::long_date(advised))), 1)),
+                }
             }
         }
     }
     late.sort_by_key(|(d, _)| *d);
     soon.sort_by_key(|(d, _)| *d);
-    next.sort_by_key(|(d, _)| *d);
+    next.sort_by_key(|(d, _, _)| *d);
     next.truncate(NEXT_COUNT);
     let choices = |items: Vec<(String, String)>, selected: &str| {
         items
@@ -227,7 +236,21 @@ async fn dashboard(state: AppState, headers: HeaderMap, f: Filters) -> Response 
         today: fr::long_date(today),
         late: late.into_iter().map(|(_, i)| i).collect(),
         soon: soon.into_iter().map(|(_, i)| i).collect(),
-        next: next.into_iter().map(|(_, i)| i).collect(),
+        next: next
+            .into_iter()
+            .map(|(_, mut i, count)| {
+                if count > 1 {
+                    i.label = format!(
+                        "{} (et {} autre{} jalon{} ce jour-là)",
+                        i.label,
+                        count - 1,
+                        if count > 2 { "s" } else { "" },
+                        if count > 2 { "s" } else { "" }
+                    );
+                }
+                i
+            })
+            .collect(),
         sessions: active
             .iter()
             .map(|d| session_row(d, &site_name(&d.session.site_id)))

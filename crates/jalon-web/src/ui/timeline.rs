@@ -84,7 +84,7 @@ pub fn svg(detail: &SessionDetail, rules: &Rulebook, today: Date) -> String {
     let mut month = first.first_of_month();
     let mut first_tick = true;
     while month <= last {
-        if month >= first {
+        if month >= first && x(month) < WIDTH - 70.0 {
             let mx = x(month);
             let with_year = month.month() == 1 || first_tick;
             first_tick = false;
@@ -100,7 +100,7 @@ pub fn svg(detail: &SessionDetail, rules: &Rulebook, today: Date) -> String {
             let _ = write!(
                 out,
                 "<line x1=\"{mx:.1}\" y1=\"{}\" x2=\"{mx:.1}\" y2=\"{:.1}\" stroke=\"#d5d9e0\" stroke-width=\"1\"/>\
-                 <text x=\"{:.1}\" y=\"18\" font-size=\"13\" fill=\"#4a4f57\">{}</text>",
+                 <text x=\"{:.1}\" y=\"18\" font-size=\"14\" fill=\"#4a4f57\">{}</text>",
                 TOP - 6.0,
                 TOP + ROW * rows,
                 mx + 3.0,
@@ -127,7 +127,7 @@ pub fn svg(detail: &SessionDetail, rules: &Rulebook, today: Date) -> String {
             .collect();
         let _ = write!(
             out,
-            "<text x=\"4\" y=\"{:.1}\" font-size=\"14\" fill=\"#1b1b1b\">{}. {}</text>",
+            "<text x=\"4\" y=\"{:.1}\" font-size=\"15\" fill=\"#1b1b1b\">{}. {}</text>",
             y + 15.0,
             i + 1,
             escape(short_phase(&phase.id))
