@@ -148,7 +148,7 @@ pub fn check(f: &SessionFacts, concerns: Concerns) -> Vec<Violation> {
             rule: "manager.not_declared",
             milestone: "manager.appoint",
             message: format!(
-                "{} n'est pas déclaré comme responsable de session dans l'agrément{number} : \
+                "{} ne figure pas parmi les responsables de session déclarés dans l'agrément{number} : \
                  demandez la modification de l'agrément dans CERES (DRIEETS).",
                 m.name
             ),
@@ -262,7 +262,9 @@ mod tests {
         let v = check(&f, Concerns::ALL);
         assert_eq!(v[0].rule, "manager.not_declared");
         assert!(
-            v[0].message.starts_with("Paul Durand n'est pas déclaré"),
+            v[0].message.starts_with(
+                "Paul Durand ne figure pas parmi les responsables de session déclarés"
+            ),
             "{}",
             v[0].message
         );

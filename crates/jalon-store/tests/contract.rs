@@ -235,7 +235,8 @@ async fn approval_and_manager_rules_are_enforced(store: Store) {
     };
     assert_eq!(v[0].rule, "manager.not_declared");
     assert!(
-        v[0].message.starts_with("Paul Durand n'est pas déclaré"),
+        v[0].message
+            .starts_with("Paul Durand ne figure pas parmi les responsables de session déclarés"),
         "{}",
         v[0].message
     );
