@@ -1,0 +1,562 @@
+//! The pages in headless Chromium, driven through chromedriver (fantoccini): sign in, read
+//! the dashboard, create a session with its live feasibility, see its chronology, complete a
+//! milestone with evidence, see the dashboard change, and be refused what one's role or
+//! centre forbids.
+//!
+//! Needs `chromium` and `chromedriver` (`.ci/run` installs them); without them the test says
+//! it was skipped and why.
+
+use std::io::{BufRead, BufReader, Write};
+use std::process::{Child, Command, Stdio};
+
+use fantoccini::{Client, ClientBuilder, Locator};
+use jalon_core::{Domain, Kind, Zone};
+use jalon_store::catalog::{ApprovalInput, SiteInput, TitleInput, TitleStructure};
+use jalon_store::sessions::SessionInput;
+use jalon_store::users::NewUser;
+use jalon_store::{Actor, Clock, Role, Store};
+use jalon_web::AppState;
+use jiff::civil::date;
+use serde_json::json;
+
+const PASSWORD: &str = "correct horse battery";
+const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
+const CHROMIUM: &str = "/usr/bin/chromium";
+
+struct Driver(Child);
+
+impl Drop for Driver {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+/// Starts chromedriver on a free port; returns it and its URL once it says it is ready.
+fn chromedriver() -> Option<(Driver, String)> {
+    if !std::path::Path::new(CHROMEDRIVER).exists() || !std::path::Path::new(CHROMIUM).exists() {
+        let _ = writeln!(
+            std::io::stderr(),
+            "browser tests skipped: {CHROMEDRIVER} or {CHROMIUM} is missing (apt-get install chromium chromium-driver)"
+        );
+        return None;
+    }
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let mut child = Command::new(CHROMEDRIVER)
+        .arg(format!("--port={port}"))
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("chromedriver starts");
+    let out = child.stdout.take().unwrap();
+    let mut lines = BufReader::new(out).lines();
+    // chromedriver prints « ChromeDriver was started successfully on port N. » when ready.
+    loop {
+        match lines.next() {
+            Some(Ok(l)) if l.contains("started successfully") => break,
+            Some(Ok(_)) => continue,
+            _ => panic!("chromedriver did not start"),
+        }
+    }
+    std::thread::spawn(move || for _ in lines {});
+    Some((Driver(child), format!("http://127.0.0.1:{port}")))
+}
+
+async fn browser(driver: &str) -> Client {
+    let mut caps = serde_json::Map::new();
+    caps.insert(
+        "goog:chromeOptions".into(),
+        json!({
+            "binary": CHROMIUM,
+            "args": ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                     "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                     "--no-first-run", "--window-size=1280,1000", "--lang=fr-FR"]
+        }),
+    );
+    ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new())
+        .capabilities(caps)
+        .connect(driver)
+        .await
+        .expect("a browser session")
+}
+
+struct World {
+    base: String,
+    store: Store,
+    session_b: String,
+    _dir: tempfile::TempDir,
+}
+
+async fn world() -> World {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open_data_dir(dir.path())
+        .await
+        .unwrap()
+        .with_clock(Clock::Fixed("2026-11-28T09:00:00Z".parse().unwrap()));
+    let mut session_b = String::new();
+    for (n, centre) in ["Centre Alpha", "Centre Beta"].iter().enumerate() {
+        let p = if n == 0 { "alpha" } else { "beta" };
+        let user = |who: &str, role| NewUser {
+            email: format!("{who}@{p}.example"),
+            display_name: format!("{who} {centre}"),
+            role,
+            password: PASSWORD.into(),
+        };
+        let (c, _) = store
+            .create_centre(centre, user("admin", Role::Admin))
+            .await
+            .unwrap();
+        let actor = Actor::command_line(c.id);
+        let a = actor.admin().unwrap();
+        let manager = store
+            .add_user(a, user("manager", Role::Manager))
+            .await
+            .unwrap();
+        store
+            .add_user(a, user("inspector", Role::Inspector))
+            .await
+            .unwrap();
+        let site = store
+            .create_site(
+                a,
+                SiteInput {
+                    name: format!("Site {centre}"),
+                    address: "1 rue Haute".into(),
+                    postcode: "69001".into(),
+                    city: "Lyon".into(),
+                    zone: Zone::Metropole,
+                },
+            )
+            .await
+            .unwrap();
+        let title = store
+            .create_title(
+                a,
+                TitleInput {
+                    rncp_code: "RNCP37674".into(),
+                    name: "Développeur web et web mobile".into(),
+                    domain: Domain::Tertiary,
+                    transport: false,
+                    expiry: date(2030, 1, 1),
+                    structure: TitleStructure::default(),
+                },
+            )
+            .await
+            .unwrap();
+        let approval = store
+            .create_approval(
+                a,
+                ApprovalInput {
+                    title_id: title.id.clone(),
+                    site_id: site.id.clone(),
+                    number: format!("AGR-{p}"),
+                    valid_from: date(2025, 1, 1),
+                    valid_until: date(2029, 12, 31),
+                    managers: vec![manager.id.clone()],
+                },
+            )
+            .await
+            .unwrap();
+        let s = store
+            .create_session(
+                a.writer(),
+                SessionInput {
+                    title_id: title.id,
+                    approval_id: Some(approval.id),
+                    site_id: site.id,
+                    kind: Kind::Title,
+                    start: date(2027, 3, 15),
+                    end: Some(date(2027, 3, 19)),
+                    ceres_number: None,
+                    manager_id: Some(manager.id),
+                    override_justification: None,
+                },
+            )
+            .await
+            .unwrap();
+        if n == 1 {
+            session_b = s.session.id;
+        }
+    }
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    let state = AppState::new(store.clone(), false);
+    tokio::spawn(jalon_web::serve(listener, state, std::future::pending()));
+    World {
+        base,
+        store,
+        session_b,
+        _dir: dir,
+    }
+}
+
+async fn sign_in(c: &Client, base: &str, email: &str) {
+    c.goto(&format!("{base}/login")).await.unwrap();
+    c.find(Locator::Id("email"))
+        .await
+        .unwrap()
+        .send_keys(email)
+        .await
+        .unwrap();
+    c.find(Locator::Id("password"))
+        .await
+        .unwrap()
+        .send_keys(PASSWORD)
+        .await
+        .unwrap();
+    c.find(Locator::Css("main button[type=submit]"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    c.wait().for_element(Locator::Css(".who")).await.unwrap();
+}
+
+/// The text of an element, waiting for it to appear (after a click that loads a page).
+async fn text(c: &Client, css: &str) -> String {
+    c.wait()
+        .for_element(Locator::Css(css))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap()
+}
+
+async fn body(c: &Client) -> String {
+    text(c, "body").await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_manager_works_through_the_pages_and_each_role_is_held_to_its_rights() {
+    let Some((_driver, url)) = chromedriver() else {
+        return;
+    };
+    let w = world().await;
+    let c = browser(&url).await;
+    let base = &w.base;
+
+    // Unauthenticated: the login page, in French.
+    c.goto(&format!("{base}/")).await.unwrap();
+    assert!(c.current_url().await.unwrap().path().starts_with("/login"));
+    assert_eq!(text(&c, "h1").await, "Connexion");
+    // A wrong password is announced next to the form.
+    c.find(Locator::Id("email"))
+        .await
+        .unwrap()
+        .send_keys("manager@alpha.example")
+        .await
+        .unwrap();
+    c.find(Locator::Id("password"))
+        .await
+        .unwrap()
+        .send_keys("faux")
+        .await
+        .unwrap();
+    c.find(Locator::Css("main button[type=submit]"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    assert_eq!(
+        text(&c, "[role=alert]").await,
+        "Adresse électronique ou mot de passe incorrect."
+    );
+
+    // The dashboard: the worked-example session; the 6-month checks are late.
+    sign_in(&c, base, "manager@alpha.example").await;
+    assert_eq!(text(&c, "h1").await, "Aujourd'hui");
+    let late = text(&c, "#liste-retard").await;
+    assert!(
+        late.contains("Vérifier que l'échéance du titre est à plus de 6 mois"),
+        "{late}"
+    );
+    // Three milestones fall on 14 December 2026 for it: one line.
+    let next = text(&c, "#liste-ensuite").await;
+    assert!(
+        next.contains("Créer la session dans CERES (et 2 autres jalons ce jour-là)"),
+        "{next}"
+    );
+
+    // Create a session: the feasibility updates as the form is filled.
+    c.goto(&format!("{base}/sessions/new")).await.unwrap();
+    for css in [
+        "#f-title option:nth-child(2)",
+        "#f-site option:nth-child(2)",
+        "#f-approval option:nth-child(2)",
+    ] {
+        c.find(Locator::Css(css))
+            .await
+            .unwrap()
+            .click()
+            .await
+            .unwrap();
+    }
+    c.find(Locator::XPath(
+        "//select[@id='f-manager']/option[starts-with(., 'manager')]",
+    ))
+    .await
+    .unwrap()
+    .click()
+    .await
+    .unwrap();
+    c.execute(
+        "const s = document.getElementById('f-start'); s.value = '2027-06-14'; \
+         s.dispatchEvent(new Event('change', {bubbles: true})); \
+         document.getElementById('f-end').value = '2027-06-18';",
+        vec![],
+    )
+    .await
+    .unwrap();
+    c.wait()
+        .for_element(Locator::XPath("//div[@id='apercu']//table"))
+        .await
+        .unwrap();
+    let preview = text(&c, "#apercu").await;
+    assert!(preview.contains("Aucune règle enfreinte."), "{preview}");
+    assert!(preview.contains("Créer la session dans CERES"), "{preview}");
+    assert!(
+        preview.contains("lundi 15 mars 2027"),
+        "D − 91 of 14 June 2027: {preview}"
+    );
+    // Too close a date: the rule shows before saving.
+    c.execute(
+        "const s = document.getElementById('f-start'); s.value = '2027-01-18'; \
+         s.dispatchEvent(new Event('change', {bubbles: true})); \
+         document.getElementById('f-end').value = '';",
+        vec![],
+    )
+    .await
+    .unwrap();
+    c.wait()
+        .for_element(Locator::Css("#apercu .warning"))
+        .await
+        .unwrap();
+    assert!(
+        text(&c, "#apercu")
+            .await
+            .contains("il faut au moins 91 jours")
+    );
+    c.execute(
+        "const s = document.getElementById('f-start'); s.value = '2027-06-14'; \
+         s.dispatchEvent(new Event('change', {bubbles: true})); \
+         document.getElementById('f-end').value = '2027-06-18';",
+        vec![],
+    )
+    .await
+    .unwrap();
+    c.wait()
+        .for_element(Locator::XPath(
+            "//div[@id='apercu']//p[contains(., 'Aucune règle enfreinte')]",
+        ))
+        .await
+        .unwrap();
+    c.find(Locator::Css("form.stack button[type=submit]"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    c.wait()
+        .for_element(Locator::Css("figure.timeline svg"))
+        .await
+        .unwrap();
+
+    // Its chronology: the timeline and the phases.
+    let page = body(&c).await;
+    assert!(
+        page.contains("du lundi 14 juin 2027 au vendredi 18 juin 2027"),
+        "{page}"
+    );
+    assert!(page.contains("1. Anticipation et préparation administrative"));
+    assert!(page.contains("10. Suites possibles après validation"));
+    let circles = c
+        .find_all(Locator::Css("figure.timeline svg circle"))
+        .await
+        .unwrap();
+    assert!(
+        circles.len() >= 28,
+        "a mark per dated milestone: {}",
+        circles.len()
+    );
+    let session_url = c.current_url().await.unwrap();
+
+    // Complete « Commander les DTE » with its evidence.
+    c.find(Locator::Css("#m-dte\\.order summary"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    c.find(Locator::Css("#m-dte\\.order textarea[name=evidence]"))
+        .await
+        .unwrap()
+        .send_keys("Commande AFPA n° 2026-1187")
+        .await
+        .unwrap();
+    c.find(Locator::Css("#m-dte\\.order form button"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    c.wait()
+        .for_element(Locator::XPath(
+            "//article[@id='m-dte.order']//p[contains(@class,'evidence')]",
+        ))
+        .await
+        .unwrap();
+    let done = text(&c, "#m-dte\\.order").await;
+    assert!(done.contains("Fait"), "{done}");
+    assert!(
+        done.contains("Preuve : Commande AFPA n° 2026-1187"),
+        "{done}"
+    );
+    assert!(done.contains("Fait par manager Centre Alpha le"), "{done}");
+    // An empty evidence is refused next to its field.
+    c.find(Locator::Css("#m-manager\\.appoint summary"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    c.execute("document.querySelector('#m-manager\\\\.appoint textarea[name=evidence]').removeAttribute('required')", vec![]).await.unwrap();
+    c.find(Locator::Css("#m-manager\\.appoint form button"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    let err = text(&c, "#m-manager\\.appoint .error").await;
+    assert!(err.contains("indiquez la preuve"), "{err}");
+    // The journal tab has it.
+    c.goto(&format!("{}/journal", session_url.as_str()))
+        .await
+        .unwrap();
+    let journal = body(&c).await;
+    assert!(
+        journal.contains("Jalon fait") && journal.contains("Commande AFPA n° 2026-1187"),
+        "{journal}"
+    );
+
+    // The dashboard changed: the June session is followed, its DTE order is done.
+    c.goto(&format!("{base}/")).await.unwrap();
+    let after = body(&c).await;
+    assert!(after.contains("du lundi 14 juin 2027 au vendredi 18 juin 2027"));
+    let next = text(&c, "#liste-ensuite").await;
+    assert!(
+        next.contains("Créer la session dans CERES (et 1 autre jalon ce jour-là)"),
+        "{next}"
+    );
+    let rows = c
+        .find_all(Locator::Css("#tableau table tbody tr"))
+        .await
+        .unwrap();
+    assert_eq!(rows.len(), 2);
+    let progress = text(&c, "#tableau table tbody tr:last-child td.progress").await;
+    assert!(progress.starts_with("1 /"), "{progress}");
+
+    // Forbidden: a manager on the administrator's pages, anyone on another centre's session.
+    c.goto(&format!("{base}/admin/sites")).await.unwrap();
+    assert_eq!(text(&c, "h1").await, "Action refusée");
+    c.goto(&format!("{base}/sessions/{}", w.session_b))
+        .await
+        .unwrap();
+    assert_eq!(text(&c, "h1").await, "Introuvable");
+
+    // An inspector reads but finds no form to change anything; the write pages refuse them.
+    c.goto(&format!("{base}/")).await.unwrap();
+    c.find(Locator::Css(".who button"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    c.wait().for_element(Locator::Id("email")).await.unwrap();
+    sign_in(&c, base, "inspector@alpha.example").await;
+    c.goto(session_url.as_str()).await.unwrap();
+    assert!(
+        body(&c)
+            .await
+            .contains("Preuve : Commande AFPA n° 2026-1187")
+    );
+    assert!(
+        c.find_all(Locator::Css("form[action*='/milestones/']"))
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    c.goto(&format!("{base}/sessions/new")).await.unwrap();
+    assert_eq!(text(&c, "h1").await, "Action refusée");
+    assert!(
+        body(&c)
+            .await
+            .contains("un inspecteur consulte mais ne modifie rien")
+    );
+
+    // An administrator manages sites, with French validation messages.
+    c.goto(&format!("{base}/")).await.unwrap();
+    c.find(Locator::Css(".who button"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    c.wait().for_element(Locator::Id("email")).await.unwrap();
+    sign_in(&c, base, "admin@alpha.example").await;
+    c.goto(&format!("{base}/admin/sites")).await.unwrap();
+    c.find(Locator::Id("f-name"))
+        .await
+        .unwrap()
+        .send_keys("Annexe")
+        .await
+        .unwrap();
+    c.find(Locator::Id("f-address"))
+        .await
+        .unwrap()
+        .send_keys("3 quai du Rhône")
+        .await
+        .unwrap();
+    c.find(Locator::Id("f-postcode"))
+        .await
+        .unwrap()
+        .send_keys("6900")
+        .await
+        .unwrap();
+    c.find(Locator::Id("f-city"))
+        .await
+        .unwrap()
+        .send_keys("Lyon")
+        .await
+        .unwrap();
+    c.find(Locator::Css("main form button[type=submit]"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    assert!(
+        text(&c, "#e-postcode")
+            .await
+            .contains("« 6900 » n'est pas un code postal")
+    );
+    let postcode = c.find(Locator::Id("f-postcode")).await.unwrap();
+    postcode.clear().await.unwrap();
+    postcode.send_keys("69002").await.unwrap();
+    c.find(Locator::Css("main form button[type=submit]"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    assert_eq!(text(&c, "[role=status]").await, "Enregistré.");
+    assert!(body(&c).await.contains("3 quai du Rhône, 69002 Lyon"));
+    assert_eq!(w.store.centre_count().await.unwrap(), 2);
+    c.close().await.unwrap();
+}
