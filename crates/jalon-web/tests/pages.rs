@@ -1,0 +1,455 @@
+//! The pages' protections, over HTTP: CSRF, same origin, security headers, cookies, and no
+//! page or fragment across centres or to the wrong role.
+
+use jalon_core::{Domain, Kind, Zone};
+use jalon_store::catalog::{ApprovalInput, SiteInput, TitleInput, TitleStructure};
+use jalon_store::sessions::SessionInput;
+use jalon_store::users::NewUser;
+use jalon_store::{Actor, Clock, Role, Store};
+use jalon_web::AppState;
+use jiff::civil::date;
+use reqwest::StatusCode;
+
+const PASSWORD: &str = "correct horse battery";
+
+struct Centre {
+    session: String,
+    site: String,
+    title: String,
+}
+
+async fn centre(store: &Store, p: &str) -> Centre {
+    let user = |who: &str, role| NewUser {
+        email: format!("{who}@{p}.example"),
+        display_name: format!("{who} {p}"),
+        role,
+        password: PASSWORD.into(),
+    };
+    let (c, _) = store
+        .create_centre(&format!("Centre {p}"), user("admin", Role::Admin))
+        .await
+        .unwrap();
+    let actor = Actor::command_line(c.id);
+    let a = actor.admin().unwrap();
+    let m = store
+        .add_user(a, user("manager", Role::Manager))
+        .await
+        .unwrap();
+    store
+        .add_user(a, user("inspector", Role::Inspector))
+        .await
+        .unwrap();
+    let site = store
+        .create_site(
+            a,
+            SiteInput {
+                name: format!("Site {p}"),
+                address: "1 rue".into(),
+                postcode: "69001".into(),
+                city: "Lyon".into(),
+                zone: Zone::Metropole,
+            },
+        )
+        .await
+        .unwrap();
+    let title = store
+        .create_title(
+            a,
+            TitleInput {
+                rncp_code: "RNCP1".into(),
+                name: format!("Titre {p}"),
+                domain: Domain::Btp,
+                transport: false,
+                expiry: date(2030, 1, 1),
+                structure: TitleStructure::default(),
+            },
+        )
+        .await
+        .unwrap();
+    let approval = store
+        .create_approval(
+            a,
+            ApprovalInput {
+                title_id: title.id.clone(),
+                site_id: site.id.clone(),
+                number: "N".into(),
+                valid_from: date(2025, 1, 1),
+                valid_until: date(2029, 1, 1),
+                managers: vec![m.id.clone()],
+            },
+        )
+        .await
+        .unwrap();
+    let s = store
+        .create_session(
+            a.writer(),
+            SessionInput {
+                title_id: title.id.clone(),
+                approval_id: Some(approval.id),
+                site_id: site.id.clone(),
+                kind: Kind::Title,
+                start: date(2027, 3, 15),
+                end: None,
+                ceres_number: None,
+                manager_id: Some(m.id),
+                override_justification: None,
+            },
+        )
+        .await
+        .unwrap();
+    Centre {
+        session: s.session.id,
+        site: site.id,
+        title: title.id,
+    }
+}
+
+async fn app() -> (String, Store, tempfile::TempDir) {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open_data_dir(dir.path())
+        .await
+        .unwrap()
+        .with_clock(Clock::Fixed("2026-11-28T09:00:00Z".parse().unwrap()));
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    tokio::spawn(jalon_web::serve(
+        listener,
+        AppState::new(store.clone(), false),
+        std::future::pending(),
+    ));
+    (base, store, dir)
+}
+
+fn client() -> reqwest::Client {
+    reqwest::Client::builder()
+        .cookie_store(true)
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap()
+}
+
+/// Signs in through the login form; returns the client and the page's CSRF token.
+async fn signed_in(base: &str, email: &str) -> (reqwest::Client, String) {
+    let c = client();
+    let r = c
+        .post(format!("{base}/login"))
+        .form(&[("email", email), ("password", PASSWORD)])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::SEE_OTHER, "{email}");
+    let cookie = r.headers()["set-cookie"].to_str().unwrap().to_owned();
+    assert!(
+        cookie.contains("HttpOnly")
+            && cookie.contains("SameSite=Lax")
+            && !cookie.contains("Secure"),
+        "{cookie}"
+    );
+    let page = c
+        .get(format!("{base}/"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let at = page.find("name=\"csrf\" value=\"").expect("a CSRF field") + 19;
+    (c, page[at..at + 32].to_owned())
+}
+
+#[tokio::test]
+async fn pages_carry_security_headers_and_assets_are_cached() {
+    let (base, store, _dir) = app().await;
+    centre(&store, "alpha").await;
+    let r = client().get(format!("{base}/login")).send().await.unwrap();
+    let csp = r.headers()["content-security-policy"].to_str().unwrap();
+    assert!(
+        csp.contains("script-src 'self'") && !csp.contains("unsafe-inline"),
+        "{csp}"
+    );
+    assert_eq!(r.headers()["x-frame-options"], "DENY");
+    let html = r.text().await.unwrap();
+    assert!(
+        !html.contains("<script>") && !html.contains(" style=") && !html.contains("<style"),
+        "no inline script or style"
+    );
+    let css = html
+        .split("href=\"/static/")
+        .nth(1)
+        .unwrap()
+        .split('"')
+        .next()
+        .unwrap();
+    let r = client()
+        .get(format!("{base}/static/{css}"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    assert_eq!(
+        r.headers()["cache-control"],
+        "public, max-age=31536000, immutable"
+    );
+    assert_eq!(
+        client()
+            .get(format!("{base}/static/jalon-0000.css"))
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        StatusCode::NOT_FOUND
+    );
+    // Unauthenticated pages redirect to the login, keeping where the user was going.
+    let r = client()
+        .get(format!("{base}/sessions/new"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    assert_eq!(r.headers()["location"], "/login?next=/sessions/new");
+}
+
+#[tokio::test]
+async fn forms_need_their_csrf_token_and_this_origin() {
+    let (base, store, _dir) = app().await;
+    let a = centre(&store, "alpha").await;
+    let (c, csrf) = signed_in(&base, "manager@alpha.example").await;
+    let url = format!(
+        "{base}/sessions/{}/milestones/dte.order/complete",
+        a.session
+    );
+    let form = |token: &str| {
+        vec![
+            ("csrf", token.to_owned()),
+            ("version", "1".to_owned()),
+            ("evidence", "Commande".to_owned()),
+        ]
+    };
+    // No token, a wrong token, another site: refused, nothing done.
+    for (token, origin) in [
+        ("", None),
+        ("0123456789abcdef0123456789abcdef", None),
+        (csrf.as_str(), Some("https://evil.example")),
+    ] {
+        let mut req = c.post(&url).form(&form(token));
+        if let Some(o) = origin {
+            req = req.header("origin", o);
+        }
+        let r = req.send().await.unwrap();
+        assert_eq!(
+            r.status(),
+            StatusCode::FORBIDDEN,
+            "token {token:?} origin {origin:?}"
+        );
+        assert!(r.text().await.unwrap().contains("Action refusée"));
+    }
+    let s = store
+        .session(
+            &Actor::command_line(store.centres().await.unwrap()[0].id.clone()),
+            &a.session,
+        )
+        .await
+        .unwrap();
+    assert!(
+        s.milestones.iter().all(|m| m.evidence.is_none()),
+        "nothing was written"
+    );
+    // With the token: done, and back to the session page.
+    let r = c.post(&url).form(&form(&csrf)).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    assert_eq!(
+        r.headers()["location"],
+        format!("/sessions/{}#m-dte.order", a.session).as_str()
+    );
+    // htmx sends the token as a header.
+    let r = c
+        .post(format!("{base}/sessions/preview"))
+        .header("x-csrf-token", &csrf)
+        .header("hx-request", "true")
+        .form(&[
+            ("title_id", a.title.as_str()),
+            ("site_id", a.site.as_str()),
+            ("start", "2027-06-14"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    let fragment = r.text().await.unwrap();
+    assert!(
+        fragment.starts_with("<div id=\"apercu\""),
+        "a fragment, not a page"
+    );
+    assert!(
+        fragment.contains("Aucun agrément n&#39;est indiqué"),
+        "{fragment}"
+    );
+    // Signing out needs the token too.
+    let r = c
+        .post(format!("{base}/logout"))
+        .form(&[("csrf", "x")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::FORBIDDEN);
+    let r = c
+        .post(format!("{base}/logout"))
+        .form(&[("csrf", csrf.as_str())])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let r = c.get(format!("{base}/")).send().await.unwrap();
+    assert_eq!(r.headers()["location"], "/login");
+}
+
+#[tokio::test]
+async fn no_page_or_fragment_across_centres_or_to_the_wrong_role() {
+    let (base, store, _dir) = app().await;
+    let a = centre(&store, "alpha").await;
+    let b = centre(&store, "beta").await;
+    // Centre B's manager: every page of A's session is « introuvable ».
+    let (cb, csrf_b) = signed_in(&base, "manager@beta.example").await;
+    for path in [
+        format!("/sessions/{}", a.session),
+        format!("/sessions/{}/journal", a.session),
+        format!("/sessions/{}/edit", a.session),
+    ] {
+        let r = cb.get(format!("{base}{path}")).send().await.unwrap();
+        assert_eq!(r.status(), StatusCode::NOT_FOUND, "{path}");
+    }
+    for path in [
+        format!("/sessions/{}/milestones/dte.order/complete", a.session),
+        format!("/sessions/{}/milestones/dte.order/reopen", a.session),
+        format!("/sessions/{}/edit", a.session),
+    ] {
+        let r = cb
+            .post(format!("{base}{path}"))
+            .form(&[
+                ("csrf", csrf_b.as_str()),
+                ("version", "1"),
+                ("evidence", "x"),
+                ("reason", "x"),
+                ("title_id", b.title.as_str()),
+                ("site_id", b.site.as_str()),
+                ("start", "2027-06-14"),
+            ])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), StatusCode::NOT_FOUND, "POST {path}");
+    }
+    // The preview of a session of A by B: nothing of A leaks.
+    let r = cb
+        .post(format!("{base}/sessions/preview"))
+        .header("x-csrf-token", &csrf_b)
+        .form(&[
+            ("title_id", a.title.as_str()),
+            ("site_id", a.site.as_str()),
+            ("start", "2027-06-14"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    let fragment = r.text().await.unwrap();
+    assert!(
+        fragment.contains("titre inconnu dans ce centre") && !fragment.contains("Titre alpha"),
+        "{fragment}"
+    );
+    // The administrator's pages of A, with A's ids, from B's admin: 404.
+    let (cba, _) = signed_in(&base, "admin@beta.example").await;
+    for path in [
+        format!("/admin/sites/{}", a.site),
+        format!("/admin/titles/{}", a.title),
+    ] {
+        assert_eq!(
+            cba.get(format!("{base}{path}"))
+                .send()
+                .await
+                .unwrap()
+                .status(),
+            StatusCode::NOT_FOUND,
+            "{path}"
+        );
+    }
+    // Roles: a manager gets 403 on the administrator's pages, an inspector on every form.
+    let (cm, csrf_m) = signed_in(&base, "manager@alpha.example").await;
+    for kind in ["titles", "approvals", "sites", "users"] {
+        assert_eq!(
+            cm.get(format!("{base}/admin/{kind}"))
+                .send()
+                .await
+                .unwrap()
+                .status(),
+            StatusCode::FORBIDDEN,
+            "{kind}"
+        );
+        let r = cm
+            .post(format!("{base}/admin/{kind}"))
+            .form(&[("csrf", csrf_m.as_str())])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), StatusCode::FORBIDDEN, "POST {kind}");
+    }
+    let (ci, csrf_i) = signed_in(&base, "inspector@alpha.example").await;
+    assert_eq!(
+        ci.get(format!("{base}/sessions/{}", a.session))
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        StatusCode::OK
+    );
+    for (method, path) in [
+        ("GET", "/sessions/new".to_owned()),
+        ("GET", format!("/sessions/{}/edit", a.session)),
+        ("POST", "/sessions/new".to_owned()),
+        ("POST", "/sessions/preview".to_owned()),
+        (
+            "POST",
+            format!("/sessions/{}/milestones/dte.order/complete", a.session),
+        ),
+        (
+            "POST",
+            format!("/sessions/{}/milestones/dte.order/reopen", a.session),
+        ),
+        ("POST", "/admin/sites".to_owned()),
+    ] {
+        let req = match method {
+            "GET" => ci.get(format!("{base}{path}")),
+            _ => ci.post(format!("{base}{path}")).form(&[
+                ("csrf", csrf_i.as_str()),
+                ("version", "1"),
+                ("evidence", "x"),
+            ]),
+        };
+        assert_eq!(
+            req.send().await.unwrap().status(),
+            StatusCode::FORBIDDEN,
+            "inspector {method} {path}"
+        );
+    }
+    // The dashboard filters by site: another site shows nothing.
+    let page = cm
+        .get(format!("{base}/?site={}", a.site))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(page.contains("Titre alpha"));
+    let page = cm
+        .get(format!("{base}/?site={}", b.site))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        !page.contains(&format!("/sessions/{}", a.session)),
+        "filtered out"
+    );
+}
