@@ -465,7 +465,19 @@ pub fn entry_view(e: &JournalEntry, rules: &jalon_core::Rulebook) -> EntryView {
     if e.action.starts_with("session.")
         && let (Some(start), Some(end)) = (d["after"]["start"].as_str(), d["after"]["end"].as_str())
     {
-        details.push(format!("Dates : du {start} au {end}"));
+        let long = |d: &str| {
+            d.parse()
+                .map(fr::long_date)
+                .unwrap_or_else(|_| d.to_owned())
+        };
+        details.push(format!(
+            "Dates : {}",
+            if start == end {
+                format!("le {}", long(start))
+            } else {
+                format!("du {} au {}", long(start), long(end))
+            }
+        ));
     }
     EntryView {
         at: when(&e.at),
