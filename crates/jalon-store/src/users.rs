@@ -44,6 +44,15 @@ pub struct NewUser {
     pub password: String,
 }
 
+/// What an administrator may change of a user.
+#[derive(Debug, Clone, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct UserUpdate {
+    pub display_name: String,
+    pub role: Role,
+    pub active: bool,
+}
+
 pub const MIN_PASSWORD_LEN: usize = 10;
 
 fn check_new_user(u: &NewUser) -> Vec<FieldError> {
@@ -297,6 +306,83 @@ impl Store {
         .fetch_all(self.pool())
         .await?;
         rows.into_iter().map(user_from_row).collect()
+    }
+
+    /// Changes a user's name, role or activity. A deactivated user's logins end at once; the
+    /// centre always keeps an active administrator.
+    pub async fn update_user(
+        &self,
+        admin: Admin<'_>,
+        id: &str,
+        version: i64,
+        update: UserUpdate,
+    ) -> Result<User> {
+        let actor = admin.actor();
+        let before = self.user(actor, id).await?;
+        if update.display_name.trim().is_empty() {
+            return Err(StoreError::invalid(
+                "display_name",
+                "le nom est obligatoire",
+            ));
+        }
+        let mut tx = self.begin().await?;
+        let done = sqlx::query(
+            "UPDATE users SET display_name = $1, role = $2, active = $3, version = version + 1 \
+             WHERE id = $4 AND centre_id = $5 AND version = $6",
+        )
+        .bind(update.display_name.trim())
+        .bind(update.role.as_str())
+        .bind(i64::from(update.active))
+        .bind(id)
+        .bind(actor.centre_id())
+        .bind(version)
+        .execute(&mut *tx)
+        .await?;
+        if done.rows_affected() == 0 {
+            return Err(StoreError::Conflict {
+                what: "l'utilisateur",
+            });
+        }
+        let (admins,): (i64,) = sqlx::query_as(
+            "SELECT COUNT(*) FROM users WHERE centre_id = $1 AND role = 'admin' AND active = 1",
+        )
+        .bind(actor.centre_id())
+        .fetch_one(&mut *tx)
+        .await?;
+        if admins == 0 {
+            // Dropping the transaction undoes the change.
+            return Err(StoreError::invalid(
+                "role",
+                "le centre doit garder au moins un administrateur actif",
+            ));
+        }
+        if !update.active {
+            sqlx::query("DELETE FROM auth_sessions WHERE user_id = $1")
+                .bind(id)
+                .execute(&mut *tx)
+                .await?;
+        }
+        let after = User {
+            display_name: update.display_name.trim().to_owned(),
+            role: update.role,
+            active: update.active,
+            version: before.version + 1,
+            ..before.clone()
+        };
+        journal::append(
+            &mut tx,
+            self,
+            actor,
+            Change {
+                action: "user.updated",
+                subject_type: "user",
+                subject_id: id,
+                data: json!({"before": user_json(&before), "after": user_json(&after)}),
+            },
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(after)
     }
 
     pub async fn user(&self, actor: &Actor, id: &str) -> Result<User> {

@@ -909,7 +909,75 @@ async fn two_people_completing_the_same_milestone_at_once_never_lose_an_update(s
     assert!(store.verify_journal().await.unwrap().problems.is_empty());
 }
 
+async fn users_can_be_changed_but_a_centre_keeps_an_admin(store: Store) {
+    use jalon_store::users::UserUpdate;
+    let f = fixture(&store, "Centre Relève").await;
+    let a = f.admin.admin().unwrap();
+    let (token, _) = store
+        .login(&f.manager.email, "correct horse battery")
+        .await
+        .unwrap();
+    let update = UserUpdate {
+        display_name: "Claire Martin-Roux".into(),
+        role: Role::Manager,
+        active: false,
+    };
+    let u = store
+        .update_user(a, &f.manager.id, f.manager.version, update.clone())
+        .await
+        .unwrap();
+    assert_eq!(
+        (u.display_name.as_str(), u.active, u.version),
+        ("Claire Martin-Roux", false, 2)
+    );
+    assert_eq!(
+        store.authenticate(&token).await.unwrap(),
+        None,
+        "a deactivated user's login ends"
+    );
+    assert!(matches!(
+        store.login(&f.manager.email, "correct horse battery").await,
+        Err(StoreError::BadCredentials)
+    ));
+    assert!(matches!(
+        store.update_user(a, &f.manager.id, 1, update).await,
+        Err(StoreError::Conflict { .. })
+    ));
+    // The only administrator cannot be demoted or deactivated.
+    let admin = store
+        .users(&f.admin)
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|u| u.role == Role::Admin)
+        .unwrap();
+    let demote = UserUpdate {
+        display_name: admin.display_name.clone(),
+        role: Role::Manager,
+        active: true,
+    };
+    let Err(StoreError::Invalid(e)) = store.update_user(a, &admin.id, admin.version, demote).await
+    else {
+        panic!()
+    };
+    assert!(e[0].message.contains("au moins un administrateur actif"));
+    assert_eq!(
+        store.user(&f.admin, &admin.id).await.unwrap().role,
+        Role::Admin,
+        "nothing half-applied"
+    );
+    let actions: Vec<String> = store
+        .journal(&f.admin, Some(&f.manager.id), 5)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|e| e.action)
+        .collect();
+    assert_eq!(actions, ["user.updated", "user.created"]);
+}
+
 contract!(
+    users_can_be_changed_but_a_centre_keeps_an_admin,
     two_people_completing_the_same_milestone_at_once_never_lose_an_update,
     the_worked_example_is_stored_with_its_chronology,
     a_session_less_than_91_days_ahead_needs_a_justification,

@@ -11,7 +11,7 @@ use jalon_store::catalog::{Approval, ApprovalInput, Site, SiteInput, Title, Titl
 use jalon_store::conformity::SessionConformity;
 use jalon_store::journal::JournalEntry;
 use jalon_store::sessions::{SessionDetail, SessionInput, SessionMilestone};
-use jalon_store::users::{NewUser, User};
+use jalon_store::users::{NewUser, User, UserUpdate};
 use jalon_store::{Resource, Role, StoreError};
 use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
@@ -41,7 +41,7 @@ pub fn routes() -> Router<AppState> {
             get(get_approval).put(update_approval),
         )
         .route("/api/v1/users", get(list_users).post(create_user))
-        .route("/api/v1/users/{id}", get(get_user))
+        .route("/api/v1/users/{id}", get(get_user).put(update_user))
         .route("/api/v1/sessions", get(list_sessions).post(create_session))
         .route(
             "/api/v1/sessions/{id}",
@@ -275,6 +275,20 @@ struct UserBody {
     display_name: String,
     role: Role,
     password: String,
+}
+
+async fn update_user(
+    State(s): State<AppState>,
+    Auth(a): Auth,
+    Path(id): Path<String>,
+    Body(b): Body<Versioned<UserUpdate>>,
+) -> ApiResult<Json<User>> {
+    s.store.ensure_exists(&a, Resource::User, &id).await?;
+    Ok(Json(
+        s.store
+            .update_user(a.admin()?, &id, b.version, b.data)
+            .await?,
+    ))
 }
 
 async fn create_user(

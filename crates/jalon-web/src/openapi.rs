@@ -102,7 +102,11 @@ pub fn document() -> Value {
             "get": op("Utilisateurs du centre.", None, "200", ok("Utilisateurs.", list(r("User"))), false),
             "post": op("Créer un utilisateur (administrateur).", Some(r("UserInput")), "201", ok("Créé.", r("User")), true)},
         "/api/v1/users/{id}": with_params(json!({
-            "get": op("Un utilisateur.", None, "200", ok("Utilisateur.", r("User")), false)}), &["id"]),
+            "get": op("Un utilisateur.", None, "200", ok("Utilisateur.", r("User")), false),
+            "put": op("Modifier le nom, le rôle ou l'activité d'un utilisateur (administrateur) ; le centre garde au moins un administrateur actif.",
+                Some(json!({"type": "object", "required": ["version", "display_name", "role", "active"], "properties": {
+                    "version": {"type": "integer"}, "display_name": {"type": "string"}, "role": r("Role"), "active": {"type": "boolean"}}})),
+                "200", ok("Modifié.", r("User")), true)}), &["id"]),
         "/api/v1/sessions": {
             "get": op("Sessions du centre avec leur chronologie.", None, "200", ok("Sessions.", list(r("SessionDetail"))), false),
             "post": op("Créer une session ; ses jalons sont calculés.", Some(r("SessionInput")), "201", ok("Créée.", r("SessionDetail")), true)},

@@ -507,6 +507,11 @@ fn operations(a: &Centre) -> Vec<(Method, &'static str, Option<Value>)> {
             ),
         ),
         (Method::GET, "/api/v1/users/{user}", None),
+        (
+            Method::PUT,
+            "/api/v1/users/{user}",
+            Some(json!({"version": 1, "display_name": "X", "role": "manager", "active": true})),
+        ),
         (Method::GET, "/api/v1/sessions", None),
         (Method::POST, "/api/v1/sessions", Some(session.clone())),
         (Method::GET, "/api/v1/sessions/{session}", None),

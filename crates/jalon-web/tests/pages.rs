@@ -453,3 +453,79 @@ async fn no_page_or_fragment_across_centres_or_to_the_wrong_role() {
         "filtered out"
     );
 }
+
+#[tokio::test]
+async fn an_administrator_deactivates_a_user_from_the_users_page() {
+    let (base, store, _dir) = app().await;
+    centre(&store, "alpha").await;
+    let actor = Actor::command_line(store.centres().await.unwrap()[0].id.clone());
+    let users = store.users(&actor).await.unwrap();
+    let manager = users.iter().find(|u| u.role == Role::Manager).unwrap();
+    let admin = users.iter().find(|u| u.role == Role::Admin).unwrap();
+    let (c, csrf) = signed_in(&base, "admin@alpha.example").await;
+    let page = c
+        .get(format!("{base}/admin/users/{}", manager.id))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        page.contains("Compte actif") && page.contains("checked"),
+        "the edit form"
+    );
+    // Unchecked « actif »: deactivated, and their logins end.
+    let version = manager.version.to_string();
+    let form = [
+        ("csrf", csrf.as_str()),
+        ("version", version.as_str()),
+        ("display_name", "manager alpha"),
+        ("role", "manager"),
+    ];
+    let r = c
+        .post(format!("{base}/admin/users/{}", manager.id))
+        .form(&form)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let r = client()
+        .post(format!("{base}/login"))
+        .form(&[("email", "manager@alpha.example"), ("password", PASSWORD)])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::UNAUTHORIZED);
+    let list = c
+        .get(format!("{base}/admin/users"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(list.contains("désactivé"));
+    // The only administrator cannot demote themselves.
+    let version = admin.version.to_string();
+    let form = [
+        ("csrf", csrf.as_str()),
+        ("version", version.as_str()),
+        ("display_name", "admin alpha"),
+        ("role", "manager"),
+        ("active", "on"),
+    ];
+    let r = c
+        .post(format!("{base}/admin/users/{}", admin.id))
+        .form(&form)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        r.text()
+            .await
+            .unwrap()
+            .contains("au moins un administrateur actif")
+    );
+}

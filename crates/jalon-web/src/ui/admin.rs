@@ -11,7 +11,7 @@ use jalon_core::{Domain, Zone, fr};
 use jalon_store::catalog::{
     ApprovalInput, Ccp, Epreuve, EpreuveKind, SiteInput, TitleInput, TitleStructure,
 };
-use jalon_store::users::NewUser;
+use jalon_store::users::{NewUser, UserUpdate};
 use jalon_store::{FieldError, Resource, Role, StoreError};
 use serde::Deserialize;
 
@@ -192,6 +192,8 @@ struct AdminForm {
     role: String,
     #[serde(default)]
     password: String,
+    #[serde(default)]
+    active: Option<String>,
 }
 
 #[derive(Deserialize, Default)]
@@ -364,6 +366,7 @@ async fn page_for(
                     email: u.email.clone(),
                     display_name: u.display_name.clone(),
                     role: u.role.as_str().to_owned(),
+                    active: u.active.then(|| "on".to_owned()),
                     ..Default::default()
                 }
             }),
@@ -460,22 +463,42 @@ async fn page_for(
                     )),
             ],
         ),
-        Kind::Users => (
-            vec!["Nom", "Adresse électronique", "Rôle"],
-            users
-                .iter()
-                .map(|u| Row { id: u.id.clone(), cells: vec![u.display_name.clone(), u.email.clone(), u.role.label().to_owned()] })
-                .collect(),
-            vec![
-                Input::new("display_name", "Nom", "text", f.display_name.clone()),
-                Input::new("email", "Adresse électronique", "email", f.email.clone()),
-                Input::new("role", "Rôle", "select", "").options(choices(
-                    Role::ALL.iter().map(|r| (r.as_str(), r.label().to_owned())),
-                    &[if f.role.is_empty() { "manager" } else { &f.role }],
-                )),
-                Input::new("password", "Mot de passe initial", "password", "").hint("10 caractères au moins ; à changer par l'utilisateur"),
-            ],
-        ),
+        Kind::Users => {
+            let role = Input::new("role", "Rôle", "select", "").options(choices(
+                Role::ALL.iter().map(|r| (r.as_str(), r.label().to_owned())),
+                &[if f.role.is_empty() { "manager" } else { &f.role }],
+            ));
+            let inputs = match editing {
+                Some(_) => vec![
+                    Input::new("display_name", "Nom", "text", f.display_name.clone()),
+                    role,
+                    Input::new("active", "Compte actif (décocher met fin à ses connexions)", "checkbox", if f.active.is_some() { "on" } else { "" }).optional(),
+                ],
+                None => vec![
+                    Input::new("display_name", "Nom", "text", f.display_name.clone()),
+                    Input::new("email", "Adresse électronique", "email", f.email.clone()),
+                    role,
+                    Input::new("password", "Mot de passe initial", "password", "")
+                        .hint("10 caractères au moins ; à changer par l'utilisateur"),
+                ],
+            };
+            (
+                vec!["Nom", "Adresse électronique", "Rôle", "État"],
+                users
+                    .iter()
+                    .map(|u| Row {
+                        id: u.id.clone(),
+                        cells: vec![
+                            u.display_name.clone(),
+                            u.email.clone(),
+                            u.role.label().to_owned(),
+                            if u.active { "actif" } else { "désactivé" }.to_owned(),
+                        ],
+                    })
+                    .collect(),
+                inputs,
+            )
+        }
     };
     for input in &mut inputs {
         input.error = errors
@@ -483,8 +506,6 @@ async fn page_for(
             .find(|e| e.field == input.name || e.field.starts_with(&format!("{}.", input.name)))
             .map(|e| e.message.clone());
     }
-    // Errors on fields the form does not show (structure…) still appear at the top.
-    let editing_user = kind == Kind::Users && editing.is_some();
     let status = if errors.is_empty() {
         StatusCode::OK
     } else {
@@ -507,7 +528,7 @@ async fn page_for(
             Some(id) => format!("/admin/{}/{id}", kind.slug()),
             None => format!("/admin/{}", kind.slug()),
         },
-        inputs: if editing_user { Vec::new() } else { inputs },
+        inputs,
         version,
         editing: editing.is_some(),
         errors,
@@ -644,9 +665,22 @@ async fn save(
                 _ => Err(StoreError::Invalid(std::mem::take(&mut errs))),
             }
         }
-        Kind::Users => match Role::parse(&f.role) {
-            None => Err(StoreError::invalid("role", "choisissez un rôle")),
-            Some(role) => store
+        Kind::Users => match (Role::parse(&f.role), id) {
+            (None, _) => Err(StoreError::invalid("role", "choisissez un rôle")),
+            (Some(role), Some(id)) => store
+                .update_user(
+                    admin,
+                    id,
+                    f.version,
+                    UserUpdate {
+                        display_name: f.display_name.clone(),
+                        role,
+                        active: f.active.is_some(),
+                    },
+                )
+                .await
+                .map(|_| ()),
+            (Some(role), None) => store
                 .add_user(
                     admin,
                     NewUser {
@@ -701,11 +735,6 @@ async fn update(
         .await
     {
         return error_page(&e);
-    }
-    if kind == Kind::Users {
-        return super::forbidden(
-            "Les comptes se modifient avec la ligne de commande pour l'instant.",
-        );
     }
     save(&state, &page, kind, Some(&id), f).await
 }
