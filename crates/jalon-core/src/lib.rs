@@ -4,6 +4,7 @@
 //! No I/O, no clock, no async: every function here is deterministic.
 
 pub mod calendar;
+pub mod candidate;
 pub mod fr;
 pub mod plan;
 pub mod rulebook;

@@ -1,0 +1,336 @@
+//! A candidate as a session manager registers them, and the checks on what is typed or
+//! imported: every problem in French, naming the field.
+
+use jiff::civil::Date;
+use serde::{Deserialize, Serialize};
+
+use crate::fr;
+
+/// How the candidate comes to the exam.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AccessRoute {
+    /// At the end of a training course.
+    #[default]
+    Training,
+    /// Validation des acquis de l'expérience.
+    Vae,
+    /// Apprenticeship.
+    Apprenticeship,
+}
+
+impl AccessRoute {
+    pub fn label(self) -> &'static str {
+        match self {
+            AccessRoute::Training => "formation",
+            AccessRoute::Vae => "VAE",
+            AccessRoute::Apprenticeship => "apprentissage",
+        }
+    }
+
+    /// Reads the words centres use: « formation », « VAE », « apprentissage »…
+    pub fn parse(text: &str) -> Option<AccessRoute> {
+        match crate::candidate::fold(text).as_str() {
+            "" | "formation" | "training" | "parcours de formation" | "formation continue" => {
+                Some(AccessRoute::Training)
+            }
+            "vae" | "validation des acquis de l experience" => Some(AccessRoute::Vae),
+            "apprentissage" | "apprenti" | "alternance" | "apprenticeship" => {
+                Some(AccessRoute::Apprenticeship)
+            }
+            _ => None,
+        }
+    }
+}
+
+/// What is known of a candidate when registering them.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct CandidateInput {
+    pub last_name: String,
+    pub first_names: String,
+    pub birth_date: Option<Date>,
+    #[serde(default)]
+    pub email: String,
+    #[serde(default)]
+    pub phone: String,
+    #[serde(default)]
+    pub address: String,
+    #[serde(default)]
+    pub postcode: String,
+    #[serde(default)]
+    pub city: String,
+    #[serde(default)]
+    pub access_route: AccessRoute,
+    #[serde(default)]
+    pub training_end: Option<Date>,
+    /// The accommodation granted for a disability, if any: what, by whom, how it is planned.
+    #[serde(default)]
+    pub accommodation: String,
+    #[serde(default)]
+    pub accommodation_granted_by: String,
+    #[serde(default)]
+    pub accommodation_plan: String,
+}
+
+/// One problem with a field of a candidate.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Problem {
+    pub field: &'static str,
+    pub message: String,
+}
+
+/// Lowercase, without accents, punctuation turned into single spaces: how headers and
+/// names are compared.
+pub fn fold(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.trim().chars().flat_map(char::to_lowercase) {
+        let base = match c {
+            'à' | 'â' | 'ä' | 'á' | 'ã' => 'a',
+            'ç' => 'c',
+            'é' | 'è' | 'ê' | 'ë' => 'e',
+            'î' | 'ï' | 'í' => 'i',
+            'ô' | 'ö' | 'ó' | 'õ' => 'o',
+            'ù' | 'û' | 'ü' | 'ú' => 'u',
+            'ÿ' => 'y',
+            'œ' => 'o',
+            'æ' => 'a',
+            c if c.is_alphanumeric() => c,
+            _ => ' ',
+        };
+        if base == ' ' {
+            if !out.ends_with(' ') && !out.is_empty() {
+                out.push(' ');
+            }
+        } else {
+            out.push(base);
+        }
+    }
+    out.trim_end().to_owned()
+}
+
+pub fn valid_email(email: &str) -> bool {
+    let e = email.trim();
+    match e.split_once('@') {
+        Some((local, domain)) => {
+            !local.is_empty()
+                && !domain.is_empty()
+                && domain.contains('.')
+                && !domain.starts_with('.')
+                && !domain.ends_with('.')
+                && !domain.contains("..")
+                && !e.contains(char::is_whitespace)
+                && e.matches('@').count() == 1
+        }
+        None => false,
+    }
+}
+
+/// A French or international phone number: digits, spaces, dots, dashes, parentheses and a
+/// leading +, with 9 to 15 digits.
+pub fn valid_phone(phone: &str) -> bool {
+    let p = phone.trim();
+    let digits = p.chars().filter(char::is_ascii_digit).count();
+    (9..=15).contains(&digits)
+        && p.chars().enumerate().all(|(i, c)| {
+            c.is_ascii_digit() || matches!(c, ' ' | '.' | '-' | '(' | ')') || (c == '+' && i == 0)
+        })
+}
+
+impl CandidateInput {
+    /// Every problem of the candidate, in the order of the fields; `today` bounds the
+    /// birth date.
+    pub fn problems(&self, today: Date) -> Vec<Problem> {
+        let mut out = Vec::new();
+        let mut push = |field, message: String| out.push(Problem { field, message });
+        if self.last_name.trim().is_empty() {
+            push("last_name", "le nom est obligatoire".to_owned());
+        }
+        if self.first_names.trim().is_empty() {
+            push("first_names", "le prénom est obligatoire".to_owned());
+        }
+        match self.birth_date {
+            None => push(
+                "birth_date",
+                "la date de naissance est obligatoire".to_owned(),
+            ),
+            Some(d) => {
+                let age = today.year() - d.year();
+                if d >= today || age < 14 {
+                    push(
+                        "birth_date",
+                        format!(
+                            "date de naissance invraisemblable : {} (un candidat a au moins 14 ans)",
+                            fr::short_date(d)
+                        ),
+                    );
+                } else if age > 100 {
+                    push(
+                        "birth_date",
+                        format!("date de naissance invraisemblable : {}", fr::short_date(d)),
+                    );
+                }
+            }
+        }
+        if !self.email.trim().is_empty() && !valid_email(&self.email) {
+            push(
+                "email",
+                format!(
+                    "« {} » n'est pas une adresse électronique valide",
+                    self.email.trim()
+                ),
+            );
+        }
+        if !self.phone.trim().is_empty() && !valid_phone(&self.phone) {
+            push(
+                "phone",
+                format!("« {} » n'est pas un numéro de téléphone", self.phone.trim()),
+            );
+        }
+        let pc = self.postcode.trim();
+        if !pc.is_empty() && (pc.len() != 5 || !pc.bytes().all(|b| b.is_ascii_digit())) {
+            push(
+                "postcode",
+                format!("« {pc} » n'est pas un code postal (5 chiffres)"),
+            );
+        }
+        let has_accommodation = !self.accommodation.trim().is_empty();
+        if !has_accommodation
+            && (!self.accommodation_granted_by.trim().is_empty()
+                || !self.accommodation_plan.trim().is_empty())
+        {
+            push(
+                "accommodation",
+                "décrivez l'aménagement accordé (son organisme et sa mise en œuvre sont indiqués)"
+                    .to_owned(),
+            );
+        }
+        for (field, value, max) in [
+            ("last_name", &self.last_name, 100),
+            ("first_names", &self.first_names, 150),
+            ("address", &self.address, 300),
+            ("city", &self.city, 100),
+            ("accommodation", &self.accommodation, 2000),
+            ("accommodation_plan", &self.accommodation_plan, 2000),
+        ] {
+            if value.chars().count() > max {
+                push(field, format!("texte trop long ({max} caractères au plus)"));
+            }
+        }
+        out
+    }
+
+    /// Who this is, for finding the same person twice: folded names and birth date.
+    pub fn identity(&self) -> (String, String, Option<Date>) {
+        (
+            fold(&self.last_name),
+            fold(&self.first_names),
+            self.birth_date,
+        )
+    }
+
+    /// « DUPONT Jean, né(e) le 01/02/1990 ».
+    pub fn display(&self) -> String {
+        let born = self
+            .birth_date
+            .map(|d| format!(", né(e) le {}", fr::short_date(d)))
+            .unwrap_or_default();
+        format!(
+            "{} {}{born}",
+            self.last_name.trim().to_uppercase(),
+            self.first_names.trim()
+        )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use jiff::civil::date;
+
+    fn jean() -> CandidateInput {
+        CandidateInput {
+            last_name: "Dupont".into(),
+            first_names: "Jean".into(),
+            birth_date: Some(date(1990, 2, 1)),
+            email: "jean.dupont@exemple.fr".into(),
+            ..Default::default()
+        }
+    }
+
+    #[test]
+    fn a_complete_candidate_has_no_problem() {
+        assert!(jean().problems(date(2026, 11, 28)).is_empty());
+        assert_eq!(jean().display(), "DUPONT Jean, né(e) le 01/02/1990");
+    }
+
+    #[test]
+    fn problems_name_their_field_in_french() {
+        let c = CandidateInput {
+            last_name: " ".into(),
+            birth_date: Some(date(2020, 1, 1)),
+            email: "jean@".into(),
+            phone: "12".into(),
+            postcode: "7500".into(),
+            accommodation_plan: "tiers temps".into(),
+            ..jean()
+        };
+        let p = c.problems(date(2026, 11, 28));
+        let fields: Vec<&str> = p.iter().map(|p| p.field).collect();
+        assert_eq!(
+            fields,
+            [
+                "last_name",
+                "birth_date",
+                "email",
+                "phone",
+                "postcode",
+                "accommodation"
+            ]
+        );
+        assert_eq!(
+            p[2].message,
+            "« jean@ » n'est pas une adresse électronique valide"
+        );
+    }
+
+    #[test]
+    fn names_fold_for_comparison() {
+        assert_eq!(fold("  Prénom(s) "), "prenom s");
+        assert_eq!(fold("Date de naissance"), "date de naissance");
+        assert_eq!(fold("COURRIEL"), "courriel");
+        assert_eq!(fold("Héloïse-Anaïs"), "heloise anais");
+        let mut other = jean();
+        other.last_name = "DUPONT ".into();
+        assert_eq!(other.identity(), jean().identity());
+    }
+
+    #[test]
+    fn emails_and_phones() {
+        for ok in ["a@b.fr", "jean.dupont+tp@exemple.co.uk"] {
+            assert!(valid_email(ok), "{ok}");
+        }
+        for bad in ["a@b", "@b.fr", "a b@c.fr", "a@@b.fr", "a@b..fr", "a@.fr"] {
+            assert!(!valid_email(bad), "{bad}");
+        }
+        for ok in [
+            "06 12 34 56 78",
+            "+33 6 12 34 56 78",
+            "06.12.34.56.78",
+            "(0)6-12-34-56-78",
+        ] {
+            assert!(valid_phone(ok), "{ok}");
+        }
+        for bad in ["12", "06 12 34 56 78 ext", "+33+6"] {
+            assert!(!valid_phone(bad), "{bad}");
+        }
+        assert_eq!(
+            AccessRoute::parse("Validation des acquis de l'expérience"),
+            Some(AccessRoute::Vae)
+        );
+        assert_eq!(
+            AccessRoute::parse("Apprentissage"),
+            Some(AccessRoute::Apprenticeship)
+        );
+        assert_eq!(AccessRoute::parse("stage"), None);
+    }
+}
