@@ -58,6 +58,51 @@ pub enum Command {
     /// Rapport de conformité des sessions ; code de sortie 1 si un jalon obligatoire est en retard
     #[command(help_template = HELP_TEMPLATE, next_help_heading = "Options ")]
     Check(CheckArgs),
+    /// Importe des données depuis un fichier
+    #[command(subcommand, help_template = HELP_TEMPLATE, subcommand_help_heading = "Commandes ", subcommand_value_name = "COMMANDE")]
+    Import(ImportCommand),
+    /// Exporte des données
+    #[command(subcommand, help_template = HELP_TEMPLATE, subcommand_help_heading = "Commandes ", subcommand_value_name = "COMMANDE")]
+    Export(ExportCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ImportCommand {
+    /// Inscrit les candidats d'un fichier CSV (tout ou rien) ; chaque erreur est donnée avec
+    /// son numéro de ligne
+    #[command(help_template = HELP_TEMPLATE, next_help_heading = "Options ")]
+    Candidates(ImportCandidatesArgs),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ExportCommand {
+    /// Écrit les candidats d'une session en CSV (UTF-8, « ; ») sur la sortie standard
+    #[command(help_template = HELP_TEMPLATE, next_help_heading = "Options ")]
+    Candidates(ExportCandidatesArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ImportCandidatesArgs {
+    #[command(flatten)]
+    pub db: DbArgs,
+    /// Identifiant de la session
+    #[arg(long, value_name = "ID")]
+    pub session: String,
+    /// Vérifie le fichier sans rien inscrire
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Le fichier CSV (« ; » ou « , », UTF-8 ou Windows-1252, titres de colonnes en français)
+    #[arg(value_name = "FICHIER")]
+    pub file: PathBuf,
+}
+
+#[derive(Debug, Args)]
+pub struct ExportCandidatesArgs {
+    #[command(flatten)]
+    pub db: DbArgs,
+    /// Identifiant de la session
+    #[arg(long, value_name = "ID")]
+    pub session: String,
 }
 
 #[derive(Debug, Subcommand)]
@@ -242,7 +287,10 @@ fn expected_form(flag: &str) -> &'static str {
         "--start" | "--end" | "--title-expiry" | "--training-end" | "--today" => {
             "une date AAAA-MM-JJ ou JJ/MM/AAAA"
         }
-        "--transport" | "--json" | "--secure-cookies" => "l'option seule, sans valeur",
+        "--transport" | "--json" | "--secure-cookies" | "--dry-run" => {
+            "l'option seule, sans valeur"
+        }
+        "--session" => "l'identifiant d'une session",
         _ => "voir « jalon --help »",
     }
 }
@@ -289,7 +337,7 @@ pub fn french_error(err: &clap::Error) -> String {
                 _ => String::new(),
             };
             format!(
-                "commande inconnue : {name} (commandes disponibles : plan, serve, demo, user, journal, check)"
+                "commande inconnue : {name} (commandes disponibles : plan, serve, demo, user, journal, check, import, export)"
             )
         }
         ErrorKind::ArgumentConflict => format!("{flag} est donné plusieurs fois"),

@@ -1,6 +1,7 @@
 //! `jalon`: the command line of Jalon.
 
 mod args;
+mod candidates_cmd;
 mod check_cmd;
 mod db;
 mod demo;
@@ -79,6 +80,8 @@ fn main() -> ExitCode {
         Command::User(c) => user_cmd::run(c),
         Command::Journal(c) => journal_cmd::run(c),
         Command::Check(a) => check_cmd::run(a),
+        Command::Import(c) => candidates_cmd::import(c),
+        Command::Export(c) => candidates_cmd::export(c),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -447,3 +447,278 @@ fn demo_fills_an_empty_database_and_never_touches_a_real_one() {
     assert_eq!(o.status.code(), Some(0), "{}", text(&o.stdout));
     assert!(text(&o.stdout).contains("conforme à ce jour"));
 }
+
+/// A data directory with one centre and one session; returns the session's id.
+fn with_a_session(dir: &Path) -> String {
+    use jalon_core::{Domain, Kind, Zone};
+    use jalon_store::catalog::{ApprovalInput, SiteInput, TitleInput, TitleStructure};
+    use jalon_store::sessions::SessionInput;
+    use jalon_store::users::NewUser;
+    use jalon_store::{Actor, Role, Store};
+    use jiff::civil::date;
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    rt.block_on(async {
+        let store = Store::open_data_dir(dir).await.unwrap();
+        let admin = NewUser {
+            email: "a@centre.example".into(),
+            display_name: "A".into(),
+            role: Role::Admin,
+            password: "un mot de passe sûr".into(),
+        };
+        let (c, _) = store.create_centre("Centre", admin).await.unwrap();
+        let actor = Actor::command_line(c.id);
+        let a = actor.admin().unwrap();
+        let site = store
+            .create_site(
+                a,
+                SiteInput {
+                    name: "S".into(),
+                    address: "1 rue".into(),
+                    postcode: "69001".into(),
+                    city: "Lyon".into(),
+                    zone: Zone::Metropole,
+                },
+            )
+            .await
+            .unwrap();
+        let title = store
+            .create_title(
+                a,
+                TitleInput {
+                    rncp_code: "RNCP1".into(),
+                    name: "T".into(),
+                    domain: Domain::Btp,
+                    transport: false,
+                    expiry: date(2035, 1, 1),
+                    structure: TitleStructure::default(),
+                },
+            )
+            .await
+            .unwrap();
+        let approval = store
+            .create_approval(
+                a,
+                ApprovalInput {
+                    title_id: title.id.clone(),
+                    site_id: site.id.clone(),
+                    number: "N".into(),
+                    valid_from: date(2020, 1, 1),
+                    valid_until: date(2034, 1, 1),
+                    managers: vec![],
+                },
+            )
+            .await
+            .unwrap();
+        let s = store
+            .create_session(
+                a.writer(),
+                SessionInput {
+                    title_id: title.id,
+                    approval_id: Some(approval.id),
+                    site_id: site.id,
+                    kind: Kind::Title,
+                    start: date(2031, 3, 17),
+                    end: None,
+                    ceres_number: None,
+                    manager_id: None,
+                    override_justification: None,
+                },
+            )
+            .await
+            .unwrap();
+        store.close().await;
+        s.session.id
+    })
+}
+
+#[test]
+fn candidates_are_imported_from_csv_all_or_nothing_and_exported() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path().to_str().unwrap();
+    let session = with_a_session(dir.path());
+    // As Excel writes it in France: Windows-1252, « ; », French headers in its own order.
+    let good = dir.path().join("candidats.csv");
+    std::fs::write(&good, b"Pr\xe9nom;Nom;Date de naissance;Courriel\r\nJos\xe9;Dupont;01/02/1990;jose@exemple.fr\r\nAnne;Martin;1985-06-03;\r\n").unwrap();
+    let g = good.to_str().unwrap();
+    let o = jalon(
+        &[
+            "import",
+            "candidates",
+            "--data-dir",
+            d,
+            "--session",
+            &session,
+            g,
+            "--dry-run",
+        ],
+        &[],
+    );
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    assert_eq!(
+        text(&o.stdout),
+        "2 candidats valides : rien n'a été importé (--dry-run)\n"
+    );
+    let o = jalon(
+        &[
+            "export",
+            "candidates",
+            "--data-dir",
+            d,
+            "--session",
+            &session,
+        ],
+        &[],
+    );
+    assert_eq!(
+        text(&o.stdout).lines().count(),
+        1,
+        "only the headers: the dry run wrote nothing"
+    );
+    let o = jalon(
+        &[
+            "import",
+            "candidates",
+            "--data-dir",
+            d,
+            "--session",
+            &session,
+            g,
+        ],
+        &[],
+    );
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    assert_eq!(
+        text(&o.stdout),
+        format!("2 candidats inscrits à la session {session}\n")
+    );
+    // Exported as UTF-8 CSV, readable again.
+    let o = jalon(
+        &[
+            "export",
+            "candidates",
+            "--data-dir",
+            d,
+            "--session",
+            &session,
+        ],
+        &[],
+    );
+    let csv = text(&o.stdout);
+    assert!(
+        csv.starts_with("Nom;Prénom;Date de naissance;Courriel;"),
+        "{csv}"
+    );
+    assert!(
+        csv.contains("Dupont;José;01/02/1990;jose@exemple.fr;"),
+        "{csv}"
+    );
+    // The same file again: every line already registered, nothing written.
+    let o = jalon(
+        &[
+            "import",
+            "candidates",
+            "--data-dir",
+            d,
+            "--session",
+            &session,
+            g,
+        ],
+        &[],
+    );
+    assert_eq!(o.status.code(), Some(1));
+    let err = text(&o.stderr);
+    assert!(
+        err.contains(
+            "ligne 2 : DUPONT José, né(e) le 01/02/1990 est déjà inscrit(e) à cette session"
+        ),
+        "{err}"
+    );
+    assert!(
+        err.contains("ligne 3 : MARTIN Anne, né(e) le 03/06/1985 est déjà inscrit(e)"),
+        "{err}"
+    );
+    assert!(
+        err.contains("jalon : 2 erreurs dans « ") && err.contains("» : rien n'a été importé"),
+        "{err}"
+    );
+    // A bad file: every error with its line number, nothing written.
+    let bad = dir.path().join("erreurs.csv");
+    std::fs::write(&bad, "Nom,Prénom,Date de naissance,Courriel\nLeroy,Marc,31/02/1990,marc@\n,Lou,2001-09-09,\nPetit,Lou,2001-09-09,lou@exemple.fr\n").unwrap();
+    let o = jalon(
+        &[
+            "import",
+            "candidates",
+            "--data-dir",
+            d,
+            "--session",
+            &session,
+            bad.to_str().unwrap(),
+        ],
+        &[],
+    );
+    assert_eq!(o.status.code(), Some(1));
+    let err = text(&o.stderr);
+    let lines: Vec<&str> = err.lines().collect();
+    assert!(
+        lines[0]
+            .starts_with("ligne 2 : date de naissance : « 31/02/1990 » n'est pas une date valide"),
+        "{err}"
+    );
+    assert_eq!(
+        lines[1],
+        "ligne 2 : courriel : « marc@ » n'est pas une adresse électronique valide"
+    );
+    assert_eq!(lines[2], "ligne 3 : nom : le nom est obligatoire");
+    assert!(
+        lines[3].starts_with("jalon : 3 erreurs dans « ")
+            && lines[3].ends_with("» : rien n'a été importé"),
+        "{err}"
+    );
+    let o = jalon(
+        &[
+            "export",
+            "candidates",
+            "--data-dir",
+            d,
+            "--session",
+            &session,
+        ],
+        &[],
+    );
+    assert_eq!(
+        text(&o.stdout).lines().count(),
+        3,
+        "still the two first candidates"
+    );
+    // Binary garbage and an unknown session.
+    let png = dir.path().join("photo.csv");
+    std::fs::write(&png, b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR").unwrap();
+    let o = jalon(
+        &[
+            "import",
+            "candidates",
+            "--data-dir",
+            d,
+            "--session",
+            &session,
+            png.to_str().unwrap(),
+        ],
+        &[],
+    );
+    assert_eq!(o.status.code(), Some(1));
+    assert!(text(&o.stderr).contains("contenu binaire"));
+    let o = jalon(
+        &[
+            "import",
+            "candidates",
+            "--data-dir",
+            d,
+            "--session",
+            "inconnue",
+            g,
+        ],
+        &[],
+    );
+    assert_eq!(o.status.code(), Some(2));
+    assert!(text(&o.stderr).contains("--session : aucune session « inconnue » dans cette base"));
+}

@@ -976,7 +976,103 @@ async fn users_can_be_changed_but_a_centre_keeps_an_admin(store: Store) {
     assert_eq!(actions, ["user.updated", "user.created"]);
 }
 
+async fn candidates_are_imported_all_or_nothing_and_never_twice(store: Store) {
+    use jalon_core::candidate::CandidateInput;
+    let f = fixture(&store, "Centre Inscriptions").await;
+    let w = f.admin.writer().unwrap();
+    // The session starts on 15 March 2027: registering on 28 November 2026 is on time.
+    let s = store
+        .create_session(w, session_input(&f, date(2027, 3, 15), date(2027, 3, 19)))
+        .await
+        .unwrap();
+    let id = s.session.id.clone();
+    let person = |last: &str, first: &str, born: Date| CandidateInput {
+        last_name: last.into(),
+        first_names: first.into(),
+        birth_date: Some(born),
+        ..Default::default()
+    };
+    let good = vec![
+        person("Dupont", "Jean", date(1990, 2, 1)),
+        person("Martin", "Anne", date(1985, 6, 3)),
+    ];
+    let outcome = store
+        .import_candidates(w, &id, good.clone(), true)
+        .await
+        .unwrap();
+    assert_eq!((outcome.imported, outcome.dry_run), (2, true));
+    assert!(
+        store.candidates(&f.admin, &id).await.unwrap().is_empty(),
+        "a dry run writes nothing"
+    );
+    store.import_candidates(w, &id, good, false).await.unwrap();
+    let list = store.candidates(&f.admin, &id).await.unwrap();
+    assert_eq!(list.len(), 2);
+    assert!(list.iter().all(|c| !c.late_registration));
+    // One bad line refuses the whole file; the same person again is a duplicate.
+    let mut bad = person("", "Paul", date(1992, 1, 1));
+    bad.email = "paul@".into();
+    let again = vec![
+        person("Leroy", "Marc", date(1980, 1, 1)),
+        bad,
+        person("DUPONT", "jean", date(1990, 2, 1)),
+    ];
+    let Err(StoreError::Invalid(errs)) = store.import_candidates(w, &id, again, false).await else {
+        panic!()
+    };
+    let fields: Vec<&str> = errs.iter().map(|e| e.field.as_str()).collect();
+    assert_eq!(
+        fields,
+        [
+            "candidates[2].last_name",
+            "candidates[2].email",
+            "candidates[3]"
+        ]
+    );
+    assert!(
+        errs[2]
+            .message
+            .contains("DUPONT jean, né(e) le 01/02/1990 est déjà inscrit(e)"),
+        "{}",
+        errs[2].message
+    );
+    assert_eq!(
+        store.candidates(&f.admin, &id).await.unwrap().len(),
+        2,
+        "nothing half-applied"
+    );
+    // Another centre sees none of it and cannot add to it.
+    let other = fixture(&store, "Centre Voisin").await;
+    assert!(matches!(
+        store.candidates(&other.admin, &id).await,
+        Err(StoreError::NotFound { .. })
+    ));
+    let err = store
+        .add_candidate(
+            other.admin.writer().unwrap(),
+            &id,
+            person("X", "Y", date(1990, 1, 1)),
+        )
+        .await;
+    assert!(matches!(err, Err(StoreError::NotFound { .. })));
+    // A session less than 30 days away: the registration is flagged late.
+    let soon = SessionInput {
+        override_justification: Some("Session de rattrapage demandée par la DDETS".into()),
+        ..session_input(&f, date(2026, 12, 14), date(2026, 12, 14))
+    };
+    let soon = store.create_session(w, soon).await.unwrap().session.id;
+    let c = store
+        .add_candidate(w, &soon, person("Petit", "Lou", date(2001, 9, 9)))
+        .await
+        .unwrap();
+    assert!(c.late_registration, "registered after J−30");
+    let journal = store.journal(&f.admin, Some(&id), 5).await.unwrap();
+    assert_eq!(journal[0].action, "candidates.imported");
+    assert_eq!(journal[0].data["count"], 2);
+}
+
 contract!(
+    candidates_are_imported_all_or_nothing_and_never_twice,
     users_can_be_changed_but_a_centre_keeps_an_admin,
     two_people_completing_the_same_milestone_at_once_never_lose_an_update,
     the_worked_example_is_stored_with_its_chronology,

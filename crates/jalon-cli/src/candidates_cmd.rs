@@ -1,0 +1,122 @@
+//! `jalon import candidates` and `jalon export candidates`.
+
+use std::io::Write;
+
+use jalon_docs::csv_import::{read_candidates, write_candidates};
+use jalon_store::{Actor, StoreError};
+
+use crate::Failure;
+use crate::args::{ExportCommand, ImportCommand};
+
+/// A CSV of candidates is a few kilobytes; this is far above any real one.
+const MAX_FILE: u64 = 20 * 1024 * 1024;
+
+fn session_actor_error(session: &str, e: StoreError) -> Failure {
+    match e {
+        StoreError::NotFound { .. } => Failure::usage(format!(
+            "--session : aucune session « {session} » dans cette base"
+        )),
+        other => other.into(),
+    }
+}
+
+pub fn import(c: ImportCommand) -> Result<(), Failure> {
+    let ImportCommand::Candidates(a) = c;
+    let path = a.file.display().to_string();
+    let meta = std::fs::metadata(&a.file)
+        .map_err(|_| Failure::usage(format!("fichier introuvable : « {path} »")))?;
+    if !meta.is_file() {
+        return Err(Failure::usage(format!("« {path} » n'est pas un fichier")));
+    }
+    if meta.len() > MAX_FILE {
+        return Err(Failure::runtime(format!(
+            "« {path} » est trop gros pour une liste de candidats (20 Mio au plus) : rien n'a été importé"
+        )));
+    }
+    let bytes = std::fs::read(&a.file)
+        .map_err(|e| Failure::runtime(format!("lecture de « {path} » impossible : {e}")))?;
+    crate::db::runtime()?.block_on(async {
+        let store = crate::db::open(&a.db, crate::serve_cmd::DEFAULT_DIR).await?;
+        let centre = store
+            .centre_of_session(&a.session)
+            .await
+            .map_err(|e| session_actor_error(&a.session, e))?;
+        let actor = Actor::command_line(centre);
+        let report = read_candidates(&bytes, store.today());
+        let refuse = |errors: Vec<String>| {
+            let mut err = std::io::stderr().lock();
+            for e in &errors {
+                let _ = writeln!(err, "{e}");
+            }
+            let n = errors.len();
+            Failure::runtime(format!(
+                "{n} erreur{} dans « {path} » : rien n'a été importé",
+                if n > 1 { "s" } else { "" }
+            ))
+        };
+        if !report.is_valid() {
+            return Err(refuse(report.errors()));
+        }
+        let candidates = report.candidates();
+        match store
+            .import_candidates(actor.writer()?, &a.session, candidates, a.dry_run)
+            .await
+        {
+            Ok(outcome) => {
+                let n = outcome.imported;
+                let s = if n > 1 { "s" } else { "" };
+                if outcome.dry_run {
+                    println!("{n} candidat{s} valide{s} : rien n'a été importé (--dry-run)");
+                } else {
+                    println!("{n} candidat{s} inscrit{s} à la session {}", a.session);
+                }
+                if !report.ignored_columns.is_empty() {
+                    eprintln!("Colonnes ignorées : {}", report.ignored_columns.join(", "));
+                }
+                Ok(())
+            }
+            // Problems found against the session (already registered): back to file lines.
+            Err(StoreError::Invalid(fields)) => {
+                let errors = fields
+                    .iter()
+                    .map(|f| {
+                        let index: Option<usize> = f
+                            .field
+                            .strip_prefix("candidates[")
+                            .and_then(|r| r.split(']').next())
+                            .and_then(|n| n.parse().ok());
+                        match index.and_then(|i| report.lines.get(i - 1)) {
+                            Some(l) => format!("ligne {} : {}", l.line, f.message),
+                            None => f.message.clone(),
+                        }
+                    })
+                    .collect();
+                Err(refuse(errors))
+            }
+            Err(e) => Err(e.into()),
+        }
+    })
+}
+
+pub fn export(c: ExportCommand) -> Result<(), Failure> {
+    let ExportCommand::Candidates(a) = c;
+    let csv = crate::db::runtime()?.block_on(async {
+        let store = crate::db::open(&a.db, crate::serve_cmd::DEFAULT_DIR).await?;
+        let centre = store
+            .centre_of_session(&a.session)
+            .await
+            .map_err(|e| session_actor_error(&a.session, e))?;
+        let list = store
+            .candidates(&Actor::command_line(centre), &a.session)
+            .await?;
+        let inputs: Vec<_> = list.into_iter().map(|c| c.input).collect();
+        Ok::<_, Failure>(write_candidates(&inputs))
+    })?;
+    let mut out = std::io::stdout().lock();
+    match out.write_all(csv.as_bytes()).and_then(|()| out.flush()) {
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
+            Err(Failure::runtime(format!("écriture impossible : {e}")))
+        }
+        _ => Ok(()),
+    }
+}

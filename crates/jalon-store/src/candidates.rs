@@ -1,0 +1,295 @@
+//! The candidates of a session: registered one by one or imported all at once, never twice.
+
+use jalon_core::candidate::{AccessRoute, CandidateInput};
+use jiff::civil::Date;
+use serde::Serialize;
+use serde_json::json;
+
+use crate::error::{FieldError, Result, StoreError};
+use crate::journal::{self, Change};
+use crate::scope::{Actor, Resource, Writer};
+use crate::{Store, new_id, parse_date, parse_opt_date, timestamp_text};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Presence {
+    Expected,
+    Present,
+    Absent,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Candidate {
+    pub id: String,
+    #[serde(flatten)]
+    pub input: CandidateInput,
+    pub presence: Presence,
+    pub registered_at: String,
+    /// Registered after the `candidates.register` deadline (J−30).
+    pub late_registration: bool,
+    pub version: i64,
+}
+
+/// What an import did, or would do (`dry_run`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ImportOutcome {
+    pub imported: usize,
+    pub dry_run: bool,
+}
+
+fn identity(c: &CandidateInput) -> String {
+    let (last, first, born) = c.identity();
+    format!(
+        "{last}|{first}|{}",
+        born.map(|d| d.to_string()).unwrap_or_default()
+    )
+}
+
+fn route_str(r: AccessRoute) -> &'static str {
+    match r {
+        AccessRoute::Training => "training",
+        AccessRoute::Vae => "vae",
+        AccessRoute::Apprenticeship => "apprenticeship",
+    }
+}
+
+#[derive(sqlx::FromRow)]
+struct Row {
+    id: String,
+    last_name: String,
+    first_names: String,
+    birth_date: String,
+    email: String,
+    phone: String,
+    address: String,
+    postcode: String,
+    city: String,
+    access_route: String,
+    training_end: Option<String>,
+    accommodation: String,
+    accommodation_granted_by: String,
+    accommodation_plan: String,
+    presence: String,
+    registered_at: String,
+    version: i64,
+}
+
+const SELECT: &str = "SELECT id, last_name, first_names, birth_date, email, phone, address, postcode, city, \
+     access_route, training_end, accommodation, accommodation_granted_by, accommodation_plan, presence, \
+     registered_at, version FROM candidates";
+
+impl Store {
+    /// The centre a session belongs to, for the command line (which acts for that centre).
+    pub async fn centre_of_session(&self, session_id: &str) -> Result<String> {
+        let row: Option<(String,)> = sqlx::query_as("SELECT centre_id FROM sessions WHERE id = $1")
+            .bind(session_id)
+            .fetch_optional(self.pool())
+            .await?;
+        row.map(|(c,)| c)
+            .ok_or(StoreError::NotFound { what: "session" })
+    }
+
+    /// The `candidates.register` deadline of a session, for flagging late registrations.
+    async fn registration_deadline(&self, session_id: &str) -> Result<Option<Date>> {
+        let row: Option<(Option<String>,)> = sqlx::query_as(
+            "SELECT deadline FROM session_milestones WHERE session_id = $1 AND milestone_id = 'candidates.register'",
+        )
+        .bind(session_id)
+        .fetch_optional(self.pool())
+        .await?;
+        parse_opt_date("deadline", row.and_then(|(d,)| d))
+    }
+
+    pub async fn candidates(&self, actor: &Actor, session_id: &str) -> Result<Vec<Candidate>> {
+        self.ensure_exists(actor, Resource::Session, session_id)
+            .await?;
+        let deadline = self.registration_deadline(session_id).await?;
+        let rows: Vec<Row> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+            "{SELECT} WHERE session_id = $1 ORDER BY last_name, first_names, id"
+        )))
+        .bind(session_id)
+        .fetch_all(self.pool())
+        .await?;
+        rows.into_iter()
+            .map(|r| candidate_from_row(r, deadline))
+            .collect()
+    }
+
+    /// Registers one candidate.
+    pub async fn add_candidate(
+        &self,
+        writer: Writer<'_>,
+        session_id: &str,
+        input: CandidateInput,
+    ) -> Result<Candidate> {
+        self.import_candidates(writer, session_id, vec![input.clone()], false)
+            .await?;
+        let all = self.candidates(writer.actor(), session_id).await?;
+        all.into_iter()
+            .find(|c| identity(&c.input) == identity(&input))
+            .ok_or(StoreError::NotFound { what: "candidat" })
+    }
+
+    /// Registers candidates all at once, or none: any invalid candidate, or one already
+    /// registered, refuses the whole import with every problem, « ligne n » being the n-th
+    /// candidate given (the caller maps it to its file's lines).
+    pub async fn import_candidates(
+        &self,
+        writer: Writer<'_>,
+        session_id: &str,
+        candidates: Vec<CandidateInput>,
+        dry_run: bool,
+    ) -> Result<ImportOutcome> {
+        let actor = writer.actor();
+        self.ensure_exists(actor, Resource::Session, session_id)
+            .await?;
+        let today = self.today();
+        let mut errs = Vec::new();
+        for (i, c) in candidates.iter().enumerate() {
+            for p in c.problems(today) {
+                errs.push(FieldError::new(
+                    format!("candidates[{}].{}", i + 1, p.field),
+                    p.message,
+                ));
+            }
+        }
+        let existing: Vec<(String, String)> =
+            sqlx::query_as("SELECT identity, last_name FROM candidates WHERE session_id = $1")
+                .bind(session_id)
+                .fetch_all(self.pool())
+                .await?;
+        let mut seen = std::collections::HashSet::new();
+        for (i, c) in candidates.iter().enumerate() {
+            let id = identity(c);
+            if existing.iter().any(|(e, _)| *e == id) {
+                errs.push(FieldError::new(
+                    format!("candidates[{}]", i + 1),
+                    format!("{} est déjà inscrit(e) à cette session", c.display()),
+                ));
+            } else if !seen.insert(id) {
+                errs.push(FieldError::new(
+                    format!("candidates[{}]", i + 1),
+                    format!("{} figure deux fois", c.display()),
+                ));
+            }
+        }
+        if !errs.is_empty() {
+            return Err(StoreError::Invalid(errs));
+        }
+        if dry_run || candidates.is_empty() {
+            return Ok(ImportOutcome {
+                imported: candidates.len(),
+                dry_run,
+            });
+        }
+        let now = timestamp_text(self.now());
+        let mut tx = self.begin().await?;
+        for c in &candidates {
+            let birth = c.birth_date.map(|d| d.to_string()).unwrap_or_default();
+            sqlx::query(
+                "INSERT INTO candidates (id, session_id, identity, last_name, first_names, birth_date, email, phone, \
+                 address, postcode, city, access_route, training_end, accommodation, accommodation_granted_by, \
+                 accommodation_plan, registered_at) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)",
+            )
+            .bind(new_id())
+            .bind(session_id)
+            .bind(identity(c))
+            .bind(c.last_name.trim())
+            .bind(c.first_names.trim())
+            .bind(&birth)
+            .bind(c.email.trim())
+            .bind(c.phone.trim())
+            .bind(c.address.trim())
+            .bind(c.postcode.trim())
+            .bind(c.city.trim())
+            .bind(route_str(c.access_route))
+            .bind(c.training_end.map(|d| d.to_string()))
+            .bind(c.accommodation.trim())
+            .bind(c.accommodation_granted_by.trim())
+            .bind(c.accommodation_plan.trim())
+            .bind(&now)
+            .execute(&mut *tx)
+            .await?;
+        }
+        let names: Vec<String> = candidates.iter().map(CandidateInput::display).collect();
+        journal::append(
+            &mut tx,
+            self,
+            actor,
+            Change {
+                action: if candidates.len() == 1 {
+                    "candidate.registered"
+                } else {
+                    "candidates.imported"
+                },
+                subject_type: "session",
+                subject_id: session_id,
+                data: json!({"count": candidates.len(), "candidates": names}),
+            },
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(ImportOutcome {
+            imported: candidates.len(),
+            dry_run: false,
+        })
+    }
+}
+
+fn candidate_from_row(r: Row, deadline: Option<Date>) -> Result<Candidate> {
+    let Row {
+        id,
+        last_name: last,
+        first_names: first,
+        birth_date: birth,
+        email,
+        phone,
+        address,
+        postcode,
+        city,
+        access_route: route,
+        training_end,
+        accommodation: acc,
+        accommodation_granted_by: by,
+        accommodation_plan: plan,
+        presence,
+        registered_at,
+        version,
+    } = r;
+    let registered: Option<Date> = registered_at
+        .parse::<jiff::Timestamp>()
+        .ok()
+        .and_then(|t| t.in_tz("Europe/Paris").ok())
+        .map(|z| z.date());
+    Ok(Candidate {
+        input: CandidateInput {
+            last_name: last,
+            first_names: first,
+            birth_date: Some(parse_date("birth_date", &birth)?),
+            email,
+            phone,
+            address,
+            postcode,
+            city,
+            access_route: match route.as_str() {
+                "vae" => AccessRoute::Vae,
+                "apprenticeship" => AccessRoute::Apprenticeship,
+                _ => AccessRoute::Training,
+            },
+            training_end: parse_opt_date("training_end", training_end)?,
+            accommodation: acc,
+            accommodation_granted_by: by,
+            accommodation_plan: plan,
+        },
+        presence: match presence.as_str() {
+            "present" => Presence::Present,
+            "absent" => Presence::Absent,
+            _ => Presence::Expected,
+        },
+        late_registration: matches!((registered, deadline), (Some(r), Some(d)) if r > d),
+        registered_at,
+        id,
+        version,
+    })
+}
