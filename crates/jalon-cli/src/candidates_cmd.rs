@@ -3,6 +3,7 @@
 use std::io::Write;
 
 use jalon_docs::csv_import::{read_candidates, write_candidates};
+use jalon_store::candidates::candidate_index;
 use jalon_store::{Actor, StoreError};
 
 use crate::Failure;
@@ -80,12 +81,7 @@ pub fn import(c: ImportCommand) -> Result<(), Failure> {
                 let errors = fields
                     .iter()
                     .map(|f| {
-                        let index: Option<usize> = f
-                            .field
-                            .strip_prefix("candidates[")
-                            .and_then(|r| r.split(']').next())
-                            .and_then(|n| n.parse().ok());
-                        match index.and_then(|i| report.lines.get(i - 1)) {
+                        match candidate_index(&f.field).and_then(|i| report.lines.get(i - 1)) {
                             Some(l) => format!("ligne {} : {}", l.line, f.message),
                             None => f.message.clone(),
                         }

@@ -37,6 +37,16 @@ pub struct ImportOutcome {
     pub dry_run: bool,
 }
 
+/// The candidate an import error is about: `candidates[3].email` → 3 (the third given).
+pub fn candidate_index(field: &str) -> Option<usize> {
+    field
+        .strip_prefix("candidates[")?
+        .split(']')
+        .next()?
+        .parse()
+        .ok()
+}
+
 fn identity(c: &CandidateInput) -> String {
     let (last, first, born) = c.identity();
     format!(

@@ -7,6 +7,9 @@ use axum::http::header::SET_COOKIE;
 use axum::response::{AppendHeaders, IntoResponse};
 use axum::routing::{get, post};
 use axum::{Json, Router};
+use jalon_core::candidate::CandidateInput;
+use jalon_docs::csv_import::{read_candidates, write_candidates};
+use jalon_store::candidates::{Candidate, candidate_index};
 use jalon_store::catalog::{Approval, ApprovalInput, Site, SiteInput, Title, TitleInput};
 use jalon_store::conformity::SessionConformity;
 use jalon_store::journal::JournalEntry;
@@ -50,6 +53,18 @@ pub fn routes() -> Router<AppState> {
         .route("/api/v1/sessions/{id}/duplicate", post(duplicate_session))
         .route("/api/v1/sessions/{id}/cancel", post(cancel_session))
         .route("/api/v1/sessions/{id}/journal", get(session_journal))
+        .route(
+            "/api/v1/sessions/{id}/candidates",
+            get(list_candidates).post(add_candidate),
+        )
+        .route(
+            "/api/v1/sessions/{id}/candidates/import",
+            post(import_candidates),
+        )
+        .route(
+            "/api/v1/sessions/{id}/candidates.csv",
+            get(export_candidates),
+        )
         .route(
             "/api/v1/sessions/{id}/milestones/{milestone}/complete",
             post(complete_milestone),
@@ -470,6 +485,107 @@ async fn centre_journal(
         s.store
             .journal(&a, None, q.limit.unwrap_or(200).clamp(1, 1000))
             .await?,
+    ))
+}
+
+async fn list_candidates(
+    State(s): State<AppState>,
+    Auth(a): Auth,
+    Path(id): Path<String>,
+) -> ApiResult<Json<Vec<Candidate>>> {
+    Ok(Json(s.store.candidates(&a, &id).await?))
+}
+
+async fn add_candidate(
+    State(s): State<AppState>,
+    Auth(a): Auth,
+    Path(id): Path<String>,
+    Body(b): Body<CandidateInput>,
+) -> ApiResult<impl IntoResponse> {
+    s.store.ensure_exists(&a, Resource::Session, &id).await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(s.store.add_candidate(a.writer()?, &id, b).await?),
+    ))
+}
+
+#[derive(Deserialize)]
+struct ImportQuery {
+    #[serde(default)]
+    dry_run: bool,
+}
+
+/// A CSV file as the body (any content type): all lines valid and new, or nothing written;
+/// every error with its line number.
+async fn import_candidates(
+    State(s): State<AppState>,
+    Auth(a): Auth,
+    Path(id): Path<String>,
+    Query(q): Query<ImportQuery>,
+    body: axum::body::Bytes,
+) -> ApiResult<impl IntoResponse> {
+    s.store.ensure_exists(&a, Resource::Session, &id).await?;
+    let writer = a.writer()?;
+    let report = read_candidates(&body, s.store.today());
+    let refuse = |errors: Vec<String>| {
+        let body = json!({
+            "error": "validation",
+            "message": format!("{} erreur(s) : rien n'a été importé", errors.len()),
+            "errors": errors,
+        });
+        (StatusCode::UNPROCESSABLE_ENTITY, Json(body)).into_response()
+    };
+    if !report.is_valid() {
+        return Ok(refuse(report.errors()));
+    }
+    match s
+        .store
+        .import_candidates(writer, &id, report.candidates(), q.dry_run)
+        .await
+    {
+        Ok(outcome) => Ok(Json(json!({
+            "imported": outcome.imported,
+            "dry_run": outcome.dry_run,
+            "encoding": report.encoding,
+            "ignored_columns": report.ignored_columns,
+        }))
+        .into_response()),
+        Err(StoreError::Invalid(fields)) => Ok(refuse(
+            fields
+                .iter()
+                .map(
+                    |f| match candidate_index(&f.field).and_then(|i| report.lines.get(i - 1)) {
+                        Some(l) => format!("ligne {} : {}", l.line, f.message),
+                        None => f.message.clone(),
+                    },
+                )
+                .collect(),
+        )),
+        Err(e) => Err(e.into()),
+    }
+}
+
+async fn export_candidates(
+    State(s): State<AppState>,
+    Auth(a): Auth,
+    Path(id): Path<String>,
+) -> ApiResult<impl IntoResponse> {
+    let list = s.store.candidates(&a, &id).await?;
+    let inputs: Vec<_> = list.into_iter().map(|c| c.input).collect();
+    // A BOM, so that Excel reads the accents right.
+    let csv = format!("\u{feff}{}", write_candidates(&inputs));
+    Ok((
+        [
+            (
+                axum::http::header::CONTENT_TYPE,
+                "text/csv; charset=utf-8".to_owned(),
+            ),
+            (
+                axum::http::header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"candidats-{id}.csv\""),
+            ),
+        ],
+        csv,
     ))
 }
 

@@ -121,6 +121,22 @@ pub fn document() -> Value {
             "post": op("Annuler une session, en disant pourquoi (elle reste, avec son historique).",
                 Some(json!({"type": "object", "required": ["version", "reason"], "properties": {"version": {"type": "integer"}, "reason": {"type": "string"}}})),
                 "200", ok("Annulée.", r("SessionDetail")), true)}), &["id"]),
+        "/api/v1/sessions/{id}/candidates": with_params(json!({
+            "get": op("Candidats de la session ; une inscription après J−30 est signalée (late_registration).", None, "200", ok("Candidats.", list(r("Candidate"))), false),
+            "post": op("Inscrire un candidat.", Some(r("CandidateInput")), "201", ok("Inscrit.", r("Candidate")), true)}), &["id"]),
+        "/api/v1/sessions/{id}/candidates/import": with_params(json!({
+            "post": {
+                "summary": "Importer des candidats depuis un fichier CSV (corps de la requête) : tout ou rien, chaque erreur avec son numéro de ligne. « ; » ou « , », UTF-8 (avec ou sans BOM) ou Windows-1252, titres de colonnes en français (nom, prénom, date de naissance, courriel…) dans n'importe quel ordre.",
+                "parameters": [{"name": "dry_run", "in": "query", "required": false, "schema": {"type": "boolean"}, "description": "Vérifier sans rien inscrire."}],
+                "requestBody": {"required": true, "content": {"text/csv": {"schema": {"type": "string"}}}},
+                "responses": {
+                    "200": ok("Importé (ou vérifié).", json!({"type": "object", "properties": {"imported": {"type": "integer"}, "dry_run": {"type": "boolean"}, "encoding": {"type": "string"}, "ignored_columns": list(json!({"type": "string"}))}})),
+                    "401": err("Non connecté."), "403": err("Rôle insuffisant."), "404": err("Introuvable dans le centre de l'utilisateur."),
+                    "422": ok("Fichier refusé : rien n'a été importé.", json!({"type": "object", "properties": {"error": {"type": "string"}, "message": {"type": "string"}, "errors": list(json!({"type": "string", "example": "ligne 4 : courriel : « jean@ » n'est pas une adresse électronique valide"}))}}))
+                }}}), &["id"]),
+        "/api/v1/sessions/{id}/candidates.csv": with_params(json!({
+            "get": {"summary": "Les candidats de la session en CSV (UTF-8 avec BOM, « ; »), relisible par l'import.",
+                    "responses": {"200": {"description": "CSV.", "content": {"text/csv": {"schema": {"type": "string"}}}}, "401": err("Non connecté."), "404": err("Introuvable dans le centre de l'utilisateur.")}}}), &["id"]),
         "/api/v1/sessions/{id}/journal": with_params(json!({
             "get": op("Journal de la session (le plus récent d'abord).", None, "200", ok("Entrées.", list(r("JournalEntry"))), false)}), &["id"]),
         "/api/v1/sessions/{id}/milestones/{milestone}/complete": with_params(json!({
@@ -184,6 +200,14 @@ pub fn document() -> Value {
             "seq": {"type": "integer"}, "at": {"type": "string"}, "actor_id": opt_str, "actor_name": {"type": "string"},
             "action": {"type": "string", "example": "milestone.completed"}, "subject_type": {"type": "string"}, "subject_id": {"type": "string"},
             "data": {"type": "object", "description": "before / after, et la justification d'une dérogation."}, "hash": {"type": "string"}}},
+        "CandidateInput": {"type": "object", "required": ["last_name", "first_names", "birth_date"], "properties": {
+            "last_name": {"type": "string"}, "first_names": {"type": "string"}, "birth_date": date.clone(),
+            "email": {"type": "string"}, "phone": {"type": "string"}, "address": {"type": "string"}, "postcode": {"type": "string"}, "city": {"type": "string"},
+            "access_route": {"type": "string", "enum": ["training", "vae", "apprenticeship"]}, "training_end": opt_date.clone(),
+            "accommodation": {"type": "string", "description": "Aménagement accordé (handicap)."}, "accommodation_granted_by": {"type": "string"}, "accommodation_plan": {"type": "string"}}},
+        "Candidate": {"allOf": [r("CandidateInput"), {"type": "object", "properties": {
+            "id": {"type": "string"}, "presence": {"type": "string", "enum": ["expected", "present", "absent"]},
+            "registered_at": {"type": "string"}, "late_registration": {"type": "boolean"}, "version": {"type": "integer"}}}]},
         "SessionConformity": {"type": "object", "properties": {
             "id": {"type": "string"}, "centre": {"type": "string"}, "title": {"type": "string"}, "start": date, "end": date,
             "late": list(milestone_ids.clone()), "late_mandatory": list(milestone_ids.clone()), "failing": list(milestone_ids), "reasons": list(r("Violation"))}},

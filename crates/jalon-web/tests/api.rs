@@ -531,6 +531,24 @@ fn operations(a: &Centre) -> Vec<(Method, &'static str, Option<Value>)> {
             Some(json!({"version": 1, "reason": "r"})),
         ),
         (Method::GET, "/api/v1/sessions/{session}/journal", None),
+        (Method::GET, "/api/v1/sessions/{session}/candidates", None),
+        (
+            Method::POST,
+            "/api/v1/sessions/{session}/candidates",
+            Some(json!({"last_name": "Dupont", "first_names": "Jean", "birth_date": "1990-02-01"})),
+        ),
+        (
+            Method::POST,
+            "/api/v1/sessions/{session}/candidates/import",
+            Some(json!(
+                "Nom;Prénom;Date de naissance\nDupont;Jean;01/02/1990"
+            )),
+        ),
+        (
+            Method::GET,
+            "/api/v1/sessions/{session}/candidates.csv",
+            None,
+        ),
         (
             Method::POST,
             "/api/v1/sessions/{session}/milestones/dte.order/complete",
@@ -759,5 +777,110 @@ async fn unknown_api_routes_answer_json_in_french() {
     )
     .await;
     assert_eq!(doc["openapi"], "3.1.0");
+    app.shutdown().await;
+}
+
+#[tokio::test]
+async fn candidates_over_http_csv_in_and_out() {
+    let app = spawn_app().await;
+    let a = centre(&app.store, "Centre Alpha").await;
+    let c = logged_in(&app, &a.manager).await;
+    let (_, s) = send(
+        &c,
+        Method::POST,
+        app.url("/api/v1/sessions"),
+        Some(session_body(&a, "2027-03-15", "2027-03-19")),
+    )
+    .await;
+    let id = s["id"].as_str().unwrap().to_owned();
+    let import = |dry: bool, body: &'static [u8]| {
+        let url = app.url(&format!(
+            "/api/v1/sessions/{id}/candidates/import{}",
+            if dry { "?dry_run=true" } else { "" }
+        ));
+        let c = c.clone();
+        async move {
+            let r = c
+                .post(url)
+                .header("content-type", "text/csv")
+                .body(body)
+                .send()
+                .await
+                .unwrap();
+            (r.status(), r.json::<Value>().await.unwrap())
+        }
+    };
+    let csv: &[u8] = b"Pr\xe9nom;Nom;Date de naissance;Am\xe9nagement\r\nJos\xe9;Dupont;01/02/1990;Tiers temps\r\nAnne;Martin;03/06/1985;\r\n";
+    let (status, body) = import(true, csv).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(
+        (
+            body["imported"].as_i64(),
+            body["dry_run"].as_bool(),
+            body["encoding"].as_str()
+        ),
+        (Some(2), Some(true), Some("Windows-1252"))
+    );
+    let (_, list) = send(
+        &c,
+        Method::GET,
+        app.url(&format!("/api/v1/sessions/{id}/candidates")),
+        None,
+    )
+    .await;
+    assert!(list.as_array().unwrap().is_empty());
+    let (status, _) = import(false, csv).await;
+    assert_eq!(status, StatusCode::OK);
+    let (_, list) = send(
+        &c,
+        Method::GET,
+        app.url(&format!("/api/v1/sessions/{id}/candidates")),
+        None,
+    )
+    .await;
+    assert_eq!(list.as_array().unwrap().len(), 2);
+    assert_eq!(list[0]["first_names"], "José");
+    assert_eq!(list[0]["accommodation"], "Tiers temps");
+    // Again: both already registered, with their lines; a bad file: its lines.
+    let (status, body) = import(false, csv).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        body["errors"][0]
+            .as_str()
+            .unwrap()
+            .starts_with("ligne 2 : DUPONT José"),
+        "{body}"
+    );
+    let (status, body) = import(
+        false,
+        b"Nom;Pr\xc3\xa9nom;Date de naissance\nLeroy;Marc;2027-02-30\n",
+    )
+    .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        body["errors"][0]
+            .as_str()
+            .unwrap()
+            .starts_with("ligne 2 : date de naissance :"),
+        "{body}"
+    );
+    assert_eq!(body["message"], "1 erreur(s) : rien n'a été importé");
+    // The export, for Excel: a BOM, « ; », the accents.
+    let r = c
+        .get(app.url(&format!("/api/v1/sessions/{id}/candidates.csv")))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.headers()["content-type"], "text/csv; charset=utf-8");
+    let text = r.text().await.unwrap();
+    assert!(
+        text.starts_with("\u{feff}Nom;Prénom;Date de naissance"),
+        "{text}"
+    );
+    assert!(text.contains("Dupont;José;01/02/1990"));
+    // One candidate as JSON, with a field error.
+    let (status, body) = send(&c, Method::POST, app.url(&format!("/api/v1/sessions/{id}/candidates")), Some(json!({"last_name": "Petit", "first_names": "Lou", "birth_date": "2001-09-09", "email": "lou@"}))).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(body["fields"][0]["field"], "candidates[1].email");
     app.shutdown().await;
 }
