@@ -132,8 +132,26 @@ impl Store {
         session_id: &str,
         input: CandidateInput,
     ) -> Result<Candidate> {
+        // One candidate: its errors name its fields (`email`), not `candidates[1].email`.
+        let one = |f: FieldError| {
+            let field = f
+                .field
+                .strip_prefix("candidates[1]")
+                .unwrap_or(&f.field)
+                .trim_start_matches('.');
+            FieldError::new(
+                if field.is_empty() { "candidate" } else { field },
+                f.message,
+            )
+        };
         self.import_candidates(writer, session_id, vec![input.clone()], false)
-            .await?;
+            .await
+            .map_err(|e| match e {
+                StoreError::Invalid(fields) => {
+                    StoreError::Invalid(fields.into_iter().map(one).collect())
+                }
+                other => other,
+            })?;
         let all = self.candidates(writer.actor(), session_id).await?;
         all.into_iter()
             .find(|c| identity(&c.input) == identity(&input))

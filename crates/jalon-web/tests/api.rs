@@ -881,6 +881,6 @@ async fn candidates_over_http_csv_in_and_out() {
     // One candidate as JSON, with a field error.
     let (status, body) = send(&c, Method::POST, app.url(&format!("/api/v1/sessions/{id}/candidates")), Some(json!({"last_name": "Petit", "first_names": "Lou", "birth_date": "2001-09-09", "email": "lou@"}))).await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert_eq!(body["fields"][0]["field"], "candidates[1].email");
+    assert_eq!(body["fields"][0]["field"], "email");
     app.shutdown().await;
 }
