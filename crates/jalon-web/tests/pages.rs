@@ -529,3 +529,169 @@ async fn an_administrator_deactivates_a_user_from_the_users_page() {
             .contains("au moins un administrateur actif")
     );
 }
+
+#[tokio::test]
+async fn candidates_are_imported_from_a_file_after_a_preview() {
+    let (base, store, _dir) = app().await;
+    let a = centre(&store, "alpha").await;
+    centre(&store, "beta").await;
+    let (c, csrf) = signed_in(&base, "manager@alpha.example").await;
+    let upload = |bytes: &'static [u8], token: String| {
+        let form = reqwest::multipart::Form::new().text("csrf", token).part(
+            "file",
+            reqwest::multipart::Part::bytes(bytes).file_name("candidats.csv"),
+        );
+        c.post(format!("{base}/sessions/{}/candidates/preview", a.session))
+            .multipart(form)
+            .send()
+    };
+    // A file with errors: every line's error, nothing written.
+    let r = upload(
+        b"Nom;Prenom;Date de naissance;Courriel\nLeroy;Marc;31/02/1990;marc@\n;Lou;09/09/2001;\n",
+        csrf.clone(),
+    )
+    .await
+    .unwrap();
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let page = r.text().await.unwrap();
+    assert!(page.contains("rien n'a été enregistré"), "{page}");
+    assert!(
+        page.contains("ligne 2 : date de naissance : « 31/02/1990 » n&#39;est pas une date valide"),
+        "{page}"
+    );
+    assert!(
+        page.contains(
+            "ligne 2 : courriel : « marc@ » n&#39;est pas une adresse électronique valide"
+        )
+    );
+    assert!(page.contains("ligne 3 : nom : le nom est obligatoire"));
+    // Without the CSRF token: refused.
+    assert_eq!(
+        upload(b"Nom;Prenom;Date de naissance\n", "x".into())
+            .await
+            .unwrap()
+            .status(),
+        StatusCode::FORBIDDEN
+    );
+    // A good file (Windows-1252): previewed, then imported on confirmation.
+    let r = upload(b"Nom;Pr\xe9nom;N\xe9(e) le;Am\xe9nagement\r\nDupont;Jos\xe9;01/02/1990;Tiers temps\r\nMartin;Anne;03/06/1985;\r\n", csrf.clone()).await.unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    let page = r.text().await.unwrap();
+    assert!(
+        page.contains("2 candidats prêts à inscrire (fichier Windows-1252)"),
+        "{page}"
+    );
+    assert!(
+        store
+            .candidates(
+                &Actor::command_line(store.centres().await.unwrap()[0].id.clone()),
+                &a.session
+            )
+            .await
+            .unwrap()
+            .is_empty(),
+        "the preview writes nothing"
+    );
+    let at = page.find("name=\"csv\" value=\"").unwrap() + 18;
+    let csv = html_unescape(&page[at..at + page[at..].find('"').unwrap()]);
+    let r = c
+        .post(format!("{base}/sessions/{}/candidates/import", a.session))
+        .form(&[("csrf", csrf.as_str()), ("csv", csv.as_str())])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let list = c
+        .get(format!("{base}/sessions/{}/candidates?ok=2", a.session))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        list.contains("2 candidats inscrits.")
+            && list.contains("DUPONT José")
+            && list.contains("Tiers temps"),
+        "{list}"
+    );
+    // The same file again: already registered, shown in the preview.
+    let r = upload(
+        b"Nom;Prenom;Date de naissance\nDupont;Jose;01/02/1990\n",
+        csrf.clone(),
+    )
+    .await
+    .unwrap();
+    let page = r.text().await.unwrap();
+    assert!(
+        page.contains(
+            "ligne 2 : DUPONT Jose, né(e) le 01/02/1990 est déjà inscrit(e) à cette session"
+        ),
+        "{page}"
+    );
+    // One candidate by hand, with a French error next to its field.
+    let r = c
+        .post(format!("{base}/sessions/{}/candidates", a.session))
+        .form(&[
+            ("csrf", csrf.as_str()),
+            ("last_name", "Petit"),
+            ("first_names", "Lou"),
+            ("birth_date", "09/09/2001"),
+            ("email", "lou@"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        r.text()
+            .await
+            .unwrap()
+            .contains("id=\"ce-email\">« lou@ » n&#39;est pas une adresse électronique valide")
+    );
+    // Another centre: 404 on every candidates page; an inspector: 403 on every form.
+    let (cb, csrf_b) = signed_in(&base, "manager@beta.example").await;
+    assert_eq!(
+        cb.get(format!("{base}/sessions/{}/candidates", a.session))
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        StatusCode::NOT_FOUND
+    );
+    let r = cb
+        .post(format!("{base}/sessions/{}/candidates/import", a.session))
+        .form(&[("csrf", csrf_b.as_str()), ("csv", csv.as_str())])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::NOT_FOUND);
+    let (ci, csrf_i) = signed_in(&base, "inspector@alpha.example").await;
+    let r = ci
+        .post(format!("{base}/sessions/{}/candidates", a.session))
+        .form(&[("csrf", csrf_i.as_str()), ("last_name", "X")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::FORBIDDEN);
+    let page = ci
+        .get(format!("{base}/sessions/{}/candidates", a.session))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        page.contains("DUPONT José") && !page.contains("Inscrire un candidat"),
+        "read only"
+    );
+}
+
+fn html_unescape(s: &str) -> String {
+    s.replace("&quot;", "\"")
+        .replace("&#39;", "'")
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&amp;", "&")
+}

@@ -3,6 +3,7 @@
 //! token; nothing runs inline (the Content-Security-Policy forbids it).
 
 mod admin;
+mod candidates;
 mod dashboard;
 mod login;
 mod session;
@@ -28,6 +29,7 @@ pub fn routes() -> Router<AppState> {
         .merge(session::routes())
         .merge(session_form::routes())
         .merge(admin::routes())
+        .merge(candidates::routes())
 }
 
 /// The signed-in user as the header shows them.
