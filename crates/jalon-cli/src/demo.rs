@@ -130,14 +130,35 @@ const fn s(
 }
 
 const LAST_NAMES: [&str; 24] = [
-    "Martin", "Bernard", "Dubois", "Thomas", "Robert", "Richard", "Petit", "Durand", "Leroy", "Moreau",
-    "Simon", "Laurent", "Lefèvre", "Michel", "Garcia", "David", "Bertrand", "Roux", "Vincent", "Fournier",
-    "Morel", "Girard", "André", "Mercier",
+    "Martin", "Bernard", "Dubois", "Thomas", "Robert", "Richard", "Petit", "Durand", "Leroy",
+    "Moreau", "Simon", "Laurent", "Lefèvre", "Michel", "Garcia", "David", "Bertrand", "Roux",
+    "Vincent", "Fournier", "Morel", "Girard", "André", "Mercier",
 ];
 const FIRST_NAMES: [&str; 24] = [
-    "Camille", "Léa", "Hugo", "Chloé", "Lucas", "Inès", "Nathan", "Manon", "Yanis", "Sarah", "Théo", "Emma",
-    "Mohamed", "Julie", "Kevin", "Amandine", "Sébastien", "Aïcha", "Romain", "Élodie", "Karim", "Sandrine",
-    "Julien", "Nadia",
+    "Camille",
+    "Léa",
+    "Hugo",
+    "Chloé",
+    "Lucas",
+    "Inès",
+    "Nathan",
+    "Manon",
+    "Yanis",
+    "Sarah",
+    "Théo",
+    "Emma",
+    "Mohamed",
+    "Julie",
+    "Kevin",
+    "Amandine",
+    "Sébastien",
+    "Aïcha",
+    "Romain",
+    "Élodie",
+    "Karim",
+    "Sandrine",
+    "Julien",
+    "Nadia",
 ];
 
 /// `count` plausible candidates for the n-th demo session; one has an accommodation.
@@ -146,9 +167,16 @@ fn candidates(n: usize, count: usize, start: Date) -> Vec<jalon_core::candidate:
     (0..count)
         .map(|k| {
             let i = n * 7 + k * 5;
-            let (last, first) = (LAST_NAMES[i % LAST_NAMES.len()], FIRST_NAMES[(i * 3 + n) % FIRST_NAMES.len()]);
-            let born = Date::new(1975 + ((i * 7) % 30) as i16, 1 + ((i * 5) % 12) as i8, 1 + ((i * 11) % 28) as i8)
-                .unwrap_or(Date::constant(1990, 1, 1));
+            let (last, first) = (
+                LAST_NAMES[i % LAST_NAMES.len()],
+                FIRST_NAMES[(i * 3 + n) % FIRST_NAMES.len()],
+            );
+            let born = Date::new(
+                1975 + ((i * 7) % 30) as i16,
+                1 + ((i * 5) % 12) as i8,
+                1 + ((i * 11) % 28) as i8,
+            )
+            .unwrap_or(Date::constant(1990, 1, 1));
             let ascii: String = format!("{first}.{last}")
                 .to_lowercase()
                 .chars()
@@ -163,16 +191,34 @@ fn candidates(n: usize, count: usize, start: Date) -> Vec<jalon_core::candidate:
                 first_names: first.to_owned(),
                 birth_date: Some(born),
                 email: format!("{ascii}@exemple.fr"),
-                phone: format!("06 {:02} {:02} {:02} {:02}", 10 + i % 89, (i * 7) % 100, (i * 13) % 100, (i * 17) % 100),
+                phone: format!(
+                    "06 {:02} {:02} {:02} {:02}",
+                    10 + i % 89,
+                    (i * 7) % 100,
+                    (i * 13) % 100,
+                    (i * 17) % 100
+                ),
                 access_route: match k % 5 {
                     3 => AccessRoute::Vae,
                     4 => AccessRoute::Apprenticeship,
                     _ => AccessRoute::Training,
                 },
                 training_end: (k % 5 < 3).then(|| plus(start, -3)),
-                accommodation: if k == 1 { "Tiers temps et poste de travail adapté".to_owned() } else { String::new() },
-                accommodation_granted_by: if k == 1 { "Médecin désigné par la CDAPH".to_owned() } else { String::new() },
-                accommodation_plan: if k == 1 { "Salle annexe au rez-de-chaussée, épreuves prolongées d'un tiers".to_owned() } else { String::new() },
+                accommodation: if k == 1 {
+                    "Tiers temps et poste de travail adapté".to_owned()
+                } else {
+                    String::new()
+                },
+                accommodation_granted_by: if k == 1 {
+                    "Médecin désigné par la CDAPH".to_owned()
+                } else {
+                    String::new()
+                },
+                accommodation_plan: if k == 1 {
+                    "Salle annexe au rez-de-chaussée, épreuves prolongées d'un tiers".to_owned()
+                } else {
+                    String::new()
+                },
                 ..Default::default()
             }
         })
@@ -466,9 +512,19 @@ async fn fill(store: &Store) -> Result<(), Failure> {
             }
         }
         // Candidates, for sessions whose registration has begun (within 4 months).
+        // Registered on time, six weeks before the session (or today, if that is sooner).
         if !d.cancel && d.start < 120 {
             let list = candidates(n, 6 + n % 5, start);
-            store.import_candidates(w, &id, list, false).await?;
+            let on_time = plus(start, -42).min(today);
+            let at = on_time
+                .at(10, 0, 0, 0)
+                .in_tz("Europe/Paris")
+                .map(|z| z.timestamp())
+                .unwrap_or_else(|_| store.now());
+            let clerk = store
+                .clone()
+                .with_clock(jalon_store::Clock::Fixed(at.min(store.now())));
+            clerk.import_candidates(w, &id, list, false).await?;
         }
         if d.cancel {
             store
