@@ -485,6 +485,20 @@ async fn fill(store: &Store) -> Result<(), Failure> {
             )
             .await?;
         let id = session.session.id.clone();
+        // Registered on time, six weeks before the session (or today, if that is sooner).
+        if !d.cancel && d.start < 120 {
+            let list = candidates(n, 6 + n % 5, start);
+            let on_time = plus(start, -42).min(today);
+            let at = on_time
+                .at(10, 0, 0, 0)
+                .in_tz("Europe/Paris")
+                .map(|z| z.timestamp())
+                .unwrap_or_else(|_| store.now());
+            let clerk = store
+                .clone()
+                .with_clock(jalon_store::Clock::Fixed(at.min(store.now())));
+            clerk.import_candidates(w, &id, list, false).await?;
+        }
         // Complete, in order, what a careful centre would have done by now. The chronology
         // is reloaded after each step: receiving the DTE retires the AFPA chase.
         if let Some(until) = d.done_until {
@@ -512,20 +526,6 @@ async fn fill(store: &Store) -> Result<(), Failure> {
             }
         }
         // Candidates, for sessions whose registration has begun (within 4 months).
-        // Registered on time, six weeks before the session (or today, if that is sooner).
-        if !d.cancel && d.start < 120 {
-            let list = candidates(n, 6 + n % 5, start);
-            let on_time = plus(start, -42).min(today);
-            let at = on_time
-                .at(10, 0, 0, 0)
-                .in_tz("Europe/Paris")
-                .map(|z| z.timestamp())
-                .unwrap_or_else(|_| store.now());
-            let clerk = store
-                .clone()
-                .with_clock(jalon_store::Clock::Fixed(at.min(store.now())));
-            clerk.import_candidates(w, &id, list, false).await?;
-        }
         if d.cancel {
             store
                 .cancel_session(

@@ -101,6 +101,11 @@ impl Store {
         let s = &detail.session;
         let today = self.today();
         match milestone {
+            "candidates.register" if ctx.candidates == 0 => Some(RuleViolation {
+                rule: "candidates.none",
+                milestone: "candidates.register",
+                message: "Aucun candidat n'est inscrit à cette session.".to_owned(),
+            }),
             "ceres.create_session" if s.ceres_number.is_none() => Some(RuleViolation {
                 rule: "ceres.number_missing",
                 milestone: "ceres.create_session",
@@ -152,6 +157,17 @@ impl Store {
         }
     }
 
+    /// The context of a stored session, with its candidates counted.
+    async fn session_context(&self, actor: &Actor, detail: &SessionDetail) -> Result<Context> {
+        let mut ctx = self.context(actor, &input_of(&detail.session)).await?;
+        let (n,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM candidates WHERE session_id = $1")
+            .bind(&detail.session.id)
+            .fetch_one(self.pool())
+            .await?;
+        ctx.candidates = n;
+        Ok(ctx)
+    }
+
     /// The result of every automatic check of a session, milestone by milestone: `None` when
     /// the check holds.
     pub async fn checks(
@@ -159,7 +175,7 @@ impl Store {
         actor: &Actor,
         detail: &SessionDetail,
     ) -> Result<Vec<(String, Option<RuleViolation>)>> {
-        let ctx = self.context(actor, &input_of(&detail.session)).await?;
+        let ctx = self.session_context(actor, detail).await?;
         Ok(detail
             .milestones
             .iter()
@@ -176,7 +192,7 @@ impl Store {
         actor: &Actor,
         detail: &SessionDetail,
     ) -> Result<Vec<RuleViolation>> {
-        let ctx = self.context(actor, &input_of(&detail.session)).await?;
+        let ctx = self.session_context(actor, detail).await?;
         Ok(detail
             .milestones
             .iter()
@@ -233,7 +249,7 @@ impl Store {
                 "ce jalon est déjà fait ; rouvrez-le pour le modifier",
             ));
         }
-        let ctx = self.context(actor, &input_of(&detail.session)).await?;
+        let ctx = self.session_context(actor, &detail).await?;
         let failing: Vec<RuleViolation> = self
             .milestone_check(&detail, &ctx, milestone_id)
             .into_iter()
@@ -349,7 +365,7 @@ impl Store {
         })
         .await?;
         if milestone_id == "dte.receive" {
-            let ctx = self.context(actor, &input_of(&detail.session)).await?;
+            let ctx = self.session_context(actor, &detail).await?;
             self.materialise(&mut tx, session_id, &input_of(&detail.session), &ctx, false)
                 .await?;
         }

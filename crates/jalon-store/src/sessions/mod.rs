@@ -240,6 +240,8 @@ struct Context {
     title: Title,
     site: Site,
     approval: Option<Approval>,
+    /// How many candidates the session has (0 for a session being created).
+    candidates: i64,
 }
 
 impl Store {
@@ -499,6 +501,7 @@ impl Store {
                 title,
                 site,
                 approval,
+                candidates: 0,
             }),
             _ => Err(StoreError::Invalid(errs)),
         }
