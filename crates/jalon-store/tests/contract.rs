@@ -1071,7 +1071,54 @@ async fn candidates_are_imported_all_or_nothing_and_never_twice(store: Store) {
     assert_eq!(journal[0].data["count"], 2);
 }
 
+async fn registering_candidates_is_checked_before_it_is_ticked(store: Store) {
+    use jalon_core::candidate::CandidateInput;
+    let f = fixture(&store, "Centre Coche").await;
+    let w = f.admin.writer().unwrap();
+    let s = store
+        .create_session(w, session_input(&f, date(2027, 3, 15), date(2027, 3, 19)))
+        .await
+        .unwrap();
+    let id = s.session.id.clone();
+    let m = s
+        .milestones
+        .iter()
+        .find(|m| m.id == "candidates.register")
+        .unwrap()
+        .clone();
+    let err = store
+        .complete_milestone(w, &id, &m.id, m.version, "Liste arrêtée", None)
+        .await
+        .unwrap_err();
+    let StoreError::RulesBroken(v) = err else {
+        panic!("{err:?}")
+    };
+    assert_eq!(v[0].rule, "candidates.none");
+    let checks = store
+        .checks(&f.admin, &store.session(&f.admin, &id).await.unwrap())
+        .await
+        .unwrap();
+    assert!(
+        checks
+            .iter()
+            .any(|(mid, v)| mid == "candidates.register" && v.is_some())
+    );
+    let c = CandidateInput {
+        last_name: "Dupont".into(),
+        first_names: "Jean".into(),
+        birth_date: Some(date(1990, 2, 1)),
+        ..Default::default()
+    };
+    store.add_candidate(w, &id, c).await.unwrap();
+    let done = store
+        .complete_milestone(w, &id, &m.id, m.version, "Liste arrêtée", None)
+        .await
+        .unwrap();
+    assert_eq!(done.override_justification, None, "no override needed");
+}
+
 contract!(
+    registering_candidates_is_checked_before_it_is_ticked,
     candidates_are_imported_all_or_nothing_and_never_twice,
     users_can_be_changed_but_a_centre_keeps_an_admin,
     two_people_completing_the_same_milestone_at_once_never_lose_an_update,

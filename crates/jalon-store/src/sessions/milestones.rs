@@ -16,10 +16,11 @@ use crate::scope::{Actor, Writer};
 use crate::{Store, timestamp_text};
 
 /// The milestones Jalon checks by itself from its own data.
-pub const CHECKED: [&str; 3] = [
+pub const CHECKED: [&str; 4] = [
     "title.check_expiry",
     "ceres.create_session",
     "manager.appoint",
+    "candidates.register",
 ];
 
 impl Store {

@@ -159,6 +159,25 @@ async fn load(
     };
     let rules = state.store.rules();
     let can_write = actor.writer().is_ok();
+    let accommodations: Vec<String> = match state.store.candidates(actor, id).await {
+        Ok(list) => list
+            .iter()
+            .filter(|c| !c.input.accommodation.is_empty())
+            .map(|c| {
+                let plan = if c.input.accommodation_plan.is_empty() {
+                    String::new()
+                } else {
+                    format!(" ; prévu : {}", c.input.accommodation_plan)
+                };
+                format!(
+                    "Aménagement de {} pris en compte : {}{plan}",
+                    c.input.display(),
+                    c.input.accommodation
+                )
+            })
+            .collect(),
+        Err(e) => return error_page(&e),
+    };
     let manager = s
         .manager_id
         .as_ref()
@@ -248,7 +267,14 @@ async fn load(
                 state: state_class,
                 state_label,
                 dates: milestone_dates(m),
-                checklist: rule.map_or(Vec::new(), |r| r.checklist.clone()),
+                checklist: {
+                    let mut items = rule.map_or(Vec::new(), |r| r.checklist.clone());
+                    // One item per candidate with an accommodation.
+                    if m.id == "prep.compliance" {
+                        items.extend(accommodations.iter().cloned());
+                    }
+                    items
+                },
                 check,
                 mailbox: rule
                     .is_some_and(|r| r.afpa_mailbox)
