@@ -498,6 +498,21 @@ async fn fill(store: &Store) -> Result<(), Failure> {
                 .clone()
                 .with_clock(jalon_store::Clock::Fixed(at.min(store.now())));
             clerk.import_candidates(w, &id, list, false).await?;
+            // Sessions already begun: welcomed on the first day, the last one absent.
+            if start <= today {
+                let list = store.candidates(manager_actor, &id).await?;
+                let last = list.len().saturating_sub(1);
+                for (k, c) in list.iter().enumerate() {
+                    let present = k != last;
+                    let check = jalon_store::candidates::CheckIn {
+                        present,
+                        identity_checked: present,
+                        convocation_presented: present,
+                        signed: present,
+                    };
+                    store.check_in(w, &id, &c.id, c.version, check).await?;
+                }
+            }
         }
         // Complete, in order, what a careful centre would have done by now. The chronology
         // is reloaded after each step: receiving the DTE retires the AFPA chase.

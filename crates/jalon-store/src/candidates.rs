@@ -24,10 +24,29 @@ pub struct Candidate {
     #[serde(flatten)]
     pub input: CandidateInput,
     pub presence: Presence,
+    /// The day's welcome (`day.welcome_candidates`).
+    pub identity_checked: bool,
+    pub convocation_presented: bool,
+    pub signed: bool,
+    pub checked_in_at: Option<String>,
+    pub checked_in_by: Option<String>,
     pub registered_at: String,
     /// Registered after the `candidates.register` deadline (J−30).
     pub late_registration: bool,
     pub version: i64,
+}
+
+/// What the person welcoming candidates records for one of them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Deserialize)]
+pub struct CheckIn {
+    /// Present (with what was checked) or absent.
+    pub present: bool,
+    #[serde(default)]
+    pub identity_checked: bool,
+    #[serde(default)]
+    pub convocation_presented: bool,
+    #[serde(default)]
+    pub signed: bool,
 }
 
 /// What an import did, or would do (`dry_run`).
@@ -80,13 +99,19 @@ struct Row {
     accommodation_granted_by: String,
     accommodation_plan: String,
     presence: String,
+    identity_checked: i64,
+    convocation_presented: i64,
+    signed: i64,
+    checked_in_at: Option<String>,
+    checked_in_by: Option<String>,
     registered_at: String,
     version: i64,
 }
 
 const SELECT: &str = "SELECT id, last_name, first_names, birth_date, email, phone, address, postcode, city, \
      access_route, training_end, accommodation, accommodation_granted_by, accommodation_plan, presence, \
-     registered_at, version FROM candidates";
+     identity_checked, convocation_presented, signed, checked_in_at, checked_in_by, registered_at, version \
+     FROM candidates";
 
 impl Store {
     /// The centre a session belongs to, for the command line (which acts for that centre).
@@ -265,6 +290,83 @@ impl Store {
     }
 }
 
+impl Store {
+    /// Records a candidate's welcome on the day: present (identity, convocation, signature)
+    /// or absent. A stale version is a conflict.
+    pub async fn check_in(
+        &self,
+        writer: Writer<'_>,
+        session_id: &str,
+        candidate_id: &str,
+        version: i64,
+        check: CheckIn,
+    ) -> Result<Candidate> {
+        let actor = writer.actor();
+        let before = self
+            .candidates(actor, session_id)
+            .await?
+            .into_iter()
+            .find(|c| c.id == candidate_id)
+            .ok_or(StoreError::NotFound { what: "candidat" })?;
+        if before.version != version {
+            return Err(StoreError::Conflict {
+                what: "le candidat",
+            });
+        }
+        let now = timestamp_text(self.now());
+        let flag = |b: bool| i64::from(check.present && b);
+        let mut tx = self.begin().await?;
+        let done = sqlx::query(
+            "UPDATE candidates SET presence = $1, identity_checked = $2, convocation_presented = $3, signed = $4, \
+             checked_in_at = $5, checked_in_by = $6, version = version + 1 \
+             WHERE id = $7 AND session_id = $8 AND version = $9",
+        )
+        .bind(if check.present { "present" } else { "absent" })
+        .bind(flag(check.identity_checked))
+        .bind(flag(check.convocation_presented))
+        .bind(flag(check.signed))
+        .bind(&now)
+        .bind(actor.name())
+        .bind(candidate_id)
+        .bind(session_id)
+        .bind(version)
+        .execute(&mut *tx)
+        .await?;
+        if done.rows_affected() == 0 {
+            return Err(StoreError::Conflict {
+                what: "le candidat",
+            });
+        }
+        journal::append(
+            &mut tx,
+            self,
+            actor,
+            Change {
+                action: if check.present {
+                    "candidate.checked_in"
+                } else {
+                    "candidate.absent"
+                },
+                subject_type: "session",
+                subject_id: session_id,
+                data: json!({
+                    "candidate": before.input.display(),
+                    "identity_checked": check.present && check.identity_checked,
+                    "convocation_presented": check.present && check.convocation_presented,
+                    "signed": check.present && check.signed,
+                }),
+            },
+        )
+        .await?;
+        tx.commit().await?;
+        self.candidates(actor, session_id)
+            .await?
+            .into_iter()
+            .find(|c| c.id == candidate_id)
+            .ok_or(StoreError::NotFound { what: "candidat" })
+    }
+}
+
 fn candidate_from_row(r: Row, deadline: Option<Date>) -> Result<Candidate> {
     let Row {
         id,
@@ -282,6 +384,11 @@ fn candidate_from_row(r: Row, deadline: Option<Date>) -> Result<Candidate> {
         accommodation_granted_by: by,
         accommodation_plan: plan,
         presence,
+        identity_checked,
+        convocation_presented,
+        signed,
+        checked_in_at,
+        checked_in_by,
         registered_at,
         version,
     } = r;
@@ -316,6 +423,11 @@ fn candidate_from_row(r: Row, deadline: Option<Date>) -> Result<Candidate> {
             _ => Presence::Expected,
         },
         late_registration: matches!((registered, deadline), (Some(r), Some(d)) if r > d),
+        identity_checked: identity_checked != 0,
+        convocation_presented: convocation_presented != 0,
+        signed: signed != 0,
+        checked_in_at,
+        checked_in_by,
         registered_at,
         id,
         version,

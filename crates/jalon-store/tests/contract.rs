@@ -1117,7 +1117,141 @@ async fn registering_candidates_is_checked_before_it_is_ticked(store: Store) {
     assert_eq!(done.override_justification, None, "no override needed");
 }
 
+async fn the_days_welcome_is_recorded_per_candidate(store: Store) {
+    use jalon_core::candidate::CandidateInput;
+    use jalon_store::candidates::{CheckIn, Presence};
+    let f = fixture(&store, "Centre Accueil").await;
+    let w = f.admin.writer().unwrap();
+    let s = store
+        .create_session(w, session_input(&f, date(2027, 3, 15), date(2027, 3, 19)))
+        .await
+        .unwrap();
+    let id = s.session.id.clone();
+    let person = |last: &str, first: &str| CandidateInput {
+        last_name: last.into(),
+        first_names: first.into(),
+        birth_date: Some(date(1990, 2, 1)),
+        ..Default::default()
+    };
+    store
+        .import_candidates(
+            w,
+            &id,
+            vec![person("Dupont", "Jean"), person("Martin", "Anne")],
+            false,
+        )
+        .await
+        .unwrap();
+    let welcome = |store: Store| {
+        let admin = f.admin.clone();
+        let id = id.clone();
+        async move {
+            let d = store.session(&admin, &id).await.unwrap();
+            store
+                .checks(&admin, &d)
+                .await
+                .unwrap()
+                .into_iter()
+                .find(|(m, _)| m == "day.welcome_candidates")
+                .unwrap()
+                .1
+                .map(|v| v.message)
+        }
+    };
+    assert_eq!(
+        welcome(store.clone()).await.as_deref(),
+        Some("2 candidats ni pointés présents ni absents.")
+    );
+    let list = store.candidates(&f.admin, &id).await.unwrap();
+    let (jean, anne) = (&list[0], &list[1]);
+    let present = CheckIn {
+        present: true,
+        identity_checked: true,
+        convocation_presented: true,
+        signed: false,
+    };
+    let c = store
+        .check_in(w, &id, &jean.id, jean.version, present)
+        .await
+        .unwrap();
+    assert_eq!(
+        (c.presence, c.identity_checked, c.signed),
+        (Presence::Present, true, false)
+    );
+    assert!(matches!(
+        store
+            .check_in(w, &id, &jean.id, jean.version, present)
+            .await,
+        Err(StoreError::Conflict { .. })
+    ));
+    store
+        .check_in(
+            w,
+            &id,
+            &anne.id,
+            anne.version,
+            CheckIn {
+                present: false,
+                identity_checked: true,
+                convocation_presented: false,
+                signed: true,
+            },
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        welcome(store.clone()).await.as_deref(),
+        Some("1 candidat présent sans identité vérifiée ou sans émargement.")
+    );
+    store
+        .check_in(
+            w,
+            &id,
+            &jean.id,
+            c.version,
+            CheckIn {
+                signed: true,
+                ..present
+            },
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        welcome(store.clone()).await,
+        None,
+        "every present candidate checked and signed"
+    );
+    let anne = store
+        .candidates(&f.admin, &id)
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|c| c.id == anne.id)
+        .unwrap();
+    assert_eq!(
+        (anne.presence, anne.signed),
+        (Presence::Absent, false),
+        "an absent candidate signs nothing"
+    );
+    let actions: Vec<String> = store
+        .journal(&f.admin, Some(&id), 3)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|e| e.action)
+        .collect();
+    assert_eq!(
+        actions,
+        [
+            "candidate.checked_in",
+            "candidate.absent",
+            "candidate.checked_in"
+        ]
+    );
+}
+
 contract!(
+    the_days_welcome_is_recorded_per_candidate,
     registering_candidates_is_checked_before_it_is_ticked,
     candidates_are_imported_all_or_nothing_and_never_twice,
     users_can_be_changed_but_a_centre_keeps_an_admin,

@@ -9,7 +9,7 @@ use axum::routing::{get, post};
 use axum::{Json, Router};
 use jalon_core::candidate::CandidateInput;
 use jalon_docs::csv_import::{read_candidates, write_candidates};
-use jalon_store::candidates::{Candidate, candidate_index};
+use jalon_store::candidates::{Candidate, CheckIn, candidate_index};
 use jalon_store::catalog::{Approval, ApprovalInput, Site, SiteInput, Title, TitleInput};
 use jalon_store::conformity::SessionConformity;
 use jalon_store::journal::JournalEntry;
@@ -60,6 +60,10 @@ pub fn routes() -> Router<AppState> {
         .route(
             "/api/v1/sessions/{id}/candidates/import",
             post(import_candidates),
+        )
+        .route(
+            "/api/v1/sessions/{id}/candidates/{candidate}/check-in",
+            post(check_in),
         )
         .route(
             "/api/v1/sessions/{id}/candidates.csv",
@@ -506,6 +510,39 @@ async fn add_candidate(
     Ok((
         StatusCode::CREATED,
         Json(s.store.add_candidate(a.writer()?, &id, b).await?),
+    ))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct CheckInBody {
+    version: i64,
+    present: bool,
+    #[serde(default)]
+    identity_checked: bool,
+    #[serde(default)]
+    convocation_presented: bool,
+    #[serde(default)]
+    signed: bool,
+}
+
+async fn check_in(
+    State(s): State<AppState>,
+    Auth(a): Auth,
+    Path((id, candidate)): Path<(String, String)>,
+    Body(b): Body<CheckInBody>,
+) -> ApiResult<Json<Candidate>> {
+    s.store.ensure_exists(&a, Resource::Session, &id).await?;
+    let check = CheckIn {
+        present: b.present,
+        identity_checked: b.identity_checked,
+        convocation_presented: b.convocation_presented,
+        signed: b.signed,
+    };
+    Ok(Json(
+        s.store
+            .check_in(a.writer()?, &id, &candidate, b.version, check)
+            .await?,
     ))
 }
 

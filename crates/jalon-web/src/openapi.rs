@@ -134,6 +134,12 @@ pub fn document() -> Value {
                     "401": err("Non connecté."), "403": err("Rôle insuffisant."), "404": err("Introuvable dans le centre de l'utilisateur."),
                     "422": ok("Fichier refusé : rien n'a été importé.", json!({"type": "object", "properties": {"error": {"type": "string"}, "message": {"type": "string"}, "errors": list(json!({"type": "string", "example": "ligne 4 : courriel : « jean@ » n'est pas une adresse électronique valide"}))}}))
                 }}}), &["id"]),
+        "/api/v1/sessions/{id}/candidates/{candidate}/check-in": with_params(json!({
+            "post": op("Accueil du jour : candidat présent (identité vérifiée, convocation présentée, émargement) ou absent.",
+                Some(json!({"type": "object", "required": ["version", "present"], "properties": {
+                    "version": {"type": "integer"}, "present": {"type": "boolean"}, "identity_checked": {"type": "boolean"},
+                    "convocation_presented": {"type": "boolean"}, "signed": {"type": "boolean"}}})),
+                "200", ok("Enregistré.", r("Candidate")), true)}), &["id", "candidate"]),
         "/api/v1/sessions/{id}/candidates.csv": with_params(json!({
             "get": {"summary": "Les candidats de la session en CSV (UTF-8 avec BOM, « ; »), relisible par l'import.",
                     "responses": {"200": {"description": "CSV.", "content": {"text/csv": {"schema": {"type": "string"}}}}, "401": err("Non connecté."), "404": err("Introuvable dans le centre de l'utilisateur.")}}}), &["id"]),

@@ -551,6 +551,11 @@ fn operations(a: &Centre) -> Vec<(Method, &'static str, Option<Value>)> {
         ),
         (
             Method::POST,
+            "/api/v1/sessions/{session}/candidates/{candidate}/check-in",
+            Some(json!({"version": 1, "present": true, "signed": true})),
+        ),
+        (
+            Method::POST,
             "/api/v1/sessions/{session}/milestones/dte.order/complete",
             Some(json!({"version": 1, "evidence": "e"})),
         ),
@@ -564,8 +569,9 @@ fn operations(a: &Centre) -> Vec<(Method, &'static str, Option<Value>)> {
     ]
 }
 
-fn fill(path: &str, a: &Centre, session: &str, user: &str) -> String {
-    path.replace("{site}", &a.site)
+fn fill(path: &str, a: &Centre, session: &str, user: &str, candidate: &str) -> String {
+    path.replace("{candidate}", candidate)
+        .replace("{site}", &a.site)
         .replace("{title}", &a.title)
         .replace("{approval}", &a.approval)
         .replace("{session}", session)
@@ -596,6 +602,14 @@ async fn the_isolation_matrix_covers_every_route() {
     )
     .await;
     let session = s["id"].as_str().unwrap().to_owned();
+    let (_, cand) = send(
+        &ca,
+        Method::POST,
+        app.url(&format!("/api/v1/sessions/{session}/candidates")),
+        Some(json!({"last_name": "Dupont", "first_names": "Jean", "birth_date": "1990-02-01"})),
+    )
+    .await;
+    let candidate = cand["id"].as_str().unwrap().to_owned();
     let ops = operations(&a);
 
     // The matrix covers every operation that the OpenAPI document lists, and no other.
@@ -632,7 +646,7 @@ async fn the_isolation_matrix_covers_every_route() {
             if !path.contains('{') {
                 continue;
             }
-            let url = app.url(&fill(path, &a, &session, &a.manager_id));
+            let url = app.url(&fill(path, &a, &session, &a.manager_id, &candidate));
             let (status, resp) = send(&cb, method.clone(), url, body.clone()).await;
             assert_eq!(
                 status,
@@ -650,7 +664,7 @@ async fn the_isolation_matrix_covers_every_route() {
     // An inspector of A reads everything and gets 403 on every write.
     let ci = logged_in(&app, &a.inspector).await;
     for (method, path, body) in &ops {
-        let url = app.url(&fill(path, &a, &session, &a.manager_id));
+        let url = app.url(&fill(path, &a, &session, &a.manager_id, &candidate));
         let (status, resp) = send(&ci, method.clone(), url, body.clone()).await;
         if *method == Method::GET {
             assert_eq!(status, StatusCode::OK, "inspector {method} {path}: {resp}");
@@ -681,7 +695,7 @@ async fn the_isolation_matrix_covers_every_route() {
             let (status, _) = send(
                 &cm,
                 method.clone(),
-                app.url(&fill(path, &a, &session, &a.manager_id)),
+                app.url(&fill(path, &a, &session, &a.manager_id, &candidate)),
                 body.clone(),
             )
             .await;
@@ -693,7 +707,7 @@ async fn the_isolation_matrix_covers_every_route() {
         let (status, _) = send(
             &client(),
             method.clone(),
-            app.url(&fill(path, &a, &session, &a.manager_id)),
+            app.url(&fill(path, &a, &session, &a.manager_id, &candidate)),
             body.clone(),
         )
         .await;

@@ -18,6 +18,12 @@ CREATE TABLE candidates (
     accommodation_granted_by TEXT NOT NULL DEFAULT '',
     accommodation_plan TEXT NOT NULL DEFAULT '',
     presence TEXT NOT NULL DEFAULT 'expected' CHECK (presence IN ('expected', 'present', 'absent')),
+    -- The day's welcome: identity checked, convocation shown, sign-in sheet signed.
+    identity_checked BIGINT NOT NULL DEFAULT 0,
+    convocation_presented BIGINT NOT NULL DEFAULT 0,
+    signed BIGINT NOT NULL DEFAULT 0,
+    checked_in_at TEXT,
+    checked_in_by TEXT,
     registered_at TEXT NOT NULL,
     version BIGINT NOT NULL DEFAULT 1,
     UNIQUE (session_id, identity)

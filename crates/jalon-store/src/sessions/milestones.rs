@@ -16,11 +16,12 @@ use crate::scope::{Actor, Writer};
 use crate::{Store, timestamp_text};
 
 /// The milestones Jalon checks by itself from its own data.
-pub const CHECKED: [&str; 4] = [
+pub const CHECKED: [&str; 5] = [
     "title.check_expiry",
     "ceres.create_session",
     "manager.appoint",
     "candidates.register",
+    "day.welcome_candidates",
 ];
 
 impl Store {
@@ -102,6 +103,11 @@ impl Store {
         let s = &detail.session;
         let today = self.today();
         match milestone {
+            "day.welcome_candidates" => ctx.welcome.as_ref().map(|w| RuleViolation {
+                rule: "candidates.welcome_incomplete",
+                milestone: "day.welcome_candidates",
+                message: w.clone(),
+            }),
             "candidates.register" if ctx.candidates == 0 => Some(RuleViolation {
                 rule: "candidates.none",
                 milestone: "candidates.register",
@@ -161,11 +167,36 @@ impl Store {
     /// The context of a stored session, with its candidates counted.
     async fn session_context(&self, actor: &Actor, detail: &SessionDetail) -> Result<Context> {
         let mut ctx = self.context(actor, &input_of(&detail.session)).await?;
-        let (n,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM candidates WHERE session_id = $1")
-            .bind(&detail.session.id)
-            .fetch_one(self.pool())
-            .await?;
-        ctx.candidates = n;
+        let counts: Vec<(String, i64, i64)> = sqlx::query_as(
+            "SELECT presence, COUNT(*), SUM(CASE WHEN identity_checked = 1 AND signed = 1 THEN 0 ELSE 1 END) \
+             FROM candidates WHERE session_id = $1 GROUP BY presence",
+        )
+        .bind(&detail.session.id)
+        .fetch_all(self.pool())
+        .await?;
+        let count = |p: &str| counts.iter().find(|(q, _, _)| q == p).map_or(0, |c| c.1);
+        let incomplete = counts
+            .iter()
+            .find(|(q, _, _)| q == "present")
+            .map_or(0, |c| c.2);
+        ctx.candidates = counts.iter().map(|c| c.1).sum();
+        let plural = |n: i64| if n > 1 { "s" } else { "" };
+        ctx.welcome = match (ctx.candidates, count("expected"), incomplete) {
+            (0, _, _) => Some("Aucun candidat n'est inscrit.".to_owned()),
+            (_, e, _) if e > 0 => Some(format!(
+                "{e} candidat{} ni pointé{} présent{} ni absent{}.",
+                plural(e),
+                plural(e),
+                plural(e),
+                plural(e)
+            )),
+            (_, _, i) if i > 0 => Some(format!(
+                "{i} candidat{} présent{} sans identité vérifiée ou sans émargement.",
+                plural(i),
+                plural(i)
+            )),
+            _ => None,
+        };
         Ok(ctx)
     }
 

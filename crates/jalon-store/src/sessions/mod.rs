@@ -242,6 +242,8 @@ struct Context {
     approval: Option<Approval>,
     /// How many candidates the session has (0 for a session being created).
     candidates: i64,
+    /// What is missing from the day's welcome of candidates, if anything.
+    welcome: Option<String>,
 }
 
 impl Store {
@@ -502,6 +504,7 @@ impl Store {
                 site,
                 approval,
                 candidates: 0,
+                welcome: None,
             }),
             _ => Err(StoreError::Invalid(errs)),
         }
