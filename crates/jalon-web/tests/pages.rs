@@ -695,3 +695,131 @@ fn html_unescape(s: &str) -> String {
         .replace("&gt;", ">")
         .replace("&amp;", "&")
 }
+
+#[tokio::test]
+async fn candidates_are_welcomed_on_the_day_from_a_tablet() {
+    use jalon_core::candidate::CandidateInput;
+    let (base, store, _dir) = app().await;
+    let a = centre(&store, "alpha").await;
+    centre(&store, "beta").await;
+    let actor = Actor::command_line(store.centres().await.unwrap()[0].id.clone());
+    let jean = CandidateInput {
+        last_name: "Dupont".into(),
+        first_names: "Jean".into(),
+        birth_date: Some(date(1990, 2, 1)),
+        accommodation: "Tiers temps".into(),
+        ..Default::default()
+    };
+    let c = store
+        .add_candidate(actor.writer().unwrap(), &a.session, jean)
+        .await
+        .unwrap();
+    let (m, csrf) = signed_in(&base, "manager@alpha.example").await;
+    let page = m
+        .get(format!("{base}/sessions/{}/checkin", a.session))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        page.contains("0 présent · 0 absent · 1 à accueillir"),
+        "{page}"
+    );
+    assert!(page.contains("Aménagement : Tiers temps"));
+    let url = format!("{base}/sessions/{}/checkin/{}", a.session, c.id);
+    let version = c.version.to_string();
+    let form = [
+        ("csrf", csrf.as_str()),
+        ("version", version.as_str()),
+        ("identity_checked", "on"),
+        ("convocation_presented", "on"),
+        ("signed", "on"),
+        ("present", "1"),
+    ];
+    let r = m.post(&url).form(&form).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let page = m
+        .get(format!("{base}/sessions/{}/checkin", a.session))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        page.contains("1 présent · 0 absent · 0 à accueillir"),
+        "{page}"
+    );
+    assert!(page.contains("Pointé par manager alpha le"));
+    // The same stale form again: a conflict, said in French.
+    let r = m.post(&url).form(&form).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::CONFLICT);
+    assert!(
+        r.text()
+            .await
+            .unwrap()
+            .contains("vient d&#39;être pointé par quelqu&#39;un d&#39;autre")
+    );
+    // The chronology's check now holds.
+    let session = m
+        .get(format!("{base}/sessions/{}", a.session))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let at = session.find("id=\"m-day.welcome_candidates\"").unwrap();
+    assert!(
+        session[at..at + 3000].contains("Contrôle automatique : conforme."),
+        "{}",
+        &session[at..at + 3000]
+    );
+    // An inspector reads but cannot check in; another centre sees nothing.
+    let (i, csrf_i) = signed_in(&base, "inspector@alpha.example").await;
+    let page = i
+        .get(format!("{base}/sessions/{}/checkin", a.session))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        page.contains("DUPONT Jean") && !page.contains("<form method=\"post\" action=\"/sessions/"),
+        "read only"
+    );
+    let r = i
+        .post(&url)
+        .form(&[
+            ("csrf", csrf_i.as_str()),
+            ("version", "2"),
+            ("present", "0"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::FORBIDDEN);
+    let (b, csrf_b) = signed_in(&base, "manager@beta.example").await;
+    assert_eq!(
+        b.get(format!("{base}/sessions/{}/checkin", a.session))
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        StatusCode::NOT_FOUND
+    );
+    let r = b
+        .post(&url)
+        .form(&[
+            ("csrf", csrf_b.as_str()),
+            ("version", "2"),
+            ("present", "0"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::NOT_FOUND);
+}

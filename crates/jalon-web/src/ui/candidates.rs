@@ -24,6 +24,8 @@ pub fn routes() -> Router<AppState> {
         .route("/sessions/{id}/candidates", get(list).post(add))
         .route("/sessions/{id}/candidates/preview", post(preview))
         .route("/sessions/{id}/candidates/import", post(import))
+        .route("/sessions/{id}/checkin", get(checkin))
+        .route("/sessions/{id}/checkin/{candidate}", post(check_in))
 }
 
 pub struct Row {
@@ -418,4 +420,156 @@ async fn import(
         None,
     )
     .await
+}
+
+pub struct CheckInRow {
+    pub id: String,
+    pub name: String,
+    pub born: String,
+    pub accommodation: String,
+    pub presence: &'static str,
+    pub state: &'static str,
+    pub identity_checked: bool,
+    pub convocation_presented: bool,
+    pub signed: bool,
+    pub done: Option<String>,
+    pub version: i64,
+}
+
+#[derive(Template)]
+#[template(path = "checkin.html")]
+struct CheckInPage {
+    layout: Layout,
+    id: String,
+    title: String,
+    dates: String,
+    rows: Vec<CheckInRow>,
+    can_write: bool,
+    summary: String,
+    error: Option<String>,
+}
+
+async fn checkin_page(state: &AppState, p: &Page, id: &str, error: Option<String>) -> Response {
+    let (detail, list) = match tokio::try_join!(
+        state.store.session(&p.actor, id),
+        state.store.candidates(&p.actor, id)
+    ) {
+        Ok(x) => x,
+        Err(e) => return error_page(&e),
+    };
+    let present = list
+        .iter()
+        .filter(|c| c.presence == Presence::Present)
+        .count();
+    let absent = list
+        .iter()
+        .filter(|c| c.presence == Presence::Absent)
+        .count();
+    let rows = list
+        .iter()
+        .map(|c| CheckInRow {
+            id: c.id.clone(),
+            name: format!(
+                "{} {}",
+                c.input.last_name.to_uppercase(),
+                c.input.first_names
+            ),
+            born: c.input.birth_date.map(fr::short_date).unwrap_or_default(),
+            accommodation: c.input.accommodation.clone(),
+            presence: row(c).presence,
+            state: match c.presence {
+                Presence::Present if c.identity_checked && c.signed => "done",
+                Presence::Present => "soon",
+                Presence::Absent => "na",
+                Presence::Expected => "todo",
+            },
+            identity_checked: c.identity_checked,
+            convocation_presented: c.convocation_presented,
+            signed: c.signed,
+            done: c.checked_in_at.as_ref().map(|at| {
+                format!(
+                    "par {} le {}",
+                    c.checked_in_by.clone().unwrap_or_default(),
+                    super::session::when(at)
+                )
+            }),
+            version: c.version,
+        })
+        .collect();
+    let s = &detail.session;
+    let status = if error.is_some() {
+        StatusCode::CONFLICT
+    } else {
+        StatusCode::OK
+    };
+    let view = CheckInPage {
+        layout: p.layout(&format!("Accueil — {}", s.title_name), "sessions"),
+        id: id.to_owned(),
+        title: s.title_name.clone(),
+        dates: session_dates(s.start, s.end),
+        summary: format!(
+            "{present} présent{} · {absent} absent{} · {} à accueillir",
+            if present > 1 { "s" } else { "" },
+            if absent > 1 { "s" } else { "" },
+            list.len() - present - absent
+        ),
+        rows,
+        can_write: p.actor.writer().is_ok(),
+        error,
+    };
+    (status, render(&view)).into_response()
+}
+
+async fn checkin(State(state): State<AppState>, p: Page, Path(id): Path<String>) -> Response {
+    checkin_page(&state, &p, &id, None).await
+}
+
+#[derive(Deserialize)]
+struct CheckInForm {
+    #[serde(default)]
+    version: i64,
+    #[serde(default)]
+    present: String,
+    #[serde(default)]
+    identity_checked: Option<String>,
+    #[serde(default)]
+    convocation_presented: Option<String>,
+    #[serde(default)]
+    signed: Option<String>,
+}
+
+async fn check_in(
+    State(state): State<AppState>,
+    Path((id, candidate)): Path<(String, String)>,
+    FormPost(p, f): FormPost<CheckInForm>,
+) -> Response {
+    if let Err(e) = state
+        .store
+        .ensure_exists(&p.actor, jalon_store::Resource::Session, &id)
+        .await
+    {
+        return error_page(&e);
+    }
+    let writer = match p.actor.writer() {
+        Ok(w) => w,
+        Err(e) => return error_page(&e),
+    };
+    let check = jalon_store::candidates::CheckIn {
+        present: f.present == "1",
+        identity_checked: f.identity_checked.is_some(),
+        convocation_presented: f.convocation_presented.is_some(),
+        signed: f.signed.is_some(),
+    };
+    match state
+        .store
+        .check_in(writer, &id, &candidate, f.version, check)
+        .await
+    {
+        Ok(_) => Redirect::to(&format!("/sessions/{id}/checkin#c-{candidate}")).into_response(),
+        Err(StoreError::Conflict { .. }) => {
+            let msg = "Ce candidat vient d'être pointé par quelqu'un d'autre : la liste est à jour, vérifiez puis recommencez.";
+            checkin_page(&state, &p, &id, Some(msg.to_owned())).await
+        }
+        Err(e) => error_page(&e),
+    }
 }
