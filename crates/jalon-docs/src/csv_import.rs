@@ -356,12 +356,14 @@ pub fn read_candidates(bytes: &[u8], today: Date) -> ImportReport {
             continue;
         }
         let get = |c: Column| {
-            columns
-                .get(&c)
-                .and_then(|&i| record.get(i))
-                .unwrap_or("")
-                .trim()
-                .to_owned()
+            unguard(
+                columns
+                    .get(&c)
+                    .and_then(|&i| record.get(i))
+                    .unwrap_or("")
+                    .trim(),
+            )
+            .to_owned()
         };
         let mut problems = Vec::new();
         if record.len() > header.len() {
@@ -449,6 +451,23 @@ pub fn read_candidates(bytes: &[u8], today: Date) -> ImportReport {
     report
 }
 
+/// A cell that a spreadsheet would run as a formula (`=`, `+`, `-`, `@` first) is written
+/// with a leading apostrophe, which spreadsheets show as text; reading removes it.
+fn guard(cell: &str) -> std::borrow::Cow<'_, str> {
+    if cell.starts_with(['=', '+', '-', '@', '\'']) {
+        format!("'{cell}").into()
+    } else {
+        cell.into()
+    }
+}
+
+fn unguard(cell: &str) -> &str {
+    match cell.strip_prefix('\'') {
+        Some(rest) if rest.starts_with(['=', '+', '-', '@', '\'']) => rest,
+        _ => cell,
+    }
+}
+
 /// Candidates as CSV (`;`, UTF-8, French headers), readable again by [`read_candidates`].
 pub fn write_candidates(candidates: &[CandidateInput]) -> String {
     let mut w = csv::WriterBuilder::new()
@@ -458,7 +477,7 @@ pub fn write_candidates(candidates: &[CandidateInput]) -> String {
     // Writing to memory cannot fail.
     let _ = w.write_record(EXPORT_HEADERS);
     for c in candidates {
-        let _ = w.write_record([
+        let cells = [
             c.last_name.as_str(),
             &c.first_names,
             &date(c.birth_date),
@@ -472,7 +491,9 @@ pub fn write_candidates(candidates: &[CandidateInput]) -> String {
             &c.accommodation,
             &c.accommodation_granted_by,
             &c.accommodation_plan,
-        ]);
+        ]
+        .map(|cell| guard(cell).into_owned());
+        let _ = w.write_record(cells);
     }
     String::from_utf8(w.into_inner().unwrap_or_default()).unwrap_or_default()
 }
@@ -572,6 +593,24 @@ mod tests {
             ]
         );
         assert!(r.lines.is_empty());
+    }
+
+    #[test]
+    fn formulas_are_not_run_when_the_export_is_opened() {
+        let c = CandidateInput {
+            last_name: "=HYPERLINK(\"http://x\")".into(),
+            first_names: "@Anne".into(),
+            birth_date: Some(date(1990, 2, 1)),
+            phone: "+33 6 12 34 56 78".into(),
+            ..Default::default()
+        };
+        let csv = write_candidates(std::slice::from_ref(&c));
+        assert!(
+            csv.contains("\"'=HYPERLINK(\"\"http://x\"\")\";'@Anne;"),
+            "{csv}"
+        );
+        assert!(csv.contains(";'+33 6 12 34 56 78;"), "{csv}");
+        assert_eq!(read_candidates(csv.as_bytes(), TODAY).candidates(), vec![c]);
     }
 
     #[test]
