@@ -469,6 +469,80 @@ impl Store {
         Ok(Some(Actor::user(id, name, centre_id, role)))
     }
 
+    /// Changes the signed-in user's own password, given the current one. Their other logins
+    /// end; the one in use (`keep_token`) stays.
+    pub async fn change_password(
+        &self,
+        actor: &Actor,
+        current: &str,
+        new: &str,
+        keep_token: &str,
+    ) -> Result<()> {
+        let Some(user_id) = actor.user_id() else {
+            return Err(StoreError::Forbidden {
+                reason: "la ligne de commande n'a pas de mot de passe",
+            });
+        };
+        let (hash,): (String,) =
+            sqlx::query_as("SELECT password_hash FROM users WHERE id = $1 AND centre_id = $2")
+                .bind(user_id)
+                .bind(actor.centre_id())
+                .fetch_optional(self.pool())
+                .await?
+                .ok_or(StoreError::NotFound {
+                    what: "utilisateur",
+                })?;
+        let mut errs = Vec::new();
+        if !password_matches(current, &hash) {
+            errs.push(FieldError::new(
+                "current_password",
+                "le mot de passe actuel est incorrect",
+            ));
+        }
+        if new.chars().count() < MIN_PASSWORD_LEN {
+            errs.push(FieldError::new(
+                "new_password",
+                format!(
+                    "le nouveau mot de passe doit compter au moins {MIN_PASSWORD_LEN} caractères"
+                ),
+            ));
+        } else if new == current {
+            errs.push(FieldError::new(
+                "new_password",
+                "le nouveau mot de passe doit différer de l'actuel",
+            ));
+        }
+        if !errs.is_empty() {
+            return Err(StoreError::Invalid(errs));
+        }
+        let hash = hash_password(new)?;
+        let mut tx = self.begin().await?;
+        sqlx::query("UPDATE users SET password_hash = $1 WHERE id = $2")
+            .bind(&hash)
+            .bind(user_id)
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query("DELETE FROM auth_sessions WHERE user_id = $1 AND token_hash <> $2")
+            .bind(user_id)
+            .bind(token_digest(keep_token))
+            .execute(&mut *tx)
+            .await?;
+        journal::append(
+            &mut tx,
+            self,
+            actor,
+            Change {
+                action: "user.password_changed",
+                subject_type: "user",
+                subject_id: user_id,
+                data: json!({}),
+            },
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
     pub async fn logout(&self, token: &str) -> Result<()> {
         sqlx::query("DELETE FROM auth_sessions WHERE token_hash = $1")
             .bind(token_digest(token))

@@ -31,6 +31,7 @@ pub fn routes() -> Router<AppState> {
         .route("/api/v1/login", post(login))
         .route("/api/v1/logout", post(logout))
         .route("/api/v1/me", get(me))
+        .route("/api/v1/me/password", post(change_password))
         .route("/api/v1/sites", get(list_sites).post(create_site))
         .route("/api/v1/sites/{id}", get(get_site).put(update_site))
         .route("/api/v1/titles", get(list_titles).post(create_title))
@@ -153,6 +154,28 @@ async fn logout(
         StatusCode::NO_CONTENT,
         AppendHeaders([(SET_COOKIE, auth::logout_cookie(state.secure_cookies))]),
     ))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct PasswordChange {
+    current_password: String,
+    new_password: String,
+}
+
+/// Any signed-in user changes their own password (an inspector too); their other logins end.
+async fn change_password(
+    State(state): State<AppState>,
+    headers: axum::http::HeaderMap,
+    Auth(actor): Auth,
+    Body(b): Body<PasswordChange>,
+) -> ApiResult<StatusCode> {
+    let token = auth::token(&headers).unwrap_or_default();
+    state
+        .store
+        .change_password(&actor, &b.current_password, &b.new_password, &token)
+        .await?;
+    Ok(StatusCode::NO_CONTENT)
 }
 
 async fn me(State(state): State<AppState>, Auth(actor): Auth) -> ApiResult<Json<Me>> {

@@ -80,6 +80,10 @@ pub fn document() -> Value {
                           "422": err("Corps invalide.")}}},
         "/api/v1/logout": {"post": {"summary": "Se déconnecter.", "responses": {"204": {"description": "Déconnecté."}}}},
         "/api/v1/me": {"get": op("L'utilisateur connecté.", None, "200", ok("Utilisateur.", r("Me")), false)},
+        "/api/v1/me/password": {"post": {
+            "summary": "Changer son propre mot de passe (tout rôle) ; les autres connexions de l'utilisateur prennent fin.",
+            "requestBody": body(json!({"type": "object", "required": ["current_password", "new_password"], "properties": {"current_password": {"type": "string"}, "new_password": {"type": "string", "minLength": 10}}})),
+            "responses": {"204": {"description": "Changé."}, "401": err("Non connecté."), "422": err("Mot de passe actuel incorrect, ou nouveau trop court.")}}},
         "/api/v1/sites": {
             "get": op("Sites (plateaux techniques) du centre.", None, "200", ok("Sites.", list(r("Site"))), false),
             "post": op("Créer un site (administrateur).", Some(r("SiteInput")), "201", ok("Créé.", r("Site")), true)},

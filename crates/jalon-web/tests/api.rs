@@ -474,6 +474,11 @@ fn operations(a: &Centre) -> Vec<(Method, &'static str, Option<Value>)> {
     };
     vec![
         (Method::GET, "/api/v1/me", None),
+        (
+            Method::POST,
+            "/api/v1/me/password",
+            Some(json!({"current_password": "pas le bon", "new_password": "0123456789abc"})),
+        ),
         (Method::GET, "/api/v1/sites", None),
         (Method::POST, "/api/v1/sites", Some(site.clone())),
         (Method::GET, "/api/v1/sites/{site}", None),
@@ -668,6 +673,13 @@ async fn the_isolation_matrix_covers_every_route() {
         let (status, resp) = send(&ci, method.clone(), url, body.clone()).await;
         if *method == Method::GET {
             assert_eq!(status, StatusCode::OK, "inspector {method} {path}: {resp}");
+        } else if *path == "/api/v1/me/password" {
+            // Everyone may change their own password; this one is wrong.
+            assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{resp}");
+            assert_eq!(
+                resp["fields"][0]["message"],
+                "le mot de passe actuel est incorrect"
+            );
         } else {
             assert_eq!(
                 status,
@@ -717,6 +729,55 @@ async fn the_isolation_matrix_covers_every_route() {
             "anonymous {method} {path}"
         );
     }
+    app.shutdown().await;
+}
+
+#[tokio::test]
+async fn a_user_changes_their_own_password_and_other_logins_end() {
+    let app = spawn_app().await;
+    let a = centre(&app.store, "Centre Alpha").await;
+    let here = logged_in(&app, &a.inspector).await;
+    let elsewhere = logged_in(&app, &a.inspector).await;
+    let change = json!({"current_password": PASSWORD, "new_password": "un tout nouveau secret"});
+    let (status, body) = send(
+        &here,
+        Method::POST,
+        app.url("/api/v1/me/password"),
+        Some(json!({"current_password": PASSWORD, "new_password": "court"})),
+    )
+    .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(body["fields"][0]["field"], "new_password");
+    let (status, _) = send(
+        &here,
+        Method::POST,
+        app.url("/api/v1/me/password"),
+        Some(change),
+    )
+    .await;
+    assert_eq!(status, StatusCode::NO_CONTENT);
+    assert_eq!(
+        send(&here, Method::GET, app.url("/api/v1/me"), None)
+            .await
+            .0,
+        StatusCode::OK,
+        "this login stays"
+    );
+    assert_eq!(
+        send(&elsewhere, Method::GET, app.url("/api/v1/me"), None)
+            .await
+            .0,
+        StatusCode::UNAUTHORIZED,
+        "the others end"
+    );
+    let (status, _) = send(
+        &client(),
+        Method::POST,
+        app.url("/api/v1/login"),
+        Some(json!({"email": a.inspector, "password": "un tout nouveau secret"})),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
     app.shutdown().await;
 }
 

@@ -823,3 +823,74 @@ async fn candidates_are_welcomed_on_the_day_from_a_tablet() {
         .unwrap();
     assert_eq!(r.status(), StatusCode::NOT_FOUND);
 }
+
+#[tokio::test]
+async fn every_user_changes_their_password_from_their_account_page() {
+    let (base, store, _dir) = app().await;
+    centre(&store, "alpha").await;
+    let (c, csrf) = signed_in(&base, "inspector@alpha.example").await;
+    let page = c
+        .get(format!("{base}/account"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        page.contains("inspector@alpha.example · inspecteur"),
+        "{page}"
+    );
+    let post = |current: &'static str, new: &'static str, confirm: &'static str| {
+        c.post(format!("{base}/account"))
+            .form(&[
+                ("csrf", csrf.as_str()),
+                ("current_password", current),
+                ("new_password", new),
+                ("confirm_password", confirm),
+            ])
+            .send()
+    };
+    let r = post(PASSWORD, "un nouveau secret", "un autre secret")
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        r.text()
+            .await
+            .unwrap()
+            .contains("id=\"pe-confirm\">les deux nouveaux mots de passe diffèrent")
+    );
+    let r = post("faux", "un nouveau secret", "un nouveau secret")
+        .await
+        .unwrap();
+    assert!(
+        r.text()
+            .await
+            .unwrap()
+            .contains("id=\"pe-current\">le mot de passe actuel est incorrect")
+    );
+    let r = post(PASSWORD, "un nouveau secret", "un nouveau secret")
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let page = c
+        .get(format!("{base}/account?ok=1"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(page.contains("Mot de passe changé"));
+    let r = client()
+        .post(format!("{base}/login"))
+        .form(&[
+            ("email", "inspector@alpha.example"),
+            ("password", "un nouveau secret"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+}

@@ -19,6 +19,7 @@ pub fn routes() -> Router<AppState> {
         .route("/login", get(login_page).post(login))
         .route("/logout", post(logout))
         .route("/setup", post(setup))
+        .route("/account", get(account).post(change_password))
 }
 
 /// One input of a simple form, with its label and its error.
@@ -270,6 +271,105 @@ async fn setup(
             &f,
             fields.into_iter().map(|e| (e.field, e.message)).collect(),
         ),
+        Err(e) => error_page(&e),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "account.html")]
+struct AccountPage {
+    layout: Layout,
+    email: String,
+    role: &'static str,
+    errors: Vec<jalon_store::FieldError>,
+    notice: Option<String>,
+}
+
+impl AccountPage {
+    fn error(&self, field: &str) -> Option<String> {
+        self.errors
+            .iter()
+            .find(|e| e.field == field)
+            .map(|e| e.message.clone())
+    }
+}
+
+async fn account_page(
+    state: &AppState,
+    page: &super::Page,
+    errors: Vec<jalon_store::FieldError>,
+    notice: Option<String>,
+) -> Response {
+    let email = match page.actor.user_id() {
+        Some(id) => state
+            .store
+            .user(&page.actor, id)
+            .await
+            .map(|u| u.email)
+            .unwrap_or_default(),
+        None => String::new(),
+    };
+    let status = if errors.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
+    let view = AccountPage {
+        layout: page.layout("Mon compte", "account"),
+        email,
+        role: page.actor.role().label(),
+        errors,
+        notice,
+    };
+    (status, render(&view)).into_response()
+}
+
+#[derive(Deserialize, Default)]
+pub struct AccountQuery {
+    #[serde(default)]
+    ok: String,
+}
+
+pub async fn account(
+    State(state): State<AppState>,
+    page: super::Page,
+    Query(q): Query<AccountQuery>,
+) -> Response {
+    let notice = (!q.ok.is_empty())
+        .then(|| "Mot de passe changé ; vos autres connexions ont pris fin.".to_owned());
+    account_page(&state, &page, Vec::new(), notice).await
+}
+
+#[derive(Deserialize)]
+pub struct PasswordForm {
+    #[serde(default)]
+    current_password: String,
+    #[serde(default)]
+    new_password: String,
+    #[serde(default)]
+    confirm_password: String,
+}
+
+pub async fn change_password(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    super::FormPost(page, f): super::FormPost<PasswordForm>,
+) -> Response {
+    if f.new_password != f.confirm_password {
+        let e = jalon_store::FieldError::new(
+            "confirm_password",
+            "les deux nouveaux mots de passe diffèrent",
+        );
+        return account_page(&state, &page, vec![e], None).await;
+    }
+    let token = auth::token(&headers).unwrap_or_default();
+    match state
+        .store
+        .change_password(&page.actor, &f.current_password, &f.new_password, &token)
+        .await
+    {
+        Ok(()) => Redirect::to("/account?ok=1").into_response(),
+        Err(StoreError::Invalid(errors)) => account_page(&state, &page, errors, None).await,
         Err(e) => error_page(&e),
     }
 }
