@@ -498,6 +498,16 @@ async fn fill(store: &Store) -> Result<(), Failure> {
                 .clone()
                 .with_clock(jalon_store::Clock::Fixed(at.min(store.now())));
             clerk.import_candidates(w, &id, list, false).await?;
+            // Convocations handed over against signature, for sessions within a month.
+            if d.start <= 30 {
+                use jalon_store::convocations::Mode;
+                for c in store.candidates(manager_actor, &id).await? {
+                    store
+                        .set_convocation_mode(w, &id, &c.id, Mode::Hand)
+                        .await?;
+                    store.record_hand_delivery(w, &id, &c.id).await?;
+                }
+            }
             // Sessions already begun: welcomed on the first day, the last one absent.
             if start <= today {
                 let list = store.candidates(manager_actor, &id).await?;

@@ -10,6 +10,7 @@ pub mod plan;
 pub mod rulebook;
 pub mod session;
 pub mod session_rules;
+pub mod upload;
 
 pub use calendar::Zone;
 pub use plan::{Plan, PlanError, PlanInput, PlannedMilestone, Warning, plan};

@@ -6,6 +6,7 @@
 pub mod candidates;
 pub mod catalog;
 pub mod conformity;
+pub mod convocations;
 pub mod error;
 pub mod journal;
 pub mod scope;

@@ -1250,7 +1250,138 @@ async fn the_days_welcome_is_recorded_per_candidate(store: Store) {
     );
 }
 
+async fn convocations_need_their_proof(store: Store) {
+    use jalon_core::candidate::CandidateInput;
+    use jalon_store::convocations::Mode;
+    let f = fixture(&store, "Centre Convocations").await;
+    let w = f.admin.writer().unwrap();
+    let s = store
+        .create_session(w, session_input(&f, date(2027, 3, 15), date(2027, 3, 19)))
+        .await
+        .unwrap();
+    let id = s.session.id.clone();
+    let person = |last: &str, first: &str| CandidateInput {
+        last_name: last.into(),
+        first_names: first.into(),
+        birth_date: Some(date(1990, 2, 1)),
+        ..Default::default()
+    };
+    store
+        .import_candidates(
+            w,
+            &id,
+            vec![person("Dupont", "Jean"), person("Martin", "Anne")],
+            false,
+        )
+        .await
+        .unwrap();
+    let list = store.candidates(&f.admin, &id).await.unwrap();
+    let (jean, anne) = (&list[0], &list[1]);
+    let check = |store: Store| {
+        let admin = f.admin.clone();
+        let id = id.clone();
+        async move {
+            let d = store.session(&admin, &id).await.unwrap();
+            store
+                .checks(&admin, &d)
+                .await
+                .unwrap()
+                .into_iter()
+                .find(|(m, _)| m == "convocations.send")
+                .unwrap()
+                .1
+                .map(|v| v.message)
+        }
+    };
+    assert_eq!(
+        check(store.clone()).await.as_deref(),
+        Some(
+            "2 candidats sans convocation prouvée : DUPONT Jean, né(e) le 01/02/1990 : aucun mode de convocation choisi ; MARTIN Anne, né(e) le 01/02/1990 : aucun mode de convocation choisi."
+        )
+    );
+    // Jean: handed over against signature.
+    assert!(
+        matches!(
+            store.record_hand_delivery(w, &id, &jean.id).await,
+            Err(StoreError::Invalid(_))
+        ),
+        "no mode yet"
+    );
+    store
+        .set_convocation_mode(w, &id, &jean.id, Mode::Hand)
+        .await
+        .unwrap();
+    store.record_hand_delivery(w, &id, &jean.id).await.unwrap();
+    // Anne: email with the signed document returned; a Word file is refused, a PDF kept.
+    store
+        .set_convocation_mode(w, &id, &anne.id, Mode::EmailSignedReturn)
+        .await
+        .unwrap();
+    let Err(StoreError::Invalid(e)) = store
+        .attach_signed_document(w, &id, &anne.id, "convocation.docx", b"PK\x03\x04word")
+        .await
+    else {
+        panic!()
+    };
+    assert!(
+        e[0].message
+            .starts_with("ce fichier n'est ni un PDF ni une image"),
+        "{}",
+        e[0].message
+    );
+    store
+        .attach_signed_document(
+            w,
+            &id,
+            &anne.id,
+            "convocation-signée.pdf",
+            b"%PDF-1.7 signed",
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        store.convocations_missing(&f.admin, &id).await.unwrap(),
+        ["MARTIN Anne, né(e) le 01/02/1990 : courriel pas encore envoyé"]
+    );
+    let (name, kind, bytes) = store
+        .signed_document(&f.admin, &id, &anne.id)
+        .await
+        .unwrap();
+    assert_eq!(
+        (name.as_str(), kind.as_str(), bytes.as_slice()),
+        (
+            "convocation-signée.pdf",
+            "application/pdf",
+            &b"%PDF-1.7 signed"[..]
+        )
+    );
+    // Anne handed hers over after all: the proof holds.
+    store
+        .set_convocation_mode(w, &id, &anne.id, Mode::Hand)
+        .await
+        .unwrap();
+    store.record_hand_delivery(w, &id, &anne.id).await.unwrap();
+    assert_eq!(check(store.clone()).await, None);
+    // Another centre sees no convocation and attaches nothing.
+    let other = fixture(&store, "Centre Tiers").await;
+    assert!(matches!(
+        store.convocations(&other.admin, &id).await,
+        Err(StoreError::NotFound { .. })
+    ));
+    let err = store
+        .attach_signed_document(
+            other.admin.writer().unwrap(),
+            &id,
+            &anne.id,
+            "x.pdf",
+            b"%PDF-1.7",
+        )
+        .await;
+    assert!(matches!(err, Err(StoreError::NotFound { .. })));
+}
+
 contract!(
+    convocations_need_their_proof,
     the_days_welcome_is_recorded_per_candidate,
     registering_candidates_is_checked_before_it_is_ticked,
     candidates_are_imported_all_or_nothing_and_never_twice,

@@ -16,11 +16,12 @@ use crate::scope::{Actor, Writer};
 use crate::{Store, timestamp_text};
 
 /// The milestones Jalon checks by itself from its own data.
-pub const CHECKED: [&str; 5] = [
+pub const CHECKED: [&str; 6] = [
     "title.check_expiry",
     "ceres.create_session",
     "manager.appoint",
     "candidates.register",
+    "convocations.send",
     "day.welcome_candidates",
 ];
 
@@ -103,6 +104,34 @@ impl Store {
         let s = &detail.session;
         let today = self.today();
         match milestone {
+            "convocations.send" if ctx.candidates == 0 => Some(RuleViolation {
+                rule: "candidates.none",
+                milestone: "convocations.send",
+                message: "Aucun candidat n'est inscrit : il n'y a personne à convoquer.".to_owned(),
+            }),
+            "convocations.send" if !ctx.convocations_missing.is_empty() => {
+                let n = ctx.convocations_missing.len();
+                let shown: Vec<&str> = ctx
+                    .convocations_missing
+                    .iter()
+                    .take(3)
+                    .map(String::as_str)
+                    .collect();
+                let more = if n > 3 {
+                    format!(" ; et {} autre{}", n - 3, if n > 4 { "s" } else { "" })
+                } else {
+                    String::new()
+                };
+                Some(RuleViolation {
+                    rule: "convocations.unproven",
+                    milestone: "convocations.send",
+                    message: format!(
+                        "{n} candidat{} sans convocation prouvée : {}{more}.",
+                        if n > 1 { "s" } else { "" },
+                        shown.join(" ; ")
+                    ),
+                })
+            }
             "day.welcome_candidates" => ctx.welcome.as_ref().map(|w| RuleViolation {
                 rule: "candidates.welcome_incomplete",
                 milestone: "day.welcome_candidates",
@@ -180,6 +209,7 @@ impl Store {
             .find(|(q, _, _)| q == "present")
             .map_or(0, |c| c.2);
         ctx.candidates = counts.iter().map(|c| c.1).sum();
+        ctx.convocations_missing = self.convocations_missing(actor, &detail.session.id).await?;
         let plural = |n: i64| if n > 1 { "s" } else { "" };
         ctx.welcome = match (ctx.candidates, count("expected"), incomplete) {
             (0, _, _) => Some("Aucun candidat n'est inscrit.".to_owned()),

@@ -244,6 +244,8 @@ struct Context {
     candidates: i64,
     /// What is missing from the day's welcome of candidates, if anything.
     welcome: Option<String>,
+    /// Candidates whose convocation is not proven yet, with what each lacks.
+    convocations_missing: Vec<String>,
 }
 
 impl Store {
@@ -505,6 +507,7 @@ impl Store {
                 approval,
                 candidates: 0,
                 welcome: None,
+                convocations_missing: Vec::new(),
             }),
             _ => Err(StoreError::Invalid(errs)),
         }
