@@ -85,6 +85,9 @@ impl Convocation {
     }
 }
 
+/// A kept document: its name, media type and bytes.
+type DocumentRow = (Option<String>, Option<String>, Option<Vec<u8>>);
+
 #[derive(sqlx::FromRow)]
 struct Row {
     candidate_id: String,
@@ -304,7 +307,7 @@ impl Store {
     ) -> Result<(String, String, Vec<u8>)> {
         self.ensure_exists(actor, Resource::Session, session_id)
             .await?;
-        let row: Option<(Option<String>, Option<String>, Option<Vec<u8>>)> = sqlx::query_as(
+        let row: Option<DocumentRow> = sqlx::query_as(
             "SELECT document_name, document_type, document FROM convocations WHERE candidate_id = $1 AND session_id = $2",
         )
         .bind(candidate_id)
