@@ -66,6 +66,19 @@ pub fn routes() -> Router<AppState> {
             "/api/v1/sessions/{id}/candidates/{candidate}/check-in",
             post(check_in),
         )
+        .route("/api/v1/sessions/{id}/convocations", get(list_convocations))
+        .route(
+            "/api/v1/sessions/{id}/convocations/{candidate}",
+            axum::routing::put(set_convocation_mode),
+        )
+        .route(
+            "/api/v1/sessions/{id}/convocations/{candidate}/hand-delivery",
+            post(hand_delivery),
+        )
+        .route(
+            "/api/v1/sessions/{id}/convocations/{candidate}/document",
+            get(get_signed_document).post(attach_signed_document),
+        )
         .route(
             "/api/v1/sessions/{id}/candidates.csv",
             get(export_candidates),
@@ -533,6 +546,106 @@ async fn add_candidate(
     Ok((
         StatusCode::CREATED,
         Json(s.store.add_candidate(a.writer()?, &id, b).await?),
+    ))
+}
+
+#[derive(Serialize)]
+struct Convocations {
+    convocations: Vec<jalon_store::convocations::Convocation>,
+    /// Who is missing what for `convocations.send`, one French line per candidate.
+    missing: Vec<String>,
+}
+
+async fn list_convocations(
+    State(s): State<AppState>,
+    Auth(a): Auth,
+    Path(id): Path<String>,
+) -> ApiResult<Json<Convocations>> {
+    let (convocations, missing) = tokio::try_join!(
+        s.store.convocations(&a, &id),
+        s.store.convocations_missing(&a, &id)
+    )?;
+    Ok(Json(Convocations {
+        convocations,
+        missing,
+    }))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ModeBody {
+    mode: jalon_store::convocations::Mode,
+}
+
+async fn set_convocation_mode(
+    State(s): State<AppState>,
+    Auth(a): Auth,
+    Path((id, candidate)): Path<(String, String)>,
+    Body(b): Body<ModeBody>,
+) -> ApiResult<StatusCode> {
+    s.store.ensure_exists(&a, Resource::Session, &id).await?;
+    s.store
+        .set_convocation_mode(a.writer()?, &id, &candidate, b.mode)
+        .await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+async fn hand_delivery(
+    State(s): State<AppState>,
+    Auth(a): Auth,
+    Path((id, candidate)): Path<(String, String)>,
+) -> ApiResult<StatusCode> {
+    s.store.ensure_exists(&a, Resource::Session, &id).await?;
+    s.store
+        .record_hand_delivery(a.writer()?, &id, &candidate)
+        .await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// The signed document as the body (a PDF or an image), its name in `X-File-Name`.
+async fn attach_signed_document(
+    State(s): State<AppState>,
+    Auth(a): Auth,
+    Path((id, candidate)): Path<(String, String)>,
+    headers: axum::http::HeaderMap,
+    body: axum::body::Bytes,
+) -> ApiResult<StatusCode> {
+    s.store.ensure_exists(&a, Resource::Session, &id).await?;
+    let name = headers
+        .get("x-file-name")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("document-signe");
+    s.store
+        .attach_signed_document(a.writer()?, &id, &candidate, name, &body)
+        .await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+async fn get_signed_document(
+    State(s): State<AppState>,
+    Auth(a): Auth,
+    Path((id, candidate)): Path<(String, String)>,
+) -> ApiResult<impl IntoResponse> {
+    let (name, kind, bytes) = s.store.signed_document(&a, &id, &candidate).await?;
+    let safe: String = name
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_') {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    Ok((
+        [
+            (axum::http::header::CONTENT_TYPE, kind),
+            (
+                axum::http::header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{safe}\""),
+            ),
+        ],
+        bytes,
     ))
 }
 

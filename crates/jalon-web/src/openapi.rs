@@ -144,6 +144,20 @@ pub fn document() -> Value {
                     "version": {"type": "integer"}, "present": {"type": "boolean"}, "identity_checked": {"type": "boolean"},
                     "convocation_presented": {"type": "boolean"}, "signed": {"type": "boolean"}}})),
                 "200", ok("Enregistré.", r("Candidate")), true)}), &["id", "candidate"]),
+        "/api/v1/sessions/{id}/convocations": with_params(json!({
+            "get": op("Convocations de la session, et qui manque quoi pour « Envoyer les convocations ».", None, "200",
+                ok("Convocations.", json!({"type": "object", "properties": {"convocations": list(r("Convocation")), "missing": list(json!({"type": "string"}))}})), false)}), &["id"]),
+        "/api/v1/sessions/{id}/convocations/{candidate}": with_params(json!({
+            "put": op("Choisir le mode de convocation d'un candidat (changer de mode recommence la preuve).",
+                Some(json!({"type": "object", "required": ["mode"], "properties": {"mode": {"type": "string", "enum": ["hand", "email_receipts", "email_signed_return"]}}})),
+                "204", json!({"description": "Enregistré."}), true)}), &["id", "candidate"]),
+        "/api/v1/sessions/{id}/convocations/{candidate}/hand-delivery": with_params(json!({
+            "post": op("Enregistrer la remise en main propre contre signature.", None, "204", json!({"description": "Enregistré."}), true)}), &["id", "candidate"]),
+        "/api/v1/sessions/{id}/convocations/{candidate}/document": with_params(json!({
+            "get": {"summary": "Le document signé conservé.", "responses": {"200": {"description": "PDF ou image."}, "401": err("Non connecté."), "404": err("Introuvable.")}},
+            "post": {"summary": "Joindre le document signé (corps : un PDF ou une image, nom dans l'en-tête X-File-Name).",
+                     "requestBody": {"required": true, "content": {"application/pdf": {}, "image/*": {}}},
+                     "responses": {"204": {"description": "Conservé."}, "401": err("Non connecté."), "403": err("Rôle insuffisant."), "404": err("Introuvable."), "422": err("Ni un PDF ni une image, ou mode sans document signé.")}}}), &["id", "candidate"]),
         "/api/v1/sessions/{id}/candidates.csv": with_params(json!({
             "get": {"summary": "Les candidats de la session en CSV (UTF-8 avec BOM, « ; »), relisible par l'import.",
                     "responses": {"200": {"description": "CSV.", "content": {"text/csv": {"schema": {"type": "string"}}}}, "401": err("Non connecté."), "404": err("Introuvable dans le centre de l'utilisateur.")}}}), &["id"]),
@@ -218,6 +232,11 @@ pub fn document() -> Value {
         "Candidate": {"allOf": [r("CandidateInput"), {"type": "object", "properties": {
             "id": {"type": "string"}, "presence": {"type": "string", "enum": ["expected", "present", "absent"]},
             "registered_at": {"type": "string"}, "late_registration": {"type": "boolean"}, "version": {"type": "integer"}}}]},
+        "Convocation": {"type": "object", "properties": {
+            "candidate_id": {"type": "string"}, "mode": {"type": "string", "enum": ["hand", "email_receipts", "email_signed_return"]},
+            "send_status": {"type": "string", "enum": ["pending", "sent", "failed"]}, "send_error": opt_str.clone(), "sent_at": opt_str.clone(),
+            "hand_signed_at": opt_str.clone(), "hand_signed_by": opt_str.clone(), "read_at": opt_str.clone(), "read_from": opt_str.clone(),
+            "document_name": opt_str.clone(), "document_type": opt_str.clone(), "document_at": opt_str.clone(), "version": {"type": "integer"}}},
         "SessionConformity": {"type": "object", "properties": {
             "id": {"type": "string"}, "centre": {"type": "string"}, "title": {"type": "string"}, "start": date, "end": date,
             "late": list(milestone_ids.clone()), "late_mandatory": list(milestone_ids.clone()), "failing": list(milestone_ids), "reasons": list(r("Violation"))}},

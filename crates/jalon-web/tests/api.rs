@@ -554,6 +554,27 @@ fn operations(a: &Centre) -> Vec<(Method, &'static str, Option<Value>)> {
             "/api/v1/sessions/{session}/candidates.csv",
             None,
         ),
+        (Method::GET, "/api/v1/sessions/{session}/convocations", None),
+        (
+            Method::PUT,
+            "/api/v1/sessions/{session}/convocations/{candidate}",
+            Some(json!({"mode": "hand"})),
+        ),
+        (
+            Method::POST,
+            "/api/v1/sessions/{session}/convocations/{candidate}/hand-delivery",
+            None,
+        ),
+        (
+            Method::GET,
+            "/api/v1/sessions/{session}/convocations/{candidate}/document",
+            None,
+        ),
+        (
+            Method::POST,
+            "/api/v1/sessions/{session}/convocations/{candidate}/document",
+            Some(json!("%PDF-1.7")),
+        ),
         (
             Method::POST,
             "/api/v1/sessions/{session}/candidates/{candidate}/check-in",
@@ -615,6 +636,39 @@ async fn the_isolation_matrix_covers_every_route() {
     )
     .await;
     let candidate = cand["id"].as_str().unwrap().to_owned();
+    // A convocation handed over, with its signed copy, so that every GET has something.
+    let conv = app.url(&format!(
+        "/api/v1/sessions/{session}/convocations/{candidate}"
+    ));
+    let (status, _) = send(
+        &ca,
+        Method::PUT,
+        conv.clone(),
+        Some(json!({"mode": "hand"})),
+    )
+    .await;
+    assert_eq!(status, StatusCode::NO_CONTENT);
+    let r = ca
+        .post(format!("{conv}/document"))
+        .header("x-file-name", "signée.pdf")
+        .body("%PDF-1.7 copie signée")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::NO_CONTENT);
+    let r = ca.get(format!("{conv}/document")).send().await.unwrap();
+    assert_eq!(r.headers()["content-type"], "application/pdf");
+    assert_eq!(
+        r.bytes().await.unwrap().as_ref(),
+        "%PDF-1.7 copie signée".as_bytes()
+    );
+    let r = ca
+        .post(format!("{conv}/document"))
+        .body("PK\x03\x04 un fichier Word")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
     let ops = operations(&a);
 
     // The matrix covers every operation that the OpenAPI document lists, and no other.
