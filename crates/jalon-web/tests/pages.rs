@@ -894,3 +894,107 @@ async fn every_user_changes_their_password_from_their_account_page() {
         .unwrap();
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
 }
+
+#[tokio::test]
+async fn convocations_are_proven_from_the_candidates_page() {
+    use jalon_core::candidate::CandidateInput;
+    let (base, store, _dir) = app().await;
+    let a = centre(&store, "alpha").await;
+    let actor = Actor::command_line(store.centres().await.unwrap()[0].id.clone());
+    let jean = CandidateInput {
+        last_name: "Dupont".into(),
+        first_names: "Jean".into(),
+        birth_date: Some(date(1990, 2, 1)),
+        ..Default::default()
+    };
+    let c = store
+        .add_candidate(actor.writer().unwrap(), &a.session, jean)
+        .await
+        .unwrap();
+    let (m, csrf) = signed_in(&base, "manager@alpha.example").await;
+    let page_url = format!("{base}/sessions/{}/candidates", a.session);
+    let page = m.get(&page_url).send().await.unwrap().text().await.unwrap();
+    assert!(
+        page.contains("1 candidat sans convocation prouvée."),
+        "{page}"
+    );
+    assert!(page.contains("aucun mode de convocation choisi"));
+    assert!(page.contains("les éditer via CERES bloque toute modification ultérieure"));
+    let conv = format!("{base}/sessions/{}/convocations/{}", a.session, c.id);
+    let r = m
+        .post(format!("{conv}/mode"))
+        .form(&[("csrf", csrf.as_str()), ("mode", "hand")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    assert!(
+        m.get(&page_url)
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap()
+            .contains("remise contre signature à enregistrer")
+    );
+    // A Word file is refused; a photo of the signed copy is kept.
+    let upload = |bytes: &'static [u8], name: &'static str| {
+        let form = reqwest::multipart::Form::new()
+            .text("csrf", csrf.clone())
+            .part(
+                "document",
+                reqwest::multipart::Part::bytes(bytes).file_name(name),
+            );
+        m.post(format!("{conv}/document")).multipart(form).send()
+    };
+    let r = upload(b"PK\x03\x04 word", "convocation.docx")
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        r.text()
+            .await
+            .unwrap()
+            .contains("ce fichier n&#39;est ni un PDF ni une image")
+    );
+    let r = upload(b"\xFF\xD8\xFF\xE0 photo", "signature.jpg")
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let page = m.get(&page_url).send().await.unwrap().text().await.unwrap();
+    assert!(
+        page.contains("Chaque candidat a sa convocation, avec sa preuve."),
+        "{page}"
+    );
+    assert!(page.contains("signature.jpg"));
+    // The chronology's check holds.
+    let session = m
+        .get(format!("{base}/sessions/{}", a.session))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let at = session.find("id=\"m-convocations.send\"").unwrap();
+    assert!(
+        session[at..at + 3000].contains("Contrôle automatique : conforme."),
+        "{}",
+        &session[at..at + 3000]
+    );
+    // An inspector sees the proofs but gets no form, and is refused the posts.
+    let (i, csrf_i) = signed_in(&base, "inspector@alpha.example").await;
+    let page = i.get(&page_url).send().await.unwrap().text().await.unwrap();
+    assert!(
+        page.contains("signature.jpg") && !page.contains("/hand\""),
+        "read only"
+    );
+    let r = i
+        .post(format!("{conv}/hand"))
+        .form(&[("csrf", csrf_i.as_str())])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::FORBIDDEN);
+}

@@ -12,6 +12,7 @@ use jalon_core::candidate::{AccessRoute, CandidateInput};
 use jalon_core::fr;
 use jalon_docs::csv_import::{ImportReport, read_candidates};
 use jalon_store::candidates::{Candidate, Presence, candidate_index};
+use jalon_store::convocations::Mode;
 use jalon_store::{FieldError, StoreError};
 use serde::Deserialize;
 
@@ -25,6 +26,15 @@ pub fn routes() -> Router<AppState> {
         .route("/sessions/{id}/candidates/preview", post(preview))
         .route("/sessions/{id}/candidates/import", post(import))
         .route("/sessions/{id}/checkin", get(checkin))
+        .route(
+            "/sessions/{id}/convocations/{candidate}/mode",
+            post(set_mode),
+        )
+        .route("/sessions/{id}/convocations/{candidate}/hand", post(hand))
+        .route(
+            "/sessions/{id}/convocations/{candidate}/document",
+            post(document),
+        )
         .route("/sessions/{id}/checkin/{candidate}", post(check_in))
 }
 
@@ -59,6 +69,9 @@ struct CandidatesPage {
     errors: Vec<FieldError>,
     /// A previewed file: its lines, its errors, and the text to import on confirmation.
     preview: Option<Preview>,
+    convocations: Vec<ConvocationRow>,
+    missing: Vec<String>,
+    modes: Vec<(&'static str, &'static str)>,
 }
 
 pub struct Preview {
@@ -163,6 +176,10 @@ async fn page(
         Ok(l) => l,
         Err(e) => return error_page(&e),
     };
+    let (convocations, missing) = match convocation_rows(state, page, id, &list).await {
+        Ok(x) => x,
+        Err(e) => return error_page(&e),
+    };
     let status = if errors.is_empty() && preview.as_ref().is_none_or(|p| p.valid) {
         StatusCode::OK
     } else {
@@ -180,6 +197,9 @@ async fn page(
         form,
         errors,
         preview,
+        convocations,
+        missing,
+        modes: Mode::ALL.iter().map(|m| (m.as_str(), m.label())).collect(),
     };
     (status, render(&view)).into_response()
 }
@@ -572,4 +592,192 @@ async fn check_in(
         }
         Err(e) => error_page(&e),
     }
+}
+
+pub struct ConvocationRow {
+    pub candidate_id: String,
+    pub name: String,
+    pub mode: String,
+    pub state: &'static str,
+    pub status: String,
+    pub hand_pending: bool,
+    pub accepts_document: bool,
+    pub document: Option<String>,
+}
+
+/// The convocations section of the candidates page: each candidate's mode and proof.
+pub async fn convocation_rows(
+    state: &AppState,
+    p: &Page,
+    id: &str,
+    list: &[Candidate],
+) -> Result<(Vec<ConvocationRow>, Vec<String>), StoreError> {
+    let (convocations, missing) = tokio::try_join!(
+        state.store.convocations(&p.actor, id),
+        state.store.convocations_missing(&p.actor, id)
+    )?;
+    let rows = list
+        .iter()
+        .map(|c| {
+            let v = convocations.iter().find(|v| v.candidate_id == c.id);
+            let missing = match v {
+                None => Some("aucun mode de convocation choisi"),
+                Some(v) => v.missing(),
+            };
+            let status = match (v, missing) {
+                (_, Some(m)) => m.to_owned(),
+                (Some(v), None) => match (&v.hand_signed_at, &v.read_at) {
+                    (Some(at), _) => {
+                        format!("remise contre signature le {}", super::session::when(at))
+                    }
+                    (_, Some(at)) => format!("lue le {}", super::session::when(at)),
+                    _ => "document signé reçu".to_owned(),
+                },
+                (None, None) => String::new(),
+            };
+            ConvocationRow {
+                candidate_id: c.id.clone(),
+                name: format!(
+                    "{} {}",
+                    c.input.last_name.to_uppercase(),
+                    c.input.first_names
+                ),
+                mode: v.map_or(String::new(), |v| v.mode.as_str().to_owned()),
+                state: if missing.is_none() { "done" } else { "todo" },
+                status,
+                hand_pending: v.is_some_and(|v| v.mode == Mode::Hand && v.hand_signed_at.is_none()),
+                accepts_document: v
+                    .is_some_and(|v| matches!(v.mode, Mode::Hand | Mode::EmailSignedReturn)),
+                document: v.and_then(|v| v.document_name.clone()),
+            }
+        })
+        .collect();
+    Ok((rows, missing))
+}
+
+#[derive(Deserialize)]
+struct ModeForm {
+    #[serde(default)]
+    mode: String,
+}
+
+async fn set_mode(
+    State(state): State<AppState>,
+    Path((id, candidate)): Path<(String, String)>,
+    FormPost(p, f): FormPost<ModeForm>,
+) -> Response {
+    if let Err(e) = state
+        .store
+        .ensure_exists(&p.actor, jalon_store::Resource::Session, &id)
+        .await
+    {
+        return error_page(&e);
+    }
+    let writer = match p.actor.writer() {
+        Ok(w) => w,
+        Err(e) => return error_page(&e),
+    };
+    let Some(mode) = Mode::parse(&f.mode) else {
+        return redirect_convocations(&id, &candidate);
+    };
+    match state
+        .store
+        .set_convocation_mode(writer, &id, &candidate, mode)
+        .await
+    {
+        Ok(()) => redirect_convocations(&id, &candidate),
+        Err(e) => error_page(&e),
+    }
+}
+
+#[derive(Deserialize)]
+struct Empty {}
+
+async fn hand(
+    State(state): State<AppState>,
+    Path((id, candidate)): Path<(String, String)>,
+    FormPost(p, _): FormPost<Empty>,
+) -> Response {
+    if let Err(e) = state
+        .store
+        .ensure_exists(&p.actor, jalon_store::Resource::Session, &id)
+        .await
+    {
+        return error_page(&e);
+    }
+    let writer = match p.actor.writer() {
+        Ok(w) => w,
+        Err(e) => return error_page(&e),
+    };
+    match state
+        .store
+        .record_hand_delivery(writer, &id, &candidate)
+        .await
+    {
+        Ok(()) => redirect_convocations(&id, &candidate),
+        Err(e) => error_page(&e),
+    }
+}
+
+async fn document(
+    State(state): State<AppState>,
+    Path((id, candidate)): Path<(String, String)>,
+    p: Page,
+    headers: HeaderMap,
+    mut form: Multipart,
+) -> Response {
+    if let Err(e) = state
+        .store
+        .ensure_exists(&p.actor, jalon_store::Resource::Session, &id)
+        .await
+    {
+        return error_page(&e);
+    }
+    let writer = match p.actor.writer() {
+        Ok(w) => w,
+        Err(e) => return error_page(&e),
+    };
+    if !security::same_origin(&headers) {
+        return forbidden("Ce formulaire vient d'un autre site : il est refusé.");
+    }
+    let (mut csrf, mut name, mut bytes) = (String::new(), String::new(), Vec::new());
+    while let Ok(Some(field)) = form.next_field().await {
+        match field.name() {
+            Some("csrf") => csrf = field.text().await.unwrap_or_default(),
+            Some("document") => {
+                name = field.file_name().unwrap_or("document").to_owned();
+                bytes = field.bytes().await.map(|b| b.to_vec()).unwrap_or_default();
+            }
+            _ => {}
+        }
+    }
+    if !security::same_token(&csrf, &p.csrf) {
+        return forbidden(
+            "Le formulaire a expiré ou ne vient pas de Jalon : rechargez la page puis recommencez.",
+        );
+    }
+    match state
+        .store
+        .attach_signed_document(writer, &id, &candidate, &name, &bytes)
+        .await
+    {
+        Ok(()) => redirect_convocations(&id, &candidate),
+        Err(StoreError::Invalid(fields)) => {
+            let msg = fields
+                .into_iter()
+                .map(|f| f.message)
+                .collect::<Vec<_>>()
+                .join(" ; ");
+            (
+                StatusCode::UNPROCESSABLE_ENTITY,
+                super::message_page("Document refusé", &msg),
+            )
+                .into_response()
+        }
+        Err(e) => error_page(&e),
+    }
+}
+
+fn redirect_convocations(id: &str, candidate: &str) -> Response {
+    Redirect::to(&format!("/sessions/{id}/candidates#conv-{candidate}")).into_response()
 }

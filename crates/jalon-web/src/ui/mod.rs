@@ -195,6 +195,16 @@ struct MessagePage {
     message: String,
 }
 
+/// A page with a heading and a message, as HTML.
+pub fn message_page(heading: &str, text: &str) -> Response {
+    let page = MessagePage {
+        layout: Layout::anonymous(heading),
+        heading: heading.to_owned(),
+        message: text.to_owned(),
+    };
+    render(&page)
+}
+
 fn message(status: StatusCode, heading: &str, text: &str) -> Response {
     let page = MessagePage {
         layout: Layout::anonymous(heading),
