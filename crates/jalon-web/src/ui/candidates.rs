@@ -263,14 +263,7 @@ async fn add(
     Path(id): Path<String>,
     FormPost(p, f): FormPost<AddForm>,
 ) -> Response {
-    if let Err(e) = state
-        .store
-        .ensure_exists(&p.actor, jalon_store::Resource::Session, &id)
-        .await
-    {
-        return error_page(&e);
-    }
-    let writer = match p.actor.writer() {
+    let writer = match super::session_writer(&state, &p, &id).await {
         Ok(w) => w,
         Err(e) => return error_page(&e),
     };
@@ -350,14 +343,7 @@ async fn preview(
     headers: HeaderMap,
     mut form: Multipart,
 ) -> Response {
-    if let Err(e) = state
-        .store
-        .ensure_exists(&p.actor, jalon_store::Resource::Session, &id)
-        .await
-    {
-        return error_page(&e);
-    }
-    if let Err(e) = p.actor.writer() {
+    if let Err(e) = super::session_writer(&state, &p, &id).await {
         return error_page(&e);
     }
     if !security::same_origin(&headers) {
@@ -404,14 +390,7 @@ async fn import(
     Path(id): Path<String>,
     FormPost(p, f): FormPost<ImportForm>,
 ) -> Response {
-    if let Err(e) = state
-        .store
-        .ensure_exists(&p.actor, jalon_store::Resource::Session, &id)
-        .await
-    {
-        return error_page(&e);
-    }
-    let writer = match p.actor.writer() {
+    let writer = match super::session_writer(&state, &p, &id).await {
         Ok(w) => w,
         Err(e) => return error_page(&e),
     };
@@ -563,14 +542,7 @@ async fn check_in(
     Path((id, candidate)): Path<(String, String)>,
     FormPost(p, f): FormPost<CheckInForm>,
 ) -> Response {
-    if let Err(e) = state
-        .store
-        .ensure_exists(&p.actor, jalon_store::Resource::Session, &id)
-        .await
-    {
-        return error_page(&e);
-    }
-    let writer = match p.actor.writer() {
+    let writer = match super::session_writer(&state, &p, &id).await {
         Ok(w) => w,
         Err(e) => return error_page(&e),
     };
@@ -666,14 +638,7 @@ async fn set_mode(
     Path((id, candidate)): Path<(String, String)>,
     FormPost(p, f): FormPost<ModeForm>,
 ) -> Response {
-    if let Err(e) = state
-        .store
-        .ensure_exists(&p.actor, jalon_store::Resource::Session, &id)
-        .await
-    {
-        return error_page(&e);
-    }
-    let writer = match p.actor.writer() {
+    let writer = match super::session_writer(&state, &p, &id).await {
         Ok(w) => w,
         Err(e) => return error_page(&e),
     };
@@ -698,14 +663,7 @@ async fn hand(
     Path((id, candidate)): Path<(String, String)>,
     FormPost(p, _): FormPost<Empty>,
 ) -> Response {
-    if let Err(e) = state
-        .store
-        .ensure_exists(&p.actor, jalon_store::Resource::Session, &id)
-        .await
-    {
-        return error_page(&e);
-    }
-    let writer = match p.actor.writer() {
+    let writer = match super::session_writer(&state, &p, &id).await {
         Ok(w) => w,
         Err(e) => return error_page(&e),
     };
@@ -726,14 +684,7 @@ async fn document(
     headers: HeaderMap,
     mut form: Multipart,
 ) -> Response {
-    if let Err(e) = state
-        .store
-        .ensure_exists(&p.actor, jalon_store::Resource::Session, &id)
-        .await
-    {
-        return error_page(&e);
-    }
-    let writer = match p.actor.writer() {
+    let writer = match super::session_writer(&state, &p, &id).await {
         Ok(w) => w,
         Err(e) => return error_page(&e),
     };

@@ -272,6 +272,20 @@ fn capitalise(s: &str) -> String {
         .unwrap_or_default()
 }
 
+/// The right to change a session: another centre's session is not found (before any role
+/// check), an inspector is refused.
+pub async fn session_writer<'a>(
+    state: &AppState,
+    page: &'a Page,
+    session_id: &str,
+) -> Result<jalon_store::Writer<'a>, StoreError> {
+    state
+        .store
+        .ensure_exists(&page.actor, jalon_store::Resource::Session, session_id)
+        .await?;
+    page.actor.writer()
+}
+
 pub fn render<T: Template>(t: &T) -> Response {
     match t.render() {
         Ok(html) => Html(html).into_response(),

@@ -372,7 +372,7 @@ async fn complete(
     Path((id, milestone)): Path<(String, String)>,
     FormPost(page, f): FormPost<CompleteForm>,
 ) -> Response {
-    let writer = match page.actor.writer() {
+    let writer = match super::session_writer(&state, &page, &id).await {
         Ok(w) => w,
         Err(e) => return error_page(&e),
     };
@@ -420,7 +420,7 @@ async fn reopen(
     Path((id, milestone)): Path<(String, String)>,
     FormPost(page, f): FormPost<ReopenForm>,
 ) -> Response {
-    let writer = match page.actor.writer() {
+    let writer = match super::session_writer(&state, &page, &id).await {
         Ok(w) => w,
         Err(e) => return error_page(&e),
     };
