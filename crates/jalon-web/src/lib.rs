@@ -48,9 +48,14 @@ pub fn router(state: AppState) -> Router {
         .merge(api::routes())
         .merge(ui::routes())
         .fallback(not_found)
+        // A phone photo of a signed convocation weighs a few megabytes.
+        .layer(axum::extract::DefaultBodyLimit::max(BODY_LIMIT))
         .layer(axum::middleware::from_fn(security::headers))
         .with_state(state)
 }
+
+/// The largest request body: a proof document (10 Mio) and its form.
+pub const BODY_LIMIT: usize = jalon_core::upload::MAX_DOCUMENT_BYTES + 1024 * 1024;
 
 async fn healthz(State(state): State<AppState>) -> (StatusCode, &'static str) {
     match state.store.ping().await {

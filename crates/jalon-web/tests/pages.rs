@@ -958,9 +958,11 @@ async fn convocations_are_proven_from_the_candidates_page() {
             .unwrap()
             .contains("ce fichier n&#39;est ni un PDF ni une image")
     );
-    let r = upload(b"\xFF\xD8\xFF\xE0 photo", "signature.jpg")
-        .await
-        .unwrap();
+    // A phone photo of a few megabytes.
+    let photo: &'static [u8] = [&b"\xFF\xD8\xFF\xE0"[..], &vec![7u8; 4 * 1024 * 1024]]
+        .concat()
+        .leak();
+    let r = upload(photo, "signature.jpg").await.unwrap();
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
     let page = m.get(&page_url).send().await.unwrap().text().await.unwrap();
     assert!(
