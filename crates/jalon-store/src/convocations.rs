@@ -344,3 +344,188 @@ impl Store {
             .collect())
     }
 }
+
+/// A convocation email claimed for sending: nobody else will send it meanwhile.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EmailToSend {
+    pub candidate_id: String,
+    /// « DUPONT Jean, né(e) le 01/02/1990 ».
+    pub name: String,
+    pub first_names: String,
+    pub email: String,
+    pub mode: Mode,
+    /// The secret of the personal acknowledgement link (only its digest is stored).
+    pub ack_token: String,
+}
+
+fn digest(token: &str) -> String {
+    use sha2::{Digest, Sha256};
+    Sha256::digest(token.as_bytes())
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+impl Store {
+    /// Claims the email convocations of a session still to send (never sent, or failed):
+    /// each is marked `sending` in its own atomic update, so that two people (or two
+    /// instances) pressing « envoyer » never send one twice. Candidates without an address
+    /// are left out, and named in the second list.
+    pub async fn claim_email_convocations(
+        &self,
+        writer: Writer<'_>,
+        session_id: &str,
+    ) -> Result<(Vec<EmailToSend>, Vec<String>)> {
+        let actor = writer.actor();
+        let (candidates, convocations) = tokio::try_join!(
+            self.candidates(actor, session_id),
+            self.convocations(actor, session_id)
+        )?;
+        let mut claimed = Vec::new();
+        let mut without_address = Vec::new();
+        for v in convocations.iter().filter(|v| {
+            v.mode != Mode::Hand && matches!(v.send_status.as_str(), "pending" | "failed")
+        }) {
+            let Some(c) = candidates.iter().find(|c| c.id == v.candidate_id) else {
+                continue;
+            };
+            if c.input.email.trim().is_empty() {
+                without_address.push(c.input.display());
+                continue;
+            }
+            let token = format!(
+                "{}{}",
+                uuid::Uuid::new_v4().simple(),
+                uuid::Uuid::new_v4().simple()
+            );
+            let done = sqlx::query(
+                "UPDATE convocations SET send_status = 'sending', ack_token_hash = $1, updated_at = $2 \
+                 WHERE candidate_id = $3 AND session_id = $4 AND send_status IN ('pending', 'failed')",
+            )
+            .bind(digest(&token))
+            .bind(timestamp_text(self.now()))
+            .bind(&c.id)
+            .bind(session_id)
+            .execute(self.pool())
+            .await?;
+            if done.rows_affected() == 1 {
+                claimed.push(EmailToSend {
+                    candidate_id: c.id.clone(),
+                    name: c.input.display(),
+                    first_names: c.input.first_names.clone(),
+                    email: c.input.email.trim().to_owned(),
+                    mode: v.mode,
+                    ack_token: token,
+                });
+            }
+        }
+        Ok((claimed, without_address))
+    }
+
+    /// Records how a claimed email went: sent (the server accepted it), or failed and why.
+    pub async fn email_sent(
+        &self,
+        writer: Writer<'_>,
+        session_id: &str,
+        candidate_id: &str,
+        outcome: std::result::Result<(), String>,
+    ) -> Result<()> {
+        let actor = writer.actor();
+        let name = self
+            .candidate_of_session(actor, session_id, candidate_id)
+            .await?;
+        let now = timestamp_text(self.now());
+        let (status, error) = match &outcome {
+            Ok(()) => ("sent", None),
+            Err(e) => ("failed", Some(e.as_str())),
+        };
+        let mut tx = self.begin().await?;
+        sqlx::query(
+            "UPDATE convocations SET send_status = $1, send_error = $2, sent_at = CASE WHEN $1 = 'sent' THEN $3 ELSE sent_at END, \
+             updated_at = $3, version = version + 1 WHERE candidate_id = $4 AND session_id = $5 AND send_status = 'sending'",
+        )
+        .bind(status)
+        .bind(error)
+        .bind(&now)
+        .bind(candidate_id)
+        .bind(session_id)
+        .execute(&mut *tx)
+        .await?;
+        journal::append(
+            &mut tx,
+            self,
+            actor,
+            Change {
+                action: if outcome.is_ok() {
+                    "convocation.sent"
+                } else {
+                    "convocation.send_failed"
+                },
+                subject_type: "session",
+                subject_id: session_id,
+                data: json!({"candidate": name, "error": error}),
+            },
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// The candidate opened their personal link: the read acknowledgement, with its time and
+    /// origin. Returns who and for which session (`None` for an unknown link). Opening it
+    /// again keeps the first time.
+    pub async fn acknowledge_convocation(
+        &self,
+        token: &str,
+        origin: &str,
+    ) -> Result<Option<(String, String)>> {
+        let row: Option<(String, String, String, Option<String>)> = sqlx::query_as(
+            "SELECT c.candidate_id, c.session_id, s.centre_id, c.read_at FROM convocations c \
+             JOIN sessions s ON s.id = c.session_id WHERE c.ack_token_hash = $1",
+        )
+        .bind(digest(token))
+        .fetch_optional(self.pool())
+        .await?;
+        let Some((candidate_id, session_id, centre_id, read_at)) = row else {
+            return Ok(None);
+        };
+        let reader = Actor::command_line(centre_id.clone());
+        let name = self
+            .candidate_of_session(&reader, &session_id, &candidate_id)
+            .await?;
+        let title = self.session(&reader, &session_id).await?.session.title_name;
+        if read_at.is_none() {
+            let now = timestamp_text(self.now());
+            let origin: String = origin
+                .chars()
+                .filter(|c| !c.is_control())
+                .take(300)
+                .collect();
+            let mut tx = self.begin().await?;
+            sqlx::query(
+                "UPDATE convocations SET read_at = $1, read_from = $2, updated_at = $1, version = version + 1 \
+                 WHERE candidate_id = $3 AND read_at IS NULL",
+            )
+            .bind(&now)
+            .bind(&origin)
+            .bind(&candidate_id)
+            .execute(&mut *tx)
+            .await?;
+            let actor = Actor::candidate_link(format!("{name} (lien personnel)"), centre_id);
+            journal::append(
+                &mut tx,
+                self,
+                &actor,
+                Change {
+                    action: "convocation.read",
+                    subject_type: "session",
+                    subject_id: &session_id,
+                    data: json!({"candidate": name, "from": origin}),
+                },
+            )
+            .await?;
+            tx.commit().await?;
+        }
+        Ok(Some((name, title)))
+    }
+}

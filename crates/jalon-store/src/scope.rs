@@ -63,6 +63,17 @@ impl Actor {
         }
     }
 
+    /// A candidate acting through their personal link (acknowledging a convocation): can
+    /// write nothing else, and the journal names them.
+    pub(crate) fn candidate_link(name: String, centre_id: String) -> Actor {
+        Actor {
+            user_id: None,
+            name,
+            centre_id,
+            role: Role::Inspector,
+        }
+    }
+
     /// The command line acting as an administrator of a centre (first user, demo, imports).
     /// The journal records it as « ligne de commande ».
     pub fn command_line(centre_id: impl Into<String>) -> Actor {

@@ -1380,7 +1380,150 @@ async fn convocations_need_their_proof(store: Store) {
     assert!(matches!(err, Err(StoreError::NotFound { .. })));
 }
 
+async fn email_convocations_are_sent_once_and_acknowledged_by_link(store: Store) {
+    use jalon_core::candidate::CandidateInput;
+    use jalon_store::convocations::Mode;
+    let f = fixture(&store, "Centre Courriel").await;
+    let w = f.admin.writer().unwrap();
+    let s = store
+        .create_session(w, session_input(&f, date(2027, 3, 15), date(2027, 3, 19)))
+        .await
+        .unwrap();
+    let id = s.session.id.clone();
+    let person = |last: &str, email: &str| CandidateInput {
+        last_name: last.into(),
+        first_names: "Lou".into(),
+        birth_date: Some(date(1990, 2, 1)),
+        email: email.into(),
+        ..Default::default()
+    };
+    store
+        .import_candidates(
+            w,
+            &id,
+            vec![
+                person("Dupont", "lou.dupont@exemple.fr"),
+                person("Martin", ""),
+            ],
+            false,
+        )
+        .await
+        .unwrap();
+    for c in store.candidates(&f.admin, &id).await.unwrap() {
+        store
+            .set_convocation_mode(w, &id, &c.id, Mode::EmailReceipts)
+            .await
+            .unwrap();
+    }
+    // Two people press « envoyer » at once: each email is claimed once.
+    let (a, b) = tokio::join!(
+        store.claim_email_convocations(w, &id),
+        store.claim_email_convocations(w, &id)
+    );
+    let (a, b) = (a.unwrap(), b.unwrap());
+    assert_eq!(a.0.len() + b.0.len(), 1, "one email in all");
+    let claimed = a.0.into_iter().chain(b.0).next().unwrap();
+    assert_eq!(claimed.email, "lou.dupont@exemple.fr");
+    assert_eq!(
+        a.1,
+        ["MARTIN Lou, né(e) le 01/02/1990"],
+        "no address: named, not sent"
+    );
+    assert!(
+        store
+            .claim_email_convocations(w, &id)
+            .await
+            .unwrap()
+            .0
+            .is_empty(),
+        "being sent: not claimed again"
+    );
+    store
+        .email_sent(w, &id, &claimed.candidate_id, Ok(()))
+        .await
+        .unwrap();
+    let missing = store.convocations_missing(&f.admin, &id).await.unwrap();
+    assert!(
+        missing.contains(&"DUPONT Lou, né(e) le 01/02/1990 : accusé de lecture attendu".to_owned()),
+        "{missing:?}"
+    );
+    // The candidate opens their link: read, with time and origin; a second time changes nothing.
+    assert_eq!(
+        store
+            .acknowledge_convocation("lien-inconnu", "x")
+            .await
+            .unwrap(),
+        None
+    );
+    let (who, title) = store
+        .acknowledge_convocation(&claimed.ack_token, "203.0.113.7 Firefox")
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        (who.as_str(), title.as_str()),
+        (
+            "DUPONT Lou, né(e) le 01/02/1990",
+            "Développeur web et web mobile"
+        )
+    );
+    store
+        .acknowledge_convocation(&claimed.ack_token, "ailleurs")
+        .await
+        .unwrap();
+    let v = store
+        .convocations(&f.admin, &id)
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|v| v.candidate_id == claimed.candidate_id)
+        .unwrap();
+    assert_eq!(v.read_from.as_deref(), Some("203.0.113.7 Firefox"));
+    assert_eq!(v.missing(), None);
+    let journal = store.journal(&f.admin, Some(&id), 3).await.unwrap();
+    assert_eq!(journal[0].action, "convocation.read");
+    assert_eq!(
+        journal[0].actor_name,
+        "DUPONT Lou, né(e) le 01/02/1990 (lien personnel)"
+    );
+    // A failed send is said, and can be retried.
+    store
+        .import_candidates(w, &id, vec![person("Petit", "lou.petit@exemple.fr")], false)
+        .await
+        .unwrap();
+    let petit = store
+        .candidates(&f.admin, &id)
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|c| c.input.last_name == "Petit")
+        .unwrap();
+    store
+        .set_convocation_mode(w, &id, &petit.id, Mode::EmailReceipts)
+        .await
+        .unwrap();
+    let first = store.claim_email_convocations(w, &id).await.unwrap().0;
+    assert_eq!(first.len(), 1);
+    store
+        .email_sent(w, &id, &petit.id, Err("550 boîte inconnue".into()))
+        .await
+        .unwrap();
+    let missing = store.convocations_missing(&f.admin, &id).await.unwrap();
+    assert!(
+        missing
+            .contains(&"PETIT Lou, né(e) le 01/02/1990 : l'envoi du courriel a échoué".to_owned()),
+        "{missing:?}"
+    );
+    let again = store.claim_email_convocations(w, &id).await.unwrap().0;
+    assert_eq!(again.len(), 1);
+    assert_ne!(
+        again[0].ack_token, first[0].ack_token,
+        "a new link for the new email"
+    );
+}
+
 contract!(
+    email_convocations_are_sent_once_and_acknowledged_by_link,
     convocations_need_their_proof,
     the_days_welcome_is_recorded_per_candidate,
     registering_candidates_is_checked_before_it_is_ticked,

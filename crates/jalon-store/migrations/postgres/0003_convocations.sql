@@ -5,7 +5,7 @@ CREATE TABLE convocations (
     candidate_id TEXT PRIMARY KEY REFERENCES candidates(id),
     session_id TEXT NOT NULL REFERENCES sessions(id),
     mode TEXT NOT NULL CHECK (mode IN ('hand', 'email_receipts', 'email_signed_return')),
-    send_status TEXT NOT NULL DEFAULT 'pending' CHECK (send_status IN ('pending', 'sent', 'failed')),
+    send_status TEXT NOT NULL DEFAULT 'pending' CHECK (send_status IN ('pending', 'sending', 'sent', 'failed')),
     send_error TEXT,
     sent_at TEXT,
     -- Hand delivery: signed by the candidate (ticked by the person who handed it over).
