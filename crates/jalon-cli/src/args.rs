@@ -145,6 +145,21 @@ pub struct ServeArgs {
     /// Cookies « Secure » : à activer quand Jalon est servi en HTTPS (derrière un proxy)
     #[arg(long, env = "JALON_SECURE_COOKIES")]
     pub secure_cookies: bool,
+    /// Serveur de courriel pour les convocations (smtps://utilisateur:mot-de-passe@hôte:465) ;
+    /// sans lui, les courriels sont écrits dans le dossier d'envoi (outbox du dossier de données)
+    #[arg(long, value_name = "URL", env = "JALON_SMTP_URL")]
+    pub smtp_url: Option<String>,
+    /// Expéditeur des courriels
+    #[arg(
+        long,
+        value_name = "ADRESSE",
+        env = "JALON_MAIL_FROM",
+        default_value = "Jalon <ne-pas-repondre@jalon.invalid>"
+    )]
+    pub mail_from: String,
+    /// Adresse publique de Jalon, pour les liens envoyés aux candidats (https://jalon.centre.fr)
+    #[arg(long, value_name = "URL", env = "JALON_PUBLIC_URL")]
+    pub public_url: Option<String>,
 }
 
 #[derive(Debug, Args)]
@@ -284,6 +299,9 @@ fn expected_form(flag: &str) -> &'static str {
         "--role" => "admin, manager ou inspector",
         "--email" => "une adresse électronique",
         "--name" | "--centre" => "un nom",
+        "--smtp-url" => "smtps://utilisateur:mot-de-passe@hôte:465",
+        "--public-url" => "https://jalon.centre.fr",
+        "--mail-from" => "Centre <examens@centre.fr>",
         "--start" | "--end" | "--title-expiry" | "--training-end" | "--today" => {
             "une date AAAA-MM-JJ ou JJ/MM/AAAA"
         }

@@ -42,7 +42,25 @@ pub async fn serve(store: Store, a: &ServeArgs) -> Result<(), Failure> {
              (ou utilisez « jalon user add »)."
         );
     }
-    let state = AppState::new(store.clone(), a.secure_cookies);
+    let public_url = a
+        .public_url
+        .clone()
+        .unwrap_or_else(|| format!("http://{addr}"));
+    let mail = match &a.smtp_url {
+        Some(url) => jalon_web::mailer::MailSettings::smtp(url, &a.mail_from, &public_url)
+            .map_err(Failure::usage)?,
+        None => {
+            let outbox = crate::db::data_dir(&a.db, DEFAULT_DIR).join("outbox");
+            println!(
+                "Courriels écrits dans « {} » (pas de --smtp-url)",
+                outbox.display()
+            );
+            let mut m = jalon_web::mailer::MailSettings::outbox(outbox, &public_url);
+            m.from = a.mail_from.parse().map_err(|_| Failure::usage(format!("--mail-from : « {} » n'est pas une adresse (forme attendue : Centre <examens@centre.fr>)", a.mail_from)))?;
+            m
+        }
+    };
+    let state = AppState::new(store.clone(), a.secure_cookies).with_mail(mail);
     jalon_web::serve(listener, state, shutdown_signal())
         .await
         .map_err(|e| Failure::runtime(format!("le serveur s'est arrêté : {e}")))?;

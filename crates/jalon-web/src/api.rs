@@ -68,6 +68,10 @@ pub fn routes() -> Router<AppState> {
         )
         .route("/api/v1/sessions/{id}/convocations", get(list_convocations))
         .route(
+            "/api/v1/sessions/{id}/convocations/send",
+            post(send_convocations),
+        )
+        .route(
             "/api/v1/sessions/{id}/convocations/{candidate}",
             axum::routing::put(set_convocation_mode),
         )
@@ -569,6 +573,17 @@ async fn list_convocations(
         convocations,
         missing,
     }))
+}
+
+/// Emails the convocations still to send, each once, with its personal link.
+async fn send_convocations(
+    State(s): State<AppState>,
+    Auth(a): Auth,
+    Path(id): Path<String>,
+) -> ApiResult<Json<crate::mailer::SendReport>> {
+    s.store.ensure_exists(&a, Resource::Session, &id).await?;
+    a.writer()?;
+    Ok(Json(crate::mailer::send_convocations(&s, &a, &id).await?))
 }
 
 #[derive(Deserialize)]

@@ -6,6 +6,7 @@ mod auth;
 mod body;
 mod error;
 mod limiter;
+pub mod mailer;
 pub mod openapi;
 mod security;
 mod ui;
@@ -28,15 +29,27 @@ pub struct AppState {
     /// Mark cookies `Secure` (the server is reached through HTTPS).
     pub secure_cookies: bool,
     pub limiter: Arc<Limiter>,
+    /// How convocations are emailed.
+    pub mail: Arc<mailer::MailSettings>,
 }
 
 impl AppState {
     pub fn new(store: Store, secure_cookies: bool) -> AppState {
+        let outbox = std::env::temp_dir().join("jalon-outbox");
         AppState {
             store,
             secure_cookies,
             limiter: Arc::new(Limiter::default()),
+            mail: Arc::new(mailer::MailSettings::outbox(
+                outbox,
+                "http://localhost:8080",
+            )),
         }
+    }
+
+    pub fn with_mail(mut self, mail: mailer::MailSettings) -> AppState {
+        self.mail = Arc::new(mail);
+        self
     }
 }
 
@@ -86,7 +99,8 @@ pub async fn serve(
     state: AppState,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    axum::serve(listener, router(state))
+    let app = router(state).into_make_service_with_connect_info::<std::net::SocketAddr>();
+    axum::serve(listener, app)
         .with_graceful_shutdown(shutdown)
         .await
 }

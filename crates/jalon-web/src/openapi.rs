@@ -147,6 +147,9 @@ pub fn document() -> Value {
         "/api/v1/sessions/{id}/convocations": with_params(json!({
             "get": op("Convocations de la session, et qui manque quoi pour « Envoyer les convocations ».", None, "200",
                 ok("Convocations.", json!({"type": "object", "properties": {"convocations": list(r("Convocation")), "missing": list(json!({"type": "string"}))}})), false)}), &["id"]),
+        "/api/v1/sessions/{id}/convocations/send": with_params(json!({
+            "post": op("Envoyer par courriel les convocations qui ne l'ont pas encore été (chacune une fois, avec un lien personnel d'accusé de lecture).", None, "200",
+                ok("Compte rendu.", json!({"type": "object", "properties": {"sent": {"type": "integer"}, "failed": list(json!({"type": "string"})), "without_address": list(json!({"type": "string"}))}})), true)}), &["id"]),
         "/api/v1/sessions/{id}/convocations/{candidate}": with_params(json!({
             "put": op("Choisir le mode de convocation d'un candidat (changer de mode recommence la preuve).",
                 Some(json!({"type": "object", "required": ["mode"], "properties": {"mode": {"type": "string", "enum": ["hand", "email_receipts", "email_signed_return"]}}})),

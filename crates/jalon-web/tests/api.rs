@@ -556,6 +556,11 @@ fn operations(a: &Centre) -> Vec<(Method, &'static str, Option<Value>)> {
         ),
         (Method::GET, "/api/v1/sessions/{session}/convocations", None),
         (
+            Method::POST,
+            "/api/v1/sessions/{session}/convocations/send",
+            None,
+        ),
+        (
             Method::PUT,
             "/api/v1/sessions/{session}/convocations/{candidate}",
             Some(json!({"mode": "hand"})),

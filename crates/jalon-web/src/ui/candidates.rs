@@ -26,6 +26,7 @@ pub fn routes() -> Router<AppState> {
         .route("/sessions/{id}/candidates/preview", post(preview))
         .route("/sessions/{id}/candidates/import", post(import))
         .route("/sessions/{id}/checkin", get(checkin))
+        .route("/sessions/{id}/convocations/send", post(send_emails))
         .route(
             "/sessions/{id}/convocations/{candidate}/mode",
             post(set_mode),
@@ -731,4 +732,43 @@ async fn document(
 
 fn redirect_convocations(id: &str, candidate: &str) -> Response {
     Redirect::to(&format!("/sessions/{id}/candidates#conv-{candidate}")).into_response()
+}
+
+async fn send_emails(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    FormPost(p, _): FormPost<Empty>,
+) -> Response {
+    if let Err(e) = super::session_writer(&state, &p, &id).await {
+        return error_page(&e);
+    }
+    match crate::mailer::send_convocations(&state, &p.actor, &id).await {
+        Ok(r) => {
+            let mut notice = match r.sent {
+                0 => "Aucun courriel à envoyer.".to_owned(),
+                1 => "1 convocation envoyée par courriel.".to_owned(),
+                n => format!("{n} convocations envoyées par courriel."),
+            };
+            if !r.failed.is_empty() {
+                notice.push_str(&format!(" Échecs : {}.", r.failed.join(" ; ")));
+            }
+            if !r.without_address.is_empty() {
+                notice.push_str(&format!(
+                    " Sans adresse électronique : {}.",
+                    r.without_address.join(" ; ")
+                ));
+            }
+            page(
+                &state,
+                &p,
+                &id,
+                AddForm::default(),
+                Vec::new(),
+                None,
+                Some(notice),
+            )
+            .await
+        }
+        Err(e) => error_page(&e),
+    }
 }

@@ -2,6 +2,7 @@
 //! place. Every page is scoped to the signed-in user's centre; every form carries a CSRF
 //! token; nothing runs inline (the Content-Security-Policy forbids it).
 
+mod ack;
 mod admin;
 mod candidates;
 mod dashboard;
@@ -29,6 +30,7 @@ pub fn routes() -> Router<AppState> {
         .merge(session::routes())
         .merge(session_form::routes())
         .merge(admin::routes())
+        .merge(ack::routes())
         .merge(candidates::routes())
 }
 
@@ -203,6 +205,10 @@ pub fn message_page(heading: &str, text: &str) -> Response {
         message: text.to_owned(),
     };
     render(&page)
+}
+
+pub fn message_status(status: StatusCode, heading: &str, text: &str) -> Response {
+    message(status, heading, text)
 }
 
 fn message(status: StatusCode, heading: &str, text: &str) -> Response {

@@ -1,0 +1,167 @@
+//! Sending convocations by email: through SMTP when configured (`--smtp-url`), otherwise
+//! written as `.eml` files in an outbox directory, for a person to send or inspect. Each
+//! send is claimed in the store first, so none goes twice; each outcome is recorded.
+
+use std::path::PathBuf;
+
+use jalon_core::fr;
+use jalon_store::convocations::{EmailToSend, Mode};
+use jalon_store::{Actor, StoreError};
+use lettre::message::{Mailbox, header::ContentType};
+use lettre::{AsyncFileTransport, AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
+use serde::Serialize;
+
+use crate::AppState;
+
+pub enum Transport {
+    Outbox(PathBuf),
+    Smtp(AsyncSmtpTransport<Tokio1Executor>),
+}
+
+pub struct MailSettings {
+    pub transport: Transport,
+    pub from: Mailbox,
+    /// The address the candidates' links point to (`https://jalon.centre.fr`).
+    pub public_url: String,
+}
+
+impl MailSettings {
+    /// Emails written to `dir`, links to `public_url`.
+    pub fn outbox(dir: PathBuf, public_url: &str) -> MailSettings {
+        MailSettings {
+            transport: Transport::Outbox(dir),
+            from: "Jalon <ne-pas-repondre@jalon.invalid>"
+                .parse()
+                .expect("a valid mailbox"),
+            public_url: public_url.trim_end_matches('/').to_owned(),
+        }
+    }
+
+    /// Emails sent through the SMTP server of `url` (`smtps://user:pass@host:465`,
+    /// `smtp://host:587?tls=required`, `smtp://127.0.0.1:2525` unencrypted).
+    pub fn smtp(url: &str, from: &str, public_url: &str) -> Result<MailSettings, String> {
+        let transport = AsyncSmtpTransport::<Tokio1Executor>::from_url(url)
+            .map_err(|e| format!("adresse SMTP « {url} » invalide : {e}"))?
+            .build();
+        let from = from.parse().map_err(|_| {
+            format!("expéditeur « {from} » invalide (forme attendue : Centre <adresse@centre.fr>)")
+        })?;
+        Ok(MailSettings {
+            transport: Transport::Smtp(transport),
+            from,
+            public_url: public_url.trim_end_matches('/').to_owned(),
+        })
+    }
+
+    async fn send(&self, message: Message) -> Result<(), String> {
+        match &self.transport {
+            Transport::Outbox(dir) => {
+                std::fs::create_dir_all(dir)
+                    .map_err(|e| format!("dossier d'envoi « {} » : {e}", dir.display()))?;
+                AsyncFileTransport::<Tokio1Executor>::new(dir)
+                    .send(message)
+                    .await
+                    .map(|_| ())
+                    .map_err(|e| format!("écriture dans le dossier d'envoi impossible : {e}"))
+            }
+            Transport::Smtp(smtp) => smtp
+                .send(message)
+                .await
+                .map(|_| ())
+                .map_err(|e| format!("serveur de courriel : {e}")),
+        }
+    }
+}
+
+/// What a round of sending did.
+#[derive(Debug, Default, Serialize)]
+pub struct SendReport {
+    pub sent: usize,
+    /// « DUPONT Jean : raison ».
+    pub failed: Vec<String>,
+    /// Candidates convened by email who have no address.
+    pub without_address: Vec<String>,
+}
+
+fn compose(
+    settings: &MailSettings,
+    to: &EmailToSend,
+    title: &str,
+    dates: &str,
+    place: &str,
+    centre: &str,
+) -> Result<Message, String> {
+    let address: Mailbox = to
+        .email
+        .parse()
+        .map_err(|_| format!("adresse « {} » invalide", to.email))?;
+    let link = format!("{}/accuse/{}", settings.public_url, to.ack_token);
+    let returned = if to.mode == Mode::EmailSignedReturn {
+        "\nMerci aussi de nous renvoyer cette convocation signée, en réponse à ce courriel.\n"
+    } else {
+        ""
+    };
+    let body = format!(
+        "Bonjour {first},\n\n\
+         Vous êtes convoqué(e) à la session d'examen du titre professionnel « {title} », {dates}, à l'adresse suivante :\n\
+         {place}\n\n\
+         Merci de confirmer que vous avez lu cette convocation en ouvrant votre lien personnel :\n\
+         {link}\n{returned}\n\
+         Présentez-vous avec une pièce d'identité en cours de validité et cette convocation. \
+         Le règlement de la session vous sera rappelé à l'accueil.\n\n\
+         {centre}\n",
+        first = to.first_names,
+    );
+    Message::builder()
+        .from(settings.from.clone())
+        .to(address)
+        .subject(format!("Convocation — {title} — {dates}"))
+        .header(ContentType::TEXT_PLAIN)
+        .body(body)
+        .map_err(|e| format!("courriel impossible à composer : {e}"))
+}
+
+/// Sends the email convocations of a session still to send, and records each outcome.
+pub async fn send_convocations(
+    state: &AppState,
+    actor: &Actor,
+    session_id: &str,
+) -> Result<SendReport, StoreError> {
+    let writer = actor.writer()?;
+    let detail = state.store.session(actor, session_id).await?;
+    let s = &detail.session;
+    let site = state.store.site(actor, &s.site_id).await?;
+    let centre = state.store.centre(actor).await?.name;
+    let dates = if s.start == s.end {
+        format!("le {}", fr::long_date(s.start))
+    } else {
+        format!("du {} au {}", fr::long_date(s.start), fr::long_date(s.end))
+    };
+    let place = format!(
+        "{}, {}, {} {}",
+        site.name, site.address, site.postcode, site.city
+    );
+    let (claimed, without_address) = state
+        .store
+        .claim_email_convocations(writer, session_id)
+        .await?;
+    let mut report = SendReport {
+        without_address,
+        ..Default::default()
+    };
+    for to in claimed {
+        let outcome = match compose(&state.mail, &to, &s.title_name, &dates, &place, &centre) {
+            Ok(message) => state.mail.send(message).await,
+            Err(e) => Err(e),
+        };
+        match &outcome {
+            Ok(()) => report.sent += 1,
+            Err(e) => report.failed.push(format!("{} : {e}", to.name)),
+        }
+        state
+            .store
+            .email_sent(writer, session_id, &to.candidate_id, outcome)
+            .await?;
+    }
+    Ok(report)
+}

@@ -1,0 +1,439 @@
+//! Convocations by email, for real: written to the outbox, or sent to an SMTP server that
+//! this test runs on loopback; then acknowledged through the candidate's personal link.
+
+use jalon_core::candidate::CandidateInput;
+use jalon_core::{Domain, Kind, Zone};
+use jalon_store::catalog::{ApprovalInput, SiteInput, TitleInput, TitleStructure};
+use jalon_store::convocations::Mode;
+use jalon_store::sessions::SessionInput;
+use jalon_store::users::NewUser;
+use jalon_store::{Actor, Clock, Role, Store};
+use jalon_web::AppState;
+use jalon_web::mailer::MailSettings;
+use jiff::civil::date;
+use reqwest::StatusCode;
+use serde_json::Value;
+use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
+
+const PASSWORD: &str = "correct horse battery";
+
+/// A centre with one session and two candidates convened by email; returns the session id.
+async fn world(store: &Store) -> String {
+    let (c, _) = store
+        .create_centre(
+            "Centre Alpha",
+            NewUser {
+                email: "admin@alpha.example".into(),
+                display_name: "Alice".into(),
+                role: Role::Admin,
+                password: PASSWORD.into(),
+            },
+        )
+        .await
+        .unwrap();
+    let actor = Actor::command_line(c.id);
+    let a = actor.admin().unwrap();
+    let site = store
+        .create_site(
+            a,
+            SiteInput {
+                name: "Campus".into(),
+                address: "24 avenue Tony Garnier".into(),
+                postcode: "69007".into(),
+                city: "Lyon".into(),
+                zone: Zone::Metropole,
+            },
+        )
+        .await
+        .unwrap();
+    let title = store
+        .create_title(
+            a,
+            TitleInput {
+                rncp_code: "RNCP37674".into(),
+                name: "Développeur web et web mobile".into(),
+                domain: Domain::Tertiary,
+                transport: false,
+                expiry: date(2030, 1, 1),
+                structure: TitleStructure::default(),
+            },
+        )
+        .await
+        .unwrap();
+    let approval = store
+        .create_approval(
+            a,
+            ApprovalInput {
+                title_id: title.id.clone(),
+                site_id: site.id.clone(),
+                number: "AGR".into(),
+                valid_from: date(2025, 1, 1),
+                valid_until: date(2029, 1, 1),
+                managers: vec![],
+            },
+        )
+        .await
+        .unwrap();
+    let s = store
+        .create_session(
+            a.writer(),
+            SessionInput {
+                title_id: title.id,
+                approval_id: Some(approval.id),
+                site_id: site.id,
+                kind: Kind::Title,
+                start: date(2027, 3, 15),
+                end: Some(date(2027, 3, 19)),
+                ceres_number: None,
+                manager_id: None,
+                override_justification: None,
+            },
+        )
+        .await
+        .unwrap();
+    let id = s.session.id;
+    let person = |last: &str, first: &str, email: &str| CandidateInput {
+        last_name: last.into(),
+        first_names: first.into(),
+        birth_date: Some(date(1990, 2, 1)),
+        email: email.into(),
+        ..Default::default()
+    };
+    store
+        .import_candidates(
+            a.writer(),
+            &id,
+            vec![
+                person("Dupont", "José", "jose.dupont@exemple.fr"),
+                person("Martin", "Anne", ""),
+            ],
+            false,
+        )
+        .await
+        .unwrap();
+    for c in store.candidates(&actor, &id).await.unwrap() {
+        store
+            .set_convocation_mode(a.writer(), &id, &c.id, Mode::EmailReceipts)
+            .await
+            .unwrap();
+    }
+    id
+}
+
+async fn serve(store: Store, mail: impl FnOnce(&str) -> MailSettings) -> String {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    let state = AppState::new(store, false).with_mail(mail(&base));
+    tokio::spawn(jalon_web::serve(listener, state, std::future::pending()));
+    base
+}
+
+async fn admin(base: &str) -> reqwest::Client {
+    let c = reqwest::Client::builder()
+        .cookie_store(true)
+        .build()
+        .unwrap();
+    let r = c
+        .post(format!("{base}/api/v1/login"))
+        .json(&serde_json::json!({"email": "admin@alpha.example", "password": PASSWORD}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    c
+}
+
+/// The personal link's token in a message (quoted-printable soft breaks undone).
+fn token_in(message: &str) -> String {
+    let flat = message.replace("=\r\n", "").replace("=\n", "");
+    let at = flat.find("/accuse/").expect("a personal link") + 8;
+    flat[at..at + 64].to_owned()
+}
+
+async fn store() -> (Store, tempfile::TempDir) {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open_data_dir(dir.path())
+        .await
+        .unwrap()
+        .with_clock(Clock::Fixed("2026-11-28T09:00:00Z".parse().unwrap()));
+    (store, dir)
+}
+
+#[tokio::test]
+async fn convocations_go_to_the_outbox_and_are_acknowledged_by_their_link() {
+    let (store, dir) = store().await;
+    let id = world(&store).await;
+    let outbox = dir.path().join("outbox");
+    let o = outbox.clone();
+    let base = serve(store.clone(), move |base| MailSettings::outbox(o, base)).await;
+    let c = admin(&base).await;
+    let r: Value = c
+        .post(format!("{base}/api/v1/sessions/{id}/convocations/send"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(r["sent"], 1);
+    assert_eq!(r["without_address"][0], "MARTIN Anne, né(e) le 01/02/1990");
+    // Pressing again sends nothing twice.
+    let again: Value = c
+        .post(format!("{base}/api/v1/sessions/{id}/convocations/send"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(again["sent"], 0);
+    let files: Vec<_> = std::fs::read_dir(&outbox)
+        .unwrap()
+        .filter_map(Result::ok)
+        .filter(|e| e.path().extension().is_some_and(|x| x == "eml"))
+        .collect();
+    assert_eq!(files.len(), 1, "one email written");
+    let eml = std::fs::read_to_string(files[0].path()).unwrap();
+    assert!(eml.contains("To: jose.dupont@exemple.fr"), "{eml}");
+    let token = token_in(&eml);
+    // The link shows a button; opening it acknowledges nothing yet.
+    let page = reqwest::get(format!("{base}/accuse/{token}"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        page.contains("Je confirme avoir lu ma convocation"),
+        "{page}"
+    );
+    let convs: Value = c
+        .get(format!("{base}/api/v1/sessions/{id}/convocations"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert!(
+        convs["missing"].as_array().unwrap().iter().any(|m| m
+            .as_str()
+            .unwrap()
+            .starts_with("DUPONT José")
+            && m.as_str().unwrap().ends_with("accusé de lecture attendu"))
+    );
+    let r = reqwest::Client::new()
+        .post(format!("{base}/accuse/{token}"))
+        .header("user-agent", "Firefox de test")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    assert!(
+        r.text()
+            .await
+            .unwrap()
+            .contains("Merci. Votre accusé de lecture est enregistré : DUPONT José")
+    );
+    let convs: Value = c
+        .get(format!("{base}/api/v1/sessions/{id}/convocations"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let jose = convs["convocations"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|v| v["read_at"].is_string())
+        .unwrap()
+        .clone();
+    assert!(
+        jose["read_from"]
+            .as_str()
+            .unwrap()
+            .starts_with("127.0.0.1 — Firefox de test"),
+        "{jose}"
+    );
+    // An unknown link: 404, in French.
+    let r = reqwest::get(format!("{base}/accuse/{}", "0".repeat(64)))
+        .await
+        .unwrap();
+    assert_eq!(
+        r.status(),
+        StatusCode::OK,
+        "the page shows; only confirming checks the link"
+    );
+    let r = reqwest::Client::new()
+        .post(format!("{base}/accuse/{}", "0".repeat(64)))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::NOT_FOUND);
+    assert!(
+        r.text()
+            .await
+            .unwrap()
+            .contains("Ce lien d&#39;accusé de lecture n&#39;est pas reconnu")
+    );
+}
+
+/// A minimal SMTP server: accepts every message and hands over (recipients, data).
+async fn smtp_server() -> (
+    u16,
+    tokio::sync::mpsc::UnboundedReceiver<(Vec<String>, String)>,
+) {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
+    tokio::spawn(async move {
+        while let Ok((socket, _)) = listener.accept().await {
+            let tx = tx.clone();
+            tokio::spawn(async move {
+                let (read, mut write) = socket.into_split();
+                let mut lines = BufReader::new(read).lines();
+                write.write_all(b"220 jalon-test ESMTP\r\n").await.unwrap();
+                let (mut rcpt, mut data, mut in_data) = (Vec::new(), String::new(), false);
+                while let Ok(Some(line)) = lines.next_line().await {
+                    if in_data {
+                        if line == "." {
+                            in_data = false;
+                            tx.send((std::mem::take(&mut rcpt), std::mem::take(&mut data)))
+                                .unwrap();
+                            write.write_all(b"250 queued\r\n").await.unwrap();
+                        } else {
+                            data.push_str(&line);
+                            data.push_str("\r\n");
+                        }
+                        continue;
+                    }
+                    let upper = line.to_uppercase();
+                    let reply: &[u8] = if upper.starts_with("EHLO") || upper.starts_with("HELO") {
+                        b"250 jalon-test\r\n"
+                    } else if upper.starts_with("RCPT TO:") {
+                        rcpt.push(line[8..].trim().trim_matches(['<', '>']).to_owned());
+                        b"250 ok\r\n"
+                    } else if upper == "DATA" {
+                        in_data = true;
+                        b"354 go on\r\n"
+                    } else if upper == "QUIT" {
+                        let _ = write.write_all(b"221 bye\r\n").await;
+                        break;
+                    } else {
+                        b"250 ok\r\n"
+                    };
+                    write.write_all(reply).await.unwrap();
+                }
+            });
+        }
+    });
+    (port, rx)
+}
+
+#[tokio::test]
+async fn convocations_are_sent_to_a_real_smtp_server() {
+    let (store, _dir) = store().await;
+    let id = world(&store).await;
+    let (port, mut received) = smtp_server().await;
+    let base = serve(store.clone(), move |base| {
+        MailSettings::smtp(
+            &format!("smtp://127.0.0.1:{port}"),
+            "Centre Alpha <examens@alpha.example>",
+            base,
+        )
+        .unwrap()
+    })
+    .await;
+    let c = admin(&base).await;
+    let r: Value = c
+        .post(format!("{base}/api/v1/sessions/{id}/convocations/send"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(r["sent"], 1, "{r}");
+    let (rcpt, data) = received.recv().await.unwrap();
+    assert_eq!(rcpt, ["jose.dupont@exemple.fr"]);
+    assert!(
+        data.contains("From: \"Centre Alpha\" <examens@alpha.example>")
+            || data.contains("From: Centre Alpha <examens@alpha.example>"),
+        "{data}"
+    );
+    let token = token_in(&data);
+    let r = reqwest::Client::new()
+        .post(format!("{base}/accuse/{token}"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    let convs: Value = c
+        .get(format!("{base}/api/v1/sessions/{id}/convocations"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let sent = convs["convocations"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|v| v["send_status"] == "sent")
+        .unwrap()
+        .clone();
+    assert!(sent["read_at"].is_string(), "{sent}");
+    // An unreachable server: a failure said in French, recorded, and retried later.
+    let dead = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let (store2, _dir2) = self::store().await;
+    let id2 = world(&store2).await;
+    let base2 = serve(store2, move |base| {
+        MailSettings::smtp(
+            &format!("smtp://127.0.0.1:{dead}"),
+            "Centre <a@b.example>",
+            base,
+        )
+        .unwrap()
+    })
+    .await;
+    let c2 = admin(&base2).await;
+    let r: Value = c2
+        .post(format!("{base2}/api/v1/sessions/{id2}/convocations/send"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(r["sent"], 0);
+    assert!(
+        r["failed"][0]
+            .as_str()
+            .unwrap()
+            .starts_with("DUPONT José, né(e) le 01/02/1990 : serveur de courriel"),
+        "{r}"
+    );
+    let convs: Value = c2
+        .get(format!("{base2}/api/v1/sessions/{id2}/convocations"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert!(
+        convs["missing"].as_array().unwrap().iter().any(|m| m
+            .as_str()
+            .unwrap()
+            .ends_with("l'envoi du courriel a échoué")),
+        "{convs}"
+    );
+}
