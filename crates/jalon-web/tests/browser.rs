@@ -560,3 +560,115 @@ async fn a_manager_works_through_the_pages_and_each_role_is_held_to_its_rights()
     assert_eq!(w.store.centre_count().await.unwrap(), 2);
     c.close().await.unwrap();
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_candidate_acknowledges_their_convocation_in_the_browser() {
+    use jalon_core::candidate::CandidateInput;
+    use jalon_store::convocations::Mode;
+    let Some((_driver, url)) = chromedriver() else {
+        return;
+    };
+    let w = world().await;
+    // Restart a server of the same database with an outbox we can read.
+    let outbox = tempfile::tempdir().unwrap();
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    let mail = jalon_web::mailer::MailSettings::outbox(outbox.path().to_owned(), &base);
+    let state = AppState::new(w.store.clone(), false).with_mail(mail);
+    tokio::spawn(jalon_web::serve(listener, state, std::future::pending()));
+    // Centre Alpha's session: one candidate convened by email with receipts.
+    let centre = w
+        .store
+        .centres()
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|c| c.name == "Centre Alpha")
+        .unwrap();
+    let actor = Actor::command_line(centre.id);
+    let session = w.store.sessions(&actor).await.unwrap()[0]
+        .session
+        .id
+        .clone();
+    let lou = CandidateInput {
+        last_name: "Petit".into(),
+        first_names: "Lou".into(),
+        birth_date: Some(date(2001, 9, 9)),
+        email: "lou.petit@exemple.fr".into(),
+        ..Default::default()
+    };
+    let c = w
+        .store
+        .add_candidate(actor.writer().unwrap(), &session, lou)
+        .await
+        .unwrap();
+    w.store
+        .set_convocation_mode(
+            actor.writer().unwrap(),
+            &session,
+            &c.id,
+            Mode::EmailReceipts,
+        )
+        .await
+        .unwrap();
+
+    // The manager sends it from the candidates page.
+    let b = browser(&url).await;
+    sign_in(&b, &base, "manager@alpha.example").await;
+    b.goto(&format!("{base}/sessions/{session}/candidates"))
+        .await
+        .unwrap();
+    b.find(Locator::XPath(
+        "//button[contains(., 'Envoyer les convocations par courriel')]",
+    ))
+    .await
+    .unwrap()
+    .click()
+    .await
+    .unwrap();
+    assert!(
+        text(&b, "[role=status]")
+            .await
+            .contains("1 convocation envoyée par courriel.")
+    );
+    let eml = std::fs::read_dir(outbox.path())
+        .unwrap()
+        .filter_map(Result::ok)
+        .find(|e| e.path().extension().is_some_and(|x| x == "eml"))
+        .unwrap();
+    let message = std::fs::read_to_string(eml.path())
+        .unwrap()
+        .replace("=\r\n", "")
+        .replace("=\n", "");
+    let at = message.find("/accuse/").unwrap() + 8;
+    let link = format!("{base}/accuse/{}", &message[at..at + 64]);
+
+    // The candidate opens their link in a browser of their own and confirms.
+    let candidate = browser(&url).await;
+    candidate.goto(&link).await.unwrap();
+    assert_eq!(
+        text(&candidate, "h1").await,
+        "Accusé de lecture de votre convocation"
+    );
+    candidate
+        .find(Locator::Css("main button[type=submit]"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    let thanks = text(&candidate, "[role=status]").await;
+    assert!(
+        thanks.contains("Merci. Votre accusé de lecture est enregistré : PETIT Lou"),
+        "{thanks}"
+    );
+    candidate.close().await.unwrap();
+
+    // The manager sees the proof.
+    b.goto(&format!("{base}/sessions/{session}/candidates"))
+        .await
+        .unwrap();
+    let row = text(&b, &format!("#conv-{}", c.id)).await;
+    assert!(row.contains("prouvée") && row.contains("lue le"), "{row}");
+    b.close().await.unwrap();
+}
