@@ -71,8 +71,9 @@ pub fn easter(year: i16) -> Date {
     let m = (a + 11 * h + 22 * l) / 451;
     let month = (h + l - 7 * m + 114) / 31;
     let day = (h + l - 7 * m + 114) % 31 + 1;
-    // month is 3 or 4 and day 1..=31 by construction of the computus.
-    Date::constant(year, month as i8, day as i8)
+    // Month 3 or 4 and a valid day for the Gregorian years the planner supports; far outside
+    // them (negative years) the formula means nothing, and 22 March stands in, never a panic.
+    Date::new(year, month as i8, day as i8).unwrap_or(Date::constant(year, 3, 22))
 }
 
 /// One public holiday: its date and its French name.

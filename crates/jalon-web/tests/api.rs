@@ -1018,3 +1018,27 @@ async fn candidates_over_http_csv_in_and_out() {
     assert_eq!(body["fields"][0]["field"], "email");
     app.shutdown().await;
 }
+
+#[tokio::test]
+async fn far_away_years_are_refused_not_a_crash() {
+    let app = spawn_app().await;
+    let a = centre(&app.store, "Centre Alpha").await;
+    let c = logged_in(&app, &a.manager).await;
+    let mut body = session_body(&a, "-000192-04-15", "-000192-04-15");
+    body["override_justification"] = json!("Une justification assez longue");
+    let (status, resp) = send(&c, Method::POST, app.url("/api/v1/sessions"), Some(body)).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{resp}");
+    assert_eq!(resp["fields"][0]["field"], "start");
+    assert!(
+        resp["fields"][0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("hors de la période prise en charge")
+    );
+    // The server is still there.
+    assert_eq!(
+        send(&c, Method::GET, app.url("/api/v1/me"), None).await.0,
+        StatusCode::OK
+    );
+    app.shutdown().await;
+}

@@ -472,6 +472,19 @@ impl Store {
                 "cet agrément porte sur un autre site",
             ));
         }
+        for (field, d) in [("start", Some(input.start)), ("end", input.end)] {
+            if let Some(d) = d
+                && !(1900..=2200).contains(&d.year())
+            {
+                errs.push(FieldError::new(
+                    field,
+                    format!(
+                        "année {} hors de la période prise en charge (1900 à 2200)",
+                        d.year()
+                    ),
+                ));
+            }
+        }
         if let Some(end) = input.end
             && end < input.start
         {
