@@ -168,8 +168,23 @@ impl Store {
             .candidate_of_session(actor, session_id, candidate_id)
             .await?;
         let now = timestamp_text(self.now());
+        let current = self
+            .convocations(actor, session_id)
+            .await?
+            .into_iter()
+            .find(|v| v.candidate_id == candidate_id);
+        if let Some(v) = &current
+            && v.mode != mode
+            && (v.hand_signed_at.is_some() || v.read_at.is_some() || v.document_at.is_some())
+        {
+            return Err(StoreError::invalid(
+                "mode",
+                "cette convocation a déjà une preuve (signature, accusé de lecture ou document signé) : \
+                 changer de mode l'effacerait",
+            ));
+        }
         let mut tx = self.begin().await?;
-        sqlx::query(
+        let changed = sqlx::query(
             "INSERT INTO convocations (candidate_id, session_id, mode, updated_at) VALUES ($1, $2, $3, $4) \
              ON CONFLICT (candidate_id) DO UPDATE SET mode = excluded.mode, send_status = 'pending', \
              send_error = NULL, sent_at = NULL, hand_signed_at = NULL, hand_signed_by = NULL, \
@@ -183,6 +198,9 @@ impl Store {
         .bind(&now)
         .execute(&mut *tx)
         .await?;
+        if changed.rows_affected() == 0 {
+            return Ok(());
+        }
         journal::append(
             &mut tx,
             self,
@@ -440,7 +458,7 @@ impl Store {
             Err(e) => ("failed", Some(e.as_str())),
         };
         let mut tx = self.begin().await?;
-        sqlx::query(
+        let done = sqlx::query(
             "UPDATE convocations SET send_status = $1, send_error = $2, sent_at = CASE WHEN $1 = 'sent' THEN $3 ELSE sent_at END, \
              updated_at = $3, version = version + 1 WHERE candidate_id = $4 AND session_id = $5 AND send_status = 'sending'",
         )
@@ -451,6 +469,9 @@ impl Store {
         .bind(session_id)
         .execute(&mut *tx)
         .await?;
+        if done.rows_affected() == 0 {
+            return Ok(());
+        }
         journal::append(
             &mut tx,
             self,
@@ -502,15 +523,19 @@ impl Store {
                 .take(300)
                 .collect();
             let mut tx = self.begin().await?;
-            sqlx::query(
+            let read = sqlx::query(
                 "UPDATE convocations SET read_at = $1, read_from = $2, updated_at = $1, version = version + 1 \
-                 WHERE candidate_id = $3 AND read_at IS NULL",
+                 WHERE candidate_id = $3 AND read_at IS NULL AND ack_token_hash = $4",
             )
             .bind(&now)
             .bind(&origin)
             .bind(&candidate_id)
+            .bind(digest(token))
             .execute(&mut *tx)
             .await?;
+            if read.rows_affected() == 0 {
+                return Ok(Some((name, title)));
+            }
             let actor = Actor::candidate_link(format!("{name} (lien personnel)"), centre_id);
             journal::append(
                 &mut tx,

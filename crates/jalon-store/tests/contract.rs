@@ -1131,6 +1131,7 @@ async fn the_days_welcome_is_recorded_per_candidate(store: Store) {
         last_name: last.into(),
         first_names: first.into(),
         birth_date: Some(date(1990, 2, 1)),
+        email: format!("{}@exemple.fr", first.to_lowercase()),
         ..Default::default()
     };
     store
@@ -1264,6 +1265,7 @@ async fn convocations_need_their_proof(store: Store) {
         last_name: last.into(),
         first_names: first.into(),
         birth_date: Some(date(1990, 2, 1)),
+        email: format!("{}@exemple.fr", first.to_lowercase()),
         ..Default::default()
     };
     store
@@ -1355,13 +1357,34 @@ async fn convocations_need_their_proof(store: Store) {
             &b"%PDF-1.7 signed"[..]
         )
     );
-    // Anne handed hers over after all: the proof holds.
-    store
+    // Her signed document is a proof: changing the mode now would erase it, so it is refused.
+    let Err(StoreError::Invalid(e)) = store
         .set_convocation_mode(w, &id, &anne.id, Mode::Hand)
         .await
-        .unwrap();
-    store.record_hand_delivery(w, &id, &anne.id).await.unwrap();
+    else {
+        panic!()
+    };
+    assert!(
+        e[0].message.contains("changer de mode l'effacerait"),
+        "{}",
+        e[0].message
+    );
+    // Her email goes out: sent, and the document is back: the proof holds.
+    let (claimed, _) = store.claim_email_convocations(w, &id).await.unwrap();
+    assert_eq!(claimed.len(), 1);
+    store.email_sent(w, &id, &anne.id, Ok(())).await.unwrap();
     assert_eq!(check(store.clone()).await, None);
+    // Recording the same outcome again changes nothing and journals nothing.
+    let before = store.journal(&f.admin, Some(&id), 50).await.unwrap().len();
+    store.email_sent(w, &id, &anne.id, Ok(())).await.unwrap();
+    store
+        .set_convocation_mode(w, &id, &jean.id, Mode::Hand)
+        .await
+        .unwrap();
+    assert_eq!(
+        store.journal(&f.admin, Some(&id), 50).await.unwrap().len(),
+        before
+    );
     // Another centre sees no convocation and attaches nothing.
     let other = fixture(&store, "Centre Tiers").await;
     assert!(matches!(

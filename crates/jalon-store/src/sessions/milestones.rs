@@ -75,8 +75,13 @@ impl Store {
                         _ => automatic,
                     };
                     sqlx::query(
-                        "UPDATE session_milestones SET position = $1, applicable = $2, opens = $3, deadline = $4, \
-                         advised = $5, state = $6 WHERE session_id = $7 AND milestone_id = $8",
+                        // The version moves only when the milestone really changes, so that a
+                        // page open on it goes stale then, and only then.
+                        "UPDATE session_milestones SET version = version + CASE WHEN applicable <> $2 \
+                         OR COALESCE(opens, '') <> COALESCE($3, '') OR COALESCE(deadline, '') <> COALESCE($4, '') \
+                         OR COALESCE(advised, '') <> COALESCE($5, '') OR state <> $6 THEN 1 ELSE 0 END, \
+                         position = $1, applicable = $2, opens = $3, deadline = $4, advised = $5, state = $6 \
+                         WHERE session_id = $7 AND milestone_id = $8",
                     )
                     .bind(position as i64)
                     .bind(i64::from(m.applicable))
@@ -323,7 +328,7 @@ impl Store {
         let done = sqlx::query(
             "UPDATE session_milestones SET state = 'done', done_at = $1, done_by = $2, evidence = $3, \
              override_justification = $4, version = version + 1 \
-             WHERE session_id = $5 AND milestone_id = $6 AND version = $7",
+             WHERE session_id = $5 AND milestone_id = $6 AND version = $7 AND applicable = 1 AND state = 'todo'",
         )
         .bind(&now)
         .bind(actor.name())
@@ -399,7 +404,7 @@ impl Store {
         let done = sqlx::query(
             "UPDATE session_milestones SET state = 'todo', done_at = NULL, done_by = NULL, evidence = NULL, \
              override_justification = NULL, version = version + 1 \
-             WHERE session_id = $1 AND milestone_id = $2 AND version = $3",
+             WHERE session_id = $1 AND milestone_id = $2 AND version = $3 AND state = 'done'",
         )
         .bind(session_id)
         .bind(milestone_id)
