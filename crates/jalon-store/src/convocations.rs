@@ -402,7 +402,8 @@ impl Store {
         let mut claimed = Vec::new();
         let mut without_address = Vec::new();
         for v in convocations.iter().filter(|v| {
-            v.mode != Mode::Hand && matches!(v.send_status.as_str(), "pending" | "failed")
+            v.mode != Mode::Hand
+                && matches!(v.send_status.as_str(), "pending" | "failed" | "sending")
         }) {
             let Some(c) = candidates.iter().find(|c| c.id == v.candidate_id) else {
                 continue;
@@ -418,12 +419,15 @@ impl Store {
             );
             let done = sqlx::query(
                 "UPDATE convocations SET send_status = 'sending', ack_token_hash = $1, updated_at = $2 \
-                 WHERE candidate_id = $3 AND session_id = $4 AND send_status IN ('pending', 'failed')",
+                 WHERE candidate_id = $3 AND session_id = $4 AND (send_status IN ('pending', 'failed') \
+                 OR (send_status = 'sending' AND updated_at < $5))",
             )
             .bind(digest(&token))
             .bind(timestamp_text(self.now()))
             .bind(&c.id)
             .bind(session_id)
+            // A claim abandoned for a quarter of an hour (a dropped request) may be taken again.
+            .bind(timestamp_text(self.now().checked_sub(jiff::SignedDuration::from_mins(15)).unwrap_or(self.now())))
             .execute(self.pool())
             .await?;
             if done.rows_affected() == 1 {

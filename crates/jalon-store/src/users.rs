@@ -326,6 +326,12 @@ impl Store {
             ));
         }
         let mut tx = self.begin().await?;
+        // Lock the centre's row: two administrators demoting each other at once are
+        // serialised, and the last one is kept (PostgreSQL; SQLite already serialises).
+        sqlx::query("UPDATE centres SET version = version WHERE id = $1")
+            .bind(actor.centre_id())
+            .execute(&mut *tx)
+            .await?;
         let done = sqlx::query(
             "UPDATE users SET display_name = $1, role = $2, active = $3, version = version + 1 \
              WHERE id = $4 AND centre_id = $5 AND version = $6",

@@ -158,10 +158,18 @@ pub async fn send_convocations(
             Ok(()) => report.sent += 1,
             Err(e) => report.failed.push(format!("{} : {e}", to.name)),
         }
-        state
+        // One failed record does not stop the others; its claim expires and it goes again.
+        if let Err(e) = state
             .store
             .email_sent(writer, session_id, &to.candidate_id, outcome)
-            .await?;
+            .await
+        {
+            tracing::error!(error = %e, "recording a sent convocation failed");
+            report.failed.push(format!(
+                "{} : envoi fait mais non enregistré ({e})",
+                to.name
+            ));
+        }
     }
     Ok(report)
 }
