@@ -54,6 +54,18 @@ impl FromRequestParts<AppState> for Auth {
         state: &AppState,
     ) -> Result<Self, Self::Rejection> {
         let token = token(&parts.headers).ok_or(ApiError::Unauthenticated)?;
+        // A browser's cookie rides along with requests from other sites: a change made with
+        // it must come from this site (a bearer token cannot be sent by another site).
+        let by_cookie = !parts.headers.contains_key(AUTHORIZATION);
+        let safe = matches!(
+            parts.method,
+            axum::http::Method::GET | axum::http::Method::HEAD
+        );
+        if by_cookie && !safe && !crate::security::same_origin(&parts.headers) {
+            return Err(ApiError::Store(jalon_store::StoreError::Forbidden {
+                reason: "cette requête vient d'un autre site",
+            }));
+        }
         match state.store.authenticate(&token).await? {
             Some(actor) => Ok(Auth(actor)),
             None => Err(ApiError::Unauthenticated),

@@ -1020,6 +1020,49 @@ async fn candidates_over_http_csv_in_and_out() {
 }
 
 #[tokio::test]
+async fn cookie_requests_from_another_site_change_nothing() {
+    let app = spawn_app().await;
+    let a = centre(&app.store, "Centre Alpha").await;
+    let c = logged_in(&app, &a.manager).await;
+    let (_, s) = send(
+        &c,
+        Method::POST,
+        app.url("/api/v1/sessions"),
+        Some(session_body(&a, "2027-03-15", "2027-03-19")),
+    )
+    .await;
+    let id = s["id"].as_str().unwrap().to_owned();
+    // A form of another site posting plain text with the user's cookie.
+    let r = c
+        .post(app.url(&format!("/api/v1/sessions/{id}/candidates/import")))
+        .header("origin", "https://autre-site.example")
+        .header("content-type", "text/plain")
+        .body("Nom;Prénom;Date de naissance\nDupont;Jean;01/02/1990")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::FORBIDDEN);
+    let (_, list) = send(
+        &c,
+        Method::GET,
+        app.url(&format!("/api/v1/sessions/{id}/candidates")),
+        None,
+    )
+    .await;
+    assert!(list.as_array().unwrap().is_empty(), "nothing imported");
+    // The same from this site works.
+    let r = c
+        .post(app.url(&format!("/api/v1/sessions/{id}/candidates/import")))
+        .header("origin", app.base.as_str())
+        .body("Nom;Prénom;Date de naissance\nDupont;Jean;01/02/1990")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    app.shutdown().await;
+}
+
+#[tokio::test]
 async fn far_away_years_are_refused_not_a_crash() {
     let app = spawn_app().await;
     let a = centre(&app.store, "Centre Alpha").await;
