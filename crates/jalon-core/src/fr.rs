@@ -67,6 +67,45 @@ pub fn short_date(date: Date) -> String {
     format!("{:02}/{:02}/{:04}", date.day(), date.month(), date.year())
 }
 
+/// « 8 h 30 », « 14 h » : a time of day as French typography writes it.
+pub fn time(t: jiff::civil::Time) -> String {
+    if t.minute() == 0 {
+        format!("{} h", t.hour())
+    } else {
+        format!("{} h {:02}", t.hour(), t.minute())
+    }
+}
+
+/// « 3 h 30 », « 45 min », « 2 h » : a duration in minutes.
+pub fn duration(minutes: u32) -> String {
+    match (minutes / 60, minutes % 60) {
+        (0, m) => format!("{m} min"),
+        (h, 0) => format!("{h} h"),
+        (h, m) => format!("{h} h {m:02}"),
+    }
+}
+
+/// « le lundi 14 décembre 2026 », « du lundi 14 au mercredi 16 décembre 2026 »,
+/// « du lundi 30 novembre au mardi 1er décembre 2026 ».
+pub fn date_range(start: Date, end: Date) -> String {
+    if end <= start {
+        return format!("le {}", long_date(start));
+    }
+    let first = if start.year() != end.year() {
+        long_date(start)
+    } else if start.month() != end.month() {
+        format!(
+            "{} {} {}",
+            weekday(start.weekday()),
+            day_number(start),
+            month(start.month())
+        )
+    } else {
+        format!("{} {}", weekday(start.weekday()), day_number(start))
+    };
+    format!("du {first} au {}", long_date(end))
+}
+
 /// « dans 3 jours », « aujourd'hui », « demain », « en retard de 2 jours ».
 pub fn days_left(days: i32) -> String {
     match days {
@@ -146,6 +185,33 @@ mod tests {
         assert_eq!(long_date(date(2027, 10, 1)), "vendredi 1er octobre 2027");
         assert_eq!(long_date(date(2027, 8, 15)), "dimanche 15 août 2027");
         assert_eq!(short_date(date(2027, 3, 5)), "05/03/2027");
+    }
+
+    #[test]
+    fn times_durations_and_ranges_read_as_in_french() {
+        use jiff::civil::time;
+        assert_eq!(super::time(time(8, 30, 0, 0)), "8 h 30");
+        assert_eq!(super::time(time(14, 0, 0, 0)), "14 h");
+        assert_eq!(super::time(time(9, 5, 0, 0)), "9 h 05");
+        assert_eq!(duration(45), "45 min");
+        assert_eq!(duration(120), "2 h");
+        assert_eq!(duration(210), "3 h 30");
+        assert_eq!(
+            date_range(date(2026, 12, 14), date(2026, 12, 14)),
+            "le lundi 14 décembre 2026"
+        );
+        assert_eq!(
+            date_range(date(2026, 12, 14), date(2026, 12, 16)),
+            "du lundi 14 au mercredi 16 décembre 2026"
+        );
+        assert_eq!(
+            date_range(date(2026, 11, 30), date(2026, 12, 1)),
+            "du lundi 30 novembre au mardi 1er décembre 2026"
+        );
+        assert_eq!(
+            date_range(date(2026, 12, 31), date(2027, 1, 4)),
+            "du jeudi 31 décembre 2026 au lundi 4 janvier 2027"
+        );
     }
 
     #[test]

@@ -8,6 +8,7 @@ pub mod candidate;
 pub mod fr;
 pub mod plan;
 pub mod rulebook;
+pub mod schedule;
 pub mod session;
 pub mod session_rules;
 pub mod upload;

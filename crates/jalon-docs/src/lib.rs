@@ -1,4 +1,6 @@
-//! Documents that Jalon produces from a session: for now, its chronology as an iCalendar file.
+//! Documents that Jalon produces from a session: its convocations, postings and sign-in
+//! sheets as PDF, its chronology as an iCalendar file, and the candidate files it reads.
 
 pub mod csv_import;
 pub mod ics;
+pub mod pdf;

@@ -1,0 +1,220 @@
+//! The schedule of a session's épreuves: on which day and at what time each one takes
+//! place. It appears on every convocation, on the posted schedule (`prep.compliance`) and
+//! on the sign-in sheets. Until the manager sets the times, Jalon proposes a schedule: the
+//! épreuves in the order of the title's référentiel, from 8 h 30, a quarter of an hour
+//! apart, never starting during the lunch break, on the working days of the session.
+
+use jiff::civil::{Date, Time, time};
+
+use crate::Zone;
+use crate::calendar::{add_days, is_working_day};
+
+/// Candidates are welcomed this long before the first épreuve of a day.
+pub const WELCOME_MINUTES: i32 = 30;
+
+const DAY_START: Time = time(8, 30, 0, 0);
+const LUNCH_START: Time = time(12, 0, 0, 0);
+const LUNCH_END: Time = time(13, 30, 0, 0);
+const DAY_END: Time = time(18, 0, 0, 0);
+const GAP_MINUTES: i32 = 15;
+
+/// One épreuve at its place in the session.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Slot {
+    /// The épreuve's name, as in the title's référentiel.
+    pub name: String,
+    pub date: Date,
+    pub start: Time,
+    /// Duration in minutes.
+    pub minutes: u32,
+}
+
+impl Slot {
+    pub fn end(&self) -> Time {
+        add_minutes(self.start, self.minutes as i32)
+    }
+}
+
+fn minutes_of(t: Time) -> i32 {
+    i32::from(t.hour()) * 60 + i32::from(t.minute())
+}
+
+/// `t` plus `minutes`, saturating at 23 h 59 (an épreuve never runs past midnight).
+fn add_minutes(t: Time, minutes: i32) -> Time {
+    let total = (minutes_of(t) + minutes).clamp(0, 23 * 60 + 59);
+    time((total / 60) as i8, (total % 60) as i8, 0, 0)
+}
+
+/// The proposed schedule of `epreuves` (name, minutes) for a session from `start` to `end`.
+/// Épreuves that do not fit in the session's working days go on the next working days, so
+/// none is ever lost; the manager sees it and moves them.
+pub fn propose(start: Date, end: Date, zone: Zone, epreuves: &[(String, u32)]) -> Vec<Slot> {
+    let mut day = first_working_day(start, end, zone);
+    let mut at = DAY_START;
+    let mut slots = Vec::with_capacity(epreuves.len());
+    for (name, minutes) in epreuves {
+        let length = (*minutes).max(1) as i32;
+        if at >= LUNCH_START && at < LUNCH_END {
+            at = LUNCH_END;
+        }
+        // Whatever does not end by the evening starts the next morning, unless the day is
+        // still empty (an épreuve longer than a day keeps its day).
+        if at != DAY_START && minutes_of(at) + length > minutes_of(DAY_END) {
+            day = next_working_day(day, zone);
+            at = DAY_START;
+        }
+        slots.push(Slot {
+            name: name.clone(),
+            date: day,
+            start: at,
+            minutes: *minutes,
+        });
+        let mut next = minutes_of(at) + length;
+        // An épreuve of the morning that runs into lunch is followed by the break.
+        if minutes_of(at) < minutes_of(LUNCH_START) && next > minutes_of(LUNCH_START) {
+            next = next.max(minutes_of(LUNCH_END) - GAP_MINUTES);
+        }
+        at = add_minutes(time(0, 0, 0, 0), next + GAP_MINUTES);
+        if next + GAP_MINUTES >= minutes_of(DAY_END) {
+            day = next_working_day(day, zone);
+            at = DAY_START;
+        }
+    }
+    slots
+}
+
+fn first_working_day(start: Date, end: Date, zone: Zone) -> Date {
+    let mut day = start;
+    while !is_working_day(day, zone) && day < end {
+        match add_days(day, 1) {
+            Some(next) => day = next,
+            None => return start,
+        }
+    }
+    if is_working_day(day, zone) {
+        day
+    } else {
+        start
+    }
+}
+
+fn next_working_day(day: Date, zone: Zone) -> Date {
+    let mut next = day;
+    for _ in 0..30 {
+        match add_days(next, 1) {
+            Some(d) => next = d,
+            None => return day,
+        }
+        if is_working_day(next, zone) {
+            return next;
+        }
+    }
+    next
+}
+
+/// The time candidates are expected on `day`: half an hour before its first épreuve.
+pub fn welcome_time(slots: &[Slot], day: Date) -> Option<Time> {
+    slots
+        .iter()
+        .filter(|s| s.date == day)
+        .map(|s| s.start)
+        .min()
+        .map(|t| add_minutes(t, -WELCOME_MINUTES))
+}
+
+/// The distinct days of the schedule, in order.
+pub fn days(slots: &[Slot]) -> Vec<Date> {
+    let mut days: Vec<Date> = slots.iter().map(|s| s.date).collect();
+    days.sort();
+    days.dedup();
+    days
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use jiff::civil::date;
+
+    fn epreuves(list: &[(&str, u32)]) -> Vec<(String, u32)> {
+        list.iter().map(|(n, m)| (n.to_string(), *m)).collect()
+    }
+
+    #[test]
+    fn a_one_day_session_runs_in_order_with_breaks_and_lunch() {
+        // Monday 14 December 2026.
+        let slots = propose(
+            date(2026, 12, 14),
+            date(2026, 12, 14),
+            Zone::Metropole,
+            &epreuves(&[
+                ("Mise en situation professionnelle", 210),
+                ("Entretien technique", 45),
+                ("Entretien final", 20),
+            ]),
+        );
+        let got: Vec<(Date, Time, Time)> =
+            slots.iter().map(|s| (s.date, s.start, s.end())).collect();
+        assert_eq!(
+            got,
+            vec![
+                (date(2026, 12, 14), time(8, 30, 0, 0), time(12, 0, 0, 0)),
+                (date(2026, 12, 14), time(13, 30, 0, 0), time(14, 15, 0, 0)),
+                (date(2026, 12, 14), time(14, 30, 0, 0), time(14, 50, 0, 0)),
+            ]
+        );
+        assert_eq!(
+            welcome_time(&slots, date(2026, 12, 14)),
+            Some(time(8, 0, 0, 0))
+        );
+    }
+
+    #[test]
+    fn what_does_not_fit_goes_to_the_next_working_day_skipping_holidays() {
+        // Thursday 24 December 2026; Friday 25 is Christmas, then the weekend.
+        let slots = propose(
+            date(2026, 12, 24),
+            date(2026, 12, 28),
+            Zone::Metropole,
+            &epreuves(&[
+                ("MSP", 480),
+                ("Entretien technique", 60),
+                ("Questionnaire professionnel", 90),
+                ("Entretien final", 30),
+            ]),
+        );
+        let got: Vec<(Date, Time)> = slots.iter().map(|s| (s.date, s.start)).collect();
+        assert_eq!(
+            got,
+            vec![
+                (date(2026, 12, 24), time(8, 30, 0, 0)),
+                (date(2026, 12, 24), time(16, 45, 0, 0)),
+                (date(2026, 12, 28), time(8, 30, 0, 0)),
+                (date(2026, 12, 28), time(10, 15, 0, 0)),
+            ]
+        );
+        assert_eq!(days(&slots), vec![date(2026, 12, 24), date(2026, 12, 28)]);
+    }
+
+    #[test]
+    fn a_session_starting_on_a_saturday_starts_on_monday() {
+        let slots = propose(
+            date(2026, 12, 12),
+            date(2026, 12, 15),
+            Zone::Metropole,
+            &epreuves(&[("Questionnaire professionnel", 90)]),
+        );
+        assert_eq!(slots[0].date, date(2026, 12, 14));
+    }
+
+    #[test]
+    fn an_epreuve_never_starts_during_lunch() {
+        let slots = propose(
+            date(2026, 12, 14),
+            date(2026, 12, 14),
+            Zone::Metropole,
+            &epreuves(&[("A", 195), ("B", 30)]),
+        );
+        // A ends at 11 h 45; B would start at 12 h 00, so it waits for 13 h 30.
+        assert_eq!(slots[1].start, time(13, 30, 0, 0));
+    }
+}

@@ -1,0 +1,453 @@
+//! PDF documents, typeset by Typst: the convocation, the posting of the candidate list and
+//! schedule (`prep.compliance`), the sign-in sheets. The templates are embedded; a centre
+//! overrides any of them, or only `entete.typ` (its letterhead), with files of the same name
+//! in a directory of its own, where its images (a logo) also live.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use jalon_core::fr;
+use jalon_core::schedule::{self, Slot};
+use jiff::civil::Date;
+use serde::Serialize;
+use typst::diag::SourceDiagnostic;
+use typst::foundations::{Dict, IntoValue};
+use typst_as_lib::file_resolver::FileSystemResolver;
+use typst_as_lib::{TypstAsLibError, TypstEngine};
+use typst_layout::PagedDocument;
+
+/// The embedded templates, by file name.
+pub const TEMPLATES: [(&str, &str); 5] = [
+    ("jalon.typ", include_str!("../templates/jalon.typ")),
+    ("entete.typ", include_str!("../templates/entete.typ")),
+    (
+        "convocation.typ",
+        include_str!("../templates/convocation.typ"),
+    ),
+    ("affichage.typ", include_str!("../templates/affichage.typ")),
+    (
+        "emargement.typ",
+        include_str!("../templates/emargement.typ"),
+    ),
+];
+
+/// The documents Jalon typesets.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    Convocation,
+    Posting,
+    SignIn,
+}
+
+impl Kind {
+    fn template(self) -> &'static str {
+        match self {
+            Kind::Convocation => "convocation.typ",
+            Kind::Posting => "affichage.typ",
+            Kind::SignIn => "emargement.typ",
+        }
+    }
+
+    /// The document's title, also used in file names.
+    pub fn label(self) -> &'static str {
+        match self {
+            Kind::Convocation => "Convocation",
+            Kind::Posting => "Affichage des candidats et des épreuves",
+            Kind::SignIn => "Feuilles d'émargement",
+        }
+    }
+}
+
+/// Why a document could not be produced, in French.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{0}")]
+pub struct PdfError(pub String);
+
+// ---- The data given to the templates -----------------------------------------------------
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Named {
+    pub name: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct TitleInfo {
+    pub name: String,
+    /// « RNCP 35758 », or empty.
+    pub rncp: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct SiteInfo {
+    pub name: String,
+    pub address: String,
+    pub postcode: String,
+    pub city: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct SessionInfo {
+    /// « du lundi 14 au mercredi 16 décembre 2026 ».
+    pub dates: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct SlotLine {
+    pub name: String,
+    pub start: String,
+    pub end: String,
+    pub duration: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Day {
+    /// « lundi 14 décembre 2026 ».
+    pub date: String,
+    /// « 8 h ».
+    pub welcome: String,
+    pub slots: Vec<SlotLine>,
+}
+
+/// One candidate, as the documents show them.
+#[derive(Debug, Clone, Serialize)]
+pub struct CandidateLine {
+    pub last_name: String,
+    pub first_names: String,
+    /// « 14/02/1990 », or empty.
+    pub birth_date: String,
+    pub address: String,
+    pub postcode: String,
+    pub city: String,
+    pub accommodation: String,
+    pub accommodation_granted_by: String,
+    pub accommodation_plan: String,
+    /// The convocation carries a receipt to sign and return (hand delivery, signed return).
+    pub with_receipt: bool,
+}
+
+/// Everything a session's documents show.
+#[derive(Debug, Clone, Serialize)]
+pub struct SessionDocument {
+    pub centre: Named,
+    pub title: TitleInfo,
+    pub site: SiteInfo,
+    /// The approval's number, or empty.
+    pub approval: String,
+    /// The CERES session number, or empty.
+    pub ceres: String,
+    pub session: SessionInfo,
+    pub schedule: Vec<Day>,
+    /// The day the documents are issued, « 28 novembre 2026 ».
+    pub issued: String,
+    /// The session manager's name, or empty.
+    pub manager: String,
+    /// How to reach the centre (an email address), or empty.
+    pub contact: String,
+    /// What candidates bring on the day.
+    pub documents: Vec<String>,
+    /// The reminder of the règlement de session.
+    pub rules: Vec<String>,
+    pub candidates: Vec<CandidateLine>,
+}
+
+/// What a candidate brings, by default.
+pub fn default_documents() -> Vec<String> {
+    [
+        "une pièce d'identité officielle en cours de validité, avec photographie (carte d'identité, passeport, titre de séjour) ;",
+        "la présente convocation ;",
+        "votre Dossier Professionnel (DP), complété et signé, avec ses annexes éventuelles.",
+    ]
+    .map(String::from)
+    .to_vec()
+}
+
+/// The reminder of the règlement de session, by default.
+pub fn default_rules() -> Vec<String> {
+    [
+        "Présentez-vous à l'heure : un candidat en retard peut se voir refuser l'accès à l'épreuve commencée.",
+        "Les téléphones et autres appareils de communication sont éteints et rangés pendant les épreuves.",
+        "Toute fraude ou tentative de fraude est consignée au procès-verbal et peut entraîner l'exclusion de la session.",
+        "Le règlement de session est affiché dans le centre et peut être consulté à l'accueil.",
+    ]
+    .map(String::from)
+    .to_vec()
+}
+
+/// The days of a schedule, in French, with the welcome time of each.
+pub fn schedule_days(slots: &[Slot]) -> Vec<Day> {
+    schedule::days(slots)
+        .into_iter()
+        .map(|day| Day {
+            date: fr::long_date(day),
+            welcome: schedule::welcome_time(slots, day)
+                .map(fr::time)
+                .unwrap_or_default(),
+            slots: slots
+                .iter()
+                .filter(|s| s.date == day)
+                .map(|s| SlotLine {
+                    name: s.name.clone(),
+                    start: fr::time(s.start),
+                    end: fr::time(s.end()),
+                    duration: fr::duration(s.minutes),
+                })
+                .collect(),
+        })
+        .collect()
+}
+
+/// « 14/02/1990 », or empty.
+pub fn short_date(date: Option<Date>) -> String {
+    date.map(fr::short_date).unwrap_or_default()
+}
+
+// ---- Rendering ---------------------------------------------------------------------------
+
+/// Typesets the documents; built once, used from any thread.
+pub struct Renderer {
+    engine: TypstEngine,
+    dir: Option<PathBuf>,
+}
+
+impl Renderer {
+    /// The embedded templates, overridden by those of `dir` when given.
+    pub fn new(dir: Option<&Path>) -> Result<Renderer, PdfError> {
+        if let Some(dir) = dir
+            && !dir.is_dir()
+        {
+            return Err(PdfError(format!(
+                "le dossier de modèles « {} » n'existe pas",
+                dir.display()
+            )));
+        }
+        let mut builder = TypstEngine::builder().fonts(typst_assets::fonts());
+        if let Some(dir) = dir {
+            // Tried first: the centre's own files win over the embedded ones.
+            builder = builder.add_file_resolver(FileSystemResolver::new(dir.to_path_buf()));
+        }
+        let engine = builder
+            .with_static_source_file_resolver(TEMPLATES)
+            .comemo_evict_max_age(Some(30))
+            .build();
+        Ok(Renderer {
+            engine,
+            dir: dir.map(Path::to_path_buf),
+        })
+    }
+
+    /// One PDF of `kind` for `data` (a convocation per candidate, one after the other).
+    pub fn render(&self, kind: Kind, data: &SessionDocument) -> Result<Vec<u8>, PdfError> {
+        let document = self.compile(kind, data)?;
+        typst_pdf::pdf(&document, &typst_pdf::PdfOptions::default())
+            .map_err(|e| PdfError(format!("PDF impossible à produire : {}", messages(&e))))
+    }
+
+    /// One convocation per candidate, each its own PDF, in order; `progress` is called
+    /// after each.
+    pub fn render_each(
+        &self,
+        data: &SessionDocument,
+        mut progress: impl FnMut(usize),
+    ) -> Result<Vec<Vec<u8>>, PdfError> {
+        let mut out = Vec::with_capacity(data.candidates.len());
+        let mut one = data.clone();
+        for (i, c) in data.candidates.iter().enumerate() {
+            one.candidates = vec![c.clone()];
+            out.push(self.render(Kind::Convocation, &one)?);
+            progress(i + 1);
+        }
+        Ok(out)
+    }
+
+    /// The text of each page of the document, as laid out: what a reader would see.
+    pub fn pages_text(&self, kind: Kind, data: &SessionDocument) -> Result<Vec<String>, PdfError> {
+        Ok(self
+            .compile(kind, data)?
+            .pages()
+            .iter()
+            .map(|page| {
+                let mut text = String::new();
+                collect_text(&page.frame, &mut text);
+                text.split_whitespace().collect::<Vec<_>>().join(" ")
+            })
+            .collect())
+    }
+
+    fn compile(&self, kind: Kind, data: &SessionDocument) -> Result<PagedDocument, PdfError> {
+        let json = serde_json::to_string(data)
+            .map_err(|e| PdfError(format!("données du document illisibles : {e}")))?;
+        let mut inputs = Dict::new();
+        inputs.insert("data".into(), json.as_str().into_value());
+        self.engine
+            .compile_with_input(kind.template(), inputs)
+            .output
+            .map_err(|e| self.explain(kind, e))
+    }
+
+    fn explain(&self, kind: Kind, error: TypstAsLibError) -> PdfError {
+        let origin = match &self.dir {
+            Some(dir) => format!(
+                "le modèle « {} » (dossier « {} » ou modèle intégré)",
+                kind.template(),
+                dir.display()
+            ),
+            None => format!("le modèle intégré « {} »", kind.template()),
+        };
+        let detail = match error {
+            TypstAsLibError::TypstSource(diags) => messages(&diags),
+            TypstAsLibError::TypstFile(e) => e.to_string(),
+            TypstAsLibError::MainSourceFileDoesNotExist(_) => "fichier introuvable".to_owned(),
+            TypstAsLibError::HintedString(h) => h.message().to_string(),
+            TypstAsLibError::Unspecified(e) => e.to_string(),
+        };
+        PdfError(format!("{origin} n'a pas pu être composé : {detail}"))
+    }
+}
+
+fn collect_text(frame: &typst::layout::Frame, out: &mut String) {
+    for (_, item) in frame.items() {
+        match item {
+            typst::layout::FrameItem::Group(group) => collect_text(&group.frame, out),
+            typst::layout::FrameItem::Text(text) => {
+                out.push_str(&text.text);
+                out.push(' ');
+            }
+            _ => {}
+        }
+    }
+}
+
+fn messages(diags: &[SourceDiagnostic]) -> String {
+    diags
+        .iter()
+        .map(|d| {
+            let file = d
+                .span
+                .id()
+                .map(|id| format!("{} : ", id.vpath().get_without_slash()))
+                .unwrap_or_default();
+            format!("{file}{}", d.message)
+        })
+        .collect::<Vec<_>>()
+        .join(" ; ")
+}
+
+/// A file name for a person's document: « convocation-DUPONT-Jean.pdf », ASCII only.
+pub fn file_name(prefix: &str, candidate: &CandidateLine) -> String {
+    let folded = jalon_core::candidate::fold(&format!(
+        "{} {}",
+        candidate.last_name, candidate.first_names
+    ));
+    let name: String = folded
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join("-")
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric() || *c == '-')
+        .collect();
+    format!(
+        "{prefix}-{}.pdf",
+        if name.is_empty() { "candidat" } else { &name }
+    )
+}
+
+/// A ZIP archive of `files` (name, bytes), stored without compression: PDFs already are.
+pub fn zip(files: &[(String, Vec<u8>)]) -> Result<Vec<u8>, PdfError> {
+    let mut writer = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let options =
+        zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Stored);
+    let fail = |e: &dyn std::fmt::Display| PdfError(format!("archive ZIP impossible : {e}"));
+    let mut used = std::collections::HashSet::new();
+    for (name, bytes) in files {
+        // Two candidates of the same name get « …-2.pdf ».
+        let mut unique = name.clone();
+        let mut n = 1;
+        while !used.insert(unique.clone()) {
+            n += 1;
+            unique = match name.rsplit_once('.') {
+                Some((stem, ext)) => format!("{stem}-{n}.{ext}"),
+                None => format!("{name}-{n}"),
+            };
+        }
+        writer
+            .start_file(unique.as_str(), options)
+            .map_err(|e| fail(&e))?;
+        writer.write_all(bytes).map_err(|e| fail(&e))?;
+    }
+    Ok(writer.finish().map_err(|e| fail(&e))?.into_inner())
+}
+
+/// A realistic session of `candidates` people, for trying templates (a centre designing its
+/// letterhead) and for benchmarks.
+pub fn sample(candidates: usize) -> SessionDocument {
+    use jiff::civil::date;
+    const LAST: [&str; 8] = [
+        "MARTIN", "BERNARD", "THOMAS", "PETIT", "ROBERT", "RICHARD", "DURAND", "NGUYEN",
+    ];
+    const FIRST: [&str; 8] = [
+        "Léa", "Hugo", "Chloé", "Louis", "Inès", "Gabriel", "Manon", "Thi Mai",
+    ];
+    let slots = schedule::propose(
+        date(2026, 12, 14),
+        date(2026, 12, 15),
+        jalon_core::Zone::Metropole,
+        &[
+            ("Mise en situation professionnelle".to_owned(), 210),
+            ("Entretien technique".to_owned(), 45),
+            ("Questionnaire professionnel".to_owned(), 60),
+            ("Entretien final".to_owned(), 20),
+        ],
+    );
+    SessionDocument {
+        centre: Named {
+            name: "Centre de formation des Tilleuls".to_owned(),
+        },
+        title: TitleInfo {
+            name: "Agent de restauration".to_owned(),
+            rncp: "RNCP 35758".to_owned(),
+        },
+        site: SiteInfo {
+            name: "Site de Lyon Gerland".to_owned(),
+            address: "12 avenue Tony Garnier".to_owned(),
+            postcode: "69007".to_owned(),
+            city: "Lyon".to_owned(),
+        },
+        approval: "AGR-69-2024-017".to_owned(),
+        ceres: "2026-TP-004512".to_owned(),
+        session: SessionInfo {
+            dates: fr::date_range(date(2026, 12, 14), date(2026, 12, 15)),
+        },
+        schedule: schedule_days(&slots),
+        issued: fr::date_without_weekday(date(2026, 11, 12)),
+        manager: "Claire Martin".to_owned(),
+        contact: "examens@tilleuls.example".to_owned(),
+        documents: default_documents(),
+        rules: default_rules(),
+        candidates: (0..candidates)
+            .map(|i| CandidateLine {
+                last_name: LAST[i % LAST.len()].to_owned(),
+                first_names: FIRST[(i / LAST.len() + i) % FIRST.len()].to_owned(),
+                birth_date: format!("{:02}/{:02}/{}", 1 + i % 28, 1 + i % 12, 1975 + i % 30),
+                address: format!("{} rue de la République", 1 + i),
+                postcode: "69002".to_owned(),
+                city: "Lyon".to_owned(),
+                accommodation: if i % 7 == 3 {
+                    "tiers-temps pour les épreuves écrites".to_owned()
+                } else {
+                    String::new()
+                },
+                accommodation_granted_by: if i % 7 == 3 {
+                    "la MDPH du Rhône".to_owned()
+                } else {
+                    String::new()
+                },
+                accommodation_plan: if i % 7 == 3 {
+                    "salle séparée, surveillant dédié".to_owned()
+                } else {
+                    String::new()
+                },
+                with_receipt: i % 2 == 0,
+            })
+            .collect(),
+    }
+}

@@ -1,0 +1,265 @@
+//! The PDF documents read as a centre would send them: the right people, places, dates and
+//! times, a receipt where the mode of delivery needs one, and a centre's own templates.
+
+use jalon_core::Zone;
+use jalon_core::schedule;
+use jalon_docs::pdf::{self, CandidateLine, Kind, Named, Renderer, SessionDocument};
+use jiff::civil::date;
+
+fn candidate(last: &str, first: &str, accommodation: &str, receipt: bool) -> CandidateLine {
+    CandidateLine {
+        last_name: last.to_owned(),
+        first_names: first.to_owned(),
+        birth_date: "14/02/1990".to_owned(),
+        address: "3 rue des Lilas".to_owned(),
+        postcode: "69003".to_owned(),
+        city: "Lyon".to_owned(),
+        accommodation: accommodation.to_owned(),
+        accommodation_granted_by: if accommodation.is_empty() {
+            String::new()
+        } else {
+            "la MDPH du Rhône".to_owned()
+        },
+        accommodation_plan: if accommodation.is_empty() {
+            String::new()
+        } else {
+            "salle au rez-de-chaussée, surveillant dédié".to_owned()
+        },
+        with_receipt: receipt,
+    }
+}
+
+fn session(candidates: Vec<CandidateLine>) -> SessionDocument {
+    let slots = schedule::propose(
+        date(2026, 12, 14),
+        date(2026, 12, 15),
+        Zone::Metropole,
+        &[
+            ("Mise en situation professionnelle".to_owned(), 210),
+            ("Entretien technique".to_owned(), 45),
+            ("Questionnaire professionnel".to_owned(), 480),
+            ("Entretien final".to_owned(), 20),
+        ],
+    );
+    SessionDocument {
+        centre: Named {
+            name: "Centre de formation des Tilleuls".to_owned(),
+        },
+        title: pdf::TitleInfo {
+            name: "Agent de restauration".to_owned(),
+            rncp: "RNCP 35758".to_owned(),
+        },
+        site: pdf::SiteInfo {
+            name: "Site de Lyon Gerland".to_owned(),
+            address: "12 avenue Tony Garnier".to_owned(),
+            postcode: "69007".to_owned(),
+            city: "Lyon".to_owned(),
+        },
+        approval: "AGR-69-2024-017".to_owned(),
+        ceres: "2026-TP-004512".to_owned(),
+        session: pdf::SessionInfo {
+            dates: jalon_core::fr::date_range(date(2026, 12, 14), date(2026, 12, 15)),
+        },
+        schedule: pdf::schedule_days(&slots),
+        issued: "28 novembre 2026".to_owned(),
+        manager: "Claire Martin".to_owned(),
+        contact: "examens@tilleuls.example".to_owned(),
+        documents: pdf::default_documents(),
+        rules: pdf::default_rules(),
+        candidates,
+    }
+}
+
+fn renderer() -> Renderer {
+    Renderer::new(None).expect("embedded templates")
+}
+
+#[test]
+fn a_convocation_names_the_candidate_the_place_the_times_and_what_to_bring() {
+    let data = session(vec![candidate(
+        "DUPONT",
+        "Jeanne Marie",
+        "tiers-temps",
+        false,
+    )]);
+    let text = renderer()
+        .pages_text(Kind::Convocation, &data)
+        .unwrap()
+        .join(" ");
+    for expected in [
+        "Centre de formation des Tilleuls",
+        "Jeanne Marie DUPONT",
+        "3 rue des Lilas",
+        "Agent de restauration",
+        "RNCP 35758",
+        "du lundi 14 au mardi 15 décembre 2026",
+        "12 avenue Tony Garnier",
+        "lundi 14 décembre 2026",
+        "accueil à 8 h",
+        "8 h 30 – 12 h",
+        "Entretien technique",
+        "mardi 15 décembre 2026",
+        "pièce d'identité",
+        "Dossier Professionnel",
+        "tiers-temps",
+        "MDPH du Rhône",
+        "surveillant dédié",
+        "règlement de session",
+        "Claire Martin",
+        "Agrément n° AGR-69-2024-017",
+        "Session CERES n° 2026-TP-004512",
+    ] {
+        assert!(text.contains(expected), "« {expected} » absent de : {text}");
+    }
+    assert!(
+        !text.contains("Accusé de réception"),
+        "no receipt for an email convocation: {text}"
+    );
+}
+
+#[test]
+fn a_hand_delivered_convocation_carries_a_receipt_to_sign() {
+    let data = session(vec![candidate("DUPONT", "Jean", "", true)]);
+    let text = renderer()
+        .pages_text(Kind::Convocation, &data)
+        .unwrap()
+        .join(" ");
+    assert!(text.contains("Accusé de réception"), "{text}");
+    assert!(text.contains("Je soussigné(e) Jean DUPONT"), "{text}");
+    assert!(
+        !text.contains("Aménagement"),
+        "no accommodation block without one: {text}"
+    );
+}
+
+#[test]
+fn a_batch_puts_each_candidate_on_their_own_pages_and_is_a_real_pdf() {
+    let data = session(vec![
+        candidate("DUPONT", "Jean", "", false),
+        candidate("MARTIN", "Léa", "", false),
+        candidate("NGUYEN", "Thi Mai", "", true),
+    ]);
+    let r = renderer();
+    let pages = r.pages_text(Kind::Convocation, &data).unwrap();
+    let owner = |name: &str| pages.iter().position(|p| p.contains(name)).unwrap();
+    assert!(owner("Jean DUPONT") < owner("Léa MARTIN"));
+    assert!(owner("Léa MARTIN") < owner("Thi Mai NGUYEN"));
+    assert!(
+        !pages[owner("Léa MARTIN")].contains("Jean DUPONT"),
+        "one letter per candidate"
+    );
+    let pdf = r.render(Kind::Convocation, &data).unwrap();
+    assert!(pdf.starts_with(b"%PDF-"));
+    let each = r.render_each(&data, |_| {}).unwrap();
+    assert_eq!(each.len(), 3);
+    assert!(each.iter().all(|p| p.starts_with(b"%PDF-")));
+}
+
+#[test]
+fn the_posting_lists_candidates_without_personal_details_and_the_schedule() {
+    let data = session(vec![
+        candidate("DUPONT", "Jean", "tiers-temps", false),
+        candidate("MARTIN", "Léa", "", false),
+    ]);
+    let text = renderer()
+        .pages_text(Kind::Posting, &data)
+        .unwrap()
+        .join(" ");
+    for expected in [
+        "Liste des candidats (2)",
+        "DUPONT",
+        "MARTIN",
+        "Calendrier et déroulé des épreuves",
+        "Mise en situation professionnelle",
+        "Entretien final",
+    ] {
+        assert!(text.contains(expected), "« {expected} » absent de : {text}");
+    }
+    for private in ["14/02/1990", "3 rue des Lilas", "tiers-temps"] {
+        assert!(!text.contains(private), "« {private} » affiché : {text}");
+    }
+}
+
+#[test]
+fn there_is_one_sign_in_sheet_per_day_and_epreuve_with_every_candidate() {
+    let data = session(vec![
+        candidate("DUPONT", "Jean", "", false),
+        candidate("MARTIN", "Léa", "", false),
+    ]);
+    let pages = renderer().pages_text(Kind::SignIn, &data).unwrap();
+    let epreuves: usize = data.schedule.iter().map(|d| d.slots.len()).sum();
+    assert_eq!(pages.len(), epreuves, "{pages:#?}");
+    assert!(pages[0].contains("Feuille d’émargement"));
+    assert!(pages[0].contains("Mise en situation professionnelle"));
+    assert!(pages[0].contains("lundi 14 décembre 2026, de 8 h 30 à 12 h"));
+    let last = pages.last().unwrap();
+    assert!(last.contains("Entretien final"), "{last}");
+    assert!(last.contains("mardi 15 décembre 2026"), "{last}");
+    for page in &pages {
+        assert!(page.contains("DUPONT") && page.contains("MARTIN"), "{page}");
+        assert!(page.contains("14/02/1990"), "{page}");
+    }
+}
+
+#[test]
+fn a_centre_replaces_the_letterhead_with_its_own_file() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("entete.typ"),
+        "#let entete(data) = [Papier à en-tête de #data.centre.name, maison]",
+    )
+    .unwrap();
+    let r = Renderer::new(Some(dir.path())).unwrap();
+    let data = session(vec![candidate("DUPONT", "Jean", "", false)]);
+    let text = r.pages_text(Kind::Convocation, &data).unwrap().join(" ");
+    assert!(
+        text.contains("Papier à en-tête de Centre de formation des Tilleuls, maison"),
+        "{text}"
+    );
+    // The rest of the letter is still the embedded template.
+    assert!(text.contains("Documents à présenter"), "{text}");
+}
+
+#[test]
+fn a_broken_template_of_a_centre_is_reported_in_french_with_its_file() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("affichage.typ"), "#let x = (\n").unwrap();
+    let r = Renderer::new(Some(dir.path())).unwrap();
+    let data = session(vec![candidate("DUPONT", "Jean", "", false)]);
+    let err = r.render(Kind::Posting, &data).unwrap_err().to_string();
+    assert!(
+        err.contains("affichage.typ") && err.contains("n'a pas pu être composé"),
+        "{err}"
+    );
+    let missing = Renderer::new(Some(&dir.path().join("absent")))
+        .err()
+        .unwrap();
+    assert!(missing.to_string().contains("n'existe pas"), "{missing}");
+}
+
+#[test]
+fn a_zip_holds_one_file_per_candidate_even_for_namesakes() {
+    let a = candidate("DUPONT", "Jean", "", false);
+    let name = pdf::file_name("convocation", &a);
+    assert_eq!(name, "convocation-dupont-jean.pdf");
+    let bytes = pdf::zip(&[
+        (name.clone(), b"%PDF-1".to_vec()),
+        (name.clone(), b"%PDF-2".to_vec()),
+    ])
+    .unwrap();
+    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
+    let names: Vec<String> = archive
+        .file_names()
+        .map(|n| n.unwrap().into_owned())
+        .collect();
+    assert_eq!(names.len(), 2);
+    assert!(names.contains(&"convocation-dupont-jean.pdf".to_owned()));
+    assert!(names.contains(&"convocation-dupont-jean-2.pdf".to_owned()));
+    let mut second = String::new();
+    std::io::Read::read_to_string(
+        &mut archive.by_name("convocation-dupont-jean-2.pdf").unwrap(),
+        &mut second,
+    )
+    .unwrap();
+    assert_eq!(second, "%PDF-2");
+}
