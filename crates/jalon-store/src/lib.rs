@@ -9,6 +9,7 @@ pub mod conformity;
 pub mod convocations;
 pub mod error;
 pub mod journal;
+pub mod schedule;
 pub mod scope;
 pub mod sessions;
 pub mod users;

@@ -1545,7 +1545,99 @@ async fn email_convocations_are_sent_once_and_acknowledged_by_link(store: Store)
     );
 }
 
+async fn the_schedule_is_proposed_then_set_by_the_manager(store: Store) {
+    use jalon_store::schedule::SlotInput;
+    use jiff::civil::time;
+    let f = fixture(&store, "Centre Horaires").await;
+    let w = f.admin.writer().unwrap();
+    // Monday 15 to Friday 19 March 2027.
+    let s = store
+        .create_session(w, session_input(&f, date(2027, 3, 15), date(2027, 3, 19)))
+        .await
+        .unwrap();
+    let id = s.session.id.clone();
+    let proposed = store.schedule(&f.admin, &id).await.unwrap();
+    assert!(proposed.proposed);
+    let got: Vec<(&str, Date, jiff::civil::Time)> = proposed
+        .slots
+        .iter()
+        .map(|s| (s.name.as_str(), s.date, s.start))
+        .collect();
+    assert_eq!(
+        got,
+        vec![
+            (
+                "Mise en situation professionnelle",
+                date(2027, 3, 15),
+                time(8, 30, 0, 0)
+            ),
+            ("Entretien final", date(2027, 3, 15), time(9, 45, 0, 0)),
+        ]
+    );
+
+    // Every mistake at once, nothing written.
+    let bad = store
+        .set_schedule(
+            w,
+            &id,
+            &[
+                SlotInput {
+                    date: "22/03/2027".into(),
+                    start: "9h".into(),
+                },
+                SlotInput {
+                    date: "16/03/2027".into(),
+                    start: "midi".into(),
+                },
+            ],
+        )
+        .await
+        .unwrap_err();
+    let StoreError::Invalid(problems) = bad else {
+        panic!("{bad:?}")
+    };
+    assert_eq!(problems.len(), 2, "{problems:?}");
+    assert!(
+        problems[0].message.contains("en dehors de la session"),
+        "{problems:?}"
+    );
+    assert!(
+        problems[1].message.contains("« midi » n'est pas une heure"),
+        "{problems:?}"
+    );
+    assert!(store.schedule(&f.admin, &id).await.unwrap().proposed);
+
+    let set = store
+        .set_schedule(
+            w,
+            &id,
+            &[
+                SlotInput {
+                    date: "16/03/2027".into(),
+                    start: "13 h 30".into(),
+                },
+                SlotInput {
+                    date: "2027-03-17".into(),
+                    start: "9:00".into(),
+                },
+            ],
+        )
+        .await
+        .unwrap();
+    assert!(!set.proposed);
+    assert_eq!(set.slots[0].date, date(2027, 3, 16));
+    assert_eq!(set.slots[0].start, time(13, 30, 0, 0));
+    assert_eq!(set.slots[1].date, date(2027, 3, 17));
+    assert_eq!(store.schedule(&f.admin, &id).await.unwrap(), set);
+    let journal = store.journal(&f.admin, Some(&id), 50).await.unwrap();
+    assert!(
+        journal.iter().any(|e| e.action == "session.schedule_set"),
+        "the change is journaled"
+    );
+}
+
 contract!(
+    the_schedule_is_proposed_then_set_by_the_manager,
     email_convocations_are_sent_once_and_acknowledged_by_link,
     convocations_need_their_proof,
     the_days_welcome_is_recorded_per_candidate,
