@@ -111,6 +111,9 @@ pub struct Day {
 /// One candidate, as the documents show them.
 #[derive(Debug, Clone, Serialize)]
 pub struct CandidateLine {
+    /// The candidate's id in the store (not shown).
+    #[serde(skip_serializing)]
+    pub id: String,
     pub last_name: String,
     pub first_names: String,
     /// « 14/02/1990 », or empty.
@@ -220,6 +223,15 @@ impl Renderer {
                 dir.display()
             )));
         }
+        Ok(Renderer::build(dir))
+    }
+
+    /// The embedded templates only.
+    pub fn embedded() -> Renderer {
+        Renderer::build(None)
+    }
+
+    fn build(dir: Option<&Path>) -> Renderer {
         let mut builder = TypstEngine::builder().fonts(typst_assets::fonts());
         if let Some(dir) = dir {
             // Tried first: the centre's own files win over the embedded ones.
@@ -229,10 +241,10 @@ impl Renderer {
             .with_static_source_file_resolver(TEMPLATES)
             .comemo_evict_max_age(Some(30))
             .build();
-        Ok(Renderer {
+        Renderer {
             engine,
             dir: dir.map(Path::to_path_buf),
-        })
+        }
     }
 
     /// One PDF of `kind` for `data` (a convocation per candidate, one after the other).
@@ -425,6 +437,7 @@ pub fn sample(candidates: usize) -> SessionDocument {
         rules: default_rules(),
         candidates: (0..candidates)
             .map(|i| CandidateLine {
+                id: format!("exemple-{i}"),
                 last_name: LAST[i % LAST.len()].to_owned(),
                 first_names: FIRST[(i / LAST.len() + i) % FIRST.len()].to_owned(),
                 birth_date: format!("{:02}/{:02}/{}", 1 + i % 28, 1 + i % 12, 1975 + i % 30),

@@ -8,6 +8,7 @@ use jiff::civil::date;
 
 fn candidate(last: &str, first: &str, accommodation: &str, receipt: bool) -> CandidateLine {
     CandidateLine {
+        id: format!("{last}-{first}"),
         last_name: last.to_owned(),
         first_names: first.to_owned(),
         birth_date: "14/02/1990".to_owned(),

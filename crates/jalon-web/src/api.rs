@@ -13,6 +13,7 @@ use jalon_store::candidates::{Candidate, CheckIn, candidate_index};
 use jalon_store::catalog::{Approval, ApprovalInput, Site, SiteInput, Title, TitleInput};
 use jalon_store::conformity::SessionConformity;
 use jalon_store::journal::JournalEntry;
+use jalon_store::schedule::{SessionSchedule, SlotInput};
 use jalon_store::sessions::{SessionDetail, SessionInput, SessionMilestone};
 use jalon_store::users::{NewUser, User, UserUpdate};
 use jalon_store::{Resource, Role, StoreError};
@@ -94,6 +95,14 @@ pub fn routes() -> Router<AppState> {
         .route(
             "/api/v1/sessions/{id}/milestones/{milestone}/reopen",
             post(reopen_milestone),
+        )
+        .route(
+            "/api/v1/sessions/{id}/schedule",
+            get(get_schedule).put(set_schedule),
+        )
+        .route(
+            "/api/v1/sessions/{id}/documents/{name}",
+            get(session_document),
         )
         .route("/api/v1/journal", get(centre_journal))
         .route("/api/v1/check", get(check))
@@ -786,4 +795,90 @@ async fn check(State(s): State<AppState>, Auth(a): Auth) -> ApiResult<Json<Check
     Ok(Json(Check {
         sessions: s.store.conformity(&a).await?,
     }))
+}
+
+async fn get_schedule(
+    State(s): State<AppState>,
+    Auth(a): Auth,
+    Path(id): Path<String>,
+) -> ApiResult<Json<SessionSchedule>> {
+    Ok(Json(s.store.schedule(&a, &id).await?))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ScheduleBody {
+    /// One per épreuve of the title, in its order.
+    slots: Vec<SlotInput>,
+}
+
+async fn set_schedule(
+    State(s): State<AppState>,
+    Auth(a): Auth,
+    Path(id): Path<String>,
+    Body(body): Body<ScheduleBody>,
+) -> ApiResult<Json<SessionSchedule>> {
+    s.store.ensure_exists(&a, Resource::Session, &id).await?;
+    Ok(Json(
+        s.store.set_schedule(a.writer()?, &id, &body.slots).await?,
+    ))
+}
+
+#[derive(Deserialize)]
+struct DocumentQuery {
+    /// Only this candidate's convocation.
+    candidate: Option<String>,
+}
+
+/// `convocations.pdf` (all, or `?candidate=ID`), `convocations.zip` (one PDF each),
+/// `affichage.pdf` (candidates and schedule, to post), `emargement.pdf` (sign-in sheets).
+async fn session_document(
+    State(s): State<AppState>,
+    Auth(a): Auth,
+    Path((id, name)): Path<(String, String)>,
+    Query(q): Query<DocumentQuery>,
+) -> ApiResult<axum::response::Response> {
+    use jalon_docs::pdf::Kind;
+    let (kind, zip) = match name.as_str() {
+        "convocations.pdf" => (Kind::Convocation, false),
+        "convocations.zip" => (Kind::Convocation, true),
+        "affichage.pdf" => (Kind::Posting, false),
+        "emargement.pdf" => (Kind::SignIn, false),
+        _ => return Err(StoreError::NotFound { what: "document" }.into()),
+    };
+    let data =
+        crate::documents::session_document(&s.store, &a, &id, q.candidate.as_deref()).await?;
+    if kind == Kind::Convocation && data.candidates.is_empty() {
+        return Err(StoreError::invalid(
+            "candidates",
+            "aucun candidat n'est inscrit : il n'y a pas de convocation à produire",
+        )
+        .into());
+    }
+    let file = match (&q.candidate, data.candidates.first()) {
+        (Some(_), Some(c)) if !zip => jalon_docs::pdf::file_name("convocation", c),
+        _ => name.clone(),
+    };
+    let (bytes, media) = if zip {
+        (
+            crate::documents::render_zip(s.docs.clone(), data).await?,
+            "application/zip",
+        )
+    } else {
+        (
+            crate::documents::render(s.docs.clone(), kind, data).await?,
+            "application/pdf",
+        )
+    };
+    Ok((
+        [
+            (axum::http::header::CONTENT_TYPE, media.to_owned()),
+            (
+                axum::http::header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{file}\""),
+            ),
+        ],
+        bytes,
+    )
+        .into_response())
 }

@@ -5,7 +5,8 @@
 //! - 409 `conflict` (stale version: reload and retry),
 //! - 422 `validation` (`fields`: each field in error) or `rules_broken` (`violations`, which
 //!   a written `override_justification` may waive),
-//! - 500 `internal` (logged, never details).
+//! - 500 `internal` (logged, never details), `document` (a template could not be typeset:
+//!   the message names the template and the error, for the centre to fix it).
 
 use axum::Json;
 use axum::http::StatusCode;
@@ -19,6 +20,14 @@ pub enum ApiError {
     Store(StoreError),
     /// The request body could not be read as the expected JSON.
     Body(FieldError),
+    /// A document could not be typeset (a centre's template is broken).
+    Document(jalon_docs::pdf::PdfError),
+}
+
+impl From<jalon_docs::pdf::PdfError> for ApiError {
+    fn from(e: jalon_docs::pdf::PdfError) -> ApiError {
+        ApiError::Document(e)
+    }
 }
 
 impl From<StoreError> for ApiError {
@@ -57,6 +66,13 @@ impl IntoResponse for ApiError {
                 (
                     StatusCode::UNPROCESSABLE_ENTITY,
                     fields_body(&message, &[field]),
+                )
+            }
+            ApiError::Document(e) => {
+                tracing::error!(error = %e, "document failed");
+                (
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    json!({"error": "document", "message": e.to_string()}),
                 )
             }
             ApiError::Store(e) => match e {

@@ -4,6 +4,7 @@ mod api;
 mod assets;
 mod auth;
 mod body;
+pub mod documents;
 mod error;
 mod limiter;
 pub mod mailer;
@@ -31,6 +32,8 @@ pub struct AppState {
     pub limiter: Arc<Limiter>,
     /// How convocations are emailed.
     pub mail: Arc<mailer::MailSettings>,
+    /// Typesets the PDF documents (the centre's templates, if any).
+    pub docs: Arc<jalon_docs::pdf::Renderer>,
 }
 
 impl AppState {
@@ -44,7 +47,13 @@ impl AppState {
                 outbox,
                 "http://localhost:8080",
             )),
+            docs: Arc::new(jalon_docs::pdf::Renderer::embedded()),
         }
+    }
+
+    pub fn with_docs(mut self, docs: jalon_docs::pdf::Renderer) -> AppState {
+        self.docs = Arc::new(docs);
+        self
     }
 
     pub fn with_mail(mut self, mail: mailer::MailSettings) -> AppState {

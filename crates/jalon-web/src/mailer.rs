@@ -4,10 +4,10 @@
 
 use std::path::PathBuf;
 
-use jalon_core::fr;
+use jalon_docs::pdf::{Kind, SessionDocument};
 use jalon_store::convocations::{EmailToSend, Mode};
 use jalon_store::{Actor, StoreError};
-use lettre::message::{Mailbox, header::ContentType};
+use lettre::message::{Attachment, Mailbox, MultiPart, SinglePart, header::ContentType};
 use lettre::{AsyncFileTransport, AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 use serde::Serialize;
 
@@ -83,14 +83,26 @@ pub struct SendReport {
     pub without_address: Vec<String>,
 }
 
+/// What every email of a session says, and the PDF of each convocation.
+struct Letter<'a> {
+    title: &'a str,
+    dates: &'a str,
+    place: &'a str,
+    centre: &'a str,
+}
+
 fn compose(
     settings: &MailSettings,
     to: &EmailToSend,
-    title: &str,
-    dates: &str,
-    place: &str,
-    centre: &str,
+    letter: &Letter<'_>,
+    pdf: (String, Vec<u8>),
 ) -> Result<Message, String> {
+    let Letter {
+        title,
+        dates,
+        place,
+        centre,
+    } = letter;
     let address: Mailbox = to
         .email
         .parse()
@@ -105,9 +117,10 @@ fn compose(
         "Bonjour {first},\n\n\
          Vous êtes convoqué(e) à la session d'examen du titre professionnel « {title} », {dates}, à l'adresse suivante :\n\
          {place}\n\n\
+         Votre convocation est jointe à ce courriel (PDF) : elle donne l'heure de chaque épreuve et ce qu'il faut apporter.\n\n\
          Merci de confirmer que vous avez lu cette convocation en ouvrant votre lien personnel :\n\
          {link}\n{returned}\n\
-         Présentez-vous avec une pièce d'identité en cours de validité et cette convocation. \
+         Présentez-vous avec une pièce d'identité en cours de validité et votre convocation. \
          Le règlement de la session vous sera rappelé à l'accueil.\n\n\
          {centre}\n",
         first = to.first_names,
@@ -116,8 +129,14 @@ fn compose(
         .from(settings.from.clone())
         .to(address)
         .subject(format!("Convocation — {title} — {dates}"))
-        .header(ContentType::TEXT_PLAIN)
-        .body(body)
+        .multipart(
+            MultiPart::mixed()
+                .singlepart(SinglePart::plain(body))
+                .singlepart(Attachment::new(pdf.0).body(
+                    pdf.1,
+                    ContentType::parse("application/pdf").expect("a media type"),
+                )),
+        )
         .map_err(|e| format!("courriel impossible à composer : {e}"))
 }
 
@@ -130,17 +149,19 @@ pub async fn send_convocations(
     let writer = actor.writer()?;
     let detail = state.store.session(actor, session_id).await?;
     let s = &detail.session;
-    let site = state.store.site(actor, &s.site_id).await?;
-    let centre = state.store.centre(actor).await?.name;
-    let dates = if s.start == s.end {
-        format!("le {}", fr::long_date(s.start))
-    } else {
-        format!("du {} au {}", fr::long_date(s.start), fr::long_date(s.end))
-    };
+    let document =
+        crate::documents::session_document(&state.store, actor, session_id, None).await?;
+    let site = &document.site;
     let place = format!(
         "{}, {}, {} {}",
         site.name, site.address, site.postcode, site.city
     );
+    let letter = Letter {
+        title: &s.title_name,
+        dates: &document.session.dates,
+        place: &place,
+        centre: &document.centre.name,
+    };
     let (claimed, without_address) = state
         .store
         .claim_email_convocations(writer, session_id)
@@ -150,8 +171,11 @@ pub async fn send_convocations(
         ..Default::default()
     };
     for to in claimed {
-        let outcome = match compose(&state.mail, &to, &s.title_name, &dates, &place, &centre) {
-            Ok(message) => state.mail.send(message).await,
+        let outcome = match convocation_pdf(state, &document, &to.candidate_id).await {
+            Ok(pdf) => match compose(&state.mail, &to, &letter, pdf) {
+                Ok(message) => state.mail.send(message).await,
+                Err(e) => Err(e),
+            },
             Err(e) => Err(e),
         };
         match &outcome {
@@ -172,4 +196,22 @@ pub async fn send_convocations(
         }
     }
     Ok(report)
+}
+
+/// The convocation of one candidate, as PDF, with its file name.
+async fn convocation_pdf(
+    state: &AppState,
+    document: &SessionDocument,
+    candidate_id: &str,
+) -> Result<(String, Vec<u8>), String> {
+    let mut one = document.clone();
+    one.candidates.retain(|c| c.id == candidate_id);
+    let Some(candidate) = one.candidates.first() else {
+        return Err("candidat introuvable dans la session".to_owned());
+    };
+    let name = jalon_docs::pdf::file_name("convocation", candidate);
+    crate::documents::render(state.docs.clone(), Kind::Convocation, one)
+        .await
+        .map(|bytes| (name, bytes))
+        .map_err(|e| format!("convocation PDF impossible à produire : {e}"))
 }

@@ -68,6 +68,11 @@ fn versioned(name: &str) -> Value {
 
 pub fn document() -> Value {
     let date = json!({"type": "string", "format": "date", "example": "2027-03-15"});
+    let binary_content = json!({"application/pdf": {"schema": {"type": "string", "format": "binary"}},
+        "application/zip": {"schema": {"type": "string", "format": "binary"}}});
+    let slot_input = json!({"type": "object", "required": ["date", "start"], "properties": {
+        "date": {"type": "string", "example": "2027-03-15", "description": "AAAA-MM-JJ ou JJ/MM/AAAA, dans les dates de la session."},
+        "start": {"type": "string", "example": "8:30", "description": "8:30, 08h30 ou 8 h 30."}}});
     let opt_date = json!({"type": ["string", "null"], "format": "date"});
     let opt_str = json!({"type": ["string", "null"]});
     let paths = json!({
@@ -164,6 +169,17 @@ pub fn document() -> Value {
         "/api/v1/sessions/{id}/candidates.csv": with_params(json!({
             "get": {"summary": "Les candidats de la session en CSV (UTF-8 avec BOM, « ; »), relisible par l'import.",
                     "responses": {"200": {"description": "CSV.", "content": {"text/csv": {"schema": {"type": "string"}}}}, "401": err("Non connecté."), "404": err("Introuvable dans le centre de l'utilisateur.")}}}), &["id"]),
+        "/api/v1/sessions/{id}/schedule": with_params(json!({
+            "get": op("Calendrier des épreuves : celui du responsable, ou la proposition de Jalon (proposed).", None, "200", ok("Calendrier.", r("Schedule")), false),
+            "put": op("Fixer la date et l'heure de chaque épreuve (une entrée par épreuve du titre, dans son ordre) ; toutes les erreurs sont rendues ensemble, rien n'est écrit.",
+                Some(json!({"type": "object", "required": ["slots"], "properties": {"slots": list(slot_input.clone())}})),
+                "200", ok("Enregistré.", r("Schedule")), true)}), &["id"]),
+        "/api/v1/sessions/{id}/documents/{name}": with_params(json!({
+            "get": {"summary": "Documents PDF de la session : convocations.pdf (toutes, ou ?candidate=ID pour une), convocations.zip (un PDF par candidat), affichage.pdf (candidats et calendrier), emargement.pdf (une feuille par jour et par épreuve).",
+                    "parameters": [{"name": "candidate", "in": "query", "required": false, "schema": {"type": "string"}, "description": "Seulement la convocation de ce candidat."}],
+                    "responses": {"200": {"description": "Le document.", "content": binary_content},
+                        "401": err("Non connecté."), "404": err("Document, session ou candidat introuvable dans le centre de l'utilisateur."),
+                        "422": err("Aucun candidat inscrit : pas de convocation à produire."), "500": err("Un modèle du centre n'a pas pu être composé (error = document, le message dit lequel et pourquoi).")}}}), &["id", "name"]),
         "/api/v1/sessions/{id}/journal": with_params(json!({
             "get": op("Journal de la session (le plus récent d'abord).", None, "200", ok("Entrées.", list(r("JournalEntry"))), false)}), &["id"]),
         "/api/v1/sessions/{id}/milestones/{milestone}/complete": with_params(json!({
@@ -182,10 +198,14 @@ pub fn document() -> Value {
     let milestone_ids = json!({"type": "string", "description": "Identifiant de jalon de la chronologie (par exemple ceres.create_session)."});
     let schemas = json!({
         "Error": {"type": "object", "required": ["error", "message"], "properties": {
-            "error": {"type": "string", "enum": ["unauthenticated", "bad_credentials", "forbidden", "not_found", "conflict", "validation", "rules_broken", "internal"]},
+            "error": {"type": "string", "enum": ["unauthenticated", "bad_credentials", "forbidden", "not_found", "conflict", "validation", "rules_broken", "internal", "document"]},
             "message": {"type": "string", "description": "Message en français."},
             "fields": list(json!({"type": "object", "properties": {"field": {"type": "string"}, "message": {"type": "string"}}})),
             "violations": list(r("Violation"))}},
+        "Schedule": {"type": "object", "properties": {
+            "slots": list(json!({"type": "object", "properties": {"name": {"type": "string"}, "date": date, "start": {"type": "string", "example": "08:30:00"}, "minutes": {"type": "integer"}}})),
+            "proposed": {"type": "boolean", "description": "Des horaires sont encore ceux proposés par Jalon."},
+            "outside": list(json!({"type": "string", "description": "Épreuve placée hors des dates de la session."}))}},
         "Violation": {"type": "object", "properties": {"rule": {"type": "string"}, "milestone": milestone_ids, "message": {"type": "string"}}},
         "Me": {"type": "object", "properties": {"user_id": opt_str, "name": {"type": "string"}, "role": r("Role"), "centre_id": {"type": "string"}, "centre": {"type": "string"}}},
         "Role": {"type": "string", "enum": ["admin", "manager", "inspector"]},

@@ -595,6 +595,17 @@ fn operations(a: &Centre) -> Vec<(Method, &'static str, Option<Value>)> {
             "/api/v1/sessions/{session}/milestones/dte.order/reopen",
             Some(json!({"version": 1, "reason": "r"})),
         ),
+        (Method::GET, "/api/v1/sessions/{session}/schedule", None),
+        (
+            Method::PUT,
+            "/api/v1/sessions/{session}/schedule",
+            Some(json!({"slots": [{"date": "2027-03-15", "start": "8:30"}]})),
+        ),
+        (
+            Method::GET,
+            "/api/v1/sessions/{session}/documents/convocations.pdf",
+            None,
+        ),
         (Method::GET, "/api/v1/journal", None),
         (Method::GET, "/api/v1/check", None),
     ]
@@ -617,6 +628,7 @@ fn openapi_form(path: &str) -> String {
         .replace("{session}", "{id}")
         .replace("{user}", "{id}")
         .replace("dte.order", "{milestone}")
+        .replace("convocations.pdf", "{name}")
 }
 
 #[tokio::test]
@@ -1083,5 +1095,146 @@ async fn far_away_years_are_refused_not_a_crash() {
         send(&c, Method::GET, app.url("/api/v1/me"), None).await.0,
         StatusCode::OK
     );
+    app.shutdown().await;
+}
+
+#[tokio::test]
+async fn the_schedule_and_the_pdf_documents_over_http() {
+    let app = spawn_app().await;
+    let a = centre(&app.store, "Centre Alpha").await;
+    let admin = logged_in(&app, &a.admin).await;
+    let (status, t) = send(
+        &admin,
+        Method::PUT,
+        app.url(&format!("/api/v1/titles/{}", a.title)),
+        Some(
+            json!({"version": 1, "rncp_code": "RNCP37674", "name": "Développeur web et web mobile",
+            "domain": "tertiary", "expiry": "2030-01-01", "structure": {"ccps": [], "epreuves": [
+                {"name": "Mise en situation professionnelle", "kind": "practical", "minutes": 210},
+                {"name": "Entretien final", "kind": "final_interview", "minutes": 20}]}}),
+        ),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{t}");
+    let c = logged_in(&app, &a.manager).await;
+    let (_, s) = send(
+        &c,
+        Method::POST,
+        app.url("/api/v1/sessions"),
+        Some(session_body(&a, "2027-03-15", "2027-03-16")),
+    )
+    .await;
+    let id = s["id"].as_str().unwrap().to_owned();
+    let url = |p: &str| app.url(&format!("/api/v1/sessions/{id}{p}"));
+
+    // No candidate yet: no convocation to produce, but the posting exists.
+    let (status, body) = send(&c, Method::GET, url("/documents/convocations.pdf"), None).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    assert!(body["message"].as_str().unwrap().contains("aucun candidat"));
+
+    // Jalon proposes; the manager sets; every mistake at once.
+    let (_, proposed) = send(&c, Method::GET, url("/schedule"), None).await;
+    assert_eq!(proposed["proposed"], true);
+    assert_eq!(proposed["slots"][0]["start"], "08:30:00");
+    assert_eq!(proposed["slots"][1]["date"], "2027-03-15");
+    let (status, body) = send(
+        &c,
+        Method::PUT,
+        url("/schedule"),
+        Some(json!({"slots": [{"date": "2027-03-20", "start": "9h"}, {"date": "16/03/2027", "start": "25h"}]})),
+    )
+    .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    assert_eq!(body["fields"].as_array().unwrap().len(), 2, "{body}");
+    let (status, body) = send(
+        &c,
+        Method::PUT,
+        url("/schedule"),
+        Some(json!({"slots": [{"date": "2027-03-15", "start": "9h"}, {"date": "16/03/2027", "start": "14:00"}]})),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(body["proposed"], false);
+
+    for (last, first) in [("Dupont", "Jean"), ("Martin", "Léa")] {
+        let (status, _) = send(
+            &c,
+            Method::POST,
+            url("/candidates"),
+            Some(json!({"last_name": last, "first_names": first, "birth_date": "1990-02-01"})),
+        )
+        .await;
+        assert_eq!(status, StatusCode::CREATED);
+    }
+    let (_, list) = send(&c, Method::GET, url("/candidates"), None).await;
+    let dupont = list[0]["id"].as_str().unwrap().to_owned();
+
+    // What the documents show follows the schedule the manager set.
+    let actor = app.store.login(&a.manager, PASSWORD).await.unwrap().1;
+    let data = jalon_web::documents::session_document(&app.store, &actor, &id, None)
+        .await
+        .unwrap();
+    assert_eq!(data.candidates.len(), 2);
+    assert_eq!(data.schedule.len(), 2, "two days");
+    assert_eq!(data.schedule[0].date, "lundi 15 mars 2027");
+    assert_eq!(data.schedule[0].welcome, "8 h 30");
+    assert_eq!(data.schedule[0].slots[0].start, "9 h");
+    assert_eq!(data.schedule[0].slots[0].end, "12 h 30");
+    assert_eq!(data.schedule[1].slots[0].start, "14 h");
+    assert_eq!(data.approval, "AGR-1");
+    assert_eq!(data.title.rncp, "RNCP37674");
+
+    let get = |path: String| {
+        let c = c.clone();
+        async move {
+            let r = c.get(path).send().await.unwrap();
+            let headers = r.headers().clone();
+            (r.status(), headers, r.bytes().await.unwrap().to_vec())
+        }
+    };
+    for (name, media) in [
+        ("convocations.pdf", "application/pdf"),
+        ("affichage.pdf", "application/pdf"),
+        ("emargement.pdf", "application/pdf"),
+    ] {
+        let (status, headers, bytes) = get(url(&format!("/documents/{name}"))).await;
+        assert_eq!(status, StatusCode::OK, "{name}");
+        assert_eq!(headers["content-type"], media);
+        assert!(bytes.starts_with(b"%PDF-"), "{name}");
+    }
+    let (status, headers, bytes) = get(url(&format!(
+        "/documents/convocations.pdf?candidate={dupont}"
+    )))
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(
+        headers["content-disposition"],
+        "attachment; filename=\"convocation-dupont-jean.pdf\""
+    );
+    assert!(bytes.starts_with(b"%PDF-"));
+    let (status, headers, bytes) = get(url("/documents/convocations.zip")).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(headers["content-type"], "application/zip");
+    assert!(bytes.starts_with(b"PK\x03\x04"));
+    let names = String::from_utf8_lossy(&bytes);
+    assert!(
+        names.contains("convocation-dupont-jean.pdf")
+            && names.contains("convocation-martin-lea.pdf")
+    );
+
+    let (status, body) = send(&c, Method::GET, url("/documents/bulletin.pdf"), None).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    assert!(
+        body["message"].as_str().unwrap().contains("document"),
+        "{body}"
+    );
+    let (status, _) = send(
+        &c,
+        Method::GET,
+        url("/documents/convocations.pdf?candidate=inconnu"),
+        None,
+    )
+    .await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
     app.shutdown().await;
 }

@@ -143,6 +143,22 @@ async fn admin(base: &str) -> reqwest::Client {
     c
 }
 
+/// The message carries the candidate's convocation as a PDF attachment, and says so.
+fn assert_pdf_attached(message: &str) {
+    let flat = message.replace("=\r\n", "").replace("=\n", "");
+    assert!(flat.contains("Votre convocation est jointe"), "{flat}");
+    let at = flat
+        .find("Content-Type: application/pdf")
+        .expect("a PDF attached");
+    let part = &flat[at.saturating_sub(200)..];
+    assert!(
+        part.contains("filename=\"convocation-dupont-jose.pdf\""),
+        "{part}"
+    );
+    // « %PDF- » in base64.
+    assert!(part.contains("JVBERi0"), "the attachment is a PDF: {part}");
+}
+
 /// The personal link's token in a message (quoted-printable soft breaks undone).
 fn token_in(message: &str) -> String {
     let flat = message.replace("=\r\n", "").replace("=\n", "");
@@ -195,6 +211,7 @@ async fn convocations_go_to_the_outbox_and_are_acknowledged_by_their_link() {
     assert_eq!(files.len(), 1, "one email written");
     let eml = std::fs::read_to_string(files[0].path()).unwrap();
     assert!(eml.contains("To: jose.dupont@exemple.fr"), "{eml}");
+    assert_pdf_attached(&eml);
     let token = token_in(&eml);
     // The link shows a button; opening it acknowledges nothing yet.
     let page = reqwest::get(format!("{base}/accuse/{token}"))
@@ -363,6 +380,7 @@ async fn convocations_are_sent_to_a_real_smtp_server() {
             || data.contains("From: Centre Alpha <examens@alpha.example>"),
         "{data}"
     );
+    assert_pdf_attached(&data);
     let token = token_in(&data);
     let r = reqwest::Client::new()
         .post(format!("{base}/accuse/{token}"))

@@ -6,6 +6,7 @@ mod ack;
 mod admin;
 mod candidates;
 mod dashboard;
+mod documents;
 mod login;
 mod session;
 mod session_form;
@@ -32,6 +33,7 @@ pub fn routes() -> Router<AppState> {
         .merge(admin::routes())
         .merge(ack::routes())
         .merge(candidates::routes())
+        .merge(documents::routes())
 }
 
 /// The signed-in user as the header shows them.

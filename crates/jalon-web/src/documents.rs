@@ -1,0 +1,131 @@
+//! A session's documents as PDF: what the store knows, given to the templates of
+//! `jalon-docs`. Used by the API, the pages, the emails and the command line.
+
+use jalon_core::fr;
+use jalon_docs::pdf::{
+    self, CandidateLine, Kind, Named, PdfError, Renderer, SessionDocument, SessionInfo, SiteInfo,
+    TitleInfo,
+};
+use jalon_store::convocations::Mode;
+use jalon_store::{Actor, Store, StoreError};
+
+/// Everything the documents of a session show; `only` keeps one candidate.
+pub async fn session_document(
+    store: &Store,
+    actor: &Actor,
+    session_id: &str,
+    only: Option<&str>,
+) -> Result<SessionDocument, StoreError> {
+    let detail = store.session(actor, session_id).await?;
+    let s = &detail.session;
+    let (title, site, centre, schedule, candidates, convocations) = tokio::try_join!(
+        store.title(actor, &s.title_id),
+        store.site(actor, &s.site_id),
+        store.centre(actor),
+        store.schedule(actor, session_id),
+        store.candidates(actor, session_id),
+        store.convocations(actor, session_id),
+    )?;
+    let approval = match &s.approval_id {
+        Some(id) => store.approval(actor, id).await?.number,
+        None => String::new(),
+    };
+    let manager = match &s.manager_id {
+        Some(id) => store.user(actor, id).await.ok(),
+        None => None,
+    };
+    if let Some(id) = only
+        && !candidates.iter().any(|c| c.id == id)
+    {
+        return Err(StoreError::NotFound { what: "candidat" });
+    }
+    let candidates = candidates
+        .iter()
+        .filter(|c| only.is_none_or(|id| c.id == id))
+        .map(|c| {
+            let mode = convocations
+                .iter()
+                .find(|v| v.candidate_id == c.id)
+                .map(|v| v.mode);
+            let i = &c.input;
+            CandidateLine {
+                id: c.id.clone(),
+                last_name: i.last_name.clone(),
+                first_names: i.first_names.clone(),
+                birth_date: pdf::short_date(i.birth_date),
+                address: i.address.clone(),
+                postcode: i.postcode.clone(),
+                city: i.city.clone(),
+                accommodation: i.accommodation.clone(),
+                accommodation_granted_by: i.accommodation_granted_by.clone(),
+                accommodation_plan: i.accommodation_plan.clone(),
+                // Without a chosen mode, the paper copy carries the receipt: it is what a
+                // hand delivery needs, and harmless otherwise.
+                with_receipt: !matches!(mode, Some(Mode::EmailReceipts)),
+            }
+        })
+        .collect();
+    let rncp = title.rncp_code.trim();
+    Ok(SessionDocument {
+        centre: Named { name: centre.name },
+        title: TitleInfo {
+            name: title.name.clone(),
+            rncp: if rncp.is_empty() || rncp.to_uppercase().starts_with("RNCP") {
+                rncp.to_owned()
+            } else {
+                format!("RNCP {rncp}")
+            },
+        },
+        site: SiteInfo {
+            name: site.name,
+            address: site.address,
+            postcode: site.postcode,
+            city: site.city,
+        },
+        approval,
+        ceres: s.ceres_number.clone().unwrap_or_default(),
+        session: SessionInfo {
+            dates: fr::date_range(s.start, s.end),
+        },
+        schedule: pdf::schedule_days(&schedule.slots),
+        issued: fr::date_without_weekday(store.today()),
+        manager: manager
+            .as_ref()
+            .map(|m| m.display_name.clone())
+            .unwrap_or_default(),
+        contact: manager.map(|m| m.email).unwrap_or_default(),
+        documents: pdf::default_documents(),
+        rules: pdf::default_rules(),
+        candidates,
+    })
+}
+
+/// Typesets on a blocking thread: a batch takes a second or more.
+pub async fn render(
+    renderer: std::sync::Arc<Renderer>,
+    kind: Kind,
+    data: SessionDocument,
+) -> Result<Vec<u8>, PdfError> {
+    tokio::task::spawn_blocking(move || renderer.render(kind, &data))
+        .await
+        .map_err(|e| PdfError(format!("composition interrompue : {e}")))?
+}
+
+/// One PDF per candidate, in a ZIP.
+pub async fn render_zip(
+    renderer: std::sync::Arc<Renderer>,
+    data: SessionDocument,
+) -> Result<Vec<u8>, PdfError> {
+    tokio::task::spawn_blocking(move || {
+        let files = renderer.render_each(&data, |_| {})?;
+        let named: Vec<(String, Vec<u8>)> = data
+            .candidates
+            .iter()
+            .zip(files)
+            .map(|(c, bytes)| (pdf::file_name("convocation", c), bytes))
+            .collect();
+        pdf::zip(&named)
+    })
+    .await
+    .map_err(|e| PdfError(format!("composition interrompue : {e}")))?
+}
