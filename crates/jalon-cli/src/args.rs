@@ -64,6 +64,55 @@ pub enum Command {
     /// Exporte des données
     #[command(subcommand, help_template = HELP_TEMPLATE, subcommand_help_heading = "Commandes ", subcommand_value_name = "COMMANDE")]
     Export(ExportCommand),
+    /// Produit les documents PDF d'une session : convocations, affichage, feuilles d'émargement
+    #[command(subcommand, help_template = HELP_TEMPLATE, subcommand_help_heading = "Commandes ", subcommand_value_name = "COMMANDE")]
+    Docs(DocsCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum DocsCommand {
+    /// Les convocations des candidats : un seul PDF (--out convocations.pdf) ou un PDF par
+    /// candidat dans un dossier (--out DOSSIER)
+    #[command(help_template = HELP_TEMPLATE, next_help_heading = "Options ")]
+    Convocations(DocsArgs),
+    /// L'affichage : liste des candidats et calendrier des épreuves (--out affichage.pdf)
+    #[command(help_template = HELP_TEMPLATE, next_help_heading = "Options ")]
+    Affichage(DocsArgs),
+    /// Les feuilles d'émargement, une par jour et par épreuve (--out emargement.pdf)
+    #[command(help_template = HELP_TEMPLATE, next_help_heading = "Options ")]
+    Emargement(DocsArgs),
+    /// Les trois documents sur des données d'exemple, pour essayer ses propres modèles
+    /// (--templates) sans toucher à une session
+    #[command(help_template = HELP_TEMPLATE, next_help_heading = "Options ")]
+    Exemple(SampleArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct DocsArgs {
+    #[command(flatten)]
+    pub db: DbArgs,
+    /// Identifiant de la session
+    #[arg(long, value_name = "ID")]
+    pub session: String,
+    /// Seulement la convocation de ce candidat
+    #[arg(long, value_name = "ID")]
+    pub candidate: Option<String>,
+    /// Fichier PDF à écrire, ou dossier (un PDF par candidat) pour les convocations
+    #[arg(long, value_name = "FICHIER.pdf|DOSSIER")]
+    pub out: PathBuf,
+    /// Dossier des modèles du centre (Typst), qui remplacent les modèles intégrés de même nom
+    #[arg(long, value_name = "DOSSIER", env = "JALON_TEMPLATES")]
+    pub templates: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct SampleArgs {
+    /// Dossier où écrire convocations.pdf, affichage.pdf et emargement.pdf
+    #[arg(long, value_name = "DOSSIER")]
+    pub out: PathBuf,
+    /// Dossier des modèles du centre (Typst), qui remplacent les modèles intégrés de même nom
+    #[arg(long, value_name = "DOSSIER", env = "JALON_TEMPLATES")]
+    pub templates: Option<PathBuf>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -160,6 +209,10 @@ pub struct ServeArgs {
     /// Adresse publique de Jalon, pour les liens envoyés aux candidats (https://jalon.centre.fr)
     #[arg(long, value_name = "URL", env = "JALON_PUBLIC_URL")]
     pub public_url: Option<String>,
+    /// Dossier des modèles du centre (Typst), qui remplacent les modèles intégrés de même nom
+    /// (entete.typ pour le seul papier à en-tête)
+    #[arg(long, value_name = "DOSSIER", env = "JALON_TEMPLATES")]
+    pub templates: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]
@@ -309,6 +362,9 @@ fn expected_form(flag: &str) -> &'static str {
             "l'option seule, sans valeur"
         }
         "--session" => "l'identifiant d'une session",
+        "--candidate" => "l'identifiant d'un candidat",
+        "--out" => "un fichier .pdf ou un dossier",
+        "--templates" => "un dossier de modèles Typst",
         _ => "voir « jalon --help »",
     }
 }
@@ -355,7 +411,7 @@ pub fn french_error(err: &clap::Error) -> String {
                 _ => String::new(),
             };
             format!(
-                "commande inconnue : {name} (commandes disponibles : plan, serve, demo, user, journal, check, import, export)"
+                "commande inconnue : {name} (commandes disponibles : plan, serve, demo, user, journal, check, import, export, docs)"
             )
         }
         ErrorKind::ArgumentConflict => format!("{flag} est donné plusieurs fois"),

@@ -5,6 +5,7 @@ mod candidates_cmd;
 mod check_cmd;
 mod db;
 mod demo;
+mod docs_cmd;
 mod journal_cmd;
 mod plan_cmd;
 mod serve_cmd;
@@ -82,6 +83,7 @@ fn main() -> ExitCode {
         Command::Check(a) => check_cmd::run(a),
         Command::Import(c) => candidates_cmd::import(c),
         Command::Export(c) => candidates_cmd::export(c),
+        Command::Docs(c) => docs_cmd::run(c),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -29,6 +29,11 @@ pub fn init_logs() {
 }
 
 pub async fn serve(store: Store, a: &ServeArgs) -> Result<(), Failure> {
+    let docs = jalon_docs::pdf::Renderer::new(a.templates.as_deref())
+        .map_err(|e| Failure::usage(format!("--templates : {e}")))?;
+    if let Some(dir) = &a.templates {
+        println!("Modèles de documents du centre : « {} »", dir.display());
+    }
     let listener = tokio::net::TcpListener::bind(a.listen)
         .await
         .map_err(|e| Failure::runtime(format!("impossible d'écouter sur {} : {e}", a.listen)))?;
@@ -60,7 +65,9 @@ pub async fn serve(store: Store, a: &ServeArgs) -> Result<(), Failure> {
             m
         }
     };
-    let state = AppState::new(store.clone(), a.secure_cookies).with_mail(mail);
+    let state = AppState::new(store.clone(), a.secure_cookies)
+        .with_mail(mail)
+        .with_docs(docs);
     jalon_web::serve(listener, state, shutdown_signal())
         .await
         .map_err(|e| Failure::runtime(format!("le serveur s'est arrêté : {e}")))?;

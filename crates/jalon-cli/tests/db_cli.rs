@@ -722,3 +722,157 @@ fn candidates_are_imported_from_csv_all_or_nothing_and_exported() {
     assert_eq!(o.status.code(), Some(2));
     assert!(text(&o.stderr).contains("--session : aucune session « inconnue » dans cette base"));
 }
+
+#[test]
+fn docs_writes_the_pdfs_of_a_session_or_says_why_not() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path().to_str().unwrap();
+    let session = with_a_session(dir.path());
+    let out = |name: &str| dir.path().join(name).to_str().unwrap().to_owned();
+    let docs = |what: &str, target: &str, extra: &[&str]| {
+        let mut args = vec![
+            "docs",
+            what,
+            "--data-dir",
+            d,
+            "--session",
+            &session,
+            "--out",
+            target,
+        ];
+        args.extend_from_slice(extra);
+        jalon(&args, &[])
+    };
+
+    // No candidate yet: no convocation, and nothing written.
+    let o = docs("convocations", &out("c.pdf"), &[]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        text(&o.stderr).contains("aucun candidat"),
+        "{}",
+        text(&o.stderr)
+    );
+    assert!(!dir.path().join("c.pdf").exists());
+
+    let csv = dir.path().join("candidats.csv");
+    std::fs::write(
+        &csv,
+        "Nom;Prénom;Date de naissance\nDupont;José;01/02/1990\nMartin;Anne;03/06/1985\nDupont;José;04/07/1992\n",
+    )
+    .unwrap();
+    let o = jalon(
+        &[
+            "import",
+            "candidates",
+            "--data-dir",
+            d,
+            "--session",
+            &session,
+            csv.to_str().unwrap(),
+        ],
+        &[],
+    );
+    assert!(o.status.success(), "{}", text(&o.stderr));
+
+    let o = docs("convocations", &out("toutes.pdf"), &[]);
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    assert_eq!(
+        text(&o.stdout),
+        format!("3 convocations : « {} »\n", out("toutes.pdf"))
+    );
+    assert!(
+        std::fs::read(out("toutes.pdf"))
+            .unwrap()
+            .starts_with(b"%PDF-")
+    );
+
+    // A directory: one file per candidate, namesakes kept apart.
+    let o = docs("convocations", &out("une-par-candidat"), &[]);
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    let mut names: Vec<String> = std::fs::read_dir(out("une-par-candidat"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    assert_eq!(
+        names,
+        [
+            "convocation-dupont-jose-2.pdf",
+            "convocation-dupont-jose.pdf",
+            "convocation-martin-anne.pdf"
+        ]
+    );
+
+    for what in ["affichage", "emargement"] {
+        let target = out(&format!("{what}.pdf"));
+        let o = docs(what, &target, &[]);
+        assert!(o.status.success(), "{what}: {}", text(&o.stderr));
+        assert!(std::fs::read(&target).unwrap().starts_with(b"%PDF-"));
+    }
+
+    // Mistakes are named, in French, with exit code 2.
+    let o = docs("affichage", &out("dossier"), &[]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        text(&o.stderr).contains("doit être un fichier .pdf"),
+        "{}",
+        text(&o.stderr)
+    );
+    let o = docs("convocations", &out("x.pdf"), &["--candidate", "personne"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        text(&o.stderr).contains("--candidate : aucun candidat « personne »"),
+        "{}",
+        text(&o.stderr)
+    );
+    let o = docs(
+        "convocations",
+        &out("x.pdf"),
+        &["--templates", &out("absent")],
+    );
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        text(&o.stderr).contains("--templates : le dossier de modèles"),
+        "{}",
+        text(&o.stderr)
+    );
+
+    // A centre's broken template: a clear message naming it, and no file.
+    let tpl = dir.path().join("modeles");
+    std::fs::create_dir(&tpl).unwrap();
+    std::fs::write(
+        tpl.join("entete.typ"),
+        "#let entete(data) = [#data.inconnu]",
+    )
+    .unwrap();
+    let o = docs(
+        "affichage",
+        &out("casse.pdf"),
+        &["--templates", tpl.to_str().unwrap()],
+    );
+    assert_eq!(o.status.code(), Some(1));
+    let err = text(&o.stderr);
+    assert!(
+        err.contains("affichage.typ") && err.contains("n'a pas pu être composé"),
+        "{err}"
+    );
+    assert!(!dir.path().join("casse.pdf").exists());
+
+    // The sample, for a centre trying its own letterhead.
+    std::fs::write(tpl.join("entete.typ"), "#let entete(data) = [Mon en-tête]").unwrap();
+    let o = jalon(
+        &[
+            "docs",
+            "exemple",
+            "--out",
+            &out("exemple"),
+            "--templates",
+            tpl.to_str().unwrap(),
+        ],
+        &[],
+    );
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    for f in ["convocations.pdf", "affichage.pdf", "emargement.pdf"] {
+        assert!(dir.path().join("exemple").join(f).is_file(), "{f}");
+    }
+}

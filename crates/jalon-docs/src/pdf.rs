@@ -363,26 +363,35 @@ pub fn file_name(prefix: &str, candidate: &CandidateLine) -> String {
     )
 }
 
+/// The file names of `files`, two namesakes getting « …-2.pdf », in order.
+pub fn unique_names<T>(files: impl IntoIterator<Item = (String, T)>) -> Vec<(String, T)> {
+    let mut used = std::collections::HashSet::new();
+    files
+        .into_iter()
+        .map(|(name, content)| {
+            let mut unique = name.clone();
+            let mut n = 1;
+            while !used.insert(unique.clone()) {
+                n += 1;
+                unique = match name.rsplit_once('.') {
+                    Some((stem, ext)) => format!("{stem}-{n}.{ext}"),
+                    None => format!("{name}-{n}"),
+                };
+            }
+            (unique, content)
+        })
+        .collect()
+}
+
 /// A ZIP archive of `files` (name, bytes), stored without compression: PDFs already are.
 pub fn zip(files: &[(String, Vec<u8>)]) -> Result<Vec<u8>, PdfError> {
     let mut writer = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
     let options =
         zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Stored);
     let fail = |e: &dyn std::fmt::Display| PdfError(format!("archive ZIP impossible : {e}"));
-    let mut used = std::collections::HashSet::new();
-    for (name, bytes) in files {
-        // Two candidates of the same name get « …-2.pdf ».
-        let mut unique = name.clone();
-        let mut n = 1;
-        while !used.insert(unique.clone()) {
-            n += 1;
-            unique = match name.rsplit_once('.') {
-                Some((stem, ext)) => format!("{stem}-{n}.{ext}"),
-                None => format!("{name}-{n}"),
-            };
-        }
+    for (name, bytes) in unique_names(files.iter().map(|(n, b)| (n.clone(), b))) {
         writer
-            .start_file(unique.as_str(), options)
+            .start_file(name.as_str(), options)
             .map_err(|e| fail(&e))?;
         writer.write_all(bytes).map_err(|e| fail(&e))?;
     }
