@@ -44,9 +44,39 @@ pub fn check_document(bytes: &[u8]) -> Result<&'static str, String> {
     })
 }
 
+/// The largest drawn signature: a PNG of a tablet's pad weighs a few dozen kilobytes.
+pub const MAX_SIGNATURE_BYTES: usize = 512 * 1024;
+
+/// Checks a signature drawn on the tablet: a PNG, not empty, not huge.
+pub fn check_signature(bytes: &[u8]) -> Result<(), String> {
+    if bytes.is_empty() {
+        return Err("la signature est vide : faites signer le candidat dans le cadre".to_owned());
+    }
+    if bytes.len() > MAX_SIGNATURE_BYTES {
+        return Err("la signature dessinée est trop lourde (512 Kio au plus)".to_owned());
+    }
+    if document_type(bytes) != Some("image/png") {
+        return Err("la signature dessinée n'est pas une image PNG".to_owned());
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_drawn_signature_is_a_small_png() {
+        assert_eq!(check_signature(b"\x89PNG\r\n\x1a\n\0\0"), Ok(()));
+        assert!(check_signature(b"").unwrap_err().contains("vide"));
+        assert!(check_signature(b"%PDF-1.7").unwrap_err().contains("PNG"));
+        let huge = [
+            b"\x89PNG\r\n\x1a\n".as_slice(),
+            &vec![0u8; MAX_SIGNATURE_BYTES],
+        ]
+        .concat();
+        assert!(check_signature(&huge).unwrap_err().contains("512 Kio"));
+    }
 
     #[test]
     fn pdfs_and_photos_only_whatever_their_name() {

@@ -28,6 +28,8 @@ pub struct Candidate {
     pub identity_checked: bool,
     pub convocation_presented: bool,
     pub signed: bool,
+    /// The candidate drew their signature on the tablet (`signature`).
+    pub drawn_signature: bool,
     pub checked_in_at: Option<String>,
     pub checked_in_by: Option<String>,
     pub registered_at: String,
@@ -102,6 +104,7 @@ struct Row {
     identity_checked: i64,
     convocation_presented: i64,
     signed: i64,
+    drawn_signature: i64,
     checked_in_at: Option<String>,
     checked_in_by: Option<String>,
     registered_at: String,
@@ -110,7 +113,9 @@ struct Row {
 
 const SELECT: &str = "SELECT id, last_name, first_names, birth_date, email, phone, address, postcode, city, \
      access_route, training_end, accommodation, accommodation_granted_by, accommodation_plan, presence, \
-     identity_checked, convocation_presented, signed, checked_in_at, checked_in_by, registered_at, version \
+     identity_checked, convocation_presented, signed, \
+     CAST(CASE WHEN signature IS NULL THEN 0 ELSE 1 END AS BIGINT) AS drawn_signature, \
+     checked_in_at, checked_in_by, registered_at, version \
      FROM candidates";
 
 impl Store {
@@ -301,7 +306,33 @@ impl Store {
         version: i64,
         check: CheckIn,
     ) -> Result<Candidate> {
+        self.check_in_with_signature(writer, session_id, candidate_id, version, check, None)
+            .await
+    }
+
+    /// The same, with the signature the candidate drew on the tablet (a PNG), which counts
+    /// as their signing. Marked absent, the candidate's drawn signature is removed.
+    pub async fn check_in_with_signature(
+        &self,
+        writer: Writer<'_>,
+        session_id: &str,
+        candidate_id: &str,
+        version: i64,
+        mut check: CheckIn,
+        signature: Option<&[u8]>,
+    ) -> Result<Candidate> {
         let actor = writer.actor();
+        if let Some(png) = signature {
+            jalon_core::upload::check_signature(png)
+                .map_err(|e| StoreError::invalid("signature", e))?;
+            if !check.present {
+                return Err(StoreError::invalid(
+                    "signature",
+                    "un candidat absent ne signe pas : marquez-le présent",
+                ));
+            }
+            check.signed = true;
+        }
         let before = self
             .candidates(actor, session_id)
             .await?
@@ -318,7 +349,8 @@ impl Store {
         let mut tx = self.begin().await?;
         let done = sqlx::query(
             "UPDATE candidates SET presence = $1, identity_checked = $2, convocation_presented = $3, signed = $4, \
-             checked_in_at = $5, checked_in_by = $6, version = version + 1 \
+             checked_in_at = $5, checked_in_by = $6, version = version + 1, \
+             signature = CASE WHEN $1 = 'absent' THEN NULL WHEN $10 IS NULL THEN signature ELSE $10 END \
              WHERE id = $7 AND session_id = $8 AND version = $9",
         )
         .bind(if check.present { "present" } else { "absent" })
@@ -330,6 +362,7 @@ impl Store {
         .bind(candidate_id)
         .bind(session_id)
         .bind(version)
+        .bind(signature.map(<[u8]>::to_vec))
         .execute(&mut *tx)
         .await?;
         if done.rows_affected() == 0 {
@@ -354,6 +387,7 @@ impl Store {
                     "identity_checked": check.present && check.identity_checked,
                     "convocation_presented": check.present && check.convocation_presented,
                     "signed": check.present && check.signed,
+                    "drawn_signature": signature.is_some(),
                 }),
             },
         )
@@ -364,6 +398,28 @@ impl Store {
             .into_iter()
             .find(|c| c.id == candidate_id)
             .ok_or(StoreError::NotFound { what: "candidat" })
+    }
+}
+
+impl Store {
+    /// The signature a candidate drew on the tablet (PNG).
+    pub async fn drawn_signature(
+        &self,
+        actor: &Actor,
+        session_id: &str,
+        candidate_id: &str,
+    ) -> Result<Vec<u8>> {
+        self.ensure_exists(actor, crate::Resource::Session, session_id)
+            .await?;
+        let row: Option<(Option<Vec<u8>>,)> =
+            sqlx::query_as("SELECT signature FROM candidates WHERE id = $1 AND session_id = $2")
+                .bind(candidate_id)
+                .bind(session_id)
+                .fetch_optional(self.pool())
+                .await?;
+        row.and_then(|(s,)| s).ok_or(StoreError::NotFound {
+            what: "signature dessinée",
+        })
     }
 }
 
@@ -387,6 +443,7 @@ fn candidate_from_row(r: Row, deadline: Option<Date>) -> Result<Candidate> {
         identity_checked,
         convocation_presented,
         signed,
+        drawn_signature,
         checked_in_at,
         checked_in_by,
         registered_at,
@@ -426,6 +483,7 @@ fn candidate_from_row(r: Row, deadline: Option<Date>) -> Result<Candidate> {
         identity_checked: identity_checked != 0,
         convocation_presented: convocation_presented != 0,
         signed: signed != 0,
+        drawn_signature: drawn_signature != 0,
         checked_in_at,
         checked_in_by,
         registered_at,

@@ -1249,6 +1249,63 @@ async fn the_days_welcome_is_recorded_per_candidate(store: Store) {
             "candidate.checked_in"
         ]
     );
+
+    // A signature drawn on the tablet: kept, and it counts as signing.
+    let png = b"\x89PNG\r\n\x1a\n une signature".to_vec();
+    let jean = store
+        .candidates(&f.admin, &id)
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|c| c.id == jean.id)
+        .unwrap();
+    assert!(!jean.drawn_signature);
+    let unsigned = CheckIn {
+        signed: false,
+        ..present
+    };
+    let bad = store
+        .check_in_with_signature(w, &id, &jean.id, jean.version, unsigned, Some(b"GIF89a"))
+        .await
+        .unwrap_err();
+    assert!(bad.to_string().contains("PNG"), "{bad}");
+    let jean = store
+        .check_in_with_signature(w, &id, &jean.id, jean.version, unsigned, Some(&png))
+        .await
+        .unwrap();
+    assert!(jean.signed && jean.drawn_signature);
+    assert_eq!(
+        store
+            .drawn_signature(&f.admin, &id, &jean.id)
+            .await
+            .unwrap(),
+        png
+    );
+    // Ticked again without drawing: the drawing stays.
+    let jean = store
+        .check_in(w, &id, &jean.id, jean.version, present)
+        .await
+        .unwrap();
+    assert!(jean.drawn_signature);
+    // Marked absent: no signature any more.
+    let absent = CheckIn {
+        present: false,
+        ..present
+    };
+    let jean = store
+        .check_in(w, &id, &jean.id, jean.version, absent)
+        .await
+        .unwrap();
+    assert!(!jean.drawn_signature);
+    assert!(matches!(
+        store.drawn_signature(&f.admin, &id, &jean.id).await,
+        Err(StoreError::NotFound { .. })
+    ));
+    let refused = store
+        .check_in_with_signature(w, &id, &jean.id, jean.version, absent, Some(&png))
+        .await
+        .unwrap_err();
+    assert!(refused.to_string().contains("absent"), "{refused}");
 }
 
 async fn convocations_need_their_proof(store: Store) {

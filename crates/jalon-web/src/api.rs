@@ -684,6 +684,9 @@ struct CheckInBody {
     convocation_presented: bool,
     #[serde(default)]
     signed: bool,
+    /// The signature drawn on a tablet: a PNG in base64 (optionally as a `data:` URL).
+    #[serde(default)]
+    signature_png: Option<String>,
 }
 
 async fn check_in(
@@ -699,9 +702,34 @@ async fn check_in(
         convocation_presented: b.convocation_presented,
         signed: b.signed,
     };
+    let signature = match &b.signature_png {
+        Some(text) => {
+            use base64::Engine;
+            let data = text.trim();
+            let data = data.strip_prefix("data:image/png;base64,").unwrap_or(data);
+            Some(
+                base64::engine::general_purpose::STANDARD
+                    .decode(data)
+                    .map_err(|_| {
+                        StoreError::invalid(
+                            "signature_png",
+                            "la signature n'est pas une image PNG en base64",
+                        )
+                    })?,
+            )
+        }
+        None => None,
+    };
     Ok(Json(
         s.store
-            .check_in(a.writer()?, &id, &candidate, b.version, check)
+            .check_in_with_signature(
+                a.writer()?,
+                &id,
+                &candidate,
+                b.version,
+                check,
+                signature.as_deref(),
+            )
             .await?,
     ))
 }

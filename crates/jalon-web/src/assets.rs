@@ -16,7 +16,7 @@ struct Asset {
     bytes: &'static [u8],
 }
 
-const ASSETS: [Asset; 2] = [
+const ASSETS: [Asset; 3] = [
     Asset {
         stem: "jalon",
         ext: "css",
@@ -29,11 +29,17 @@ const ASSETS: [Asset; 2] = [
         mime: "text/javascript; charset=utf-8",
         bytes: include_bytes!("../static/htmx.min.js"),
     },
+    Asset {
+        stem: "signature",
+        ext: "js",
+        mime: "text/javascript; charset=utf-8",
+        bytes: include_bytes!("../static/signature.js"),
+    },
 ];
 
 /// `jalon-1a2b3c4d5e.css`: the public name of each asset.
-fn names() -> &'static [String; 2] {
-    static NAMES: OnceLock<[String; 2]> = OnceLock::new();
+fn names() -> &'static [String; 3] {
+    static NAMES: OnceLock<[String; 3]> = OnceLock::new();
     NAMES.get_or_init(|| {
         ASSETS.map(|a| {
             let digest: String = Sha256::digest(a.bytes)
@@ -52,6 +58,11 @@ pub fn css_path() -> String {
 
 pub fn htmx_path() -> String {
     format!("/static/{}", names()[1])
+}
+
+/// The signature pad of the day's welcome.
+pub fn signature_path() -> String {
+    format!("/static/{}", names()[2])
 }
 
 pub async fn serve(Path(name): Path<String>) -> Response {

@@ -147,7 +147,8 @@ pub fn document() -> Value {
             "post": op("Accueil du jour : candidat présent (identité vérifiée, convocation présentée, émargement) ou absent.",
                 Some(json!({"type": "object", "required": ["version", "present"], "properties": {
                     "version": {"type": "integer"}, "present": {"type": "boolean"}, "identity_checked": {"type": "boolean"},
-                    "convocation_presented": {"type": "boolean"}, "signed": {"type": "boolean"}}})),
+                    "convocation_presented": {"type": "boolean"}, "signed": {"type": "boolean"},
+                    "signature_png": {"type": "string", "description": "Signature dessinée sur tablette : PNG en base64 (512 Kio au plus) ; vaut émargement."}}})),
                 "200", ok("Enregistré.", r("Candidate")), true)}), &["id", "candidate"]),
         "/api/v1/sessions/{id}/convocations": with_params(json!({
             "get": op("Convocations de la session, et qui manque quoi pour « Envoyer les convocations ».", None, "200",
@@ -254,6 +255,9 @@ pub fn document() -> Value {
             "accommodation": {"type": "string", "description": "Aménagement accordé (handicap)."}, "accommodation_granted_by": {"type": "string"}, "accommodation_plan": {"type": "string"}}},
         "Candidate": {"allOf": [r("CandidateInput"), {"type": "object", "properties": {
             "id": {"type": "string"}, "presence": {"type": "string", "enum": ["expected", "present", "absent"]},
+            "identity_checked": {"type": "boolean"}, "convocation_presented": {"type": "boolean"}, "signed": {"type": "boolean"},
+            "drawn_signature": {"type": "boolean", "description": "Le candidat a signé sur la tablette."},
+            "checked_in_at": opt_str.clone(), "checked_in_by": opt_str.clone(),
             "registered_at": {"type": "string"}, "late_registration": {"type": "boolean"}, "version": {"type": "integer"}}}]},
         "Convocation": {"type": "object", "properties": {
             "candidate_id": {"type": "string"}, "mode": {"type": "string", "enum": ["hand", "email_receipts", "email_signed_return"]},

@@ -1236,5 +1236,31 @@ async fn the_schedule_and_the_pdf_documents_over_http() {
     )
     .await;
     assert_eq!(status, StatusCode::NOT_FOUND);
+
+    // At the welcome, a signature drawn on a tablet comes as a base64 PNG.
+    let check_in = url(&format!("/candidates/{dupont}/check-in"));
+    let version = list[0]["version"].as_i64().unwrap();
+    let (status, body) = send(
+        &c,
+        Method::POST,
+        check_in.clone(),
+        Some(json!({"version": version, "present": true, "identity_checked": true, "signature_png": "pas du base64 !"})),
+    )
+    .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    assert_eq!(body["fields"][0]["field"], "signature_png");
+    let (status, body) = send(
+        &c,
+        Method::POST,
+        check_in,
+        Some(
+            json!({"version": version, "present": true, "identity_checked": true,
+            "signature_png": "data:image/png;base64,iVBORw0KGgpzaWduYXR1cmU="}),
+        ),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(body["signed"], true);
+    assert_eq!(body["drawn_signature"], true);
     app.shutdown().await;
 }

@@ -672,3 +672,136 @@ async fn a_candidate_acknowledges_their_convocation_in_the_browser() {
     assert!(row.contains("prouvée") && row.contains("lue le"), "{row}");
     b.close().await.unwrap();
 }
+
+#[tokio::test]
+async fn a_candidate_signs_on_the_tablet_at_the_welcome() {
+    use fantoccini::actions::{InputSource, MOUSE_BUTTON_LEFT, MouseActions, PointerAction};
+    use jalon_core::candidate::CandidateInput;
+    let Some((_driver, url)) = chromedriver() else {
+        return;
+    };
+    let w = world().await;
+    let base = w.base.clone();
+    let centre = w
+        .store
+        .centres()
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|c| c.name == "Centre Alpha")
+        .unwrap();
+    let actor = Actor::command_line(centre.id);
+    let session = w.store.sessions(&actor).await.unwrap()[0]
+        .session
+        .id
+        .clone();
+    let lou = CandidateInput {
+        last_name: "Petit".into(),
+        first_names: "Lou".into(),
+        birth_date: Some(date(2001, 9, 9)),
+        ..Default::default()
+    };
+    let c = w
+        .store
+        .add_candidate(actor.writer().unwrap(), &session, lou)
+        .await
+        .unwrap();
+
+    let b = browser(&url).await;
+    sign_in(&b, &base, "manager@alpha.example").await;
+    b.goto(&format!("{base}/sessions/{session}/checkin"))
+        .await
+        .unwrap();
+    let card = format!("#c-{}", c.id);
+    let canvas = b
+        .find(Locator::Css(&format!("{card} canvas")))
+        .await
+        .unwrap();
+    // A finger's stroke across the frame.
+    let stroke = MouseActions::new("doigt".into())
+        .then(PointerAction::MoveToElement {
+            element: canvas.clone(),
+            duration: None,
+            x: -120.0,
+            y: 10.0,
+        })
+        .then(PointerAction::Down {
+            button: MOUSE_BUTTON_LEFT,
+        })
+        .then(PointerAction::MoveBy {
+            duration: None,
+            x: 60.0,
+            y: -30.0,
+        })
+        .then(PointerAction::MoveBy {
+            duration: None,
+            x: 60.0,
+            y: 40.0,
+        })
+        .then(PointerAction::MoveBy {
+            duration: None,
+            x: 80.0,
+            y: -20.0,
+        })
+        .then(PointerAction::Up {
+            button: MOUSE_BUTTON_LEFT,
+        });
+    b.perform_actions(stroke).await.unwrap();
+    // Drawing ticks « A émargé » by itself.
+    let ticked = b
+        .find(Locator::Css(&format!("{card} input[name=signed]")))
+        .await
+        .unwrap()
+        .prop("checked")
+        .await
+        .unwrap();
+    assert_eq!(ticked.as_deref(), Some("true"));
+    b.find(Locator::Css(&format!(
+        "{card} input[name=identity_checked]"
+    )))
+    .await
+    .unwrap()
+    .click()
+    .await
+    .unwrap();
+    b.find(Locator::Css(&format!("{card} button[value='1']")))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+
+    // The card shows the signature; the store keeps it as a PNG.
+    let shown = text(&b, &card).await;
+    assert!(
+        shown.contains("Présent") && shown.contains("Signature"),
+        "{shown}"
+    );
+    let width = b
+        .execute(
+            "return document.querySelector(arguments[0]).naturalWidth",
+            vec![json!(format!("{card} img.signature"))],
+        )
+        .await
+        .unwrap();
+    assert!(
+        width.as_u64().is_some_and(|w| w > 0),
+        "the image loads: {width}"
+    );
+    let png = w
+        .store
+        .drawn_signature(&actor, &session, &c.id)
+        .await
+        .unwrap();
+    assert!(png.starts_with(b"\x89PNG\r\n\x1a\n"));
+    let lou = w
+        .store
+        .candidates(&actor, &session)
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|x| x.id == c.id)
+        .unwrap();
+    assert!(lou.signed && lou.identity_checked && lou.drawn_signature);
+    b.close().await.unwrap();
+}

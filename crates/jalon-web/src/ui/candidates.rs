@@ -37,6 +37,10 @@ pub fn routes() -> Router<AppState> {
             post(document),
         )
         .route("/sessions/{id}/checkin/{candidate}", post(check_in))
+        .route(
+            "/sessions/{id}/checkin/{candidate}/signature.png",
+            get(signature_image),
+        )
 }
 
 pub struct Row {
@@ -432,6 +436,7 @@ pub struct CheckInRow {
     pub identity_checked: bool,
     pub convocation_presented: bool,
     pub signed: bool,
+    pub drawn_signature: bool,
     pub done: Option<String>,
     pub version: i64,
 }
@@ -447,6 +452,7 @@ struct CheckInPage {
     can_write: bool,
     summary: String,
     error: Option<String>,
+    signature_js: String,
 }
 
 async fn checkin_page(state: &AppState, p: &Page, id: &str, error: Option<String>) -> Response {
@@ -486,6 +492,7 @@ async fn checkin_page(state: &AppState, p: &Page, id: &str, error: Option<String
             identity_checked: c.identity_checked,
             convocation_presented: c.convocation_presented,
             signed: c.signed,
+            drawn_signature: c.drawn_signature,
             done: c.checked_in_at.as_ref().map(|at| {
                 format!(
                     "par {} le {}",
@@ -516,6 +523,7 @@ async fn checkin_page(state: &AppState, p: &Page, id: &str, error: Option<String
         rows,
         can_write: p.actor.writer().is_ok(),
         error,
+        signature_js: crate::assets::signature_path(),
     };
     (status, render(&view)).into_response()
 }
@@ -536,6 +544,25 @@ struct CheckInForm {
     convocation_presented: Option<String>,
     #[serde(default)]
     signed: Option<String>,
+    /// The signature drawn on the tablet: `data:image/png;base64,…`, or empty.
+    #[serde(default)]
+    signature: String,
+}
+
+/// The PNG of a drawn signature sent by the pad; `Ok(None)` when nothing was drawn.
+fn drawn_signature(field: &str) -> Result<Option<Vec<u8>>, String> {
+    use base64::Engine;
+    let field = field.trim();
+    if field.is_empty() {
+        return Ok(None);
+    }
+    let data = field
+        .strip_prefix("data:image/png;base64,")
+        .ok_or("la signature dessinée n'est pas une image PNG")?;
+    base64::engine::general_purpose::STANDARD
+        .decode(data)
+        .map(Some)
+        .map_err(|_| "la signature dessinée est illisible : effacez-la et recommencez".to_owned())
 }
 
 async fn check_in(
@@ -553,9 +580,30 @@ async fn check_in(
         convocation_presented: f.convocation_presented.is_some(),
         signed: f.signed.is_some(),
     };
+    let signature = match drawn_signature(&f.signature) {
+        // A drawing left on the pad of a candidate marked absent is not a signature.
+        Ok(_) if !check.present => None,
+        Ok(s) => s,
+        Err(e) => {
+            return checkin_page(
+                &state,
+                &p,
+                &id,
+                Some(format!("Rien n'a été enregistré : {e}.")),
+            )
+            .await;
+        }
+    };
     match state
         .store
-        .check_in(writer, &id, &candidate, f.version, check)
+        .check_in_with_signature(
+            writer,
+            &id,
+            &candidate,
+            f.version,
+            check,
+            signature.as_deref(),
+        )
         .await
     {
         Ok(_) => Redirect::to(&format!("/sessions/{id}/checkin#c-{candidate}")).into_response(),
@@ -563,6 +611,38 @@ async fn check_in(
             let msg = "Ce candidat vient d'être pointé par quelqu'un d'autre : la liste est à jour, vérifiez puis recommencez.";
             checkin_page(&state, &p, &id, Some(msg.to_owned())).await
         }
+        Err(StoreError::Invalid(fields)) => {
+            let msg = fields
+                .into_iter()
+                .map(|f| f.message)
+                .collect::<Vec<_>>()
+                .join(" ; ");
+            checkin_page(
+                &state,
+                &p,
+                &id,
+                Some(format!("Rien n'a été enregistré : {msg}.")),
+            )
+            .await
+        }
+        Err(e) => error_page(&e),
+    }
+}
+
+async fn signature_image(
+    State(state): State<AppState>,
+    p: Page,
+    Path((id, candidate)): Path<(String, String)>,
+) -> Response {
+    match state.store.drawn_signature(&p.actor, &id, &candidate).await {
+        Ok(png) => (
+            [
+                (axum::http::header::CONTENT_TYPE, "image/png"),
+                (axum::http::header::CACHE_CONTROL, "private, no-store"),
+            ],
+            png,
+        )
+            .into_response(),
         Err(e) => error_page(&e),
     }
 }
