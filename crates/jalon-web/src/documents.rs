@@ -50,7 +50,7 @@ pub async fn session_document(
             let i = &c.input;
             CandidateLine {
                 id: c.id.clone(),
-                last_name: i.last_name.clone(),
+                last_name: i.last_name.to_uppercase(),
                 first_names: i.first_names.clone(),
                 birth_date: pdf::short_date(i.birth_date),
                 address: i.address.clone(),
