@@ -162,6 +162,23 @@ const FIRST_NAMES: [&str; 24] = [
 ];
 
 /// `count` plausible candidates for the n-th demo session; one has an accommodation.
+const STREETS: [&str; 6] = [
+    "rue Victor-Hugo",
+    "avenue Jean-Jaurès",
+    "rue de la République",
+    "chemin des Vignes",
+    "place Bellecour",
+    "rue Paul-Bert",
+];
+
+const TOWNS: [(&str, &str); 5] = [
+    ("69003", "Lyon"),
+    ("69100", "Villeurbanne"),
+    ("69200", "Vénissieux"),
+    ("69500", "Bron"),
+    ("69120", "Vaulx-en-Velin"),
+];
+
 fn candidates(n: usize, count: usize, start: Date) -> Vec<jalon_core::candidate::CandidateInput> {
     use jalon_core::candidate::{AccessRoute, CandidateInput};
     (0..count)
@@ -198,6 +215,9 @@ fn candidates(n: usize, count: usize, start: Date) -> Vec<jalon_core::candidate:
                     (i * 13) % 100,
                     (i * 17) % 100
                 ),
+                address: format!("{} {}", 1 + (i * 3) % 90, STREETS[i % STREETS.len()]),
+                postcode: TOWNS[i % TOWNS.len()].0.to_owned(),
+                city: TOWNS[i % TOWNS.len()].1.to_owned(),
                 access_route: match k % 5 {
                     3 => AccessRoute::Vae,
                     4 => AccessRoute::Apprenticeship,
