@@ -239,7 +239,6 @@ fn candidates(n: usize, count: usize, start: Date) -> Vec<jalon_core::candidate:
                 } else {
                     String::new()
                 },
-                ..Default::default()
             }
         })
         .collect()
