@@ -2,7 +2,9 @@
 //! page or fragment across centres or to the wrong role.
 
 use jalon_core::{Domain, Kind, Zone};
-use jalon_store::catalog::{ApprovalInput, SiteInput, TitleInput, TitleStructure};
+use jalon_store::catalog::{
+    ApprovalInput, Epreuve, EpreuveKind, SiteInput, TitleInput, TitleStructure,
+};
 use jalon_store::sessions::SessionInput;
 use jalon_store::users::NewUser;
 use jalon_store::{Actor, Clock, Role, Store};
@@ -61,7 +63,21 @@ async fn centre(store: &Store, p: &str) -> Centre {
                 domain: Domain::Btp,
                 transport: false,
                 expiry: date(2030, 1, 1),
-                structure: TitleStructure::default(),
+                structure: TitleStructure {
+                    ccps: vec![],
+                    epreuves: vec![
+                        Epreuve {
+                            name: "Mise en situation professionnelle".into(),
+                            kind: EpreuveKind::Practical,
+                            minutes: 120,
+                        },
+                        Epreuve {
+                            name: "Entretien final".into(),
+                            kind: EpreuveKind::FinalInterview,
+                            minutes: 20,
+                        },
+                    ],
+                },
             },
         )
         .await
@@ -314,6 +330,8 @@ async fn no_page_or_fragment_across_centres_or_to_the_wrong_role() {
         format!("/sessions/{}", a.session),
         format!("/sessions/{}/journal", a.session),
         format!("/sessions/{}/edit", a.session),
+        format!("/sessions/{}/documents", a.session),
+        format!("/sessions/{}/checkin", a.session),
     ] {
         let r = cb.get(format!("{base}{path}")).send().await.unwrap();
         assert_eq!(r.status(), StatusCode::NOT_FOUND, "{path}");
@@ -322,6 +340,7 @@ async fn no_page_or_fragment_across_centres_or_to_the_wrong_role() {
         format!("/sessions/{}/milestones/dte.order/complete", a.session),
         format!("/sessions/{}/milestones/dte.order/reopen", a.session),
         format!("/sessions/{}/edit", a.session),
+        format!("/sessions/{}/schedule", a.session),
     ] {
         let r = cb
             .post(format!("{base}{path}"))
@@ -415,6 +434,7 @@ async fn no_page_or_fragment_across_centres_or_to_the_wrong_role() {
             format!("/sessions/{}/milestones/dte.order/reopen", a.session),
         ),
         ("POST", "/admin/sites".to_owned()),
+        ("POST", format!("/sessions/{}/schedule", a.session)),
     ] {
         let req = match method {
             "GET" => ci.get(format!("{base}{path}")),
@@ -999,4 +1019,78 @@ async fn convocations_are_proven_from_the_candidates_page() {
         .await
         .unwrap();
     assert_eq!(r.status(), StatusCode::FORBIDDEN);
+}
+
+#[tokio::test]
+async fn the_manager_sets_the_schedule_of_the_epreuves_from_the_page() {
+    let (base, store, _dir) = app().await;
+    let a = centre(&store, "alpha").await;
+    let (c, csrf) = signed_in(&base, "manager@alpha.example").await;
+    let page_url = format!("{base}/sessions/{}/documents", a.session);
+    let page = c.get(&page_url).send().await.unwrap().text().await.unwrap();
+    assert!(page.contains("Horaires proposés par Jalon"), "{page}");
+    assert!(page.contains("Mise en situation professionnelle"));
+    assert!(page.contains(r#"name="date" value="2027-03-15""#), "{page}");
+    assert!(page.contains(r#"name="start" value="08:30""#), "{page}");
+    assert!(page.contains("Aucun candidat inscrit"), "{page}");
+    assert!(page.contains("affichage.pdf") && page.contains("emargement.pdf"));
+
+    // A day outside the session: refused, with the reason, what was typed kept.
+    let url = format!("{base}/sessions/{}/schedule", a.session);
+    let r = c
+        .post(&url)
+        .form(&[
+            ("csrf", csrf.as_str()),
+            ("date", "2027-04-01"),
+            ("start", "09:00"),
+            ("date", "2027-03-15"),
+            ("start", "14:00"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let page = html_unescape(&r.text().await.unwrap());
+    assert!(
+        page.contains("Le calendrier n'a pas été enregistré"),
+        "{page}"
+    );
+    assert!(
+        page.contains("Mise en situation professionnelle : le jeudi 1er avril 2027 est en dehors de la session"),
+        "{page}"
+    );
+    assert!(
+        page.contains(r#"name="date" value="2027-04-01""#),
+        "typed value kept"
+    );
+
+    let r = c
+        .post(&url)
+        .form(&[
+            ("csrf", csrf.as_str()),
+            ("date", "2027-03-15"),
+            ("start", "09:00"),
+            ("date", "2027-03-15"),
+            ("start", "14:00"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let page = c
+        .get(format!("{page_url}?enregistre"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let page = html_unescape(&page);
+    assert!(page.contains("Calendrier enregistré"), "{page}");
+    assert!(!page.contains("Horaires proposés par Jalon"), "{page}");
+    assert!(page.contains(r#"name="start" value="14:00""#), "{page}");
+    assert!(
+        page.contains("14 h 20"),
+        "the end of the entretien final: {page}"
+    );
 }
