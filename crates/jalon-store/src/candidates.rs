@@ -268,7 +268,14 @@ impl Store {
             .bind(c.accommodation_plan.trim())
             .bind(&now)
             .execute(&mut *tx)
-            .await?;
+            .await
+            .map_err(|e| match e {
+                // Registered by someone else since the check above (two imports at once).
+                sqlx::Error::Database(d) if d.is_unique_violation() => StoreError::Conflict {
+                    what: "le candidat",
+                },
+                e => e.into(),
+            })?;
         }
         let names: Vec<String> = candidates.iter().map(CandidateInput::display).collect();
         journal::append(

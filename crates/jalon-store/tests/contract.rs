@@ -1693,7 +1693,47 @@ async fn the_schedule_is_proposed_then_set_by_the_manager(store: Store) {
     );
 }
 
+async fn two_imports_of_the_same_person_at_once_never_fail_with_a_database_error(store: Store) {
+    use jalon_core::candidate::CandidateInput;
+    let f = fixture(&store, "Centre Concurrence").await;
+    let w = f.admin.writer().unwrap();
+    for round in 0..6 {
+        let s = store
+            .create_session(
+                w,
+                session_input(&f, date(2027, 3, 15), date(2027, 3, 19 + round)),
+            )
+            .await
+            .unwrap();
+        let id = s.session.id.clone();
+        let person = CandidateInput {
+            last_name: "Dupont".into(),
+            first_names: "Jean".into(),
+            birth_date: Some(date(1990, 2, 1)),
+            ..Default::default()
+        };
+        let (a, b) = tokio::join!(
+            store.import_candidates(w, &id, vec![person.clone()], false),
+            store.import_candidates(w, &id, vec![person.clone()], false),
+        );
+        let outcomes = [a, b];
+        assert_eq!(
+            outcomes.iter().filter(|o| o.is_ok()).count(),
+            1,
+            "registered once: {outcomes:?}"
+        );
+        for o in outcomes.iter().filter_map(|o| o.as_ref().err()) {
+            assert!(
+                matches!(o, StoreError::Conflict { .. } | StoreError::Invalid(_)),
+                "a French refusal, not {o:?}"
+            );
+        }
+        assert_eq!(store.candidates(&f.admin, &id).await.unwrap().len(), 1);
+    }
+}
+
 contract!(
+    two_imports_of_the_same_person_at_once_never_fail_with_a_database_error,
     the_schedule_is_proposed_then_set_by_the_manager,
     email_convocations_are_sent_once_and_acknowledged_by_link,
     convocations_need_their_proof,
