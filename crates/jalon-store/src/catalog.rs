@@ -622,6 +622,33 @@ impl Store {
             }
             Err(e) => return Err(e),
         }
+        // Sessions held under this approval keep its title and site: changing them would
+        // leave those sessions under an approval that does not cover them.
+        if let Some(b) = &before
+            && (b.title_id != input.title_id || b.site_id != input.site_id)
+        {
+            let (used,): (i64,) =
+                sqlx::query_as("SELECT COUNT(*) FROM sessions WHERE approval_id = $1")
+                    .bind(&b.id)
+                    .fetch_one(self.pool())
+                    .await?;
+            if used > 0 {
+                let field = if b.title_id != input.title_id {
+                    "title_id"
+                } else {
+                    "site_id"
+                };
+                errs.push(FieldError::new(
+                    field,
+                    format!(
+                        "{used} session{s} {verb} sous cet agrément : son titre et son site ne changent plus \
+                         (créez un nouvel agrément)",
+                        s = if used > 1 { "s" } else { "" },
+                        verb = if used > 1 { "sont tenues" } else { "est tenue" },
+                    ),
+                ));
+            }
+        }
         let mut managers = input.managers.clone();
         managers.sort();
         managers.dedup();

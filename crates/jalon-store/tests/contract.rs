@@ -1732,7 +1732,72 @@ async fn two_imports_of_the_same_person_at_once_never_fail_with_a_database_error
     }
 }
 
+async fn an_approval_in_use_keeps_its_title_and_site(store: Store) {
+    let f = fixture(&store, "Centre Agrément").await;
+    let a = f.admin.admin().unwrap();
+    let other_site = store
+        .create_site(
+            a,
+            SiteInput {
+                name: "Plateau de Villeurbanne".into(),
+                address: "3 rue Léon-Blum".into(),
+                postcode: "69100".into(),
+                city: "Villeurbanne".into(),
+                zone: Zone::Metropole,
+            },
+        )
+        .await
+        .unwrap();
+    let moved = |site: &str| ApprovalInput {
+        title_id: f.title.id.clone(),
+        site_id: site.to_owned(),
+        number: f.approval.number.clone(),
+        valid_from: date(2025, 1, 1),
+        valid_until: date(2029, 12, 31),
+        managers: vec![f.manager.id.clone()],
+    };
+    // Unused, it may still move.
+    let approval = store
+        .update_approval(a, &f.approval.id, f.approval.version, moved(&other_site.id))
+        .await
+        .unwrap();
+    let approval = store
+        .update_approval(a, &approval.id, approval.version, moved(&f.site.id))
+        .await
+        .unwrap();
+    store
+        .create_session(
+            f.admin.writer().unwrap(),
+            session_input(&f, date(2027, 3, 15), date(2027, 3, 19)),
+        )
+        .await
+        .unwrap();
+    let err = store
+        .update_approval(a, &approval.id, approval.version, moved(&other_site.id))
+        .await
+        .unwrap_err();
+    let StoreError::Invalid(fields) = err else {
+        panic!("{err:?}")
+    };
+    assert_eq!(fields[0].field, "site_id");
+    assert!(
+        fields[0]
+            .message
+            .contains("1 session est tenue sous cet agrément"),
+        "{fields:?}"
+    );
+    // Its number and dates still change.
+    let mut renumbered = moved(&f.site.id);
+    renumbered.number = "AGR-69-2025-099".into();
+    let kept = store
+        .update_approval(a, &approval.id, approval.version, renumbered)
+        .await
+        .unwrap();
+    assert_eq!(kept.number, "AGR-69-2025-099");
+}
+
 contract!(
+    an_approval_in_use_keeps_its_title_and_site,
     two_imports_of_the_same_person_at_once_never_fail_with_a_database_error,
     the_schedule_is_proposed_then_set_by_the_manager,
     email_convocations_are_sent_once_and_acknowledged_by_link,
