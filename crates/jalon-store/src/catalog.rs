@@ -360,6 +360,10 @@ impl Store {
         )
         .await?;
         tx.commit().await?;
+        if before.zone != after.zone {
+            self.replan_sessions_using(admin.actor(), None, Some(id))
+                .await?;
+        }
         Ok(after)
     }
 
@@ -506,6 +510,14 @@ impl Store {
         )
         .await?;
         tx.commit().await?;
+        if let Some(b) = &before
+            && (b.expiry != title.expiry
+                || b.transport != title.transport
+                || b.domain != title.domain)
+        {
+            self.replan_sessions_using(admin.actor(), Some(&title.id), None)
+                .await?;
+        }
         Ok(title)
     }
 

@@ -1796,7 +1796,52 @@ async fn an_approval_in_use_keeps_its_title_and_site(store: Store) {
     assert_eq!(kept.number, "AGR-69-2025-099");
 }
 
+async fn a_title_that_changes_moves_the_dates_of_its_sessions(store: Store) {
+    let f = fixture(&store, "Centre Transport").await;
+    let a = f.admin.admin().unwrap();
+    let s = store
+        .create_session(
+            f.admin.writer().unwrap(),
+            session_input(&f, date(2027, 3, 15), date(2027, 3, 19)),
+        )
+        .await
+        .unwrap();
+    let transmit = |d: &jalon_store::sessions::SessionDetail| {
+        d.milestones
+            .iter()
+            .find(|m| m.id == "close.transmit")
+            .and_then(|m| m.deadline)
+    };
+    // Five days after the end for a title outside transport…
+    assert_eq!(transmit(&s), Some(date(2027, 3, 24)));
+    let mut input = TitleInput {
+        rncp_code: f.title.rncp_code.clone(),
+        name: f.title.name.clone(),
+        domain: f.title.domain,
+        transport: true,
+        expiry: f.title.expiry,
+        structure: f.title.structure.clone(),
+    };
+    store
+        .update_title(a, &f.title.id, f.title.version, input.clone())
+        .await
+        .unwrap();
+    // …48 hours once the title is known to be a transport title.
+    let after = store.session(&f.admin, &s.session.id).await.unwrap();
+    assert_eq!(transmit(&after), Some(date(2027, 3, 21)));
+    // A change of name alone moves nothing.
+    input.name = "Développeur web".into();
+    let title = store.title(&f.admin, &f.title.id).await.unwrap();
+    store
+        .update_title(a, &f.title.id, title.version, input)
+        .await
+        .unwrap();
+    let again = store.session(&f.admin, &s.session.id).await.unwrap();
+    assert_eq!(again.milestones, after.milestones);
+}
+
 contract!(
+    a_title_that_changes_moves_the_dates_of_its_sessions,
     an_approval_in_use_keeps_its_title_and_site,
     two_imports_of_the_same_person_at_once_never_fail_with_a_database_error,
     the_schedule_is_proposed_then_set_by_the_manager,

@@ -754,6 +754,35 @@ impl Store {
         self.session(actor, id).await
     }
 
+    /// Recomputes the dates of the sessions held with a title or on a site that has just
+    /// changed (a title's expiry, transport or domain, a site's zone), keeping what was
+    /// done. Cancelled sessions stay as they were.
+    pub(crate) async fn replan_sessions_using(
+        &self,
+        actor: &Actor,
+        title_id: Option<&str>,
+        site_id: Option<&str>,
+    ) -> Result<()> {
+        for d in self.sessions(actor).await? {
+            let s = &d.session;
+            let uses = title_id == Some(s.title_id.as_str()) || site_id == Some(s.site_id.as_str());
+            if !uses || s.cancelled_at.is_some() {
+                continue;
+            }
+            let input = input_of(s);
+            let ctx = self.context(actor, &input).await?;
+            let dte_received = d
+                .milestones
+                .iter()
+                .any(|m| m.id == "dte.receive" && m.state == MilestoneState::Done);
+            let mut tx = self.begin().await?;
+            self.materialise(&mut tx, &s.id, &input, &ctx, dte_received)
+                .await?;
+            tx.commit().await?;
+        }
+        Ok(())
+    }
+
     /// Cancels a session (it stays, with its history; it is no longer reported as late).
     pub async fn cancel_session(
         &self,
