@@ -179,6 +179,25 @@ impl Store {
 
     /// Creates a centre and its first administrator, in one transaction.
     pub async fn create_centre(&self, centre_name: &str, admin: NewUser) -> Result<(Centre, User)> {
+        self.insert_centre(centre_name, admin, false).await
+    }
+
+    /// The first-run page: creates the first centre, unless one exists, even when two
+    /// people submit the page at the same moment (`Conflict` for the second).
+    pub async fn create_first_centre(
+        &self,
+        centre_name: &str,
+        admin: NewUser,
+    ) -> Result<(Centre, User)> {
+        self.insert_centre(centre_name, admin, true).await
+    }
+
+    async fn insert_centre(
+        &self,
+        centre_name: &str,
+        admin: NewUser,
+        only_first: bool,
+    ) -> Result<(Centre, User)> {
         let mut errs = check_new_user(&NewUser {
             role: Role::Admin,
             ..admin.clone()
@@ -198,6 +217,23 @@ impl Store {
             created_at: timestamp_text(self.now()),
         };
         let mut tx = self.begin().await?;
+        if only_first {
+            // SQLite's write transaction already excludes other writers; PostgreSQL needs
+            // the table locked against a second first-run.
+            if self.backend() == crate::Backend::Postgres {
+                sqlx::query("LOCK TABLE centres IN SHARE ROW EXCLUSIVE MODE")
+                    .execute(&mut *tx)
+                    .await?;
+            }
+            let (count,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM centres")
+                .fetch_one(&mut *tx)
+                .await?;
+            if count > 0 {
+                return Err(StoreError::Conflict {
+                    what: "le premier démarrage",
+                });
+            }
+        }
         sqlx::query("INSERT INTO centres (id, name, created_at) VALUES ($1, $2, $3)")
             .bind(&centre.id)
             .bind(&centre.name)

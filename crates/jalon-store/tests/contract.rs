@@ -1840,7 +1840,39 @@ async fn a_title_that_changes_moves_the_dates_of_its_sessions(store: Store) {
     assert_eq!(again.milestones, after.milestones);
 }
 
+async fn the_first_run_creates_one_centre_even_when_submitted_twice_at_once(store: Store) {
+    let admin = |email: &str| NewUser {
+        email: email.into(),
+        display_name: "Premier".into(),
+        role: Role::Admin,
+        password: "correct horse battery".into(),
+    };
+    let (a, b) = tokio::join!(
+        store.create_first_centre("Centre Un", admin("un@premier.fr")),
+        store.create_first_centre("Centre Deux", admin("deux@premier.fr")),
+    );
+    assert_eq!(
+        [a.is_ok(), b.is_ok()].iter().filter(|ok| **ok).count(),
+        1,
+        "{a:?} {b:?}"
+    );
+    let refused = if a.is_ok() { b } else { a };
+    assert!(
+        matches!(refused, Err(StoreError::Conflict { .. })),
+        "{refused:?}"
+    );
+    assert_eq!(store.centre_count().await.unwrap(), 1);
+    // Later, too.
+    assert!(matches!(
+        store
+            .create_first_centre("Centre Trois", admin("trois@premier.fr"))
+            .await,
+        Err(StoreError::Conflict { .. })
+    ));
+}
+
 contract!(
+    the_first_run_creates_one_centre_even_when_submitted_twice_at_once,
     a_title_that_changes_moves_the_dates_of_its_sessions,
     an_approval_in_use_keeps_its_title_and_site,
     two_imports_of_the_same_person_at_once_never_fail_with_a_database_error,

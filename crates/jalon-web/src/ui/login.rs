@@ -283,7 +283,7 @@ async fn setup(
         role: Role::Admin,
         password: f.password.clone(),
     };
-    match state.store.create_centre(&f.centre, admin).await {
+    match state.store.create_first_centre(&f.centre, admin).await {
         Ok(_) => match state.store.login(&f.email, &f.password).await {
             Ok((token, _)) => (
                 AppendHeaders([(SET_COOKIE, auth::login_cookie(&token, state.secure_cookies))]),
@@ -296,6 +296,8 @@ async fn setup(
             &f,
             fields.into_iter().map(|e| (e.field, e.message)).collect(),
         ),
+        // Someone else created the centre a moment before: the first run is over.
+        Err(StoreError::Conflict { .. }) => Redirect::to("/login").into_response(),
         Err(e) => error_page(&e),
     }
 }
