@@ -3,4 +3,5 @@
 
 pub mod csv_import;
 pub mod ics;
+#[cfg(feature = "pdf")]
 pub mod pdf;
