@@ -1,15 +1,12 @@
 //! The real server on port 0, driven over HTTP.
 
-use jalon_core::{Domain, Zone};
-use jalon_store::catalog::{ApprovalInput, SiteInput, TitleInput, TitleStructure};
-use jalon_store::users::NewUser;
-use jalon_store::{Actor, Clock, Role, Store};
+mod common;
+
+use common::PASSWORD;
+use jalon_store::{Actor, Role, Store};
 use jalon_web::AppState;
-use jiff::civil::date;
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
-
-const PASSWORD: &str = "correct horse battery";
 
 struct App {
     base: String,
@@ -31,11 +28,7 @@ impl App {
 }
 
 async fn spawn_app() -> App {
-    let dir = tempfile::tempdir().unwrap();
-    let store = Store::open_data_dir(dir.path())
-        .await
-        .unwrap()
-        .with_clock(Clock::Fixed("2026-11-28T09:00:00Z".parse().unwrap()));
+    let (store, dir) = common::store().await;
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let base = format!("http://{}", listener.local_addr().unwrap());
     let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
@@ -67,25 +60,12 @@ async fn centre(store: &Store, name: &str) -> Centre {
     let slug = name.to_lowercase().replace(' ', "");
     let admin_email = format!("admin@{slug}.example");
     let (c, _) = store
-        .create_centre(
-            name,
-            NewUser {
-                email: admin_email.clone(),
-                display_name: "Admin".into(),
-                role: Role::Admin,
-                password: PASSWORD.into(),
-            },
-        )
+        .create_centre(name, common::user(&admin_email, "Admin", Role::Admin))
         .await
         .unwrap();
     let actor = Actor::command_line(c.id);
     let a = actor.admin().unwrap();
-    let user = |email: &str, role| NewUser {
-        email: email.into(),
-        display_name: email.to_string(),
-        role,
-        password: PASSWORD.into(),
-    };
+    let user = |email: &str, role| common::user(email, email, role);
     let manager_email = format!("manager@{slug}.example");
     let inspector_email = format!("inspector@{slug}.example");
     let m = store
@@ -96,47 +76,19 @@ async fn centre(store: &Store, name: &str) -> Centre {
         .add_user(a, user(&inspector_email, Role::Inspector))
         .await
         .unwrap();
-    let site = store
-        .create_site(
-            a,
-            SiteInput {
-                name: "Site".into(),
-                address: "1 rue Haute".into(),
-                postcode: "69001".into(),
-                city: "Lyon".into(),
-                zone: Zone::Metropole,
-            },
-        )
-        .await
-        .unwrap();
-    let title = store
-        .create_title(
-            a,
-            TitleInput {
-                rncp_code: "RNCP37674".into(),
-                name: "Développeur web et web mobile".into(),
-                domain: Domain::Tertiary,
-                transport: false,
-                expiry: date(2030, 1, 1),
-                structure: TitleStructure::default(),
-            },
-        )
-        .await
-        .unwrap();
-    let approval = store
-        .create_approval(
-            a,
-            ApprovalInput {
-                title_id: title.id.clone(),
-                site_id: site.id.clone(),
-                number: "AGR-1".into(),
-                valid_from: date(2025, 1, 1),
-                valid_until: date(2029, 12, 31),
-                managers: vec![m.id.clone()],
-            },
-        )
-        .await
-        .unwrap();
+    let common::Catalog {
+        site,
+        title,
+        approval,
+    } = common::catalog(
+        store,
+        a,
+        common::Spec {
+            managers: vec![m.id.clone()],
+            ..Default::default()
+        },
+    )
+    .await;
     Centre {
         admin: admin_email,
         manager: manager_email,

@@ -9,17 +9,17 @@
 use std::io::{BufRead, BufReader, Write};
 use std::process::{Child, Command, Stdio};
 
+mod common;
+
+use common::PASSWORD;
 use fantoccini::{Client, ClientBuilder, Locator};
-use jalon_core::{Domain, Kind, Zone};
-use jalon_store::catalog::{ApprovalInput, SiteInput, TitleInput, TitleStructure};
+use jalon_core::Kind;
 use jalon_store::sessions::SessionInput;
-use jalon_store::users::NewUser;
-use jalon_store::{Actor, Clock, Role, Store};
+use jalon_store::{Actor, Role, Store};
 use jalon_web::AppState;
 use jiff::civil::date;
 use serde_json::json;
 
-const PASSWORD: &str = "correct horse battery";
 const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
 const CHROMIUM: &str = "/usr/bin/chromium";
 
@@ -92,19 +92,16 @@ struct World {
 }
 
 async fn world() -> World {
-    let dir = tempfile::tempdir().unwrap();
-    let store = Store::open_data_dir(dir.path())
-        .await
-        .unwrap()
-        .with_clock(Clock::Fixed("2026-11-28T09:00:00Z".parse().unwrap()));
+    let (store, dir) = common::store().await;
     let mut session_b = String::new();
     for (n, centre) in ["Centre Alpha", "Centre Beta"].iter().enumerate() {
         let p = if n == 0 { "alpha" } else { "beta" };
-        let user = |who: &str, role| NewUser {
-            email: format!("{who}@{p}.example"),
-            display_name: format!("{who} {centre}"),
-            role,
-            password: PASSWORD.into(),
+        let user = |who: &str, role| {
+            common::user(
+                &format!("{who}@{p}.example"),
+                &format!("{who} {centre}"),
+                role,
+            )
         };
         let (c, _) = store
             .create_centre(centre, user("admin", Role::Admin))
@@ -120,47 +117,21 @@ async fn world() -> World {
             .add_user(a, user("inspector", Role::Inspector))
             .await
             .unwrap();
-        let site = store
-            .create_site(
-                a,
-                SiteInput {
-                    name: format!("Site {centre}"),
-                    address: "1 rue Haute".into(),
-                    postcode: "69001".into(),
-                    city: "Lyon".into(),
-                    zone: Zone::Metropole,
-                },
-            )
-            .await
-            .unwrap();
-        let title = store
-            .create_title(
-                a,
-                TitleInput {
-                    rncp_code: "RNCP37674".into(),
-                    name: "Développeur web et web mobile".into(),
-                    domain: Domain::Tertiary,
-                    transport: false,
-                    expiry: date(2030, 1, 1),
-                    structure: TitleStructure::default(),
-                },
-            )
-            .await
-            .unwrap();
-        let approval = store
-            .create_approval(
-                a,
-                ApprovalInput {
-                    title_id: title.id.clone(),
-                    site_id: site.id.clone(),
-                    number: format!("AGR-{p}"),
-                    valid_from: date(2025, 1, 1),
-                    valid_until: date(2029, 12, 31),
-                    managers: vec![manager.id.clone()],
-                },
-            )
-            .await
-            .unwrap();
+        let common::Catalog {
+            site,
+            title,
+            approval,
+        } = common::catalog(
+            &store,
+            a,
+            common::Spec {
+                site: &format!("Site {centre}"),
+                approval: &format!("AGR-{p}"),
+                managers: vec![manager.id.clone()],
+                ..Default::default()
+            },
+        )
+        .await;
         let s = store
             .create_session(
                 a.writer(),

@@ -1,13 +1,14 @@
 //! Convocations by email, for real: written to the outbox, or sent to an SMTP server that
 //! this test runs on loopback; then acknowledged through the candidate's personal link.
 
+mod common;
+
+use common::PASSWORD;
+use jalon_core::Kind;
 use jalon_core::candidate::CandidateInput;
-use jalon_core::{Domain, Kind, Zone};
-use jalon_store::catalog::{ApprovalInput, SiteInput, TitleInput, TitleStructure};
 use jalon_store::convocations::Mode;
 use jalon_store::sessions::SessionInput;
-use jalon_store::users::NewUser;
-use jalon_store::{Actor, Clock, Role, Store};
+use jalon_store::{Actor, Role, Store};
 use jalon_web::AppState;
 use jalon_web::mailer::MailSettings;
 use jiff::civil::date;
@@ -15,65 +16,22 @@ use reqwest::StatusCode;
 use serde_json::Value;
 use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
 
-const PASSWORD: &str = "correct horse battery";
-
 /// A centre with one session and two candidates convened by email; returns the session id.
 async fn world(store: &Store) -> String {
     let (c, _) = store
         .create_centre(
             "Centre Alpha",
-            NewUser {
-                email: "admin@alpha.example".into(),
-                display_name: "Alice".into(),
-                role: Role::Admin,
-                password: PASSWORD.into(),
-            },
+            common::user("admin@alpha.example", "Alice", Role::Admin),
         )
         .await
         .unwrap();
     let actor = Actor::command_line(c.id);
     let a = actor.admin().unwrap();
-    let site = store
-        .create_site(
-            a,
-            SiteInput {
-                name: "Campus".into(),
-                address: "24 avenue Tony Garnier".into(),
-                postcode: "69007".into(),
-                city: "Lyon".into(),
-                zone: Zone::Metropole,
-            },
-        )
-        .await
-        .unwrap();
-    let title = store
-        .create_title(
-            a,
-            TitleInput {
-                rncp_code: "RNCP37674".into(),
-                name: "Développeur web et web mobile".into(),
-                domain: Domain::Tertiary,
-                transport: false,
-                expiry: date(2030, 1, 1),
-                structure: TitleStructure::default(),
-            },
-        )
-        .await
-        .unwrap();
-    let approval = store
-        .create_approval(
-            a,
-            ApprovalInput {
-                title_id: title.id.clone(),
-                site_id: site.id.clone(),
-                number: "AGR".into(),
-                valid_from: date(2025, 1, 1),
-                valid_until: date(2029, 1, 1),
-                managers: vec![],
-            },
-        )
-        .await
-        .unwrap();
+    let common::Catalog {
+        site,
+        title,
+        approval,
+    } = common::catalog(store, a, common::Spec::default()).await;
     let s = store
         .create_session(
             a.writer(),
@@ -166,18 +124,9 @@ fn token_in(message: &str) -> String {
     flat[at..at + 64].to_owned()
 }
 
-async fn store() -> (Store, tempfile::TempDir) {
-    let dir = tempfile::tempdir().unwrap();
-    let store = Store::open_data_dir(dir.path())
-        .await
-        .unwrap()
-        .with_clock(Clock::Fixed("2026-11-28T09:00:00Z".parse().unwrap()));
-    (store, dir)
-}
-
 #[tokio::test]
 async fn convocations_go_to_the_outbox_and_are_acknowledged_by_their_link() {
-    let (store, dir) = store().await;
+    let (store, dir) = common::store().await;
     let id = world(&store).await;
     let outbox = dir.path().join("outbox");
     let o = outbox.clone();
@@ -351,7 +300,7 @@ async fn smtp_server() -> (
 
 #[tokio::test]
 async fn convocations_are_sent_to_a_real_smtp_server() {
-    let (store, _dir) = store().await;
+    let (store, _dir) = common::store().await;
     let id = world(&store).await;
     let (port, mut received) = smtp_server().await;
     let base = serve(store.clone(), move |base| {
@@ -411,7 +360,7 @@ async fn convocations_are_sent_to_a_real_smtp_server() {
         .local_addr()
         .unwrap()
         .port();
-    let (store2, _dir2) = self::store().await;
+    let (store2, _dir2) = common::store().await;
     let id2 = world(&store2).await;
     let base2 = serve(store2, move |base| {
         MailSettings::smtp(

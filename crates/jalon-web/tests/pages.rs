@@ -1,18 +1,16 @@
 //! The pages' protections, over HTTP: CSRF, same origin, security headers, cookies, and no
 //! page or fragment across centres or to the wrong role.
 
-use jalon_core::{Domain, Kind, Zone};
-use jalon_store::catalog::{
-    ApprovalInput, Epreuve, EpreuveKind, SiteInput, TitleInput, TitleStructure,
-};
+mod common;
+
+use common::PASSWORD;
+use jalon_core::{Domain, Kind};
+use jalon_store::catalog::{Epreuve, EpreuveKind};
 use jalon_store::sessions::SessionInput;
-use jalon_store::users::NewUser;
-use jalon_store::{Actor, Clock, Role, Store};
+use jalon_store::{Actor, Role, Store};
 use jalon_web::AppState;
 use jiff::civil::date;
 use reqwest::StatusCode;
-
-const PASSWORD: &str = "correct horse battery";
 
 struct Centre {
     session: String,
@@ -21,12 +19,8 @@ struct Centre {
 }
 
 async fn centre(store: &Store, p: &str) -> Centre {
-    let user = |who: &str, role| NewUser {
-        email: format!("{who}@{p}.example"),
-        display_name: format!("{who} {p}"),
-        role,
-        password: PASSWORD.into(),
-    };
+    let user =
+        |who: &str, role| common::user(&format!("{who}@{p}.example"), &format!("{who} {p}"), role);
     let (c, _) = store
         .create_centre(&format!("Centre {p}"), user("admin", Role::Admin))
         .await
@@ -41,61 +35,34 @@ async fn centre(store: &Store, p: &str) -> Centre {
         .add_user(a, user("inspector", Role::Inspector))
         .await
         .unwrap();
-    let site = store
-        .create_site(
-            a,
-            SiteInput {
-                name: format!("Site {p}"),
-                address: "1 rue".into(),
-                postcode: "69001".into(),
-                city: "Lyon".into(),
-                zone: Zone::Metropole,
-            },
-        )
-        .await
-        .unwrap();
-    let title = store
-        .create_title(
-            a,
-            TitleInput {
-                rncp_code: "RNCP1".into(),
-                name: format!("Titre {p}"),
-                domain: Domain::Btp,
-                transport: false,
-                expiry: date(2030, 1, 1),
-                structure: TitleStructure {
-                    ccps: vec![],
-                    epreuves: vec![
-                        Epreuve {
-                            name: "Mise en situation professionnelle".into(),
-                            kind: EpreuveKind::Practical,
-                            minutes: 120,
-                        },
-                        Epreuve {
-                            name: "Entretien final".into(),
-                            kind: EpreuveKind::FinalInterview,
-                            minutes: 20,
-                        },
-                    ],
+    let common::Catalog {
+        site,
+        title,
+        approval,
+    } = common::catalog(
+        store,
+        a,
+        common::Spec {
+            title: &format!("Titre {p}"),
+            domain: Domain::Btp,
+            approval: "N",
+            epreuves: vec![
+                Epreuve {
+                    name: "Mise en situation professionnelle".into(),
+                    kind: EpreuveKind::Practical,
+                    minutes: 120,
                 },
-            },
-        )
-        .await
-        .unwrap();
-    let approval = store
-        .create_approval(
-            a,
-            ApprovalInput {
-                title_id: title.id.clone(),
-                site_id: site.id.clone(),
-                number: "N".into(),
-                valid_from: date(2025, 1, 1),
-                valid_until: date(2029, 1, 1),
-                managers: vec![m.id.clone()],
-            },
-        )
-        .await
-        .unwrap();
+                Epreuve {
+                    name: "Entretien final".into(),
+                    kind: EpreuveKind::FinalInterview,
+                    minutes: 20,
+                },
+            ],
+            managers: vec![m.id.clone()],
+            ..Default::default()
+        },
+    )
+    .await;
     let s = store
         .create_session(
             a.writer(),
@@ -121,11 +88,7 @@ async fn centre(store: &Store, p: &str) -> Centre {
 }
 
 async fn app() -> (String, Store, tempfile::TempDir) {
-    let dir = tempfile::tempdir().unwrap();
-    let store = Store::open_data_dir(dir.path())
-        .await
-        .unwrap()
-        .with_clock(Clock::Fixed("2026-11-28T09:00:00Z".parse().unwrap()));
+    let (store, dir) = common::store().await;
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let base = format!("http://{}", listener.local_addr().unwrap());
     tokio::spawn(jalon_web::serve(
