@@ -264,3 +264,21 @@ fn a_zip_holds_one_file_per_candidate_even_for_namesakes() {
     .unwrap();
     assert_eq!(second, "%PDF-2");
 }
+
+#[test]
+fn what_people_typed_is_printed_as_typed_never_run_as_markup() {
+    let data = session(vec![candidate(
+        "O'BRIEN #panic(\"x\") @ref",
+        "*Gras* _penché_ $x^2$ <étiquette>",
+        "",
+        false,
+    )]);
+    let text = renderer()
+        .pages_text(Kind::Convocation, &data)
+        .unwrap()
+        .join(" ");
+    assert!(
+        text.contains("*Gras* _penché_ $x^2$ <étiquette> O'BRIEN #panic(\"x\") @ref"),
+        "{text}"
+    );
+}
