@@ -711,6 +711,15 @@ async fn candidates_are_welcomed_on_the_day_from_a_tablet() {
         "{page}"
     );
     assert!(page.contains("Aménagement : Tiers temps"));
+    // The day's programme, for the person at the welcome (the session has not begun: its
+    // first day).
+    assert!(
+        page.contains(
+            "Lundi 15 mars 2027 : accueil à 8 h ; Mise en situation professionnelle 8 h 30 – 10 h 30 ; \
+             Entretien final 10 h 45 – 11 h 05."
+        ),
+        "{page}"
+    );
     let url = format!("{base}/sessions/{}/checkin/{}", a.session, c.id);
     let version = c.version.to_string();
     let form = [

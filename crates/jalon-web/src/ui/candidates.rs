@@ -453,12 +453,15 @@ struct CheckInPage {
     summary: String,
     error: Option<String>,
     signature_js: String,
+    /// The day's welcome and épreuves: « Lundi 14 décembre 2026 : accueil à 8 h ; … ».
+    day: Option<String>,
 }
 
 async fn checkin_page(state: &AppState, p: &Page, id: &str, error: Option<String>) -> Response {
-    let (detail, list) = match tokio::try_join!(
+    let (detail, list, schedule) = match tokio::try_join!(
         state.store.session(&p.actor, id),
-        state.store.candidates(&p.actor, id)
+        state.store.candidates(&p.actor, id),
+        state.store.schedule(&p.actor, id),
     ) {
         Ok(x) => x,
         Err(e) => return error_page(&e),
@@ -524,8 +527,36 @@ async fn checkin_page(state: &AppState, p: &Page, id: &str, error: Option<String
         can_write: p.actor.writer().is_ok(),
         error,
         signature_js: crate::assets::signature_path(),
+        day: day_programme(&schedule.slots, state.store.today()),
     };
     (status, render(&view)).into_response()
+}
+
+/// What the day holds for the person at the welcome: today's épreuves, or those of the
+/// session's next day (its first, before it starts).
+fn day_programme(slots: &[jalon_core::schedule::Slot], today: jiff::civil::Date) -> Option<String> {
+    use jalon_core::schedule;
+    let days = schedule::days(slots);
+    let day = days
+        .iter()
+        .find(|d| **d >= today)
+        .or(days.last())
+        .copied()?;
+    let welcome = schedule::welcome_time(slots, day)?;
+    let epreuves: Vec<String> = slots
+        .iter()
+        .filter(|s| s.date == day)
+        .map(|s| format!("{} {} – {}", s.name, fr::time(s.start), fr::time(s.end())))
+        .collect();
+    let mut date = fr::long_date(day);
+    if let Some(first) = date.get(..1) {
+        date = first.to_uppercase() + &date[1..];
+    }
+    Some(format!(
+        "{date} : accueil à {} ; {}.",
+        fr::time(welcome),
+        epreuves.join(" ; ")
+    ))
 }
 
 async fn checkin(State(state): State<AppState>, p: Page, Path(id): Path<String>) -> Response {
