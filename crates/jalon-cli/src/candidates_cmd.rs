@@ -12,15 +12,6 @@ use crate::args::{ExportCommand, ImportCommand};
 /// A CSV of candidates is a few kilobytes; this is far above any real one.
 const MAX_FILE: u64 = 20 * 1024 * 1024;
 
-fn session_actor_error(session: &str, e: StoreError) -> Failure {
-    match e {
-        StoreError::NotFound { .. } => Failure::usage(format!(
-            "--session : aucune session « {session} » dans cette base"
-        )),
-        other => other.into(),
-    }
-}
-
 pub fn import(c: ImportCommand) -> Result<(), Failure> {
     let ImportCommand::Candidates(a) = c;
     let path = a.file.display().to_string();
@@ -41,7 +32,7 @@ pub fn import(c: ImportCommand) -> Result<(), Failure> {
         let centre = store
             .centre_of_session(&a.session)
             .await
-            .map_err(|e| session_actor_error(&a.session, e))?;
+            .map_err(|e| crate::db::unknown_session(&a.session, e))?;
         let actor = Actor::command_line(centre);
         let report = read_candidates(&bytes, store.today());
         let refuse = |errors: Vec<String>| {
@@ -101,7 +92,7 @@ pub fn export(c: ExportCommand) -> Result<(), Failure> {
         let centre = store
             .centre_of_session(&a.session)
             .await
-            .map_err(|e| session_actor_error(&a.session, e))?;
+            .map_err(|e| crate::db::unknown_session(&a.session, e))?;
         let list = store
             .candidates(&Actor::command_line(centre), &a.session)
             .await?;

@@ -17,6 +17,16 @@ impl From<StoreError> for Failure {
     }
 }
 
+/// `--session` names no session of this database: a usage error, in French.
+pub fn unknown_session(session: &str, e: StoreError) -> Failure {
+    match e {
+        StoreError::NotFound { .. } => Failure::usage(format!(
+            "--session : aucune session « {session} » dans cette base"
+        )),
+        other => other.into(),
+    }
+}
+
 /// Where a command's data lives, for messages.
 pub fn describe(db: &DbArgs, default_dir: &str) -> String {
     match &db.database_url {

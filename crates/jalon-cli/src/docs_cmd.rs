@@ -47,12 +47,12 @@ fn session(kind: Kind, a: DocsArgs) -> Result<(), Failure> {
         let centre = store
             .centre_of_session(&a.session)
             .await
-            .map_err(|e| not_found(&a.session, "--session", e))?;
+            .map_err(|e| crate::db::unknown_session(&a.session, e))?;
         let actor = Actor::command_line(centre);
         jalon_web::documents::session_document(&store, &actor, &a.session, a.candidate.as_deref())
             .await
             .map_err(|e| match &a.candidate {
-                Some(c) => not_found(c, "--candidate", e),
+                Some(c) => unknown_candidate(c, e),
                 None => e.into(),
             })
     })?;
@@ -155,11 +155,11 @@ fn write(path: &Path, bytes: &[u8]) -> Result<(), Failure> {
     })
 }
 
-fn not_found(id: &str, flag: &str, e: StoreError) -> Failure {
+fn unknown_candidate(id: &str, e: StoreError) -> Failure {
     match e {
-        StoreError::NotFound { what } => {
-            Failure::usage(format!("{flag} : aucun {what} « {id} » dans cette base"))
-        }
+        StoreError::NotFound { .. } => Failure::usage(format!(
+            "--candidate : aucun candidat « {id} » dans cette session"
+        )),
         other => other.into(),
     }
 }

@@ -818,10 +818,28 @@ fn docs_writes_the_pdfs_of_a_session_or_says_why_not() {
         "{}",
         text(&o.stderr)
     );
+    let o = jalon(
+        &[
+            "docs",
+            "affichage",
+            "--data-dir",
+            d,
+            "--session",
+            "inconnue",
+            "--out",
+            &out("x.pdf"),
+        ],
+        &[],
+    );
+    assert_eq!(o.status.code(), Some(2));
+    assert_eq!(
+        text(&o.stderr).trim_end(),
+        "jalon : --session : aucune session « inconnue » dans cette base"
+    );
     let o = docs("convocations", &out("x.pdf"), &["--candidate", "personne"]);
     assert_eq!(o.status.code(), Some(2));
     assert!(
-        text(&o.stderr).contains("--candidate : aucun candidat « personne »"),
+        text(&o.stderr).contains("--candidate : aucun candidat « personne » dans cette session"),
         "{}",
         text(&o.stderr)
     );
