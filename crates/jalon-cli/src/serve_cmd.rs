@@ -29,11 +29,16 @@ pub fn init_logs() {
 }
 
 pub async fn serve(store: Store, a: &ServeArgs) -> Result<(), Failure> {
-    let docs = jalon_docs::pdf::Renderer::new(a.templates.as_deref())
-        .map_err(|e| Failure::usage(format!("--templates : {e}")))?;
-    if let Some(dir) = &a.templates {
-        println!("Modèles de documents du centre : « {} »", dir.display());
-    }
+    // The centre's templates, if any; the embedded ones otherwise (AppState's default).
+    let docs = match &a.templates {
+        Some(dir) => {
+            let docs = jalon_docs::pdf::Renderer::new(Some(dir))
+                .map_err(|e| Failure::usage(format!("--templates : {e}")))?;
+            println!("Modèles de documents du centre : « {} »", dir.display());
+            Some(docs)
+        }
+        None => None,
+    };
     let listener = tokio::net::TcpListener::bind(a.listen)
         .await
         .map_err(|e| Failure::runtime(format!("impossible d'écouter sur {} : {e}", a.listen)))?;
@@ -65,9 +70,10 @@ pub async fn serve(store: Store, a: &ServeArgs) -> Result<(), Failure> {
             m
         }
     };
-    let state = AppState::new(store.clone(), a.secure_cookies)
-        .with_mail(mail)
-        .with_docs(docs);
+    let mut state = AppState::new(store.clone(), a.secure_cookies).with_mail(mail);
+    if let Some(docs) = docs {
+        state = state.with_docs(docs);
+    }
     jalon_web::serve(listener, state, shutdown_signal())
         .await
         .map_err(|e| Failure::runtime(format!("le serveur s'est arrêté : {e}")))?;

@@ -1,15 +1,17 @@
 //! The schedule of a session's épreuves: Jalon's proposal until the manager sets the days
 //! and times, which then appear on the convocations, the posting and the sign-in sheets.
 
-use jalon_core::fr;
 use jalon_core::schedule::{self, Slot};
+use jalon_core::{Zone, fr};
 use jiff::civil::{Date, Time};
 use serde::Serialize;
 use serde_json::json;
 
+use crate::catalog::Title;
 use crate::error::{FieldError, Result, StoreError};
 use crate::journal::{self, Change};
 use crate::scope::{Actor, Writer};
+use crate::sessions::Session;
 use crate::{Store, timestamp_text};
 
 /// A session's schedule, one slot per épreuve of its title, in the title's order.
@@ -59,18 +61,28 @@ impl Store {
     pub async fn schedule(&self, actor: &Actor, session_id: &str) -> Result<SessionSchedule> {
         let detail = self.session(actor, session_id).await?;
         let s = &detail.session;
-        let title = self.title(actor, &s.title_id).await?;
-        let site = self.site(actor, &s.site_id).await?;
+        let (title, site) =
+            tokio::try_join!(self.title(actor, &s.title_id), self.site(actor, &s.site_id))?;
+        self.schedule_of(s, &title, site.zone).await
+    }
+
+    /// The same, for a session whose title and site the caller has already read.
+    pub async fn schedule_of(
+        &self,
+        s: &Session,
+        title: &Title,
+        zone: Zone,
+    ) -> Result<SessionSchedule> {
         let epreuves: Vec<(String, u32)> = title
             .structure
             .epreuves
             .iter()
             .map(|e| (e.name.clone(), e.minutes))
             .collect();
-        let proposal = schedule::propose(s.start, s.end, site.zone, &epreuves);
+        let proposal = schedule::propose(s.start, s.end, zone, &epreuves);
         let saved: Option<(Option<String>,)> =
             sqlx::query_as("SELECT schedule FROM sessions WHERE id = $1")
-                .bind(session_id)
+                .bind(&s.id)
                 .fetch_optional(self.pool())
                 .await?;
         let saved: Vec<Slot> = match saved.and_then(|(s,)| s) {
@@ -121,8 +133,13 @@ impl Store {
     ) -> Result<SessionSchedule> {
         let actor = writer.actor();
         let detail = self.session(actor, session_id).await?;
-        let (start, end) = (detail.session.start, detail.session.end);
-        let current = self.schedule(actor, session_id).await?;
+        let session = &detail.session;
+        let (title, site) = tokio::try_join!(
+            self.title(actor, &session.title_id),
+            self.site(actor, &session.site_id)
+        )?;
+        let (start, end) = (session.start, session.end);
+        let current = self.schedule_of(session, &title, site.zone).await?;
         if inputs.len() != current.slots.len() {
             return Err(StoreError::invalid(
                 "schedule",
@@ -222,7 +239,7 @@ impl Store {
         )
         .await?;
         tx.commit().await?;
-        self.schedule(actor, session_id).await
+        self.schedule_of(session, &title, site.zone).await
     }
 }
 

@@ -702,24 +702,8 @@ async fn check_in(
         convocation_presented: b.convocation_presented,
         signed: b.signed,
     };
-    let signature = match &b.signature_png {
-        Some(text) => {
-            use base64::Engine;
-            let data = text.trim();
-            let data = data.strip_prefix("data:image/png;base64,").unwrap_or(data);
-            Some(
-                base64::engine::general_purpose::STANDARD
-                    .decode(data)
-                    .map_err(|_| {
-                        StoreError::invalid(
-                            "signature_png",
-                            "la signature n'est pas une image PNG en base64",
-                        )
-                    })?,
-            )
-        }
-        None => None,
-    };
+    let signature = crate::body::drawn_signature(b.signature_png.as_deref().unwrap_or(""))
+        .map_err(|e| StoreError::invalid("signature_png", e))?;
     Ok(Json(
         s.store
             .check_in_with_signature(

@@ -117,6 +117,22 @@ fn french(msg: &str) -> String {
     m
 }
 
+/// A signature drawn on a tablet, as the pad (`data:image/png;base64,…`) or an API client
+/// (the base64 alone) sends it; `None` when nothing was drawn. Whether it is a PNG is the
+/// store's check.
+pub fn drawn_signature(text: &str) -> Result<Option<Vec<u8>>, String> {
+    use base64::Engine;
+    let text = text.trim();
+    if text.is_empty() {
+        return Ok(None);
+    }
+    let data = text.strip_prefix("data:image/png;base64,").unwrap_or(text);
+    base64::engine::general_purpose::STANDARD
+        .decode(data)
+        .map(Some)
+        .map_err(|_| "la signature dessinée n'est pas une image PNG lisible (base64)".to_owned())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -150,5 +166,22 @@ mod tests {
         assert!(e.message.contains("type invalide"), "{e:?}");
         assert_eq!(err("{").field, "body");
         assert_eq!(err("\u{0}\u{1}garbage").message, "JSON mal formé");
+    }
+
+    #[test]
+    fn a_drawn_signature_comes_as_a_data_url_or_plain_base64() {
+        use super::drawn_signature;
+        let png = b"\x89PNG\r\n\x1a\n".to_vec();
+        assert_eq!(
+            drawn_signature("data:image/png;base64,iVBORw0KGgo="),
+            Ok(Some(png.clone()))
+        );
+        assert_eq!(drawn_signature(" iVBORw0KGgo= "), Ok(Some(png)));
+        assert_eq!(drawn_signature("  "), Ok(None));
+        assert!(
+            drawn_signature("pas du base64 !")
+                .unwrap_err()
+                .contains("PNG")
+        );
     }
 }

@@ -18,14 +18,14 @@ pub async fn session_document(
 ) -> Result<SessionDocument, StoreError> {
     let detail = store.session(actor, session_id).await?;
     let s = &detail.session;
-    let (title, site, centre, schedule, candidates, convocations) = tokio::try_join!(
+    let (title, site, centre, candidates, convocations) = tokio::try_join!(
         store.title(actor, &s.title_id),
         store.site(actor, &s.site_id),
         store.centre(actor),
-        store.schedule(actor, session_id),
         store.candidates(actor, session_id),
         store.convocations(actor, session_id),
     )?;
+    let schedule = store.schedule_of(s, &title, site.zone).await?;
     let approval = match &s.approval_id {
         Some(id) => store.approval(actor, id).await?.number,
         None => String::new(),

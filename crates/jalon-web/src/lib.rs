@@ -47,7 +47,7 @@ impl AppState {
                 outbox,
                 "http://localhost:8080",
             )),
-            docs: Arc::new(jalon_docs::pdf::Renderer::embedded()),
+            docs: embedded_templates(),
         }
     }
 
@@ -60,6 +60,15 @@ impl AppState {
         self.mail = Arc::new(mail);
         self
     }
+}
+
+/// The embedded templates, loaded once per process (their fonts take a moment to read).
+fn embedded_templates() -> Arc<jalon_docs::pdf::Renderer> {
+    static EMBEDDED: std::sync::OnceLock<Arc<jalon_docs::pdf::Renderer>> =
+        std::sync::OnceLock::new();
+    EMBEDDED
+        .get_or_init(|| Arc::new(jalon_docs::pdf::Renderer::embedded()))
+        .clone()
 }
 
 pub fn router(state: AppState) -> Router {

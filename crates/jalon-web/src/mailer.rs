@@ -147,8 +147,6 @@ pub async fn send_convocations(
     session_id: &str,
 ) -> Result<SendReport, StoreError> {
     let writer = actor.writer()?;
-    let detail = state.store.session(actor, session_id).await?;
-    let s = &detail.session;
     let document =
         crate::documents::session_document(&state.store, actor, session_id, None).await?;
     let site = &document.site;
@@ -157,7 +155,7 @@ pub async fn send_convocations(
         site.name, site.address, site.postcode, site.city
     );
     let letter = Letter {
-        title: &s.title_name,
+        title: &document.title.name,
         dates: &document.session.dates,
         place: &place,
         centre: &document.centre.name,

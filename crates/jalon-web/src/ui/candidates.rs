@@ -580,22 +580,6 @@ struct CheckInForm {
     signature: String,
 }
 
-/// The PNG of a drawn signature sent by the pad; `Ok(None)` when nothing was drawn.
-fn drawn_signature(field: &str) -> Result<Option<Vec<u8>>, String> {
-    use base64::Engine;
-    let field = field.trim();
-    if field.is_empty() {
-        return Ok(None);
-    }
-    let data = field
-        .strip_prefix("data:image/png;base64,")
-        .ok_or("la signature dessinée n'est pas une image PNG")?;
-    base64::engine::general_purpose::STANDARD
-        .decode(data)
-        .map(Some)
-        .map_err(|_| "la signature dessinée est illisible : effacez-la et recommencez".to_owned())
-}
-
 async fn check_in(
     State(state): State<AppState>,
     Path((id, candidate)): Path<(String, String)>,
@@ -611,7 +595,7 @@ async fn check_in(
         convocation_presented: f.convocation_presented.is_some(),
         signed: f.signed.is_some(),
     };
-    let signature = match drawn_signature(&f.signature) {
+    let signature = match crate::body::drawn_signature(&f.signature) {
         // A drawing left on the pad of a candidate marked absent is not a signature.
         Ok(_) if !check.present => None,
         Ok(s) => s,
