@@ -20,6 +20,21 @@ pub enum AccessRoute {
 }
 
 impl AccessRoute {
+    pub const ALL: [AccessRoute; 3] = [
+        AccessRoute::Training,
+        AccessRoute::Vae,
+        AccessRoute::Apprenticeship,
+    ];
+
+    /// Its stored name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            AccessRoute::Training => "training",
+            AccessRoute::Vae => "vae",
+            AccessRoute::Apprenticeship => "apprenticeship",
+        }
+    }
+
     pub fn label(self) -> &'static str {
         match self {
             AccessRoute::Training => "formation",
@@ -72,11 +87,33 @@ pub struct CandidateInput {
     pub accommodation_plan: String,
 }
 
-/// One problem with a field of a candidate.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Problem {
-    pub field: &'static str,
-    pub message: String,
+pub use crate::Problem;
+
+/// Whether a candidate came on the day.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Presence {
+    /// Not yet welcomed.
+    #[default]
+    Expected,
+    Present,
+    Absent,
+}
+
+impl Presence {
+    pub const ALL: [Presence; 3] = [Presence::Expected, Presence::Present, Presence::Absent];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Presence::Expected => "expected",
+            Presence::Present => "present",
+            Presence::Absent => "absent",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Presence> {
+        Self::ALL.into_iter().find(|p| p.as_str() == s)
+    }
 }
 
 /// Lowercase, without accents, punctuation turned into single spaces: how headers and

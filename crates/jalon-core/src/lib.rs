@@ -5,7 +5,10 @@
 
 pub mod calendar;
 pub mod candidate;
+pub mod checks;
+pub mod convocation;
 pub mod fr;
+pub mod milestone;
 pub mod plan;
 pub mod rulebook;
 pub mod schedule;
@@ -16,4 +19,12 @@ pub mod upload;
 pub use calendar::Zone;
 pub use plan::{Plan, PlanError, PlanInput, PlannedMilestone, Warning, plan};
 pub use rulebook::{Rulebook, RulebookError, Severity};
+pub use milestone::{MilestoneId, MilestoneState, Status};
 pub use session::{Domain, Kind};
+
+/// One field of an input that is wrong, and why, in French.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Problem {
+    pub field: &'static str,
+    pub message: String,
+}

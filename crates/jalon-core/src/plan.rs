@@ -8,14 +8,10 @@ use serde::ser::{SerializeStruct, Serializer};
 
 use crate::calendar::{self, Zone};
 use crate::fr;
+use crate::milestone::{MilestoneId, ids};
 use crate::rulebook::{AdvisedRule, Anchor, Condition, DateRule, MilestoneRule, Rulebook};
 use crate::session::{Domain, Kind};
 
-/// Milestone ids the planner itself speaks of. The ids are a public contract.
-pub mod ids {
-    pub const TITLE_CHECK_EXPIRY: &str = "title.check_expiry";
-    pub const LAUNCH_START: &str = "launch.start";
-}
 
 /// What the planner needs to know about a session.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -124,7 +120,7 @@ pub enum PlanError {
     },
     /// A computed date leaves the supported calendar (years far outside any real session).
     OutOfRange {
-        milestone: String,
+        milestone: MilestoneId,
     },
 }
 
@@ -155,7 +151,7 @@ pub struct Warning {
     /// Stable machine name: `deadline_passed`, `title_expiry_soon`,
     /// `title_expiry_pulls_deadline`, `start_on_non_working_day`.
     pub code: &'static str,
-    pub milestone: String,
+    pub milestone: MilestoneId,
     pub message: String,
 }
 
@@ -183,7 +179,7 @@ pub struct PlannedMilestone<'r> {
 
 impl PlannedMilestone<'_> {
     pub fn id(&self) -> &str {
-        &self.rule.id
+        self.rule.id.as_str()
     }
 }
 
@@ -216,11 +212,11 @@ pub fn plan<'r>(rulebook: &'r Rulebook, input: &PlanInput) -> Result<Plan<'r>, P
         title_expiry_warning(rulebook, input, expiry, &mut warnings);
     }
     if let Some(name) = non_working_reason(input.start, input.zone)
-        && rulebook.milestone(ids::LAUNCH_START).is_some()
+        && rulebook.milestone(ids::LAUNCH_START.as_str()).is_some()
     {
         warnings.push(Warning {
             code: "start_on_non_working_day",
-            milestone: ids::LAUNCH_START.to_owned(),
+            milestone: ids::LAUNCH_START,
             message: format!(
                 "La session commence le {}, {name} : vérifiez la date de début.",
                 fr::long_date(input.start)
@@ -345,7 +341,7 @@ fn title_expiry_warning(
     expiry: Date,
     out: &mut Vec<Warning>,
 ) {
-    if rulebook.milestone(ids::TITLE_CHECK_EXPIRY).is_none() {
+    if rulebook.milestone(ids::TITLE_CHECK_EXPIRY.as_str()).is_none() {
         return;
     }
     let six_months = calendar::add_months(input.today, 6);
@@ -365,7 +361,7 @@ fn title_expiry_warning(
     };
     out.push(Warning {
         code: "title_expiry_soon",
-        milestone: ids::TITLE_CHECK_EXPIRY.to_owned(),
+        milestone: ids::TITLE_CHECK_EXPIRY,
         message,
     });
 }

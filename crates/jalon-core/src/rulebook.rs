@@ -11,6 +11,8 @@ use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
 
 use crate::calendar;
+use crate::checks::CheckId;
+use crate::milestone::{MilestoneId, RELIED_ON};
 use crate::session::{Domain, Kind};
 
 /// The rulebook shipped with Jalon.
@@ -144,9 +146,17 @@ pub struct Phase {
     pub label: String,
 }
 
+/// What is checked for a milestone: by Jalon itself when the check has an id, otherwise by
+/// the person who marks it done.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Check {
+    pub id: Option<CheckId>,
+    pub text: String,
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct MilestoneRule {
-    pub id: String,
+    pub id: MilestoneId,
     pub phase: String,
     pub label: String,
     pub description: String,
@@ -160,7 +170,7 @@ pub struct MilestoneRule {
     /// A milestone that exists once per candidate (re-presentation).
     pub per_candidate: bool,
     pub afpa_mailbox: bool,
-    pub check: Option<String>,
+    pub check: Option<Check>,
     pub checklist: Vec<String>,
     pub source: Source,
 }
@@ -297,11 +307,21 @@ struct RawMilestone {
     per_candidate: bool,
     #[serde(default)]
     afpa_mailbox: bool,
+    /// A text (what the person attests), or `{ id = "…", text = "…" }` for a check Jalon
+    /// runs itself.
     #[serde(default)]
-    check: Option<String>,
+    check: Option<toml::Value>,
     #[serde(default)]
     checklist: Vec<String>,
     source: Source,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawCheck {
+    #[serde(default)]
+    id: Option<String>,
+    text: String,
 }
 
 /// Bounds on offsets: ten years either way is far beyond any rule of the regulation.
@@ -334,8 +354,24 @@ impl Rulebook {
         Rulebook::from_toml(DEFAULT_RULEBOOK).expect("the embedded rulebook is valid (tested)")
     }
 
-    pub fn milestone(&self, id: &str) -> Option<&MilestoneRule> {
+    pub fn milestone(&self, id: impl AsRef<str>) -> Option<&MilestoneRule> {
+        let id = id.as_ref();
         self.milestones.iter().find(|m| m.id == id)
+    }
+
+    /// Refuses a rulebook that drives sessions without a milestone the code relies on (the
+    /// status of a session, the DTE chase, the rules of a session's creation…).
+    pub fn check_relied_on(&self) -> Result<(), RulebookError> {
+        let missing: Vec<String> = RELIED_ON
+            .iter()
+            .filter(|id| self.milestone(id.as_str()).is_none())
+            .map(|id| format!("jalon « {id} » manquant : Jalon en a besoin pour suivre les sessions"))
+            .collect();
+        if missing.is_empty() {
+            Ok(())
+        } else {
+            Err(RulebookError { problems: missing })
+        }
     }
 
     pub fn phase(&self, id: &str) -> Option<&Phase> {
@@ -484,8 +520,9 @@ fn milestone_rule(m: RawMilestone, phases: &[Phase], errs: &mut Vec<String>) -> 
     if m.checklist.iter().any(|c| c.trim().is_empty()) {
         errs.push("checklist : un élément est vide".to_owned());
     }
+    let check = m.check.and_then(|c| check(c, errs));
     MilestoneRule {
-        id: m.id,
+        id: MilestoneId::new(m.id),
         phase: m.phase,
         label: m.label,
         description: m.description,
@@ -496,10 +533,42 @@ fn milestone_rule(m: RawMilestone, phases: &[Phase], errs: &mut Vec<String>) -> 
         applies_when: m.applies_when,
         per_candidate: m.per_candidate,
         afpa_mailbox: m.afpa_mailbox,
-        check: m.check,
+        check,
         checklist: m.checklist,
         source: m.source,
     }
+}
+
+/// The `check` key: a text, or a table naming the check Jalon runs.
+fn check(value: toml::Value, errs: &mut Vec<String>) -> Option<Check> {
+    let raw = match value {
+        toml::Value::String(text) => RawCheck { id: None, text },
+        value => match RawCheck::deserialize(value) {
+            Ok(raw) => raw,
+            Err(e) => {
+                errs.push(format!("check : {}", in_french(e.message())));
+                return None;
+            }
+        },
+    };
+    if raw.text.trim().is_empty() {
+        errs.push("check : texte vide (dites ce qui est vérifié)".to_owned());
+    }
+    let id = match raw.id.as_deref() {
+        None => None,
+        Some(name) => match CheckId::parse(name) {
+            Some(id) => Some(id),
+            None => {
+                let known: Vec<&str> = CheckId::ALL.iter().map(|c| c.as_str()).collect();
+                errs.push(format!(
+                    "check : contrôle inconnu « {name} » (attendu : {})",
+                    crate::fr::alternatives(&known)
+                ));
+                None
+            }
+        },
+    };
+    Some(Check { id, text: raw.text })
 }
 
 /// The `deadline` key: absent (no fixed date), one rule, or a list of rules.
@@ -610,6 +679,7 @@ fn in_french(message: &str) -> String {
         ("struct AfpaMailboxes", "les adresses de l'AFPA"),
         ("struct Source", "une source { seed, regulation }"),
         ("struct Condition", "une condition"),
+        ("struct RawCheck", "un contrôle { id, text }"),
         ("a table", "une table"),
         ("as i128", "comme entier"),
         ("expected ", "attendu "),

@@ -5,47 +5,12 @@
 use jiff::civil::Date;
 use serde::Serialize;
 
-use crate::{calendar, fr};
-
-/// One broken rule.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Violation {
-    /// Stable name: `session.start_too_close`, `title.expired`,
-    /// `title.expires_before_ceres_deadline`, `approval.missing`, `approval.not_valid`,
-    /// `manager.not_declared`.
-    pub rule: &'static str,
-    /// The milestone of the chronology the rule belongs to.
-    pub milestone: &'static str,
-    pub message: String,
-}
+use crate::checks::{Finding, SessionFacts};
+use crate::milestone::{MilestoneId, ids};
+use crate::{Problem, calendar, fr};
 
 /// Days between the CERES creation and the start of a session (J−91).
 pub const CERES_LEAD_DAYS: i32 = 91;
-
-#[derive(Debug, Clone, Copy)]
-pub struct ApprovalFacts<'a> {
-    pub number: &'a str,
-    pub valid_from: Date,
-    pub valid_until: Date,
-}
-
-#[derive(Debug, Clone, Copy)]
-pub struct ManagerFacts<'a> {
-    pub name: &'a str,
-    /// Declared in the session's approval.
-    pub declared: bool,
-}
-
-/// What is known of the session being created or changed.
-#[derive(Debug, Clone, Copy)]
-pub struct SessionFacts<'a> {
-    pub start: Date,
-    pub end: Date,
-    pub today: Date,
-    pub title_expiry: Date,
-    pub approval: Option<ApprovalFacts<'a>>,
-    pub manager: Option<ManagerFacts<'a>>,
-}
 
 /// Which rules a change concerns: moving a session re-checks its dates, changing its
 /// approval or manager re-checks those. Editing a CERES number re-checks nothing.
@@ -64,68 +29,78 @@ impl Concerns {
     };
 }
 
-pub fn check(f: &SessionFacts, concerns: Concerns) -> Vec<Violation> {
+fn finding(rule: &'static str, milestone: MilestoneId, message: String) -> Finding {
+    Finding {
+        rule,
+        milestone,
+        message,
+        overridable: true,
+    }
+}
+
+/// The rules a session created or changed breaks, on `today`. Its candidates play no part.
+pub fn check(f: &SessionFacts, today: Date, concerns: Concerns) -> Vec<Finding> {
     let mut out = Vec::new();
     let ceres_deadline = calendar::add_days(f.start, -CERES_LEAD_DAYS);
     if concerns.dates {
         if let Some(deadline) = ceres_deadline
-            && deadline < f.today
+            && deadline < today
         {
-            let days = calendar::days_between(f.today, f.start);
+            let days = calendar::days_between(today, f.start);
             let when = match days {
                 d if d < 0 => format!("a commencé il y a {} jours", -d),
                 0 => "commence aujourd'hui".to_owned(),
                 d => format!("commence dans {d} jours"),
             };
-            out.push(Violation {
-                rule: "session.start_too_close",
-                milestone: "ceres.create_session",
-                message: format!(
+            out.push(finding(
+                "session.start_too_close",
+                ids::CERES_CREATE_SESSION,
+                format!(
                     "La session {when} (le {}) : il faut au moins 91 jours pour la créer dans CERES \
                      et commander les DTE ; la date limite était le {}.",
                     fr::long_date(f.start),
                     fr::long_date(deadline)
                 ),
-            });
+            ));
         }
-        if f.title_expiry <= f.today {
-            out.push(Violation {
-                rule: "title.expired",
-                milestone: "ceres.create_session",
-                message: format!(
+        if f.title_expiry <= today {
+            out.push(finding(
+                "title.expired",
+                ids::CERES_CREATE_SESSION,
+                format!(
                     "Le titre a expiré le {} : aucune nouvelle session ne peut être créée dans CERES \
                      (arrêté du 21 juillet 2016, article 1.2).",
                     fr::long_date(f.title_expiry)
                 ),
-            });
+            ));
         } else if let Some(deadline) = ceres_deadline
             && f.title_expiry <= deadline
         {
-            out.push(Violation {
-                rule: "title.expires_before_ceres_deadline",
-                milestone: "ceres.create_session",
-                message: format!(
+            out.push(finding(
+                "title.expires_before_ceres_deadline",
+                ids::CERES_CREATE_SESSION,
+                format!(
                     "Le titre expire le {}, avant la date limite de création dans CERES ({}) : \
                      la session doit être créée dans CERES avant l'échéance du titre.",
                     fr::long_date(f.title_expiry),
                     fr::long_date(deadline)
                 ),
-            });
+            ));
         }
     }
     if concerns.dates || concerns.approval {
-        match f.approval {
-            None => out.push(Violation {
-                rule: "approval.missing",
-                milestone: "approval.apply",
-                message: "Aucun agrément n'est indiqué : une session ne peut se tenir que sur un site \
-                          agréé pour ce titre."
+        match &f.approval {
+            None => out.push(finding(
+                "approval.missing",
+                ids::APPROVAL_APPLY,
+                "Aucun agrément n'est indiqué : une session ne peut se tenir que sur un site \
+                 agréé pour ce titre."
                     .to_owned(),
-            }),
-            Some(a) if !(a.valid_from <= f.start && f.end <= a.valid_until) => out.push(Violation {
-                rule: "approval.not_valid",
-                milestone: "approval.apply",
-                message: format!(
+            )),
+            Some(a) if !a.covers(f.start, f.end) => out.push(finding(
+                "approval.not_valid",
+                ids::APPROVAL_APPLY,
+                format!(
                     "L'agrément n° {} est valable du {} au {} : il ne couvre pas la session du {} au {}.",
                     a.number,
                     fr::long_date(a.valid_from),
@@ -133,25 +108,125 @@ pub fn check(f: &SessionFacts, concerns: Concerns) -> Vec<Violation> {
                     fr::long_date(f.start),
                     fr::long_date(f.end)
                 ),
-            }),
+            )),
             Some(_) => {}
         }
     }
     if (concerns.manager || concerns.approval)
-        && let Some(m) = f.manager
+        && let Some(m) = &f.manager
         && !m.declared
     {
         let number = f
             .approval
+            .as_ref()
             .map_or(String::new(), |a| format!(" n° {}", a.number));
-        out.push(Violation {
-            rule: "manager.not_declared",
-            milestone: "manager.appoint",
-            message: format!(
+        out.push(finding(
+            "manager.not_declared",
+            ids::MANAGER_APPOINT,
+            format!(
                 "{} ne figure pas parmi les responsables de session déclarés dans l'agrément{number} : \
                  demandez la modification de l'agrément dans CERES (DRIEETS).",
                 m.name
             ),
+        ));
+    }
+    out
+}
+
+/// The shortest justification that says something.
+pub const MIN_JUSTIFICATION: usize = 15;
+/// The longest justification kept.
+pub const MAX_JUSTIFICATION: usize = 2000;
+/// The longest CERES session number.
+pub const MAX_CERES_NUMBER: usize = 40;
+
+/// A justification as typed: `None` when blank.
+pub fn justification(text: Option<&str>) -> Option<&str> {
+    text.map(str::trim).filter(|t| !t.is_empty())
+}
+
+/// What the journal keeps of rules broken on purpose.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Waiver {
+    pub violations: Vec<Finding>,
+    pub justification: String,
+}
+
+/// Why broken rules cannot be waived.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Refusal {
+    /// No justification: the rules stand, to be shown.
+    Broken(Vec<Finding>),
+    /// The justification is too short to say anything.
+    Justification(Problem),
+}
+
+/// Broken rules are refused unless a justification long enough is given; returns what the
+/// journal must keep.
+pub fn waive(findings: Vec<Finding>, text: Option<&str>) -> Result<Option<Waiver>, Refusal> {
+    if findings.is_empty() {
+        return Ok(None);
+    }
+    match justification(text) {
+        None => Err(Refusal::Broken(findings)),
+        Some(t) if t.chars().count() < MIN_JUSTIFICATION => {
+            Err(Refusal::Justification(Problem {
+                field: "override_justification",
+                message: format!(
+                    "la justification doit expliquer la dérogation en au moins {MIN_JUSTIFICATION} caractères"
+                ),
+            }))
+        }
+        Some(t) => Ok(Some(Waiver {
+            violations: findings,
+            justification: t.to_owned(),
+        })),
+    }
+}
+
+/// The fields of a session as typed that are wrong by themselves (references apart).
+pub fn input_problems(
+    start: Date,
+    end: Option<Date>,
+    ceres_number: Option<&str>,
+    override_justification: Option<&str>,
+) -> Vec<Problem> {
+    let mut out = Vec::new();
+    for (field, d) in [("start", Some(start)), ("end", end)] {
+        if let Some(d) = d
+            && !(1900..=2200).contains(&d.year())
+        {
+            out.push(Problem {
+                field,
+                message: format!(
+                    "année {} hors de la période prise en charge (1900 à 2200)",
+                    d.year()
+                ),
+            });
+        }
+    }
+    if let Some(end) = end
+        && end < start
+    {
+        out.push(Problem {
+            field: "end",
+            message: format!(
+                "la date de fin ({}) précède la date de début ({})",
+                fr::long_date(end),
+                fr::long_date(start)
+            ),
+        });
+    }
+    if ceres_number.is_some_and(|c| c.trim().chars().count() > MAX_CERES_NUMBER) {
+        out.push(Problem {
+            field: "ceres_number",
+            message: format!("numéro CERES trop long ({MAX_CERES_NUMBER} caractères au plus)"),
+        });
+    }
+    if override_justification.is_some_and(|j| j.chars().count() > MAX_JUSTIFICATION) {
+        out.push(Problem {
+            field: "override_justification",
+            message: "justification trop longue (2 000 caractères au plus)".to_owned(),
         });
     }
     out
@@ -160,28 +235,47 @@ pub fn check(f: &SessionFacts, concerns: Concerns) -> Vec<Violation> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::checks::{ApprovalFacts, ManagerFacts};
     use jiff::civil::date;
 
-    fn facts() -> SessionFacts<'static> {
+    /// A session's facts and the day they are checked.
+    struct Case {
+        f: SessionFacts,
+        today: Date,
+    }
+
+    fn facts() -> Case {
+        Case {
+            today: date(2026, 11, 28),
+            f: facts_only(),
+        }
+    }
+
+    fn facts_only() -> SessionFacts {
         SessionFacts {
             start: date(2027, 3, 15),
             end: date(2027, 3, 19),
-            today: date(2026, 11, 28),
+            ceres_number: None,
+            candidates: Vec::new(),
             title_expiry: date(2030, 1, 1),
             approval: Some(ApprovalFacts {
-                number: "AGR-75-001",
+                number: "AGR-75-001".to_owned(),
                 valid_from: date(2025, 1, 1),
                 valid_until: date(2029, 12, 31),
             }),
             manager: Some(ManagerFacts {
-                name: "Claire Martin",
+                name: "Claire Martin".to_owned(),
                 declared: true,
             }),
         }
     }
 
-    fn rules(f: &SessionFacts) -> Vec<&'static str> {
-        check(f, Concerns::ALL)
+    fn check_case(c: &Case, concerns: Concerns) -> Vec<Finding> {
+        check(&c.f, c.today, concerns)
+    }
+
+    fn rules(c: &Case) -> Vec<&'static str> {
+        check_case(c, Concerns::ALL)
             .into_iter()
             .map(|v| v.rule)
             .collect()
@@ -199,7 +293,7 @@ mod tests {
         f.today = date(2026, 12, 14);
         assert!(rules(&f).is_empty());
         f.today = date(2026, 12, 15);
-        let v = check(&f, Concerns::ALL);
+        let v = check_case(&f, Concerns::ALL);
         assert_eq!(v[0].rule, "session.start_too_close");
         assert!(
             v[0].message.contains("commence dans 90 jours"),
@@ -213,7 +307,7 @@ mod tests {
         );
         // Editing something else than the dates re-checks nothing about them.
         assert!(
-            check(
+            check_case(
                 &f,
                 Concerns {
                     dates: false,
@@ -228,23 +322,23 @@ mod tests {
     #[test]
     fn title_expiry_rules() {
         let mut f = facts();
-        f.title_expiry = date(2026, 12, 14);
+        f.f.title_expiry = date(2026, 12, 14);
         assert_eq!(rules(&f), ["title.expires_before_ceres_deadline"]);
-        f.title_expiry = date(2026, 12, 15);
+        f.f.title_expiry = date(2026, 12, 15);
         assert!(rules(&f).is_empty());
-        f.title_expiry = date(2026, 11, 28);
+        f.f.title_expiry = date(2026, 11, 28);
         assert_eq!(rules(&f), ["title.expired"]);
     }
 
     #[test]
     fn approval_must_cover_the_whole_session_and_declare_the_manager() {
         let mut f = facts();
-        f.approval = Some(ApprovalFacts {
-            number: "A1",
+        f.f.approval = Some(ApprovalFacts {
+            number: "A1".to_owned(),
             valid_from: date(2025, 1, 1),
             valid_until: date(2027, 3, 18),
         });
-        let v = check(&f, Concerns::ALL);
+        let v = check_case(&f, Concerns::ALL);
         assert_eq!(v[0].rule, "approval.not_valid");
         assert!(
             v[0].message
@@ -252,14 +346,14 @@ mod tests {
             "{}",
             v[0].message
         );
-        f.approval = None;
+        f.f.approval = None;
         assert_eq!(rules(&f), ["approval.missing"]);
         let mut f = facts();
-        f.manager = Some(ManagerFacts {
-            name: "Paul Durand",
+        f.f.manager = Some(ManagerFacts {
+            name: "Paul Durand".to_owned(),
             declared: false,
         });
-        let v = check(&f, Concerns::ALL);
+        let v = check_case(&f, Concerns::ALL);
         assert_eq!(v[0].rule, "manager.not_declared");
         assert!(
             v[0].message.starts_with(
@@ -269,5 +363,43 @@ mod tests {
             v[0].message
         );
         assert!(v[0].message.contains("DRIEETS"));
+    }
+
+    #[test]
+    fn broken_rules_need_a_justification_that_says_something() {
+        let f = facts_only();
+        assert_eq!(waive(Vec::new(), None), Ok(None));
+        let broken = check(&f, date(2027, 1, 4), Concerns::ALL);
+        assert_eq!(broken[0].rule, "session.start_too_close");
+        assert_eq!(
+            waive(broken.clone(), Some("   ")),
+            Err(Refusal::Broken(broken.clone()))
+        );
+        match waive(broken.clone(), Some("trop court")) {
+            Err(Refusal::Justification(p)) => {
+                assert_eq!(p.field, "override_justification");
+                assert!(p.message.contains("au moins 15 caractères"), "{}", p.message);
+            }
+            other => panic!("{other:?}"),
+        }
+        let w = waive(broken.clone(), Some("  Accord écrit de la DREETS du 2 janvier  "))
+            .unwrap()
+            .unwrap();
+        assert_eq!(w.justification, "Accord écrit de la DREETS du 2 janvier");
+        assert_eq!(w.violations, broken);
+    }
+
+    #[test]
+    fn input_problems_name_their_field() {
+        let (start, end) = (date(2027, 3, 15), date(2027, 3, 12));
+        let long = "9".repeat(41);
+        let p = input_problems(start, Some(end), Some(&long), Some(&"x".repeat(2001)));
+        let fields: Vec<&str> = p.iter().map(|p| p.field).collect();
+        assert_eq!(fields, ["end", "ceres_number", "override_justification"]);
+        assert!(p[0].message.contains("vendredi 12 mars 2027"), "{}", p[0].message);
+        assert!(input_problems(start, None, Some("2027-0001"), None).is_empty());
+        let p = input_problems(date(2301, 1, 1), None, None, None);
+        assert_eq!(p[0].field, "start");
+        assert!(p[0].message.contains("année 2301 hors de la période"), "{}", p[0].message);
     }
 }

@@ -131,5 +131,9 @@ fn read_session_with_milestones(bencher: Bencher) {
         .unwrap()
         .session
         .id;
-    bencher.bench_local(|| s.rt.block_on(s.store.session(&s.actor, &id)).unwrap());
+    bencher.bench_local(|| {
+        s.rt.block_on(s.store.open_session(&s.actor, &id))
+            .unwrap()
+            .into_detail()
+    });
 }

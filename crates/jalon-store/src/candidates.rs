@@ -1,26 +1,23 @@
 //! The candidates of a session: registered one by one or imported all at once, never twice.
 
 use jalon_core::candidate::{AccessRoute, CandidateInput};
+use jalon_core::milestone::ids;
 use jiff::civil::Date;
 use serde::Serialize;
 use serde_json::json;
+use sqlx::AnyConnection;
+
+pub use jalon_core::candidate::Presence;
 
 use crate::error::{FieldError, Result, StoreError};
-use crate::journal::{self, Change};
-use crate::scope::{Actor, Resource, Writer};
-use crate::{Store, new_id, parse_date, parse_opt_date, timestamp_text};
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Presence {
-    Expected,
-    Present,
-    Absent,
-}
+use crate::ids::{CandidateId, Stamp};
+use crate::journal::{self, Action, Change, Subject};
+use crate::scope::{SessionHandle, SessionWriter};
+use crate::{Store, parse_date, parse_opt_date};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Candidate {
-    pub id: String,
+    pub id: CandidateId,
     #[serde(flatten)]
     pub input: CandidateInput,
     pub presence: Presence,
@@ -30,9 +27,9 @@ pub struct Candidate {
     pub signed: bool,
     /// The candidate drew their signature on the tablet (`signature`).
     pub drawn_signature: bool,
-    pub checked_in_at: Option<String>,
+    pub checked_in_at: Option<Stamp>,
     pub checked_in_by: Option<String>,
-    pub registered_at: String,
+    pub registered_at: Stamp,
     /// Registered after the `candidates.register` deadline (J−30).
     pub late_registration: bool,
     pub version: i64,
@@ -76,17 +73,9 @@ fn identity(c: &CandidateInput) -> String {
     )
 }
 
-fn route_str(r: AccessRoute) -> &'static str {
-    match r {
-        AccessRoute::Training => "training",
-        AccessRoute::Vae => "vae",
-        AccessRoute::Apprenticeship => "apprenticeship",
-    }
-}
-
 #[derive(sqlx::FromRow)]
 struct Row {
-    id: String,
+    id: CandidateId,
     last_name: String,
     first_names: String,
     birth_date: String,
@@ -105,9 +94,9 @@ struct Row {
     convocation_presented: i64,
     signed: i64,
     drawn_signature: i64,
-    checked_in_at: Option<String>,
+    checked_in_at: Option<Stamp>,
     checked_in_by: Option<String>,
-    registered_at: String,
+    registered_at: Stamp,
     version: i64,
 }
 
@@ -119,47 +108,67 @@ const SELECT: &str = "SELECT id, last_name, first_names, birth_date, email, phon
      FROM candidates";
 
 impl Store {
-    /// The centre a session belongs to, for the command line (which acts for that centre).
-    pub async fn centre_of_session(&self, session_id: &str) -> Result<String> {
-        let row: Option<(String,)> = sqlx::query_as("SELECT centre_id FROM sessions WHERE id = $1")
-            .bind(session_id)
-            .fetch_optional(self.pool())
-            .await?;
-        row.map(|(c,)| c)
-            .ok_or(StoreError::NotFound { what: "session" })
-    }
-
-    /// The `candidates.register` deadline of a session, for flagging late registrations.
-    async fn registration_deadline(&self, session_id: &str) -> Result<Option<Date>> {
-        let row: Option<(Option<String>,)> = sqlx::query_as(
-            "SELECT deadline FROM session_milestones WHERE session_id = $1 AND milestone_id = 'candidates.register'",
-        )
-        .bind(session_id)
-        .fetch_optional(self.pool())
-        .await?;
-        parse_opt_date("deadline", row.and_then(|(d,)| d))
-    }
-
-    pub async fn candidates(&self, actor: &Actor, session_id: &str) -> Result<Vec<Candidate>> {
-        self.ensure_exists(actor, Resource::Session, session_id)
-            .await?;
-        let deadline = self.registration_deadline(session_id).await?;
+    /// The candidates of a session on `conn`, in French order of their names.
+    pub(crate) async fn candidates_in(
+        &self,
+        conn: &mut AnyConnection,
+        session: &SessionHandle<'_>,
+        only: Option<&CandidateId>,
+    ) -> Result<Vec<Candidate>> {
+        // The `candidates.register` deadline flags late registrations.
+        let deadline = session
+            .detail()
+            .milestone(ids::CANDIDATES_REGISTER.as_str())
+            .and_then(|m| m.deadline);
         let rows: Vec<Row> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
-            "{SELECT} WHERE session_id = $1 ORDER BY last_name, first_names, id"
+            "{SELECT} WHERE session_id = $1 AND ($2 = '' OR id = $2) ORDER BY last_name, first_names, id"
         )))
-        .bind(session_id)
-        .fetch_all(self.pool())
+        .bind(session.id())
+        .bind(only.map_or("", CandidateId::as_str))
+        .fetch_all(&mut *conn)
         .await?;
-        rows.into_iter()
+        let mut list = rows
+            .into_iter()
             .map(|r| candidate_from_row(r, deadline))
-            .collect()
+            .collect::<Result<Vec<_>>>()?;
+        list.sort_by(|a, b| {
+            crate::collate::compare(&a.input.last_name, &b.input.last_name)
+                .then_with(|| crate::collate::compare(&a.input.first_names, &b.input.first_names))
+        });
+        Ok(list)
+    }
+
+    pub async fn candidates(&self, session: &SessionHandle<'_>) -> Result<Vec<Candidate>> {
+        let mut conn = self.pool().acquire().await?;
+        self.candidates_in(&mut conn, session, None).await
+    }
+
+    /// One candidate of the session, on `conn`.
+    pub(crate) async fn candidate_in(
+        &self,
+        conn: &mut AnyConnection,
+        session: &SessionHandle<'_>,
+        id: &CandidateId,
+    ) -> Result<Candidate> {
+        self.candidates_in(conn, session, Some(id))
+            .await?
+            .pop()
+            .ok_or(StoreError::NotFound { what: "candidat" })
+    }
+
+    pub async fn candidate(
+        &self,
+        session: &SessionHandle<'_>,
+        id: &CandidateId,
+    ) -> Result<Candidate> {
+        let mut conn = self.pool().acquire().await?;
+        self.candidate_in(&mut conn, session, id).await
     }
 
     /// Registers one candidate.
     pub async fn add_candidate(
         &self,
-        writer: Writer<'_>,
-        session_id: &str,
+        w: SessionWriter<'_>,
         input: CandidateInput,
     ) -> Result<Candidate> {
         // One candidate: its errors name its fields (`email`), not `candidates[1].email`.
@@ -174,7 +183,8 @@ impl Store {
                 f.message,
             )
         };
-        self.import_candidates(writer, session_id, vec![input.clone()], false)
+        let ids = self
+            .insert_candidates(w, vec![input], false)
             .await
             .map_err(|e| match e {
                 StoreError::Invalid(fields) => {
@@ -182,10 +192,8 @@ impl Store {
                 }
                 other => other,
             })?;
-        let all = self.candidates(writer.actor(), session_id).await?;
-        all.into_iter()
-            .find(|c| identity(&c.input) == identity(&input))
-            .ok_or(StoreError::NotFound { what: "candidat" })
+        let id = ids.first().ok_or(StoreError::NotFound { what: "candidat" })?;
+        self.candidate(w.handle(), id).await
     }
 
     /// Registers candidates all at once, or none: any invalid candidate, or one already
@@ -193,14 +201,22 @@ impl Store {
     /// candidate given (the caller maps it to its file's lines).
     pub async fn import_candidates(
         &self,
-        writer: Writer<'_>,
-        session_id: &str,
+        w: SessionWriter<'_>,
         candidates: Vec<CandidateInput>,
         dry_run: bool,
     ) -> Result<ImportOutcome> {
-        let actor = writer.actor();
-        self.ensure_exists(actor, Resource::Session, session_id)
-            .await?;
+        let imported = candidates.len();
+        self.insert_candidates(w, candidates, dry_run).await?;
+        Ok(ImportOutcome { imported, dry_run })
+    }
+
+    async fn insert_candidates(
+        &self,
+        w: SessionWriter<'_>,
+        candidates: Vec<CandidateInput>,
+        dry_run: bool,
+    ) -> Result<Vec<CandidateId>> {
+        let (actor, session_id) = (w.actor(), w.id());
         let today = self.today();
         let mut errs = Vec::new();
         for (i, c) in candidates.iter().enumerate() {
@@ -211,15 +227,16 @@ impl Store {
                 ));
             }
         }
-        let existing: Vec<(String, String)> =
-            sqlx::query_as("SELECT identity, last_name FROM candidates WHERE session_id = $1")
+        let mut tx = self.begin().await?;
+        let existing: Vec<(String,)> =
+            sqlx::query_as("SELECT identity FROM candidates WHERE session_id = $1")
                 .bind(session_id)
-                .fetch_all(self.pool())
+                .fetch_all(&mut *tx)
                 .await?;
         let mut seen = std::collections::HashSet::new();
         for (i, c) in candidates.iter().enumerate() {
             let id = identity(c);
-            if existing.iter().any(|(e, _)| *e == id) {
+            if existing.iter().any(|(e,)| *e == id) {
                 errs.push(FieldError::new(
                     format!("candidates[{}]", i + 1),
                     format!("{} est déjà inscrit(e) à cette session", c.display()),
@@ -231,18 +248,14 @@ impl Store {
                 ));
             }
         }
-        if !errs.is_empty() {
-            return Err(StoreError::Invalid(errs));
-        }
+        StoreError::check(errs)?;
         if dry_run || candidates.is_empty() {
-            return Ok(ImportOutcome {
-                imported: candidates.len(),
-                dry_run,
-            });
+            return Ok(Vec::new());
         }
-        let now = timestamp_text(self.now());
-        let mut tx = self.begin().await?;
+        let now = Stamp::new(self.now());
+        let mut ids = Vec::with_capacity(candidates.len());
         for c in &candidates {
+            let id = CandidateId::generate();
             let birth = c.birth_date.map(|d| d.to_string()).unwrap_or_default();
             sqlx::query(
                 "INSERT INTO candidates (id, session_id, identity, last_name, first_names, birth_date, email, phone, \
@@ -250,7 +263,7 @@ impl Store {
                  accommodation_plan, registered_at) \
                  VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)",
             )
-            .bind(new_id())
+            .bind(&id)
             .bind(session_id)
             .bind(identity(c))
             .bind(c.last_name.trim())
@@ -261,12 +274,12 @@ impl Store {
             .bind(c.address.trim())
             .bind(c.postcode.trim())
             .bind(c.city.trim())
-            .bind(route_str(c.access_route))
+            .bind(c.access_route.as_str())
             .bind(c.training_end.map(|d| d.to_string()))
             .bind(c.accommodation.trim())
             .bind(c.accommodation_granted_by.trim())
             .bind(c.accommodation_plan.trim())
-            .bind(&now)
+            .bind(now)
             .execute(&mut *tx)
             .await
             .map_err(|e| match e {
@@ -276,29 +289,22 @@ impl Store {
                 },
                 e => e.into(),
             })?;
+            ids.push(id);
         }
         let names: Vec<String> = candidates.iter().map(CandidateInput::display).collect();
-        journal::append(
-            &mut tx,
-            self,
-            actor,
-            Change {
-                action: if candidates.len() == 1 {
-                    "candidate.registered"
-                } else {
-                    "candidates.imported"
-                },
-                subject_type: "session",
-                subject_id: session_id,
-                data: json!({"count": candidates.len(), "candidates": names}),
+        journal::append(&mut tx, self, actor, Change {
+            action: if candidates.len() == 1 {
+                Action::CandidateRegistered
+            } else {
+                Action::CandidatesImported
             },
-        )
+            subject_type: Subject::Session,
+            subject_id: session_id.as_str(),
+            data: json!({"count": candidates.len(), "candidates": names}),
+        })
         .await?;
         tx.commit().await?;
-        Ok(ImportOutcome {
-            imported: candidates.len(),
-            dry_run: false,
-        })
+        Ok(ids)
     }
 }
 
@@ -307,13 +313,12 @@ impl Store {
     /// or absent. A stale version is a conflict.
     pub async fn check_in(
         &self,
-        writer: Writer<'_>,
-        session_id: &str,
-        candidate_id: &str,
+        w: SessionWriter<'_>,
+        candidate_id: &CandidateId,
         version: i64,
         check: CheckIn,
     ) -> Result<Candidate> {
-        self.check_in_with_signature(writer, session_id, candidate_id, version, check, None)
+        self.check_in_with_signature(w, candidate_id, version, check, None)
             .await
     }
 
@@ -321,14 +326,13 @@ impl Store {
     /// as their signing. Marked absent, the candidate's drawn signature is removed.
     pub async fn check_in_with_signature(
         &self,
-        writer: Writer<'_>,
-        session_id: &str,
-        candidate_id: &str,
+        w: SessionWriter<'_>,
+        candidate_id: &CandidateId,
         version: i64,
         mut check: CheckIn,
         signature: Option<&[u8]>,
     ) -> Result<Candidate> {
-        let actor = writer.actor();
+        let (actor, session_id) = (w.actor(), w.id());
         if let Some(png) = signature {
             jalon_core::upload::check_signature(png)
                 .map_err(|e| StoreError::invalid("signature", e))?;
@@ -340,31 +344,30 @@ impl Store {
             }
             check.signed = true;
         }
-        let before = self
-            .candidates(actor, session_id)
-            .await?
-            .into_iter()
-            .find(|c| c.id == candidate_id)
-            .ok_or(StoreError::NotFound { what: "candidat" })?;
+        let mut tx = self.begin().await?;
+        let before = self.candidate_in(&mut tx, w.handle(), candidate_id).await?;
         if before.version != version {
             return Err(StoreError::Conflict {
                 what: "le candidat",
             });
         }
-        let now = timestamp_text(self.now());
         let flag = |b: bool| i64::from(check.present && b);
-        let mut tx = self.begin().await?;
+        let presence = if check.present {
+            Presence::Present
+        } else {
+            Presence::Absent
+        };
         let done = sqlx::query(
             "UPDATE candidates SET presence = $1, identity_checked = $2, convocation_presented = $3, signed = $4, \
              checked_in_at = $5, checked_in_by = $6, version = version + 1, \
              signature = CASE WHEN $1 = 'absent' THEN NULL WHEN $10 IS NULL THEN signature ELSE $10 END \
              WHERE id = $7 AND session_id = $8 AND version = $9",
         )
-        .bind(if check.present { "present" } else { "absent" })
+        .bind(presence.as_str())
         .bind(flag(check.identity_checked))
         .bind(flag(check.convocation_presented))
         .bind(flag(check.signed))
-        .bind(&now)
+        .bind(Stamp::new(self.now()))
         .bind(actor.name())
         .bind(candidate_id)
         .bind(session_id)
@@ -377,51 +380,38 @@ impl Store {
                 what: "le candidat",
             });
         }
-        journal::append(
-            &mut tx,
-            self,
-            actor,
-            Change {
-                action: if check.present {
-                    "candidate.checked_in"
-                } else {
-                    "candidate.absent"
-                },
-                subject_type: "session",
-                subject_id: session_id,
-                data: json!({
-                    "candidate": before.input.display(),
-                    "identity_checked": check.present && check.identity_checked,
-                    "convocation_presented": check.present && check.convocation_presented,
-                    "signed": check.present && check.signed,
-                    "drawn_signature": signature.is_some(),
-                }),
+        journal::append(&mut tx, self, actor, Change {
+            action: if check.present {
+                Action::CandidateCheckedIn
+            } else {
+                Action::CandidateAbsent
             },
-        )
+            subject_type: Subject::Session,
+            subject_id: session_id.as_str(),
+            data: json!({
+                "candidate": before.input.display(),
+                "identity_checked": check.present && check.identity_checked,
+                "convocation_presented": check.present && check.convocation_presented,
+                "signed": check.present && check.signed,
+                "drawn_signature": signature.is_some(),
+            }),
+        })
         .await?;
+        let after = self.candidate_in(&mut tx, w.handle(), candidate_id).await?;
         tx.commit().await?;
-        self.candidates(actor, session_id)
-            .await?
-            .into_iter()
-            .find(|c| c.id == candidate_id)
-            .ok_or(StoreError::NotFound { what: "candidat" })
+        Ok(after)
     }
-}
 
-impl Store {
     /// The signature a candidate drew on the tablet (PNG).
     pub async fn drawn_signature(
         &self,
-        actor: &Actor,
-        session_id: &str,
-        candidate_id: &str,
+        session: &SessionHandle<'_>,
+        candidate_id: &CandidateId,
     ) -> Result<Vec<u8>> {
-        self.ensure_exists(actor, crate::Resource::Session, session_id)
-            .await?;
         let row: Option<(Option<Vec<u8>>,)> =
             sqlx::query_as("SELECT signature FROM candidates WHERE id = $1 AND session_id = $2")
                 .bind(candidate_id)
-                .bind(session_id)
+                .bind(session.id())
                 .fetch_optional(self.pool())
                 .await?;
         row.and_then(|(s,)| s).ok_or(StoreError::NotFound {
@@ -456,11 +446,7 @@ fn candidate_from_row(r: Row, deadline: Option<Date>) -> Result<Candidate> {
         registered_at,
         version,
     } = r;
-    let registered: Option<Date> = registered_at
-        .parse::<jiff::Timestamp>()
-        .ok()
-        .and_then(|t| t.in_tz("Europe/Paris").ok())
-        .map(|z| z.date());
+    let registered = registered_at.paris_date();
     Ok(Candidate {
         input: CandidateInput {
             last_name: last,
@@ -471,22 +457,18 @@ fn candidate_from_row(r: Row, deadline: Option<Date>) -> Result<Candidate> {
             address,
             postcode,
             city,
-            access_route: match route.as_str() {
-                "vae" => AccessRoute::Vae,
-                "apprenticeship" => AccessRoute::Apprenticeship,
-                _ => AccessRoute::Training,
-            },
+            access_route: AccessRoute::ALL
+                .into_iter()
+                .find(|r| r.as_str() == route)
+                .ok_or_else(|| StoreError::Corrupt(format!("voie d'accès « {route} »")))?,
             training_end: parse_opt_date("training_end", training_end)?,
             accommodation: acc,
             accommodation_granted_by: by,
             accommodation_plan: plan,
         },
-        presence: match presence.as_str() {
-            "present" => Presence::Present,
-            "absent" => Presence::Absent,
-            _ => Presence::Expected,
-        },
-        late_registration: matches!((registered, deadline), (Some(r), Some(d)) if r > d),
+        presence: Presence::parse(&presence)
+            .ok_or_else(|| StoreError::Corrupt(format!("état de présence « {presence} »")))?,
+        late_registration: deadline.is_some_and(|d| registered > d),
         identity_checked: identity_checked != 0,
         convocation_presented: convocation_presented != 0,
         signed: signed != 0,

@@ -6,16 +6,19 @@ use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 
+use sqlx::AnyConnection;
+
 use crate::error::{FieldError, Result, StoreError};
-use crate::journal::{self, Change};
+use crate::ids::{ApprovalId, CentreId, SiteId, Stamp, TitleId, UserId};
+use crate::journal::{self, Action, Change, Subject};
 use crate::scope::{Actor, Admin};
-use crate::{Store, new_id, parse_date, timestamp_text};
+use crate::{Store, parse_date};
 
 // ---- Sites ---------------------------------------------------------------------------------
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Site {
-    pub id: String,
+    pub id: SiteId,
     pub name: String,
     pub address: String,
     pub postcode: String,
@@ -57,7 +60,7 @@ impl SiteInput {
     }
 }
 
-type SiteRow = (String, String, String, String, String, String, i64);
+type SiteRow = (SiteId, String, String, String, String, String, i64);
 
 fn site_from_row(r: SiteRow) -> Result<Site> {
     let (id, name, address, postcode, city, zone, version) = r;
@@ -112,7 +115,7 @@ pub struct TitleStructure {
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Title {
-    pub id: String,
+    pub id: TitleId,
     pub rncp_code: String,
     pub name: String,
     pub domain: Domain,
@@ -188,7 +191,7 @@ impl TitleInput {
     }
 }
 
-type TitleRow = (String, String, String, String, i64, String, String, i64);
+type TitleRow = (TitleId, String, String, String, i64, String, String, i64);
 
 fn title_from_row(r: TitleRow) -> Result<Title> {
     let (id, rncp_code, name, domain, transport, expiry, structure, version) = r;
@@ -209,14 +212,14 @@ fn title_from_row(r: TitleRow) -> Result<Title> {
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Approval {
-    pub id: String,
-    pub title_id: String,
-    pub site_id: String,
+    pub id: ApprovalId,
+    pub title_id: TitleId,
+    pub site_id: SiteId,
     pub number: String,
     pub valid_from: Date,
     pub valid_until: Date,
     /// Users declared as session managers in the approval.
-    pub managers: Vec<String>,
+    pub managers: Vec<UserId>,
     pub version: i64,
 }
 
@@ -228,48 +231,66 @@ impl Approval {
 
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
 pub struct ApprovalInput {
-    pub title_id: String,
-    pub site_id: String,
+    pub title_id: TitleId,
+    pub site_id: SiteId,
     pub number: String,
     pub valid_from: Date,
     pub valid_until: Date,
     #[serde(default)]
-    pub managers: Vec<String>,
+    pub managers: Vec<UserId>,
 }
 
-type ApprovalRow = (String, String, String, String, String, String, i64);
+type ApprovalRow = (ApprovalId, TitleId, SiteId, String, String, String, i64);
+
+
+const SITE_SELECT: &str =
+    "SELECT id, name, address, postcode, city, zone, version FROM sites WHERE centre_id = $1";
+const TITLE_SELECT: &str = "SELECT id, rncp_code, name, domain, transport, expiry, structure, version \
+     FROM titles WHERE centre_id = $1";
 
 impl Store {
     // ---- sites ----
 
-    pub async fn sites(&self, actor: &Actor) -> Result<Vec<Site>> {
-        let rows: Vec<SiteRow> = sqlx::query_as(
-            "SELECT id, name, address, postcode, city, zone, version FROM sites WHERE centre_id = $1 ORDER BY name",
-        )
-        .bind(actor.centre_id())
-        .fetch_all(self.pool())
-        .await?;
-        rows.into_iter().map(site_from_row).collect()
+    pub(crate) async fn site_in(
+        &self,
+        conn: &mut AnyConnection,
+        centre: &CentreId,
+        id: &SiteId,
+    ) -> Result<Option<Site>> {
+        let row: Option<SiteRow> =
+            sqlx::query_as(sqlx::AssertSqlSafe(format!("{SITE_SELECT} AND id = $2")))
+                .bind(centre)
+                .bind(id)
+                .fetch_optional(&mut *conn)
+                .await?;
+        row.map(site_from_row).transpose()
     }
 
-    pub async fn site(&self, actor: &Actor, id: &str) -> Result<Site> {
-        let row: Option<SiteRow> = sqlx::query_as(
-            "SELECT id, name, address, postcode, city, zone, version FROM sites WHERE centre_id = $1 AND id = $2",
-        )
-        .bind(actor.centre_id())
-        .bind(id)
-        .fetch_optional(self.pool())
-        .await?;
-        site_from_row(row.ok_or(StoreError::NotFound { what: "site" })?)
+    pub async fn sites(&self, actor: &Actor) -> Result<Vec<Site>> {
+        let rows: Vec<SiteRow> =
+            sqlx::query_as(sqlx::AssertSqlSafe(format!("{SITE_SELECT} ORDER BY name, id")))
+                .bind(actor.centre_id())
+                .fetch_all(self.pool())
+                .await?;
+        let mut sites = rows
+            .into_iter()
+            .map(site_from_row)
+            .collect::<Result<Vec<_>>>()?;
+        crate::collate::sort_by_key(&mut sites, |s| &s.name);
+        Ok(sites)
+    }
+
+    pub async fn site(&self, actor: &Actor, id: &SiteId) -> Result<Site> {
+        let mut conn = self.pool().acquire().await?;
+        self.site_in(&mut conn, actor.centre_id(), id)
+            .await?
+            .ok_or(StoreError::NotFound { what: "site" })
     }
 
     pub async fn create_site(&self, admin: Admin<'_>, input: SiteInput) -> Result<Site> {
-        let errs = input.check();
-        if !errs.is_empty() {
-            return Err(StoreError::Invalid(errs));
-        }
+        StoreError::check(input.check())?;
         let site = Site {
-            id: new_id(),
+            id: SiteId::generate(),
             name: input.name.trim().to_owned(),
             address: input.address.trim().to_owned(),
             postcode: input.postcode.trim().to_owned(),
@@ -289,37 +310,37 @@ impl Store {
         .bind(&site.postcode)
         .bind(&site.city)
         .bind(site.zone.as_str())
-        .bind(timestamp_text(self.now()))
+        .bind(Stamp::new(self.now()))
         .execute(&mut *tx)
         .await?;
-        journal::append(
-            &mut tx,
-            self,
-            admin.actor(),
-            Change {
-                action: "site.created",
-                subject_type: "site",
-                subject_id: &site.id,
-                data: json!({"after": site}),
-            },
-        )
+        journal::append(&mut tx, self, admin.actor(), Change {
+            action: Action::SiteCreated,
+            subject_type: Subject::Site,
+            subject_id: site.id.as_str(),
+            data: json!({"after": site}),
+        })
         .await?;
         tx.commit().await?;
         Ok(site)
     }
 
+    /// Changes a site of the actor's centre (not found first, then refused to anyone but an
+    /// administrator). A change of zone recomputes the dates of its sessions in the same
+    /// transaction.
     pub async fn update_site(
         &self,
-        admin: Admin<'_>,
-        id: &str,
+        actor: &Actor,
+        id: &SiteId,
         version: i64,
         input: SiteInput,
     ) -> Result<Site> {
-        let errs = input.check();
-        if !errs.is_empty() {
-            return Err(StoreError::Invalid(errs));
-        }
-        let before = self.site(admin.actor(), id).await?;
+        let mut tx = self.begin().await?;
+        let before = self
+            .site_in(&mut tx, actor.centre_id(), id)
+            .await?
+            .ok_or(StoreError::NotFound { what: "site" })?;
+        let admin = actor.admin()?;
+        StoreError::check(input.check())?;
         let after = Site {
             id: before.id.clone(),
             name: input.name.trim().to_owned(),
@@ -329,7 +350,6 @@ impl Store {
             zone: input.zone,
             version: version + 1,
         };
-        let mut tx = self.begin().await?;
         let done = sqlx::query(
             "UPDATE sites SET name = $1, address = $2, postcode = $3, city = $4, zone = $5, version = version + 1 \
              WHERE id = $6 AND centre_id = $7 AND version = $8",
@@ -340,94 +360,115 @@ impl Store {
         .bind(&after.city)
         .bind(after.zone.as_str())
         .bind(id)
-        .bind(admin.actor().centre_id())
+        .bind(actor.centre_id())
         .bind(version)
         .execute(&mut *tx)
         .await?;
         if done.rows_affected() == 0 {
             return Err(StoreError::Conflict { what: "le site" });
         }
-        journal::append(
-            &mut tx,
-            self,
-            admin.actor(),
-            Change {
-                action: "site.updated",
-                subject_type: "site",
-                subject_id: id,
-                data: json!({"before": before, "after": after}),
-            },
-        )
+        journal::append(&mut tx, self, admin.actor(), Change {
+            action: Action::SiteUpdated,
+            subject_type: Subject::Site,
+            subject_id: id.as_str(),
+            data: json!({"before": before, "after": after}),
+        })
         .await?;
-        tx.commit().await?;
         if before.zone != after.zone {
-            self.replan_sessions_using(admin.actor(), None, Some(id))
+            let why = format!(
+                "zone du site « {} » : {} → {}",
+                after.name,
+                before.zone.label(),
+                after.zone.label()
+            );
+            self.replan_sessions_using(&mut tx, actor, None, Some(id), &why)
                 .await?;
         }
+        tx.commit().await?;
         Ok(after)
     }
 
     // ---- titles ----
 
-    pub async fn titles(&self, actor: &Actor) -> Result<Vec<Title>> {
-        let rows: Vec<TitleRow> = sqlx::query_as(
-            "SELECT id, rncp_code, name, domain, transport, expiry, structure, version FROM titles \
-             WHERE centre_id = $1 ORDER BY name",
-        )
-        .bind(actor.centre_id())
-        .fetch_all(self.pool())
-        .await?;
-        rows.into_iter().map(title_from_row).collect()
+    pub(crate) async fn title_in(
+        &self,
+        conn: &mut AnyConnection,
+        centre: &CentreId,
+        id: &TitleId,
+    ) -> Result<Option<Title>> {
+        let row: Option<TitleRow> =
+            sqlx::query_as(sqlx::AssertSqlSafe(format!("{TITLE_SELECT} AND id = $2")))
+                .bind(centre)
+                .bind(id)
+                .fetch_optional(&mut *conn)
+                .await?;
+        row.map(title_from_row).transpose()
     }
 
-    pub async fn title(&self, actor: &Actor, id: &str) -> Result<Title> {
-        let row: Option<TitleRow> = sqlx::query_as(
-            "SELECT id, rncp_code, name, domain, transport, expiry, structure, version FROM titles \
-             WHERE centre_id = $1 AND id = $2",
-        )
-        .bind(actor.centre_id())
-        .bind(id)
-        .fetch_optional(self.pool())
-        .await?;
-        title_from_row(row.ok_or(StoreError::NotFound { what: "titre" })?)
+    pub async fn titles(&self, actor: &Actor) -> Result<Vec<Title>> {
+        let rows: Vec<TitleRow> =
+            sqlx::query_as(sqlx::AssertSqlSafe(format!("{TITLE_SELECT} ORDER BY name, id")))
+                .bind(actor.centre_id())
+                .fetch_all(self.pool())
+                .await?;
+        let mut titles = rows
+            .into_iter()
+            .map(title_from_row)
+            .collect::<Result<Vec<_>>>()?;
+        crate::collate::sort_by_key(&mut titles, |t| &t.name);
+        Ok(titles)
+    }
+
+    pub async fn title(&self, actor: &Actor, id: &TitleId) -> Result<Title> {
+        let mut conn = self.pool().acquire().await?;
+        self.title_in(&mut conn, actor.centre_id(), id)
+            .await?
+            .ok_or(StoreError::NotFound { what: "titre" })
     }
 
     pub async fn create_title(&self, admin: Admin<'_>, input: TitleInput) -> Result<Title> {
-        self.save_title(admin, None, input).await
+        self.save_title(admin.actor(), None, input).await
     }
 
+    /// Changes a title of the actor's centre (not found first, then refused to anyone but an
+    /// administrator). A change of expiry, transport or domain recomputes the dates of its
+    /// sessions in the same transaction.
     pub async fn update_title(
         &self,
-        admin: Admin<'_>,
-        id: &str,
+        actor: &Actor,
+        id: &TitleId,
         version: i64,
         input: TitleInput,
     ) -> Result<Title> {
-        self.save_title(admin, Some((id, version)), input).await
+        self.save_title(actor, Some((id, version)), input).await
     }
 
     async fn save_title(
         &self,
-        admin: Admin<'_>,
-        existing: Option<(&str, i64)>,
+        actor: &Actor,
+        existing: Option<(&TitleId, i64)>,
         input: TitleInput,
     ) -> Result<Title> {
-        let errs = input.check();
-        if !errs.is_empty() {
-            return Err(StoreError::Invalid(errs));
-        }
+        let centre = actor.centre_id();
+        let mut tx = self.begin().await?;
+        let before = match existing {
+            Some((id, _)) => Some(
+                self.title_in(&mut tx, centre, id)
+                    .await?
+                    .ok_or(StoreError::NotFound { what: "titre" })?,
+            ),
+            None => None,
+        };
+        let admin = actor.admin()?;
+        StoreError::check(input.check())?;
         let code = input.rncp_code.trim().to_uppercase();
         let code = if code.starts_with("RNCP") {
             code
         } else {
             format!("RNCP{code}")
         };
-        let before = match existing {
-            Some((id, _)) => Some(self.title(admin.actor(), id).await?),
-            None => None,
-        };
         let title = Title {
-            id: existing.map_or_else(new_id, |(id, _)| id.to_owned()),
+            id: existing.map_or_else(TitleId::generate, |(id, _)| id.clone()),
             rncp_code: code,
             name: input.name.trim().to_owned(),
             domain: input.domain,
@@ -436,8 +477,6 @@ impl Store {
             structure: input.structure,
             version: existing.map_or(1, |(_, v)| v + 1),
         };
-        let centre = admin.actor().centre_id();
-        let mut tx = self.begin().await?;
         let clash: Option<(String,)> = sqlx::query_as(
             "SELECT id FROM titles WHERE centre_id = $1 AND rncp_code = $2 AND id <> $3",
         )
@@ -468,7 +507,7 @@ impl Store {
                 .bind(i64::from(title.transport))
                 .bind(&expiry)
                 .bind(&structure)
-                .bind(timestamp_text(self.now()))
+                .bind(Stamp::new(self.now()))
                 .execute(&mut *tx)
                 .await?;
             }
@@ -493,51 +532,77 @@ impl Store {
                 }
             }
         }
-        journal::append(
-            &mut tx,
-            self,
-            admin.actor(),
-            Change {
-                action: if before.is_some() {
-                    "title.updated"
-                } else {
-                    "title.created"
-                },
-                subject_type: "title",
-                subject_id: &title.id,
-                data: json!({"before": before, "after": title}),
+        journal::append(&mut tx, self, admin.actor(), Change {
+            action: if before.is_some() {
+                Action::TitleUpdated
+            } else {
+                Action::TitleCreated
             },
-        )
+            subject_type: Subject::Title,
+            subject_id: title.id.as_str(),
+            data: json!({"before": before, "after": title}),
+        })
         .await?;
-        tx.commit().await?;
-        if let Some(b) = &before
-            && (b.expiry != title.expiry
-                || b.transport != title.transport
-                || b.domain != title.domain)
-        {
-            self.replan_sessions_using(admin.actor(), Some(&title.id), None)
-                .await?;
+        if let Some(b) = &before {
+            let mut changed = Vec::new();
+            if b.expiry != title.expiry {
+                changed.push(format!(
+                    "échéance {} → {}",
+                    fr::short_date(b.expiry),
+                    fr::short_date(title.expiry)
+                ));
+            }
+            if b.transport != title.transport {
+                changed.push(
+                    if title.transport {
+                        "devenu titre de transport"
+                    } else {
+                        "n'est plus un titre de transport"
+                    }
+                    .to_owned(),
+                );
+            }
+            if b.domain != title.domain {
+                changed.push(format!("domaine {} → {}", b.domain.label(), title.domain.label()));
+            }
+            if !changed.is_empty() {
+                let why = format!("titre « {} » : {}", title.name, changed.join(", "));
+                self.replan_sessions_using(&mut tx, actor, Some(&title.id), None, &why)
+                    .await?;
+            }
         }
+        tx.commit().await?;
         Ok(title)
     }
 
     // ---- approvals ----
 
-    async fn approvals_where(&self, actor: &Actor, id: Option<&str>) -> Result<Vec<Approval>> {
+    pub(crate) async fn approvals_in(
+        &self,
+        conn: &mut AnyConnection,
+        centre: &CentreId,
+        id: Option<&ApprovalId>,
+    ) -> Result<Vec<Approval>> {
+        let id = id.map_or("", ApprovalId::as_str);
         let rows: Vec<ApprovalRow> = sqlx::query_as(
             "SELECT id, title_id, site_id, number, valid_from, valid_until, version FROM approvals \
-             WHERE centre_id = $1 AND ($2 = '' OR id = $2) ORDER BY number",
+             WHERE centre_id = $1 AND ($2 = '' OR id = $2) ORDER BY number, id",
         )
-        .bind(actor.centre_id())
-        .bind(id.unwrap_or(""))
-        .fetch_all(self.pool())
+        .bind(centre)
+        .bind(id)
+        .fetch_all(&mut *conn)
         .await?;
-        let managers: Vec<(String, String)> = sqlx::query_as(
+        if rows.is_empty() {
+            return Ok(Vec::new());
+        }
+        let managers: Vec<(ApprovalId, UserId)> = sqlx::query_as(
             "SELECT m.approval_id, m.user_id FROM approval_managers m \
-             JOIN approvals a ON a.id = m.approval_id WHERE a.centre_id = $1 ORDER BY m.user_id",
+             JOIN approvals a ON a.id = m.approval_id WHERE a.centre_id = $1 AND ($2 = '' OR a.id = $2) \
+             ORDER BY m.user_id",
         )
-        .bind(actor.centre_id())
-        .fetch_all(self.pool())
+        .bind(centre)
+        .bind(id)
+        .fetch_all(&mut *conn)
         .await?;
         rows.into_iter()
             .map(|(id, title_id, site_id, number, from, until, version)| {
@@ -560,11 +625,13 @@ impl Store {
     }
 
     pub async fn approvals(&self, actor: &Actor) -> Result<Vec<Approval>> {
-        self.approvals_where(actor, None).await
+        let mut conn = self.pool().acquire().await?;
+        self.approvals_in(&mut conn, actor.centre_id(), None).await
     }
 
-    pub async fn approval(&self, actor: &Actor, id: &str) -> Result<Approval> {
-        self.approvals_where(actor, Some(id))
+    pub async fn approval(&self, actor: &Actor, id: &ApprovalId) -> Result<Approval> {
+        let mut conn = self.pool().acquire().await?;
+        self.approvals_in(&mut conn, actor.centre_id(), Some(id))
             .await?
             .pop()
             .ok_or(StoreError::NotFound { what: "agrément" })
@@ -575,31 +642,40 @@ impl Store {
         admin: Admin<'_>,
         input: ApprovalInput,
     ) -> Result<Approval> {
-        self.save_approval(admin, None, input).await
+        self.save_approval(admin.actor(), None, input).await
     }
 
+    /// Changes an approval of the actor's centre (not found first, then refused to anyone
+    /// but an administrator).
     pub async fn update_approval(
         &self,
-        admin: Admin<'_>,
-        id: &str,
+        actor: &Actor,
+        id: &ApprovalId,
         version: i64,
         input: ApprovalInput,
     ) -> Result<Approval> {
-        self.save_approval(admin, Some((id, version)), input).await
+        self.save_approval(actor, Some((id, version)), input).await
     }
 
     async fn save_approval(
         &self,
-        admin: Admin<'_>,
-        existing: Option<(&str, i64)>,
+        actor: &Actor,
+        existing: Option<(&ApprovalId, i64)>,
         input: ApprovalInput,
     ) -> Result<Approval> {
-        let actor = admin.actor();
+        let centre = actor.centre_id();
+        let mut tx = self.begin().await?;
         // Another centre's approval is not found, whatever the input.
         let before = match existing {
-            Some((id, _)) => Some(self.approval(actor, id).await?),
+            Some((id, _)) => Some(
+                self.approvals_in(&mut tx, centre, Some(id))
+                    .await?
+                    .pop()
+                    .ok_or(StoreError::NotFound { what: "agrément" })?,
+            ),
             None => None,
         };
+        let admin = actor.admin()?;
         let mut errs = Vec::new();
         required(&mut errs, "number", &input.number, "le numéro d'agrément");
         if input.valid_until < input.valid_from {
@@ -613,26 +689,19 @@ impl Store {
             ));
         }
         // The title and site must be this centre's; the approval never outlasts the title.
-        match self.title(actor, &input.title_id).await {
-            Ok(t) if input.valid_until > t.expiry => errs.push(FieldError::new(
+        match self.title_in(&mut tx, centre, &input.title_id).await? {
+            Some(t) if input.valid_until > t.expiry => errs.push(FieldError::new(
                 "valid_until",
                 format!(
                     "un agrément ne peut pas durer au-delà de l'échéance du titre ({})",
                     fr::long_date(t.expiry)
                 ),
             )),
-            Ok(_) => {}
-            Err(StoreError::NotFound { .. }) => {
-                errs.push(FieldError::new("title_id", "titre inconnu dans ce centre"))
-            }
-            Err(e) => return Err(e),
+            Some(_) => {}
+            None => errs.push(FieldError::new("title_id", "titre inconnu dans ce centre")),
         }
-        match self.site(actor, &input.site_id).await {
-            Ok(_) => {}
-            Err(StoreError::NotFound { .. }) => {
-                errs.push(FieldError::new("site_id", "site inconnu dans ce centre"))
-            }
-            Err(e) => return Err(e),
+        if self.site_in(&mut tx, centre, &input.site_id).await?.is_none() {
+            errs.push(FieldError::new("site_id", "site inconnu dans ce centre"));
         }
         // Sessions held under this approval keep its title and site: changing them would
         // leave those sessions under an approval that does not cover them.
@@ -642,7 +711,7 @@ impl Store {
             let (used,): (i64,) =
                 sqlx::query_as("SELECT COUNT(*) FROM sessions WHERE approval_id = $1")
                     .bind(&b.id)
-                    .fetch_one(self.pool())
+                    .fetch_one(&mut *tx)
                     .await?;
             if used > 0 {
                 let field = if b.title_id != input.title_id {
@@ -665,20 +734,16 @@ impl Store {
         managers.sort();
         managers.dedup();
         for m in &managers {
-            match self.user(actor, m).await {
-                Ok(_) => {}
-                Err(StoreError::NotFound { .. }) => errs.push(FieldError::new(
+            if self.user_in(&mut tx, centre, m).await?.is_none() {
+                errs.push(FieldError::new(
                     "managers",
                     format!("responsable inconnu dans ce centre : {m}"),
-                )),
-                Err(e) => return Err(e),
+                ));
             }
         }
-        if !errs.is_empty() {
-            return Err(StoreError::Invalid(errs));
-        }
+        StoreError::check(errs)?;
         let approval = Approval {
-            id: existing.map_or_else(new_id, |(id, _)| id.to_owned()),
+            id: existing.map_or_else(ApprovalId::generate, |(id, _)| id.clone()),
             title_id: input.title_id,
             site_id: input.site_id,
             number: input.number.trim().to_owned(),
@@ -687,7 +752,6 @@ impl Store {
             managers,
             version: existing.map_or(1, |(_, v)| v + 1),
         };
-        let mut tx = self.begin().await?;
         match existing {
             None => {
                 sqlx::query(
@@ -695,13 +759,13 @@ impl Store {
                      VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
                 )
                 .bind(&approval.id)
-                .bind(actor.centre_id())
+                .bind(centre)
                 .bind(&approval.title_id)
                 .bind(&approval.site_id)
                 .bind(&approval.number)
                 .bind(approval.valid_from.to_string())
                 .bind(approval.valid_until.to_string())
-                .bind(timestamp_text(self.now()))
+                .bind(Stamp::new(self.now()))
                 .execute(&mut *tx)
                 .await?;
             }
@@ -716,13 +780,13 @@ impl Store {
                 .bind(approval.valid_from.to_string())
                 .bind(approval.valid_until.to_string())
                 .bind(id)
-                .bind(actor.centre_id())
+                .bind(centre)
                 .bind(version)
                 .execute(&mut *tx)
                 .await?;
                 if done.rows_affected() == 0 {
                     return Err(StoreError::Conflict {
-                        what: "l'agrément"
+                        what: "l'agrément",
                     });
                 }
                 sqlx::query("DELETE FROM approval_managers WHERE approval_id = $1")
@@ -738,21 +802,16 @@ impl Store {
                 .execute(&mut *tx)
                 .await?;
         }
-        journal::append(
-            &mut tx,
-            self,
-            actor,
-            Change {
-                action: if before.is_some() {
-                    "approval.updated"
-                } else {
-                    "approval.created"
-                },
-                subject_type: "approval",
-                subject_id: &approval.id,
-                data: json!({"before": before, "after": approval}),
+        journal::append(&mut tx, self, admin.actor(), Change {
+            action: if before.is_some() {
+                Action::ApprovalUpdated
+            } else {
+                Action::ApprovalCreated
             },
-        )
+            subject_type: Subject::Approval,
+            subject_id: approval.id.as_str(),
+            data: json!({"before": before, "after": approval}),
+        })
         .await?;
         tx.commit().await?;
         Ok(approval)

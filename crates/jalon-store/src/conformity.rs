@@ -1,53 +1,63 @@
-//! The conformity report across sessions: late milestones and failing checks.
+//! The conformity report across sessions: late milestones and failing checks, read with a
+//! fixed number of queries whatever the number of sessions.
 
+use jalon_core::milestone::{MilestoneId, MilestoneState, Status};
 use jalon_core::Severity;
 use jiff::civil::Date;
 use serde::Serialize;
 
 use crate::Store;
 use crate::error::{Result, RuleViolation};
+use crate::ids::SessionId;
 use crate::scope::Actor;
-use crate::sessions::{MilestoneState, Status};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct SessionConformity {
-    pub id: String,
+    pub id: SessionId,
     pub centre: String,
     pub title: String,
     pub start: Date,
     pub end: Date,
     pub status: Status,
     /// Milestones still to do whose deadline is past.
-    pub late: Vec<String>,
+    pub late: Vec<MilestoneId>,
     /// The late milestones that the regulation makes mandatory.
-    pub late_mandatory: Vec<String>,
+    pub late_mandatory: Vec<MilestoneId>,
     /// Milestones whose automatic check fails now.
-    pub failing: Vec<String>,
+    pub failing: Vec<MilestoneId>,
     /// Why each failing check fails.
     pub reasons: Vec<RuleViolation>,
 }
 
 impl Store {
     /// Sessions of the actor's centre that are neither validated nor cancelled, with what is
-    /// late and what fails.
+    /// late and what fails: five queries (centre, sessions, milestones, facts of sessions and
+    /// of candidates).
     pub async fn conformity(&self, actor: &Actor) -> Result<Vec<SessionConformity>> {
-        let centre = self.centre(actor).await?.name;
+        let (centre, details, mut facts) = tokio::try_join!(
+            self.centre(actor),
+            self.sessions(actor),
+            self.centre_facts(actor)
+        )?;
         let mut out = Vec::new();
-        for detail in self.sessions(actor).await? {
-            if matches!(detail.session.status, Status::Validated | Status::Cancelled) {
+        for detail in details {
+            if !detail.session.status.is_open() {
                 continue;
             }
+            let reasons = match facts.remove(&detail.session.id) {
+                Some(f) => self.failing(&detail, &f),
+                None => Vec::new(),
+            };
             let late: Vec<&_> = detail
                 .milestones
                 .iter()
                 .filter(|m| m.late && m.state == MilestoneState::Todo)
                 .collect();
-            let reasons = self.failing_checks(actor, &detail).await?;
-            let s = &detail.session;
+            let s = detail.session;
             out.push(SessionConformity {
-                id: s.id.clone(),
-                centre: centre.clone(),
-                title: s.title_name.clone(),
+                id: s.id,
+                centre: centre.name.clone(),
+                title: s.title_name,
                 start: s.start,
                 end: s.end,
                 status: s.status,
@@ -57,7 +67,7 @@ impl Store {
                     .filter(|m| m.severity == Severity::Mandatory)
                     .map(|m| m.id.clone())
                     .collect(),
-                failing: reasons.iter().map(|r| r.milestone.to_owned()).collect(),
+                failing: reasons.iter().map(|r| r.milestone.clone()).collect(),
                 reasons,
             });
         }

@@ -3,85 +3,51 @@
 //! receipt and the signed document returned. `convocations.send` holds only when every
 //! candidate has one, with its proof.
 
-use serde::{Deserialize, Serialize};
+use jalon_core::convocation::Proof;
+use serde::Serialize;
 use serde_json::json;
 
+pub use jalon_core::convocation::{Mode, SendState};
+
 use crate::error::{Result, StoreError};
-use crate::journal::{self, Change};
-use crate::scope::{Actor, Resource, Writer};
-use crate::{Store, timestamp_text};
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Mode {
-    /// Remise en main propre contre signature.
-    Hand,
-    /// Mail avec accusé de réception et de lecture.
-    EmailReceipts,
-    /// Mail avec accusé de réception et retour du document signé.
-    EmailSignedReturn,
-}
-
-impl Mode {
-    pub const ALL: [Mode; 3] = [Mode::Hand, Mode::EmailReceipts, Mode::EmailSignedReturn];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Mode::Hand => "hand",
-            Mode::EmailReceipts => "email_receipts",
-            Mode::EmailSignedReturn => "email_signed_return",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<Mode> {
-        Mode::ALL.into_iter().find(|m| m.as_str() == s)
-    }
-
-    pub fn label(self) -> &'static str {
-        match self {
-            Mode::Hand => "remise en main propre contre signature",
-            Mode::EmailReceipts => "courriel avec accusés de réception et de lecture",
-            Mode::EmailSignedReturn => {
-                "courriel avec accusé de réception et retour du document signé"
-            }
-        }
-    }
-}
+use crate::ids::{CandidateId, CentreId, SessionId, Stamp};
+use crate::journal::{self, Action, Author, Change, Subject};
+use crate::scope::{SessionHandle, SessionWriter};
+use crate::Store;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Convocation {
-    pub candidate_id: String,
+    pub candidate_id: CandidateId,
     pub mode: Mode,
-    /// `pending`, `sent` or `failed`.
-    pub send_status: String,
+    pub send_status: SendState,
     pub send_error: Option<String>,
-    pub sent_at: Option<String>,
-    pub hand_signed_at: Option<String>,
+    pub sent_at: Option<Stamp>,
+    pub hand_signed_at: Option<Stamp>,
     pub hand_signed_by: Option<String>,
-    pub read_at: Option<String>,
+    pub read_at: Option<Stamp>,
     pub read_from: Option<String>,
     pub document_name: Option<String>,
     pub document_type: Option<String>,
-    pub document_at: Option<String>,
+    pub document_at: Option<Stamp>,
     pub version: i64,
 }
 
 impl Convocation {
+    /// What the regulation's proof rests on.
+    pub fn proof(&self) -> Proof {
+        Proof {
+            mode: self.mode,
+            send: self.send_status,
+            sent: self.sent_at.is_some(),
+            hand_signed: self.hand_signed_at.is_some(),
+            read: self.read_at.is_some(),
+            signed_document: self.document_at.is_some(),
+        }
+    }
+
     /// What the proof still lacks, in French; `None` when the convocation is proven.
     pub fn missing(&self) -> Option<&'static str> {
-        match self.mode {
-            Mode::Hand if self.hand_signed_at.is_none() && self.document_at.is_none() => {
-                Some("remise contre signature à enregistrer")
-            }
-            Mode::Hand => None,
-            _ if self.send_status == "failed" => Some("l'envoi du courriel a échoué"),
-            _ if self.sent_at.is_none() => Some("courriel pas encore envoyé"),
-            Mode::EmailReceipts if self.read_at.is_none() => Some("accusé de lecture attendu"),
-            Mode::EmailSignedReturn if self.document_at.is_none() => {
-                Some("document signé attendu en retour")
-            }
-            _ => None,
-        }
+        self.proof().missing()
     }
 }
 
@@ -90,18 +56,18 @@ type DocumentRow = (Option<String>, Option<String>, Option<Vec<u8>>);
 
 #[derive(sqlx::FromRow)]
 struct Row {
-    candidate_id: String,
+    candidate_id: CandidateId,
     mode: String,
     send_status: String,
     send_error: Option<String>,
-    sent_at: Option<String>,
-    hand_signed_at: Option<String>,
+    sent_at: Option<Stamp>,
+    hand_signed_at: Option<Stamp>,
     hand_signed_by: Option<String>,
-    read_at: Option<String>,
+    read_at: Option<Stamp>,
     read_from: Option<String>,
     document_name: Option<String>,
     document_type: Option<String>,
-    document_at: Option<String>,
+    document_at: Option<Stamp>,
     version: i64,
 }
 
@@ -112,8 +78,10 @@ fn from_row(r: Row) -> Result<Convocation> {
     Ok(Convocation {
         mode: Mode::parse(&r.mode)
             .ok_or_else(|| StoreError::Corrupt(format!("mode de convocation « {} »", r.mode)))?,
+        send_status: SendState::parse(&r.send_status).ok_or_else(|| {
+            StoreError::Corrupt(format!("état d'envoi « {} »", r.send_status))
+        })?,
         candidate_id: r.candidate_id,
-        send_status: r.send_status,
         send_error: r.send_error,
         sent_at: r.sent_at,
         hand_signed_at: r.hand_signed_at,
@@ -127,55 +95,43 @@ fn from_row(r: Row) -> Result<Convocation> {
     })
 }
 
+
 impl Store {
     /// The convocations of a session, one per candidate that has one.
-    pub async fn convocations(&self, actor: &Actor, session_id: &str) -> Result<Vec<Convocation>> {
-        self.ensure_exists(actor, Resource::Session, session_id)
-            .await?;
+    pub async fn convocations(&self, session: &SessionHandle<'_>) -> Result<Vec<Convocation>> {
         let rows: Vec<Row> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
             "{SELECT} WHERE session_id = $1"
         )))
-        .bind(session_id)
+        .bind(session.id())
         .fetch_all(self.pool())
         .await?;
         rows.into_iter().map(from_row).collect()
     }
 
-    async fn candidate_of_session(
-        &self,
-        actor: &Actor,
-        session_id: &str,
-        candidate_id: &str,
-    ) -> Result<String> {
-        self.candidates(actor, session_id)
-            .await?
-            .into_iter()
-            .find(|c| c.id == candidate_id)
-            .map(|c| c.input.display())
-            .ok_or(StoreError::NotFound { what: "candidat" })
-    }
-
     /// Chooses how a candidate is convened. Changing the mode starts the proof again.
     pub async fn set_convocation_mode(
         &self,
-        writer: Writer<'_>,
-        session_id: &str,
-        candidate_id: &str,
+        w: SessionWriter<'_>,
+        candidate_id: &CandidateId,
         mode: Mode,
     ) -> Result<()> {
-        let actor = writer.actor();
+        let (actor, session_id) = (w.actor(), w.id());
+        let mut tx = self.begin().await?;
         let name = self
-            .candidate_of_session(actor, session_id, candidate_id)
-            .await?;
-        let now = timestamp_text(self.now());
-        let current = self
-            .convocations(actor, session_id)
+            .candidate_in(&mut tx, w.handle(), candidate_id)
             .await?
-            .into_iter()
-            .find(|v| v.candidate_id == candidate_id);
-        if let Some(v) = &current
+            .input
+            .display();
+        let current: Option<Row> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+            "{SELECT} WHERE candidate_id = $1 AND session_id = $2"
+        )))
+        .bind(candidate_id)
+        .bind(session_id)
+        .fetch_optional(&mut *tx)
+        .await?;
+        if let Some(v) = current.map(from_row).transpose()?
             && v.mode != mode
-            && (v.hand_signed_at.is_some() || v.read_at.is_some() || v.document_at.is_some())
+            && v.proof().has_evidence()
         {
             return Err(StoreError::invalid(
                 "mode",
@@ -183,7 +139,6 @@ impl Store {
                  changer de mode l'effacerait",
             ));
         }
-        let mut tx = self.begin().await?;
         let changed = sqlx::query(
             "INSERT INTO convocations (candidate_id, session_id, mode, updated_at) VALUES ($1, $2, $3, $4) \
              ON CONFLICT (candidate_id) DO UPDATE SET mode = excluded.mode, send_status = 'pending', \
@@ -195,23 +150,18 @@ impl Store {
         .bind(candidate_id)
         .bind(session_id)
         .bind(mode.as_str())
-        .bind(&now)
+        .bind(Stamp::new(self.now()))
         .execute(&mut *tx)
         .await?;
         if changed.rows_affected() == 0 {
             return Ok(());
         }
-        journal::append(
-            &mut tx,
-            self,
-            actor,
-            Change {
-                action: "convocation.mode_chosen",
-                subject_type: "session",
-                subject_id: session_id,
-                data: json!({"candidate": name, "mode": mode}),
-            },
-        )
+        journal::append(&mut tx, self, actor, Change {
+            action: Action::ConvocationModeChosen,
+            subject_type: Subject::Session,
+            subject_id: session_id.as_str(),
+            data: json!({"candidate": name, "mode": mode}),
+        })
         .await?;
         tx.commit().await?;
         Ok(())
@@ -220,22 +170,22 @@ impl Store {
     /// The convocation was handed over and the candidate signed: ticked by the actor.
     pub async fn record_hand_delivery(
         &self,
-        writer: Writer<'_>,
-        session_id: &str,
-        candidate_id: &str,
+        w: SessionWriter<'_>,
+        candidate_id: &CandidateId,
     ) -> Result<()> {
-        let actor = writer.actor();
-        let name = self
-            .candidate_of_session(actor, session_id, candidate_id)
-            .await?;
-        let now = timestamp_text(self.now());
+        let (actor, session_id) = (w.actor(), w.id());
         let mut tx = self.begin().await?;
+        let name = self
+            .candidate_in(&mut tx, w.handle(), candidate_id)
+            .await?
+            .input
+            .display();
         let done = sqlx::query(
             "UPDATE convocations SET send_status = 'sent', sent_at = COALESCE(sent_at, $1), hand_signed_at = $1, \
              hand_signed_by = $2, updated_at = $1, version = version + 1 \
              WHERE candidate_id = $3 AND session_id = $4 AND mode = 'hand'",
         )
-        .bind(&now)
+        .bind(Stamp::new(self.now()))
         .bind(actor.name())
         .bind(candidate_id)
         .bind(session_id)
@@ -247,17 +197,12 @@ impl Store {
                 "choisissez d'abord la remise en main propre pour ce candidat",
             ));
         }
-        journal::append(
-            &mut tx,
-            self,
-            actor,
-            Change {
-                action: "convocation.hand_delivered",
-                subject_type: "session",
-                subject_id: session_id,
-                data: json!({"candidate": name}),
-            },
-        )
+        journal::append(&mut tx, self, actor, Change {
+            action: Action::ConvocationHandDelivered,
+            subject_type: Subject::Session,
+            subject_id: session_id.as_str(),
+            data: json!({"candidate": name}),
+        })
         .await?;
         tx.commit().await?;
         Ok(())
@@ -267,25 +212,26 @@ impl Store {
     /// or an image, checked by its content.
     pub async fn attach_signed_document(
         &self,
-        writer: Writer<'_>,
-        session_id: &str,
-        candidate_id: &str,
+        w: SessionWriter<'_>,
+        candidate_id: &CandidateId,
         file_name: &str,
         bytes: &[u8],
     ) -> Result<()> {
-        let actor = writer.actor();
+        let (actor, session_id) = (w.actor(), w.id());
+        let mut tx = self.begin().await?;
         let name = self
-            .candidate_of_session(actor, session_id, candidate_id)
-            .await?;
+            .candidate_in(&mut tx, w.handle(), candidate_id)
+            .await?
+            .input
+            .display();
         let kind = jalon_core::upload::check_document(bytes)
             .map_err(|e| StoreError::invalid("document", e))?;
-        let now = timestamp_text(self.now());
+        let now = Stamp::new(self.now());
         let file_name: String = file_name
             .chars()
             .filter(|c| !c.is_control())
             .take(200)
             .collect();
-        let mut tx = self.begin().await?;
         let done = sqlx::query(
             "UPDATE convocations SET document_name = $1, document_type = $2, document = $3, document_at = $4, \
              updated_at = $4, version = version + 1 \
@@ -294,7 +240,7 @@ impl Store {
         .bind(&file_name)
         .bind(kind)
         .bind(bytes)
-        .bind(&now)
+        .bind(now)
         .bind(candidate_id)
         .bind(session_id)
         .execute(&mut *tx)
@@ -306,9 +252,9 @@ impl Store {
             ));
         }
         journal::append(&mut tx, self, actor, Change {
-            action: "convocation.signed_document_received",
-            subject_type: "session",
-            subject_id: session_id,
+            action: Action::ConvocationSignedDocumentReceived,
+            subject_type: Subject::Session,
+            subject_id: session_id.as_str(),
             data: json!({"candidate": name, "file": file_name, "type": kind, "bytes": bytes.len()}),
         })
         .await?;
@@ -319,17 +265,14 @@ impl Store {
     /// The signed document kept for a candidate: its name, type and bytes.
     pub async fn signed_document(
         &self,
-        actor: &Actor,
-        session_id: &str,
-        candidate_id: &str,
+        session: &SessionHandle<'_>,
+        candidate_id: &CandidateId,
     ) -> Result<(String, String, Vec<u8>)> {
-        self.ensure_exists(actor, Resource::Session, session_id)
-            .await?;
         let row: Option<DocumentRow> = sqlx::query_as(
             "SELECT document_name, document_type, document FROM convocations WHERE candidate_id = $1 AND session_id = $2",
         )
         .bind(candidate_id)
-        .bind(session_id)
+        .bind(session.id())
         .fetch_optional(self.pool())
         .await?;
         match row {
@@ -339,34 +282,12 @@ impl Store {
             }),
         }
     }
-
-    /// Who is still missing what for `convocations.send`, one French line per candidate.
-    pub async fn convocations_missing(
-        &self,
-        actor: &Actor,
-        session_id: &str,
-    ) -> Result<Vec<String>> {
-        let (candidates, convocations) = tokio::try_join!(
-            self.candidates(actor, session_id),
-            self.convocations(actor, session_id)
-        )?;
-        Ok(candidates
-            .iter()
-            .filter_map(|c| {
-                let what = match convocations.iter().find(|v| v.candidate_id == c.id) {
-                    None => Some("aucun mode de convocation choisi"),
-                    Some(v) => v.missing(),
-                };
-                what.map(|w| format!("{} : {w}", c.input.display()))
-            })
-            .collect())
-    }
 }
 
 /// A convocation email claimed for sending: nobody else will send it meanwhile.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct EmailToSend {
-    pub candidate_id: String,
+    pub candidate_id: CandidateId,
     /// « DUPONT Jean, né(e) le 01/02/1990 ».
     pub name: String,
     pub first_names: String,
@@ -391,19 +312,25 @@ impl Store {
     /// are left out, and named in the second list.
     pub async fn claim_email_convocations(
         &self,
-        writer: Writer<'_>,
-        session_id: &str,
+        w: SessionWriter<'_>,
     ) -> Result<(Vec<EmailToSend>, Vec<String>)> {
-        let actor = writer.actor();
-        let (candidates, convocations) = tokio::try_join!(
-            self.candidates(actor, session_id),
-            self.convocations(actor, session_id)
-        )?;
+        let session = w.handle();
+        let (candidates, convocations) =
+            tokio::try_join!(self.candidates(session), self.convocations(session))?;
         let mut claimed = Vec::new();
         let mut without_address = Vec::new();
+        let now = self.now();
+        // A claim abandoned for a quarter of an hour (a dropped request) may be taken again.
+        let stale = Stamp::new(
+            now.checked_sub(jiff::SignedDuration::from_mins(15))
+                .unwrap_or(now),
+        );
         for v in convocations.iter().filter(|v| {
             v.mode != Mode::Hand
-                && matches!(v.send_status.as_str(), "pending" | "failed" | "sending")
+                && matches!(
+                    v.send_status,
+                    SendState::Pending | SendState::Failed | SendState::Sending
+                )
         }) {
             let Some(c) = candidates.iter().find(|c| c.id == v.candidate_id) else {
                 continue;
@@ -423,11 +350,10 @@ impl Store {
                  OR (send_status = 'sending' AND updated_at < $5))",
             )
             .bind(digest(&token))
-            .bind(timestamp_text(self.now()))
+            .bind(Stamp::new(now))
             .bind(&c.id)
-            .bind(session_id)
-            // A claim abandoned for a quarter of an hour (a dropped request) may be taken again.
-            .bind(timestamp_text(self.now().checked_sub(jiff::SignedDuration::from_mins(15)).unwrap_or(self.now())))
+            .bind(session.id())
+            .bind(stale)
             .execute(self.pool())
             .await?;
             if done.rows_affected() == 1 {
@@ -447,28 +373,28 @@ impl Store {
     /// Records how a claimed email went: sent (the server accepted it), or failed and why.
     pub async fn email_sent(
         &self,
-        writer: Writer<'_>,
-        session_id: &str,
-        candidate_id: &str,
+        w: SessionWriter<'_>,
+        candidate_id: &CandidateId,
         outcome: std::result::Result<(), String>,
     ) -> Result<()> {
-        let actor = writer.actor();
-        let name = self
-            .candidate_of_session(actor, session_id, candidate_id)
-            .await?;
-        let now = timestamp_text(self.now());
+        let (actor, session_id) = (w.actor(), w.id());
         let (status, error) = match &outcome {
-            Ok(()) => ("sent", None),
-            Err(e) => ("failed", Some(e.as_str())),
+            Ok(()) => (SendState::Sent, None),
+            Err(e) => (SendState::Failed, Some(e.as_str())),
         };
         let mut tx = self.begin().await?;
+        let name = self
+            .candidate_in(&mut tx, w.handle(), candidate_id)
+            .await?
+            .input
+            .display();
         let done = sqlx::query(
             "UPDATE convocations SET send_status = $1, send_error = $2, sent_at = CASE WHEN $1 = 'sent' THEN $3 ELSE sent_at END, \
              updated_at = $3, version = version + 1 WHERE candidate_id = $4 AND session_id = $5 AND send_status = 'sending'",
         )
-        .bind(status)
+        .bind(status.as_str())
         .bind(error)
-        .bind(&now)
+        .bind(Stamp::new(self.now()))
         .bind(candidate_id)
         .bind(session_id)
         .execute(&mut *tx)
@@ -476,85 +402,139 @@ impl Store {
         if done.rows_affected() == 0 {
             return Ok(());
         }
-        journal::append(
-            &mut tx,
-            self,
-            actor,
-            Change {
-                action: if outcome.is_ok() {
-                    "convocation.sent"
-                } else {
-                    "convocation.send_failed"
-                },
-                subject_type: "session",
-                subject_id: session_id,
-                data: json!({"candidate": name, "error": error}),
+        journal::append(&mut tx, self, actor, Change {
+            action: if outcome.is_ok() {
+                Action::ConvocationSent
+            } else {
+                Action::ConvocationSendFailed
             },
-        )
+            subject_type: Subject::Session,
+            subject_id: session_id.as_str(),
+            data: json!({"candidate": name, "error": error}),
+        })
         .await?;
         tx.commit().await?;
         Ok(())
     }
+}
 
-    /// The candidate opened their personal link: the read acknowledgement, with its time and
-    /// origin. Returns who and for which session (`None` for an unknown link). Opening it
-    /// again keeps the first time.
-    pub async fn acknowledge_convocation(
-        &self,
-        token: &str,
-        origin: &str,
-    ) -> Result<Option<(String, String)>> {
-        let row: Option<(String, String, String, Option<String>)> = sqlx::query_as(
-            "SELECT c.candidate_id, c.session_id, s.centre_id, c.read_at FROM convocations c \
-             JOIN sessions s ON s.id = c.session_id WHERE c.ack_token_hash = $1",
+/// A candidate acting through the personal link of their convocation email. It is not an
+/// account and reads nothing of the centre: it knows whose link it is and for which session,
+/// and it can do exactly one thing, acknowledge that convocation.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CandidateLink {
+    centre_id: CentreId,
+    session_id: SessionId,
+    candidate_id: CandidateId,
+    token_hash: String,
+    name: String,
+    title: String,
+    read_at: Option<Stamp>,
+}
+
+impl CandidateLink {
+    /// « DUPONT Jean, né(e) le 01/02/1990 ».
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// The title of the session the candidate is convened to.
+    pub fn title(&self) -> &str {
+        &self.title
+    }
+
+    /// When the candidate first opened the link, if they had.
+    pub fn read_at(&self) -> Option<Stamp> {
+        self.read_at
+    }
+}
+
+#[derive(sqlx::FromRow)]
+struct LinkRow {
+    candidate_id: CandidateId,
+    session_id: SessionId,
+    centre_id: CentreId,
+    read_at: Option<Stamp>,
+    last_name: String,
+    first_names: String,
+    birth_date: String,
+    title: String,
+}
+
+impl Store {
+    /// The candidate behind a personal link; `None` for an unknown link.
+    pub async fn candidate_link(&self, token: &str) -> Result<Option<CandidateLink>> {
+        let hash = digest(token);
+        let row: Option<LinkRow> = sqlx::query_as(
+            "SELECT v.candidate_id, v.session_id, s.centre_id, v.read_at, c.last_name, c.first_names, \
+             c.birth_date, t.name AS title FROM convocations v JOIN candidates c ON c.id = v.candidate_id \
+             JOIN sessions s ON s.id = v.session_id JOIN titles t ON t.id = s.title_id \
+             WHERE v.ack_token_hash = $1",
         )
-        .bind(digest(token))
+        .bind(&hash)
         .fetch_optional(self.pool())
         .await?;
-        let Some((candidate_id, session_id, centre_id, read_at)) = row else {
+        let Some(r) = row else {
             return Ok(None);
         };
-        let reader = Actor::command_line(centre_id.clone());
-        let name = self
-            .candidate_of_session(&reader, &session_id, &candidate_id)
-            .await?;
-        let title = self.session(&reader, &session_id).await?.session.title_name;
-        if read_at.is_none() {
-            let now = timestamp_text(self.now());
-            let origin: String = origin
-                .chars()
-                .filter(|c| !c.is_control())
-                .take(300)
-                .collect();
-            let mut tx = self.begin().await?;
-            let read = sqlx::query(
-                "UPDATE convocations SET read_at = $1, read_from = $2, updated_at = $1, version = version + 1 \
-                 WHERE candidate_id = $3 AND read_at IS NULL AND ack_token_hash = $4",
-            )
-            .bind(&now)
-            .bind(&origin)
-            .bind(&candidate_id)
-            .bind(digest(token))
-            .execute(&mut *tx)
-            .await?;
-            if read.rows_affected() == 0 {
-                return Ok(Some((name, title)));
-            }
-            let actor = Actor::candidate_link(format!("{name} (lien personnel)"), centre_id);
-            journal::append(
-                &mut tx,
-                self,
-                &actor,
-                Change {
-                    action: "convocation.read",
-                    subject_type: "session",
-                    subject_id: &session_id,
-                    data: json!({"candidate": name, "from": origin}),
-                },
-            )
-            .await?;
-            tx.commit().await?;
+        let name = jalon_core::candidate::CandidateInput {
+            last_name: r.last_name,
+            first_names: r.first_names,
+            birth_date: Some(crate::parse_date("birth_date", &r.birth_date)?),
+            ..Default::default()
         }
-        Ok(Some((name, title)))
+        .display();
+        Ok(Some(CandidateLink {
+            centre_id: r.centre_id,
+            session_id: r.session_id,
+            candidate_id: r.candidate_id,
+            token_hash: hash,
+            name,
+            title: r.title,
+            read_at: r.read_at,
+        }))
+    }
+
+    /// The candidate opened their personal link: the read acknowledgement, with its time and
+    /// origin. Opening it again keeps the first time.
+    pub async fn acknowledge_convocation(&self, link: &CandidateLink, origin: &str) -> Result<()> {
+        if link.read_at.is_some() {
+            return Ok(());
+        }
+        let now = Stamp::new(self.now());
+        let origin: String = origin
+            .chars()
+            .filter(|c| !c.is_control())
+            .take(300)
+            .collect();
+        let mut tx = self.begin().await?;
+        let read = sqlx::query(
+            "UPDATE convocations SET read_at = $1, read_from = $2, updated_at = $1, version = version + 1 \
+             WHERE candidate_id = $3 AND read_at IS NULL AND ack_token_hash = $4",
+        )
+        .bind(now)
+        .bind(&origin)
+        .bind(&link.candidate_id)
+        .bind(&link.token_hash)
+        .execute(&mut *tx)
+        .await?;
+        if read.rows_affected() == 0 {
+            return Ok(());
+        }
+        let who = format!("{} (lien personnel)", link.name);
+        let author = Author {
+            centre_id: &link.centre_id,
+            user_id: None,
+            name: &who,
+        };
+        journal::append(&mut tx, self, author, Change {
+            action: Action::ConvocationRead,
+            subject_type: Subject::Session,
+            subject_id: link.session_id.as_str(),
+            data: json!({"candidate": link.name, "from": origin}),
+        })
+        .await?;
+        tx.commit().await?;
+        Ok(())
     }
 }

@@ -18,9 +18,15 @@ impl FieldError {
     }
 }
 
+impl From<jalon_core::Problem> for FieldError {
+    fn from(p: jalon_core::Problem) -> FieldError {
+        FieldError::new(p.field, p.message)
+    }
+}
+
 /// A regulatory rule that a change would break; it can be overridden with a written
 /// justification, which the journal keeps.
-pub use jalon_core::session_rules::Violation as RuleViolation;
+pub use jalon_core::checks::Finding as RuleViolation;
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
@@ -44,7 +50,27 @@ pub enum StoreError {
     Corrupt(String),
 }
 
+impl From<jalon_core::session_rules::Refusal> for StoreError {
+    fn from(r: jalon_core::session_rules::Refusal) -> StoreError {
+        match r {
+            jalon_core::session_rules::Refusal::Broken(v) => StoreError::RulesBroken(v),
+            jalon_core::session_rules::Refusal::Justification(p) => {
+                StoreError::Invalid(vec![p.into()])
+            }
+        }
+    }
+}
+
 impl StoreError {
+    /// Problems found in an input: `Ok` when there are none.
+    pub fn check(problems: Vec<FieldError>) -> Result<()> {
+        if problems.is_empty() {
+            Ok(())
+        } else {
+            Err(StoreError::Invalid(problems))
+        }
+    }
+
     pub fn invalid(field: impl Into<String>, message: impl Into<String>) -> StoreError {
         StoreError::Invalid(vec![FieldError::new(field, message)])
     }

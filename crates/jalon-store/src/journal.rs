@@ -6,34 +6,165 @@
 //! chain (number and hash), which also reveals entries removed from the end. No code path
 //! updates or deletes an entry, and the database refuses it (triggers).
 
-use serde::Serialize;
+use std::fmt;
+
+use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use sha2::{Digest, Sha256};
 use sqlx::AnyConnection;
 
+use crate::Store;
 use crate::error::{Result, StoreError};
-use crate::scope::Actor;
-use crate::{Store, timestamp_text};
+use crate::ids::{CentreId, Stamp};
+use crate::scope::{Actor, SessionHandle};
+
+macro_rules! actions {
+    ($($variant:ident = $name:literal, $label:literal;)+) => {
+        /// What a journal entry records, by its dotted name (`session.created`), with its
+        /// French label.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+        pub enum Action {
+            $($variant),+
+        }
+
+        impl Action {
+            pub const ALL: &'static [Action] = &[$(Action::$variant),+];
+
+            /// The stable dotted name, as stored and sent by the API.
+            pub fn as_str(self) -> &'static str {
+                match self { $(Action::$variant => $name),+ }
+            }
+
+            /// What a French reader sees.
+            pub fn label(self) -> &'static str {
+                match self { $(Action::$variant => $label),+ }
+            }
+
+            pub fn parse(name: &str) -> Option<Action> {
+                Self::ALL.iter().copied().find(|a| a.as_str() == name)
+            }
+        }
+    };
+}
+
+actions! {
+    CentreCreated = "centre.created", "Centre créé";
+    UserCreated = "user.created", "Utilisateur créé";
+    UserUpdated = "user.updated", "Utilisateur modifié";
+    UserPasswordChanged = "user.password_changed", "Mot de passe changé";
+    SiteCreated = "site.created", "Site créé";
+    SiteUpdated = "site.updated", "Site modifié";
+    TitleCreated = "title.created", "Titre enregistré";
+    TitleUpdated = "title.updated", "Titre modifié";
+    ApprovalCreated = "approval.created", "Agrément enregistré";
+    ApprovalUpdated = "approval.updated", "Agrément modifié";
+    SessionCreated = "session.created", "Session créée";
+    SessionUpdated = "session.updated", "Session modifiée";
+    SessionReplanned = "session.replanned", "Dates de la session recalculées";
+    SessionCancelled = "session.cancelled", "Session annulée";
+    SessionScheduleSet = "session.schedule_set", "Calendrier des épreuves fixé";
+    MilestoneCompleted = "milestone.completed", "Jalon fait";
+    MilestoneReopened = "milestone.reopened", "Jalon rouvert";
+    CandidateRegistered = "candidate.registered", "Candidat inscrit";
+    CandidatesImported = "candidates.imported", "Candidats importés";
+    CandidateCheckedIn = "candidate.checked_in", "Candidat accueilli";
+    CandidateAbsent = "candidate.absent", "Candidat absent";
+    ConvocationModeChosen = "convocation.mode_chosen", "Mode de convocation choisi";
+    ConvocationHandDelivered = "convocation.hand_delivered", "Convocation remise en main propre";
+    ConvocationSignedDocumentReceived = "convocation.signed_document_received", "Convocation signée reçue";
+    ConvocationSent = "convocation.sent", "Convocation envoyée par courriel";
+    ConvocationSendFailed = "convocation.send_failed", "Échec de l'envoi d'une convocation";
+    ConvocationRead = "convocation.read", "Convocation lue par le candidat";
+}
+
+impl fmt::Display for Action {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl Serialize for Action {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for Action {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Action, D::Error> {
+        let name = String::deserialize(d)?;
+        Action::parse(&name)
+            .ok_or_else(|| serde::de::Error::custom(format!("action inconnue « {name} »")))
+    }
+}
+
+/// What the things a journal entry is about are called.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Subject {
+    Centre,
+    User,
+    Site,
+    Title,
+    Approval,
+    Session,
+}
+
+impl Subject {
+    pub const ALL: [Subject; 6] = [
+        Subject::Centre,
+        Subject::User,
+        Subject::Site,
+        Subject::Title,
+        Subject::Approval,
+        Subject::Session,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Subject::Centre => "centre",
+            Subject::User => "user",
+            Subject::Site => "site",
+            Subject::Title => "title",
+            Subject::Approval => "approval",
+            Subject::Session => "session",
+        }
+    }
+
+    pub fn parse(name: &str) -> Option<Subject> {
+        Self::ALL.into_iter().find(|s| s.as_str() == name)
+    }
+}
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct JournalEntry {
     pub seq: i64,
-    pub at: String,
+    pub at: Stamp,
     pub actor_id: Option<String>,
     pub actor_name: String,
     /// Dotted action name: `session.created`, `milestone.completed`…
-    pub action: String,
-    pub subject_type: String,
+    pub action: Action,
+    /// Its French label.
+    pub action_label: &'static str,
+    pub subject_type: Subject,
     pub subject_id: String,
     /// `{"before": …, "after": …}` and, for an override, `"justification"`.
     pub data: Value,
     pub hash: String,
 }
 
+/// Who a journal entry names: a user, the command line, or a person acting through their
+/// personal link, always within one centre.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Author<'a> {
+    pub centre_id: &'a CentreId,
+    pub user_id: Option<&'a str>,
+    pub name: &'a str,
+}
+
 /// What is appended: the action and its before/after.
 pub(crate) struct Change<'a> {
-    pub action: &'a str,
-    pub subject_type: &'a str,
+    pub action: Action,
+    pub subject_type: Subject,
     pub subject_id: &'a str,
     pub data: Value,
 }
@@ -53,31 +184,32 @@ fn entry_hash(prev: &str, fields: &[&str]) -> String {
 pub(crate) async fn append(
     conn: &mut AnyConnection,
     store: &Store,
-    actor: &Actor,
+    actor: impl Into<Author<'_>>,
     change: Change<'_>,
 ) -> Result<()> {
+    let actor: Author = actor.into();
     // Taking the next number locks the centre's row until commit: appends to one centre's
     // chain are serialised, on PostgreSQL as on SQLite.
     let (seq, prev): (i64, String) = sqlx::query_as(
         "UPDATE centres SET journal_seq = journal_seq + 1 WHERE id = $1 \
          RETURNING journal_seq, journal_hash",
     )
-    .bind(actor.centre_id())
+    .bind(actor.centre_id)
     .fetch_optional(&mut *conn)
     .await?
     .ok_or(StoreError::NotFound { what: "centre" })?;
-    let at = timestamp_text(store.now());
+    let at = Stamp::new(store.now()).text();
     let data = data_text(&change.data);
-    let actor_id = actor.user_id().unwrap_or("");
+    let actor_id = actor.user_id.unwrap_or("");
     let hash = entry_hash(
         &prev,
         &[
-            actor.centre_id(),
+            actor.centre_id.as_str(),
             &at,
             actor_id,
-            actor.name(),
-            change.action,
-            change.subject_type,
+            actor.name,
+            change.action.as_str(),
+            change.subject_type.as_str(),
             change.subject_id,
             &data,
         ],
@@ -86,13 +218,13 @@ pub(crate) async fn append(
         "INSERT INTO journal (centre_id, seq, at, actor_id, actor_name, action, subject_type, \
          subject_id, data, prev_hash, hash) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
     )
-    .bind(actor.centre_id())
+    .bind(actor.centre_id)
     .bind(seq)
     .bind(&at)
-    .bind(actor.user_id())
-    .bind(actor.name())
-    .bind(change.action)
-    .bind(change.subject_type)
+    .bind(actor.user_id)
+    .bind(actor.name)
+    .bind(change.action.as_str())
+    .bind(change.subject_type.as_str())
     .bind(change.subject_id)
     .bind(&data)
     .bind(&prev)
@@ -101,7 +233,7 @@ pub(crate) async fn append(
     .await?;
     sqlx::query("UPDATE centres SET journal_hash = $1 WHERE id = $2")
         .bind(&hash)
-        .bind(actor.centre_id())
+        .bind(actor.centre_id)
         .execute(&mut *conn)
         .await?;
     Ok(())
@@ -129,13 +261,20 @@ const SELECT: &str = "SELECT seq, at, actor_id, actor_name, action, subject_type
 
 fn to_entry(r: Row) -> Result<JournalEntry> {
     let (seq, at, actor_id, actor_name, action, subject_type, subject_id, data, _prev, hash) = r;
+    let action = Action::parse(&action)
+        .ok_or_else(|| StoreError::Corrupt(format!("journal n° {seq} : action « {action} »")))?;
     Ok(JournalEntry {
         seq,
-        at,
+        at: at
+            .parse()
+            .map_err(|_| StoreError::Corrupt(format!("journal n° {seq} : date « {at} »")))?,
         actor_id,
         actor_name,
         action,
-        subject_type,
+        action_label: action.label(),
+        subject_type: Subject::parse(&subject_type).ok_or_else(|| {
+            StoreError::Corrupt(format!("journal n° {seq} : sujet « {subject_type} »"))
+        })?,
         subject_id,
         data: serde_json::from_str(&data)
             .map_err(|e| StoreError::Corrupt(format!("journal n° {seq} : {e}")))?,
@@ -162,34 +301,32 @@ pub struct Verification {
 }
 
 impl Store {
-    /// The journal of the actor's centre, newest first; `subject` narrows it to one thing
-    /// (a session…).
-    pub async fn journal(
+    /// The journal of the actor's centre, newest first.
+    pub async fn journal(&self, actor: &Actor, limit: i64) -> Result<Vec<JournalEntry>> {
+        let rows: Vec<Row> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+            "{SELECT} WHERE centre_id = $1 ORDER BY seq DESC LIMIT $2"
+        )))
+        .bind(actor.centre_id())
+        .bind(limit)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.into_iter().map(to_entry).collect()
+    }
+
+    /// The journal of one session, newest first.
+    pub async fn session_journal(
         &self,
-        actor: &Actor,
-        subject: Option<&str>,
+        session: &SessionHandle<'_>,
         limit: i64,
     ) -> Result<Vec<JournalEntry>> {
-        let rows: Vec<Row> =
-            match subject {
-                Some(s) => sqlx::query_as(sqlx::AssertSqlSafe(format!(
-                    "{SELECT} WHERE centre_id = $1 AND subject_id = $2 ORDER BY seq DESC LIMIT $3"
-                )))
-                .bind(actor.centre_id())
-                .bind(s)
-                .bind(limit)
-                .fetch_all(&self.pool)
-                .await?,
-                None => {
-                    sqlx::query_as(sqlx::AssertSqlSafe(format!(
-                        "{SELECT} WHERE centre_id = $1 ORDER BY seq DESC LIMIT $2"
-                    )))
-                    .bind(actor.centre_id())
-                    .bind(limit)
-                    .fetch_all(&self.pool)
-                    .await?
-                }
-            };
+        let rows: Vec<Row> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+            "{SELECT} WHERE centre_id = $1 AND subject_id = $2 ORDER BY seq DESC LIMIT $3"
+        )))
+        .bind(session.actor().centre_id())
+        .bind(session.id())
+        .bind(limit)
+        .fetch_all(&self.pool)
+        .await?;
         rows.into_iter().map(to_entry).collect()
     }
 

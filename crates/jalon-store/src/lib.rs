@@ -5,9 +5,11 @@
 
 pub mod candidates;
 pub mod catalog;
+pub mod collate;
 pub mod conformity;
 pub mod convocations;
 pub mod error;
+pub mod ids;
 pub mod journal;
 pub mod schedule;
 pub mod scope;
@@ -26,7 +28,8 @@ use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
 use sqlx::{Any, AnyPool, Transaction};
 
 pub use error::{FieldError, Result, RuleViolation, StoreError};
-pub use scope::{Actor, Admin, Resource, Role, Writer};
+pub use ids::{ApprovalId, CandidateId, CentreId, SessionId, SiteId, Stamp, TitleId, UserId};
+pub use scope::{Actor, Admin, Role, SessionHandle, SessionWriter, Writer};
 
 static SQLITE_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("migrations/sqlite");
 static POSTGRES_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("migrations/postgres");
@@ -127,10 +130,12 @@ impl Store {
         self
     }
 
-    /// Uses another rulebook (`--rules FILE`).
-    pub fn with_rules(mut self, rules: Rulebook) -> Store {
+    /// Uses another rulebook (`--rules FILE`); it must keep every milestone the code relies
+    /// on.
+    pub fn with_rules(mut self, rules: Rulebook) -> Result<Store, jalon_core::RulebookError> {
+        rules.check_relied_on()?;
         self.rules = Arc::new(rules);
-        self
+        Ok(self)
     }
 
     pub fn rules(&self) -> &Rulebook {
@@ -180,15 +185,6 @@ impl Store {
     }
 }
 
-/// A new id: UUID v7, time-ordered, the same shape on both backends.
-pub fn new_id() -> String {
-    uuid::Uuid::now_v7().to_string()
-}
-
-pub(crate) fn timestamp_text(t: Timestamp) -> String {
-    t.to_string()
-}
-
 pub(crate) fn parse_date(field: &str, text: &str) -> Result<Date> {
     text.parse()
         .map_err(|_| StoreError::Corrupt(format!("{field} : « {text} » n'est pas une date")))
@@ -219,24 +215,5 @@ impl Store {
             .execute(&self.pool)
             .await?;
         Ok(())
-    }
-}
-
-impl Store {
-    /// `NotFound` unless the resource belongs to the actor's centre. Routes call it before
-    /// checking the role, so that another centre's things are not even known to exist.
-    pub async fn ensure_exists(
-        &self,
-        actor: &Actor,
-        resource: scope::Resource,
-        id: &str,
-    ) -> Result<()> {
-        let (sql, what) = resource.query();
-        let found: Option<(i64,)> = sqlx::query_as(sql)
-            .bind(actor.centre_id())
-            .bind(id)
-            .fetch_optional(&self.pool)
-            .await?;
-        found.map(|_| ()).ok_or(StoreError::NotFound { what })
     }
 }

@@ -8,11 +8,12 @@ use serde::Serialize;
 use serde_json::json;
 
 use crate::catalog::Title;
+use crate::Store;
 use crate::error::{FieldError, Result, StoreError};
-use crate::journal::{self, Change};
-use crate::scope::{Actor, Writer};
+use crate::ids::Stamp;
+use crate::journal::{self, Action, Change, Subject};
+use crate::scope::{SessionHandle, SessionWriter};
 use crate::sessions::Session;
-use crate::{Store, timestamp_text};
 
 /// A session's schedule, one slot per épreuve of its title, in the title's order.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -58,9 +59,8 @@ pub fn parse_time(input: &str) -> std::result::Result<Time, String> {
 
 impl Store {
     /// The schedule of a session: the manager's where set, Jalon's proposal elsewhere.
-    pub async fn schedule(&self, actor: &Actor, session_id: &str) -> Result<SessionSchedule> {
-        let detail = self.session(actor, session_id).await?;
-        let s = &detail.session;
+    pub async fn schedule(&self, session: &SessionHandle<'_>) -> Result<SessionSchedule> {
+        let (actor, s) = (session.actor(), session.session());
         let (title, site) =
             tokio::try_join!(self.title(actor, &s.title_id), self.site(actor, &s.site_id))?;
         self.schedule_of(s, &title, site.zone).await
@@ -127,13 +127,11 @@ impl Store {
     /// order). Every problem is reported at once and nothing is written unless all is right.
     pub async fn set_schedule(
         &self,
-        writer: Writer<'_>,
-        session_id: &str,
+        w: SessionWriter<'_>,
         inputs: &[SlotInput],
     ) -> Result<SessionSchedule> {
-        let actor = writer.actor();
-        let detail = self.session(actor, session_id).await?;
-        let session = &detail.session;
+        let (actor, session_id) = (w.actor(), w.id());
+        let session = w.handle().session();
         let (title, site) = tokio::try_join!(
             self.title(actor, &session.title_id),
             self.site(actor, &session.site_id)
@@ -211,7 +209,7 @@ impl Store {
         let mut tx = self.begin().await?;
         sqlx::query("UPDATE sessions SET schedule = $1, updated_at = $2 WHERE id = $3")
             .bind(&text)
-            .bind(timestamp_text(self.now()))
+            .bind(Stamp::new(self.now()))
             .bind(session_id)
             .execute(&mut *tx)
             .await?;
@@ -226,17 +224,12 @@ impl Store {
                 )
             })
             .collect();
-        journal::append(
-            &mut tx,
-            self,
-            actor,
-            Change {
-                action: "session.schedule_set",
-                subject_type: "session",
-                subject_id: session_id,
-                data: json!({ "schedule": described }),
-            },
-        )
+        journal::append(&mut tx, self, actor, Change {
+            action: Action::SessionScheduleSet,
+            subject_type: Subject::Session,
+            subject_id: session_id.as_str(),
+            data: json!({ "schedule": described }),
+        })
         .await?;
         tx.commit().await?;
         self.schedule_of(session, &title, site.zone).await

@@ -8,6 +8,9 @@
 use serde::{Deserialize, Serialize};
 
 use crate::error::StoreError;
+use crate::ids::{CentreId, SessionId, UserId};
+use crate::journal::Author;
+use crate::sessions::{Session, SessionDetail};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -47,14 +50,14 @@ impl Role {
 /// The person (or command) acting, bound to one centre.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Actor {
-    user_id: Option<String>,
+    user_id: Option<UserId>,
     name: String,
-    centre_id: String,
+    centre_id: CentreId,
     role: Role,
 }
 
 impl Actor {
-    pub(crate) fn user(user_id: String, name: String, centre_id: String, role: Role) -> Actor {
+    pub(crate) fn user(user_id: UserId, name: String, centre_id: CentreId, role: Role) -> Actor {
         Actor {
             user_id: Some(user_id),
             name,
@@ -63,20 +66,9 @@ impl Actor {
         }
     }
 
-    /// A candidate acting through their personal link (acknowledging a convocation): can
-    /// write nothing else, and the journal names them.
-    pub(crate) fn candidate_link(name: String, centre_id: String) -> Actor {
-        Actor {
-            user_id: None,
-            name,
-            centre_id,
-            role: Role::Inspector,
-        }
-    }
-
     /// The command line acting as an administrator of a centre (first user, demo, imports).
     /// The journal records it as « ligne de commande ».
-    pub fn command_line(centre_id: impl Into<String>) -> Actor {
+    pub fn command_line(centre_id: impl Into<CentreId>) -> Actor {
         Actor {
             user_id: None,
             name: "ligne de commande".to_owned(),
@@ -85,15 +77,15 @@ impl Actor {
         }
     }
 
-    pub fn user_id(&self) -> Option<&str> {
-        self.user_id.as_deref()
+    pub fn user_id(&self) -> Option<&UserId> {
+        self.user_id.as_ref()
     }
 
     pub fn name(&self) -> &str {
         &self.name
     }
 
-    pub fn centre_id(&self) -> &str {
+    pub fn centre_id(&self) -> &CentreId {
         &self.centre_id
     }
 
@@ -146,39 +138,75 @@ impl<'a> Admin<'a> {
     }
 }
 
-/// The things of a centre that routes address by id.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Resource {
-    Site,
-    Title,
-    Approval,
-    Session,
-    User,
+impl<'a> From<&'a Actor> for Author<'a> {
+    fn from(a: &'a Actor) -> Author<'a> {
+        Author {
+            centre_id: &a.centre_id,
+            user_id: a.user_id.as_ref().map(UserId::as_str),
+            name: &a.name,
+        }
+    }
 }
 
-impl Resource {
-    pub(crate) fn query(self) -> (&'static str, &'static str) {
-        match self {
-            Resource::Site => (
-                "SELECT 1 FROM sites WHERE centre_id = $1 AND id = $2",
-                "site",
-            ),
-            Resource::Title => (
-                "SELECT 1 FROM titles WHERE centre_id = $1 AND id = $2",
-                "titre",
-            ),
-            Resource::Approval => (
-                "SELECT 1 FROM approvals WHERE centre_id = $1 AND id = $2",
-                "agrément",
-            ),
-            Resource::Session => (
-                "SELECT 1 FROM sessions WHERE centre_id = $1 AND id = $2",
-                "session",
-            ),
-            Resource::User => (
-                "SELECT 1 FROM users WHERE centre_id = $1 AND id = $2",
-                "utilisateur",
-            ),
-        }
+/// A session of the actor's centre, with what was read of it: the proof that it exists
+/// there, obtained only from [`crate::Store::open_session`] (another centre's session is
+/// not found). Reads take it; writes take the [`SessionWriter`] it gives to a role that
+/// may write, so that « not found » always comes before « forbidden ».
+#[derive(Debug, Clone)]
+pub struct SessionHandle<'a> {
+    actor: &'a Actor,
+    detail: SessionDetail,
+}
+
+impl<'a> SessionHandle<'a> {
+    pub(crate) fn new(actor: &'a Actor, detail: SessionDetail) -> SessionHandle<'a> {
+        SessionHandle { actor, detail }
+    }
+
+    pub fn actor(&self) -> &'a Actor {
+        self.actor
+    }
+
+    pub fn id(&self) -> &SessionId {
+        &self.detail.session.id
+    }
+
+    /// The session as it was read when the handle was given.
+    pub fn detail(&self) -> &SessionDetail {
+        &self.detail
+    }
+
+    pub fn session(&self) -> &Session {
+        &self.detail.session
+    }
+
+    pub fn into_detail(self) -> SessionDetail {
+        self.detail
+    }
+
+    /// The right to change this session: refused to an inspector.
+    pub fn writer(&self) -> Result<SessionWriter<'_>, StoreError> {
+        self.actor.writer()?;
+        Ok(SessionWriter { handle: self })
+    }
+}
+
+/// Proof that the actor may change this session of their centre.
+#[derive(Debug, Clone, Copy)]
+pub struct SessionWriter<'a> {
+    handle: &'a SessionHandle<'a>,
+}
+
+impl<'a> SessionWriter<'a> {
+    pub fn actor(&self) -> &'a Actor {
+        self.handle.actor
+    }
+
+    pub fn id(&self) -> &'a SessionId {
+        self.handle.id()
+    }
+
+    pub fn handle(&self) -> &'a SessionHandle<'a> {
+        self.handle
     }
 }

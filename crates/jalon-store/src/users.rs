@@ -4,34 +4,37 @@
 use argon2::Argon2;
 use argon2::password_hash::phc::PasswordHash;
 use argon2::password_hash::{PasswordHasher, PasswordVerifier};
-use jiff::{SignedDuration, Timestamp};
+use jiff::SignedDuration;
 use serde::Serialize;
 use serde_json::json;
 use sha2::{Digest, Sha256};
 
+use sqlx::AnyConnection;
+
+use crate::Store;
 use crate::error::{FieldError, Result, StoreError};
-use crate::journal::{self, Change};
+use crate::ids::{CentreId, Stamp, UserId};
+use crate::journal::{self, Action, Change, Subject};
 use crate::scope::{Actor, Admin, Role};
-use crate::{Store, new_id, timestamp_text};
 
 /// How long a login lasts without being used.
 pub const SESSION_LIFETIME: SignedDuration = SignedDuration::from_hours(12);
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Centre {
-    pub id: String,
+    pub id: CentreId,
     pub name: String,
-    pub created_at: String,
+    pub created_at: Stamp,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct User {
-    pub id: String,
+    pub id: UserId,
     pub email: String,
     pub display_name: String,
     pub role: Role,
     pub active: bool,
-    pub created_at: String,
+    pub created_at: Stamp,
     pub version: i64,
 }
 
@@ -86,6 +89,23 @@ fn check_new_user(u: &NewUser) -> Vec<FieldError> {
     errs
 }
 
+/// Hashes on a blocking thread: argon2 takes tens of milliseconds of CPU, which must not stall
+/// the async executor serving other requests.
+async fn hash_password_blocking(password: &str) -> Result<String> {
+    let password = password.to_owned();
+    tokio::task::spawn_blocking(move || hash_password(&password))
+        .await
+        .map_err(|e| StoreError::Corrupt(format!("hachage du mot de passe interrompu : {e}")))?
+}
+
+/// Verifies on a blocking thread, for the same reason.
+async fn password_matches_blocking(password: &str, stored: &str) -> bool {
+    let (password, stored) = (password.to_owned(), stored.to_owned());
+    tokio::task::spawn_blocking(move || password_matches(&password, &stored))
+        .await
+        .unwrap_or(false)
+}
+
 fn hash_password(password: &str) -> Result<String> {
     Argon2::default()
         .hash_password(password.as_bytes())
@@ -122,7 +142,7 @@ fn user_json(u: &User) -> serde_json::Value {
     json!({"id": u.id, "email": u.email, "display_name": u.display_name, "role": u.role, "active": u.active})
 }
 
-type UserRow = (String, String, String, String, i64, String, i64);
+type UserRow = (UserId, String, String, String, i64, Stamp, i64);
 const USER_COLUMNS: &str = "id, email, display_name, role, active, created_at, version";
 
 fn user_from_row(r: UserRow) -> Result<User> {
@@ -149,22 +169,24 @@ impl Store {
     }
 
     pub async fn centres(&self) -> Result<Vec<Centre>> {
-        let rows: Vec<(String, String, String)> =
-            sqlx::query_as("SELECT id, name, created_at FROM centres ORDER BY name")
+        let rows: Vec<(CentreId, String, Stamp)> =
+            sqlx::query_as("SELECT id, name, created_at FROM centres ORDER BY name, id")
                 .fetch_all(self.pool())
                 .await?;
-        Ok(rows
+        let mut centres: Vec<Centre> = rows
             .into_iter()
             .map(|(id, name, created_at)| Centre {
                 id,
                 name,
                 created_at,
             })
-            .collect())
+            .collect();
+        crate::collate::sort_by_key(&mut centres, |c| &c.name);
+        Ok(centres)
     }
 
     pub async fn centre(&self, actor: &Actor) -> Result<Centre> {
-        let (id, name, created_at): (String, String, String) =
+        let (id, name, created_at): (CentreId, String, Stamp) =
             sqlx::query_as("SELECT id, name, created_at FROM centres WHERE id = $1")
                 .bind(actor.centre_id())
                 .fetch_optional(self.pool())
@@ -212,10 +234,11 @@ impl Store {
             return Err(StoreError::Invalid(errs));
         }
         let centre = Centre {
-            id: new_id(),
+            id: CentreId::generate(),
             name: centre_name.trim().to_owned(),
-            created_at: timestamp_text(self.now()),
+            created_at: Stamp::new(self.now()),
         };
+        let hash = hash_password_blocking(&admin.password).await?;
         let mut tx = self.begin().await?;
         if only_first {
             // SQLite's write transaction already excludes other writers; PostgreSQL needs
@@ -241,17 +264,12 @@ impl Store {
             .execute(&mut *tx)
             .await?;
         let actor = Actor::command_line(centre.id.clone());
-        journal::append(
-            &mut tx,
-            self,
-            &actor,
-            Change {
-                action: "centre.created",
-                subject_type: "centre",
-                subject_id: &centre.id,
-                data: json!({"after": {"name": centre.name}}),
-            },
-        )
+        journal::append(&mut tx, self, &actor, Change {
+            action: Action::CentreCreated,
+            subject_type: Subject::Centre,
+            subject_id: centre.id.as_str(),
+            data: json!({"after": {"name": centre.name}}),
+        })
         .await?;
         let user = self
             .insert_user(
@@ -261,6 +279,7 @@ impl Store {
                     role: Role::Admin,
                     ..admin
                 },
+                hash,
             )
             .await?;
         tx.commit().await?;
@@ -269,12 +288,10 @@ impl Store {
 
     /// Adds a user to the administrator's centre.
     pub async fn add_user(&self, admin: Admin<'_>, new: NewUser) -> Result<User> {
-        let errs = check_new_user(&new);
-        if !errs.is_empty() {
-            return Err(StoreError::Invalid(errs));
-        }
+        StoreError::check(check_new_user(&new))?;
+        let hash = hash_password_blocking(&new.password).await?;
         let mut tx = self.begin().await?;
-        let user = self.insert_user(&mut tx, admin.actor(), new).await?;
+        let user = self.insert_user(&mut tx, admin.actor(), new, hash).await?;
         tx.commit().await?;
         Ok(user)
     }
@@ -284,6 +301,7 @@ impl Store {
         conn: &mut sqlx::AnyConnection,
         actor: &Actor,
         new: NewUser,
+        hash: String,
     ) -> Result<User> {
         let email = new.email.trim().to_lowercase();
         let taken: Option<(String,)> = sqlx::query_as("SELECT id FROM users WHERE email = $1")
@@ -297,15 +315,14 @@ impl Store {
             ));
         }
         let user = User {
-            id: new_id(),
+            id: UserId::generate(),
             email,
             display_name: new.display_name.trim().to_owned(),
             role: new.role,
             active: true,
-            created_at: timestamp_text(self.now()),
+            created_at: Stamp::new(self.now()),
             version: 1,
         };
-        let hash = hash_password(&new.password)?;
         sqlx::query(
             "INSERT INTO users (id, centre_id, email, display_name, role, password_hash, active, created_at) \
              VALUES ($1, $2, $3, $4, $5, $6, 1, $7)",
@@ -316,52 +333,58 @@ impl Store {
         .bind(&user.display_name)
         .bind(user.role.as_str())
         .bind(&hash)
-        .bind(&user.created_at)
+        .bind(user.created_at)
         .execute(&mut *conn)
         .await?;
-        journal::append(
-            conn,
-            self,
-            actor,
-            Change {
-                action: "user.created",
-                subject_type: "user",
-                subject_id: &user.id,
-                data: json!({"after": user_json(&user)}),
-            },
-        )
+        journal::append(conn, self, actor, Change {
+            action: Action::UserCreated,
+            subject_type: Subject::User,
+            subject_id: user.id.as_str(),
+            data: json!({"after": user_json(&user)}),
+        })
         .await?;
         Ok(user)
     }
 
     pub async fn users(&self, actor: &Actor) -> Result<Vec<User>> {
         let rows: Vec<UserRow> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
-            "SELECT {USER_COLUMNS} FROM users WHERE centre_id = $1 ORDER BY display_name"
+            "SELECT {USER_COLUMNS} FROM users WHERE centre_id = $1 ORDER BY display_name, id"
         )))
         .bind(actor.centre_id())
         .fetch_all(self.pool())
         .await?;
-        rows.into_iter().map(user_from_row).collect()
+        let mut users = rows
+            .into_iter()
+            .map(user_from_row)
+            .collect::<Result<Vec<_>>>()?;
+        crate::collate::sort_by_key(&mut users, |u| &u.display_name);
+        Ok(users)
     }
 
     /// Changes a user's name, role or activity. A deactivated user's logins end at once; the
     /// centre always keeps an active administrator.
+    /// (Not found first, then refused to anyone but an administrator.)
     pub async fn update_user(
         &self,
-        admin: Admin<'_>,
-        id: &str,
+        actor: &Actor,
+        id: &UserId,
         version: i64,
         update: UserUpdate,
     ) -> Result<User> {
-        let actor = admin.actor();
-        let before = self.user(actor, id).await?;
+        let mut tx = self.begin().await?;
+        let before = self
+            .user_in(&mut tx, actor.centre_id(), id)
+            .await?
+            .ok_or(StoreError::NotFound {
+                what: "utilisateur",
+            })?;
+        let admin = actor.admin()?;
         if update.display_name.trim().is_empty() {
             return Err(StoreError::invalid(
                 "display_name",
                 "le nom est obligatoire",
             ));
         }
-        let mut tx = self.begin().await?;
         // Lock the centre's row: two administrators demoting each other at once are
         // serialised, and the last one is kept (PostgreSQL; SQLite already serialises).
         sqlx::query("UPDATE centres SET version = version WHERE id = $1")
@@ -411,48 +434,55 @@ impl Store {
             version: before.version + 1,
             ..before.clone()
         };
-        journal::append(
-            &mut tx,
-            self,
-            actor,
-            Change {
-                action: "user.updated",
-                subject_type: "user",
-                subject_id: id,
-                data: json!({"before": user_json(&before), "after": user_json(&after)}),
-            },
-        )
+        journal::append(&mut tx, self, admin.actor(), Change {
+            action: Action::UserUpdated,
+            subject_type: Subject::User,
+            subject_id: id.as_str(),
+            data: json!({"before": user_json(&before), "after": user_json(&after)}),
+        })
         .await?;
         tx.commit().await?;
         Ok(after)
     }
 
-    pub async fn user(&self, actor: &Actor, id: &str) -> Result<User> {
+    pub(crate) async fn user_in(
+        &self,
+        conn: &mut AnyConnection,
+        centre: &CentreId,
+        id: &UserId,
+    ) -> Result<Option<User>> {
         let row: Option<UserRow> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
             "SELECT {USER_COLUMNS} FROM users WHERE centre_id = $1 AND id = $2"
         )))
-        .bind(actor.centre_id())
+        .bind(centre)
         .bind(id)
-        .fetch_optional(self.pool())
+        .fetch_optional(&mut *conn)
         .await?;
-        user_from_row(row.ok_or(StoreError::NotFound {
-            what: "utilisateur",
-        })?)
+        row.map(user_from_row).transpose()
+    }
+
+    pub async fn user(&self, actor: &Actor, id: &UserId) -> Result<User> {
+        let mut conn = self.pool().acquire().await?;
+        self.user_in(&mut conn, actor.centre_id(), id)
+            .await?
+            .ok_or(StoreError::NotFound {
+                what: "utilisateur",
+            })
     }
 
     /// Checks a password and opens a login session; returns its secret token.
     pub async fn login(&self, email: &str, password: &str) -> Result<(String, Actor)> {
-        let row: Option<(String, String, String, String, String, i64)> = sqlx::query_as(
+        let row: Option<(UserId, String, CentreId, String, String, i64)> = sqlx::query_as(
             "SELECT id, display_name, centre_id, role, password_hash, active FROM users WHERE email = $1",
         )
         .bind(email.trim().to_lowercase())
         .fetch_optional(self.pool())
         .await?;
         let Some((id, name, centre_id, role, hash, active)) = row else {
-            let _ = password_matches(password, dummy_hash());
+            let _ = password_matches_blocking(password, dummy_hash()).await;
             return Err(StoreError::BadCredentials);
         };
-        if !password_matches(password, &hash) || active == 0 {
+        if !password_matches_blocking(password, &hash).await || active == 0 {
             return Err(StoreError::BadCredentials);
         }
         let role = Role::parse(&role)
@@ -467,8 +497,8 @@ impl Store {
         sqlx::query("INSERT INTO auth_sessions (token_hash, user_id, created_at, expires_at) VALUES ($1, $2, $3, $4)")
             .bind(token_digest(&token))
             .bind(&id)
-            .bind(timestamp_text(now))
-            .bind(timestamp_text(expires))
+            .bind(Stamp::new(now))
+            .bind(Stamp::new(expires))
             .execute(self.pool())
             .await?;
         Ok((token, Actor::user(id, name, centre_id, role)))
@@ -478,7 +508,7 @@ impl Store {
     /// Each use extends the session.
     pub async fn authenticate(&self, token: &str) -> Result<Option<Actor>> {
         let digest = token_digest(token);
-        let row: Option<(String, String, String, String, String)> = sqlx::query_as(
+        let row: Option<(UserId, String, CentreId, String, Stamp)> = sqlx::query_as(
             "SELECT u.id, u.display_name, u.centre_id, u.role, s.expires_at FROM auth_sessions s \
              JOIN users u ON u.id = s.user_id WHERE s.token_hash = $1 AND u.active = 1",
         )
@@ -489,9 +519,7 @@ impl Store {
             return Ok(None);
         };
         let now = self.now();
-        let expires: Timestamp = expires
-            .parse()
-            .map_err(|_| StoreError::Corrupt(format!("expiration « {expires} »")))?;
+        let expires = expires.timestamp();
         if expires <= now {
             self.logout(token).await?;
             return Ok(None);
@@ -500,7 +528,7 @@ impl Store {
         // Renew at most every few minutes: reads stay reads.
         if renewed.duration_since(expires) > SignedDuration::from_mins(5) {
             sqlx::query("UPDATE auth_sessions SET expires_at = $1 WHERE token_hash = $2")
-                .bind(timestamp_text(renewed))
+                .bind(Stamp::new(renewed))
                 .bind(&digest)
                 .execute(self.pool())
                 .await?;
@@ -535,7 +563,7 @@ impl Store {
                     what: "utilisateur",
                 })?;
         let mut errs = Vec::new();
-        if !password_matches(current, &hash) {
+        if !password_matches_blocking(current, &hash).await {
             errs.push(FieldError::new(
                 "current_password",
                 "le mot de passe actuel est incorrect",
@@ -557,7 +585,7 @@ impl Store {
         if !errs.is_empty() {
             return Err(StoreError::Invalid(errs));
         }
-        let hash = hash_password(new)?;
+        let hash = hash_password_blocking(new).await?;
         let mut tx = self.begin().await?;
         sqlx::query("UPDATE users SET password_hash = $1 WHERE id = $2")
             .bind(&hash)
@@ -569,17 +597,12 @@ impl Store {
             .bind(token_digest(keep_token))
             .execute(&mut *tx)
             .await?;
-        journal::append(
-            &mut tx,
-            self,
-            actor,
-            Change {
-                action: "user.password_changed",
-                subject_type: "user",
-                subject_id: user_id,
-                data: json!({}),
-            },
-        )
+        journal::append(&mut tx, self, actor, Change {
+            action: Action::UserPasswordChanged,
+            subject_type: Subject::User,
+            subject_id: user_id.as_str(),
+            data: json!({}),
+        })
         .await?;
         tx.commit().await?;
         Ok(())

@@ -2,14 +2,16 @@
 
 mod common;
 
+use jalon_core::milestone::{MilestoneId, MilestoneState, Status, ids};
 use jalon_core::{Domain, Kind, Zone};
 use jalon_store::catalog::{
     Approval, ApprovalInput, Ccp, Epreuve, EpreuveKind, Site, SiteInput, Title, TitleInput,
     TitleStructure,
 };
-use jalon_store::sessions::{MilestoneState, SessionInput, Status};
+use jalon_store::journal::JournalEntry;
+use jalon_store::sessions::SessionInput;
 use jalon_store::users::{NewUser, User};
-use jalon_store::{Actor, Role, Store, StoreError};
+use jalon_store::{Actor, CandidateId, Role, SessionHandle, SessionId, SiteId, Store, StoreError};
 use jiff::civil::{Date, date};
 
 struct Fixture {
@@ -114,6 +116,29 @@ async fn fixture(store: &Store, centre: &str) -> Fixture {
     }
 }
 
+/// A session of the actor's centre, as it stands now (a handle is a snapshot: open it again
+/// after a write to see the new state).
+async fn open<'a>(store: &Store, actor: &'a Actor, id: &SessionId) -> SessionHandle<'a> {
+    store.open_session(actor, id).await.unwrap()
+}
+
+/// What one centre's journal says of one subject (a user, a session…), newest first.
+async fn journal_of(
+    store: &Store,
+    actor: &Actor,
+    subject: &str,
+    limit: usize,
+) -> Vec<JournalEntry> {
+    store
+        .journal(actor, i64::MAX)
+        .await
+        .unwrap()
+        .into_iter()
+        .filter(|e| e.subject_id == subject)
+        .take(limit)
+        .collect()
+}
+
 fn session_input(f: &Fixture, start: Date, end: Date) -> SessionInput {
     SessionInput {
         title_id: f.title.id.clone(),
@@ -150,7 +175,7 @@ async fn the_worked_example_is_stored_with_its_chronology(store: Store) {
     assert_eq!(s.session.status, Status::Draft);
     assert_eq!(s.session.title_name, "Développeur web et web mobile");
     // Read back: the same.
-    let again = store.session(&f.admin, &s.session.id).await.unwrap();
+    let again = open(&store, &f.admin, &s.session.id).await.into_detail();
     assert_eq!(again, s);
     assert_eq!(store.sessions(&f.admin).await.unwrap(), vec![s]);
 }
@@ -189,11 +214,9 @@ async fn a_session_less_than_91_days_ahead_needs_a_justification(store: Store) {
         ..input
     };
     let s = store.create_session(w, justified).await.unwrap();
-    let journal = store
-        .journal(&f.admin, Some(&s.session.id), 10)
-        .await
-        .unwrap();
-    assert_eq!(journal[0].action, "session.created");
+    let h = open(&store, &f.admin, &s.session.id).await;
+    let journal = store.session_journal(&h, 10).await.unwrap();
+    assert_eq!(journal[0].action.as_str(), "session.created");
     assert_eq!(
         journal[0].data["override"]["justification"],
         "Session de rattrapage demandée par la DDETS le 20 novembre"
@@ -259,12 +282,13 @@ async fn moving_a_session_keeps_what_was_done_and_duplicating_copies_nothing(sto
         .await
         .unwrap();
     let id = s.session.id.clone();
+    let h = open(&store, &f.admin, &id).await;
+    let sw = h.writer().unwrap();
     let order = s.milestones.iter().find(|m| m.id == "dte.order").unwrap();
     store
         .complete_milestone(
-            w,
-            &id,
-            "dte.order",
+            sw,
+            &MilestoneId::new("dte.order"),
             order.version,
             "Commande AFPA n° 2026-1187",
             None,
@@ -274,8 +298,7 @@ async fn moving_a_session_keeps_what_was_done_and_duplicating_copies_nothing(sto
     // Move the session two weeks later.
     let moved = store
         .update_session(
-            w,
-            &id,
+            sw,
             s.session.version,
             session_input(&f, date(2027, 3, 29), date(2027, 4, 2)),
         )
@@ -303,8 +326,7 @@ async fn moving_a_session_keeps_what_was_done_and_duplicating_copies_nothing(sto
     // A stale version is refused, never a lost update.
     let err = store
         .update_session(
-            w,
-            &id,
+            sw,
             s.session.version,
             session_input(&f, date(2027, 4, 5), date(2027, 4, 6)),
         )
@@ -312,8 +334,14 @@ async fn moving_a_session_keeps_what_was_done_and_duplicating_copies_nothing(sto
         .unwrap_err();
     assert!(matches!(err, StoreError::Conflict { .. }), "{err:?}");
     // Duplicate to June: nothing done, no CERES number.
+    let h = open(&store, &f.admin, &id).await;
     let copy = store
-        .duplicate_session(w, &id, date(2027, 6, 14), Some(date(2027, 6, 18)), None)
+        .duplicate_session(
+            h.writer().unwrap(),
+            date(2027, 6, 14),
+            Some(date(2027, 6, 18)),
+            None,
+        )
         .await
         .unwrap();
     assert_ne!(copy.session.id, id);
@@ -340,9 +368,11 @@ async fn completing_and_reopening_a_milestone(store: Store) {
         .find(|m| m.id == "ceres.create_session")
         .unwrap()
         .clone();
+    let h = open(&store, &f.admin, &id).await;
+    let sw = h.writer().unwrap();
     // Evidence is required.
     let err = store
-        .complete_milestone(w, &id, "ceres.create_session", ceres.version, "  ", None)
+        .complete_milestone(sw, &ids::CERES_CREATE_SESSION, ceres.version, "  ", None)
         .await
         .unwrap_err();
     assert!(
@@ -351,7 +381,7 @@ async fn completing_and_reopening_a_milestone(store: Store) {
     );
     // No CERES number recorded: the automatic check fails.
     let err = store
-        .complete_milestone(w, &id, "ceres.create_session", ceres.version, "Créée", None)
+        .complete_milestone(sw, &ids::CERES_CREATE_SESSION, ceres.version, "Créée", None)
         .await
         .unwrap_err();
     let StoreError::RulesBroken(v) = err else {
@@ -364,15 +394,14 @@ async fn completing_and_reopening_a_milestone(store: Store) {
         ..session_input(&f, date(2027, 3, 15), date(2027, 3, 19))
     };
     let updated = store
-        .update_session(w, &id, s.session.version, with_number)
+        .update_session(sw, s.session.version, with_number)
         .await
         .unwrap();
     assert_eq!(updated.session.status, Status::Planned);
     let done = store
         .complete_milestone(
-            w,
-            &id,
-            "ceres.create_session",
+            sw,
+            &ids::CERES_CREATE_SESSION,
             ceres.version,
             "Session 2026-069-00123 créée",
             None,
@@ -384,15 +413,14 @@ async fn completing_and_reopening_a_milestone(store: Store) {
     assert!(done.done_at.is_some());
     // Stale version: conflict.
     let err = store
-        .reopen_milestone(w, &id, "ceres.create_session", ceres.version, "erreur")
+        .reopen_milestone(sw, &ids::CERES_CREATE_SESSION, ceres.version, "erreur")
         .await
         .unwrap_err();
     assert!(matches!(err, StoreError::Conflict { .. }));
     let reopened = store
         .reopen_milestone(
-            w,
-            &id,
-            "ceres.create_session",
+            sw,
+            &ids::CERES_CREATE_SESSION,
             done.version,
             "Numéro erroné",
         )
@@ -400,12 +428,12 @@ async fn completing_and_reopening_a_milestone(store: Store) {
         .unwrap();
     assert_eq!(reopened.state, MilestoneState::Todo);
     assert_eq!(reopened.evidence, None);
-    let actions: Vec<String> = store
-        .journal(&f.admin, Some(&id), 10)
+    let actions: Vec<&str> = store
+        .session_journal(&h, 10)
         .await
         .unwrap()
         .into_iter()
-        .map(|e| e.action)
+        .map(|e| e.action.as_str())
         .collect();
     assert_eq!(
         actions,
@@ -424,17 +452,17 @@ async fn completing_and_reopening_a_milestone(store: Store) {
         .unwrap();
     store
         .complete_milestone(
-            w,
-            &id,
-            "dte.receive",
+            sw,
+            &ids::DTE_RECEIVE,
             receive.version,
             "3 paquets, scellés intacts, armoire A2",
             None,
         )
         .await
         .unwrap();
-    let after = store.session(&f.admin, &id).await.unwrap();
+    let after = open(&store, &f.admin, &id).await;
     let chase = after
+        .detail()
         .milestones
         .iter()
         .find(|m| m.id == "dte.chase_afpa")
@@ -454,7 +482,7 @@ async fn centres_are_isolated_and_inspectors_read_only(store: Store) {
         .unwrap();
     let id = &s.session.id;
     assert!(matches!(
-        store.session(&b.admin, id).await,
+        store.open_session(&b.admin, id).await,
         Err(StoreError::NotFound { .. })
     ));
     assert!(store.sessions(&b.admin).await.unwrap().is_empty());
@@ -474,11 +502,15 @@ async fn centres_are_isolated_and_inspectors_read_only(store: Store) {
         store.user(&b.admin, &a.manager.id).await,
         Err(StoreError::NotFound { .. })
     ));
+    // B cannot reach A's session to change it: not found, before anything else.
     let m = &s.milestones[0];
-    let err = store
-        .complete_milestone(b.admin.writer().unwrap(), id, &m.id, m.version, "x", None)
-        .await
-        .unwrap_err();
+    let err = match store.open_session(&b.admin, id).await {
+        Ok(h) => store
+            .complete_milestone(h.writer().unwrap(), &m.id, m.version, "x", None)
+            .await
+            .unwrap_err(),
+        Err(e) => e,
+    };
     assert!(matches!(err, StoreError::NotFound { .. }));
     // A's session cannot use B's title either.
     let cross = SessionInput {
@@ -490,10 +522,8 @@ async fn centres_are_isolated_and_inspectors_read_only(store: Store) {
         Err(StoreError::Invalid(_))
     ));
     assert!(
-        store
-            .journal(&b.admin, Some(id), 10)
+        journal_of(&store, &b.admin, id.as_str(), 10)
             .await
-            .unwrap()
             .is_empty()
     );
 
@@ -511,7 +541,10 @@ async fn centres_are_isolated_and_inspectors_read_only(store: Store) {
     assert_eq!(actor.role(), Role::Inspector);
     assert!(matches!(actor.writer(), Err(StoreError::Forbidden { .. })));
     assert!(matches!(actor.admin(), Err(StoreError::Forbidden { .. })));
-    assert_eq!(store.session(&actor, id).await.unwrap().session.id, *id);
+    assert_eq!(
+        store.open_session(&actor, id).await.unwrap().session().id,
+        *id
+    );
     let (_, manager) = store
         .login(&a.manager.email, "correct horse battery")
         .await
@@ -538,7 +571,7 @@ async fn logins_live_in_the_database(store: Store) {
         .login("  Claire@Centre-Nord.fr ", "correct horse battery")
         .await
         .unwrap();
-    assert_eq!(actor.user_id(), Some(f.manager.id.as_str()));
+    assert_eq!(actor.user_id(), Some(&f.manager.id));
     // Another instance on the same database knows the login.
     let same = store.clone();
     assert_eq!(same.authenticate(&token).await.unwrap(), Some(actor));
@@ -643,13 +676,13 @@ async fn catalog_validation_and_concurrency(store: Store) {
         zone: site.zone,
     };
     let first = store
-        .update_site(a, &site.id, site.version, edit("Villeurbanne"))
+        .update_site(&f.admin, &site.id, site.version, edit("Villeurbanne"))
         .await
         .unwrap();
     assert_eq!(first.version, site.version + 1);
     assert!(matches!(
         store
-            .update_site(a, &site.id, site.version, edit("Bron"))
+            .update_site(&f.admin, &site.id, site.version, edit("Bron"))
             .await,
         Err(StoreError::Conflict { .. })
     ));
@@ -783,7 +816,7 @@ async fn an_entry_slipped_into_the_chain_is_named(store: Store) {
             .fetch_one(store.pool())
             .await
             .unwrap();
-    let forged = forge(&prev, f.admin.centre_id());
+    let forged = forge(&prev, f.admin.centre_id().as_str());
     sqlx::query(
         "INSERT INTO journal (centre_id, seq, at, actor_id, actor_name, action, subject_type, subject_id, data, prev_hash, hash) \
          VALUES ($1, 3, $2, NULL, $3, $4, $5, $6, $7, $8, $9)",
@@ -860,23 +893,11 @@ async fn two_people_completing_the_same_milestone_at_once_never_lose_an_update(s
         .find(|m| m.id == "jury.appoint")
         .unwrap()
         .clone();
+    let h = open(&store, &f.admin, &id).await;
+    let sw = h.writer().unwrap();
     let (a, b) = tokio::join!(
-        store.complete_milestone(
-            w,
-            &id,
-            "jury.appoint",
-            m.version,
-            "Jurés : Mme A et M. B",
-            None
-        ),
-        store.complete_milestone(
-            w,
-            &id,
-            "jury.appoint",
-            m.version,
-            "Jurés : M. C et Mme D",
-            None
-        ),
+        store.complete_milestone(sw, &m.id, m.version, "Jurés : Mme A et M. B", None),
+        store.complete_milestone(sw, &m.id, m.version, "Jurés : M. C et Mme D", None),
     );
     let (ok, err): (Vec<_>, Vec<_>) = [a, b].into_iter().partition(|r| r.is_ok());
     assert_eq!(ok.len(), 1, "exactly one wins");
@@ -885,7 +906,7 @@ async fn two_people_completing_the_same_milestone_at_once_never_lose_an_update(s
         "{err:?}"
     );
     let winner = ok.into_iter().next().unwrap().unwrap();
-    let stored = store.session(&f.admin, &id).await.unwrap();
+    let stored = open(&store, &f.admin, &id).await.into_detail();
     let stored = stored
         .milestones
         .iter()
@@ -896,11 +917,11 @@ async fn two_people_completing_the_same_milestone_at_once_never_lose_an_update(s
         "the stored evidence is the winner's"
     );
     let completions = store
-        .journal(&f.admin, Some(&id), 10)
+        .session_journal(&h, 10)
         .await
         .unwrap()
         .into_iter()
-        .filter(|e| e.action == "milestone.completed")
+        .filter(|e| e.action.as_str() == "milestone.completed")
         .count();
     assert_eq!(
         completions, 1,
@@ -912,7 +933,6 @@ async fn two_people_completing_the_same_milestone_at_once_never_lose_an_update(s
 async fn users_can_be_changed_but_a_centre_keeps_an_admin(store: Store) {
     use jalon_store::users::UserUpdate;
     let f = fixture(&store, "Centre Relève").await;
-    let a = f.admin.admin().unwrap();
     let (token, _) = store
         .login(&f.manager.email, "correct horse battery")
         .await
@@ -923,7 +943,7 @@ async fn users_can_be_changed_but_a_centre_keeps_an_admin(store: Store) {
         active: false,
     };
     let u = store
-        .update_user(a, &f.manager.id, f.manager.version, update.clone())
+        .update_user(&f.admin, &f.manager.id, f.manager.version, update.clone())
         .await
         .unwrap();
     assert_eq!(
@@ -940,7 +960,7 @@ async fn users_can_be_changed_but_a_centre_keeps_an_admin(store: Store) {
         Err(StoreError::BadCredentials)
     ));
     assert!(matches!(
-        store.update_user(a, &f.manager.id, 1, update).await,
+        store.update_user(&f.admin, &f.manager.id, 1, update).await,
         Err(StoreError::Conflict { .. })
     ));
     // The only administrator cannot be demoted or deactivated.
@@ -956,7 +976,9 @@ async fn users_can_be_changed_but_a_centre_keeps_an_admin(store: Store) {
         role: Role::Manager,
         active: true,
     };
-    let Err(StoreError::Invalid(e)) = store.update_user(a, &admin.id, admin.version, demote).await
+    let Err(StoreError::Invalid(e)) = store
+        .update_user(&f.admin, &admin.id, admin.version, demote)
+        .await
     else {
         panic!()
     };
@@ -966,12 +988,10 @@ async fn users_can_be_changed_but_a_centre_keeps_an_admin(store: Store) {
         Role::Admin,
         "nothing half-applied"
     );
-    let actions: Vec<String> = store
-        .journal(&f.admin, Some(&f.manager.id), 5)
+    let actions: Vec<&str> = journal_of(&store, &f.admin, f.manager.id.as_str(), 5)
         .await
-        .unwrap()
         .into_iter()
-        .map(|e| e.action)
+        .map(|e| e.action.as_str())
         .collect();
     assert_eq!(actions, ["user.updated", "user.created"]);
 }
@@ -996,17 +1016,19 @@ async fn candidates_are_imported_all_or_nothing_and_never_twice(store: Store) {
         person("Dupont", "Jean", date(1990, 2, 1)),
         person("Martin", "Anne", date(1985, 6, 3)),
     ];
+    let h = open(&store, &f.admin, &id).await;
+    let sw = h.writer().unwrap();
     let outcome = store
-        .import_candidates(w, &id, good.clone(), true)
+        .import_candidates(sw, good.clone(), true)
         .await
         .unwrap();
     assert_eq!((outcome.imported, outcome.dry_run), (2, true));
     assert!(
-        store.candidates(&f.admin, &id).await.unwrap().is_empty(),
+        store.candidates(&h).await.unwrap().is_empty(),
         "a dry run writes nothing"
     );
-    store.import_candidates(w, &id, good, false).await.unwrap();
-    let list = store.candidates(&f.admin, &id).await.unwrap();
+    store.import_candidates(sw, good, false).await.unwrap();
+    let list = store.candidates(&h).await.unwrap();
     assert_eq!(list.len(), 2);
     assert!(list.iter().all(|c| !c.late_registration));
     // One bad line refuses the whole file; the same person again is a duplicate.
@@ -1017,7 +1039,7 @@ async fn candidates_are_imported_all_or_nothing_and_never_twice(store: Store) {
         bad,
         person("DUPONT", "jean", date(1990, 2, 1)),
     ];
-    let Err(StoreError::Invalid(errs)) = store.import_candidates(w, &id, again, false).await else {
+    let Err(StoreError::Invalid(errs)) = store.import_candidates(sw, again, false).await else {
         panic!()
     };
     let fields: Vec<&str> = errs.iter().map(|e| e.field.as_str()).collect();
@@ -1037,23 +1059,24 @@ async fn candidates_are_imported_all_or_nothing_and_never_twice(store: Store) {
         errs[2].message
     );
     assert_eq!(
-        store.candidates(&f.admin, &id).await.unwrap().len(),
+        store.candidates(&h).await.unwrap().len(),
         2,
         "nothing half-applied"
     );
     // Another centre sees none of it and cannot add to it.
     let other = fixture(&store, "Centre Voisin").await;
-    assert!(matches!(
-        store.candidates(&other.admin, &id).await,
-        Err(StoreError::NotFound { .. })
-    ));
-    let err = store
-        .add_candidate(
-            other.admin.writer().unwrap(),
-            &id,
-            person("X", "Y", date(1990, 1, 1)),
-        )
-        .await;
+    let seen = match store.open_session(&other.admin, &id).await {
+        Ok(h) => store.candidates(&h).await.map(|_| ()),
+        Err(e) => Err(e),
+    };
+    assert!(matches!(seen, Err(StoreError::NotFound { .. })));
+    let err = match store.open_session(&other.admin, &id).await {
+        Ok(h) => store
+            .add_candidate(h.writer().unwrap(), person("X", "Y", date(1990, 1, 1)))
+            .await
+            .map(|_| ()),
+        Err(e) => Err(e),
+    };
     assert!(matches!(err, Err(StoreError::NotFound { .. })));
     // A session less than 30 days away: the registration is flagged late.
     let soon = SessionInput {
@@ -1061,13 +1084,17 @@ async fn candidates_are_imported_all_or_nothing_and_never_twice(store: Store) {
         ..session_input(&f, date(2026, 12, 14), date(2026, 12, 14))
     };
     let soon = store.create_session(w, soon).await.unwrap().session.id;
+    let soon = open(&store, &f.admin, &soon).await;
     let c = store
-        .add_candidate(w, &soon, person("Petit", "Lou", date(2001, 9, 9)))
+        .add_candidate(
+            soon.writer().unwrap(),
+            person("Petit", "Lou", date(2001, 9, 9)),
+        )
         .await
         .unwrap();
     assert!(c.late_registration, "registered after J−30");
-    let journal = store.journal(&f.admin, Some(&id), 5).await.unwrap();
-    assert_eq!(journal[0].action, "candidates.imported");
+    let journal = store.session_journal(&h, 5).await.unwrap();
+    assert_eq!(journal[0].action.as_str(), "candidates.imported");
     assert_eq!(journal[0].data["count"], 2);
 }
 
@@ -1086,18 +1113,17 @@ async fn registering_candidates_is_checked_before_it_is_ticked(store: Store) {
         .find(|m| m.id == "candidates.register")
         .unwrap()
         .clone();
+    let h = open(&store, &f.admin, &id).await;
+    let sw = h.writer().unwrap();
     let err = store
-        .complete_milestone(w, &id, &m.id, m.version, "Liste arrêtée", None)
+        .complete_milestone(sw, &m.id, m.version, "Liste arrêtée", None)
         .await
         .unwrap_err();
     let StoreError::RulesBroken(v) = err else {
         panic!("{err:?}")
     };
     assert_eq!(v[0].rule, "candidates.none");
-    let checks = store
-        .checks(&f.admin, &store.session(&f.admin, &id).await.unwrap())
-        .await
-        .unwrap();
+    let checks = store.checks(&h).await.unwrap();
     assert!(
         checks
             .iter()
@@ -1109,9 +1135,9 @@ async fn registering_candidates_is_checked_before_it_is_ticked(store: Store) {
         birth_date: Some(date(1990, 2, 1)),
         ..Default::default()
     };
-    store.add_candidate(w, &id, c).await.unwrap();
+    store.add_candidate(sw, c).await.unwrap();
     let done = store
-        .complete_milestone(w, &id, &m.id, m.version, "Liste arrêtée", None)
+        .complete_milestone(sw, &m.id, m.version, "Liste arrêtée", None)
         .await
         .unwrap();
     assert_eq!(done.override_justification, None, "no override needed");
@@ -1127,6 +1153,8 @@ async fn the_days_welcome_is_recorded_per_candidate(store: Store) {
         .await
         .unwrap();
     let id = s.session.id.clone();
+    let h = open(&store, &f.admin, &id).await;
+    let sw = h.writer().unwrap();
     let person = |last: &str, first: &str| CandidateInput {
         last_name: last.into(),
         first_names: first.into(),
@@ -1136,8 +1164,7 @@ async fn the_days_welcome_is_recorded_per_candidate(store: Store) {
     };
     store
         .import_candidates(
-            w,
-            &id,
+            sw,
             vec![person("Dupont", "Jean"), person("Martin", "Anne")],
             false,
         )
@@ -1147,9 +1174,9 @@ async fn the_days_welcome_is_recorded_per_candidate(store: Store) {
         let admin = f.admin.clone();
         let id = id.clone();
         async move {
-            let d = store.session(&admin, &id).await.unwrap();
+            let h = store.open_session(&admin, &id).await.unwrap();
             store
-                .checks(&admin, &d)
+                .checks(&h)
                 .await
                 .unwrap()
                 .into_iter()
@@ -1163,7 +1190,7 @@ async fn the_days_welcome_is_recorded_per_candidate(store: Store) {
         welcome(store.clone()).await.as_deref(),
         Some("2 candidats ni pointés présents ni absents.")
     );
-    let list = store.candidates(&f.admin, &id).await.unwrap();
+    let list = store.candidates(&h).await.unwrap();
     let (jean, anne) = (&list[0], &list[1]);
     let present = CheckIn {
         present: true,
@@ -1172,7 +1199,7 @@ async fn the_days_welcome_is_recorded_per_candidate(store: Store) {
         signed: false,
     };
     let c = store
-        .check_in(w, &id, &jean.id, jean.version, present)
+        .check_in(sw, &jean.id, jean.version, present)
         .await
         .unwrap();
     assert_eq!(
@@ -1180,15 +1207,12 @@ async fn the_days_welcome_is_recorded_per_candidate(store: Store) {
         (Presence::Present, true, false)
     );
     assert!(matches!(
-        store
-            .check_in(w, &id, &jean.id, jean.version, present)
-            .await,
+        store.check_in(sw, &jean.id, jean.version, present).await,
         Err(StoreError::Conflict { .. })
     ));
     store
         .check_in(
-            w,
-            &id,
+            sw,
             &anne.id,
             anne.version,
             CheckIn {
@@ -1206,8 +1230,7 @@ async fn the_days_welcome_is_recorded_per_candidate(store: Store) {
     );
     store
         .check_in(
-            w,
-            &id,
+            sw,
             &jean.id,
             c.version,
             CheckIn {
@@ -1223,7 +1246,7 @@ async fn the_days_welcome_is_recorded_per_candidate(store: Store) {
         "every present candidate checked and signed"
     );
     let anne = store
-        .candidates(&f.admin, &id)
+        .candidates(&h)
         .await
         .unwrap()
         .into_iter()
@@ -1234,12 +1257,12 @@ async fn the_days_welcome_is_recorded_per_candidate(store: Store) {
         (Presence::Absent, false),
         "an absent candidate signs nothing"
     );
-    let actions: Vec<String> = store
-        .journal(&f.admin, Some(&id), 3)
+    let actions: Vec<&str> = store
+        .session_journal(&h, 3)
         .await
         .unwrap()
         .into_iter()
-        .map(|e| e.action)
+        .map(|e| e.action.as_str())
         .collect();
     assert_eq!(
         actions,
@@ -1253,7 +1276,7 @@ async fn the_days_welcome_is_recorded_per_candidate(store: Store) {
     // A signature drawn on the tablet: kept, and it counts as signing.
     let png = b"\x89PNG\r\n\x1a\n une signature".to_vec();
     let jean = store
-        .candidates(&f.admin, &id)
+        .candidates(&h)
         .await
         .unwrap()
         .into_iter()
@@ -1265,25 +1288,19 @@ async fn the_days_welcome_is_recorded_per_candidate(store: Store) {
         ..present
     };
     let bad = store
-        .check_in_with_signature(w, &id, &jean.id, jean.version, unsigned, Some(b"GIF89a"))
+        .check_in_with_signature(sw, &jean.id, jean.version, unsigned, Some(b"GIF89a"))
         .await
         .unwrap_err();
     assert!(bad.to_string().contains("PNG"), "{bad}");
     let jean = store
-        .check_in_with_signature(w, &id, &jean.id, jean.version, unsigned, Some(&png))
+        .check_in_with_signature(sw, &jean.id, jean.version, unsigned, Some(&png))
         .await
         .unwrap();
     assert!(jean.signed && jean.drawn_signature);
-    assert_eq!(
-        store
-            .drawn_signature(&f.admin, &id, &jean.id)
-            .await
-            .unwrap(),
-        png
-    );
+    assert_eq!(store.drawn_signature(&h, &jean.id).await.unwrap(), png);
     // Ticked again without drawing: the drawing stays.
     let jean = store
-        .check_in(w, &id, &jean.id, jean.version, present)
+        .check_in(sw, &jean.id, jean.version, present)
         .await
         .unwrap();
     assert!(jean.drawn_signature);
@@ -1293,16 +1310,16 @@ async fn the_days_welcome_is_recorded_per_candidate(store: Store) {
         ..present
     };
     let jean = store
-        .check_in(w, &id, &jean.id, jean.version, absent)
+        .check_in(sw, &jean.id, jean.version, absent)
         .await
         .unwrap();
     assert!(!jean.drawn_signature);
     assert!(matches!(
-        store.drawn_signature(&f.admin, &id, &jean.id).await,
+        store.drawn_signature(&h, &jean.id).await,
         Err(StoreError::NotFound { .. })
     ));
     let refused = store
-        .check_in_with_signature(w, &id, &jean.id, jean.version, absent, Some(&png))
+        .check_in_with_signature(sw, &jean.id, jean.version, absent, Some(&png))
         .await
         .unwrap_err();
     assert!(refused.to_string().contains("absent"), "{refused}");
@@ -1318,6 +1335,8 @@ async fn convocations_need_their_proof(store: Store) {
         .await
         .unwrap();
     let id = s.session.id.clone();
+    let h = open(&store, &f.admin, &id).await;
+    let sw = h.writer().unwrap();
     let person = |last: &str, first: &str| CandidateInput {
         last_name: last.into(),
         first_names: first.into(),
@@ -1327,22 +1346,21 @@ async fn convocations_need_their_proof(store: Store) {
     };
     store
         .import_candidates(
-            w,
-            &id,
+            sw,
             vec![person("Dupont", "Jean"), person("Martin", "Anne")],
             false,
         )
         .await
         .unwrap();
-    let list = store.candidates(&f.admin, &id).await.unwrap();
+    let list = store.candidates(&h).await.unwrap();
     let (jean, anne) = (&list[0], &list[1]);
     let check = |store: Store| {
         let admin = f.admin.clone();
         let id = id.clone();
         async move {
-            let d = store.session(&admin, &id).await.unwrap();
+            let h = store.open_session(&admin, &id).await.unwrap();
             store
-                .checks(&admin, &d)
+                .checks(&h)
                 .await
                 .unwrap()
                 .into_iter()
@@ -1361,23 +1379,23 @@ async fn convocations_need_their_proof(store: Store) {
     // Jean: handed over against signature.
     assert!(
         matches!(
-            store.record_hand_delivery(w, &id, &jean.id).await,
+            store.record_hand_delivery(sw, &jean.id).await,
             Err(StoreError::Invalid(_))
         ),
         "no mode yet"
     );
     store
-        .set_convocation_mode(w, &id, &jean.id, Mode::Hand)
+        .set_convocation_mode(sw, &jean.id, Mode::Hand)
         .await
         .unwrap();
-    store.record_hand_delivery(w, &id, &jean.id).await.unwrap();
+    store.record_hand_delivery(sw, &jean.id).await.unwrap();
     // Anne: email with the signed document returned; a Word file is refused, a PDF kept.
     store
-        .set_convocation_mode(w, &id, &anne.id, Mode::EmailSignedReturn)
+        .set_convocation_mode(sw, &anne.id, Mode::EmailSignedReturn)
         .await
         .unwrap();
     let Err(StoreError::Invalid(e)) = store
-        .attach_signed_document(w, &id, &anne.id, "convocation.docx", b"PK\x03\x04word")
+        .attach_signed_document(sw, &anne.id, "convocation.docx", b"PK\x03\x04word")
         .await
     else {
         panic!()
@@ -1389,23 +1407,14 @@ async fn convocations_need_their_proof(store: Store) {
         e[0].message
     );
     store
-        .attach_signed_document(
-            w,
-            &id,
-            &anne.id,
-            "convocation-signée.pdf",
-            b"%PDF-1.7 signed",
-        )
+        .attach_signed_document(sw, &anne.id, "convocation-signée.pdf", b"%PDF-1.7 signed")
         .await
         .unwrap();
     assert_eq!(
-        store.convocations_missing(&f.admin, &id).await.unwrap(),
+        store.convocations_missing(&h).await.unwrap(),
         ["MARTIN Anne, né(e) le 01/02/1990 : courriel pas encore envoyé"]
     );
-    let (name, kind, bytes) = store
-        .signed_document(&f.admin, &id, &anne.id)
-        .await
-        .unwrap();
+    let (name, kind, bytes) = store.signed_document(&h, &anne.id).await.unwrap();
     assert_eq!(
         (name.as_str(), kind.as_str(), bytes.as_slice()),
         (
@@ -1415,9 +1424,7 @@ async fn convocations_need_their_proof(store: Store) {
         )
     );
     // Her signed document is a proof: changing the mode now would erase it, so it is refused.
-    let Err(StoreError::Invalid(e)) = store
-        .set_convocation_mode(w, &id, &anne.id, Mode::Hand)
-        .await
+    let Err(StoreError::Invalid(e)) = store.set_convocation_mode(sw, &anne.id, Mode::Hand).await
     else {
         panic!()
     };
@@ -1427,36 +1434,33 @@ async fn convocations_need_their_proof(store: Store) {
         e[0].message
     );
     // Her email goes out: sent, and the document is back: the proof holds.
-    let (claimed, _) = store.claim_email_convocations(w, &id).await.unwrap();
+    let (claimed, _) = store.claim_email_convocations(sw).await.unwrap();
     assert_eq!(claimed.len(), 1);
-    store.email_sent(w, &id, &anne.id, Ok(())).await.unwrap();
+    store.email_sent(sw, &anne.id, Ok(())).await.unwrap();
     assert_eq!(check(store.clone()).await, None);
     // Recording the same outcome again changes nothing and journals nothing.
-    let before = store.journal(&f.admin, Some(&id), 50).await.unwrap().len();
-    store.email_sent(w, &id, &anne.id, Ok(())).await.unwrap();
+    let before = store.session_journal(&h, 50).await.unwrap().len();
+    store.email_sent(sw, &anne.id, Ok(())).await.unwrap();
     store
-        .set_convocation_mode(w, &id, &jean.id, Mode::Hand)
+        .set_convocation_mode(sw, &jean.id, Mode::Hand)
         .await
         .unwrap();
-    assert_eq!(
-        store.journal(&f.admin, Some(&id), 50).await.unwrap().len(),
-        before
-    );
+    assert_eq!(store.session_journal(&h, 50).await.unwrap().len(), before);
     // Another centre sees no convocation and attaches nothing.
     let other = fixture(&store, "Centre Tiers").await;
-    assert!(matches!(
-        store.convocations(&other.admin, &id).await,
-        Err(StoreError::NotFound { .. })
-    ));
-    let err = store
-        .attach_signed_document(
-            other.admin.writer().unwrap(),
-            &id,
-            &anne.id,
-            "x.pdf",
-            b"%PDF-1.7",
-        )
-        .await;
+    let seen = match store.open_session(&other.admin, &id).await {
+        Ok(h) => store.convocations(&h).await.map(|_| ()),
+        Err(e) => Err(e),
+    };
+    assert!(matches!(seen, Err(StoreError::NotFound { .. })));
+    let err = match store.open_session(&other.admin, &id).await {
+        Ok(h) => {
+            store
+                .attach_signed_document(h.writer().unwrap(), &anne.id, "x.pdf", b"%PDF-1.7")
+                .await
+        }
+        Err(e) => Err(e),
+    };
     assert!(matches!(err, Err(StoreError::NotFound { .. })));
 }
 
@@ -1470,6 +1474,8 @@ async fn email_convocations_are_sent_once_and_acknowledged_by_link(store: Store)
         .await
         .unwrap();
     let id = s.session.id.clone();
+    let h = open(&store, &f.admin, &id).await;
+    let sw = h.writer().unwrap();
     let person = |last: &str, email: &str| CandidateInput {
         last_name: last.into(),
         first_names: "Lou".into(),
@@ -1479,8 +1485,7 @@ async fn email_convocations_are_sent_once_and_acknowledged_by_link(store: Store)
     };
     store
         .import_candidates(
-            w,
-            &id,
+            sw,
             vec![
                 person("Dupont", "lou.dupont@exemple.fr"),
                 person("Martin", ""),
@@ -1489,16 +1494,16 @@ async fn email_convocations_are_sent_once_and_acknowledged_by_link(store: Store)
         )
         .await
         .unwrap();
-    for c in store.candidates(&f.admin, &id).await.unwrap() {
+    for c in store.candidates(&h).await.unwrap() {
         store
-            .set_convocation_mode(w, &id, &c.id, Mode::EmailReceipts)
+            .set_convocation_mode(sw, &c.id, Mode::EmailReceipts)
             .await
             .unwrap();
     }
     // Two people press « envoyer » at once: each email is claimed once.
     let (a, b) = tokio::join!(
-        store.claim_email_convocations(w, &id),
-        store.claim_email_convocations(w, &id)
+        store.claim_email_convocations(sw),
+        store.claim_email_convocations(sw)
     );
     let (a, b) = (a.unwrap(), b.unwrap());
     assert_eq!(a.0.len() + b.0.len(), 1, "one email in all");
@@ -1511,7 +1516,7 @@ async fn email_convocations_are_sent_once_and_acknowledged_by_link(store: Store)
     );
     assert!(
         store
-            .claim_email_convocations(w, &id)
+            .claim_email_convocations(sw)
             .await
             .unwrap()
             .0
@@ -1519,40 +1524,43 @@ async fn email_convocations_are_sent_once_and_acknowledged_by_link(store: Store)
         "being sent: not claimed again"
     );
     store
-        .email_sent(w, &id, &claimed.candidate_id, Ok(()))
+        .email_sent(sw, &claimed.candidate_id, Ok(()))
         .await
         .unwrap();
-    let missing = store.convocations_missing(&f.admin, &id).await.unwrap();
+    let missing = store.convocations_missing(&h).await.unwrap();
     assert!(
         missing.contains(&"DUPONT Lou, né(e) le 01/02/1990 : accusé de lecture attendu".to_owned()),
         "{missing:?}"
     );
     // The candidate opens their link: read, with time and origin; a second time changes nothing.
-    assert_eq!(
-        store
-            .acknowledge_convocation("lien-inconnu", "x")
-            .await
-            .unwrap(),
-        None
-    );
-    let (who, title) = store
-        .acknowledge_convocation(&claimed.ack_token, "203.0.113.7 Firefox")
+    assert_eq!(store.candidate_link("lien-inconnu").await.unwrap(), None);
+    let link = store
+        .candidate_link(&claimed.ack_token)
         .await
         .unwrap()
         .unwrap();
+    store
+        .acknowledge_convocation(&link, "203.0.113.7 Firefox")
+        .await
+        .unwrap();
     assert_eq!(
-        (who.as_str(), title.as_str()),
+        (link.name(), link.title()),
         (
             "DUPONT Lou, né(e) le 01/02/1990",
             "Développeur web et web mobile"
         )
     );
+    let again = store
+        .candidate_link(&claimed.ack_token)
+        .await
+        .unwrap()
+        .unwrap();
     store
-        .acknowledge_convocation(&claimed.ack_token, "ailleurs")
+        .acknowledge_convocation(&again, "ailleurs")
         .await
         .unwrap();
     let v = store
-        .convocations(&f.admin, &id)
+        .convocations(&h)
         .await
         .unwrap()
         .into_iter()
@@ -1560,41 +1568,41 @@ async fn email_convocations_are_sent_once_and_acknowledged_by_link(store: Store)
         .unwrap();
     assert_eq!(v.read_from.as_deref(), Some("203.0.113.7 Firefox"));
     assert_eq!(v.missing(), None);
-    let journal = store.journal(&f.admin, Some(&id), 3).await.unwrap();
-    assert_eq!(journal[0].action, "convocation.read");
+    let journal = store.session_journal(&h, 3).await.unwrap();
+    assert_eq!(journal[0].action.as_str(), "convocation.read");
     assert_eq!(
         journal[0].actor_name,
         "DUPONT Lou, né(e) le 01/02/1990 (lien personnel)"
     );
     // A failed send is said, and can be retried.
     store
-        .import_candidates(w, &id, vec![person("Petit", "lou.petit@exemple.fr")], false)
+        .import_candidates(sw, vec![person("Petit", "lou.petit@exemple.fr")], false)
         .await
         .unwrap();
     let petit = store
-        .candidates(&f.admin, &id)
+        .candidates(&h)
         .await
         .unwrap()
         .into_iter()
         .find(|c| c.input.last_name == "Petit")
         .unwrap();
     store
-        .set_convocation_mode(w, &id, &petit.id, Mode::EmailReceipts)
+        .set_convocation_mode(sw, &petit.id, Mode::EmailReceipts)
         .await
         .unwrap();
-    let first = store.claim_email_convocations(w, &id).await.unwrap().0;
+    let first = store.claim_email_convocations(sw).await.unwrap().0;
     assert_eq!(first.len(), 1);
     store
-        .email_sent(w, &id, &petit.id, Err("550 boîte inconnue".into()))
+        .email_sent(sw, &petit.id, Err("550 boîte inconnue".into()))
         .await
         .unwrap();
-    let missing = store.convocations_missing(&f.admin, &id).await.unwrap();
+    let missing = store.convocations_missing(&h).await.unwrap();
     assert!(
         missing
             .contains(&"PETIT Lou, né(e) le 01/02/1990 : l'envoi du courriel a échoué".to_owned()),
         "{missing:?}"
     );
-    let again = store.claim_email_convocations(w, &id).await.unwrap().0;
+    let again = store.claim_email_convocations(sw).await.unwrap().0;
     assert_eq!(again.len(), 1);
     assert_ne!(
         again[0].ack_token, first[0].ack_token,
@@ -1613,7 +1621,9 @@ async fn the_schedule_is_proposed_then_set_by_the_manager(store: Store) {
         .await
         .unwrap();
     let id = s.session.id.clone();
-    let proposed = store.schedule(&f.admin, &id).await.unwrap();
+    let h = open(&store, &f.admin, &id).await;
+    let sw = h.writer().unwrap();
+    let proposed = store.schedule(&h).await.unwrap();
     assert!(proposed.proposed);
     let got: Vec<(&str, Date, jiff::civil::Time)> = proposed
         .slots
@@ -1635,8 +1645,7 @@ async fn the_schedule_is_proposed_then_set_by_the_manager(store: Store) {
     // Every mistake at once, nothing written.
     let bad = store
         .set_schedule(
-            w,
-            &id,
+            sw,
             &[
                 SlotInput {
                     date: "22/03/2027".into(),
@@ -1662,12 +1671,11 @@ async fn the_schedule_is_proposed_then_set_by_the_manager(store: Store) {
         problems[1].message.contains("« midi » n'est pas une heure"),
         "{problems:?}"
     );
-    assert!(store.schedule(&f.admin, &id).await.unwrap().proposed);
+    assert!(store.schedule(&h).await.unwrap().proposed);
 
     let set = store
         .set_schedule(
-            w,
-            &id,
+            sw,
             &[
                 SlotInput {
                     date: "16/03/2027".into(),
@@ -1685,10 +1693,12 @@ async fn the_schedule_is_proposed_then_set_by_the_manager(store: Store) {
     assert_eq!(set.slots[0].date, date(2027, 3, 16));
     assert_eq!(set.slots[0].start, time(13, 30, 0, 0));
     assert_eq!(set.slots[1].date, date(2027, 3, 17));
-    assert_eq!(store.schedule(&f.admin, &id).await.unwrap(), set);
-    let journal = store.journal(&f.admin, Some(&id), 50).await.unwrap();
+    assert_eq!(store.schedule(&h).await.unwrap(), set);
+    let journal = store.session_journal(&h, 50).await.unwrap();
     assert!(
-        journal.iter().any(|e| e.action == "session.schedule_set"),
+        journal
+            .iter()
+            .any(|e| e.action.as_str() == "session.schedule_set"),
         "the change is journaled"
     );
 }
@@ -1706,6 +1716,8 @@ async fn two_imports_of_the_same_person_at_once_never_fail_with_a_database_error
             .await
             .unwrap();
         let id = s.session.id.clone();
+        let h = open(&store, &f.admin, &id).await;
+        let sw = h.writer().unwrap();
         let person = CandidateInput {
             last_name: "Dupont".into(),
             first_names: "Jean".into(),
@@ -1713,8 +1725,8 @@ async fn two_imports_of_the_same_person_at_once_never_fail_with_a_database_error
             ..Default::default()
         };
         let (a, b) = tokio::join!(
-            store.import_candidates(w, &id, vec![person.clone()], false),
-            store.import_candidates(w, &id, vec![person.clone()], false),
+            store.import_candidates(sw, vec![person.clone()], false),
+            store.import_candidates(sw, vec![person.clone()], false),
         );
         let outcomes = [a, b];
         assert_eq!(
@@ -1728,7 +1740,7 @@ async fn two_imports_of_the_same_person_at_once_never_fail_with_a_database_error
                 "a French refusal, not {o:?}"
             );
         }
-        assert_eq!(store.candidates(&f.admin, &id).await.unwrap().len(), 1);
+        assert_eq!(store.candidates(&h).await.unwrap().len(), 1);
     }
 }
 
@@ -1748,9 +1760,9 @@ async fn an_approval_in_use_keeps_its_title_and_site(store: Store) {
         )
         .await
         .unwrap();
-    let moved = |site: &str| ApprovalInput {
+    let moved = |site: &SiteId| ApprovalInput {
         title_id: f.title.id.clone(),
-        site_id: site.to_owned(),
+        site_id: site.clone(),
         number: f.approval.number.clone(),
         valid_from: date(2025, 1, 1),
         valid_until: date(2029, 12, 31),
@@ -1758,11 +1770,16 @@ async fn an_approval_in_use_keeps_its_title_and_site(store: Store) {
     };
     // Unused, it may still move.
     let approval = store
-        .update_approval(a, &f.approval.id, f.approval.version, moved(&other_site.id))
+        .update_approval(
+            &f.admin,
+            &f.approval.id,
+            f.approval.version,
+            moved(&other_site.id),
+        )
         .await
         .unwrap();
     let approval = store
-        .update_approval(a, &approval.id, approval.version, moved(&f.site.id))
+        .update_approval(&f.admin, &approval.id, approval.version, moved(&f.site.id))
         .await
         .unwrap();
     store
@@ -1773,7 +1790,12 @@ async fn an_approval_in_use_keeps_its_title_and_site(store: Store) {
         .await
         .unwrap();
     let err = store
-        .update_approval(a, &approval.id, approval.version, moved(&other_site.id))
+        .update_approval(
+            &f.admin,
+            &approval.id,
+            approval.version,
+            moved(&other_site.id),
+        )
         .await
         .unwrap_err();
     let StoreError::Invalid(fields) = err else {
@@ -1790,7 +1812,7 @@ async fn an_approval_in_use_keeps_its_title_and_site(store: Store) {
     let mut renumbered = moved(&f.site.id);
     renumbered.number = "AGR-69-2025-099".into();
     let kept = store
-        .update_approval(a, &approval.id, approval.version, renumbered)
+        .update_approval(&f.admin, &approval.id, approval.version, renumbered)
         .await
         .unwrap();
     assert_eq!(kept.number, "AGR-69-2025-099");
@@ -1798,7 +1820,6 @@ async fn an_approval_in_use_keeps_its_title_and_site(store: Store) {
 
 async fn a_title_that_changes_moves_the_dates_of_its_sessions(store: Store) {
     let f = fixture(&store, "Centre Transport").await;
-    let a = f.admin.admin().unwrap();
     let s = store
         .create_session(
             f.admin.writer().unwrap(),
@@ -1823,20 +1844,20 @@ async fn a_title_that_changes_moves_the_dates_of_its_sessions(store: Store) {
         structure: f.title.structure.clone(),
     };
     store
-        .update_title(a, &f.title.id, f.title.version, input.clone())
+        .update_title(&f.admin, &f.title.id, f.title.version, input.clone())
         .await
         .unwrap();
     // …48 hours once the title is known to be a transport title.
-    let after = store.session(&f.admin, &s.session.id).await.unwrap();
+    let after = open(&store, &f.admin, &s.session.id).await.into_detail();
     assert_eq!(transmit(&after), Some(date(2027, 3, 21)));
     // A change of name alone moves nothing.
     input.name = "Développeur web".into();
     let title = store.title(&f.admin, &f.title.id).await.unwrap();
     store
-        .update_title(a, &f.title.id, title.version, input)
+        .update_title(&f.admin, &f.title.id, title.version, input)
         .await
         .unwrap();
-    let again = store.session(&f.admin, &s.session.id).await.unwrap();
+    let again = open(&store, &f.admin, &s.session.id).await.into_detail();
     assert_eq!(again.milestones, after.milestones);
 }
 
@@ -1871,7 +1892,140 @@ async fn the_first_run_creates_one_centre_even_when_submitted_twice_at_once(stor
     ));
 }
 
+async fn names_sort_in_french_order_on_both_backends(store: Store) {
+    let (c, _) = store
+        .create_centre("Centre Tri", new_user("zoe@tri.fr", "Zoé", Role::Admin))
+        .await
+        .unwrap();
+    let admin = Actor::command_line(c.id);
+    let a = admin.admin().unwrap();
+    // Neither the order they are created in, nor byte order (« Émilie » before « Éric »
+    // but after « Zoé »), nor a case-first order.
+    for (email, name) in [
+        ("eric.1@tri.fr", "Éric"),
+        ("eric.2@tri.fr", "eric"),
+        ("emilie@tri.fr", "Émilie"),
+    ] {
+        store
+            .add_user(a, new_user(email, name, Role::Manager))
+            .await
+            .unwrap();
+    }
+    let users: Vec<String> = store
+        .users(&admin)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|u| u.display_name)
+        .collect();
+    assert_eq!(users, ["Émilie", "eric", "Éric", "Zoé"]);
+    for name in ["Zoé", "Éric", "eric", "Émilie"] {
+        store
+            .create_site(
+                a,
+                SiteInput {
+                    name: name.into(),
+                    address: "1 place Bellecour".into(),
+                    postcode: "69002".into(),
+                    city: "Lyon".into(),
+                    zone: Zone::Metropole,
+                },
+            )
+            .await
+            .unwrap();
+    }
+    let sites: Vec<String> = store
+        .sites(&admin)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|s| s.name)
+        .collect();
+    assert_eq!(sites, ["Émilie", "eric", "Éric", "Zoé"]);
+}
+
+async fn a_personal_link_acknowledges_only_its_own_candidate(store: Store) {
+    use jalon_core::candidate::CandidateInput;
+    use jalon_store::convocations::Mode;
+    let f = fixture(&store, "Centre Liens").await;
+    let s = store
+        .create_session(
+            f.admin.writer().unwrap(),
+            session_input(&f, date(2027, 3, 15), date(2027, 3, 19)),
+        )
+        .await
+        .unwrap();
+    let h = open(&store, &f.admin, &s.session.id).await;
+    let sw = h.writer().unwrap();
+    let person = |last: &str, email: &str| CandidateInput {
+        last_name: last.into(),
+        first_names: "Lou".into(),
+        birth_date: Some(date(1990, 2, 1)),
+        email: email.into(),
+        ..Default::default()
+    };
+    store
+        .import_candidates(
+            sw,
+            vec![
+                person("Dupont", "lou.dupont@exemple.fr"),
+                person("Martin", "lou.martin@exemple.fr"),
+            ],
+            false,
+        )
+        .await
+        .unwrap();
+    let list = store.candidates(&h).await.unwrap();
+    let (a, b) = (&list[0], &list[1]);
+    assert_eq!(
+        (a.input.last_name.as_str(), b.input.last_name.as_str()),
+        ("Dupont", "Martin")
+    );
+    for c in [a, b] {
+        store
+            .set_convocation_mode(sw, &c.id, Mode::EmailReceipts)
+            .await
+            .unwrap();
+    }
+    let (claimed, without_address) = store.claim_email_convocations(sw).await.unwrap();
+    assert!(without_address.is_empty(), "{without_address:?}");
+    assert_eq!(claimed.len(), 2);
+    let token = |id: &CandidateId| {
+        claimed
+            .iter()
+            .find(|e| e.candidate_id == *id)
+            .unwrap()
+            .ack_token
+            .clone()
+    };
+    assert_ne!(token(&a.id), token(&b.id), "one link per candidate");
+    // A opens their link: it is A's, and acknowledges A's convocation only.
+    let link = store.candidate_link(&token(&a.id)).await.unwrap().unwrap();
+    assert_eq!(link.name(), "DUPONT Lou, né(e) le 01/02/1990");
+    assert_eq!(link.read_at(), None);
+    store
+        .acknowledge_convocation(&link, "198.51.100.4 Firefox")
+        .await
+        .unwrap();
+    let convocations = store.convocations(&h).await.unwrap();
+    let read_at = |id: &CandidateId| {
+        convocations
+            .iter()
+            .find(|v| v.candidate_id == *id)
+            .unwrap()
+            .read_at
+    };
+    assert!(read_at(&a.id).is_some(), "A's convocation is read");
+    assert_eq!(read_at(&b.id), None, "B's is not");
+    // B's own link is still B's, unread.
+    let b_link = store.candidate_link(&token(&b.id)).await.unwrap().unwrap();
+    assert_eq!(b_link.name(), "MARTIN Lou, né(e) le 01/02/1990");
+    assert_eq!(b_link.read_at(), None);
+}
+
 contract!(
+    names_sort_in_french_order_on_both_backends,
+    a_personal_link_acknowledges_only_its_own_candidate,
     the_first_run_creates_one_centre_even_when_submitted_twice_at_once,
     a_title_that_changes_moves_the_dates_of_its_sessions,
     an_approval_in_use_keeps_its_title_and_site,

@@ -16,7 +16,8 @@ use jalon_store::journal::JournalEntry;
 use jalon_store::schedule::{SessionSchedule, SlotInput};
 use jalon_store::sessions::{SessionDetail, SessionInput, SessionMilestone};
 use jalon_store::users::{NewUser, User, UserUpdate};
-use jalon_store::{Resource, Role, StoreError};
+use jalon_core::MilestoneId;
+use jalon_store::{ApprovalId, CandidateId, Role, SessionId, SiteId, StoreError, TitleId, UserId};
 use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
@@ -131,19 +132,19 @@ struct Login {
 
 #[derive(Serialize)]
 struct Me {
-    user_id: Option<String>,
+    user_id: Option<UserId>,
     name: String,
     role: Role,
-    centre_id: String,
+    centre_id: jalon_store::CentreId,
     centre: String,
 }
 
 async fn me_of(state: &AppState, actor: &jalon_store::Actor) -> ApiResult<Me> {
     Ok(Me {
-        user_id: actor.user_id().map(str::to_owned),
+        user_id: actor.user_id().cloned(),
         name: actor.name().to_owned(),
         role: actor.role(),
-        centre_id: actor.centre_id().to_owned(),
+        centre_id: actor.centre_id().clone(),
         centre: state.store.centre(actor).await?.name,
     })
 }
@@ -217,7 +218,7 @@ async fn list_sites(State(s): State<AppState>, Auth(a): Auth) -> ApiResult<Json<
 async fn get_site(
     State(s): State<AppState>,
     Auth(a): Auth,
-    Path(id): Path<String>,
+    Path(id): Path<SiteId>,
 ) -> ApiResult<Json<Site>> {
     Ok(Json(s.store.site(&a, &id).await?))
 }
@@ -236,13 +237,12 @@ async fn create_site(
 async fn update_site(
     State(s): State<AppState>,
     Auth(a): Auth,
-    Path(id): Path<String>,
+    Path(id): Path<SiteId>,
     Body(b): Body<Versioned<SiteInput>>,
 ) -> ApiResult<Json<Site>> {
-    s.store.ensure_exists(&a, Resource::Site, &id).await?;
     Ok(Json(
         s.store
-            .update_site(a.admin()?, &id, b.version, b.data)
+            .update_site(&a, &id, b.version, b.data)
             .await?,
     ))
 }
@@ -254,7 +254,7 @@ async fn list_titles(State(s): State<AppState>, Auth(a): Auth) -> ApiResult<Json
 async fn get_title(
     State(s): State<AppState>,
     Auth(a): Auth,
-    Path(id): Path<String>,
+    Path(id): Path<TitleId>,
 ) -> ApiResult<Json<Title>> {
     Ok(Json(s.store.title(&a, &id).await?))
 }
@@ -273,13 +273,12 @@ async fn create_title(
 async fn update_title(
     State(s): State<AppState>,
     Auth(a): Auth,
-    Path(id): Path<String>,
+    Path(id): Path<TitleId>,
     Body(b): Body<Versioned<TitleInput>>,
 ) -> ApiResult<Json<Title>> {
-    s.store.ensure_exists(&a, Resource::Title, &id).await?;
     Ok(Json(
         s.store
-            .update_title(a.admin()?, &id, b.version, b.data)
+            .update_title(&a, &id, b.version, b.data)
             .await?,
     ))
 }
@@ -294,7 +293,7 @@ async fn list_approvals(
 async fn get_approval(
     State(s): State<AppState>,
     Auth(a): Auth,
-    Path(id): Path<String>,
+    Path(id): Path<ApprovalId>,
 ) -> ApiResult<Json<Approval>> {
     Ok(Json(s.store.approval(&a, &id).await?))
 }
@@ -313,13 +312,12 @@ async fn create_approval(
 async fn update_approval(
     State(s): State<AppState>,
     Auth(a): Auth,
-    Path(id): Path<String>,
+    Path(id): Path<ApprovalId>,
     Body(b): Body<Versioned<ApprovalInput>>,
 ) -> ApiResult<Json<Approval>> {
-    s.store.ensure_exists(&a, Resource::Approval, &id).await?;
     Ok(Json(
         s.store
-            .update_approval(a.admin()?, &id, b.version, b.data)
+            .update_approval(&a, &id, b.version, b.data)
             .await?,
     ))
 }
@@ -331,7 +329,7 @@ async fn list_users(State(s): State<AppState>, Auth(a): Auth) -> ApiResult<Json<
 async fn get_user(
     State(s): State<AppState>,
     Auth(a): Auth,
-    Path(id): Path<String>,
+    Path(id): Path<UserId>,
 ) -> ApiResult<Json<User>> {
     Ok(Json(s.store.user(&a, &id).await?))
 }
@@ -348,13 +346,12 @@ struct UserBody {
 async fn update_user(
     State(s): State<AppState>,
     Auth(a): Auth,
-    Path(id): Path<String>,
+    Path(id): Path<UserId>,
     Body(b): Body<Versioned<UserUpdate>>,
 ) -> ApiResult<Json<User>> {
-    s.store.ensure_exists(&a, Resource::User, &id).await?;
     Ok(Json(
         s.store
-            .update_user(a.admin()?, &id, b.version, b.data)
+            .update_user(&a, &id, b.version, b.data)
             .await?,
     ))
 }
@@ -388,9 +385,9 @@ async fn list_sessions(
 async fn get_session(
     State(s): State<AppState>,
     Auth(a): Auth,
-    Path(id): Path<String>,
+    Path(id): Path<SessionId>,
 ) -> ApiResult<Json<SessionDetail>> {
-    Ok(Json(s.store.session(&a, &id).await?))
+    Ok(Json(s.store.open_session(&a, &id).await?.into_detail()))
 }
 
 async fn create_session(
@@ -407,14 +404,12 @@ async fn create_session(
 async fn update_session(
     State(s): State<AppState>,
     Auth(a): Auth,
-    Path(id): Path<String>,
+    Path(id): Path<SessionId>,
     Body(b): Body<Versioned<SessionInput>>,
 ) -> ApiResult<Json<SessionDetail>> {
-    s.store.ensure_exists(&a, Resource::Session, &id).await?;
+    let h = s.store.open_session(&a, &id).await?;
     Ok(Json(
-        s.store
-            .update_session(a.writer()?, &id, b.version, b.data)
-            .await?,
+        s.store.update_session(h.writer()?, b.version, b.data).await?,
     ))
 }
 
@@ -431,13 +426,13 @@ struct Duplicate {
 async fn duplicate_session(
     State(s): State<AppState>,
     Auth(a): Auth,
-    Path(id): Path<String>,
+    Path(id): Path<SessionId>,
     Body(b): Body<Duplicate>,
 ) -> ApiResult<impl IntoResponse> {
-    s.store.ensure_exists(&a, Resource::Session, &id).await?;
+    let h = s.store.open_session(&a, &id).await?;
     let copy = s
         .store
-        .duplicate_session(a.writer()?, &id, b.start, b.end, b.override_justification)
+        .duplicate_session(h.writer()?, b.start, b.end, b.override_justification)
         .await?;
     Ok((StatusCode::CREATED, Json(copy)))
 }
@@ -445,13 +440,13 @@ async fn duplicate_session(
 async fn cancel_session(
     State(s): State<AppState>,
     Auth(a): Auth,
-    Path(id): Path<String>,
+    Path(id): Path<SessionId>,
     Body(b): Body<WithReason>,
 ) -> ApiResult<Json<SessionDetail>> {
-    s.store.ensure_exists(&a, Resource::Session, &id).await?;
+    let h = s.store.open_session(&a, &id).await?;
     Ok(Json(
         s.store
-            .cancel_session(a.writer()?, &id, b.version, &b.reason)
+            .cancel_session(h.writer()?, b.version, &b.reason)
             .await?,
     ))
 }
@@ -468,16 +463,14 @@ struct Complete {
 async fn complete_milestone(
     State(s): State<AppState>,
     Auth(a): Auth,
-    Path((id, milestone)): Path<(String, String)>,
+    Path((id, milestone)): Path<(SessionId, MilestoneId)>,
     Body(b): Body<Complete>,
 ) -> ApiResult<Json<SessionMilestone>> {
-    s.store.ensure_exists(&a, Resource::Session, &id).await?;
-    let w = a.writer()?;
+    let h = s.store.open_session(&a, &id).await?;
     let m = s
         .store
         .complete_milestone(
-            w,
-            &id,
+            h.writer()?,
             &milestone,
             b.version,
             &b.evidence,
@@ -497,13 +490,13 @@ struct WithReason {
 async fn reopen_milestone(
     State(s): State<AppState>,
     Auth(a): Auth,
-    Path((id, milestone)): Path<(String, String)>,
+    Path((id, milestone)): Path<(SessionId, MilestoneId)>,
     Body(b): Body<WithReason>,
 ) -> ApiResult<Json<SessionMilestone>> {
-    s.store.ensure_exists(&a, Resource::Session, &id).await?;
+    let h = s.store.open_session(&a, &id).await?;
     Ok(Json(
         s.store
-            .reopen_milestone(a.writer()?, &id, &milestone, b.version, &b.reason)
+            .reopen_milestone(h.writer()?, &milestone, b.version, &b.reason)
             .await?,
     ))
 }
@@ -517,14 +510,14 @@ struct JournalQuery {
 async fn session_journal(
     State(s): State<AppState>,
     Auth(a): Auth,
-    Path(id): Path<String>,
+    Path(id): Path<SessionId>,
     Query(q): Query<JournalQuery>,
 ) -> ApiResult<Json<Vec<JournalEntry>>> {
     // 404 for a session of another centre, not an empty list.
-    s.store.session(&a, &id).await?;
+    let h = s.store.open_session(&a, &id).await?;
     Ok(Json(
         s.store
-            .journal(&a, Some(&id), q.limit.unwrap_or(200).clamp(1, 1000))
+            .session_journal(&h, q.limit.unwrap_or(200).clamp(1, 1000))
             .await?,
     ))
 }
@@ -536,7 +529,7 @@ async fn centre_journal(
 ) -> ApiResult<Json<Vec<JournalEntry>>> {
     Ok(Json(
         s.store
-            .journal(&a, None, q.limit.unwrap_or(200).clamp(1, 1000))
+            .journal(&a, q.limit.unwrap_or(200).clamp(1, 1000))
             .await?,
     ))
 }
@@ -544,21 +537,22 @@ async fn centre_journal(
 async fn list_candidates(
     State(s): State<AppState>,
     Auth(a): Auth,
-    Path(id): Path<String>,
+    Path(id): Path<SessionId>,
 ) -> ApiResult<Json<Vec<Candidate>>> {
-    Ok(Json(s.store.candidates(&a, &id).await?))
+    let h = s.store.open_session(&a, &id).await?;
+    Ok(Json(s.store.candidates(&h).await?))
 }
 
 async fn add_candidate(
     State(s): State<AppState>,
     Auth(a): Auth,
-    Path(id): Path<String>,
+    Path(id): Path<SessionId>,
     Body(b): Body<CandidateInput>,
 ) -> ApiResult<impl IntoResponse> {
-    s.store.ensure_exists(&a, Resource::Session, &id).await?;
+    let h = s.store.open_session(&a, &id).await?;
     Ok((
         StatusCode::CREATED,
-        Json(s.store.add_candidate(a.writer()?, &id, b).await?),
+        Json(s.store.add_candidate(h.writer()?, b).await?),
     ))
 }
 
@@ -572,11 +566,12 @@ struct Convocations {
 async fn list_convocations(
     State(s): State<AppState>,
     Auth(a): Auth,
-    Path(id): Path<String>,
+    Path(id): Path<SessionId>,
 ) -> ApiResult<Json<Convocations>> {
+    let h = s.store.open_session(&a, &id).await?;
     let (convocations, missing) = tokio::try_join!(
-        s.store.convocations(&a, &id),
-        s.store.convocations_missing(&a, &id)
+        s.store.convocations(&h),
+        s.store.convocations_missing(&h)
     )?;
     Ok(Json(Convocations {
         convocations,
@@ -588,11 +583,10 @@ async fn list_convocations(
 async fn send_convocations(
     State(s): State<AppState>,
     Auth(a): Auth,
-    Path(id): Path<String>,
+    Path(id): Path<SessionId>,
 ) -> ApiResult<Json<crate::mailer::SendReport>> {
-    s.store.ensure_exists(&a, Resource::Session, &id).await?;
-    a.writer()?;
-    Ok(Json(crate::mailer::send_convocations(&s, &a, &id).await?))
+    let h = s.store.open_session(&a, &id).await?;
+    Ok(Json(crate::mailer::send_convocations(&s, h.writer()?).await?))
 }
 
 #[derive(Deserialize)]
@@ -604,12 +598,12 @@ struct ModeBody {
 async fn set_convocation_mode(
     State(s): State<AppState>,
     Auth(a): Auth,
-    Path((id, candidate)): Path<(String, String)>,
+    Path((id, candidate)): Path<(SessionId, CandidateId)>,
     Body(b): Body<ModeBody>,
 ) -> ApiResult<StatusCode> {
-    s.store.ensure_exists(&a, Resource::Session, &id).await?;
+    let h = s.store.open_session(&a, &id).await?;
     s.store
-        .set_convocation_mode(a.writer()?, &id, &candidate, b.mode)
+        .set_convocation_mode(h.writer()?, &candidate, b.mode)
         .await?;
     Ok(StatusCode::NO_CONTENT)
 }
@@ -617,11 +611,11 @@ async fn set_convocation_mode(
 async fn hand_delivery(
     State(s): State<AppState>,
     Auth(a): Auth,
-    Path((id, candidate)): Path<(String, String)>,
+    Path((id, candidate)): Path<(SessionId, CandidateId)>,
 ) -> ApiResult<StatusCode> {
-    s.store.ensure_exists(&a, Resource::Session, &id).await?;
+    let h = s.store.open_session(&a, &id).await?;
     s.store
-        .record_hand_delivery(a.writer()?, &id, &candidate)
+        .record_hand_delivery(h.writer()?, &candidate)
         .await?;
     Ok(StatusCode::NO_CONTENT)
 }
@@ -630,17 +624,17 @@ async fn hand_delivery(
 async fn attach_signed_document(
     State(s): State<AppState>,
     Auth(a): Auth,
-    Path((id, candidate)): Path<(String, String)>,
+    Path((id, candidate)): Path<(SessionId, CandidateId)>,
     headers: axum::http::HeaderMap,
     body: axum::body::Bytes,
 ) -> ApiResult<StatusCode> {
-    s.store.ensure_exists(&a, Resource::Session, &id).await?;
+    let h = s.store.open_session(&a, &id).await?;
     let name = headers
         .get("x-file-name")
         .and_then(|v| v.to_str().ok())
         .unwrap_or("document-signe");
     s.store
-        .attach_signed_document(a.writer()?, &id, &candidate, name, &body)
+        .attach_signed_document(h.writer()?, &candidate, name, &body)
         .await?;
     Ok(StatusCode::NO_CONTENT)
 }
@@ -648,9 +642,10 @@ async fn attach_signed_document(
 async fn get_signed_document(
     State(s): State<AppState>,
     Auth(a): Auth,
-    Path((id, candidate)): Path<(String, String)>,
+    Path((id, candidate)): Path<(SessionId, CandidateId)>,
 ) -> ApiResult<impl IntoResponse> {
-    let (name, kind, bytes) = s.store.signed_document(&a, &id, &candidate).await?;
+    let h = s.store.open_session(&a, &id).await?;
+    let (name, kind, bytes) = s.store.signed_document(&h, &candidate).await?;
     let safe: String = name
         .chars()
         .map(|c| {
@@ -692,10 +687,10 @@ struct CheckInBody {
 async fn check_in(
     State(s): State<AppState>,
     Auth(a): Auth,
-    Path((id, candidate)): Path<(String, String)>,
+    Path((id, candidate)): Path<(SessionId, CandidateId)>,
     Body(b): Body<CheckInBody>,
 ) -> ApiResult<Json<Candidate>> {
-    s.store.ensure_exists(&a, Resource::Session, &id).await?;
+    let h = s.store.open_session(&a, &id).await?;
     let check = CheckIn {
         present: b.present,
         identity_checked: b.identity_checked,
@@ -707,8 +702,7 @@ async fn check_in(
     Ok(Json(
         s.store
             .check_in_with_signature(
-                a.writer()?,
-                &id,
+                h.writer()?,
                 &candidate,
                 b.version,
                 check,
@@ -729,12 +723,12 @@ struct ImportQuery {
 async fn import_candidates(
     State(s): State<AppState>,
     Auth(a): Auth,
-    Path(id): Path<String>,
+    Path(id): Path<SessionId>,
     Query(q): Query<ImportQuery>,
     body: axum::body::Bytes,
 ) -> ApiResult<impl IntoResponse> {
-    s.store.ensure_exists(&a, Resource::Session, &id).await?;
-    let writer = a.writer()?;
+    let h = s.store.open_session(&a, &id).await?;
+    let writer = h.writer()?;
     let report = read_candidates(&body, s.store.today());
     let refuse = |errors: Vec<String>| {
         let body = json!({
@@ -749,7 +743,7 @@ async fn import_candidates(
     }
     match s
         .store
-        .import_candidates(writer, &id, report.candidates(), q.dry_run)
+        .import_candidates(writer, report.candidates(), q.dry_run)
         .await
     {
         Ok(outcome) => Ok(Json(json!({
@@ -777,9 +771,10 @@ async fn import_candidates(
 async fn export_candidates(
     State(s): State<AppState>,
     Auth(a): Auth,
-    Path(id): Path<String>,
+    Path(id): Path<SessionId>,
 ) -> ApiResult<impl IntoResponse> {
-    let list = s.store.candidates(&a, &id).await?;
+    let h = s.store.open_session(&a, &id).await?;
+    let list = s.store.candidates(&h).await?;
     let inputs: Vec<_> = list.into_iter().map(|c| c.input).collect();
     // A BOM, so that Excel reads the accents right.
     let csv = format!("\u{feff}{}", write_candidates(&inputs));
@@ -812,9 +807,10 @@ async fn check(State(s): State<AppState>, Auth(a): Auth) -> ApiResult<Json<Check
 async fn get_schedule(
     State(s): State<AppState>,
     Auth(a): Auth,
-    Path(id): Path<String>,
+    Path(id): Path<SessionId>,
 ) -> ApiResult<Json<SessionSchedule>> {
-    Ok(Json(s.store.schedule(&a, &id).await?))
+    let h = s.store.open_session(&a, &id).await?;
+    Ok(Json(s.store.schedule(&h).await?))
 }
 
 #[derive(Deserialize)]
@@ -827,19 +823,17 @@ struct ScheduleBody {
 async fn set_schedule(
     State(s): State<AppState>,
     Auth(a): Auth,
-    Path(id): Path<String>,
+    Path(id): Path<SessionId>,
     Body(body): Body<ScheduleBody>,
 ) -> ApiResult<Json<SessionSchedule>> {
-    s.store.ensure_exists(&a, Resource::Session, &id).await?;
-    Ok(Json(
-        s.store.set_schedule(a.writer()?, &id, &body.slots).await?,
-    ))
+    let h = s.store.open_session(&a, &id).await?;
+    Ok(Json(s.store.set_schedule(h.writer()?, &body.slots).await?))
 }
 
 #[derive(Deserialize)]
 struct DocumentQuery {
     /// Only this candidate's convocation.
-    candidate: Option<String>,
+    candidate: Option<CandidateId>,
 }
 
 /// `convocations.pdf` (all, or `?candidate=ID`), `convocations.zip` (one PDF each),
@@ -847,7 +841,7 @@ struct DocumentQuery {
 async fn session_document(
     State(s): State<AppState>,
     Auth(a): Auth,
-    Path((id, name)): Path<(String, String)>,
+    Path((id, name)): Path<(SessionId, String)>,
     Query(q): Query<DocumentQuery>,
 ) -> ApiResult<axum::response::Response> {
     use jalon_docs::pdf::Kind;
@@ -858,8 +852,8 @@ async fn session_document(
         "emargement.pdf" => (Kind::SignIn, false),
         _ => return Err(StoreError::NotFound { what: "document" }.into()),
     };
-    let data =
-        crate::documents::session_document(&s.store, &a, &id, q.candidate.as_deref()).await?;
+    let h = s.store.open_session(&a, &id).await?;
+    let data = crate::documents::session_document(&s.store, &h, q.candidate.as_ref()).await?;
     if kind == Kind::Convocation && data.candidates.is_empty() {
         return Err(StoreError::invalid(
             "candidates",

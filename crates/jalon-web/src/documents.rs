@@ -7,23 +7,21 @@ use jalon_docs::pdf::{
     TitleInfo,
 };
 use jalon_store::convocations::Mode;
-use jalon_store::{Actor, Store, StoreError};
+use jalon_store::{CandidateId, SessionHandle, Store, StoreError};
 
 /// Everything the documents of a session show; `only` keeps one candidate.
 pub async fn session_document(
     store: &Store,
-    actor: &Actor,
-    session_id: &str,
-    only: Option<&str>,
+    session: &SessionHandle<'_>,
+    only: Option<&CandidateId>,
 ) -> Result<SessionDocument, StoreError> {
-    let detail = store.session(actor, session_id).await?;
-    let s = &detail.session;
+    let (actor, s) = (session.actor(), session.session());
     let (title, site, centre, candidates, convocations) = tokio::try_join!(
         store.title(actor, &s.title_id),
         store.site(actor, &s.site_id),
         store.centre(actor),
-        store.candidates(actor, session_id),
-        store.convocations(actor, session_id),
+        store.candidates(session),
+        store.convocations(session),
     )?;
     let schedule = store.schedule_of(s, &title, site.zone).await?;
     let approval = match &s.approval_id {
@@ -35,13 +33,13 @@ pub async fn session_document(
         None => None,
     };
     if let Some(id) = only
-        && !candidates.iter().any(|c| c.id == id)
+        && !candidates.iter().any(|c| c.id == *id)
     {
         return Err(StoreError::NotFound { what: "candidat" });
     }
     let candidates = candidates
         .iter()
-        .filter(|c| only.is_none_or(|id| c.id == id))
+        .filter(|c| only.is_none_or(|id| c.id == *id))
         .map(|c| {
             let mode = convocations
                 .iter()
@@ -49,7 +47,7 @@ pub async fn session_document(
                 .map(|v| v.mode);
             let i = &c.input;
             CandidateLine {
-                id: c.id.clone(),
+                id: c.id.to_string(),
                 last_name: i.last_name.to_uppercase(),
                 first_names: i.first_names.clone(),
                 birth_date: pdf::short_date(i.birth_date),

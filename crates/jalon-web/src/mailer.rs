@@ -6,7 +6,7 @@ use std::path::PathBuf;
 
 use jalon_docs::pdf::{Kind, SessionDocument};
 use jalon_store::convocations::{EmailToSend, Mode};
-use jalon_store::{Actor, StoreError};
+use jalon_store::{CandidateId, SessionWriter, StoreError};
 use lettre::message::{Attachment, Mailbox, MultiPart, SinglePart, header::ContentType};
 use lettre::{AsyncFileTransport, AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 use serde::Serialize;
@@ -143,12 +143,10 @@ fn compose(
 /// Sends the email convocations of a session still to send, and records each outcome.
 pub async fn send_convocations(
     state: &AppState,
-    actor: &Actor,
-    session_id: &str,
+    writer: SessionWriter<'_>,
 ) -> Result<SendReport, StoreError> {
-    let writer = actor.writer()?;
     let document =
-        crate::documents::session_document(&state.store, actor, session_id, None).await?;
+        crate::documents::session_document(&state.store, writer.handle(), None).await?;
     let site = &document.site;
     let place = format!(
         "{}, {}, {} {}",
@@ -162,7 +160,7 @@ pub async fn send_convocations(
     };
     let (claimed, without_address) = state
         .store
-        .claim_email_convocations(writer, session_id)
+        .claim_email_convocations(writer)
         .await?;
     let mut report = SendReport {
         without_address,
@@ -183,7 +181,7 @@ pub async fn send_convocations(
         // One failed record does not stop the others; its claim expires and it goes again.
         if let Err(e) = state
             .store
-            .email_sent(writer, session_id, &to.candidate_id, outcome)
+            .email_sent(writer, &to.candidate_id, outcome)
             .await
         {
             tracing::error!(error = %e, "recording a sent convocation failed");
@@ -200,10 +198,10 @@ pub async fn send_convocations(
 async fn convocation_pdf(
     state: &AppState,
     document: &SessionDocument,
-    candidate_id: &str,
+    candidate_id: &CandidateId,
 ) -> Result<(String, Vec<u8>), String> {
     let mut one = document.clone();
-    one.candidates.retain(|c| c.id == candidate_id);
+    one.candidates.retain(|c| c.id == candidate_id.as_str());
     let Some(candidate) = one.candidates.first() else {
         return Err("candidat introuvable dans la session".to_owned());
     };

@@ -95,8 +95,16 @@ pub async fn postgres() -> Option<TestDb> {
     })
 }
 
+/// A name no other test database has: this process, a counter within it, and the time.
 fn uuid_like() -> String {
-    jalon_store::new_id().replace('-', "")
+    use std::sync::atomic::{AtomicU64, Ordering};
+    use std::time::{SystemTime, UNIX_EPOCH};
+    static COUNTER: AtomicU64 = AtomicU64::new(0);
+    let n = COUNTER.fetch_add(1, Ordering::Relaxed);
+    let nanos = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| d.as_nanos());
+    format!("{}_{n}_{nanos}", std::process::id())
 }
 
 /// Declares each `async fn name(store: Store)` as a test on both backends:

@@ -62,14 +62,19 @@ async fn confirm(
         .map(|f| format!(" (transmis pour {f})"))
         .unwrap_or_default();
     let origin = format!("{}{forwarded} — {agent}", peer.ip());
-    match state.store.acknowledge_convocation(&token, &origin).await {
-        Ok(Some(done)) => render(&AckPage {
-            layout: Layout::anonymous("Accusé de lecture"),
-            token,
-            done: Some(done),
-        }),
-        Ok(None) => unknown(),
-        Err(e) => error_page(&e),
+    // The link can do one thing: acknowledge this candidate's convocation.
+    let link = match state.store.candidate_link(&token).await {
+        Ok(Some(link)) => link,
+        Ok(None) => return unknown(),
+        Err(e) => return error_page(&e),
+    };
+    if let Err(e) = state.store.acknowledge_convocation(&link, &origin).await {
+        return error_page(&e);
     }
+    render(&AckPage {
+        layout: Layout::anonymous("Accusé de lecture"),
+        token,
+        done: Some((link.name().to_owned(), link.title().to_owned())),
+    })
     .into_response()
 }

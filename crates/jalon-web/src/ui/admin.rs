@@ -12,7 +12,7 @@ use jalon_store::catalog::{
     ApprovalInput, Ccp, Epreuve, EpreuveKind, SiteInput, TitleInput, TitleStructure,
 };
 use jalon_store::users::{NewUser, UserUpdate};
-use jalon_store::{FieldError, Resource, Role, StoreError};
+use jalon_store::{Actor, FieldError, Role, Store, StoreError};
 use serde::Deserialize;
 
 use super::dashboard::Choice;
@@ -62,12 +62,13 @@ impl Kind {
         }
     }
 
-    fn resource(self) -> Resource {
+    /// Not found unless the thing is the actor's centre's.
+    async fn find(self, store: &Store, actor: &Actor, id: &str) -> Result<(), StoreError> {
         match self {
-            Kind::Titles => Resource::Title,
-            Kind::Approvals => Resource::Approval,
-            Kind::Sites => Resource::Site,
-            Kind::Users => Resource::User,
+            Kind::Titles => store.title(actor, &id.into()).await.map(drop),
+            Kind::Approvals => store.approval(actor, &id.into()).await.map(drop),
+            Kind::Sites => store.site(actor, &id.into()).await.map(drop),
+            Kind::Users => store.user(actor, &id.into()).await.map(drop),
         }
     }
 }
@@ -351,12 +352,12 @@ async fn page_for(
             Kind::Approvals => approvals.iter().find(|x| x.id == id).map(|x| {
                 version = x.version;
                 AdminForm {
-                    title_id: x.title_id.clone(),
-                    site_id: x.site_id.clone(),
+                    title_id: x.title_id.to_string(),
+                    site_id: x.site_id.to_string(),
                     number: x.number.clone(),
                     valid_from: x.valid_from.to_string(),
                     valid_until: x.valid_until.to_string(),
-                    managers: x.managers.clone(),
+                    managers: x.managers.iter().map(ToString::to_string).collect(),
                     ..Default::default()
                 }
             }),
@@ -382,7 +383,7 @@ async fn page_for(
             sites
                 .iter()
                 .map(|s| Row {
-                    id: s.id.clone(),
+                    id: s.id.to_string(),
                     cells: vec![s.name.clone(), format!("{}, {} {}", s.address, s.postcode, s.city), s.zone.label().to_owned()],
                 })
                 .collect(),
@@ -402,7 +403,7 @@ async fn page_for(
             titles
                 .iter()
                 .map(|t| Row {
-                    id: t.id.clone(),
+                    id: t.id.to_string(),
                     cells: vec![
                         format!("{}{}", t.name, if t.transport { " (titre de transport)" } else { "" }),
                         t.rncp_code.clone(),
@@ -433,7 +434,7 @@ async fn page_for(
             approvals
                 .iter()
                 .map(|x| Row {
-                    id: x.id.clone(),
+                    id: x.id.to_string(),
                     cells: vec![
                         x.number.clone(),
                         titles.iter().find(|t| t.id == x.title_id).map_or(String::new(), |t| t.name.clone()),
@@ -487,7 +488,7 @@ async fn page_for(
                 users
                     .iter()
                     .map(|u| Row {
-                        id: u.id.clone(),
+                        id: u.id.to_string(),
                         cells: vec![
                             u.display_name.clone(),
                             u.email.clone(),
@@ -565,11 +566,7 @@ async fn edit(
     let Some(kind) = Kind::parse(&slug) else {
         return unknown(&slug);
     };
-    if let Err(e) = state
-        .store
-        .ensure_exists(&page.actor, kind.resource(), &id)
-        .await
-    {
+    if let Err(e) = kind.find(&state.store, &page.actor, &id).await {
         return error_page(&e);
     }
     if let Err(e) = page.actor.admin() {
@@ -603,7 +600,7 @@ async fn save(
             };
             match id {
                 Some(id) => store
-                    .update_site(admin, id, f.version, input)
+                    .update_site(admin.actor(), &id.into(), f.version, input)
                     .await
                     .map(|_| ()),
                 None => store.create_site(admin, input).await.map(|_| ()),
@@ -632,7 +629,7 @@ async fn save(
                     };
                     match id {
                         Some(id) => store
-                            .update_title(admin, id, f.version, input)
+                            .update_title(admin.actor(), &id.into(), f.version, input)
                             .await
                             .map(|_| ()),
                         None => store.create_title(admin, input).await.map(|_| ()),
@@ -647,16 +644,16 @@ async fn save(
             match (from, until, errs.is_empty()) {
                 (Some(valid_from), Some(valid_until), true) => {
                     let input = ApprovalInput {
-                        title_id: f.title_id.clone(),
-                        site_id: f.site_id.clone(),
+                        title_id: f.title_id.as_str().into(),
+                        site_id: f.site_id.as_str().into(),
                         number: f.number.clone(),
                         valid_from,
                         valid_until,
-                        managers: f.managers.clone(),
+                        managers: f.managers.iter().map(|m| m.as_str().into()).collect(),
                     };
                     match id {
                         Some(id) => store
-                            .update_approval(admin, id, f.version, input)
+                            .update_approval(admin.actor(), &id.into(), f.version, input)
                             .await
                             .map(|_| ()),
                         None => store.create_approval(admin, input).await.map(|_| ()),
@@ -669,8 +666,8 @@ async fn save(
             (None, _) => Err(StoreError::invalid("role", "choisissez un rôle")),
             (Some(role), Some(id)) => store
                 .update_user(
-                    admin,
-                    id,
+                    admin.actor(),
+                    &id.into(),
                     f.version,
                     UserUpdate {
                         display_name: f.display_name.clone(),
@@ -729,11 +726,7 @@ async fn update(
     let Some(kind) = Kind::parse(&slug) else {
         return unknown(&slug);
     };
-    if let Err(e) = state
-        .store
-        .ensure_exists(&page.actor, kind.resource(), &id)
-        .await
-    {
+    if let Err(e) = kind.find(&state.store, &page.actor, &id).await {
         return error_page(&e);
     }
     save(&state, &page, kind, Some(&id), f).await

@@ -93,7 +93,7 @@ pub fn session_dates(start: jiff::civil::Date, end: jiff::civil::Date) -> String
 pub fn session_row(d: &SessionDetail, site: &str) -> SessionRow {
     let applicable: Vec<_> = d.milestones.iter().filter(|m| m.applicable).collect();
     SessionRow {
-        id: d.session.id.clone(),
+        id: d.session.id.to_string(),
         title: d.session.title_name.clone(),
         dates: session_dates(d.session.start, d.session.end),
         site: site.to_owned(),
@@ -163,9 +163,9 @@ async fn dashboard(state: AppState, headers: HeaderMap, f: Filters) -> Response 
             let Some(deadline) = m.deadline else { continue };
             let advised = m.advised.unwrap_or(deadline);
             let item = |when: String| Item {
-                session_id: d.session.id.clone(),
+                session_id: d.session.id.to_string(),
                 session: name.clone(),
-                milestone_id: m.id.clone(),
+                milestone_id: m.id.to_string(),
                 label: m.label.clone(),
                 when,
             };
@@ -195,7 +195,7 @@ async fn dashboard(state: AppState, headers: HeaderMap, f: Filters) -> Response 
                 match next
                     .iter_mut()
                     .find(|(day, i, _): &&mut (jiff::civil::Date, Item, usize)| {
-                        *day == advised && i.session_id == *sid
+                        *day == advised && *sid == i.session_id
                     }) {
                     Some((_, _, count)) => *count += 1,
                     None => next.push((advised, item(format!("le {}", fr::long_date(advised))), 1)),
@@ -220,14 +220,14 @@ async fn dashboard(state: AppState, headers: HeaderMap, f: Filters) -> Response 
     let sites_choice = choices(
         sites
             .iter()
-            .map(|s| (s.id.clone(), s.name.clone()))
+            .map(|s| (s.id.to_string(), s.name.clone()))
             .collect(),
         &f.site,
     );
     let titles_choice = choices(
         titles
             .iter()
-            .map(|t| (t.id.clone(), t.name.clone()))
+            .map(|t| (t.id.to_string(), t.name.clone()))
             .collect(),
         &f.title,
     );
@@ -253,7 +253,7 @@ async fn dashboard(state: AppState, headers: HeaderMap, f: Filters) -> Response 
             .collect(),
         sessions: active
             .iter()
-            .map(|d| session_row(d, &site_name(&d.session.site_id)))
+            .map(|d| session_row(d, &site_name(d.session.site_id.as_str())))
             .collect(),
         sites: sites_choice,
         titles: titles_choice,

@@ -9,12 +9,12 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use jalon_core::fr;
 use jalon_core::schedule::WELCOME_MINUTES;
-use jalon_store::StoreError;
 use jalon_store::schedule::SlotInput;
+use jalon_store::{SessionHandle, SessionId, StoreError};
 use serde::Deserialize;
 
 use super::dashboard::session_dates;
-use super::{FormPost, Layout, Page, error_page, render};
+use super::{FormPost, Layout, Page, PageResult, render};
 use crate::AppState;
 
 pub fn routes() -> Router<AppState> {
@@ -57,34 +57,31 @@ struct DocumentsPage {
 async fn show(
     State(state): State<AppState>,
     p: Page,
-    Path(id): Path<String>,
+    Path(id): Path<SessionId>,
     RawQuery(query): RawQuery,
-) -> Response {
+) -> PageResult {
     let notice = (query.as_deref() == Some("enregistre")).then(|| {
         "Calendrier enregistré : les convocations, l'affichage et les feuilles d'émargement le reprennent."
             .to_owned()
     });
-    page(&state, &p, &id, None, Vec::new(), notice).await
+    let session = state.store.open_session(&p.actor, &id).await?;
+    page(&state, &p, &session, None, Vec::new(), notice).await
 }
 
 /// The page; `typed` keeps what the manager typed when it was refused.
 async fn page(
     state: &AppState,
     p: &Page,
-    id: &str,
+    session: &SessionHandle<'_>,
     typed: Option<&[SlotInput]>,
     errors: Vec<String>,
     notice: Option<String>,
-) -> Response {
-    let (detail, schedule, candidates) = match tokio::try_join!(
-        state.store.session(&p.actor, id),
-        state.store.schedule(&p.actor, id),
-        state.store.candidates(&p.actor, id),
-    ) {
-        Ok(x) => x,
-        Err(e) => return error_page(&e),
-    };
-    let s = &detail.session;
+) -> PageResult {
+    let (schedule, candidates) = tokio::try_join!(
+        state.store.schedule(session),
+        state.store.candidates(session),
+    )?;
+    let s = session.session();
     let rows = schedule
         .slots
         .iter()
@@ -113,7 +110,7 @@ async fn page(
             &format!("Épreuves et documents — {}", s.title_name),
             "sessions",
         ),
-        id: id.to_owned(),
+        id: s.id.to_string(),
         title: s.title_name.clone(),
         dates: session_dates(s.start, s.end),
         csrf: p.csrf.clone(),
@@ -134,7 +131,7 @@ async fn page(
         errors,
         notice,
     };
-    (status, render(&view)).into_response()
+    Ok((status, render(&view)).into_response())
 }
 
 #[derive(Deserialize)]
@@ -147,13 +144,11 @@ struct ScheduleForm {
 
 async fn save(
     State(state): State<AppState>,
-    Path(id): Path<String>,
+    Path(id): Path<SessionId>,
     FormPost(p, form): FormPost<ScheduleForm>,
-) -> Response {
-    let writer = match super::session_writer(&state, &p, &id).await {
-        Ok(w) => w,
-        Err(e) => return error_page(&e),
-    };
+) -> PageResult {
+    let session = state.store.open_session(&p.actor, &id).await?;
+    let writer = session.writer()?;
     let inputs: Vec<SlotInput> = form
         .date
         .iter()
@@ -163,12 +158,12 @@ async fn save(
             start: start.clone(),
         })
         .collect();
-    match state.store.set_schedule(writer, &id, &inputs).await {
-        Ok(_) => Redirect::to(&format!("/sessions/{id}/documents?enregistre")).into_response(),
+    match state.store.set_schedule(writer, &inputs).await {
+        Ok(_) => Ok(Redirect::to(&format!("/sessions/{id}/documents?enregistre")).into_response()),
         Err(StoreError::Invalid(fields)) => {
             let errors = fields.into_iter().map(|f| f.message).collect();
-            page(&state, &p, &id, Some(&inputs), errors, None).await
+            page(&state, &p, &session, Some(&inputs), errors, None).await
         }
-        Err(e) => error_page(&e),
+        Err(e) => Err(e.into()),
     }
 }

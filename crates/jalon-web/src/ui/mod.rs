@@ -280,19 +280,29 @@ fn capitalise(s: &str) -> String {
         .unwrap_or_default()
 }
 
-/// The right to change a session: another centre's session is not found (before any role
-/// check), an inspector is refused.
-pub async fn session_writer<'a>(
-    state: &AppState,
-    page: &'a Page,
-    session_id: &str,
-) -> Result<jalon_store::Writer<'a>, StoreError> {
-    state
-        .store
-        .ensure_exists(&page.actor, jalon_store::Resource::Session, session_id)
-        .await?;
-    page.actor.writer()
+/// A page that could not be served, as the page that says why: handlers return
+/// [`PageResult`] and use `?` on the store's errors.
+pub struct PageError(Response);
+
+impl From<StoreError> for PageError {
+    fn from(e: StoreError) -> PageError {
+        PageError(error_page(&e))
+    }
 }
+
+impl From<Response> for PageError {
+    fn from(r: Response) -> PageError {
+        PageError(r)
+    }
+}
+
+impl IntoResponse for PageError {
+    fn into_response(self) -> Response {
+        self.0
+    }
+}
+
+pub type PageResult<T = Response> = Result<T, PageError>;
 
 pub fn render<T: Template>(t: &T) -> Response {
     match t.render() {

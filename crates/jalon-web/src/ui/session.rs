@@ -7,14 +7,15 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
-use jalon_core::fr;
-use jalon_store::StoreError;
+use jalon_core::milestone::ids;
+use jalon_core::{MilestoneId, fr};
 use jalon_store::journal::JournalEntry;
-use jalon_store::sessions::{MilestoneState, SessionDetail};
+use jalon_store::sessions::MilestoneState;
+use jalon_store::{SessionHandle, SessionId, StoreError};
 use serde::Deserialize;
 
 use super::dashboard::session_dates;
-use super::{FormPost, Layout, Page, error_page, render, timeline};
+use super::{FormPost, Layout, Page, PageResult, render, timeline};
 use crate::AppState;
 
 pub fn routes() -> Router<AppState> {
@@ -99,18 +100,15 @@ pub struct EntryView {
 }
 
 /// « samedi 28 novembre 2026 à 10 h 05 », in Paris time.
-pub fn when(ts: &str) -> String {
-    match ts
-        .parse::<jiff::Timestamp>()
-        .and_then(|t| t.in_tz("Europe/Paris"))
-    {
+pub fn when(ts: jalon_store::Stamp) -> String {
+    match ts.timestamp().in_tz("Europe/Paris") {
         Ok(z) => format!(
             "{} à {} h {:02}",
             fr::long_date(z.date()),
             z.hour(),
             z.minute()
         ),
-        Err(_) => ts.to_owned(),
+        Err(_) => ts.text(),
     }
 }
 
@@ -133,51 +131,43 @@ fn milestone_dates(m: &jalon_store::sessions::SessionMilestone) -> String {
 async fn load(
     state: &AppState,
     page: &Page,
-    id: &str,
-    error: Option<(&str, &'static str, String)>,
+    session: &SessionHandle<'_>,
+    error: Option<(&MilestoneId, &'static str, String)>,
     evidence: &str,
     notice: Option<String>,
-) -> Response {
+) -> PageResult {
     let actor = &page.actor;
-    let detail: SessionDetail = match state.store.session(actor, id).await {
-        Ok(d) => d,
-        Err(e) => return error_page(&e),
-    };
+    let detail = session.detail();
     let s = &detail.session;
-    let (title, site, users, checks) = match tokio::try_join!(
+    let (title, site, users, checks, candidates) = tokio::try_join!(
         state.store.title(actor, &s.title_id),
         state.store.site(actor, &s.site_id),
         state.store.users(actor),
-        state.store.checks(actor, &detail),
-    ) {
-        Ok(x) => x,
-        Err(e) => return error_page(&e),
-    };
+        state.store.checks(session),
+        state.store.candidates(session),
+    )?;
     let approval = match &s.approval_id {
         Some(a) => state.store.approval(actor, a).await.ok(),
         None => None,
     };
     let rules = state.store.rules();
     let can_write = actor.writer().is_ok();
-    let accommodations: Vec<String> = match state.store.candidates(actor, id).await {
-        Ok(list) => list
-            .iter()
-            .filter(|c| !c.input.accommodation.is_empty())
-            .map(|c| {
-                let plan = if c.input.accommodation_plan.is_empty() {
-                    String::new()
-                } else {
-                    format!(" ; prévu : {}", c.input.accommodation_plan)
-                };
-                format!(
-                    "Aménagement de {} pris en compte : {}{plan}",
-                    c.input.display(),
-                    c.input.accommodation
-                )
-            })
-            .collect(),
-        Err(e) => return error_page(&e),
-    };
+    let accommodations: Vec<String> = candidates
+        .iter()
+        .filter(|c| !c.input.accommodation.is_empty())
+        .map(|c| {
+            let plan = if c.input.accommodation_plan.is_empty() {
+                String::new()
+            } else {
+                format!(" ; prévu : {}", c.input.accommodation_plan)
+            };
+            format!(
+                "Aménagement de {} pris en compte : {}{plan}",
+                c.input.display(),
+                c.input.accommodation
+            )
+        })
+        .collect();
     let manager = s
         .manager_id
         .as_ref()
@@ -257,10 +247,10 @@ async fn load(
                 });
             let err = error
                 .as_ref()
-                .filter(|(mid, _, _)| *mid == m.id)
+                .filter(|(mid, _, _)| **mid == m.id)
                 .map(|(_, f, msg)| (*f, msg.clone()));
             views.push(MilestoneView {
-                id: m.id.clone(),
+                id: m.id.to_string(),
                 label: m.label.clone(),
                 description: rule.map_or(String::new(), |r| r.description.clone()),
                 severity: m.severity.label(),
@@ -270,7 +260,7 @@ async fn load(
                 checklist: {
                     let mut items = rule.map_or(Vec::new(), |r| r.checklist.clone());
                     // One item per candidate with an accommodation.
-                    if m.id == "prep.compliance" {
+                    if m.id == ids::PREP_COMPLIANCE {
                         items.extend(accommodations.iter().cloned());
                     }
                     items
@@ -285,7 +275,7 @@ async fn load(
                     format!(
                         "Fait par {} le {}",
                         m.done_by.clone().unwrap_or_default(),
-                        when(at)
+                        when(*at)
                     )
                 }),
                 justification: m.override_justification.clone(),
@@ -314,20 +304,25 @@ async fn load(
     };
     let page_view = SessionPage {
         layout: page.layout(&s.title_name, "sessions"),
-        id: s.id.clone(),
+        id: s.id.to_string(),
         title: s.title_name.clone(),
         status: s.status.label(),
         facts,
-        svg: timeline::svg(&detail, rules, state.store.today()),
+        svg: timeline::svg(detail, rules, state.store.today()),
         phases,
         can_write,
         notice,
     };
-    (status, render(&page_view)).into_response()
+    Ok((status, render(&page_view)).into_response())
 }
 
-async fn show(State(state): State<AppState>, page: Page, Path(id): Path<String>) -> Response {
-    load(&state, &page, &id, None, "", None).await
+async fn show(
+    State(state): State<AppState>,
+    page: Page,
+    Path(id): Path<SessionId>,
+) -> PageResult {
+    let session = state.store.open_session(&page.actor, &id).await?;
+    load(&state, &page, &session, None, "", None).await
 }
 
 #[derive(Deserialize)]
@@ -369,41 +364,30 @@ fn field_error(e: StoreError) -> Result<(&'static str, String), StoreError> {
 
 async fn complete(
     State(state): State<AppState>,
-    Path((id, milestone)): Path<(String, String)>,
+    Path((id, milestone)): Path<(SessionId, MilestoneId)>,
     FormPost(page, f): FormPost<CompleteForm>,
-) -> Response {
-    let writer = match super::session_writer(&state, &page, &id).await {
-        Ok(w) => w,
-        Err(e) => return error_page(&e),
-    };
+) -> PageResult {
+    let session = state.store.open_session(&page.actor, &id).await?;
     let justification = Some(f.override_justification.as_str()).filter(|j| !j.trim().is_empty());
-    match state
+    let done = state
         .store
         .complete_milestone(
-            writer,
-            &id,
+            session.writer()?,
             &milestone,
             f.version,
             &f.evidence,
             justification,
         )
-        .await
-    {
-        Ok(_) => Redirect::to(&format!("/sessions/{id}#m-{milestone}")).into_response(),
-        Err(e) => match field_error(e) {
-            Ok((field, msg)) => {
-                load(
-                    &state,
-                    &page,
-                    &id,
-                    Some((&milestone, field, msg)),
-                    &f.evidence,
-                    None,
-                )
-                .await
-            }
-            Err(e) => error_page(&e),
-        },
+        .await;
+    match done {
+        Ok(_) => Ok(Redirect::to(&format!("/sessions/{id}#m-{milestone}")).into_response()),
+        Err(e) => {
+            let (field, msg) = field_error(e)?;
+            // Shown on the session as it is now (a conflict means it changed).
+            let session = state.store.open_session(&page.actor, &id).await?;
+            let error = Some((&milestone, field, msg));
+            load(&state, &page, &session, error, &f.evidence, None).await
+        }
     }
 }
 
@@ -417,55 +401,23 @@ struct ReopenForm {
 
 async fn reopen(
     State(state): State<AppState>,
-    Path((id, milestone)): Path<(String, String)>,
+    Path((id, milestone)): Path<(SessionId, MilestoneId)>,
     FormPost(page, f): FormPost<ReopenForm>,
-) -> Response {
-    let writer = match super::session_writer(&state, &page, &id).await {
-        Ok(w) => w,
-        Err(e) => return error_page(&e),
-    };
-    match state
+) -> PageResult {
+    let session = state.store.open_session(&page.actor, &id).await?;
+    let done = state
         .store
-        .reopen_milestone(writer, &id, &milestone, f.version, &f.reason)
-        .await
-    {
-        Ok(_) => Redirect::to(&format!("/sessions/{id}#m-{milestone}")).into_response(),
-        Err(e) => match field_error(e) {
-            Ok((_, msg)) => {
-                load(
-                    &state,
-                    &page,
-                    &id,
-                    Some((&milestone, "reason", msg)),
-                    "",
-                    None,
-                )
-                .await
-            }
-            Err(e) => error_page(&e),
-        },
+        .reopen_milestone(session.writer()?, &milestone, f.version, &f.reason)
+        .await;
+    match done {
+        Ok(_) => Ok(Redirect::to(&format!("/sessions/{id}#m-{milestone}")).into_response()),
+        Err(e) => {
+            let (_, msg) = field_error(e)?;
+            let session = state.store.open_session(&page.actor, &id).await?;
+            let error = Some((&milestone, "reason", msg));
+            load(&state, &page, &session, error, "", None).await
+        }
     }
-}
-
-/// French names of the journal's actions.
-fn action_label(action: &str) -> String {
-    match action {
-        "centre.created" => "Centre créé",
-        "user.created" => "Utilisateur créé",
-        "site.created" => "Site créé",
-        "site.updated" => "Site modifié",
-        "title.created" => "Titre enregistré",
-        "title.updated" => "Titre modifié",
-        "approval.created" => "Agrément enregistré",
-        "approval.updated" => "Agrément modifié",
-        "session.created" => "Session créée",
-        "session.updated" => "Session modifiée",
-        "session.cancelled" => "Session annulée",
-        "milestone.completed" => "Jalon fait",
-        "milestone.reopened" => "Jalon rouvert",
-        other => other,
-    }
-    .to_owned()
 }
 
 pub fn entry_view(e: &JournalEntry, rules: &jalon_core::Rulebook) -> EntryView {
@@ -488,7 +440,7 @@ pub fn entry_view(e: &JournalEntry, rules: &jalon_core::Rulebook) -> EntryView {
             .unwrap_or_default();
         details.push(format!("Dérogation : {j} — règles : {}", rules.join(" ")));
     }
-    if e.action.starts_with("session.")
+    if e.action.as_str().starts_with("session.")
         && let (Some(start), Some(end)) = (d["after"]["start"].as_str(), d["after"]["end"].as_str())
     {
         let long = |d: &str| {
@@ -506,30 +458,26 @@ pub fn entry_view(e: &JournalEntry, rules: &jalon_core::Rulebook) -> EntryView {
         ));
     }
     EntryView {
-        at: when(&e.at),
+        at: when(e.at),
         actor: e.actor_name.clone(),
-        action: action_label(&e.action),
+        action: e.action.label().to_owned(),
         details,
     }
 }
 
-async fn journal(State(state): State<AppState>, page: Page, Path(id): Path<String>) -> Response {
-    let detail = match state.store.session(&page.actor, &id).await {
-        Ok(d) => d,
-        Err(e) => return error_page(&e),
-    };
-    let entries = match state.store.journal(&page.actor, Some(&id), 500).await {
-        Ok(e) => e,
-        Err(e) => return error_page(&e),
-    };
+async fn journal(
+    State(state): State<AppState>,
+    page: Page,
+    Path(id): Path<SessionId>,
+) -> PageResult {
+    let session = state.store.open_session(&page.actor, &id).await?;
+    let entries = state.store.session_journal(&session, 500).await?;
     let rules = state.store.rules();
-    render(&JournalPage {
-        layout: page.layout(
-            &format!("Journal — {}", detail.session.title_name),
-            "sessions",
-        ),
-        id: id.clone(),
-        title: detail.session.title_name.clone(),
+    let title = &session.session().title_name;
+    Ok(render(&JournalPage {
+        layout: page.layout(&format!("Journal — {title}"), "sessions"),
+        id: id.to_string(),
+        title: title.clone(),
         entries: entries.iter().map(|e| entry_view(e, rules)).collect(),
-    })
+    }))
 }

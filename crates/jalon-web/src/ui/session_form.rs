@@ -8,9 +8,10 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
+use jalon_core::milestone::{MilestoneId, ids};
 use jalon_core::{Kind, fr};
 use jalon_store::sessions::{Preview, SessionInput};
-use jalon_store::{Actor, FieldError, Role, RuleViolation, StoreError};
+use jalon_store::{Actor, FieldError, Role, RuleViolation, SessionHandle, SessionId, StoreError};
 use serde::Deserialize;
 
 use super::dashboard::Choice;
@@ -88,14 +89,14 @@ impl SessionFormData {
         let opt = |s: &str| Some(s.trim().to_owned()).filter(|s| !s.is_empty());
         match (start, errs.is_empty()) {
             (Some(start), true) => Ok(SessionInput {
-                title_id: self.title_id.clone(),
-                approval_id: opt(&self.approval_id),
-                site_id: self.site_id.clone(),
+                title_id: self.title_id.as_str().into(),
+                approval_id: opt(&self.approval_id).map(Into::into),
+                site_id: self.site_id.as_str().into(),
                 kind,
                 start,
                 end,
                 ceres_number: opt(&self.ceres_number),
-                manager_id: opt(&self.manager_id),
+                manager_id: opt(&self.manager_id).map(Into::into),
                 override_justification: opt(&self.override_justification),
             }),
             _ => Err(errs),
@@ -119,15 +120,15 @@ struct PreviewFragment {
 }
 
 /// The milestones a manager decides on when choosing dates.
-const KEY_MILESTONES: [&str; 8] = [
-    "title.check_expiry",
-    "ceres.create_session",
-    "candidates.register",
-    "convocations.send",
-    "dte.receive",
-    "dte.chase_afpa",
-    "prep.compliance",
-    "close.transmit",
+const KEY_MILESTONES: [MilestoneId; 8] = [
+    ids::TITLE_CHECK_EXPIRY,
+    ids::CERES_CREATE_SESSION,
+    ids::CANDIDATES_REGISTER,
+    ids::CONVOCATIONS_SEND,
+    ids::DTE_RECEIVE,
+    ids::DTE_CHASE_AFPA,
+    ids::PREP_COMPLIANCE,
+    ids::CLOSE_TRANSMIT,
 ];
 
 fn preview_fragment(p: Option<&Preview>, errors: Vec<FieldError>) -> PreviewFragment {
@@ -135,7 +136,7 @@ fn preview_fragment(p: Option<&Preview>, errors: Vec<FieldError>) -> PreviewFrag
         .map(|p| {
             p.milestones
                 .iter()
-                .filter(|m| m.applicable && KEY_MILESTONES.contains(&m.id.as_str()))
+                .filter(|m| m.applicable && KEY_MILESTONES.contains(&m.id))
                 .map(|m| PreviewRow {
                     label: m.label.clone(),
                     advised: m.advised.map_or(String::new(), fr::long_date),
@@ -202,10 +203,13 @@ async fn form_page(
         name,
         selected: id == selected,
     };
+    let existing = match existing(state, actor, &data.existing).await {
+        Ok(e) => e,
+        Err(e) => return error_page(&e),
+    };
     let preview = match data.to_input() {
         Ok(input) => {
-            let existing = Some(data.existing.as_str()).filter(|e| !e.is_empty());
-            match state.store.preview_session(actor, &input, existing).await {
+            match state.store.preview_session(actor, &input, existing.as_ref()).await {
                 Ok(p) => preview_fragment(Some(&p), Vec::new()),
                 Err(StoreError::Invalid(e)) => preview_fragment(None, e),
                 Err(e) => return error_page(&e),
@@ -226,7 +230,7 @@ async fn form_page(
             .iter()
             .map(|t| {
                 choice(
-                    &t.id,
+                    t.id.as_str(),
                     format!("{} ({})", t.name, t.rncp_code),
                     &data.title_id,
                 )
@@ -244,7 +248,7 @@ async fn form_page(
                     .find(|s| s.id == a.site_id)
                     .map_or("", |s| s.name.as_str());
                 choice(
-                    &a.id,
+                    a.id.as_str(),
                     format!(
                         "n° {} — {title}, {site} (jusqu'au {})",
                         a.number,
@@ -256,12 +260,12 @@ async fn form_page(
             .collect(),
         sites: sites
             .iter()
-            .map(|s| choice(&s.id, format!("{} ({})", s.name, s.city), &data.site_id))
+            .map(|s| choice(s.id.as_str(), format!("{} ({})", s.name, s.city), &data.site_id))
             .collect(),
         managers: users
             .iter()
             .filter(|u| u.active && u.role != Role::Inspector)
-            .map(|u| choice(&u.id, u.display_name.clone(), &data.manager_id))
+            .map(|u| choice(u.id.as_str(), u.display_name.clone(), &data.manager_id))
             .collect(),
         kinds: Kind::ALL
             .iter()
@@ -301,27 +305,43 @@ async fn new_form(State(state): State<AppState>, page: Page) -> Response {
     .await
 }
 
-async fn edit_form(State(state): State<AppState>, page: Page, Path(id): Path<String>) -> Response {
-    let detail = match state.store.session(&page.actor, &id).await {
+/// The session being edited, if any (another centre's is not found).
+async fn existing<'a>(
+    state: &AppState,
+    actor: &'a Actor,
+    id: &str,
+) -> Result<Option<SessionHandle<'a>>, StoreError> {
+    if id.is_empty() {
+        return Ok(None);
+    }
+    Ok(Some(state.store.open_session(actor, &id.into()).await?))
+}
+
+async fn edit_form(
+    State(state): State<AppState>,
+    page: Page,
+    Path(id): Path<SessionId>,
+) -> Response {
+    let session = match state.store.open_session(&page.actor, &id).await {
         Ok(d) => d,
         Err(e) => return error_page(&e),
     };
-    if let Err(e) = page.actor.writer() {
+    if let Err(e) = session.writer() {
         return error_page(&e);
     }
-    let s = detail.session;
+    let s = session.into_detail().session;
     let data = SessionFormData {
-        title_id: s.title_id,
-        approval_id: s.approval_id.unwrap_or_default(),
-        site_id: s.site_id,
+        title_id: s.title_id.to_string(),
+        approval_id: s.approval_id.map(|a| a.to_string()).unwrap_or_default(),
+        site_id: s.site_id.to_string(),
         kind: s.kind.as_str().to_owned(),
         start: s.start.to_string(),
         end: s.end.to_string(),
         ceres_number: s.ceres_number.unwrap_or_default(),
-        manager_id: s.manager_id.unwrap_or_default(),
+        manager_id: s.manager_id.map(|m| m.to_string()).unwrap_or_default(),
         override_justification: String::new(),
         version: s.version,
-        existing: s.id.clone(),
+        existing: s.id.to_string(),
     };
     form_page(
         &state,
@@ -340,28 +360,30 @@ async fn save(
     state: &AppState,
     page: &Page,
     data: SessionFormData,
-    existing: Option<String>,
+    existing: Option<&SessionHandle<'_>>,
 ) -> Response {
-    let writer = match page.actor.writer() {
-        Ok(w) => w,
-        Err(e) => return error_page(&e),
+    let refused = match existing {
+        Some(h) => h.writer().err(),
+        None => page.actor.writer().err(),
     };
-    let (heading, action) = match &existing {
-        Some(id) => ("Modifier la session", format!("/sessions/{id}/edit")),
+    if let Some(e) = refused {
+        return error_page(&e);
+    }
+    let (heading, action) = match existing {
+        Some(h) => ("Modifier la session", format!("/sessions/{}/edit", h.id())),
         None => ("Nouvelle session", "/sessions/new".to_owned()),
     };
     let input = match data.to_input() {
         Ok(i) => i,
         Err(errs) => return form_page(state, page, heading, action, data, errs, vec![]).await,
     };
-    let result = match &existing {
-        Some(id) => {
-            state
-                .store
-                .update_session(writer, id, data.version, input)
-                .await
-        }
-        None => state.store.create_session(writer, input).await,
+    let result = match existing.map(SessionHandle::writer) {
+        Some(Ok(w)) => state.store.update_session(w, data.version, input).await,
+        Some(Err(e)) => Err(e),
+        None => match page.actor.writer() {
+            Ok(w) => state.store.create_session(w, input).await,
+            Err(e) => Err(e),
+        },
     };
     match result {
         Ok(d) => Redirect::to(&format!("/sessions/{}", d.session.id)).into_response(),
@@ -391,18 +413,15 @@ async fn create(
 
 async fn update(
     State(state): State<AppState>,
-    Path(id): Path<String>,
+    Path(id): Path<SessionId>,
     FormPost(page, mut data): FormPost<SessionFormData>,
 ) -> Response {
-    if let Err(e) = state
-        .store
-        .ensure_exists(&page.actor, jalon_store::Resource::Session, &id)
-        .await
-    {
-        return error_page(&e);
-    }
-    data.existing = id.clone();
-    save(&state, &page, data, Some(id)).await
+    let session = match state.store.open_session(&page.actor, &id).await {
+        Ok(s) => s,
+        Err(e) => return error_page(&e),
+    };
+    data.existing = id.to_string();
+    save(&state, &page, data, Some(&session)).await
 }
 
 /// The live feasibility fragment (htmx).
@@ -413,13 +432,16 @@ async fn preview(
     if let Err(e) = page.actor.writer() {
         return error_page(&e);
     }
+    let existing = match existing(&state, &page.actor, &data.existing).await {
+        Ok(e) => e,
+        Err(e) => return error_page(&e),
+    };
     let fragment = match data.to_input() {
         Err(errs) => preview_fragment(None, errs),
         Ok(input) => {
-            let existing = Some(data.existing.as_str()).filter(|e| !e.is_empty());
             match state
                 .store
-                .preview_session(&page.actor, &input, existing)
+                .preview_session(&page.actor, &input, existing.as_ref())
                 .await
             {
                 Ok(p) => preview_fragment(Some(&p), Vec::new()),

@@ -153,7 +153,7 @@ pub fn svg(detail: &SessionDetail, rules: &Rulebook, today: Date) -> String {
                 Some(d) => (format!("limite : {}", fr::long_date(d)), d),
                 None => ("pas de date fixe".to_owned(), undated_position(s.end)),
             };
-            if m.deadline.is_none() && m.id.starts_with("followup.") {
+            if m.deadline.is_none() && m.id.as_str().starts_with("followup.") {
                 continue;
             }
             let cx = x(date)
@@ -172,7 +172,7 @@ pub fn svg(detail: &SessionDetail, rules: &Rulebook, today: Date) -> String {
                 out,
                 "<a href=\"#m-{}\"><circle cx=\"{cx:.1}\" cy=\"{:.1}\" r=\"6\" fill=\"{fill}\" stroke=\"{stroke}\" stroke-width=\"1.5\">\
                  <title>{} — {} ({state})</title></circle></a>",
-                escape(&m.id),
+                escape(m.id.as_str()),
                 y + 11.0,
                 escape(&m.label),
                 escape(&when)

@@ -1,0 +1,198 @@
+//! Convocations and the proof the regulation asks for each mode: hand delivery against the
+//! candidate's signature; an email with receipt and read acknowledgement; an email with
+//! receipt and the signed document returned.
+
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Mode {
+    /// Remise en main propre contre signature.
+    Hand,
+    /// Mail avec accusé de réception et de lecture.
+    EmailReceipts,
+    /// Mail avec accusé de réception et retour du document signé.
+    EmailSignedReturn,
+}
+
+impl Mode {
+    pub const ALL: [Mode; 3] = [Mode::Hand, Mode::EmailReceipts, Mode::EmailSignedReturn];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Mode::Hand => "hand",
+            Mode::EmailReceipts => "email_receipts",
+            Mode::EmailSignedReturn => "email_signed_return",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Mode> {
+        Mode::ALL.into_iter().find(|m| m.as_str() == s)
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Mode::Hand => "remise en main propre contre signature",
+            Mode::EmailReceipts => "courriel avec accusés de réception et de lecture",
+            Mode::EmailSignedReturn => {
+                "courriel avec accusé de réception et retour du document signé"
+            }
+        }
+    }
+
+    /// A signed document (a copy signed by hand, or returned) belongs to this mode.
+    pub fn takes_signed_document(self) -> bool {
+        matches!(self, Mode::Hand | Mode::EmailSignedReturn)
+    }
+}
+
+/// Where the sending of an email convocation stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SendState {
+    /// Not sent yet.
+    Pending,
+    /// Claimed by someone pressing « envoyer » (or a server instance), being sent.
+    Sending,
+    /// Accepted by the mail server.
+    Sent,
+    /// Refused or not delivered to the mail server; to send again.
+    Failed,
+}
+
+impl SendState {
+    pub const ALL: [SendState; 4] = [
+        SendState::Pending,
+        SendState::Sending,
+        SendState::Sent,
+        SendState::Failed,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SendState::Pending => "pending",
+            SendState::Sending => "sending",
+            SendState::Sent => "sent",
+            SendState::Failed => "failed",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<SendState> {
+        Self::ALL.into_iter().find(|m| m.as_str() == s)
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            SendState::Pending => "à envoyer",
+            SendState::Sending => "en cours d'envoi",
+            SendState::Sent => "envoyé",
+            SendState::Failed => "échec de l'envoi",
+        }
+    }
+}
+
+/// What is recorded of one candidate's convocation, for its proof.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Proof {
+    pub mode: Mode,
+    pub send: SendState,
+    pub sent: bool,
+    pub hand_signed: bool,
+    pub read: bool,
+    pub signed_document: bool,
+}
+
+impl Proof {
+    /// What the proof still lacks, in French; `None` when the convocation is proven.
+    pub fn missing(&self) -> Option<&'static str> {
+        match self.mode {
+            Mode::Hand if !self.hand_signed && !self.signed_document => {
+                Some("remise contre signature à enregistrer")
+            }
+            Mode::Hand => None,
+            _ if self.send == SendState::Failed => Some("l'envoi du courriel a échoué"),
+            _ if !self.sent => Some("courriel pas encore envoyé"),
+            Mode::EmailReceipts if !self.read => Some("accusé de lecture attendu"),
+            Mode::EmailSignedReturn if !self.signed_document => {
+                Some("document signé attendu en retour")
+            }
+            _ => None,
+        }
+    }
+
+    /// Changing the mode would erase a proof already received.
+    pub fn has_evidence(&self) -> bool {
+        self.hand_signed || self.read || self.signed_document
+    }
+}
+
+/// What a candidate still lacks for their convocation (`None`: nothing, it is proven).
+pub fn missing(proof: Option<&Proof>) -> Option<&'static str> {
+    match proof {
+        None => Some("aucun mode de convocation choisi"),
+        Some(p) => p.missing(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn proof(mode: Mode) -> Proof {
+        Proof {
+            mode,
+            send: SendState::Pending,
+            sent: false,
+            hand_signed: false,
+            read: false,
+            signed_document: false,
+        }
+    }
+
+    #[test]
+    fn each_mode_needs_its_own_proof() {
+        assert_eq!(missing(None), Some("aucun mode de convocation choisi"));
+        let hand = proof(Mode::Hand);
+        assert_eq!(hand.missing(), Some("remise contre signature à enregistrer"));
+        assert_eq!(
+            Proof {
+                signed_document: true,
+                ..hand
+            }
+            .missing(),
+            None
+        );
+        let mail = proof(Mode::EmailReceipts);
+        assert_eq!(mail.missing(), Some("courriel pas encore envoyé"));
+        let failed = Proof {
+            send: SendState::Failed,
+            ..mail
+        };
+        assert_eq!(failed.missing(), Some("l'envoi du courriel a échoué"));
+        let sent = Proof {
+            send: SendState::Sent,
+            sent: true,
+            ..mail
+        };
+        assert_eq!(sent.missing(), Some("accusé de lecture attendu"));
+        assert_eq!(Proof { read: true, ..sent }.missing(), None);
+        let signed = Proof {
+            mode: Mode::EmailSignedReturn,
+            read: true,
+            ..sent
+        };
+        assert_eq!(signed.missing(), Some("document signé attendu en retour"));
+        assert!(signed.has_evidence());
+    }
+
+    #[test]
+    fn names_round_trip() {
+        for m in Mode::ALL {
+            assert_eq!(Mode::parse(m.as_str()), Some(m));
+        }
+        for s in SendState::ALL {
+            assert_eq!(SendState::parse(s.as_str()), Some(s));
+        }
+        assert_eq!(SendState::parse("envoyé"), None);
+    }
+}

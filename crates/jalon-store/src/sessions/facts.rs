@@ -1,0 +1,216 @@
+//! What the checks of `jalon-core` need to know about sessions, gathered in two queries
+//! whatever the number of sessions and candidates; and the checks' outcomes.
+
+use std::collections::HashMap;
+
+use jalon_core::candidate::{CandidateInput, Presence};
+use jalon_core::checks::{self, ApprovalFacts, CandidateFacts, ManagerFacts, SessionFacts};
+use jalon_core::convocation::{Mode, Proof, SendState};
+use jalon_core::milestone::{MilestoneId, MilestoneState};
+use sqlx::AnyConnection;
+
+use super::SessionDetail;
+use crate::error::{Result, RuleViolation, StoreError};
+use crate::ids::{CentreId, SessionId};
+use crate::scope::{Actor, SessionHandle};
+use crate::{Store, parse_date};
+
+/// The facts of each session, by id.
+pub type FactsOf = HashMap<SessionId, SessionFacts>;
+
+#[derive(sqlx::FromRow)]
+struct SessionRow {
+    id: SessionId,
+    start_date: String,
+    end_date: String,
+    ceres_number: Option<String>,
+    expiry: String,
+    approval_number: Option<String>,
+    valid_from: Option<String>,
+    valid_until: Option<String>,
+    manager_name: Option<String>,
+    manager_declared: i64,
+}
+
+#[derive(sqlx::FromRow)]
+struct CandidateRow {
+    session_id: SessionId,
+    last_name: String,
+    first_names: String,
+    birth_date: String,
+    presence: String,
+    identity_checked: i64,
+    signed: i64,
+    mode: Option<String>,
+    send_status: Option<String>,
+    sent: i64,
+    hand_signed: i64,
+    read: i64,
+    signed_document: i64,
+}
+
+fn corrupt(what: &str, value: &str) -> StoreError {
+    StoreError::Corrupt(format!("{what} inconnu « {value} »"))
+}
+
+impl Store {
+    /// The facts of a centre's sessions (or of the one given).
+    pub(crate) async fn facts_in(
+        &self,
+        conn: &mut AnyConnection,
+        centre: &CentreId,
+        only: Option<&SessionId>,
+    ) -> Result<FactsOf> {
+        let only = only.map_or("", SessionId::as_str);
+        let sessions: Vec<SessionRow> = sqlx::query_as(
+            "SELECT s.id, s.start_date, s.end_date, s.ceres_number, t.expiry, a.number AS approval_number, \
+             a.valid_from, a.valid_until, u.display_name AS manager_name, \
+             CAST(CASE WHEN EXISTS (SELECT 1 FROM approval_managers m WHERE m.approval_id = s.approval_id \
+             AND m.user_id = s.manager_id) THEN 1 ELSE 0 END AS BIGINT) AS manager_declared \
+             FROM sessions s JOIN titles t ON t.id = s.title_id \
+             LEFT JOIN approvals a ON a.id = s.approval_id LEFT JOIN users u ON u.id = s.manager_id \
+             WHERE s.centre_id = $1 AND ($2 = '' OR s.id = $2)",
+        )
+        .bind(centre)
+        .bind(only)
+        .fetch_all(&mut *conn)
+        .await?;
+        let candidates: Vec<CandidateRow> = sqlx::query_as(
+            "SELECT c.session_id, c.last_name, c.first_names, c.birth_date, c.presence, c.identity_checked, \
+             c.signed, v.mode, v.send_status, \
+             CAST(CASE WHEN v.sent_at IS NULL THEN 0 ELSE 1 END AS BIGINT) AS sent, \
+             CAST(CASE WHEN v.hand_signed_at IS NULL THEN 0 ELSE 1 END AS BIGINT) AS hand_signed, \
+             CAST(CASE WHEN v.read_at IS NULL THEN 0 ELSE 1 END AS BIGINT) AS read, \
+             CAST(CASE WHEN v.document_at IS NULL THEN 0 ELSE 1 END AS BIGINT) AS signed_document \
+             FROM candidates c LEFT JOIN convocations v ON v.candidate_id = c.id \
+             WHERE c.session_id IN (SELECT id FROM sessions WHERE centre_id = $1 AND ($2 = '' OR id = $2)) \
+             ORDER BY c.session_id, c.last_name, c.first_names, c.id",
+        )
+        .bind(centre)
+        .bind(only)
+        .fetch_all(&mut *conn)
+        .await?;
+        let mut out = FactsOf::with_capacity(sessions.len());
+        for r in sessions {
+            let approval = match (r.approval_number, r.valid_from, r.valid_until) {
+                (Some(number), Some(from), Some(until)) => Some(ApprovalFacts {
+                    number,
+                    valid_from: parse_date("valid_from", &from)?,
+                    valid_until: parse_date("valid_until", &until)?,
+                }),
+                _ => None,
+            };
+            out.insert(
+                r.id,
+                SessionFacts {
+                    start: parse_date("start_date", &r.start_date)?,
+                    end: parse_date("end_date", &r.end_date)?,
+                    ceres_number: r.ceres_number,
+                    title_expiry: parse_date("expiry", &r.expiry)?,
+                    approval,
+                    manager: r.manager_name.map(|name| ManagerFacts {
+                        name,
+                        declared: r.manager_declared != 0,
+                    }),
+                    candidates: Vec::new(),
+                },
+            );
+        }
+        for c in candidates {
+            let Some(facts) = out.get_mut(&c.session_id) else {
+                continue;
+            };
+            let convocation = match (c.mode, c.send_status) {
+                (Some(mode), Some(send)) => Some(Proof {
+                    mode: Mode::parse(&mode).ok_or_else(|| corrupt("mode de convocation", &mode))?,
+                    send: SendState::parse(&send).ok_or_else(|| corrupt("état d'envoi", &send))?,
+                    sent: c.sent != 0,
+                    hand_signed: c.hand_signed != 0,
+                    read: c.read != 0,
+                    signed_document: c.signed_document != 0,
+                }),
+                _ => None,
+            };
+            let name = CandidateInput {
+                last_name: c.last_name,
+                first_names: c.first_names,
+                birth_date: Some(parse_date("birth_date", &c.birth_date)?),
+                ..CandidateInput::default()
+            }
+            .display();
+            facts.candidates.push(CandidateFacts {
+                name,
+                presence: Presence::parse(&c.presence)
+                    .ok_or_else(|| corrupt("état de présence", &c.presence))?,
+                identity_checked: c.identity_checked != 0,
+                signed: c.signed != 0,
+                convocation,
+            });
+        }
+        Ok(out)
+    }
+
+    /// The facts of one session of the handle's centre.
+    pub(crate) async fn session_facts_in(
+        &self,
+        conn: &mut AnyConnection,
+        centre: &CentreId,
+        id: &SessionId,
+    ) -> Result<SessionFacts> {
+        self.facts_in(conn, centre, Some(id))
+            .await?
+            .remove(id)
+            .ok_or(StoreError::NotFound { what: "session" })
+    }
+
+    /// What a milestone's automatic check says of these facts now.
+    pub(crate) fn check(&self, milestone: &MilestoneId, facts: &SessionFacts) -> Option<RuleViolation> {
+        checks::milestone(self.rules(), milestone, facts, self.today())
+    }
+
+    /// The result of every automatic check of a session, milestone by milestone: `None` when
+    /// the check holds.
+    pub async fn checks(
+        &self,
+        session: &SessionHandle<'_>,
+    ) -> Result<Vec<(MilestoneId, Option<RuleViolation>)>> {
+        let mut conn = self.pool().acquire().await?;
+        let facts = self
+            .session_facts_in(&mut conn, session.actor().centre_id(), session.id())
+            .await?;
+        Ok(session
+            .detail()
+            .milestones
+            .iter()
+            .filter(|m| m.applicable && checks::check_of(self.rules(), m.id.as_str()).is_some())
+            .map(|m| (m.id.clone(), self.check(&m.id, &facts)))
+            .collect())
+    }
+
+    /// The milestones marked done whose automatic check fails now: done with a justified
+    /// override, or undone since (a CERES number erased, a manager changed…). A check that
+    /// fails on a milestone still to do is simply work to do, not a failure.
+    pub(crate) fn failing(&self, detail: &SessionDetail, facts: &jalon_core::checks::SessionFacts) -> Vec<RuleViolation> {
+        detail
+            .milestones
+            .iter()
+            .filter(|m| m.applicable && m.state == MilestoneState::Done)
+            .filter_map(|m| self.check(&m.id, facts))
+            .collect()
+    }
+
+    /// Who is still missing what for `convocations.send`, one French line per candidate.
+    pub async fn convocations_missing(&self, session: &SessionHandle<'_>) -> Result<Vec<String>> {
+        let mut conn = self.pool().acquire().await?;
+        let facts = self
+            .session_facts_in(&mut conn, session.actor().centre_id(), session.id())
+            .await?;
+        Ok(checks::convocations_missing(&facts))
+    }
+
+    /// The facts of every session of the actor's centre, for the conformity report.
+    pub(crate) async fn centre_facts(&self, actor: &Actor) -> Result<FactsOf> {
+        let mut conn = self.pool().acquire().await?;
+        self.facts_in(&mut conn, actor.centre_id(), None).await
+    }
+}
