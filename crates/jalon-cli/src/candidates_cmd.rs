@@ -4,7 +4,7 @@ use std::io::Write;
 
 use jalon_docs::csv_import::{read_candidates, write_candidates};
 use jalon_store::candidates::candidate_index;
-use jalon_store::{Actor, StoreError};
+use jalon_store::{Actor, SessionId, StoreError};
 
 use crate::Failure;
 use crate::args::{ExportCommand, ImportCommand};
@@ -29,11 +29,13 @@ pub fn import(c: ImportCommand) -> Result<(), Failure> {
         .map_err(|e| Failure::runtime(format!("lecture de « {path} » impossible : {e}")))?;
     crate::db::runtime()?.block_on(async {
         let store = crate::db::open(&a.db, crate::serve_cmd::DEFAULT_DIR).await?;
+        let session_id = SessionId::from(a.session.as_str());
         let centre = store
-            .centre_of_session(&a.session)
+            .centre_of_session(&session_id)
             .await
             .map_err(|e| crate::db::unknown_session(&a.session, e))?;
         let actor = Actor::command_line(centre);
+        let session = store.open_session(&actor, &session_id).await?;
         let report = read_candidates(&bytes, store.today());
         let refuse = |errors: Vec<String>| {
             let mut err = std::io::stderr().lock();
@@ -51,7 +53,7 @@ pub fn import(c: ImportCommand) -> Result<(), Failure> {
         }
         let candidates = report.candidates();
         match store
-            .import_candidates(actor.writer()?, &a.session, candidates, a.dry_run)
+            .import_candidates(session.writer()?, candidates, a.dry_run)
             .await
         {
             Ok(outcome) => {
@@ -89,13 +91,14 @@ pub fn export(c: ExportCommand) -> Result<(), Failure> {
     let ExportCommand::Candidates(a) = c;
     let csv = crate::db::runtime()?.block_on(async {
         let store = crate::db::open(&a.db, crate::serve_cmd::DEFAULT_DIR).await?;
+        let session_id = SessionId::from(a.session.as_str());
         let centre = store
-            .centre_of_session(&a.session)
+            .centre_of_session(&session_id)
             .await
             .map_err(|e| crate::db::unknown_session(&a.session, e))?;
-        let list = store
-            .candidates(&Actor::command_line(centre), &a.session)
-            .await?;
+        let actor = Actor::command_line(centre);
+        let session = store.open_session(&actor, &session_id).await?;
+        let list = store.candidates(&session).await?;
         let inputs: Vec<_> = list.into_iter().map(|c| c.input).collect();
         Ok::<_, Failure>(write_candidates(&inputs))
     })?;

@@ -516,20 +516,23 @@ async fn fill(store: &Store) -> Result<(), Failure> {
             let clerk = store
                 .clone()
                 .with_clock(jalon_store::Clock::Fixed(at.min(store.now())));
-            clerk.import_candidates(w, &id, list, false).await?;
+            let h = clerk.open_session(&actor, &id).await?;
+            clerk.import_candidates(h.writer()?, list, false).await?;
             // Convocations handed over against signature, for sessions within a month.
             if d.start <= 30 {
                 use jalon_store::convocations::Mode;
-                for c in store.candidates(manager_actor, &id).await? {
+                let h = store.open_session(&actor, &id).await?;
+                for c in store.candidates(&h).await? {
                     store
-                        .set_convocation_mode(w, &id, &c.id, Mode::Hand)
+                        .set_convocation_mode(h.writer()?, &c.id, Mode::Hand)
                         .await?;
-                    store.record_hand_delivery(w, &id, &c.id).await?;
+                    store.record_hand_delivery(h.writer()?, &c.id).await?;
                 }
             }
             // Sessions already begun: welcomed on the first day, the last one absent.
             if start <= today {
-                let list = store.candidates(manager_actor, &id).await?;
+                let h = store.open_session(&actor, &id).await?;
+                let list = store.candidates(&h).await?;
                 let last = list.len().saturating_sub(1);
                 for (k, c) in list.iter().enumerate() {
                     let present = k != last;
@@ -539,7 +542,7 @@ async fn fill(store: &Store) -> Result<(), Failure> {
                         convocation_presented: present,
                         signed: present,
                     };
-                    store.check_in(w, &id, &c.id, c.version, check).await?;
+                    store.check_in(h.writer()?, &c.id, c.version, check).await?;
                 }
             }
         }
@@ -548,8 +551,8 @@ async fn fill(store: &Store) -> Result<(), Failure> {
         if let Some(until) = d.done_until {
             let limit = plus(today, until);
             loop {
-                let detail = store.session(&actor, &id).await?;
-                let next = detail.milestones.iter().find(|m| {
+                let h = store.open_session(&actor, &id).await?;
+                let next = h.detail().milestones.iter().find(|m| {
                     m.applicable
                         && m.state == MilestoneState::Todo
                         && !d.leave.contains(&m.id.as_str())
@@ -559,11 +562,10 @@ async fn fill(store: &Store) -> Result<(), Failure> {
                 let Some(m) = next else { break };
                 store
                     .complete_milestone(
-                        w,
-                        &id,
+                        h.writer()?,
                         &m.id,
                         m.version,
-                        &evidence(&m.id, ceres.as_deref()),
+                        &evidence(m.id.as_str(), ceres.as_deref()),
                         Some(justification),
                     )
                     .await?;
@@ -571,10 +573,10 @@ async fn fill(store: &Store) -> Result<(), Failure> {
         }
         // Candidates, for sessions whose registration has begun (within 4 months).
         if d.cancel {
+            let h = store.open_session(&actor, &id).await?;
             store
                 .cancel_session(
-                    w,
-                    &id,
+                    h.writer()?,
                     session.session.version,
                     "Nombre de candidats insuffisant : session reportée",
                 )

@@ -44,12 +44,15 @@ fn session(kind: Kind, a: DocsArgs) -> Result<(), Failure> {
     }
     let data = crate::db::runtime()?.block_on(async {
         let store = crate::db::open(&a.db, crate::serve_cmd::DEFAULT_DIR).await?;
+        let session_id = jalon_store::SessionId::from(a.session.as_str());
         let centre = store
-            .centre_of_session(&a.session)
+            .centre_of_session(&session_id)
             .await
             .map_err(|e| crate::db::unknown_session(&a.session, e))?;
         let actor = Actor::command_line(centre);
-        jalon_web::documents::session_document(&store, &actor, &a.session, a.candidate.as_deref())
+        let session = store.open_session(&actor, &session_id).await?;
+        let only = a.candidate.as_deref().map(jalon_store::CandidateId::from);
+        jalon_web::documents::session_document(&store, &session, only.as_ref())
             .await
             .map_err(|e| match &a.candidate {
                 Some(c) => unknown_candidate(c, e),

@@ -408,24 +408,43 @@ mod tests {
             read: false,
             signed_document: false,
         });
-        let found = evaluate(CheckId::ConvocationsProven, &ids::CERES_CREATE_SESSION, &f, TODAY)
-            .unwrap();
+        let found = evaluate(
+            CheckId::ConvocationsProven,
+            &ids::CERES_CREATE_SESSION,
+            &f,
+            TODAY,
+        )
+        .unwrap();
         assert_eq!(
             found.message,
             "5 candidats sans convocation prouvée : A : aucun mode de convocation choisi ; \
              B : accusé de lecture attendu ; C : aucun mode de convocation choisi ; et 2 autres."
         );
         f.candidates.truncate(4);
-        let found = evaluate(CheckId::ConvocationsProven, &ids::CERES_CREATE_SESSION, &f, TODAY)
-            .unwrap();
-        assert!(found.message.ends_with("; et 1 autre."), "{}", found.message);
+        let found = evaluate(
+            CheckId::ConvocationsProven,
+            &ids::CERES_CREATE_SESSION,
+            &f,
+            TODAY,
+        )
+        .unwrap();
+        assert!(
+            found.message.ends_with("; et 1 autre."),
+            "{}",
+            found.message
+        );
     }
 
     #[test]
     fn the_welcome_counts_who_is_not_pointed_then_who_did_not_sign() {
         let mut f = facts();
         f.candidates.push(candidate("B"));
-        let m = evaluate(CheckId::CandidatesWelcomed, &ids::CERES_CREATE_SESSION, &f, TODAY);
+        let m = evaluate(
+            CheckId::CandidatesWelcomed,
+            &ids::CERES_CREATE_SESSION,
+            &f,
+            TODAY,
+        );
         assert_eq!(
             m.unwrap().message,
             "2 candidats ni pointés présents ni absents."
@@ -433,7 +452,12 @@ mod tests {
         f.candidates[0].presence = Presence::Absent;
         f.candidates[1].presence = Presence::Present;
         f.candidates[1].identity_checked = true;
-        let m = evaluate(CheckId::CandidatesWelcomed, &ids::CERES_CREATE_SESSION, &f, TODAY);
+        let m = evaluate(
+            CheckId::CandidatesWelcomed,
+            &ids::CERES_CREATE_SESSION,
+            &f,
+            TODAY,
+        );
         assert_eq!(
             m.unwrap().message,
             "1 candidat présent sans identité vérifiée ou sans émargement."

@@ -153,7 +153,10 @@ mod tests {
     fn each_mode_needs_its_own_proof() {
         assert_eq!(missing(None), Some("aucun mode de convocation choisi"));
         let hand = proof(Mode::Hand);
-        assert_eq!(hand.missing(), Some("remise contre signature à enregistrer"));
+        assert_eq!(
+            hand.missing(),
+            Some("remise contre signature à enregistrer")
+        );
         assert_eq!(
             Proof {
                 signed_document: true,

@@ -17,9 +17,9 @@ pub mod session_rules;
 pub mod upload;
 
 pub use calendar::Zone;
+pub use milestone::{MilestoneId, MilestoneState, Status};
 pub use plan::{Plan, PlanError, PlanInput, PlannedMilestone, Warning, plan};
 pub use rulebook::{Rulebook, RulebookError, Severity};
-pub use milestone::{MilestoneId, MilestoneState, Status};
 pub use session::{Domain, Kind};
 
 /// One field of an input that is wrong, and why, in French.

@@ -12,7 +12,6 @@ use crate::milestone::{MilestoneId, ids};
 use crate::rulebook::{AdvisedRule, Anchor, Condition, DateRule, MilestoneRule, Rulebook};
 use crate::session::{Domain, Kind};
 
-
 /// What the planner needs to know about a session.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PlanInput {
@@ -341,7 +340,10 @@ fn title_expiry_warning(
     expiry: Date,
     out: &mut Vec<Warning>,
 ) {
-    if rulebook.milestone(ids::TITLE_CHECK_EXPIRY.as_str()).is_none() {
+    if rulebook
+        .milestone(ids::TITLE_CHECK_EXPIRY.as_str())
+        .is_none()
+    {
         return;
     }
     let six_months = calendar::add_months(input.today, 6);

@@ -365,7 +365,9 @@ impl Rulebook {
         let missing: Vec<String> = RELIED_ON
             .iter()
             .filter(|id| self.milestone(id.as_str()).is_none())
-            .map(|id| format!("jalon « {id} » manquant : Jalon en a besoin pour suivre les sessions"))
+            .map(|id| {
+                format!("jalon « {id} » manquant : Jalon en a besoin pour suivre les sessions")
+            })
             .collect();
         if missing.is_empty() {
             Ok(())

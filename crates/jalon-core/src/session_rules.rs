@@ -169,14 +169,12 @@ pub fn waive(findings: Vec<Finding>, text: Option<&str>) -> Result<Option<Waiver
     }
     match justification(text) {
         None => Err(Refusal::Broken(findings)),
-        Some(t) if t.chars().count() < MIN_JUSTIFICATION => {
-            Err(Refusal::Justification(Problem {
-                field: "override_justification",
-                message: format!(
-                    "la justification doit expliquer la dérogation en au moins {MIN_JUSTIFICATION} caractères"
-                ),
-            }))
-        }
+        Some(t) if t.chars().count() < MIN_JUSTIFICATION => Err(Refusal::Justification(Problem {
+            field: "override_justification",
+            message: format!(
+                "la justification doit expliquer la dérogation en au moins {MIN_JUSTIFICATION} caractères"
+            ),
+        })),
         Some(t) => Ok(Some(Waiver {
             violations: findings,
             justification: t.to_owned(),
@@ -378,13 +376,20 @@ mod tests {
         match waive(broken.clone(), Some("trop court")) {
             Err(Refusal::Justification(p)) => {
                 assert_eq!(p.field, "override_justification");
-                assert!(p.message.contains("au moins 15 caractères"), "{}", p.message);
+                assert!(
+                    p.message.contains("au moins 15 caractères"),
+                    "{}",
+                    p.message
+                );
             }
             other => panic!("{other:?}"),
         }
-        let w = waive(broken.clone(), Some("  Accord écrit de la DREETS du 2 janvier  "))
-            .unwrap()
-            .unwrap();
+        let w = waive(
+            broken.clone(),
+            Some("  Accord écrit de la DREETS du 2 janvier  "),
+        )
+        .unwrap()
+        .unwrap();
         assert_eq!(w.justification, "Accord écrit de la DREETS du 2 janvier");
         assert_eq!(w.violations, broken);
     }
@@ -396,10 +401,18 @@ mod tests {
         let p = input_problems(start, Some(end), Some(&long), Some(&"x".repeat(2001)));
         let fields: Vec<&str> = p.iter().map(|p| p.field).collect();
         assert_eq!(fields, ["end", "ceres_number", "override_justification"]);
-        assert!(p[0].message.contains("vendredi 12 mars 2027"), "{}", p[0].message);
+        assert!(
+            p[0].message.contains("vendredi 12 mars 2027"),
+            "{}",
+            p[0].message
+        );
         assert!(input_problems(start, None, Some("2027-0001"), None).is_empty());
         let p = input_problems(date(2301, 1, 1), None, None, None);
         assert_eq!(p[0].field, "start");
-        assert!(p[0].message.contains("année 2301 hors de la période"), "{}", p[0].message);
+        assert!(
+            p[0].message.contains("année 2301 hors de la période"),
+            "{}",
+            p[0].message
+        );
     }
 }

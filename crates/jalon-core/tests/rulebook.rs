@@ -502,19 +502,25 @@ fn errors_are_one_line_each_and_in_french() {
 #[test]
 fn checks_are_named_by_known_ids_or_attested_by_text() {
     let with = |check: &str| MINIMAL.replace("severity =", &format!("{check}\nseverity ="));
-    let book = Rulebook::from_toml(&with("check = { id = \"ceres_session\", text = \"Numéro saisi.\" }"))
-        .unwrap();
+    let book = Rulebook::from_toml(&with(
+        "check = { id = \"ceres_session\", text = \"Numéro saisi.\" }",
+    ))
+    .unwrap();
     let check = book.milestones[0].check.as_ref().unwrap();
     assert_eq!(check.id, Some(jalon_core::checks::CheckId::CeresSession));
     assert_eq!(check.text, "Numéro saisi.");
     let book = Rulebook::from_toml(&with("check = \"Attesté par le responsable.\"")).unwrap();
     assert_eq!(book.milestones[0].check.as_ref().unwrap().id, None);
-    let p = problems(&with("check = { id = \"ceres\", text = \"Numéro saisi.\" }"));
+    let p = problems(&with(
+        "check = { id = \"ceres\", text = \"Numéro saisi.\" }",
+    ));
     assert_eq!(
         p,
-        ["jalon n° 1 « ceres.create_session » : check : contrôle inconnu « ceres » (attendu : \
+        [
+            "jalon n° 1 « ceres.create_session » : check : contrôle inconnu « ceres » (attendu : \
           title_expiry_margin, ceres_session, manager_declared, candidates_registered, \
-          convocations_proven ou candidates_welcomed)"]
+          convocations_proven ou candidates_welcomed)"
+        ]
     );
     let p = problems(&with("check = { id = \"ceres_session\", texte = \"x\" }"));
     assert!(p[0].contains("check : champ inconnu `texte`"), "{p:?}");
@@ -530,7 +536,11 @@ fn a_rulebook_for_sessions_keeps_every_milestone_the_code_relies_on() {
         e.problems[0].starts_with("jalon « title.check_expiry » manquant"),
         "{e}"
     );
-    assert!(!e.problems.iter().any(|p| p.contains("ceres.create_session")));
+    assert!(
+        !e.problems
+            .iter()
+            .any(|p| p.contains("ceres.create_session"))
+    );
     let embedded = jalon_core::rulebook::DEFAULT_RULEBOOK;
     let without = embedded.replacen("id = \"close.transmit\"", "id = \"close.send\"", 1);
     let e = Rulebook::from_toml(&without)

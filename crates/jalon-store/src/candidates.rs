@@ -192,7 +192,9 @@ impl Store {
                 }
                 other => other,
             })?;
-        let id = ids.first().ok_or(StoreError::NotFound { what: "candidat" })?;
+        let id = ids
+            .first()
+            .ok_or(StoreError::NotFound { what: "candidat" })?;
         self.candidate(w.handle(), id).await
     }
 
@@ -292,16 +294,21 @@ impl Store {
             ids.push(id);
         }
         let names: Vec<String> = candidates.iter().map(CandidateInput::display).collect();
-        journal::append(&mut tx, self, actor, Change {
-            action: if candidates.len() == 1 {
-                Action::CandidateRegistered
-            } else {
-                Action::CandidatesImported
+        journal::append(
+            &mut tx,
+            self,
+            actor,
+            Change {
+                action: if candidates.len() == 1 {
+                    Action::CandidateRegistered
+                } else {
+                    Action::CandidatesImported
+                },
+                subject_type: Subject::Session,
+                subject_id: session_id.as_str(),
+                data: json!({"count": candidates.len(), "candidates": names}),
             },
-            subject_type: Subject::Session,
-            subject_id: session_id.as_str(),
-            data: json!({"count": candidates.len(), "candidates": names}),
-        })
+        )
         .await?;
         tx.commit().await?;
         Ok(ids)
@@ -380,22 +387,27 @@ impl Store {
                 what: "le candidat",
             });
         }
-        journal::append(&mut tx, self, actor, Change {
-            action: if check.present {
-                Action::CandidateCheckedIn
-            } else {
-                Action::CandidateAbsent
+        journal::append(
+            &mut tx,
+            self,
+            actor,
+            Change {
+                action: if check.present {
+                    Action::CandidateCheckedIn
+                } else {
+                    Action::CandidateAbsent
+                },
+                subject_type: Subject::Session,
+                subject_id: session_id.as_str(),
+                data: json!({
+                    "candidate": before.input.display(),
+                    "identity_checked": check.present && check.identity_checked,
+                    "convocation_presented": check.present && check.convocation_presented,
+                    "signed": check.present && check.signed,
+                    "drawn_signature": signature.is_some(),
+                }),
             },
-            subject_type: Subject::Session,
-            subject_id: session_id.as_str(),
-            data: json!({
-                "candidate": before.input.display(),
-                "identity_checked": check.present && check.identity_checked,
-                "convocation_presented": check.present && check.convocation_presented,
-                "signed": check.present && check.signed,
-                "drawn_signature": signature.is_some(),
-            }),
-        })
+        )
         .await?;
         let after = self.candidate_in(&mut tx, w.handle(), candidate_id).await?;
         tx.commit().await?;

@@ -242,7 +242,6 @@ pub struct ApprovalInput {
 
 type ApprovalRow = (ApprovalId, TitleId, SiteId, String, String, String, i64);
 
-
 const SITE_SELECT: &str =
     "SELECT id, name, address, postcode, city, zone, version FROM sites WHERE centre_id = $1";
 const TITLE_SELECT: &str = "SELECT id, rncp_code, name, domain, transport, expiry, structure, version \
@@ -267,11 +266,12 @@ impl Store {
     }
 
     pub async fn sites(&self, actor: &Actor) -> Result<Vec<Site>> {
-        let rows: Vec<SiteRow> =
-            sqlx::query_as(sqlx::AssertSqlSafe(format!("{SITE_SELECT} ORDER BY name, id")))
-                .bind(actor.centre_id())
-                .fetch_all(self.pool())
-                .await?;
+        let rows: Vec<SiteRow> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+            "{SITE_SELECT} ORDER BY name, id"
+        )))
+        .bind(actor.centre_id())
+        .fetch_all(self.pool())
+        .await?;
         let mut sites = rows
             .into_iter()
             .map(site_from_row)
@@ -313,12 +313,17 @@ impl Store {
         .bind(Stamp::new(self.now()))
         .execute(&mut *tx)
         .await?;
-        journal::append(&mut tx, self, admin.actor(), Change {
-            action: Action::SiteCreated,
-            subject_type: Subject::Site,
-            subject_id: site.id.as_str(),
-            data: json!({"after": site}),
-        })
+        journal::append(
+            &mut tx,
+            self,
+            admin.actor(),
+            Change {
+                action: Action::SiteCreated,
+                subject_type: Subject::Site,
+                subject_id: site.id.as_str(),
+                data: json!({"after": site}),
+            },
+        )
         .await?;
         tx.commit().await?;
         Ok(site)
@@ -367,12 +372,17 @@ impl Store {
         if done.rows_affected() == 0 {
             return Err(StoreError::Conflict { what: "le site" });
         }
-        journal::append(&mut tx, self, admin.actor(), Change {
-            action: Action::SiteUpdated,
-            subject_type: Subject::Site,
-            subject_id: id.as_str(),
-            data: json!({"before": before, "after": after}),
-        })
+        journal::append(
+            &mut tx,
+            self,
+            admin.actor(),
+            Change {
+                action: Action::SiteUpdated,
+                subject_type: Subject::Site,
+                subject_id: id.as_str(),
+                data: json!({"before": before, "after": after}),
+            },
+        )
         .await?;
         if before.zone != after.zone {
             let why = format!(
@@ -406,11 +416,12 @@ impl Store {
     }
 
     pub async fn titles(&self, actor: &Actor) -> Result<Vec<Title>> {
-        let rows: Vec<TitleRow> =
-            sqlx::query_as(sqlx::AssertSqlSafe(format!("{TITLE_SELECT} ORDER BY name, id")))
-                .bind(actor.centre_id())
-                .fetch_all(self.pool())
-                .await?;
+        let rows: Vec<TitleRow> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+            "{TITLE_SELECT} ORDER BY name, id"
+        )))
+        .bind(actor.centre_id())
+        .fetch_all(self.pool())
+        .await?;
         let mut titles = rows
             .into_iter()
             .map(title_from_row)
@@ -532,16 +543,21 @@ impl Store {
                 }
             }
         }
-        journal::append(&mut tx, self, admin.actor(), Change {
-            action: if before.is_some() {
-                Action::TitleUpdated
-            } else {
-                Action::TitleCreated
+        journal::append(
+            &mut tx,
+            self,
+            admin.actor(),
+            Change {
+                action: if before.is_some() {
+                    Action::TitleUpdated
+                } else {
+                    Action::TitleCreated
+                },
+                subject_type: Subject::Title,
+                subject_id: title.id.as_str(),
+                data: json!({"before": before, "after": title}),
             },
-            subject_type: Subject::Title,
-            subject_id: title.id.as_str(),
-            data: json!({"before": before, "after": title}),
-        })
+        )
         .await?;
         if let Some(b) = &before {
             let mut changed = Vec::new();
@@ -563,7 +579,11 @@ impl Store {
                 );
             }
             if b.domain != title.domain {
-                changed.push(format!("domaine {} → {}", b.domain.label(), title.domain.label()));
+                changed.push(format!(
+                    "domaine {} → {}",
+                    b.domain.label(),
+                    title.domain.label()
+                ));
             }
             if !changed.is_empty() {
                 let why = format!("titre « {} » : {}", title.name, changed.join(", "));
@@ -700,7 +720,11 @@ impl Store {
             Some(_) => {}
             None => errs.push(FieldError::new("title_id", "titre inconnu dans ce centre")),
         }
-        if self.site_in(&mut tx, centre, &input.site_id).await?.is_none() {
+        if self
+            .site_in(&mut tx, centre, &input.site_id)
+            .await?
+            .is_none()
+        {
             errs.push(FieldError::new("site_id", "site inconnu dans ce centre"));
         }
         // Sessions held under this approval keep its title and site: changing them would
@@ -786,7 +810,7 @@ impl Store {
                 .await?;
                 if done.rows_affected() == 0 {
                     return Err(StoreError::Conflict {
-                        what: "l'agrément",
+                        what: "l'agrément"
                     });
                 }
                 sqlx::query("DELETE FROM approval_managers WHERE approval_id = $1")
@@ -802,16 +826,21 @@ impl Store {
                 .execute(&mut *tx)
                 .await?;
         }
-        journal::append(&mut tx, self, admin.actor(), Change {
-            action: if before.is_some() {
-                Action::ApprovalUpdated
-            } else {
-                Action::ApprovalCreated
+        journal::append(
+            &mut tx,
+            self,
+            admin.actor(),
+            Change {
+                action: if before.is_some() {
+                    Action::ApprovalUpdated
+                } else {
+                    Action::ApprovalCreated
+                },
+                subject_type: Subject::Approval,
+                subject_id: approval.id.as_str(),
+                data: json!({"before": before, "after": approval}),
             },
-            subject_type: Subject::Approval,
-            subject_id: approval.id.as_str(),
-            data: json!({"before": before, "after": approval}),
-        })
+        )
         .await?;
         tx.commit().await?;
         Ok(approval)

@@ -32,11 +32,29 @@ mod tests {
 
     #[test]
     fn french_dictionary_order() {
-        let mut names = vec!["Zoé", "Éric", "eric", "Émilie", "Durand", "de la Tour", "Œuvre", "Oeuf"];
+        let mut names = vec![
+            "Zoé",
+            "Éric",
+            "eric",
+            "Émilie",
+            "Durand",
+            "de la Tour",
+            "Œuvre",
+            "Oeuf",
+        ];
         sort_by_key(&mut names, |n| n);
         assert_eq!(
             names,
-            ["de la Tour", "Durand", "Émilie", "eric", "Éric", "Oeuf", "Œuvre", "Zoé"]
+            [
+                "de la Tour",
+                "Durand",
+                "Émilie",
+                "eric",
+                "Éric",
+                "Oeuf",
+                "Œuvre",
+                "Zoé"
+            ]
         );
     }
 }

@@ -1,8 +1,8 @@
 //! The conformity report across sessions: late milestones and failing checks, read with a
 //! fixed number of queries whatever the number of sessions.
 
-use jalon_core::milestone::{MilestoneId, MilestoneState, Status};
 use jalon_core::Severity;
+use jalon_core::milestone::{MilestoneId, MilestoneState, Status};
 use jiff::civil::Date;
 use serde::Serialize;
 

@@ -9,11 +9,11 @@ use serde_json::json;
 
 pub use jalon_core::convocation::{Mode, SendState};
 
+use crate::Store;
 use crate::error::{Result, StoreError};
 use crate::ids::{CandidateId, CentreId, SessionId, Stamp};
 use crate::journal::{self, Action, Author, Change, Subject};
 use crate::scope::{SessionHandle, SessionWriter};
-use crate::Store;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Convocation {
@@ -78,9 +78,8 @@ fn from_row(r: Row) -> Result<Convocation> {
     Ok(Convocation {
         mode: Mode::parse(&r.mode)
             .ok_or_else(|| StoreError::Corrupt(format!("mode de convocation « {} »", r.mode)))?,
-        send_status: SendState::parse(&r.send_status).ok_or_else(|| {
-            StoreError::Corrupt(format!("état d'envoi « {} »", r.send_status))
-        })?,
+        send_status: SendState::parse(&r.send_status)
+            .ok_or_else(|| StoreError::Corrupt(format!("état d'envoi « {} »", r.send_status)))?,
         candidate_id: r.candidate_id,
         send_error: r.send_error,
         sent_at: r.sent_at,
@@ -94,7 +93,6 @@ fn from_row(r: Row) -> Result<Convocation> {
         version: r.version,
     })
 }
-
 
 impl Store {
     /// The convocations of a session, one per candidate that has one.
@@ -156,12 +154,17 @@ impl Store {
         if changed.rows_affected() == 0 {
             return Ok(());
         }
-        journal::append(&mut tx, self, actor, Change {
-            action: Action::ConvocationModeChosen,
-            subject_type: Subject::Session,
-            subject_id: session_id.as_str(),
-            data: json!({"candidate": name, "mode": mode}),
-        })
+        journal::append(
+            &mut tx,
+            self,
+            actor,
+            Change {
+                action: Action::ConvocationModeChosen,
+                subject_type: Subject::Session,
+                subject_id: session_id.as_str(),
+                data: json!({"candidate": name, "mode": mode}),
+            },
+        )
         .await?;
         tx.commit().await?;
         Ok(())
@@ -197,12 +200,17 @@ impl Store {
                 "choisissez d'abord la remise en main propre pour ce candidat",
             ));
         }
-        journal::append(&mut tx, self, actor, Change {
-            action: Action::ConvocationHandDelivered,
-            subject_type: Subject::Session,
-            subject_id: session_id.as_str(),
-            data: json!({"candidate": name}),
-        })
+        journal::append(
+            &mut tx,
+            self,
+            actor,
+            Change {
+                action: Action::ConvocationHandDelivered,
+                subject_type: Subject::Session,
+                subject_id: session_id.as_str(),
+                data: json!({"candidate": name}),
+            },
+        )
         .await?;
         tx.commit().await?;
         Ok(())
@@ -402,16 +410,21 @@ impl Store {
         if done.rows_affected() == 0 {
             return Ok(());
         }
-        journal::append(&mut tx, self, actor, Change {
-            action: if outcome.is_ok() {
-                Action::ConvocationSent
-            } else {
-                Action::ConvocationSendFailed
+        journal::append(
+            &mut tx,
+            self,
+            actor,
+            Change {
+                action: if outcome.is_ok() {
+                    Action::ConvocationSent
+                } else {
+                    Action::ConvocationSendFailed
+                },
+                subject_type: Subject::Session,
+                subject_id: session_id.as_str(),
+                data: json!({"candidate": name, "error": error}),
             },
-            subject_type: Subject::Session,
-            subject_id: session_id.as_str(),
-            data: json!({"candidate": name, "error": error}),
-        })
+        )
         .await?;
         tx.commit().await?;
         Ok(())
@@ -527,12 +540,17 @@ impl Store {
             user_id: None,
             name: &who,
         };
-        journal::append(&mut tx, self, author, Change {
-            action: Action::ConvocationRead,
-            subject_type: Subject::Session,
-            subject_id: link.session_id.as_str(),
-            data: json!({"candidate": link.name, "from": origin}),
-        })
+        journal::append(
+            &mut tx,
+            self,
+            author,
+            Change {
+                action: Action::ConvocationRead,
+                subject_type: Subject::Session,
+                subject_id: link.session_id.as_str(),
+                data: json!({"candidate": link.name, "from": origin}),
+            },
+        )
         .await?;
         tx.commit().await?;
         Ok(())

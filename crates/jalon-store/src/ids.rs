@@ -177,7 +177,10 @@ impl Type<Any> for Stamp {
 }
 
 impl Encode<'_, Any> for Stamp {
-    fn encode_by_ref(&self, buf: &mut <Any as Database>::ArgumentBuffer) -> Result<IsNull, BoxDynError> {
+    fn encode_by_ref(
+        &self,
+        buf: &mut <Any as Database>::ArgumentBuffer,
+    ) -> Result<IsNull, BoxDynError> {
         <String as Encode<'_, Any>>::encode(self.text(), buf)
     }
 }
@@ -203,7 +206,10 @@ mod tests {
         assert_eq!(c.text(), "2026-12-01T08:30:00.000001Z");
         // Written with a variable precision, « …00Z » sorted after « …00.5Z ».
         assert!(a.text() < c.text() && c.text() < b.text());
-        assert_eq!(serde_json::to_string(&a).unwrap(), "\"2026-12-01T08:30:00.000000Z\"");
+        assert_eq!(
+            serde_json::to_string(&a).unwrap(),
+            "\"2026-12-01T08:30:00.000000Z\""
+        );
         assert_eq!(a.paris_date(), jiff::civil::date(2026, 12, 1));
     }
 

@@ -7,8 +7,8 @@ use jiff::civil::{Date, Time};
 use serde::Serialize;
 use serde_json::json;
 
-use crate::catalog::Title;
 use crate::Store;
+use crate::catalog::Title;
 use crate::error::{FieldError, Result, StoreError};
 use crate::ids::Stamp;
 use crate::journal::{self, Action, Change, Subject};
@@ -224,12 +224,17 @@ impl Store {
                 )
             })
             .collect();
-        journal::append(&mut tx, self, actor, Change {
-            action: Action::SessionScheduleSet,
-            subject_type: Subject::Session,
-            subject_id: session_id.as_str(),
-            data: json!({ "schedule": described }),
-        })
+        journal::append(
+            &mut tx,
+            self,
+            actor,
+            Change {
+                action: Action::SessionScheduleSet,
+                subject_type: Subject::Session,
+                subject_id: session_id.as_str(),
+                data: json!({ "schedule": described }),
+            },
+        )
         .await?;
         tx.commit().await?;
         self.schedule_of(session, &title, site.zone).await

@@ -264,12 +264,17 @@ impl Store {
             .execute(&mut *tx)
             .await?;
         let actor = Actor::command_line(centre.id.clone());
-        journal::append(&mut tx, self, &actor, Change {
-            action: Action::CentreCreated,
-            subject_type: Subject::Centre,
-            subject_id: centre.id.as_str(),
-            data: json!({"after": {"name": centre.name}}),
-        })
+        journal::append(
+            &mut tx,
+            self,
+            &actor,
+            Change {
+                action: Action::CentreCreated,
+                subject_type: Subject::Centre,
+                subject_id: centre.id.as_str(),
+                data: json!({"after": {"name": centre.name}}),
+            },
+        )
         .await?;
         let user = self
             .insert_user(
@@ -336,12 +341,17 @@ impl Store {
         .bind(user.created_at)
         .execute(&mut *conn)
         .await?;
-        journal::append(conn, self, actor, Change {
-            action: Action::UserCreated,
-            subject_type: Subject::User,
-            subject_id: user.id.as_str(),
-            data: json!({"after": user_json(&user)}),
-        })
+        journal::append(
+            conn,
+            self,
+            actor,
+            Change {
+                action: Action::UserCreated,
+                subject_type: Subject::User,
+                subject_id: user.id.as_str(),
+                data: json!({"after": user_json(&user)}),
+            },
+        )
         .await?;
         Ok(user)
     }
@@ -372,12 +382,12 @@ impl Store {
         update: UserUpdate,
     ) -> Result<User> {
         let mut tx = self.begin().await?;
-        let before = self
-            .user_in(&mut tx, actor.centre_id(), id)
-            .await?
-            .ok_or(StoreError::NotFound {
-                what: "utilisateur",
-            })?;
+        let before =
+            self.user_in(&mut tx, actor.centre_id(), id)
+                .await?
+                .ok_or(StoreError::NotFound {
+                    what: "utilisateur",
+                })?;
         let admin = actor.admin()?;
         if update.display_name.trim().is_empty() {
             return Err(StoreError::invalid(
@@ -434,12 +444,17 @@ impl Store {
             version: before.version + 1,
             ..before.clone()
         };
-        journal::append(&mut tx, self, admin.actor(), Change {
-            action: Action::UserUpdated,
-            subject_type: Subject::User,
-            subject_id: id.as_str(),
-            data: json!({"before": user_json(&before), "after": user_json(&after)}),
-        })
+        journal::append(
+            &mut tx,
+            self,
+            admin.actor(),
+            Change {
+                action: Action::UserUpdated,
+                subject_type: Subject::User,
+                subject_id: id.as_str(),
+                data: json!({"before": user_json(&before), "after": user_json(&after)}),
+            },
+        )
         .await?;
         tx.commit().await?;
         Ok(after)
@@ -597,12 +612,17 @@ impl Store {
             .bind(token_digest(keep_token))
             .execute(&mut *tx)
             .await?;
-        journal::append(&mut tx, self, actor, Change {
-            action: Action::UserPasswordChanged,
-            subject_type: Subject::User,
-            subject_id: user_id.as_str(),
-            data: json!({}),
-        })
+        journal::append(
+            &mut tx,
+            self,
+            actor,
+            Change {
+                action: Action::UserPasswordChanged,
+                subject_type: Subject::User,
+                subject_id: user_id.as_str(),
+                data: json!({}),
+            },
+        )
         .await?;
         tx.commit().await?;
         Ok(())

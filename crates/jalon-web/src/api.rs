@@ -7,6 +7,7 @@ use axum::http::header::SET_COOKIE;
 use axum::response::{AppendHeaders, IntoResponse};
 use axum::routing::{get, post};
 use axum::{Json, Router};
+use jalon_core::MilestoneId;
 use jalon_core::candidate::CandidateInput;
 use jalon_docs::csv_import::{read_candidates, write_candidates};
 use jalon_store::candidates::{Candidate, CheckIn, candidate_index};
@@ -16,7 +17,6 @@ use jalon_store::journal::JournalEntry;
 use jalon_store::schedule::{SessionSchedule, SlotInput};
 use jalon_store::sessions::{SessionDetail, SessionInput, SessionMilestone};
 use jalon_store::users::{NewUser, User, UserUpdate};
-use jalon_core::MilestoneId;
 use jalon_store::{ApprovalId, CandidateId, Role, SessionId, SiteId, StoreError, TitleId, UserId};
 use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
@@ -240,11 +240,7 @@ async fn update_site(
     Path(id): Path<SiteId>,
     Body(b): Body<Versioned<SiteInput>>,
 ) -> ApiResult<Json<Site>> {
-    Ok(Json(
-        s.store
-            .update_site(&a, &id, b.version, b.data)
-            .await?,
-    ))
+    Ok(Json(s.store.update_site(&a, &id, b.version, b.data).await?))
 }
 
 async fn list_titles(State(s): State<AppState>, Auth(a): Auth) -> ApiResult<Json<Vec<Title>>> {
@@ -277,9 +273,7 @@ async fn update_title(
     Body(b): Body<Versioned<TitleInput>>,
 ) -> ApiResult<Json<Title>> {
     Ok(Json(
-        s.store
-            .update_title(&a, &id, b.version, b.data)
-            .await?,
+        s.store.update_title(&a, &id, b.version, b.data).await?,
     ))
 }
 
@@ -316,9 +310,7 @@ async fn update_approval(
     Body(b): Body<Versioned<ApprovalInput>>,
 ) -> ApiResult<Json<Approval>> {
     Ok(Json(
-        s.store
-            .update_approval(&a, &id, b.version, b.data)
-            .await?,
+        s.store.update_approval(&a, &id, b.version, b.data).await?,
     ))
 }
 
@@ -349,11 +341,7 @@ async fn update_user(
     Path(id): Path<UserId>,
     Body(b): Body<Versioned<UserUpdate>>,
 ) -> ApiResult<Json<User>> {
-    Ok(Json(
-        s.store
-            .update_user(&a, &id, b.version, b.data)
-            .await?,
-    ))
+    Ok(Json(s.store.update_user(&a, &id, b.version, b.data).await?))
 }
 
 async fn create_user(
@@ -409,7 +397,9 @@ async fn update_session(
 ) -> ApiResult<Json<SessionDetail>> {
     let h = s.store.open_session(&a, &id).await?;
     Ok(Json(
-        s.store.update_session(h.writer()?, b.version, b.data).await?,
+        s.store
+            .update_session(h.writer()?, b.version, b.data)
+            .await?,
     ))
 }
 
@@ -569,10 +559,8 @@ async fn list_convocations(
     Path(id): Path<SessionId>,
 ) -> ApiResult<Json<Convocations>> {
     let h = s.store.open_session(&a, &id).await?;
-    let (convocations, missing) = tokio::try_join!(
-        s.store.convocations(&h),
-        s.store.convocations_missing(&h)
-    )?;
+    let (convocations, missing) =
+        tokio::try_join!(s.store.convocations(&h), s.store.convocations_missing(&h))?;
     Ok(Json(Convocations {
         convocations,
         missing,
@@ -586,7 +574,9 @@ async fn send_convocations(
     Path(id): Path<SessionId>,
 ) -> ApiResult<Json<crate::mailer::SendReport>> {
     let h = s.store.open_session(&a, &id).await?;
-    Ok(Json(crate::mailer::send_convocations(&s, h.writer()?).await?))
+    Ok(Json(
+        crate::mailer::send_convocations(&s, h.writer()?).await?,
+    ))
 }
 
 #[derive(Deserialize)]

@@ -145,8 +145,7 @@ pub async fn send_convocations(
     state: &AppState,
     writer: SessionWriter<'_>,
 ) -> Result<SendReport, StoreError> {
-    let document =
-        crate::documents::session_document(&state.store, writer.handle(), None).await?;
+    let document = crate::documents::session_document(&state.store, writer.handle(), None).await?;
     let site = &document.site;
     let place = format!(
         "{}, {}, {} {}",
@@ -158,10 +157,7 @@ pub async fn send_convocations(
         place: &place,
         centre: &document.centre.name,
     };
-    let (claimed, without_address) = state
-        .store
-        .claim_email_convocations(writer)
-        .await?;
+    let (claimed, without_address) = state.store.claim_email_convocations(writer).await?;
     let mut report = SendReport {
         without_address,
         ..Default::default()

@@ -122,7 +122,8 @@ impl Store {
             };
             let convocation = match (c.mode, c.send_status) {
                 (Some(mode), Some(send)) => Some(Proof {
-                    mode: Mode::parse(&mode).ok_or_else(|| corrupt("mode de convocation", &mode))?,
+                    mode: Mode::parse(&mode)
+                        .ok_or_else(|| corrupt("mode de convocation", &mode))?,
                     send: SendState::parse(&send).ok_or_else(|| corrupt("état d'envoi", &send))?,
                     sent: c.sent != 0,
                     hand_signed: c.hand_signed != 0,
@@ -164,7 +165,11 @@ impl Store {
     }
 
     /// What a milestone's automatic check says of these facts now.
-    pub(crate) fn check(&self, milestone: &MilestoneId, facts: &SessionFacts) -> Option<RuleViolation> {
+    pub(crate) fn check(
+        &self,
+        milestone: &MilestoneId,
+        facts: &SessionFacts,
+    ) -> Option<RuleViolation> {
         checks::milestone(self.rules(), milestone, facts, self.today())
     }
 
@@ -190,7 +195,11 @@ impl Store {
     /// The milestones marked done whose automatic check fails now: done with a justified
     /// override, or undone since (a CERES number erased, a manager changed…). A check that
     /// fails on a milestone still to do is simply work to do, not a failure.
-    pub(crate) fn failing(&self, detail: &SessionDetail, facts: &jalon_core::checks::SessionFacts) -> Vec<RuleViolation> {
+    pub(crate) fn failing(
+        &self,
+        detail: &SessionDetail,
+        facts: &jalon_core::checks::SessionFacts,
+    ) -> Vec<RuleViolation> {
         detail
             .milestones
             .iter()

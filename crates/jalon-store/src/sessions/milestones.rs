@@ -9,11 +9,11 @@ use serde_json::json;
 use sqlx::AnyConnection;
 
 use super::{SessionMilestone, input_of};
+use crate::Store;
 use crate::error::{Result, StoreError};
 use crate::ids::{CentreId, SessionId, Stamp};
 use crate::journal::{self, Action, Change, Subject};
 use crate::scope::SessionWriter;
-use crate::Store;
 
 /// What a change of dates did to a session's milestones: `(milestone, before, after)` of
 /// each deadline that moved.

@@ -11,12 +11,12 @@ use sqlx::AnyConnection;
 
 use super::milestones::Moves;
 use super::{Preview, PreviewMilestone, SessionDetail, SessionInput, input_of};
+use crate::Store;
 use crate::catalog::{Approval, Site, Title};
 use crate::error::{FieldError, Result, StoreError};
 use crate::ids::{CentreId, SessionId, SiteId, Stamp, TitleId};
 use crate::journal::{self, Action, Change, Subject};
 use crate::scope::{Actor, SessionHandle, SessionWriter, Writer};
-use crate::Store;
 
 /// The title, site, approval and manager a session refers to, read from its centre.
 pub(crate) struct Context {
@@ -29,7 +29,12 @@ pub(crate) struct Context {
 
 impl Context {
     /// The planner's view of a session.
-    pub(crate) fn plan_input(&self, input: &SessionInput, today: Date, dte_received: bool) -> PlanInput {
+    pub(crate) fn plan_input(
+        &self,
+        input: &SessionInput,
+        today: Date,
+        dte_received: bool,
+    ) -> PlanInput {
         let end = input.end();
         PlanInput {
             start: input.start,
@@ -103,7 +108,9 @@ impl Store {
         .into_iter()
         .map(FieldError::from)
         .collect();
-        let unknown = |field: &str, what: &str| FieldError::new(field, format!("{what} inconnu dans ce centre"));
+        let unknown = |field: &str, what: &str| {
+            FieldError::new(field, format!("{what} inconnu dans ce centre"))
+        };
         let title = self.title_in(conn, centre, &input.title_id).await?;
         if title.is_none() {
             errs.push(unknown("title_id", "titre"));
@@ -135,12 +142,18 @@ impl Store {
         if let (Some(a), Some(t)) = (&approval, &title)
             && a.title_id != t.id
         {
-            errs.push(FieldError::new("approval_id", "cet agrément porte sur un autre titre"));
+            errs.push(FieldError::new(
+                "approval_id",
+                "cet agrément porte sur un autre titre",
+            ));
         }
         if let (Some(a), Some(s)) = (&approval, &site)
             && a.site_id != s.id
         {
-            errs.push(FieldError::new("approval_id", "cet agrément porte sur un autre site"));
+            errs.push(FieldError::new(
+                "approval_id",
+                "cet agrément porte sur un autre site",
+            ));
         }
         match (title, site) {
             (Some(title), Some(site)) if errs.is_empty() => Ok(Context {
@@ -185,7 +198,11 @@ impl Store {
     }
 
     /// Creates a session and its chronology. Broken rules are refused unless justified.
-    pub async fn create_session(&self, writer: Writer<'_>, input: SessionInput) -> Result<SessionDetail> {
+    pub async fn create_session(
+        &self,
+        writer: Writer<'_>,
+        input: SessionInput,
+    ) -> Result<SessionDetail> {
         let actor = writer.actor();
         let centre = actor.centre_id();
         let mut tx = self.begin().await?;
@@ -213,12 +230,17 @@ impl Store {
         .await?;
         self.materialise(&mut tx, &id, &ctx.plan_input(&input, self.today(), false))
             .await?;
-        journal::append(&mut tx, self, actor, Change {
-            action: Action::SessionCreated,
-            subject_type: Subject::Session,
-            subject_id: id.as_str(),
-            data: json!({"after": input_json(&input), "override": waiver}),
-        })
+        journal::append(
+            &mut tx,
+            self,
+            actor,
+            Change {
+                action: Action::SessionCreated,
+                subject_type: Subject::Session,
+                subject_id: id.as_str(),
+                data: json!({"after": input_json(&input), "override": waiver}),
+            },
+        )
         .await?;
         let created = self.detail_in(&mut tx, centre, &id).await?;
         tx.commit().await?;
@@ -270,8 +292,12 @@ impl Store {
             return Err(StoreError::Conflict { what: "la session" });
         }
         let dte_received = before.done(&ids::DTE_RECEIVE);
-        self.materialise(&mut tx, id, &ctx.plan_input(&input, self.today(), dte_received))
-            .await?;
+        self.materialise(
+            &mut tx,
+            id,
+            &ctx.plan_input(&input, self.today(), dte_received),
+        )
+        .await?;
         journal::append(&mut tx, self, actor, Change {
             action: Action::SessionUpdated,
             subject_type: Subject::Session,
@@ -311,12 +337,17 @@ impl Store {
             if moves.is_empty() {
                 continue;
             }
-            journal::append(&mut *conn, self, actor, Change {
-                action: Action::SessionReplanned,
-                subject_type: Subject::Session,
-                subject_id: id.as_str(),
-                data: json!({"reason": why, "moved": moves_json(self, &moves)}),
-            })
+            journal::append(
+                &mut *conn,
+                self,
+                actor,
+                Change {
+                    action: Action::SessionReplanned,
+                    subject_type: Subject::Session,
+                    subject_id: id.as_str(),
+                    data: json!({"reason": why, "moved": moves_json(self, &moves)}),
+                },
+            )
             .await?;
         }
         Ok(())
@@ -331,13 +362,18 @@ impl Store {
     ) -> Result<SessionDetail> {
         let (actor, id) = (w.actor(), w.id());
         let centre = actor.centre_id();
-        if let Some(p) = jalon_core::milestone::reason_problem(reason, "pourquoi la session est annulée") {
+        if let Some(p) =
+            jalon_core::milestone::reason_problem(reason, "pourquoi la session est annulée")
+        {
             return Err(StoreError::Invalid(vec![p.into()]));
         }
         let mut tx = self.begin().await?;
         let before = self.detail_in(&mut tx, centre, id).await?;
         if before.session.cancelled_at.is_some() {
-            return Err(StoreError::invalid("session", "cette session est déjà annulée"));
+            return Err(StoreError::invalid(
+                "session",
+                "cette session est déjà annulée",
+            ));
         }
         let now = Stamp::new(self.now());
         let done = sqlx::query(
@@ -353,12 +389,17 @@ impl Store {
         if done.rows_affected() == 0 {
             return Err(StoreError::Conflict { what: "la session" });
         }
-        journal::append(&mut tx, self, actor, Change {
-            action: Action::SessionCancelled,
-            subject_type: Subject::Session,
-            subject_id: id.as_str(),
-            data: json!({"before": before.session, "reason": reason.trim()}),
-        })
+        journal::append(
+            &mut tx,
+            self,
+            actor,
+            Change {
+                action: Action::SessionCancelled,
+                subject_type: Subject::Session,
+                subject_id: id.as_str(),
+                data: json!({"before": before.session, "reason": reason.trim()}),
+            },
+        )
         .await?;
         let after = self.detail_in(&mut tx, centre, id).await?;
         tx.commit().await?;
@@ -398,7 +439,12 @@ fn order(mut errs: Vec<FieldError>) -> Vec<FieldError> {
         "ceres_number",
         "override_justification",
     ];
-    errs.sort_by_key(|e| FIELDS.iter().position(|f| *f == e.field).unwrap_or(FIELDS.len()));
+    errs.sort_by_key(|e| {
+        FIELDS
+            .iter()
+            .position(|f| *f == e.field)
+            .unwrap_or(FIELDS.len())
+    });
     errs
 }
 
@@ -408,7 +454,10 @@ fn moves_json(store: &Store, moves: &Moves) -> serde_json::Value {
     moves
         .iter()
         .map(|(id, before, after)| {
-            let label = store.rules().milestone(id.as_str()).map_or(id.as_str(), |r| r.label.as_str());
+            let label = store
+                .rules()
+                .milestone(id.as_str())
+                .map_or(id.as_str(), |r| r.label.as_str());
             json!({"milestone": id, "label": label, "before": before, "after": after,
                    "text": format!("{label} : {} → {}", text(*before), text(*after))})
         })

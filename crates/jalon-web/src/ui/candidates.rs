@@ -13,7 +13,7 @@ use jalon_core::fr;
 use jalon_docs::csv_import::{ImportReport, read_candidates};
 use jalon_store::candidates::{Candidate, Presence, candidate_index};
 use jalon_store::convocations::Mode;
-use jalon_store::{FieldError, StoreError};
+use jalon_store::{CandidateId, FieldError, SessionHandle, SessionId, StoreError};
 use serde::Deserialize;
 
 use super::dashboard::session_dates;
@@ -167,21 +167,17 @@ fn row(c: &Candidate) -> Row {
 async fn page(
     state: &AppState,
     page: &Page,
-    id: &str,
+    session: &SessionHandle<'_>,
     form: AddForm,
     errors: Vec<FieldError>,
     preview: Option<Preview>,
     notice: Option<String>,
 ) -> Response {
-    let detail = match state.store.session(&page.actor, id).await {
-        Ok(d) => d,
-        Err(e) => return error_page(&e),
-    };
-    let list = match state.store.candidates(&page.actor, id).await {
+    let list = match state.store.candidates(session).await {
         Ok(l) => l,
         Err(e) => return error_page(&e),
     };
-    let (convocations, missing) = match convocation_rows(state, page, id, &list).await {
+    let (convocations, missing) = match convocation_rows(state, session, &list).await {
         Ok(x) => x,
         Err(e) => return error_page(&e),
     };
@@ -190,10 +186,10 @@ async fn page(
     } else {
         StatusCode::UNPROCESSABLE_ENTITY
     };
-    let s = &detail.session;
+    let s = session.session();
     let view = CandidatesPage {
         layout: page.layout(&format!("Candidats — {}", s.title_name), "sessions"),
-        id: id.to_owned(),
+        id: s.id.to_string(),
         title: s.title_name.clone(),
         dates: session_dates(s.start, s.end),
         rows: list.iter().map(row).collect(),
@@ -212,7 +208,7 @@ async fn page(
 async fn list(
     State(state): State<AppState>,
     p: Page,
-    Path(id): Path<String>,
+    Path(id): Path<SessionId>,
     Query(n): Query<Notice>,
 ) -> Response {
     let notice = match n.ok.as_str() {
@@ -220,10 +216,14 @@ async fn list(
         "1" => Some("Candidat inscrit.".to_owned()),
         count => Some(format!("{count} candidats inscrits.")),
     };
+    let session = match state.store.open_session(&p.actor, &id).await {
+        Ok(s) => s,
+        Err(e) => return error_page(&e),
+    };
     page(
         &state,
         &p,
-        &id,
+        &session,
         AddForm::default(),
         Vec::new(),
         None,
@@ -265,10 +265,14 @@ fn to_input(f: &AddForm, errs: &mut Vec<FieldError>) -> CandidateInput {
 
 async fn add(
     State(state): State<AppState>,
-    Path(id): Path<String>,
+    Path(id): Path<SessionId>,
     FormPost(p, f): FormPost<AddForm>,
 ) -> Response {
-    let writer = match super::session_writer(&state, &p, &id).await {
+    let session = match state.store.open_session(&p.actor, &id).await {
+        Ok(s) => s,
+        Err(e) => return error_page(&e),
+    };
+    let writer = match session.writer() {
         Ok(w) => w,
         Err(e) => return error_page(&e),
     };
@@ -276,16 +280,16 @@ async fn add(
     let input = to_input(&f, &mut errs);
     let birth_typed = !f.birth_date.trim().is_empty();
     if !errs.is_empty() {
-        return page(&state, &p, &id, f, errs, None, None).await;
+        return page(&state, &p, &session, f, errs, None, None).await;
     }
-    match state.store.add_candidate(writer, &id, input).await {
+    match state.store.add_candidate(writer, input).await {
         Ok(_) => Redirect::to(&format!("/sessions/{id}/candidates?ok=1")).into_response(),
         Err(StoreError::Invalid(mut fields)) => {
             // A date that did not parse is reported once.
             if birth_typed {
                 fields.retain(|e| e.field != "birth_date" || !e.message.contains("obligatoire"));
             }
-            page(&state, &p, &id, f, fields, None, None).await
+            page(&state, &p, &session, f, fields, None, None).await
         }
         Err(e) => error_page(&e),
     }
@@ -294,8 +298,7 @@ async fn add(
 /// Checks the file against the session too (candidates already registered), without writing.
 async fn check(
     state: &AppState,
-    p: &Page,
-    id: &str,
+    session: &SessionHandle<'_>,
     report: &ImportReport,
     csv: String,
 ) -> Preview {
@@ -310,10 +313,10 @@ async fn check(
         .collect();
     let mut file_errors = report.file_errors.clone();
     if report.is_valid()
-        && let Ok(w) = p.actor.writer()
+        && let Ok(w) = session.writer()
         && let Err(e) = state
             .store
-            .import_candidates(w, id, report.candidates(), true)
+            .import_candidates(w, report.candidates(), true)
             .await
     {
         match e {
@@ -343,12 +346,16 @@ async fn check(
 /// The uploaded file, checked, shown before anything is written.
 async fn preview(
     State(state): State<AppState>,
-    Path(id): Path<String>,
+    Path(id): Path<SessionId>,
     p: Page,
     headers: HeaderMap,
     mut form: Multipart,
 ) -> Response {
-    if let Err(e) = super::session_writer(&state, &p, &id).await {
+    let session = match state.store.open_session(&p.actor, &id).await {
+        Ok(s) => s,
+        Err(e) => return error_page(&e),
+    };
+    if let Err(e) = session.writer() {
         return error_page(&e);
     }
     if !security::same_origin(&headers) {
@@ -370,11 +377,11 @@ async fn preview(
     let report = read_candidates(&bytes, state.store.today());
     // The text kept for confirmation is the decoded file, re-read identically on import.
     let csv = jalon_docs::csv_import::write_candidates(&report.candidates());
-    let preview = check(&state, &p, &id, &report, csv).await;
+    let preview = check(&state, &session, &report, csv).await;
     page(
         &state,
         &p,
-        &id,
+        &session,
         AddForm::default(),
         Vec::new(),
         Some(preview),
@@ -392,10 +399,14 @@ struct ImportForm {
 /// Imports a previewed file, all or nothing.
 async fn import(
     State(state): State<AppState>,
-    Path(id): Path<String>,
+    Path(id): Path<SessionId>,
     FormPost(p, f): FormPost<ImportForm>,
 ) -> Response {
-    let writer = match super::session_writer(&state, &p, &id).await {
+    let session = match state.store.open_session(&p.actor, &id).await {
+        Ok(s) => s,
+        Err(e) => return error_page(&e),
+    };
+    let writer = match session.writer() {
         Ok(w) => w,
         Err(e) => return error_page(&e),
     };
@@ -403,7 +414,7 @@ async fn import(
     if report.is_valid()
         && let Ok(outcome) = state
             .store
-            .import_candidates(writer, &id, report.candidates(), false)
+            .import_candidates(writer, report.candidates(), false)
             .await
     {
         return Redirect::to(&format!(
@@ -413,11 +424,11 @@ async fn import(
         .into_response();
     }
     // Something changed since the preview (someone registered the same person): show why.
-    let preview = check(&state, &p, &id, &report, f.csv.clone()).await;
+    let preview = check(&state, &session, &report, f.csv.clone()).await;
     page(
         &state,
         &p,
-        &id,
+        &session,
         AddForm::default(),
         Vec::new(),
         Some(preview),
@@ -457,11 +468,15 @@ struct CheckInPage {
     day: Option<String>,
 }
 
-async fn checkin_page(state: &AppState, p: &Page, id: &str, error: Option<String>) -> Response {
-    let (detail, list, schedule) = match tokio::try_join!(
-        state.store.session(&p.actor, id),
-        state.store.candidates(&p.actor, id),
-        state.store.schedule(&p.actor, id),
+async fn checkin_page(
+    state: &AppState,
+    p: &Page,
+    session: &SessionHandle<'_>,
+    error: Option<String>,
+) -> Response {
+    let (list, schedule) = match tokio::try_join!(
+        state.store.candidates(session),
+        state.store.schedule(session),
     ) {
         Ok(x) => x,
         Err(e) => return error_page(&e),
@@ -477,7 +492,7 @@ async fn checkin_page(state: &AppState, p: &Page, id: &str, error: Option<String
     let rows = list
         .iter()
         .map(|c| CheckInRow {
-            id: c.id.clone(),
+            id: c.id.to_string(),
             name: format!(
                 "{} {}",
                 c.input.last_name.to_uppercase(),
@@ -500,13 +515,13 @@ async fn checkin_page(state: &AppState, p: &Page, id: &str, error: Option<String
                 format!(
                     "par {} le {}",
                     c.checked_in_by.clone().unwrap_or_default(),
-                    super::session::when(at)
+                    super::session::when(*at)
                 )
             }),
             version: c.version,
         })
         .collect();
-    let s = &detail.session;
+    let s = session.session();
     let status = if error.is_some() {
         StatusCode::CONFLICT
     } else {
@@ -514,7 +529,7 @@ async fn checkin_page(state: &AppState, p: &Page, id: &str, error: Option<String
     };
     let view = CheckInPage {
         layout: p.layout(&format!("Accueil — {}", s.title_name), "sessions"),
-        id: id.to_owned(),
+        id: s.id.to_string(),
         title: s.title_name.clone(),
         dates: session_dates(s.start, s.end),
         summary: format!(
@@ -559,8 +574,11 @@ fn day_programme(slots: &[jalon_core::schedule::Slot], today: jiff::civil::Date)
     ))
 }
 
-async fn checkin(State(state): State<AppState>, p: Page, Path(id): Path<String>) -> Response {
-    checkin_page(&state, &p, &id, None).await
+async fn checkin(State(state): State<AppState>, p: Page, Path(id): Path<SessionId>) -> Response {
+    match state.store.open_session(&p.actor, &id).await {
+        Ok(session) => checkin_page(&state, &p, &session, None).await,
+        Err(e) => error_page(&e),
+    }
 }
 
 #[derive(Deserialize)]
@@ -582,10 +600,14 @@ struct CheckInForm {
 
 async fn check_in(
     State(state): State<AppState>,
-    Path((id, candidate)): Path<(String, String)>,
+    Path((id, candidate)): Path<(SessionId, CandidateId)>,
     FormPost(p, f): FormPost<CheckInForm>,
 ) -> Response {
-    let writer = match super::session_writer(&state, &p, &id).await {
+    let session = match state.store.open_session(&p.actor, &id).await {
+        Ok(s) => s,
+        Err(e) => return error_page(&e),
+    };
+    let writer = match session.writer() {
         Ok(w) => w,
         Err(e) => return error_page(&e),
     };
@@ -603,7 +625,7 @@ async fn check_in(
             return checkin_page(
                 &state,
                 &p,
-                &id,
+                &session,
                 Some(format!("Rien n'a été enregistré : {e}.")),
             )
             .await;
@@ -611,20 +633,13 @@ async fn check_in(
     };
     match state
         .store
-        .check_in_with_signature(
-            writer,
-            &id,
-            &candidate,
-            f.version,
-            check,
-            signature.as_deref(),
-        )
+        .check_in_with_signature(writer, &candidate, f.version, check, signature.as_deref())
         .await
     {
         Ok(_) => Redirect::to(&format!("/sessions/{id}/checkin#c-{candidate}")).into_response(),
         Err(StoreError::Conflict { .. }) => {
             let msg = "Ce candidat vient d'être pointé par quelqu'un d'autre : la liste est à jour, vérifiez puis recommencez.";
-            checkin_page(&state, &p, &id, Some(msg.to_owned())).await
+            checkin_page(&state, &p, &session, Some(msg.to_owned())).await
         }
         Err(StoreError::Invalid(fields)) => {
             let msg = fields
@@ -635,7 +650,7 @@ async fn check_in(
             checkin_page(
                 &state,
                 &p,
-                &id,
+                &session,
                 Some(format!("Rien n'a été enregistré : {msg}.")),
             )
             .await
@@ -647,9 +662,13 @@ async fn check_in(
 async fn signature_image(
     State(state): State<AppState>,
     p: Page,
-    Path((id, candidate)): Path<(String, String)>,
+    Path((id, candidate)): Path<(SessionId, CandidateId)>,
 ) -> Response {
-    match state.store.drawn_signature(&p.actor, &id, &candidate).await {
+    let session = match state.store.open_session(&p.actor, &id).await {
+        Ok(s) => s,
+        Err(e) => return error_page(&e),
+    };
+    match state.store.drawn_signature(&session, &candidate).await {
         Ok(png) => (
             [
                 (axum::http::header::CONTENT_TYPE, "image/png"),
@@ -676,13 +695,12 @@ pub struct ConvocationRow {
 /// The convocations section of the candidates page: each candidate's mode and proof.
 pub async fn convocation_rows(
     state: &AppState,
-    p: &Page,
-    id: &str,
+    session: &SessionHandle<'_>,
     list: &[Candidate],
 ) -> Result<(Vec<ConvocationRow>, Vec<String>), StoreError> {
     let (convocations, missing) = tokio::try_join!(
-        state.store.convocations(&p.actor, id),
-        state.store.convocations_missing(&p.actor, id)
+        state.store.convocations(session),
+        state.store.convocations_missing(session)
     )?;
     let rows = list
         .iter()
@@ -696,15 +714,15 @@ pub async fn convocation_rows(
                 (_, Some(m)) => m.to_owned(),
                 (Some(v), None) => match (&v.hand_signed_at, &v.read_at) {
                     (Some(at), _) => {
-                        format!("remise contre signature le {}", super::session::when(at))
+                        format!("remise contre signature le {}", super::session::when(*at))
                     }
-                    (_, Some(at)) => format!("lue le {}", super::session::when(at)),
+                    (_, Some(at)) => format!("lue le {}", super::session::when(*at)),
                     _ => "document signé reçu".to_owned(),
                 },
                 (None, None) => String::new(),
             };
             ConvocationRow {
-                candidate_id: c.id.clone(),
+                candidate_id: c.id.to_string(),
                 name: format!(
                     "{} {}",
                     c.input.last_name.to_uppercase(),
@@ -731,10 +749,14 @@ struct ModeForm {
 
 async fn set_mode(
     State(state): State<AppState>,
-    Path((id, candidate)): Path<(String, String)>,
+    Path((id, candidate)): Path<(SessionId, CandidateId)>,
     FormPost(p, f): FormPost<ModeForm>,
 ) -> Response {
-    let writer = match super::session_writer(&state, &p, &id).await {
+    let session = match state.store.open_session(&p.actor, &id).await {
+        Ok(s) => s,
+        Err(e) => return error_page(&e),
+    };
+    let writer = match session.writer() {
         Ok(w) => w,
         Err(e) => return error_page(&e),
     };
@@ -743,7 +765,7 @@ async fn set_mode(
     };
     match state
         .store
-        .set_convocation_mode(writer, &id, &candidate, mode)
+        .set_convocation_mode(writer, &candidate, mode)
         .await
     {
         Ok(()) => redirect_convocations(&id, &candidate),
@@ -756,18 +778,18 @@ struct Empty {}
 
 async fn hand(
     State(state): State<AppState>,
-    Path((id, candidate)): Path<(String, String)>,
+    Path((id, candidate)): Path<(SessionId, CandidateId)>,
     FormPost(p, _): FormPost<Empty>,
 ) -> Response {
-    let writer = match super::session_writer(&state, &p, &id).await {
+    let session = match state.store.open_session(&p.actor, &id).await {
+        Ok(s) => s,
+        Err(e) => return error_page(&e),
+    };
+    let writer = match session.writer() {
         Ok(w) => w,
         Err(e) => return error_page(&e),
     };
-    match state
-        .store
-        .record_hand_delivery(writer, &id, &candidate)
-        .await
-    {
+    match state.store.record_hand_delivery(writer, &candidate).await {
         Ok(()) => redirect_convocations(&id, &candidate),
         Err(e) => error_page(&e),
     }
@@ -775,12 +797,16 @@ async fn hand(
 
 async fn document(
     State(state): State<AppState>,
-    Path((id, candidate)): Path<(String, String)>,
+    Path((id, candidate)): Path<(SessionId, CandidateId)>,
     p: Page,
     headers: HeaderMap,
     mut form: Multipart,
 ) -> Response {
-    let writer = match super::session_writer(&state, &p, &id).await {
+    let session = match state.store.open_session(&p.actor, &id).await {
+        Ok(s) => s,
+        Err(e) => return error_page(&e),
+    };
+    let writer = match session.writer() {
         Ok(w) => w,
         Err(e) => return error_page(&e),
     };
@@ -805,7 +831,7 @@ async fn document(
     }
     match state
         .store
-        .attach_signed_document(writer, &id, &candidate, &name, &bytes)
+        .attach_signed_document(writer, &candidate, &name, &bytes)
         .await
     {
         Ok(()) => redirect_convocations(&id, &candidate),
@@ -825,19 +851,27 @@ async fn document(
     }
 }
 
-fn redirect_convocations(id: &str, candidate: &str) -> Response {
+fn redirect_convocations(id: &SessionId, candidate: &CandidateId) -> Response {
     Redirect::to(&format!("/sessions/{id}/candidates#conv-{candidate}")).into_response()
 }
 
 async fn send_emails(
     State(state): State<AppState>,
-    Path(id): Path<String>,
+    Path(id): Path<SessionId>,
     FormPost(p, _): FormPost<Empty>,
 ) -> Response {
-    if let Err(e) = super::session_writer(&state, &p, &id).await {
+    let session = match state.store.open_session(&p.actor, &id).await {
+        Ok(s) => s,
+        Err(e) => return error_page(&e),
+    };
+    if let Err(e) = session.writer() {
         return error_page(&e);
     }
-    match crate::mailer::send_convocations(&state, &p.actor, &id).await {
+    let writer = match session.writer() {
+        Ok(w) => w,
+        Err(e) => return error_page(&e),
+    };
+    match crate::mailer::send_convocations(&state, writer).await {
         Ok(r) => {
             let mut notice = match r.sent {
                 0 => "Aucun courriel à envoyer.".to_owned(),
@@ -856,7 +890,7 @@ async fn send_emails(
             page(
                 &state,
                 &p,
-                &id,
+                &session,
                 AddForm::default(),
                 Vec::new(),
                 None,

@@ -5,7 +5,7 @@ use askama::Template;
 use axum::Router;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::{IntoResponse, Redirect};
 use axum::routing::{get, post};
 use jalon_core::milestone::ids;
 use jalon_core::{MilestoneId, fr};
@@ -316,11 +316,7 @@ async fn load(
     Ok((status, render(&page_view)).into_response())
 }
 
-async fn show(
-    State(state): State<AppState>,
-    page: Page,
-    Path(id): Path<SessionId>,
-) -> PageResult {
+async fn show(State(state): State<AppState>, page: Page, Path(id): Path<SessionId>) -> PageResult {
     let session = state.store.open_session(&page.actor, &id).await?;
     load(&state, &page, &session, None, "", None).await
 }

@@ -209,7 +209,11 @@ async fn form_page(
     };
     let preview = match data.to_input() {
         Ok(input) => {
-            match state.store.preview_session(actor, &input, existing.as_ref()).await {
+            match state
+                .store
+                .preview_session(actor, &input, existing.as_ref())
+                .await
+            {
                 Ok(p) => preview_fragment(Some(&p), Vec::new()),
                 Err(StoreError::Invalid(e)) => preview_fragment(None, e),
                 Err(e) => return error_page(&e),
@@ -260,7 +264,13 @@ async fn form_page(
             .collect(),
         sites: sites
             .iter()
-            .map(|s| choice(s.id.as_str(), format!("{} ({})", s.name, s.city), &data.site_id))
+            .map(|s| {
+                choice(
+                    s.id.as_str(),
+                    format!("{} ({})", s.name, s.city),
+                    &data.site_id,
+                )
+            })
             .collect(),
         managers: users
             .iter()
