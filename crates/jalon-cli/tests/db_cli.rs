@@ -527,7 +527,7 @@ fn with_a_session(dir: &Path) -> String {
             .await
             .unwrap();
         store.close().await;
-        s.session.id
+        s.session.id.to_string()
     })
 }
 

@@ -93,10 +93,10 @@ async fn centre(store: &Store, name: &str) -> Centre {
         admin: admin_email,
         manager: manager_email,
         inspector: inspector_email,
-        manager_id: m.id,
-        site: site.id,
-        title: title.id,
-        approval: approval.id,
+        manager_id: m.id.to_string(),
+        site: site.id.to_string(),
+        title: title.id.to_string(),
+        approval: approval.id.to_string(),
     }
 }
 
@@ -1123,7 +1123,8 @@ async fn the_schedule_and_the_pdf_documents_over_http() {
 
     // What the documents show follows the schedule the manager set.
     let actor = app.store.login(&a.manager, PASSWORD).await.unwrap().1;
-    let data = jalon_web::documents::session_document(&app.store, &actor, &id, None)
+    let h = app.store.open_session(&actor, &id.as_str().into()).await.unwrap();
+    let data = jalon_web::documents::session_document(&app.store, &h, None)
         .await
         .unwrap();
     assert_eq!(data.candidates.len(), 2);

@@ -150,7 +150,7 @@ async fn world() -> World {
             .await
             .unwrap();
         if n == 1 {
-            session_b = s.session.id;
+            session_b = s.session.id.to_string();
         }
     }
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
@@ -568,18 +568,14 @@ async fn a_candidate_acknowledges_their_convocation_in_the_browser() {
         email: "lou.petit@exemple.fr".into(),
         ..Default::default()
     };
+    let h = w.store.open_session(&actor, &session).await.unwrap();
     let c = w
         .store
-        .add_candidate(actor.writer().unwrap(), &session, lou)
+        .add_candidate(h.writer().unwrap(), lou)
         .await
         .unwrap();
     w.store
-        .set_convocation_mode(
-            actor.writer().unwrap(),
-            &session,
-            &c.id,
-            Mode::EmailReceipts,
-        )
+        .set_convocation_mode(h.writer().unwrap(), &c.id, Mode::EmailReceipts)
         .await
         .unwrap();
 
@@ -672,9 +668,10 @@ async fn a_candidate_signs_on_the_tablet_at_the_welcome() {
         birth_date: Some(date(2001, 9, 9)),
         ..Default::default()
     };
+    let h = w.store.open_session(&actor, &session).await.unwrap();
     let c = w
         .store
-        .add_candidate(actor.writer().unwrap(), &session, lou)
+        .add_candidate(h.writer().unwrap(), lou)
         .await
         .unwrap();
 
@@ -761,15 +758,15 @@ async fn a_candidate_signs_on_the_tablet_at_the_welcome() {
     );
     let png = w
         .store
-        .drawn_signature(&actor, &session, &c.id)
+        .drawn_signature(&h, &c.id)
         .await
         .unwrap();
     assert!(png.starts_with(b"\x89PNG\r\n\x1a\n"));
     let lou = w
         .store
-        .candidates(&actor, &session)
+        .candidate(&h, &c.id)
         .await
-        .unwrap()
+        .ok()
         .into_iter()
         .find(|x| x.id == c.id)
         .unwrap();

@@ -57,10 +57,10 @@ async fn world(store: &Store) -> String {
         email: email.into(),
         ..Default::default()
     };
+    let h = store.open_session(&actor, &id).await.unwrap();
     store
         .import_candidates(
-            a.writer(),
-            &id,
+            h.writer().unwrap(),
             vec![
                 person("Dupont", "José", "jose.dupont@exemple.fr"),
                 person("Martin", "Anne", ""),
@@ -69,13 +69,13 @@ async fn world(store: &Store) -> String {
         )
         .await
         .unwrap();
-    for c in store.candidates(&actor, &id).await.unwrap() {
+    for c in store.candidates(&h).await.unwrap() {
         store
-            .set_convocation_mode(a.writer(), &id, &c.id, Mode::EmailReceipts)
+            .set_convocation_mode(h.writer().unwrap(), &c.id, Mode::EmailReceipts)
             .await
             .unwrap();
     }
-    id
+    id.to_string()
 }
 
 async fn serve(store: Store, mail: impl FnOnce(&str) -> MailSettings) -> String {

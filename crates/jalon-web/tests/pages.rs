@@ -81,9 +81,9 @@ async fn centre(store: &Store, p: &str) -> Centre {
         .await
         .unwrap();
     Centre {
-        session: s.session.id,
-        site: site.id,
-        title: title.id,
+        session: s.session.id.to_string(),
+        site: site.id.to_string(),
+        title: title.id.to_string(),
     }
 }
 
@@ -222,13 +222,12 @@ async fn forms_need_their_csrf_token_and_this_origin() {
         );
         assert!(r.text().await.unwrap().contains("Action refusée"));
     }
+    let cli = Actor::command_line(store.centres().await.unwrap()[0].id.clone());
     let s = store
-        .session(
-            &Actor::command_line(store.centres().await.unwrap()[0].id.clone()),
-            &a.session,
-        )
+        .open_session(&cli, &a.session.as_str().into())
         .await
-        .unwrap();
+        .unwrap()
+        .into_detail();
     assert!(
         s.milestones.iter().all(|m| m.evidence.is_none()),
         "nothing was written"
@@ -564,15 +563,13 @@ async fn candidates_are_imported_from_a_file_after_a_preview() {
         page.contains("2 candidats prêts à inscrire (fichier Windows-1252)"),
         "{page}"
     );
+    let cli = Actor::command_line(store.centres().await.unwrap()[0].id.clone());
+    let h = store
+        .open_session(&cli, &a.session.as_str().into())
+        .await
+        .unwrap();
     assert!(
-        store
-            .candidates(
-                &Actor::command_line(store.centres().await.unwrap()[0].id.clone()),
-                &a.session
-            )
-            .await
-            .unwrap()
-            .is_empty(),
+        store.candidates(&h).await.unwrap().is_empty(),
         "the preview writes nothing"
     );
     let at = page.find("name=\"csv\" value=\"").unwrap() + 18;
@@ -694,7 +691,15 @@ async fn candidates_are_welcomed_on_the_day_from_a_tablet() {
         ..Default::default()
     };
     let c = store
-        .add_candidate(actor.writer().unwrap(), &a.session, jean)
+        .add_candidate(
+            store
+                .open_session(&actor, &a.session.as_str().into())
+                .await
+                .unwrap()
+                .writer()
+                .unwrap(),
+            jean,
+        )
         .await
         .unwrap();
     let (m, csrf) = signed_in(&base, "manager@alpha.example").await;
@@ -900,7 +905,15 @@ async fn convocations_are_proven_from_the_candidates_page() {
         ..Default::default()
     };
     let c = store
-        .add_candidate(actor.writer().unwrap(), &a.session, jean)
+        .add_candidate(
+            store
+                .open_session(&actor, &a.session.as_str().into())
+                .await
+                .unwrap()
+                .writer()
+                .unwrap(),
+            jean,
+        )
         .await
         .unwrap();
     let (m, csrf) = signed_in(&base, "manager@alpha.example").await;

@@ -42,7 +42,7 @@ pub struct Spec<'a> {
     pub approval: &'a str,
     pub epreuves: Vec<Epreuve>,
     /// Users declared as session managers in the approval.
-    pub managers: Vec<String>,
+    pub managers: Vec<jalon_store::UserId>,
 }
 
 impl Default for Spec<'_> {
