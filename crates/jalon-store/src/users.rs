@@ -260,7 +260,7 @@ impl Store {
         sqlx::query("INSERT INTO centres (id, name, created_at) VALUES ($1, $2, $3)")
             .bind(&centre.id)
             .bind(&centre.name)
-            .bind(&centre.created_at)
+            .bind(centre.created_at)
             .execute(&mut *tx)
             .await?;
         let actor = Actor::command_line(centre.id.clone());

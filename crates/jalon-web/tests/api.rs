@@ -1123,7 +1123,11 @@ async fn the_schedule_and_the_pdf_documents_over_http() {
 
     // What the documents show follows the schedule the manager set.
     let actor = app.store.login(&a.manager, PASSWORD).await.unwrap().1;
-    let h = app.store.open_session(&actor, &id.as_str().into()).await.unwrap();
+    let h = app
+        .store
+        .open_session(&actor, &id.as_str().into())
+        .await
+        .unwrap();
     let data = jalon_web::documents::session_document(&app.store, &h, None)
         .await
         .unwrap();

@@ -756,11 +756,7 @@ async fn a_candidate_signs_on_the_tablet_at_the_welcome() {
         width.as_u64().is_some_and(|w| w > 0),
         "the image loads: {width}"
     );
-    let png = w
-        .store
-        .drawn_signature(&h, &c.id)
-        .await
-        .unwrap();
+    let png = w.store.drawn_signature(&h, &c.id).await.unwrap();
     assert!(png.starts_with(b"\x89PNG\r\n\x1a\n"));
     let lou = w
         .store
