@@ -433,3 +433,24 @@ fn verify_chain(
         );
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_action_has_a_stable_name_and_a_french_label() {
+        let mut names = std::collections::HashSet::new();
+        for a in Action::ALL {
+            assert!(names.insert(a.as_str()), "{} twice", a.as_str());
+            assert_eq!(Action::parse(a.as_str()), Some(*a));
+            let label = a.label();
+            assert!(!label.contains('.') && !label.contains('_'), "{label}");
+            assert!(label.starts_with(char::is_uppercase), "{label}");
+            let json = serde_json::to_string(a).unwrap();
+            assert_eq!(serde_json::from_str::<Action>(&json).unwrap(), *a);
+        }
+        assert_eq!(Action::parse("session.deleted"), None);
+        assert_eq!(Action::MilestoneCompleted.label(), "Jalon fait");
+    }
+}
