@@ -1848,8 +1848,23 @@ async fn a_title_that_changes_moves_the_dates_of_its_sessions(store: Store) {
         .await
         .unwrap();
     // …48 hours once the title is known to be a transport title.
-    let after = open(&store, &f.admin, &s.session.id).await.into_detail();
+    let h = open(&store, &f.admin, &s.session.id).await;
+    let after = h.detail().clone();
     assert_eq!(transmit(&after), Some(date(2027, 3, 21)));
+    // The session's journal says which dates moved, and why, in the same transaction.
+    let journal = store.session_journal(&h, 10).await.unwrap();
+    let replanned = &journal[0];
+    assert_eq!(replanned.action.as_str(), "session.replanned");
+    assert_eq!(replanned.action_label, "Dates de la session recalculées");
+    let reason = replanned.data["reason"].as_str().unwrap();
+    assert!(reason.contains("devenu titre de transport"), "{reason}");
+    let moved = replanned.data["moved"].as_array().unwrap();
+    let transmit_moved = moved
+        .iter()
+        .find(|m| m["milestone"] == "close.transmit")
+        .expect("the transmission moved");
+    assert_eq!(transmit_moved["before"], "2027-03-24");
+    assert_eq!(transmit_moved["after"], "2027-03-21");
     // A change of name alone moves nothing.
     input.name = "Développeur web".into();
     let title = store.title(&f.admin, &f.title.id).await.unwrap();
@@ -1857,8 +1872,13 @@ async fn a_title_that_changes_moves_the_dates_of_its_sessions(store: Store) {
         .update_title(&f.admin, &f.title.id, title.version, input)
         .await
         .unwrap();
-    let again = open(&store, &f.admin, &s.session.id).await.into_detail();
-    assert_eq!(again.milestones, after.milestones);
+    let again = open(&store, &f.admin, &s.session.id).await;
+    assert_eq!(again.detail().milestones, after.milestones);
+    // Nothing moved: no new entry.
+    assert_eq!(
+        store.session_journal(&again, 10).await.unwrap().len(),
+        journal.len()
+    );
 }
 
 async fn the_first_run_creates_one_centre_even_when_submitted_twice_at_once(store: Store) {

@@ -429,6 +429,12 @@ pub fn entry_view(e: &JournalEntry, rules: &jalon_core::Rulebook) -> EntryView {
     if let Some(r) = d["reason"].as_str() {
         details.push(format!("Motif : {r}"));
     }
+    // A catalogue change that moved the session's deadlines: each one, before → after.
+    for m in d["moved"].as_array().into_iter().flatten() {
+        if let Some(t) = m["text"].as_str() {
+            details.push(format!("Date limite déplacée : {t}"));
+        }
+    }
     if let Some(j) = d["override"]["justification"].as_str() {
         let rules: Vec<&str> = d["override"]["violations"]
             .as_array()
