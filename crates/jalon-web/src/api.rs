@@ -153,15 +153,10 @@ async fn login(
     State(state): State<AppState>,
     Body(l): Body<Login>,
 ) -> ApiResult<impl IntoResponse> {
-    let (token, actor) = match state.limiter.check(&l.email) {
-        true => state.store.login(&l.email, &l.password).await?,
-        false => {
-            return Err(StoreError::Forbidden {
-                reason: "trop de tentatives de connexion : réessayez dans une minute",
-            }
-            .into());
-        }
-    };
+    if let Err(wait) = state.limiter.check(&l.email) {
+        return Err(crate::error::ApiError::TooManyAttempts(wait.0));
+    }
+    let (token, actor) = state.store.login(&l.email, &l.password).await?;
     state.limiter.success(&l.email);
     let me = me_of(&state, &actor).await?;
     Ok((

@@ -2,6 +2,7 @@
 //! leaks internals.
 //!
 //! - 401 `unauthenticated` / `bad_credentials`, 403 `forbidden`, 404 `not_found`,
+//! - 429 `too_many_attempts` (logins; `Retry-After` says when to try again),
 //! - 409 `conflict` (stale version: reload and retry),
 //! - 422 `validation` (`fields`: each field in error) or `rules_broken` (`violations`, which
 //!   a written `override_justification` may waive),
@@ -17,6 +18,8 @@ use serde_json::json;
 #[derive(Debug)]
 pub enum ApiError {
     Unauthenticated,
+    /// Too many login attempts: retry after so many seconds (429, `Retry-After`).
+    TooManyAttempts(u64),
     Store(StoreError),
     /// The request body could not be read as the expected JSON.
     Body(FieldError),
@@ -57,6 +60,18 @@ fn rules_body(violations: &[RuleViolation]) -> serde_json::Value {
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         let (status, body) = match self {
+            ApiError::TooManyAttempts(secs) => {
+                let body = json!({
+                    "error": "too_many_attempts",
+                    "message": format!("trop de tentatives de connexion : réessayez dans {secs} s"),
+                });
+                return (
+                    StatusCode::TOO_MANY_REQUESTS,
+                    [(axum::http::header::RETRY_AFTER, secs.to_string())],
+                    Json(body),
+                )
+                    .into_response();
+            }
             ApiError::Unauthenticated => (
                 StatusCode::UNAUTHORIZED,
                 json!({"error": "unauthenticated", "message": "connectez-vous pour continuer"}),

@@ -1,4 +1,10 @@
-//! A small in-memory limit on login attempts: 10 failures a minute per account.
+//! A small in-memory limit on login attempts: 10 a minute per account.
+//!
+//! Why not `governor`: it limits a rate of requests, while this counts attempts in a window
+//! that a successful login clears, and tells how long until the next try (`Retry-After`);
+//! with governor's keyed limiter the reset on success and the per-key cleanup would be ours
+//! to write anyway, around a dependency. Issue « Trust under attack » makes it per address
+//! as well.
 
 use std::collections::HashMap;
 use std::sync::Mutex;
@@ -12,9 +18,13 @@ pub struct Limiter {
     attempts: Mutex<HashMap<String, (Instant, u32)>>,
 }
 
+/// Too many attempts: the whole seconds until the next one is counted again.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RetryAfter(pub u64);
+
 impl Limiter {
-    /// Counts an attempt for `key`; `false` when there were too many in the last minute.
-    pub fn check(&self, key: &str) -> bool {
+    /// Counts an attempt for `key`; refused when there were too many in the last minute.
+    pub fn check(&self, key: &str) -> Result<(), RetryAfter> {
         let key = key.trim().to_lowercase();
         let now = Instant::now();
         let mut map = self.attempts.lock().unwrap_or_else(|e| e.into_inner());
@@ -26,7 +36,12 @@ impl Limiter {
             *entry = (now, 0);
         }
         entry.1 += 1;
-        entry.1 <= MAX_ATTEMPTS
+        if entry.1 <= MAX_ATTEMPTS {
+            Ok(())
+        } else {
+            let left = WINDOW.saturating_sub(now.duration_since(entry.0));
+            Err(RetryAfter(left.as_secs().max(1)))
+        }
     }
 
     /// A successful login clears the account's count.
@@ -44,11 +59,12 @@ mod tests {
     fn ten_attempts_a_minute_then_refused_until_success() {
         let l = Limiter::default();
         for _ in 0..10 {
-            assert!(l.check("a@b.fr"));
+            assert_eq!(l.check("a@b.fr"), Ok(()));
         }
-        assert!(!l.check("A@B.fr "));
-        assert!(l.check("other@b.fr"));
+        let refused = l.check("A@B.fr ").unwrap_err();
+        assert!((1..=60).contains(&refused.0), "{refused:?}");
+        assert_eq!(l.check("other@b.fr"), Ok(()));
         l.success("a@b.fr");
-        assert!(l.check("a@b.fr"));
+        assert_eq!(l.check("a@b.fr"), Ok(()));
     }
 }

@@ -204,6 +204,67 @@ async fn health_login_and_cookies() {
         StatusCode::UNAUTHORIZED,
         "the login is gone from the database"
     );
+    // Ten tries a minute for an account, then 429 and when to come back, on the API and
+    // on the login page alike; the right password does not get through meanwhile.
+    for _ in 0..9 {
+        let (status, _) = send(
+            &c,
+            Method::POST,
+            app.url("/api/v1/login"),
+            Some(json!({"email": a.admin, "password": "faux"})),
+        )
+        .await;
+        assert_eq!(status, StatusCode::UNAUTHORIZED);
+    }
+    let r = c
+        .post(app.url("/login"))
+        .header("origin", &app.base)
+        .form(&[("email", a.admin.as_str()), ("password", "faux")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        r.status(),
+        StatusCode::UNAUTHORIZED,
+        "the tenth try is counted"
+    );
+    let r = c
+        .post(app.url("/api/v1/login"))
+        .json(&json!({"email": a.admin, "password": PASSWORD}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::TOO_MANY_REQUESTS);
+    let wait: u64 = r.headers()["retry-after"]
+        .to_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!((1..=60).contains(&wait), "{wait}");
+    let body = r.json::<Value>().await.unwrap();
+    assert_eq!(body["error"], "too_many_attempts");
+    assert!(
+        body["message"]
+            .as_str()
+            .unwrap()
+            .starts_with("trop de tentatives de connexion : réessayez dans "),
+        "{body}"
+    );
+    let r = c
+        .post(app.url("/login"))
+        .header("origin", &app.base)
+        .form(&[("email", a.admin.as_str()), ("password", PASSWORD)])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::TOO_MANY_REQUESTS);
+    assert!(r.headers().contains_key("retry-after"));
+    assert!(
+        r.text()
+            .await
+            .unwrap()
+            .contains("Trop de tentatives de connexion")
+    );
     app.shutdown().await;
 }
 

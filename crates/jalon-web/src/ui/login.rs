@@ -121,11 +121,20 @@ async fn login(
         };
         (status, render(&page)).into_response()
     };
-    if !state.limiter.check(&f.email) {
-        return again(
+    if let Err(wait) = state.limiter.check(&f.email) {
+        let mut page = again(
             StatusCode::TOO_MANY_REQUESTS,
-            "Trop de tentatives de connexion : réessayez dans une minute.",
+            &format!(
+                "Trop de tentatives de connexion : réessayez dans {} seconde{}.",
+                wait.0,
+                if wait.0 > 1 { "s" } else { "" }
+            ),
         );
+        if let Ok(v) = wait.0.to_string().parse() {
+            page.headers_mut()
+                .insert(axum::http::header::RETRY_AFTER, v);
+        }
+        return page;
     }
     match state.store.login(&f.email, &f.password).await {
         Ok((token, _)) => {
