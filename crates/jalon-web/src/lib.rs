@@ -1,4 +1,5 @@
-//! Jalon's HTTP server: `GET /healthz`, the JSON API under `/api/v1/`, the first-run page.
+//! Jalon's HTTP server: `GET /healthz`, the French pages (server-rendered, htmx), the JSON API
+//! under `/api/v1/`, authentication by cookie or bearer token, convocation emails.
 
 mod api;
 mod assets;
