@@ -1,6 +1,7 @@
 //! Creating a session (with its 31 milestones and its journal entry) and reading a session
 //! with its milestones, on SQLite in a temporary directory:
-//! `cargo bench -p jalon-store --bench sessions`.
+//! `cargo bench -p jalon-store --bench sessions`. Also the conformity report and the list of
+//! sessions of a centre of 1,000 sessions.
 
 use divan::Bencher;
 use jalon_core::{Domain, Kind, Zone};
@@ -136,4 +137,63 @@ fn read_session_with_milestones(bencher: Bencher) {
             .unwrap()
             .into_detail()
     });
+}
+
+/// A centre with 1,000 sessions over three years, every tenth with eight candidates.
+fn large_centre() -> Setup {
+    let s = setup();
+    s.rt.block_on(async {
+        for i in 0..1000 {
+            let start = s
+                .input
+                .start
+                .checked_add(jiff::Span::new().days(i))
+                .unwrap();
+            let input = SessionInput {
+                start,
+                end: Some(start),
+                override_justification: Some("Session de mesure des performances".into()),
+                ..s.input.clone()
+            };
+            let created = s
+                .store
+                .create_session(s.actor.writer().unwrap(), input)
+                .await
+                .unwrap();
+            if i % 10 == 0 {
+                let h = s
+                    .store
+                    .open_session(&s.actor, &created.session.id)
+                    .await
+                    .unwrap();
+                let people = (0..8)
+                    .map(|k| jalon_core::candidate::CandidateInput {
+                        last_name: format!("Nom{k}"),
+                        first_names: format!("Prénom{i}"),
+                        birth_date: Some(date(1990, 1, 1 + k as i8)),
+                        ..Default::default()
+                    })
+                    .collect();
+                s.store
+                    .import_candidates(h.writer().unwrap(), people, false)
+                    .await
+                    .unwrap();
+            }
+        }
+    });
+    s
+}
+
+/// The conformity report of a centre of 1,000 sessions: a fixed number of queries.
+#[divan::bench(sample_count = 20)]
+fn conformity_of_1000_sessions(bencher: Bencher) {
+    let s = large_centre();
+    bencher.bench_local(|| s.rt.block_on(s.store.conformity(&s.actor)).unwrap());
+}
+
+/// Every session of a centre of 1,000 with its chronology (the dashboard's read).
+#[divan::bench(sample_count = 20)]
+fn sessions_of_1000(bencher: Bencher) {
+    let s = large_centre();
+    bencher.bench_local(|| s.rt.block_on(s.store.sessions(&s.actor)).unwrap());
 }
