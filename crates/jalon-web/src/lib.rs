@@ -73,6 +73,9 @@ fn embedded_templates() -> Arc<jalon_docs::pdf::Renderer> {
 }
 
 pub fn router(state: AppState) -> Router {
+    use tower_http::compression::CompressionLayer;
+    use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
+    use tower_http::trace::TraceLayer;
     Router::new()
         .route("/healthz", get(healthz))
         .route("/static/{name}", get(assets::serve))
@@ -83,7 +86,58 @@ pub fn router(state: AppState) -> Router {
         // A phone photo of a signed convocation weighs a few megabytes.
         .layer(axum::extract::DefaultBodyLimit::max(BODY_LIMIT))
         .layer(axum::middleware::from_fn(security::headers))
+        .layer(axum::middleware::from_fn(timeout))
+        .layer(CompressionLayer::new())
+        // Outermost: every request gets an id (or keeps the proxy's), which its span and
+        // its response carry.
+        .layer(TraceLayer::new_for_http().make_span_with(request_span))
+        .layer(PropagateRequestIdLayer::x_request_id())
+        .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
         .with_state(state)
+}
+
+/// One span per request, named by its id, method and path (never its query: it may hold a
+/// personal link's token).
+fn request_span(req: &axum::http::Request<axum::body::Body>) -> tracing::Span {
+    let id = req
+        .headers()
+        .get("x-request-id")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
+    let path = req.uri().path();
+    let path = if path.starts_with("/accuse/") {
+        "/accuse/…"
+    } else {
+        path
+    };
+    tracing::info_span!("request", id, method = %req.method(), path)
+}
+
+/// The longest a request may take: the largest documents (a ZIP of a hundred convocations)
+/// take a few seconds.
+pub const REQUEST_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(60);
+
+/// A request that takes too long is answered, in French, rather than left hanging. (tower-http
+/// has a timeout layer, but its answer has no body to read.)
+async fn timeout(
+    req: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    use axum::response::IntoResponse;
+    let api = req.uri().path().starts_with("/api/");
+    match tokio::time::timeout(REQUEST_TIMEOUT, next.run(req)).await {
+        Ok(response) => response,
+        Err(_) => {
+            tracing::error!("request timed out");
+            let text = "la requête a pris trop de temps : réessayez dans un instant";
+            if api {
+                let body = serde_json::json!({"error": "timeout", "message": text});
+                (StatusCode::SERVICE_UNAVAILABLE, axum::Json(body)).into_response()
+            } else {
+                ui::message_status(StatusCode::SERVICE_UNAVAILABLE, "Délai dépassé", text)
+            }
+        }
+    }
 }
 
 /// The largest request body: a proof document (10 Mio) and its form.

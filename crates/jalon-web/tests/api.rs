@@ -149,6 +149,25 @@ async fn health_login_and_cookies() {
     let app = spawn_app().await;
     let r = reqwest::get(app.url("/healthz")).await.unwrap();
     assert_eq!(r.status(), StatusCode::OK);
+    // Every answer carries its request's id, for the server's log; a proxy's id is kept.
+    let id = r.headers()["x-request-id"].to_str().unwrap();
+    assert_eq!(id.len(), 36, "a UUID: {id}");
+    let r = reqwest::Client::new()
+        .get(app.url("/healthz"))
+        .header("x-request-id", "proxy-42")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.headers()["x-request-id"], "proxy-42");
+    // Pages and JSON are compressed for the clients that accept it.
+    let r = reqwest::Client::new()
+        .get(app.url("/login"))
+        .header("accept-encoding", "gzip")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    assert_eq!(r.headers()["content-encoding"], "gzip");
     let a = centre(&app.store, "Centre Alpha").await;
     let c = client();
     let (status, body) = send(&c, Method::GET, app.url("/api/v1/me"), None).await;
