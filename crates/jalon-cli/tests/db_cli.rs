@@ -396,6 +396,36 @@ fn demo_fills_an_empty_database_and_never_touches_a_real_one() {
             .iter()
             .any(|m| m["late"] == true)
     }));
+    // Every journal reads in French: no action shows by its dotted name.
+    let mut entries = 0;
+    for session in sessions {
+        let html = client
+            .get(format!(
+                "{}/sessions/{}/journal",
+                s.base,
+                session["id"].as_str().unwrap()
+            ))
+            .bearer_auth(&admin)
+            .send()
+            .unwrap()
+            .text()
+            .unwrap();
+        entries += html.matches("<tr").count();
+        for action in jalon_store::journal::Action::ALL {
+            assert!(
+                !html.contains(action.as_str()),
+                "« {} » shown raw in the journal of {}",
+                action.as_str(),
+                session["id"]
+            );
+        }
+    }
+    assert!(entries > 50, "the demo's journals have entries: {entries}");
+    let journal = get(&admin, "/api/v1/journal?limit=1000");
+    for e in journal.as_array().unwrap() {
+        let label = e["action_label"].as_str().unwrap();
+        assert!(!label.contains('.'), "{label}");
+    }
     assert!(s.stop().success());
     drop(s);
 
