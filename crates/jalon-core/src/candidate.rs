@@ -178,7 +178,7 @@ impl CandidateInput {
     /// birth date.
     pub fn problems(&self, today: Date) -> Vec<Problem> {
         let mut out = Vec::new();
-        let mut push = |field, message: String| out.push(Problem { field, message });
+        let mut push = |field: &str, message: String| out.push(Problem::new(field, message));
         if self.last_name.trim().is_empty() {
             push("last_name", "le nom est obligatoire".to_owned());
         }
@@ -312,7 +312,7 @@ mod tests {
             ..jean()
         };
         let p = c.problems(date(2026, 11, 28));
-        let fields: Vec<&str> = p.iter().map(|p| p.field).collect();
+        let fields: Vec<&str> = p.iter().map(|p| p.field.as_str()).collect();
         assert_eq!(
             fields,
             [

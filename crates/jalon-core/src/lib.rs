@@ -5,6 +5,7 @@
 
 pub mod calendar;
 pub mod candidate;
+pub mod catalog;
 pub mod checks;
 pub mod convocation;
 pub mod fr;
@@ -25,6 +26,16 @@ pub use session::{Domain, Kind};
 /// One field of an input that is wrong, and why, in French.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct Problem {
-    pub field: &'static str,
+    /// The field's name in the input: `end`, `structure.epreuves[2]`…
+    pub field: String,
     pub message: String,
+}
+
+impl Problem {
+    pub fn new(field: impl Into<String>, message: impl Into<String>) -> Problem {
+        Problem {
+            field: field.into(),
+            message: message.into(),
+        }
+    }
 }

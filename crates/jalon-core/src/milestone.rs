@@ -155,7 +155,7 @@ pub fn evidence_problem(evidence: &str) -> Option<Problem> {
         return None;
     };
     Some(Problem {
-        field: "evidence",
+        field: "evidence".into(),
         message: message.to_owned(),
     })
 }
@@ -170,7 +170,7 @@ pub fn completion_problem(applicable: bool, state: MilestoneState) -> Option<Pro
         return None;
     };
     Some(Problem {
-        field: "milestone",
+        field: "milestone".into(),
         message: message.to_owned(),
     })
 }
@@ -178,7 +178,7 @@ pub fn completion_problem(applicable: bool, state: MilestoneState) -> Option<Pro
 /// Why a milestone in this state cannot be reopened.
 pub fn reopening_problem(state: MilestoneState) -> Option<Problem> {
     (state != MilestoneState::Done).then(|| Problem {
-        field: "milestone",
+        field: "milestone".into(),
         message: "ce jalon n'est pas fait : il n'y a rien à rouvrir".to_owned(),
     })
 }
@@ -186,7 +186,7 @@ pub fn reopening_problem(state: MilestoneState) -> Option<Problem> {
 /// A reason is required (`why`: « pourquoi ce jalon est rouvert »).
 pub fn reason_problem(reason: &str, why: &str) -> Option<Problem> {
     reason.trim().is_empty().then(|| Problem {
-        field: "reason",
+        field: "reason".into(),
         message: format!("indiquez {why}"),
     })
 }

@@ -170,7 +170,7 @@ pub fn waive(findings: Vec<Finding>, text: Option<&str>) -> Result<Option<Waiver
     match justification(text) {
         None => Err(Refusal::Broken(findings)),
         Some(t) if t.chars().count() < MIN_JUSTIFICATION => Err(Refusal::Justification(Problem {
-            field: "override_justification",
+            field: "override_justification".into(),
             message: format!(
                 "la justification doit expliquer la dérogation en au moins {MIN_JUSTIFICATION} caractères"
             ),
@@ -195,7 +195,7 @@ pub fn input_problems(
             && !(1900..=2200).contains(&d.year())
         {
             out.push(Problem {
-                field,
+                field: field.into(),
                 message: format!(
                     "année {} hors de la période prise en charge (1900 à 2200)",
                     d.year()
@@ -207,7 +207,7 @@ pub fn input_problems(
         && end < start
     {
         out.push(Problem {
-            field: "end",
+            field: "end".into(),
             message: format!(
                 "la date de fin ({}) précède la date de début ({})",
                 fr::long_date(end),
@@ -217,13 +217,13 @@ pub fn input_problems(
     }
     if ceres_number.is_some_and(|c| c.trim().chars().count() > MAX_CERES_NUMBER) {
         out.push(Problem {
-            field: "ceres_number",
+            field: "ceres_number".into(),
             message: format!("numéro CERES trop long ({MAX_CERES_NUMBER} caractères au plus)"),
         });
     }
     if override_justification.is_some_and(|j| j.chars().count() > MAX_JUSTIFICATION) {
         out.push(Problem {
-            field: "override_justification",
+            field: "override_justification".into(),
             message: "justification trop longue (2 000 caractères au plus)".to_owned(),
         });
     }
@@ -399,7 +399,7 @@ mod tests {
         let (start, end) = (date(2027, 3, 15), date(2027, 3, 12));
         let long = "9".repeat(41);
         let p = input_problems(start, Some(end), Some(&long), Some(&"x".repeat(2001)));
-        let fields: Vec<&str> = p.iter().map(|p| p.field).collect();
+        let fields: Vec<&str> = p.iter().map(|p| p.field.as_str()).collect();
         assert_eq!(fields, ["end", "ceres_number", "override_justification"]);
         assert!(
             p[0].message.contains("vendredi 12 mars 2027"),

@@ -419,7 +419,7 @@ pub fn read_candidates(bytes: &[u8], today: Date) -> ImportReport {
             {
                 continue;
             }
-            problems.push(format!("{} : {}", field_name(p.field), p.message));
+            problems.push(format!("{} : {}", field_name(&p.field), p.message));
         }
         if candidate.birth_date.is_some() {
             match seen.get(&candidate.identity()) {

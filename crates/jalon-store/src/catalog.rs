@@ -1,7 +1,7 @@
 //! What an administrator records once: sites, titles (with their CCPs and épreuves) and
 //! approvals (agréments) with their declared session managers.
 
-use jalon_core::{Domain, Zone, fr};
+use jalon_core::{Domain, Zone, catalog, fr};
 use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
 use serde_json::json;
@@ -37,26 +37,9 @@ pub struct SiteInput {
     pub zone: Zone,
 }
 
-fn required(errs: &mut Vec<FieldError>, field: &str, value: &str, what: &str) {
-    if value.trim().is_empty() {
-        errs.push(FieldError::new(field, format!("{what} est obligatoire")));
-    }
-}
-
 impl SiteInput {
     fn check(&self) -> Vec<FieldError> {
-        let mut errs = Vec::new();
-        required(&mut errs, "name", &self.name, "le nom du site");
-        required(&mut errs, "address", &self.address, "l'adresse");
-        required(&mut errs, "city", &self.city, "la commune");
-        let pc = self.postcode.trim();
-        if pc.len() != 5 || !pc.bytes().all(|b| b.is_ascii_digit()) {
-            errs.push(FieldError::new(
-                "postcode",
-                format!("« {pc} » n'est pas un code postal (5 chiffres, par exemple 67000)"),
-            ));
-        }
-        errs
+        catalog::site_problems(&self.name, &self.address, &self.postcode, &self.city)
     }
 }
 
@@ -78,40 +61,7 @@ fn site_from_row(r: SiteRow) -> Result<Site> {
 
 // ---- Titles --------------------------------------------------------------------------------
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum EpreuveKind {
-    /// Mise en situation professionnelle.
-    Practical,
-    /// Entretien technique.
-    TechnicalInterview,
-    /// Questionnaire professionnel.
-    Questionnaire,
-    /// Entretien final, with the jury, always last.
-    FinalInterview,
-    Other,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Ccp {
-    pub code: String,
-    pub name: String,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Epreuve {
-    pub name: String,
-    pub kind: EpreuveKind,
-    /// Duration in minutes.
-    pub minutes: u32,
-}
-
-/// A title's CCPs and its épreuves in order (from its référentiel d'évaluation).
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
-pub struct TitleStructure {
-    pub ccps: Vec<Ccp>,
-    pub epreuves: Vec<Epreuve>,
-}
+pub use jalon_core::catalog::{Ccp, Epreuve, EpreuveKind, TitleStructure};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Title {
@@ -139,55 +89,7 @@ pub struct TitleInput {
 
 impl TitleInput {
     fn check(&self) -> Vec<FieldError> {
-        let mut errs = Vec::new();
-        let code = self.rncp_code.trim();
-        let digits = code.strip_prefix("RNCP").unwrap_or(code);
-        if digits.is_empty() || digits.len() > 6 || !digits.bytes().all(|b| b.is_ascii_digit()) {
-            errs.push(FieldError::new(
-                "rncp_code",
-                format!("« {code} » n'est pas un code RNCP (par exemple RNCP37674)"),
-            ));
-        }
-        required(&mut errs, "name", &self.name, "l'intitulé du titre");
-        let s = &self.structure;
-        for (i, c) in s.ccps.iter().enumerate() {
-            if c.name.trim().is_empty() || c.code.trim().is_empty() {
-                errs.push(FieldError::new(
-                    format!("structure.ccps[{}]", i + 1),
-                    "un CCP a besoin d'un code et d'un intitulé",
-                ));
-            }
-        }
-        for (i, e) in s.epreuves.iter().enumerate() {
-            let field = format!("structure.epreuves[{}]", i + 1);
-            if e.name.trim().is_empty() {
-                errs.push(FieldError::new(
-                    &field,
-                    "une épreuve a besoin d'un intitulé",
-                ));
-            }
-            if e.minutes == 0 || e.minutes > 24 * 60 {
-                errs.push(FieldError::new(
-                    &field,
-                    format!("durée de {} minutes invalide (entre 1 et 1440)", e.minutes),
-                ));
-            }
-        }
-        let finals = s
-            .epreuves
-            .iter()
-            .filter(|e| e.kind == EpreuveKind::FinalInterview)
-            .count();
-        if !s.epreuves.is_empty()
-            && (finals != 1
-                || s.epreuves.last().map(|e| e.kind) != Some(EpreuveKind::FinalInterview))
-        {
-            errs.push(FieldError::new(
-                "structure.epreuves",
-                "l'entretien final doit figurer une fois, en dernière épreuve",
-            ));
-        }
-        errs
+        catalog::title_problems(&self.rncp_code, &self.name, &self.structure)
     }
 }
 
@@ -472,12 +374,7 @@ impl Store {
         };
         let admin = actor.admin()?;
         StoreError::check(input.check())?;
-        let code = input.rncp_code.trim().to_uppercase();
-        let code = if code.starts_with("RNCP") {
-            code
-        } else {
-            format!("RNCP{code}")
-        };
+        let code = catalog::rncp_code(&input.rncp_code);
         let title = Title {
             id: existing.map_or_else(TitleId::generate, |(id, _)| id.clone()),
             rncp_code: code,
@@ -696,29 +593,16 @@ impl Store {
             None => None,
         };
         let admin = actor.admin()?;
-        let mut errs = Vec::new();
-        required(&mut errs, "number", &input.number, "le numéro d'agrément");
-        if input.valid_until < input.valid_from {
-            errs.push(FieldError::new(
-                "valid_until",
-                format!(
-                    "la fin de validité ({}) précède son début ({})",
-                    fr::long_date(input.valid_until),
-                    fr::long_date(input.valid_from)
-                ),
-            ));
-        }
         // The title and site must be this centre's; the approval never outlasts the title.
-        match self.title_in(&mut tx, centre, &input.title_id).await? {
-            Some(t) if input.valid_until > t.expiry => errs.push(FieldError::new(
-                "valid_until",
-                format!(
-                    "un agrément ne peut pas durer au-delà de l'échéance du titre ({})",
-                    fr::long_date(t.expiry)
-                ),
-            )),
-            Some(_) => {}
-            None => errs.push(FieldError::new("title_id", "titre inconnu dans ce centre")),
+        let title = self.title_in(&mut tx, centre, &input.title_id).await?;
+        let mut errs = catalog::approval_problems(
+            &input.number,
+            input.valid_from,
+            input.valid_until,
+            title.as_ref().map(|t| t.expiry),
+        );
+        if title.is_none() {
+            errs.push(FieldError::new("title_id", "titre inconnu dans ce centre"));
         }
         if self
             .site_in(&mut tx, centre, &input.site_id)
@@ -737,22 +621,10 @@ impl Store {
                     .bind(&b.id)
                     .fetch_one(&mut *tx)
                     .await?;
-            if used > 0 {
-                let field = if b.title_id != input.title_id {
-                    "title_id"
-                } else {
-                    "site_id"
-                };
-                errs.push(FieldError::new(
-                    field,
-                    format!(
-                        "{used} session{s} {verb} sous cet agrément : son titre et son site ne changent plus \
-                         (créez un nouvel agrément)",
-                        s = if used > 1 { "s" } else { "" },
-                        verb = if used > 1 { "sont tenues" } else { "est tenue" },
-                    ),
-                ));
-            }
+            errs.extend(catalog::approval_move_problem(
+                used,
+                b.title_id != input.title_id,
+            ));
         }
         let mut managers = input.managers.clone();
         managers.sort();

@@ -1,28 +1,7 @@
 //! The store's one error type. Every variant carries what a user must read, in French.
 
-use serde::Serialize;
-
-/// One field of an input that is wrong, and why.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct FieldError {
-    pub field: String,
-    pub message: String,
-}
-
-impl FieldError {
-    pub fn new(field: impl Into<String>, message: impl Into<String>) -> FieldError {
-        FieldError {
-            field: field.into(),
-            message: message.into(),
-        }
-    }
-}
-
-impl From<jalon_core::Problem> for FieldError {
-    fn from(p: jalon_core::Problem) -> FieldError {
-        FieldError::new(p.field, p.message)
-    }
-}
+/// One field of an input that is wrong, and why (the domain's [`jalon_core::Problem`]).
+pub use jalon_core::Problem as FieldError;
 
 /// A regulatory rule that a change would break; it can be overridden with a written
 /// justification, which the journal keeps.
@@ -54,9 +33,7 @@ impl From<jalon_core::session_rules::Refusal> for StoreError {
     fn from(r: jalon_core::session_rules::Refusal) -> StoreError {
         match r {
             jalon_core::session_rules::Refusal::Broken(v) => StoreError::RulesBroken(v),
-            jalon_core::session_rules::Refusal::Justification(p) => {
-                StoreError::Invalid(vec![p.into()])
-            }
+            jalon_core::session_rules::Refusal::Justification(p) => StoreError::Invalid(vec![p]),
         }
     }
 }

@@ -153,7 +153,7 @@ impl Store {
             if self.rules().milestone(milestone_id.as_str()).is_none() {
                 return Err(StoreError::NotFound { what: "jalon" });
             }
-            return Err(StoreError::Invalid(vec![p.into()]));
+            return Err(StoreError::Invalid(vec![p]));
         }
         let evidence = evidence.trim();
         let mut tx = self.begin().await?;
@@ -163,7 +163,7 @@ impl Store {
             return Err(StoreError::Conflict { what: "le jalon" });
         }
         if let Some(p) = milestone::completion_problem(before.applicable, before.state) {
-            return Err(StoreError::Invalid(vec![p.into()]));
+            return Err(StoreError::Invalid(vec![p]));
         }
         let failing = match jalon_core::checks::check_of(self.rules(), milestone_id.as_str()) {
             Some(_) => {
@@ -232,13 +232,13 @@ impl Store {
         let mut tx = self.begin().await?;
         let before = self.milestone_in(&mut tx, session_id, milestone_id).await?;
         if let Some(p) = milestone::reason_problem(reason, "pourquoi ce jalon est rouvert") {
-            return Err(StoreError::Invalid(vec![p.into()]));
+            return Err(StoreError::Invalid(vec![p]));
         }
         if before.version != version {
             return Err(StoreError::Conflict { what: "le jalon" });
         }
         if let Some(p) = milestone::reopening_problem(before.state) {
-            return Err(StoreError::Invalid(vec![p.into()]));
+            return Err(StoreError::Invalid(vec![p]));
         }
         let done = sqlx::query(
             "UPDATE session_milestones SET state = 'todo', done_at = NULL, done_by = NULL, evidence = NULL, \

@@ -104,10 +104,7 @@ impl Store {
             input.end,
             input.ceres_number.as_deref(),
             input.override_justification.as_deref(),
-        )
-        .into_iter()
-        .map(FieldError::from)
-        .collect();
+        );
         let unknown = |field: &str, what: &str| {
             FieldError::new(field, format!("{what} inconnu dans ce centre"))
         };
@@ -139,20 +136,10 @@ impl Store {
                 found.map(|u| u.display_name)
             }
         };
-        if let (Some(a), Some(t)) = (&approval, &title)
-            && a.title_id != t.id
-        {
-            errs.push(FieldError::new(
-                "approval_id",
-                "cet agrément porte sur un autre titre",
-            ));
-        }
-        if let (Some(a), Some(s)) = (&approval, &site)
-            && a.site_id != s.id
-        {
-            errs.push(FieldError::new(
-                "approval_id",
-                "cet agrément porte sur un autre site",
+        if let Some(a) = &approval {
+            errs.extend(jalon_core::catalog::approval_fit_problems(
+                title.as_ref().is_none_or(|t| a.title_id == t.id),
+                site.as_ref().is_none_or(|s| a.site_id == s.id),
             ));
         }
         match (title, site) {
@@ -365,7 +352,7 @@ impl Store {
         if let Some(p) =
             jalon_core::milestone::reason_problem(reason, "pourquoi la session est annulée")
         {
-            return Err(StoreError::Invalid(vec![p.into()]));
+            return Err(StoreError::Invalid(vec![p]));
         }
         let mut tx = self.begin().await?;
         let before = self.detail_in(&mut tx, centre, id).await?;

@@ -1,0 +1,266 @@
+//! What a centre records once, as the regulation shapes it: a title's CCPs and épreuves (from
+//! its référentiel d'évaluation), and the rules a site, a title and an approval (agrément)
+//! must meet. Every problem is reported at once, in French, naming its field.
+
+use jiff::civil::Date;
+use serde::{Deserialize, Serialize};
+
+use crate::{Problem, fr};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum EpreuveKind {
+    /// Mise en situation professionnelle.
+    Practical,
+    /// Entretien technique.
+    TechnicalInterview,
+    /// Questionnaire professionnel.
+    Questionnaire,
+    /// Entretien final, with the jury, always last.
+    FinalInterview,
+    Other,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Ccp {
+    pub code: String,
+    pub name: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Epreuve {
+    pub name: String,
+    pub kind: EpreuveKind,
+    /// Duration in minutes.
+    pub minutes: u32,
+}
+
+/// A title's CCPs and its épreuves in order (from its référentiel d'évaluation).
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct TitleStructure {
+    pub ccps: Vec<Ccp>,
+    pub epreuves: Vec<Epreuve>,
+}
+
+fn required(out: &mut Vec<Problem>, field: &str, value: &str, what: &str) {
+    if value.trim().is_empty() {
+        out.push(Problem::new(field, format!("{what} est obligatoire")));
+    }
+}
+
+/// What is wrong with a site as typed.
+pub fn site_problems(name: &str, address: &str, postcode: &str, city: &str) -> Vec<Problem> {
+    let mut errs = Vec::new();
+    required(&mut errs, "name", name, "le nom du site");
+    required(&mut errs, "address", address, "l'adresse");
+    required(&mut errs, "city", city, "la commune");
+    let pc = postcode.trim();
+    if pc.len() != 5 || !pc.bytes().all(|b| b.is_ascii_digit()) {
+        errs.push(Problem::new(
+            "postcode",
+            format!("« {pc} » n'est pas un code postal (5 chiffres, par exemple 67000)"),
+        ));
+    }
+    errs
+}
+
+/// What is wrong with a title as typed: its RNCP code, its name, its CCPs and its épreuves
+/// (the entretien final once, last).
+pub fn title_problems(rncp_code: &str, name: &str, s: &TitleStructure) -> Vec<Problem> {
+    let mut errs = Vec::new();
+    let code = rncp_code.trim();
+    let digits = code.strip_prefix("RNCP").unwrap_or(code);
+    if digits.is_empty() || digits.len() > 6 || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        errs.push(Problem::new(
+            "rncp_code",
+            format!("« {code} » n'est pas un code RNCP (par exemple RNCP37674)"),
+        ));
+    }
+    required(&mut errs, "name", name, "l'intitulé du titre");
+    for (i, c) in s.ccps.iter().enumerate() {
+        if c.name.trim().is_empty() || c.code.trim().is_empty() {
+            errs.push(Problem::new(
+                format!("structure.ccps[{}]", i + 1),
+                "un CCP a besoin d'un code et d'un intitulé",
+            ));
+        }
+    }
+    for (i, e) in s.epreuves.iter().enumerate() {
+        let field = format!("structure.epreuves[{}]", i + 1);
+        if e.name.trim().is_empty() {
+            errs.push(Problem::new(&field, "une épreuve a besoin d'un intitulé"));
+        }
+        if e.minutes == 0 || e.minutes > 24 * 60 {
+            errs.push(Problem::new(
+                &field,
+                format!("durée de {} minutes invalide (entre 1 et 1440)", e.minutes),
+            ));
+        }
+    }
+    let finals = s
+        .epreuves
+        .iter()
+        .filter(|e| e.kind == EpreuveKind::FinalInterview)
+        .count();
+    if !s.epreuves.is_empty()
+        && (finals != 1 || s.epreuves.last().map(|e| e.kind) != Some(EpreuveKind::FinalInterview))
+    {
+        errs.push(Problem::new(
+            "structure.epreuves",
+            "l'entretien final doit figurer une fois, en dernière épreuve",
+        ));
+    }
+    errs
+}
+
+/// A title's code as stored: « RNCP » and its digits.
+pub fn rncp_code(typed: &str) -> String {
+    let code = typed.trim().to_uppercase();
+    if code.starts_with("RNCP") {
+        code
+    } else {
+        format!("RNCP{code}")
+    }
+}
+
+/// What is wrong with an approval as typed: its number, its period, and a period that would
+/// outlast its title (`title_expiry`, when the title is known).
+pub fn approval_problems(
+    number: &str,
+    valid_from: Date,
+    valid_until: Date,
+    title_expiry: Option<Date>,
+) -> Vec<Problem> {
+    let mut errs = Vec::new();
+    required(&mut errs, "number", number, "le numéro d'agrément");
+    if valid_until < valid_from {
+        errs.push(Problem::new(
+            "valid_until",
+            format!(
+                "la fin de validité ({}) précède son début ({})",
+                fr::long_date(valid_until),
+                fr::long_date(valid_from)
+            ),
+        ));
+    }
+    if let Some(expiry) = title_expiry
+        && valid_until > expiry
+    {
+        errs.push(Problem::new(
+            "valid_until",
+            format!(
+                "un agrément ne peut pas durer au-delà de l'échéance du titre ({})",
+                fr::long_date(expiry)
+            ),
+        ));
+    }
+    errs
+}
+
+/// An approval held by sessions keeps its title and site: `used` sessions are held under it.
+pub fn approval_move_problem(used: i64, title_changed: bool) -> Option<Problem> {
+    (used > 0).then(|| {
+        Problem::new(
+            if title_changed { "title_id" } else { "site_id" },
+            format!(
+                "{used} session{s} {verb} sous cet agrément : son titre et son site ne changent plus \
+                 (créez un nouvel agrément)",
+                s = if used > 1 { "s" } else { "" },
+                verb = if used > 1 { "sont tenues" } else { "est tenue" },
+            ),
+        )
+    })
+}
+
+/// A session's approval must be for its title and on its site.
+pub fn approval_fit_problems(same_title: bool, same_site: bool) -> Vec<Problem> {
+    let mut errs = Vec::new();
+    if !same_title {
+        errs.push(Problem::new(
+            "approval_id",
+            "cet agrément porte sur un autre titre",
+        ));
+    }
+    if !same_site {
+        errs.push(Problem::new(
+            "approval_id",
+            "cet agrément porte sur un autre site",
+        ));
+    }
+    errs
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use jiff::civil::date;
+
+    fn epreuve(name: &str, kind: EpreuveKind, minutes: u32) -> Epreuve {
+        Epreuve {
+            name: name.to_owned(),
+            kind,
+            minutes,
+        }
+    }
+
+    #[test]
+    fn a_site_needs_its_address_and_a_postcode_of_five_digits() {
+        assert!(site_problems("Lyon Gerland", "1 rue", "69007", "Lyon").is_empty());
+        let p = site_problems(" ", "", "6900", "Lyon");
+        let fields: Vec<&str> = p.iter().map(|p| p.field.as_str()).collect();
+        assert_eq!(fields, ["name", "address", "postcode"]);
+        assert!(p[2].message.contains("« 6900 » n'est pas un code postal"));
+    }
+
+    #[test]
+    fn a_title_has_a_code_ccps_named_and_its_final_interview_last() {
+        let good = TitleStructure {
+            ccps: vec![Ccp {
+                code: "CCP1".into(),
+                name: "Concevoir".into(),
+            }],
+            epreuves: vec![
+                epreuve("Mise en situation", EpreuveKind::Practical, 240),
+                epreuve("Entretien final", EpreuveKind::FinalInterview, 20),
+            ],
+        };
+        assert!(title_problems("RNCP37674", "Développeur web", &good).is_empty());
+        assert_eq!(rncp_code(" 37674 "), "RNCP37674");
+        let mut bad = good.clone();
+        bad.epreuves.reverse();
+        bad.epreuves[1].minutes = 0;
+        let p = title_problems("RNCP-1", "", &bad);
+        let fields: Vec<&str> = p.iter().map(|p| p.field.as_str()).collect();
+        assert_eq!(
+            fields,
+            [
+                "rncp_code",
+                "name",
+                "structure.epreuves[2]",
+                "structure.epreuves"
+            ]
+        );
+        assert!(
+            p[3].message
+                .contains("l'entretien final doit figurer une fois")
+        );
+    }
+
+    #[test]
+    fn an_approval_never_outlasts_its_title_nor_moves_under_its_sessions() {
+        let (from, until) = (date(2025, 1, 1), date(2029, 12, 31));
+        assert!(approval_problems("A1", from, until, Some(date(2030, 1, 1))).is_empty());
+        let p = approval_problems("", until, from, Some(date(2024, 6, 1)));
+        assert_eq!(p.len(), 3);
+        assert!(p[2].message.contains("au-delà de l'échéance du titre"));
+        assert_eq!(approval_move_problem(0, true), None);
+        let p = approval_move_problem(2, false).unwrap();
+        assert_eq!(p.field, "site_id");
+        assert!(
+            p.message
+                .starts_with("2 sessions sont tenues sous cet agrément")
+        );
+        assert_eq!(approval_fit_problems(true, true), []);
+        assert_eq!(approval_fit_problems(false, false).len(), 2);
+    }
+}
