@@ -265,6 +265,15 @@ impl CandidateInput {
         )
     }
 
+    /// The identity as stored, to find the same person twice: folded names and birth date.
+    pub fn identity_key(&self) -> String {
+        let (last, first, born) = self.identity();
+        format!(
+            "{last}|{first}|{}",
+            born.map(|d| d.to_string()).unwrap_or_default()
+        )
+    }
+
     /// « DUPONT Jean, né(e) le 01/02/1990 ».
     pub fn display(&self) -> String {
         let born = self
@@ -277,6 +286,42 @@ impl CandidateInput {
             self.first_names.trim()
         )
     }
+}
+
+/// Candidates given at once that are already registered (`registered`: their identity
+/// keys) or given twice: one problem each, on `candidates[n]` (the n-th given).
+pub fn duplicate_problems(
+    registered: &std::collections::HashSet<String>,
+    candidates: &[CandidateInput],
+) -> Vec<Problem> {
+    let mut seen = std::collections::HashSet::new();
+    let mut out = Vec::new();
+    for (i, c) in candidates.iter().enumerate() {
+        let key = c.identity_key();
+        let field = format!("candidates[{}]", i + 1);
+        if registered.contains(&key) {
+            out.push(Problem::new(
+                field,
+                format!("{} est déjà inscrit(e) à cette session", c.display()),
+            ));
+        } else if !seen.insert(key) {
+            out.push(Problem::new(
+                field,
+                format!("{} figure deux fois", c.display()),
+            ));
+        }
+    }
+    out
+}
+
+/// A candidate marked absent does not sign.
+pub fn signature_problem(present: bool) -> Option<Problem> {
+    (!present).then(|| {
+        Problem::new(
+            "signature",
+            "un candidat absent ne signe pas : marquez-le présent",
+        )
+    })
 }
 
 #[cfg(test)]
@@ -369,5 +414,37 @@ mod tests {
             Some(AccessRoute::Apprenticeship)
         );
         assert_eq!(AccessRoute::parse("stage"), None);
+    }
+
+    #[test]
+    fn the_same_person_is_refused_when_registered_or_given_twice() {
+        let person = |last: &str, first: &str| CandidateInput {
+            last_name: last.into(),
+            first_names: first.into(),
+            birth_date: Some(date(1990, 2, 1)),
+            ..Default::default()
+        };
+        let registered: std::collections::HashSet<String> =
+            [person("Durand", "Léa").identity_key()].into();
+        let given = [
+            person("DURAND", "Lea"),
+            person("Martin", "Anne"),
+            person("martin", "anne"),
+        ];
+        let p = duplicate_problems(&registered, &given);
+        assert_eq!(p.len(), 2);
+        assert_eq!(p[0].field, "candidates[1]");
+        assert_eq!(
+            p[0].message,
+            "DURAND Lea, né(e) le 01/02/1990 est déjà inscrit(e) à cette session"
+        );
+        assert_eq!(p[1].field, "candidates[3]");
+        assert!(
+            p[1].message.ends_with("figure deux fois"),
+            "{}",
+            p[1].message
+        );
+        assert!(signature_problem(false).is_some());
+        assert_eq!(signature_problem(true), None);
     }
 }

@@ -4,6 +4,8 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::Problem;
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Mode {
@@ -126,6 +128,39 @@ impl Proof {
     }
 }
 
+/// Changing a convocation's mode starts its proof again: refused once a proof is received.
+pub fn mode_change_problem(current: Option<&Proof>, mode: Mode) -> Option<Problem> {
+    current
+        .filter(|p| p.mode != mode && p.has_evidence())
+        .map(|_| {
+            Problem::new(
+                "mode",
+                "cette convocation a déjà une preuve (signature, accusé de lecture ou document \
+                 signé) : changer de mode l'effacerait",
+            )
+        })
+}
+
+/// A hand delivery is recorded only for a convocation handed over.
+pub fn hand_delivery_problem(mode: Option<Mode>) -> Option<Problem> {
+    (mode != Some(Mode::Hand)).then(|| {
+        Problem::new(
+            "mode",
+            "choisissez d'abord la remise en main propre pour ce candidat",
+        )
+    })
+}
+
+/// A signed document goes with a hand delivery or an email returned signed.
+pub fn signed_document_problem(mode: Option<Mode>) -> Option<Problem> {
+    (!mode.is_some_and(Mode::takes_signed_document)).then(|| {
+        Problem::new(
+            "mode",
+            "un document signé se joint à une remise en main propre ou à un envoi avec retour signé",
+        )
+    })
+}
+
 /// What a candidate still lacks for their convocation (`None`: nothing, it is proven).
 pub fn missing(proof: Option<&Proof>) -> Option<&'static str> {
     match proof {
@@ -186,6 +221,31 @@ mod tests {
         };
         assert_eq!(signed.missing(), Some("document signé attendu en retour"));
         assert!(signed.has_evidence());
+    }
+
+    #[test]
+    fn a_mode_keeps_its_proof_and_each_proof_its_mode() {
+        let hand = Proof {
+            hand_signed: true,
+            ..proof(Mode::Hand)
+        };
+        assert_eq!(mode_change_problem(None, Mode::EmailReceipts), None);
+        assert_eq!(mode_change_problem(Some(&hand), Mode::Hand), None);
+        assert!(mode_change_problem(Some(&hand), Mode::EmailReceipts).is_some());
+        assert_eq!(
+            mode_change_problem(Some(&proof(Mode::Hand)), Mode::EmailReceipts),
+            None
+        );
+        assert_eq!(hand_delivery_problem(Some(Mode::Hand)), None);
+        assert!(hand_delivery_problem(Some(Mode::EmailReceipts)).is_some());
+        assert!(hand_delivery_problem(None).is_some());
+        assert_eq!(signed_document_problem(Some(Mode::EmailSignedReturn)), None);
+        assert!(
+            signed_document_problem(Some(Mode::EmailReceipts))
+                .unwrap()
+                .message
+                .starts_with("un document signé se joint")
+        );
     }
 
     #[test]

@@ -3,6 +3,7 @@
 //!
 //! No I/O, no clock, no async: every function here is deterministic.
 
+pub mod account;
 pub mod calendar;
 pub mod candidate;
 pub mod catalog;

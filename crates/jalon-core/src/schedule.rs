@@ -6,8 +6,8 @@
 
 use jiff::civil::{Date, Time, time};
 
-use crate::Zone;
 use crate::calendar::{add_days, is_working_day};
+use crate::{Problem, Zone, fr};
 
 /// Candidates are welcomed this long before the first épreuve of a day.
 pub const WELCOME_MINUTES: i32 = 30;
@@ -130,6 +130,104 @@ pub fn days(slots: &[Slot]) -> Vec<Date> {
     days
 }
 
+/// Reads « 8:30 », « 08h30 », « 8 h 30 », « 14h », « 14:00 ».
+pub fn parse_time(input: &str) -> std::result::Result<Time, String> {
+    let s: String = input.chars().filter(|c| !c.is_whitespace()).collect();
+    let s = s.to_lowercase();
+    let (h, m) = s
+        .split_once([':', 'h'])
+        .map(|(h, m)| (h, if m.is_empty() { "0" } else { m }))
+        .unwrap_or((s.as_str(), "0"));
+    let number = |p: &str| {
+        (!p.is_empty() && p.len() <= 2 && p.bytes().all(|b| b.is_ascii_digit()))
+            .then(|| p.parse::<i8>().ok())
+            .flatten()
+    };
+    match (number(h), number(m)) {
+        (Some(h), Some(m)) if (0..24).contains(&h) && (0..60).contains(&m) => {
+            Ok(jiff::civil::time(h, m, 0, 0))
+        }
+        _ => Err(format!(
+            "« {} » n'est pas une heure (forme attendue : 8:30 ou 8 h 30)",
+            input.trim()
+        )),
+    }
+}
+
+/// The day and time typed for each épreuve (`typed`: date and start, in the order of
+/// `current`), checked against the session's dates: the new slots, or every problem at once.
+pub fn slots_from_input(
+    start: Date,
+    end: Date,
+    current: &[Slot],
+    typed: &[(&str, &str)],
+) -> Result<Vec<Slot>, Vec<Problem>> {
+    if typed.len() != current.len() {
+        return Err(vec![Problem::new(
+            "schedule",
+            format!(
+                "le calendrier doit donner une date et une heure à chacune des {} épreuves du titre",
+                current.len()
+            ),
+        )]);
+    }
+    let mut problems = Vec::new();
+    let mut slots = Vec::with_capacity(typed.len());
+    for (i, ((date_text, start_text), slot)) in typed.iter().zip(current).enumerate() {
+        let date = match fr::parse_date(date_text) {
+            Ok(d) if d < start || d > end => {
+                problems.push(Problem::new(
+                    format!("date_{i}"),
+                    format!(
+                        "{} : le {} est en dehors de la session ({})",
+                        slot.name,
+                        fr::long_date(d),
+                        fr::date_range(start, end)
+                    ),
+                ));
+                None
+            }
+            Ok(d) => Some(d),
+            Err(e) => {
+                problems.push(Problem::new(
+                    format!("date_{i}"),
+                    format!("{} : {e}", slot.name),
+                ));
+                None
+            }
+        };
+        let time = match parse_time(start_text) {
+            Ok(t) => Some(t),
+            Err(e) => {
+                problems.push(Problem::new(
+                    format!("start_{i}"),
+                    format!("{} : {e}", slot.name),
+                ));
+                None
+            }
+        };
+        if let (Some(date), Some(at)) = (date, time) {
+            if minutes_of(at) + slot.minutes as i32 >= 24 * 60 {
+                problems.push(Problem::new(
+                    format!("start_{i}"),
+                    format!("{} : l'épreuve finirait après minuit", slot.name),
+                ));
+            }
+            slots.push(Slot {
+                name: slot.name.clone(),
+                date,
+                start: at,
+                minutes: slot.minutes,
+            });
+        }
+    }
+    if problems.is_empty() {
+        Ok(slots)
+    } else {
+        Err(problems)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -216,5 +314,75 @@ mod tests {
         );
         // A ends at 11 h 45; B would start at 12 h 00, so it waits for 13 h 30.
         assert_eq!(slots[1].start, time(13, 30, 0, 0));
+    }
+
+    #[test]
+    fn reads_the_ways_people_write_times() {
+        let t = |h, m| time(h, m, 0, 0);
+        assert_eq!(parse_time("8:30"), Ok(t(8, 30)));
+        assert_eq!(parse_time("08h30"), Ok(t(8, 30)));
+        assert_eq!(parse_time("8 h 30"), Ok(t(8, 30)));
+        assert_eq!(parse_time("14h"), Ok(t(14, 0)));
+        assert_eq!(parse_time("14"), Ok(t(14, 0)));
+        assert_eq!(parse_time(" 14:05 "), Ok(t(14, 5)));
+        for bad in ["", "25:00", "8:60", "midi", "8:3x", "-1:00", "123"] {
+            let e = parse_time(bad).unwrap_err();
+            assert!(e.contains("n'est pas une heure"), "{bad}: {e}");
+        }
+    }
+
+    #[test]
+    fn typed_slots_stay_in_the_session_and_before_midnight() {
+        let (start, end) = (date(2027, 3, 15), date(2027, 3, 16));
+        let current = vec![
+            Slot {
+                name: "Mise en situation".into(),
+                date: start,
+                start: time(8, 30, 0, 0),
+                minutes: 240,
+            },
+            Slot {
+                name: "Entretien final".into(),
+                date: start,
+                start: time(14, 0, 0, 0),
+                minutes: 20,
+            },
+        ];
+        let ok = slots_from_input(
+            start,
+            end,
+            &current,
+            &[("16/03/2027", "9h"), ("2027-03-16", "14:30")],
+        )
+        .unwrap();
+        assert_eq!(ok[0].date, end);
+        assert_eq!(ok[1].start, time(14, 30, 0, 0));
+        let p = slots_from_input(
+            start,
+            end,
+            &current,
+            &[("17/03/2027", "21:00"), ("x", "midi")],
+        )
+        .unwrap_err();
+        let fields: Vec<&str> = p.iter().map(|p| p.field.as_str()).collect();
+        assert_eq!(fields, ["date_0", "date_1", "start_1"]);
+        assert!(
+            p[0].message.contains("en dehors de la session"),
+            "{}",
+            p[0].message
+        );
+        let late = slots_from_input(
+            start,
+            end,
+            &current,
+            &[("15/03/2027", "21:00"), ("15/03/2027", "8:00")],
+        )
+        .unwrap_err();
+        assert_eq!(
+            late[0].message,
+            "Mise en situation : l'épreuve finirait après minuit"
+        );
+        let short = slots_from_input(start, end, &current, &[("15/03/2027", "8:00")]).unwrap_err();
+        assert_eq!(short[0].field, "schedule");
     }
 }

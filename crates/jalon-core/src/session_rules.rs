@@ -182,6 +182,11 @@ pub fn waive(findings: Vec<Finding>, text: Option<&str>) -> Result<Option<Waiver
     }
 }
 
+/// A session is cancelled once.
+pub fn cancel_problem(already_cancelled: bool) -> Option<Problem> {
+    already_cancelled.then(|| Problem::new("session", "cette session est déjà annulée"))
+}
+
 /// The fields of a session as typed that are wrong by themselves (references apart).
 pub fn input_problems(
     start: Date,

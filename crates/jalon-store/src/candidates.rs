@@ -65,14 +65,6 @@ pub fn candidate_index(field: &str) -> Option<usize> {
         .ok()
 }
 
-fn identity(c: &CandidateInput) -> String {
-    let (last, first, born) = c.identity();
-    format!(
-        "{last}|{first}|{}",
-        born.map(|d| d.to_string()).unwrap_or_default()
-    )
-}
-
 #[derive(sqlx::FromRow)]
 struct Row {
     id: CandidateId,
@@ -235,21 +227,11 @@ impl Store {
                 .bind(session_id)
                 .fetch_all(&mut *tx)
                 .await?;
-        let mut seen = std::collections::HashSet::new();
-        for (i, c) in candidates.iter().enumerate() {
-            let id = identity(c);
-            if existing.iter().any(|(e,)| *e == id) {
-                errs.push(FieldError::new(
-                    format!("candidates[{}]", i + 1),
-                    format!("{} est déjà inscrit(e) à cette session", c.display()),
-                ));
-            } else if !seen.insert(id) {
-                errs.push(FieldError::new(
-                    format!("candidates[{}]", i + 1),
-                    format!("{} figure deux fois", c.display()),
-                ));
-            }
-        }
+        let registered = existing.into_iter().map(|(k,)| k).collect();
+        errs.extend(jalon_core::candidate::duplicate_problems(
+            &registered,
+            &candidates,
+        ));
         StoreError::check(errs)?;
         if dry_run || candidates.is_empty() {
             return Ok(Vec::new());
@@ -267,7 +249,7 @@ impl Store {
             )
             .bind(&id)
             .bind(session_id)
-            .bind(identity(c))
+            .bind(c.identity_key())
             .bind(c.last_name.trim())
             .bind(c.first_names.trim())
             .bind(&birth)
@@ -343,11 +325,8 @@ impl Store {
         if let Some(png) = signature {
             jalon_core::upload::check_signature(png)
                 .map_err(|e| StoreError::invalid("signature", e))?;
-            if !check.present {
-                return Err(StoreError::invalid(
-                    "signature",
-                    "un candidat absent ne signe pas : marquez-le présent",
-                ));
+            if let Some(p) = jalon_core::candidate::signature_problem(check.present) {
+                return Err(StoreError::Invalid(vec![p]));
             }
             check.signed = true;
         }

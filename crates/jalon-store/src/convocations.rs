@@ -3,7 +3,7 @@
 //! receipt and the signed document returned. `convocations.send` holds only when every
 //! candidate has one, with its proof.
 
-use jalon_core::convocation::Proof;
+use jalon_core::convocation::{self, Proof};
 use serde::Serialize;
 use serde_json::json;
 
@@ -95,6 +95,23 @@ fn from_row(r: Row) -> Result<Convocation> {
 }
 
 impl Store {
+    /// One candidate's convocation, on `conn`.
+    async fn convocation_in(
+        &self,
+        conn: &mut sqlx::AnyConnection,
+        session_id: &SessionId,
+        candidate_id: &CandidateId,
+    ) -> Result<Option<Convocation>> {
+        let row: Option<Row> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+            "{SELECT} WHERE candidate_id = $1 AND session_id = $2"
+        )))
+        .bind(candidate_id)
+        .bind(session_id)
+        .fetch_optional(&mut *conn)
+        .await?;
+        row.map(from_row).transpose()
+    }
+
     /// The convocations of a session, one per candidate that has one.
     pub async fn convocations(&self, session: &SessionHandle<'_>) -> Result<Vec<Convocation>> {
         let rows: Vec<Row> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
@@ -120,22 +137,12 @@ impl Store {
             .await?
             .input
             .display();
-        let current: Option<Row> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
-            "{SELECT} WHERE candidate_id = $1 AND session_id = $2"
-        )))
-        .bind(candidate_id)
-        .bind(session_id)
-        .fetch_optional(&mut *tx)
-        .await?;
-        if let Some(v) = current.map(from_row).transpose()?
-            && v.mode != mode
-            && v.proof().has_evidence()
-        {
-            return Err(StoreError::invalid(
-                "mode",
-                "cette convocation a déjà une preuve (signature, accusé de lecture ou document signé) : \
-                 changer de mode l'effacerait",
-            ));
+        let current = self
+            .convocation_in(&mut tx, session_id, candidate_id)
+            .await?;
+        let proof = current.as_ref().map(Convocation::proof);
+        if let Some(p) = convocation::mode_change_problem(proof.as_ref(), mode) {
+            return Err(StoreError::Invalid(vec![p]));
         }
         let changed = sqlx::query(
             "INSERT INTO convocations (candidate_id, session_id, mode, updated_at) VALUES ($1, $2, $3, $4) \
@@ -183,6 +190,13 @@ impl Store {
             .await?
             .input
             .display();
+        let mode = self
+            .convocation_in(&mut tx, session_id, candidate_id)
+            .await?
+            .map(|v| v.mode);
+        if let Some(p) = convocation::hand_delivery_problem(mode) {
+            return Err(StoreError::Invalid(vec![p]));
+        }
         let done = sqlx::query(
             "UPDATE convocations SET send_status = 'sent', sent_at = COALESCE(sent_at, $1), hand_signed_at = $1, \
              hand_signed_by = $2, updated_at = $1, version = version + 1 \
@@ -195,10 +209,9 @@ impl Store {
         .execute(&mut *tx)
         .await?;
         if done.rows_affected() == 0 {
-            return Err(StoreError::invalid(
-                "mode",
-                "choisissez d'abord la remise en main propre pour ce candidat",
-            ));
+            return Err(StoreError::Conflict {
+                what: "la convocation",
+            });
         }
         journal::append(
             &mut tx,
@@ -232,6 +245,13 @@ impl Store {
             .await?
             .input
             .display();
+        let mode = self
+            .convocation_in(&mut tx, session_id, candidate_id)
+            .await?
+            .map(|v| v.mode);
+        if let Some(p) = convocation::signed_document_problem(mode) {
+            return Err(StoreError::Invalid(vec![p]));
+        }
         let kind = jalon_core::upload::check_document(bytes)
             .map_err(|e| StoreError::invalid("document", e))?;
         let now = Stamp::new(self.now());
@@ -254,10 +274,9 @@ impl Store {
         .execute(&mut *tx)
         .await?;
         if done.rows_affected() == 0 {
-            return Err(StoreError::invalid(
-                "mode",
-                "un document signé se joint à une remise en main propre ou à un envoi avec retour signé",
-            ));
+            return Err(StoreError::Conflict {
+                what: "la convocation",
+            });
         }
         journal::append(&mut tx, self, actor, Change {
             action: Action::ConvocationSignedDocumentReceived,

@@ -3,13 +3,12 @@
 
 use jalon_core::schedule::{self, Slot};
 use jalon_core::{Zone, fr};
-use jiff::civil::{Date, Time};
 use serde::Serialize;
 use serde_json::json;
 
 use crate::Store;
 use crate::catalog::Title;
-use crate::error::{FieldError, Result, StoreError};
+use crate::error::{Result, StoreError};
 use crate::ids::Stamp;
 use crate::journal::{self, Action, Change, Subject};
 use crate::scope::{SessionHandle, SessionWriter};
@@ -33,29 +32,7 @@ pub struct SlotInput {
     pub start: String,
 }
 
-/// Reads « 8:30 », « 08h30 », « 8 h 30 », « 14h », « 14:00 ».
-pub fn parse_time(input: &str) -> std::result::Result<Time, String> {
-    let s: String = input.chars().filter(|c| !c.is_whitespace()).collect();
-    let s = s.to_lowercase();
-    let (h, m) = s
-        .split_once([':', 'h'])
-        .map(|(h, m)| (h, if m.is_empty() { "0" } else { m }))
-        .unwrap_or((s.as_str(), "0"));
-    let number = |p: &str| {
-        (!p.is_empty() && p.len() <= 2 && p.bytes().all(|b| b.is_ascii_digit()))
-            .then(|| p.parse::<i8>().ok())
-            .flatten()
-    };
-    match (number(h), number(m)) {
-        (Some(h), Some(m)) if (0..24).contains(&h) && (0..60).contains(&m) => {
-            Ok(jiff::civil::time(h, m, 0, 0))
-        }
-        _ => Err(format!(
-            "« {} » n'est pas une heure (forme attendue : 8:30 ou 8 h 30)",
-            input.trim()
-        )),
-    }
-}
+pub use jalon_core::schedule::parse_time;
 
 impl Store {
     /// The schedule of a session: the manager's where set, Jalon's proposal elsewhere.
@@ -138,72 +115,12 @@ impl Store {
         )?;
         let (start, end) = (session.start, session.end);
         let current = self.schedule_of(session, &title, site.zone).await?;
-        if inputs.len() != current.slots.len() {
-            return Err(StoreError::invalid(
-                "schedule",
-                format!(
-                    "le calendrier doit donner une date et une heure à chacune des {} épreuves du titre",
-                    current.slots.len()
-                ),
-            ));
-        }
-        let mut problems = Vec::new();
-        let mut slots = Vec::with_capacity(inputs.len());
-        for (i, (input, slot)) in inputs.iter().zip(&current.slots).enumerate() {
-            let date: Option<Date> = match fr::parse_date(&input.date) {
-                Ok(d) if d < start || d > end => {
-                    problems.push(FieldError::new(
-                        format!("date_{i}"),
-                        format!(
-                            "{} : le {} est en dehors de la session ({})",
-                            slot.name,
-                            fr::long_date(d),
-                            fr::date_range(start, end)
-                        ),
-                    ));
-                    None
-                }
-                Ok(d) => Some(d),
-                Err(e) => {
-                    problems.push(FieldError::new(
-                        format!("date_{i}"),
-                        format!("{} : {e}", slot.name),
-                    ));
-                    None
-                }
-            };
-            let time = match parse_time(&input.start) {
-                Ok(t) => Some(t),
-                Err(e) => {
-                    problems.push(FieldError::new(
-                        format!("start_{i}"),
-                        format!("{} : {e}", slot.name),
-                    ));
-                    None
-                }
-            };
-            if let (Some(date), Some(start)) = (date, time) {
-                let candidate = Slot {
-                    name: slot.name.clone(),
-                    date,
-                    start,
-                    minutes: slot.minutes,
-                };
-                let ends = i64::from(start.hour()) * 60
-                    + i64::from(start.minute())
-                    + i64::from(slot.minutes);
-                if ends >= 24 * 60 {
-                    problems.push(FieldError::new(
-                        format!("start_{i}"),
-                        format!("{} : l'épreuve finirait après minuit", slot.name),
-                    ));
-                }
-                slots.push(candidate);
-            }
-        }
-        if !problems.is_empty() {
-            return Err(StoreError::Invalid(problems));
-        }
+        let typed: Vec<(&str, &str)> = inputs
+            .iter()
+            .map(|i| (i.date.as_str(), i.start.as_str()))
+            .collect();
+        let slots = schedule::slots_from_input(start, end, &current.slots, &typed)
+            .map_err(StoreError::Invalid)?;
         let text = serde_json::to_string(&slots)
             .map_err(|e| StoreError::Corrupt(format!("calendrier des épreuves : {e}")))?;
         let mut tx = self.begin().await?;
@@ -238,25 +155,5 @@ impl Store {
         .await?;
         tx.commit().await?;
         self.schedule_of(session, &title, site.zone).await
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::parse_time;
-    use jiff::civil::time;
-
-    #[test]
-    fn reads_the_ways_people_write_times() {
-        assert_eq!(parse_time("8:30"), Ok(time(8, 30, 0, 0)));
-        assert_eq!(parse_time("08h30"), Ok(time(8, 30, 0, 0)));
-        assert_eq!(parse_time("8 h 30"), Ok(time(8, 30, 0, 0)));
-        assert_eq!(parse_time("14h"), Ok(time(14, 0, 0, 0)));
-        assert_eq!(parse_time("14"), Ok(time(14, 0, 0, 0)));
-        assert_eq!(parse_time(" 14:05 "), Ok(time(14, 5, 0, 0)));
-        for bad in ["", "25:00", "8:60", "midi", "8:3x", "-1:00", "123"] {
-            let e = parse_time(bad).unwrap_err();
-            assert!(e.contains("n'est pas une heure"), "{bad}: {e}");
-        }
     }
 }

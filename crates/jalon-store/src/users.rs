@@ -56,37 +56,10 @@ pub struct UserUpdate {
     pub active: bool,
 }
 
-pub const MIN_PASSWORD_LEN: usize = 10;
+pub use jalon_core::account::MIN_PASSWORD_LEN;
 
 fn check_new_user(u: &NewUser) -> Vec<FieldError> {
-    let mut errs = Vec::new();
-    let email = u.email.trim();
-    let ok_email = match email.split_once('@') {
-        Some((local, domain)) => {
-            !local.is_empty()
-                && domain.contains('.')
-                && !domain.starts_with('.')
-                && !domain.ends_with('.')
-                && !email.contains(char::is_whitespace)
-        }
-        None => false,
-    };
-    if !ok_email {
-        errs.push(FieldError::new(
-            "email",
-            format!("« {email} » n'est pas une adresse électronique valide (exemple : prenom.nom@centre.fr)"),
-        ));
-    }
-    if u.display_name.trim().is_empty() {
-        errs.push(FieldError::new("display_name", "le nom est obligatoire"));
-    }
-    if u.password.chars().count() < MIN_PASSWORD_LEN {
-        errs.push(FieldError::new(
-            "password",
-            format!("le mot de passe doit compter au moins {MIN_PASSWORD_LEN} caractères"),
-        ));
-    }
-    errs
+    jalon_core::account::new_account_problems(&u.email, &u.display_name, &u.password)
 }
 
 /// Hashes on a blocking thread: argon2 takes tens of milliseconds of CPU, which must not stall
@@ -584,19 +557,7 @@ impl Store {
                 "le mot de passe actuel est incorrect",
             ));
         }
-        if new.chars().count() < MIN_PASSWORD_LEN {
-            errs.push(FieldError::new(
-                "new_password",
-                format!(
-                    "le nouveau mot de passe doit compter au moins {MIN_PASSWORD_LEN} caractères"
-                ),
-            ));
-        } else if new == current {
-            errs.push(FieldError::new(
-                "new_password",
-                "le nouveau mot de passe doit différer de l'actuel",
-            ));
-        }
+        errs.extend(jalon_core::account::new_password_problem(current, new));
         if !errs.is_empty() {
             return Err(StoreError::Invalid(errs));
         }

@@ -356,11 +356,8 @@ impl Store {
         }
         let mut tx = self.begin().await?;
         let before = self.detail_in(&mut tx, centre, id).await?;
-        if before.session.cancelled_at.is_some() {
-            return Err(StoreError::invalid(
-                "session",
-                "cette session est déjà annulée",
-            ));
+        if let Some(p) = session_rules::cancel_problem(before.session.cancelled_at.is_some()) {
+            return Err(StoreError::Invalid(vec![p]));
         }
         let now = Stamp::new(self.now());
         let done = sqlx::query(
