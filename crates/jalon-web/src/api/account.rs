@@ -1,0 +1,96 @@
+//! Signing in and out, who is signed in, and changing one's own password.
+
+use axum::Json;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::http::header::SET_COOKIE;
+use axum::response::{AppendHeaders, IntoResponse};
+use jalon_store::{Role, UserId};
+use serde::{Deserialize, Serialize};
+use serde_json::json;
+
+use crate::AppState;
+use crate::auth::{self, Auth};
+use crate::body::Body;
+use crate::error::ApiResult;
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct Login {
+    email: String,
+    password: String,
+}
+
+#[derive(Serialize)]
+pub(super) struct Me {
+    user_id: Option<UserId>,
+    name: String,
+    role: Role,
+    centre_id: jalon_store::CentreId,
+    centre: String,
+}
+
+pub(super) async fn me_of(state: &AppState, actor: &jalon_store::Actor) -> ApiResult<Me> {
+    Ok(Me {
+        user_id: actor.user_id().cloned(),
+        name: actor.name().to_owned(),
+        role: actor.role(),
+        centre_id: actor.centre_id().clone(),
+        centre: state.store.centre(actor).await?.name,
+    })
+}
+
+pub(super) async fn login(
+    State(state): State<AppState>,
+    Body(l): Body<Login>,
+) -> ApiResult<impl IntoResponse> {
+    if let Err(wait) = state.limiter.check(&l.email) {
+        return Err(crate::error::ApiError::TooManyAttempts(wait.0));
+    }
+    let (token, actor) = state.store.login(&l.email, &l.password).await?;
+    state.limiter.success(&l.email);
+    let me = me_of(&state, &actor).await?;
+    Ok((
+        AppendHeaders([(SET_COOKIE, auth::login_cookie(&token, state.secure_cookies))]),
+        Json(json!({"token": token, "me": me})),
+    ))
+}
+
+pub(super) async fn logout(
+    State(state): State<AppState>,
+    headers: axum::http::HeaderMap,
+) -> ApiResult<impl IntoResponse> {
+    if let Some(token) = auth::token(&headers) {
+        state.store.logout(&token).await?;
+    }
+    Ok((
+        StatusCode::NO_CONTENT,
+        AppendHeaders([(SET_COOKIE, auth::logout_cookie(state.secure_cookies))]),
+    ))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct PasswordChange {
+    current_password: String,
+    new_password: String,
+}
+
+/// Any signed-in user changes their own password (an inspector too); their other logins end.
+pub(super) async fn change_password(
+    State(state): State<AppState>,
+    headers: axum::http::HeaderMap,
+    Auth(actor): Auth,
+    Body(b): Body<PasswordChange>,
+) -> ApiResult<StatusCode> {
+    let token = auth::token(&headers).unwrap_or_default();
+    state
+        .store
+        .change_password(&actor, &b.current_password, &b.new_password, &token)
+        .await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+pub(super) async fn me(State(state): State<AppState>, Auth(actor): Auth) -> ApiResult<Json<Me>> {
+    Ok(Json(me_of(&state, &actor).await?))
+}

@@ -1,0 +1,177 @@
+//! What an administrator records once: sites, titles, approvals and users. Another
+//! centre's are not found; writes are refused to anyone but an administrator.
+
+use axum::Json;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::IntoResponse;
+use jalon_store::catalog::{Approval, ApprovalInput, Site, SiteInput, Title, TitleInput};
+use jalon_store::users::{NewUser, User, UserUpdate};
+use jalon_store::{ApprovalId, Role, SiteId, TitleId, UserId};
+use serde::Deserialize;
+
+use crate::AppState;
+use crate::auth::Auth;
+use crate::body::Body;
+use crate::error::ApiResult;
+
+use super::Versioned;
+
+pub(super) async fn list_sites(
+    State(s): State<AppState>,
+    Auth(a): Auth,
+) -> ApiResult<Json<Vec<Site>>> {
+    Ok(Json(s.store.sites(&a).await?))
+}
+
+pub(super) async fn get_site(
+    State(s): State<AppState>,
+    Auth(a): Auth,
+    Path(id): Path<SiteId>,
+) -> ApiResult<Json<Site>> {
+    Ok(Json(s.store.site(&a, &id).await?))
+}
+
+pub(super) async fn create_site(
+    State(s): State<AppState>,
+    Auth(a): Auth,
+    Body(b): Body<SiteInput>,
+) -> ApiResult<impl IntoResponse> {
+    Ok((
+        StatusCode::CREATED,
+        Json(s.store.create_site(a.admin()?, b).await?),
+    ))
+}
+
+pub(super) async fn update_site(
+    State(s): State<AppState>,
+    Auth(a): Auth,
+    Path(id): Path<SiteId>,
+    Body(b): Body<Versioned<SiteInput>>,
+) -> ApiResult<Json<Site>> {
+    Ok(Json(s.store.update_site(&a, &id, b.version, b.data).await?))
+}
+
+pub(super) async fn list_titles(
+    State(s): State<AppState>,
+    Auth(a): Auth,
+) -> ApiResult<Json<Vec<Title>>> {
+    Ok(Json(s.store.titles(&a).await?))
+}
+
+pub(super) async fn get_title(
+    State(s): State<AppState>,
+    Auth(a): Auth,
+    Path(id): Path<TitleId>,
+) -> ApiResult<Json<Title>> {
+    Ok(Json(s.store.title(&a, &id).await?))
+}
+
+pub(super) async fn create_title(
+    State(s): State<AppState>,
+    Auth(a): Auth,
+    Body(b): Body<TitleInput>,
+) -> ApiResult<impl IntoResponse> {
+    Ok((
+        StatusCode::CREATED,
+        Json(s.store.create_title(a.admin()?, b).await?),
+    ))
+}
+
+pub(super) async fn update_title(
+    State(s): State<AppState>,
+    Auth(a): Auth,
+    Path(id): Path<TitleId>,
+    Body(b): Body<Versioned<TitleInput>>,
+) -> ApiResult<Json<Title>> {
+    Ok(Json(
+        s.store.update_title(&a, &id, b.version, b.data).await?,
+    ))
+}
+
+pub(super) async fn list_approvals(
+    State(s): State<AppState>,
+    Auth(a): Auth,
+) -> ApiResult<Json<Vec<Approval>>> {
+    Ok(Json(s.store.approvals(&a).await?))
+}
+
+pub(super) async fn get_approval(
+    State(s): State<AppState>,
+    Auth(a): Auth,
+    Path(id): Path<ApprovalId>,
+) -> ApiResult<Json<Approval>> {
+    Ok(Json(s.store.approval(&a, &id).await?))
+}
+
+pub(super) async fn create_approval(
+    State(s): State<AppState>,
+    Auth(a): Auth,
+    Body(b): Body<ApprovalInput>,
+) -> ApiResult<impl IntoResponse> {
+    Ok((
+        StatusCode::CREATED,
+        Json(s.store.create_approval(a.admin()?, b).await?),
+    ))
+}
+
+pub(super) async fn update_approval(
+    State(s): State<AppState>,
+    Auth(a): Auth,
+    Path(id): Path<ApprovalId>,
+    Body(b): Body<Versioned<ApprovalInput>>,
+) -> ApiResult<Json<Approval>> {
+    Ok(Json(
+        s.store.update_approval(&a, &id, b.version, b.data).await?,
+    ))
+}
+
+pub(super) async fn list_users(
+    State(s): State<AppState>,
+    Auth(a): Auth,
+) -> ApiResult<Json<Vec<User>>> {
+    Ok(Json(s.store.users(&a).await?))
+}
+
+pub(super) async fn get_user(
+    State(s): State<AppState>,
+    Auth(a): Auth,
+    Path(id): Path<UserId>,
+) -> ApiResult<Json<User>> {
+    Ok(Json(s.store.user(&a, &id).await?))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct UserBody {
+    email: String,
+    display_name: String,
+    role: Role,
+    password: String,
+}
+
+pub(super) async fn update_user(
+    State(s): State<AppState>,
+    Auth(a): Auth,
+    Path(id): Path<UserId>,
+    Body(b): Body<Versioned<UserUpdate>>,
+) -> ApiResult<Json<User>> {
+    Ok(Json(s.store.update_user(&a, &id, b.version, b.data).await?))
+}
+
+pub(super) async fn create_user(
+    State(s): State<AppState>,
+    Auth(a): Auth,
+    Body(b): Body<UserBody>,
+) -> ApiResult<impl IntoResponse> {
+    let new = NewUser {
+        email: b.email,
+        display_name: b.display_name,
+        role: b.role,
+        password: b.password,
+    };
+    Ok((
+        StatusCode::CREATED,
+        Json(s.store.add_user(a.admin()?, new).await?),
+    ))
+}

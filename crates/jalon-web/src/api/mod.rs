@@ -1,0 +1,142 @@
+//! The JSON API, version 1. Every route is scoped to the caller's centre; writes require the
+//! role that allows them (the store's types see to it).
+
+mod account;
+mod candidates;
+mod catalog;
+mod documents;
+mod sessions;
+
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use serde::Deserialize;
+use serde_json::Value;
+
+use crate::AppState;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/api/v1/openapi.json", get(openapi))
+        .route("/api/v1/login", post(account::login))
+        .route("/api/v1/logout", post(account::logout))
+        .route("/api/v1/me", get(account::me))
+        .route("/api/v1/me/password", post(account::change_password))
+        .route(
+            "/api/v1/sites",
+            get(catalog::list_sites).post(catalog::create_site),
+        )
+        .route(
+            "/api/v1/sites/{id}",
+            get(catalog::get_site).put(catalog::update_site),
+        )
+        .route(
+            "/api/v1/titles",
+            get(catalog::list_titles).post(catalog::create_title),
+        )
+        .route(
+            "/api/v1/titles/{id}",
+            get(catalog::get_title).put(catalog::update_title),
+        )
+        .route(
+            "/api/v1/approvals",
+            get(catalog::list_approvals).post(catalog::create_approval),
+        )
+        .route(
+            "/api/v1/approvals/{id}",
+            get(catalog::get_approval).put(catalog::update_approval),
+        )
+        .route(
+            "/api/v1/users",
+            get(catalog::list_users).post(catalog::create_user),
+        )
+        .route(
+            "/api/v1/users/{id}",
+            get(catalog::get_user).put(catalog::update_user),
+        )
+        .route(
+            "/api/v1/sessions",
+            get(sessions::list_sessions).post(sessions::create_session),
+        )
+        .route(
+            "/api/v1/sessions/{id}",
+            get(sessions::get_session).put(sessions::update_session),
+        )
+        .route(
+            "/api/v1/sessions/{id}/duplicate",
+            post(sessions::duplicate_session),
+        )
+        .route(
+            "/api/v1/sessions/{id}/cancel",
+            post(sessions::cancel_session),
+        )
+        .route(
+            "/api/v1/sessions/{id}/journal",
+            get(sessions::session_journal),
+        )
+        .route(
+            "/api/v1/sessions/{id}/candidates",
+            get(candidates::list_candidates).post(candidates::add_candidate),
+        )
+        .route(
+            "/api/v1/sessions/{id}/candidates/import",
+            post(candidates::import_candidates),
+        )
+        .route(
+            "/api/v1/sessions/{id}/candidates/{candidate}/check-in",
+            post(candidates::check_in),
+        )
+        .route(
+            "/api/v1/sessions/{id}/convocations",
+            get(candidates::list_convocations),
+        )
+        .route(
+            "/api/v1/sessions/{id}/convocations/send",
+            post(candidates::send_convocations),
+        )
+        .route(
+            "/api/v1/sessions/{id}/convocations/{candidate}",
+            axum::routing::put(candidates::set_convocation_mode),
+        )
+        .route(
+            "/api/v1/sessions/{id}/convocations/{candidate}/hand-delivery",
+            post(candidates::hand_delivery),
+        )
+        .route(
+            "/api/v1/sessions/{id}/convocations/{candidate}/document",
+            get(candidates::get_signed_document).post(candidates::attach_signed_document),
+        )
+        .route(
+            "/api/v1/sessions/{id}/candidates.csv",
+            get(candidates::export_candidates),
+        )
+        .route(
+            "/api/v1/sessions/{id}/milestones/{milestone}/complete",
+            post(sessions::complete_milestone),
+        )
+        .route(
+            "/api/v1/sessions/{id}/milestones/{milestone}/reopen",
+            post(sessions::reopen_milestone),
+        )
+        .route(
+            "/api/v1/sessions/{id}/schedule",
+            get(sessions::get_schedule).put(sessions::set_schedule),
+        )
+        .route(
+            "/api/v1/sessions/{id}/documents/{name}",
+            get(documents::session_document),
+        )
+        .route("/api/v1/journal", get(sessions::centre_journal))
+        .route("/api/v1/check", get(sessions::check))
+}
+
+pub(super) async fn openapi() -> Json<Value> {
+    Json(crate::openapi::document())
+}
+
+/// A replacement of something that has a version: the version read, and the new content.
+#[derive(Deserialize)]
+pub(super) struct Versioned<T> {
+    version: i64,
+    #[serde(flatten)]
+    data: T,
+}

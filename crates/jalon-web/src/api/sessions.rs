@@ -1,0 +1,220 @@
+//! Sessions and their chronology: create, change, duplicate, cancel; complete and reopen
+//! milestones; the journal, the conformity report and the schedule of épreuves.
+
+use axum::Json;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::IntoResponse;
+use jalon_core::MilestoneId;
+use jalon_store::SessionId;
+use jalon_store::conformity::SessionConformity;
+use jalon_store::journal::JournalEntry;
+use jalon_store::schedule::{SessionSchedule, SlotInput};
+use jalon_store::sessions::{SessionDetail, SessionInput, SessionMilestone};
+use jiff::civil::Date;
+use serde::{Deserialize, Serialize};
+
+use crate::AppState;
+use crate::auth::Auth;
+use crate::body::Body;
+use crate::error::ApiResult;
+
+use super::Versioned;
+
+pub(super) async fn list_sessions(
+    State(s): State<AppState>,
+    Auth(a): Auth,
+) -> ApiResult<Json<Vec<SessionDetail>>> {
+    Ok(Json(s.store.sessions(&a).await?))
+}
+
+pub(super) async fn get_session(
+    State(s): State<AppState>,
+    Auth(a): Auth,
+    Path(id): Path<SessionId>,
+) -> ApiResult<Json<SessionDetail>> {
+    Ok(Json(s.store.open_session(&a, &id).await?.into_detail()))
+}
+
+pub(super) async fn create_session(
+    State(s): State<AppState>,
+    Auth(a): Auth,
+    Body(b): Body<SessionInput>,
+) -> ApiResult<impl IntoResponse> {
+    Ok((
+        StatusCode::CREATED,
+        Json(s.store.create_session(a.writer()?, b).await?),
+    ))
+}
+
+pub(super) async fn update_session(
+    State(s): State<AppState>,
+    Auth(a): Auth,
+    Path(id): Path<SessionId>,
+    Body(b): Body<Versioned<SessionInput>>,
+) -> ApiResult<Json<SessionDetail>> {
+    let h = s.store.open_session(&a, &id).await?;
+    Ok(Json(
+        s.store
+            .update_session(h.writer()?, b.version, b.data)
+            .await?,
+    ))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct Duplicate {
+    start: Date,
+    #[serde(default)]
+    end: Option<Date>,
+    #[serde(default)]
+    override_justification: Option<String>,
+}
+
+pub(super) async fn duplicate_session(
+    State(s): State<AppState>,
+    Auth(a): Auth,
+    Path(id): Path<SessionId>,
+    Body(b): Body<Duplicate>,
+) -> ApiResult<impl IntoResponse> {
+    let h = s.store.open_session(&a, &id).await?;
+    let copy = s
+        .store
+        .duplicate_session(h.writer()?, b.start, b.end, b.override_justification)
+        .await?;
+    Ok((StatusCode::CREATED, Json(copy)))
+}
+
+pub(super) async fn cancel_session(
+    State(s): State<AppState>,
+    Auth(a): Auth,
+    Path(id): Path<SessionId>,
+    Body(b): Body<WithReason>,
+) -> ApiResult<Json<SessionDetail>> {
+    let h = s.store.open_session(&a, &id).await?;
+    Ok(Json(
+        s.store
+            .cancel_session(h.writer()?, b.version, &b.reason)
+            .await?,
+    ))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct Complete {
+    version: i64,
+    evidence: String,
+    #[serde(default)]
+    override_justification: Option<String>,
+}
+
+pub(super) async fn complete_milestone(
+    State(s): State<AppState>,
+    Auth(a): Auth,
+    Path((id, milestone)): Path<(SessionId, MilestoneId)>,
+    Body(b): Body<Complete>,
+) -> ApiResult<Json<SessionMilestone>> {
+    let h = s.store.open_session(&a, &id).await?;
+    let m = s
+        .store
+        .complete_milestone(
+            h.writer()?,
+            &milestone,
+            b.version,
+            &b.evidence,
+            b.override_justification.as_deref(),
+        )
+        .await?;
+    Ok(Json(m))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct WithReason {
+    version: i64,
+    reason: String,
+}
+
+pub(super) async fn reopen_milestone(
+    State(s): State<AppState>,
+    Auth(a): Auth,
+    Path((id, milestone)): Path<(SessionId, MilestoneId)>,
+    Body(b): Body<WithReason>,
+) -> ApiResult<Json<SessionMilestone>> {
+    let h = s.store.open_session(&a, &id).await?;
+    Ok(Json(
+        s.store
+            .reopen_milestone(h.writer()?, &milestone, b.version, &b.reason)
+            .await?,
+    ))
+}
+
+#[derive(Deserialize)]
+pub(super) struct JournalQuery {
+    #[serde(default)]
+    limit: Option<i64>,
+}
+
+pub(super) async fn session_journal(
+    State(s): State<AppState>,
+    Auth(a): Auth,
+    Path(id): Path<SessionId>,
+    Query(q): Query<JournalQuery>,
+) -> ApiResult<Json<Vec<JournalEntry>>> {
+    // 404 for a session of another centre, not an empty list.
+    let h = s.store.open_session(&a, &id).await?;
+    Ok(Json(
+        s.store
+            .session_journal(&h, q.limit.unwrap_or(200).clamp(1, 1000))
+            .await?,
+    ))
+}
+
+pub(super) async fn centre_journal(
+    State(s): State<AppState>,
+    Auth(a): Auth,
+    Query(q): Query<JournalQuery>,
+) -> ApiResult<Json<Vec<JournalEntry>>> {
+    Ok(Json(
+        s.store
+            .journal(&a, q.limit.unwrap_or(200).clamp(1, 1000))
+            .await?,
+    ))
+}
+
+#[derive(Serialize)]
+pub(super) struct Check {
+    sessions: Vec<SessionConformity>,
+}
+
+pub(super) async fn check(State(s): State<AppState>, Auth(a): Auth) -> ApiResult<Json<Check>> {
+    Ok(Json(Check {
+        sessions: s.store.conformity(&a).await?,
+    }))
+}
+
+pub(super) async fn get_schedule(
+    State(s): State<AppState>,
+    Auth(a): Auth,
+    Path(id): Path<SessionId>,
+) -> ApiResult<Json<SessionSchedule>> {
+    let h = s.store.open_session(&a, &id).await?;
+    Ok(Json(s.store.schedule(&h).await?))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct ScheduleBody {
+    /// One per épreuve of the title, in its order.
+    slots: Vec<SlotInput>,
+}
+
+pub(super) async fn set_schedule(
+    State(s): State<AppState>,
+    Auth(a): Auth,
+    Path(id): Path<SessionId>,
+    Body(body): Body<ScheduleBody>,
+) -> ApiResult<Json<SessionSchedule>> {
+    let h = s.store.open_session(&a, &id).await?;
+    Ok(Json(s.store.set_schedule(h.writer()?, &body.slots).await?))
+}
