@@ -1,0 +1,273 @@
+//! The day's welcome of candidates on a tablet: each one present (identity checked,
+//! convocation shown, signed — on the pad if need be) or absent.
+
+use askama::Template;
+use axum::Router;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use jalon_core::fr;
+use jalon_store::candidates::Presence;
+use jalon_store::{CandidateId, SessionHandle, SessionId, StoreError};
+use serde::Deserialize;
+
+use crate::AppState;
+use crate::ui::dashboard::session_dates;
+use crate::ui::{FormPost, Layout, Page, error_page, render};
+
+use super::row;
+
+pub(super) fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/sessions/{id}/checkin", get(checkin))
+        .route("/sessions/{id}/checkin/{candidate}", post(check_in))
+        .route(
+            "/sessions/{id}/checkin/{candidate}/signature.png",
+            get(signature_image),
+        )
+}
+
+pub struct CheckInRow {
+    pub id: String,
+    pub name: String,
+    pub born: String,
+    pub accommodation: String,
+    pub presence: &'static str,
+    pub state: &'static str,
+    pub identity_checked: bool,
+    pub convocation_presented: bool,
+    pub signed: bool,
+    pub drawn_signature: bool,
+    pub done: Option<String>,
+    pub version: i64,
+}
+
+#[derive(Template)]
+#[template(path = "checkin.html")]
+struct CheckInPage {
+    layout: Layout,
+    id: String,
+    title: String,
+    dates: String,
+    rows: Vec<CheckInRow>,
+    can_write: bool,
+    summary: String,
+    error: Option<String>,
+    signature_js: String,
+    /// The day's welcome and épreuves: « Lundi 14 décembre 2026 : accueil à 8 h ; … ».
+    day: Option<String>,
+}
+
+async fn checkin_page(
+    state: &AppState,
+    p: &Page,
+    session: &SessionHandle<'_>,
+    error: Option<String>,
+) -> Response {
+    let (list, schedule) = match tokio::try_join!(
+        state.store.candidates(session),
+        state.store.schedule(session),
+    ) {
+        Ok(x) => x,
+        Err(e) => return error_page(&e),
+    };
+    let present = list
+        .iter()
+        .filter(|c| c.presence == Presence::Present)
+        .count();
+    let absent = list
+        .iter()
+        .filter(|c| c.presence == Presence::Absent)
+        .count();
+    let rows = list
+        .iter()
+        .map(|c| CheckInRow {
+            id: c.id.to_string(),
+            name: format!(
+                "{} {}",
+                c.input.last_name.to_uppercase(),
+                c.input.first_names
+            ),
+            born: c.input.birth_date.map(fr::short_date).unwrap_or_default(),
+            accommodation: c.input.accommodation.clone(),
+            presence: row(c).presence,
+            state: match c.presence {
+                Presence::Present if c.identity_checked && c.signed => "done",
+                Presence::Present => "soon",
+                Presence::Absent => "na",
+                Presence::Expected => "todo",
+            },
+            identity_checked: c.identity_checked,
+            convocation_presented: c.convocation_presented,
+            signed: c.signed,
+            drawn_signature: c.drawn_signature,
+            done: c.checked_in_at.as_ref().map(|at| {
+                format!(
+                    "par {} le {}",
+                    c.checked_in_by.clone().unwrap_or_default(),
+                    crate::ui::session::when(*at)
+                )
+            }),
+            version: c.version,
+        })
+        .collect();
+    let s = session.session();
+    let status = if error.is_some() {
+        StatusCode::CONFLICT
+    } else {
+        StatusCode::OK
+    };
+    let view = CheckInPage {
+        layout: p.layout(&format!("Accueil — {}", s.title_name), "sessions"),
+        id: s.id.to_string(),
+        title: s.title_name.clone(),
+        dates: session_dates(s.start, s.end),
+        summary: format!(
+            "{present} présent{} · {absent} absent{} · {} à accueillir",
+            if present > 1 { "s" } else { "" },
+            if absent > 1 { "s" } else { "" },
+            list.len() - present - absent
+        ),
+        rows,
+        can_write: p.actor.writer().is_ok(),
+        error,
+        signature_js: crate::assets::signature_path(),
+        day: day_programme(&schedule.slots, state.store.today()),
+    };
+    (status, render(&view)).into_response()
+}
+
+/// What the day holds for the person at the welcome: today's épreuves, or those of the
+/// session's next day (its first, before it starts).
+fn day_programme(slots: &[jalon_core::schedule::Slot], today: jiff::civil::Date) -> Option<String> {
+    use jalon_core::schedule;
+    let days = schedule::days(slots);
+    let day = days
+        .iter()
+        .find(|d| **d >= today)
+        .or(days.last())
+        .copied()?;
+    let welcome = schedule::welcome_time(slots, day)?;
+    let epreuves: Vec<String> = slots
+        .iter()
+        .filter(|s| s.date == day)
+        .map(|s| format!("{} {} – {}", s.name, fr::time(s.start), fr::time(s.end())))
+        .collect();
+    let mut date = fr::long_date(day);
+    if let Some(first) = date.get(..1) {
+        date = first.to_uppercase() + &date[1..];
+    }
+    Some(format!(
+        "{date} : accueil à {} ; {}.",
+        fr::time(welcome),
+        epreuves.join(" ; ")
+    ))
+}
+
+async fn checkin(State(state): State<AppState>, p: Page, Path(id): Path<SessionId>) -> Response {
+    match state.store.open_session(&p.actor, &id).await {
+        Ok(session) => checkin_page(&state, &p, &session, None).await,
+        Err(e) => error_page(&e),
+    }
+}
+
+#[derive(Deserialize)]
+struct CheckInForm {
+    #[serde(default)]
+    version: i64,
+    #[serde(default)]
+    present: String,
+    #[serde(default)]
+    identity_checked: Option<String>,
+    #[serde(default)]
+    convocation_presented: Option<String>,
+    #[serde(default)]
+    signed: Option<String>,
+    /// The signature drawn on the tablet: `data:image/png;base64,…`, or empty.
+    #[serde(default)]
+    signature: String,
+}
+
+async fn check_in(
+    State(state): State<AppState>,
+    Path((id, candidate)): Path<(SessionId, CandidateId)>,
+    FormPost(p, f): FormPost<CheckInForm>,
+) -> Response {
+    let session = match state.store.open_session(&p.actor, &id).await {
+        Ok(s) => s,
+        Err(e) => return error_page(&e),
+    };
+    let writer = match session.writer() {
+        Ok(w) => w,
+        Err(e) => return error_page(&e),
+    };
+    let check = jalon_store::candidates::CheckIn {
+        present: f.present == "1",
+        identity_checked: f.identity_checked.is_some(),
+        convocation_presented: f.convocation_presented.is_some(),
+        signed: f.signed.is_some(),
+    };
+    let signature = match crate::body::drawn_signature(&f.signature) {
+        // A drawing left on the pad of a candidate marked absent is not a signature.
+        Ok(_) if !check.present => None,
+        Ok(s) => s,
+        Err(e) => {
+            return checkin_page(
+                &state,
+                &p,
+                &session,
+                Some(format!("Rien n'a été enregistré : {e}.")),
+            )
+            .await;
+        }
+    };
+    match state
+        .store
+        .check_in_with_signature(writer, &candidate, f.version, check, signature.as_deref())
+        .await
+    {
+        Ok(_) => Redirect::to(&format!("/sessions/{id}/checkin#c-{candidate}")).into_response(),
+        Err(StoreError::Conflict { .. }) => {
+            let msg = "Ce candidat vient d'être pointé par quelqu'un d'autre : la liste est à jour, vérifiez puis recommencez.";
+            checkin_page(&state, &p, &session, Some(msg.to_owned())).await
+        }
+        Err(StoreError::Invalid(fields)) => {
+            let msg = fields
+                .into_iter()
+                .map(|f| f.message)
+                .collect::<Vec<_>>()
+                .join(" ; ");
+            checkin_page(
+                &state,
+                &p,
+                &session,
+                Some(format!("Rien n'a été enregistré : {msg}.")),
+            )
+            .await
+        }
+        Err(e) => error_page(&e),
+    }
+}
+
+async fn signature_image(
+    State(state): State<AppState>,
+    p: Page,
+    Path((id, candidate)): Path<(SessionId, CandidateId)>,
+) -> Response {
+    let session = match state.store.open_session(&p.actor, &id).await {
+        Ok(s) => s,
+        Err(e) => return error_page(&e),
+    };
+    match state.store.drawn_signature(&session, &candidate).await {
+        Ok(png) => (
+            [
+                (axum::http::header::CONTENT_TYPE, "image/png"),
+                (axum::http::header::CACHE_CONTROL, "private, no-store"),
+            ],
+            png,
+        )
+            .into_response(),
+        Err(e) => error_page(&e),
+    }
+}

@@ -1,0 +1,255 @@
+//! The convocations of a session: each candidate's mode and proof, the hand delivery,
+//! the signed document, and the emails sent with their personal link.
+
+use axum::Router;
+use axum::extract::{Multipart, Path, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::post;
+use jalon_store::candidates::Candidate;
+use jalon_store::convocations::Mode;
+use jalon_store::{CandidateId, SessionHandle, SessionId, StoreError};
+use serde::Deserialize;
+
+use crate::ui::{FormPost, Page, error_page, forbidden};
+use crate::{AppState, security};
+
+use super::{AddForm, page};
+
+pub(super) fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/sessions/{id}/convocations/send", post(send_emails))
+        .route(
+            "/sessions/{id}/convocations/{candidate}/mode",
+            post(set_mode),
+        )
+        .route("/sessions/{id}/convocations/{candidate}/hand", post(hand))
+        .route(
+            "/sessions/{id}/convocations/{candidate}/document",
+            post(document),
+        )
+}
+
+pub struct ConvocationRow {
+    pub candidate_id: String,
+    pub name: String,
+    pub mode: String,
+    pub state: &'static str,
+    pub status: String,
+    pub hand_pending: bool,
+    pub accepts_document: bool,
+    pub document: Option<String>,
+}
+
+/// The convocations section of the candidates page: each candidate's mode and proof.
+pub(super) async fn convocation_rows(
+    state: &AppState,
+    session: &SessionHandle<'_>,
+    list: &[Candidate],
+) -> Result<(Vec<ConvocationRow>, Vec<String>), StoreError> {
+    let (convocations, missing) = tokio::try_join!(
+        state.store.convocations(session),
+        state.store.convocations_missing(session)
+    )?;
+    let rows = list
+        .iter()
+        .map(|c| {
+            let v = convocations.iter().find(|v| v.candidate_id == c.id);
+            let missing = match v {
+                None => Some("aucun mode de convocation choisi"),
+                Some(v) => v.missing(),
+            };
+            let status = match (v, missing) {
+                (_, Some(m)) => m.to_owned(),
+                (Some(v), None) => match (&v.hand_signed_at, &v.read_at) {
+                    (Some(at), _) => {
+                        format!(
+                            "remise contre signature le {}",
+                            crate::ui::session::when(*at)
+                        )
+                    }
+                    (_, Some(at)) => format!("lue le {}", crate::ui::session::when(*at)),
+                    _ => "document signé reçu".to_owned(),
+                },
+                (None, None) => String::new(),
+            };
+            ConvocationRow {
+                candidate_id: c.id.to_string(),
+                name: format!(
+                    "{} {}",
+                    c.input.last_name.to_uppercase(),
+                    c.input.first_names
+                ),
+                mode: v.map_or(String::new(), |v| v.mode.as_str().to_owned()),
+                state: if missing.is_none() { "done" } else { "todo" },
+                status,
+                hand_pending: v.is_some_and(|v| v.mode == Mode::Hand && v.hand_signed_at.is_none()),
+                accepts_document: v
+                    .is_some_and(|v| matches!(v.mode, Mode::Hand | Mode::EmailSignedReturn)),
+                document: v.and_then(|v| v.document_name.clone()),
+            }
+        })
+        .collect();
+    Ok((rows, missing))
+}
+
+#[derive(Deserialize)]
+struct ModeForm {
+    #[serde(default)]
+    mode: String,
+}
+
+async fn set_mode(
+    State(state): State<AppState>,
+    Path((id, candidate)): Path<(SessionId, CandidateId)>,
+    FormPost(p, f): FormPost<ModeForm>,
+) -> Response {
+    let session = match state.store.open_session(&p.actor, &id).await {
+        Ok(s) => s,
+        Err(e) => return error_page(&e),
+    };
+    let writer = match session.writer() {
+        Ok(w) => w,
+        Err(e) => return error_page(&e),
+    };
+    let Some(mode) = Mode::parse(&f.mode) else {
+        return redirect_convocations(&id, &candidate);
+    };
+    match state
+        .store
+        .set_convocation_mode(writer, &candidate, mode)
+        .await
+    {
+        Ok(()) => redirect_convocations(&id, &candidate),
+        Err(e) => error_page(&e),
+    }
+}
+
+#[derive(Deserialize)]
+struct Empty {}
+
+async fn hand(
+    State(state): State<AppState>,
+    Path((id, candidate)): Path<(SessionId, CandidateId)>,
+    FormPost(p, _): FormPost<Empty>,
+) -> Response {
+    let session = match state.store.open_session(&p.actor, &id).await {
+        Ok(s) => s,
+        Err(e) => return error_page(&e),
+    };
+    let writer = match session.writer() {
+        Ok(w) => w,
+        Err(e) => return error_page(&e),
+    };
+    match state.store.record_hand_delivery(writer, &candidate).await {
+        Ok(()) => redirect_convocations(&id, &candidate),
+        Err(e) => error_page(&e),
+    }
+}
+
+async fn document(
+    State(state): State<AppState>,
+    Path((id, candidate)): Path<(SessionId, CandidateId)>,
+    p: Page,
+    headers: HeaderMap,
+    mut form: Multipart,
+) -> Response {
+    let session = match state.store.open_session(&p.actor, &id).await {
+        Ok(s) => s,
+        Err(e) => return error_page(&e),
+    };
+    let writer = match session.writer() {
+        Ok(w) => w,
+        Err(e) => return error_page(&e),
+    };
+    if !security::same_origin(&headers) {
+        return forbidden("Ce formulaire vient d'un autre site : il est refusé.");
+    }
+    let (mut csrf, mut name, mut bytes) = (String::new(), String::new(), Vec::new());
+    while let Ok(Some(field)) = form.next_field().await {
+        match field.name() {
+            Some("csrf") => csrf = field.text().await.unwrap_or_default(),
+            Some("document") => {
+                name = field.file_name().unwrap_or("document").to_owned();
+                bytes = field.bytes().await.map(|b| b.to_vec()).unwrap_or_default();
+            }
+            _ => {}
+        }
+    }
+    if !security::same_token(&csrf, &p.csrf) {
+        return forbidden(
+            "Le formulaire a expiré ou ne vient pas de Jalon : rechargez la page puis recommencez.",
+        );
+    }
+    match state
+        .store
+        .attach_signed_document(writer, &candidate, &name, &bytes)
+        .await
+    {
+        Ok(()) => redirect_convocations(&id, &candidate),
+        Err(StoreError::Invalid(fields)) => {
+            let msg = fields
+                .into_iter()
+                .map(|f| f.message)
+                .collect::<Vec<_>>()
+                .join(" ; ");
+            (
+                StatusCode::UNPROCESSABLE_ENTITY,
+                crate::ui::message_page("Document refusé", &msg),
+            )
+                .into_response()
+        }
+        Err(e) => error_page(&e),
+    }
+}
+
+fn redirect_convocations(id: &SessionId, candidate: &CandidateId) -> Response {
+    Redirect::to(&format!("/sessions/{id}/candidates#conv-{candidate}")).into_response()
+}
+
+async fn send_emails(
+    State(state): State<AppState>,
+    Path(id): Path<SessionId>,
+    FormPost(p, _): FormPost<Empty>,
+) -> Response {
+    let session = match state.store.open_session(&p.actor, &id).await {
+        Ok(s) => s,
+        Err(e) => return error_page(&e),
+    };
+    if let Err(e) = session.writer() {
+        return error_page(&e);
+    }
+    let writer = match session.writer() {
+        Ok(w) => w,
+        Err(e) => return error_page(&e),
+    };
+    match crate::mailer::send_convocations(&state, writer).await {
+        Ok(r) => {
+            let mut notice = match r.sent {
+                0 => "Aucun courriel à envoyer.".to_owned(),
+                1 => "1 convocation envoyée par courriel.".to_owned(),
+                n => format!("{n} convocations envoyées par courriel."),
+            };
+            if !r.failed.is_empty() {
+                notice.push_str(&format!(" Échecs : {}.", r.failed.join(" ; ")));
+            }
+            if !r.without_address.is_empty() {
+                notice.push_str(&format!(
+                    " Sans adresse électronique : {}.",
+                    r.without_address.join(" ; ")
+                ));
+            }
+            page(
+                &state,
+                &p,
+                &session,
+                AddForm::default(),
+                Vec::new(),
+                None,
+                Some(notice),
+            )
+            .await
+        }
+        Err(e) => error_page(&e),
+    }
+}

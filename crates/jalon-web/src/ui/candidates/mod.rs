@@ -1,0 +1,429 @@
+//! The candidates of a session: the list (with late registrations and accommodations), one
+//! candidate added by hand, a CSV file imported after a preview that shows every line's
+//! errors before anything is written, and the CSV export.
+
+use askama::Template;
+use axum::Router;
+use axum::extract::{Multipart, Path, Query, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use jalon_core::candidate::{AccessRoute, CandidateInput};
+use jalon_core::fr;
+use jalon_docs::csv_import::{ImportReport, read_candidates};
+use jalon_store::candidates::{Candidate, Presence, candidate_index};
+use jalon_store::convocations::Mode;
+use jalon_store::{FieldError, SessionHandle, SessionId, StoreError};
+use serde::Deserialize;
+
+use super::dashboard::session_dates;
+use super::{FormPost, Layout, Page, error_page, forbidden, render};
+use crate::{AppState, security};
+
+mod checkin;
+mod convocations;
+
+use convocations::{ConvocationRow, convocation_rows};
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/sessions/{id}/candidates", get(list).post(add))
+        .route("/sessions/{id}/candidates/preview", post(preview))
+        .route("/sessions/{id}/candidates/import", post(import))
+        .merge(checkin::routes())
+        .merge(convocations::routes())
+}
+
+pub struct Row {
+    pub name: String,
+    pub born: String,
+    pub contact: String,
+    pub route: &'static str,
+    pub accommodation: String,
+    pub late: bool,
+    pub presence: &'static str,
+}
+
+pub struct PreviewLine {
+    pub line: usize,
+    pub name: String,
+    pub problems: Vec<String>,
+}
+
+#[derive(Template)]
+#[template(path = "candidates.html")]
+struct CandidatesPage {
+    layout: Layout,
+    id: String,
+    title: String,
+    dates: String,
+    rows: Vec<Row>,
+    can_write: bool,
+    notice: Option<String>,
+    /// The form to add one candidate, as typed, and its errors.
+    form: AddForm,
+    errors: Vec<FieldError>,
+    /// A previewed file: its lines, its errors, and the text to import on confirmation.
+    preview: Option<Preview>,
+    convocations: Vec<ConvocationRow>,
+    missing: Vec<String>,
+    modes: Vec<(&'static str, &'static str)>,
+}
+
+pub struct Preview {
+    pub file_errors: Vec<String>,
+    pub lines: Vec<PreviewLine>,
+    pub valid: bool,
+    pub count: usize,
+    pub csv: String,
+    pub encoding: &'static str,
+    pub ignored: String,
+}
+
+impl CandidatesPage {
+    fn error(&self, field: &str) -> Option<String> {
+        self.errors
+            .iter()
+            .find(|e| e.field == field)
+            .map(|e| e.message.clone())
+    }
+}
+
+#[derive(Deserialize, Default, Clone)]
+pub struct AddForm {
+    #[serde(default)]
+    last_name: String,
+    #[serde(default)]
+    first_names: String,
+    #[serde(default)]
+    birth_date: String,
+    #[serde(default)]
+    email: String,
+    #[serde(default)]
+    phone: String,
+    #[serde(default)]
+    access_route: String,
+    #[serde(default)]
+    training_end: String,
+    #[serde(default)]
+    accommodation: String,
+    #[serde(default)]
+    accommodation_granted_by: String,
+    #[serde(default)]
+    accommodation_plan: String,
+}
+
+#[derive(Deserialize, Default)]
+struct Notice {
+    #[serde(default)]
+    ok: String,
+}
+
+pub(super) fn row(c: &Candidate) -> Row {
+    let i = &c.input;
+    Row {
+        name: format!("{} {}", i.last_name.to_uppercase(), i.first_names),
+        born: i.birth_date.map(fr::short_date).unwrap_or_default(),
+        contact: [i.email.as_str(), i.phone.as_str()]
+            .iter()
+            .filter(|s| !s.is_empty())
+            .copied()
+            .collect::<Vec<_>>()
+            .join(" · "),
+        route: i.access_route.label(),
+        accommodation: if i.accommodation.is_empty() {
+            String::new()
+        } else {
+            let by = if i.accommodation_granted_by.is_empty() {
+                String::new()
+            } else {
+                format!(" (accordé par {})", i.accommodation_granted_by)
+            };
+            let plan = if i.accommodation_plan.is_empty() {
+                String::new()
+            } else {
+                format!(" — prévu : {}", i.accommodation_plan)
+            };
+            format!("{}{by}{plan}", i.accommodation)
+        },
+        late: c.late_registration,
+        presence: match c.presence {
+            Presence::Expected => "attendu",
+            Presence::Present => "présent",
+            Presence::Absent => "absent",
+        },
+    }
+}
+
+pub(super) async fn page(
+    state: &AppState,
+    page: &Page,
+    session: &SessionHandle<'_>,
+    form: AddForm,
+    errors: Vec<FieldError>,
+    preview: Option<Preview>,
+    notice: Option<String>,
+) -> Response {
+    let list = match state.store.candidates(session).await {
+        Ok(l) => l,
+        Err(e) => return error_page(&e),
+    };
+    let (convocations, missing) = match convocation_rows(state, session, &list).await {
+        Ok(x) => x,
+        Err(e) => return error_page(&e),
+    };
+    let status = if errors.is_empty() && preview.as_ref().is_none_or(|p| p.valid) {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
+    let s = session.session();
+    let view = CandidatesPage {
+        layout: page.layout(&format!("Candidats — {}", s.title_name), "sessions"),
+        id: s.id.to_string(),
+        title: s.title_name.clone(),
+        dates: session_dates(s.start, s.end),
+        rows: list.iter().map(row).collect(),
+        can_write: page.actor.writer().is_ok(),
+        notice,
+        form,
+        errors,
+        preview,
+        convocations,
+        missing,
+        modes: Mode::ALL.iter().map(|m| (m.as_str(), m.label())).collect(),
+    };
+    (status, render(&view)).into_response()
+}
+
+async fn list(
+    State(state): State<AppState>,
+    p: Page,
+    Path(id): Path<SessionId>,
+    Query(n): Query<Notice>,
+) -> Response {
+    let notice = match n.ok.as_str() {
+        "" => None,
+        "1" => Some("Candidat inscrit.".to_owned()),
+        count => Some(format!("{count} candidats inscrits.")),
+    };
+    let session = match state.store.open_session(&p.actor, &id).await {
+        Ok(s) => s,
+        Err(e) => return error_page(&e),
+    };
+    page(
+        &state,
+        &p,
+        &session,
+        AddForm::default(),
+        Vec::new(),
+        None,
+        notice,
+    )
+    .await
+}
+
+fn to_input(f: &AddForm, errs: &mut Vec<FieldError>) -> CandidateInput {
+    let date = |field: &'static str, v: &str, errs: &mut Vec<FieldError>| {
+        if v.trim().is_empty() {
+            return None;
+        }
+        fr::parse_date(v)
+            .map_err(|e| errs.push(FieldError::new(field, e)))
+            .ok()
+    };
+    let birth_date = date("birth_date", &f.birth_date, errs);
+    let training_end = date("training_end", &f.training_end, errs);
+    let access_route = match f.access_route.as_str() {
+        "vae" => AccessRoute::Vae,
+        "apprenticeship" => AccessRoute::Apprenticeship,
+        _ => AccessRoute::Training,
+    };
+    CandidateInput {
+        last_name: f.last_name.clone(),
+        first_names: f.first_names.clone(),
+        birth_date,
+        email: f.email.clone(),
+        phone: f.phone.clone(),
+        access_route,
+        training_end,
+        accommodation: f.accommodation.clone(),
+        accommodation_granted_by: f.accommodation_granted_by.clone(),
+        accommodation_plan: f.accommodation_plan.clone(),
+        ..Default::default()
+    }
+}
+
+async fn add(
+    State(state): State<AppState>,
+    Path(id): Path<SessionId>,
+    FormPost(p, f): FormPost<AddForm>,
+) -> Response {
+    let session = match state.store.open_session(&p.actor, &id).await {
+        Ok(s) => s,
+        Err(e) => return error_page(&e),
+    };
+    let writer = match session.writer() {
+        Ok(w) => w,
+        Err(e) => return error_page(&e),
+    };
+    let mut errs = Vec::new();
+    let input = to_input(&f, &mut errs);
+    let birth_typed = !f.birth_date.trim().is_empty();
+    if !errs.is_empty() {
+        return page(&state, &p, &session, f, errs, None, None).await;
+    }
+    match state.store.add_candidate(writer, input).await {
+        Ok(_) => Redirect::to(&format!("/sessions/{id}/candidates?ok=1")).into_response(),
+        Err(StoreError::Invalid(mut fields)) => {
+            // A date that did not parse is reported once.
+            if birth_typed {
+                fields.retain(|e| e.field != "birth_date" || !e.message.contains("obligatoire"));
+            }
+            page(&state, &p, &session, f, fields, None, None).await
+        }
+        Err(e) => error_page(&e),
+    }
+}
+
+/// Checks the file against the session too (candidates already registered), without writing.
+async fn check(
+    state: &AppState,
+    session: &SessionHandle<'_>,
+    report: &ImportReport,
+    csv: String,
+) -> Preview {
+    let mut lines: Vec<PreviewLine> = report
+        .lines
+        .iter()
+        .map(|l| PreviewLine {
+            line: l.line,
+            name: l.candidate.display(),
+            problems: l.problems.clone(),
+        })
+        .collect();
+    let mut file_errors = report.file_errors.clone();
+    if report.is_valid()
+        && let Ok(w) = session.writer()
+        && let Err(e) = state
+            .store
+            .import_candidates(w, report.candidates(), true)
+            .await
+    {
+        match e {
+            StoreError::Invalid(fields) => {
+                for f in fields {
+                    match candidate_index(&f.field).and_then(|i| lines.get_mut(i - 1)) {
+                        Some(l) => l.problems.push(f.message),
+                        None => file_errors.push(f.message),
+                    }
+                }
+            }
+            other => file_errors.push(other.to_string()),
+        }
+    }
+    let valid = file_errors.is_empty() && lines.iter().all(|l| l.problems.is_empty());
+    Preview {
+        count: lines.len(),
+        valid,
+        file_errors,
+        lines,
+        csv,
+        encoding: report.encoding,
+        ignored: report.ignored_columns.join(", "),
+    }
+}
+
+/// The uploaded file, checked, shown before anything is written.
+async fn preview(
+    State(state): State<AppState>,
+    Path(id): Path<SessionId>,
+    p: Page,
+    headers: HeaderMap,
+    mut form: Multipart,
+) -> Response {
+    let session = match state.store.open_session(&p.actor, &id).await {
+        Ok(s) => s,
+        Err(e) => return error_page(&e),
+    };
+    if let Err(e) = session.writer() {
+        return error_page(&e);
+    }
+    if !security::same_origin(&headers) {
+        return forbidden("Ce formulaire vient d'un autre site : il est refusé.");
+    }
+    let (mut csrf, mut bytes) = (String::new(), Vec::new());
+    while let Ok(Some(field)) = form.next_field().await {
+        match field.name() {
+            Some("csrf") => csrf = field.text().await.unwrap_or_default(),
+            Some("file") => bytes = field.bytes().await.map(|b| b.to_vec()).unwrap_or_default(),
+            _ => {}
+        }
+    }
+    if !security::same_token(&csrf, &p.csrf) {
+        return forbidden(
+            "Le formulaire a expiré ou ne vient pas de Jalon : rechargez la page puis recommencez.",
+        );
+    }
+    let report = read_candidates(&bytes, state.store.today());
+    // The text kept for confirmation is the decoded file, re-read identically on import.
+    let csv = jalon_docs::csv_import::write_candidates(&report.candidates());
+    let preview = check(&state, &session, &report, csv).await;
+    page(
+        &state,
+        &p,
+        &session,
+        AddForm::default(),
+        Vec::new(),
+        Some(preview),
+        None,
+    )
+    .await
+}
+
+#[derive(Deserialize)]
+struct ImportForm {
+    #[serde(default)]
+    csv: String,
+}
+
+/// Imports a previewed file, all or nothing.
+async fn import(
+    State(state): State<AppState>,
+    Path(id): Path<SessionId>,
+    FormPost(p, f): FormPost<ImportForm>,
+) -> Response {
+    let session = match state.store.open_session(&p.actor, &id).await {
+        Ok(s) => s,
+        Err(e) => return error_page(&e),
+    };
+    let writer = match session.writer() {
+        Ok(w) => w,
+        Err(e) => return error_page(&e),
+    };
+    let report = read_candidates(f.csv.as_bytes(), state.store.today());
+    if report.is_valid()
+        && let Ok(outcome) = state
+            .store
+            .import_candidates(writer, report.candidates(), false)
+            .await
+    {
+        return Redirect::to(&format!(
+            "/sessions/{id}/candidates?ok={}",
+            outcome.imported
+        ))
+        .into_response();
+    }
+    // Something changed since the preview (someone registered the same person): show why.
+    let preview = check(&state, &session, &report, f.csv.clone()).await;
+    page(
+        &state,
+        &p,
+        &session,
+        AddForm::default(),
+        Vec::new(),
+        Some(preview),
+        None,
+    )
+    .await
+}
