@@ -426,6 +426,68 @@ fn demo_fills_an_empty_database_and_never_touches_a_real_one() {
         let label = e["action_label"].as_str().unwrap();
         assert!(!label.contains('.'), "{label}");
     }
+    // The demo's real answers match the OpenAPI description derived from the types: every
+    // field described, of its type, none missing.
+    let doc = get(&admin, "/api/v1/openapi.json");
+    let session = sessions
+        .iter()
+        .find(|x| x["status"] == "in_progress")
+        .expect("a session in progress");
+    let sid = session["id"].as_str().unwrap();
+    let mut checked = 0;
+    for (path, template) in [
+        ("/api/v1/me".to_owned(), "/api/v1/me"),
+        ("/api/v1/sites".to_owned(), "/api/v1/sites"),
+        ("/api/v1/titles".to_owned(), "/api/v1/titles"),
+        ("/api/v1/approvals".to_owned(), "/api/v1/approvals"),
+        ("/api/v1/users".to_owned(), "/api/v1/users"),
+        ("/api/v1/sessions".to_owned(), "/api/v1/sessions"),
+        (format!("/api/v1/sessions/{sid}"), "/api/v1/sessions/{id}"),
+        (
+            format!("/api/v1/sessions/{sid}/candidates"),
+            "/api/v1/sessions/{id}/candidates",
+        ),
+        (
+            format!("/api/v1/sessions/{sid}/convocations"),
+            "/api/v1/sessions/{id}/convocations",
+        ),
+        (
+            format!("/api/v1/sessions/{sid}/schedule"),
+            "/api/v1/sessions/{id}/schedule",
+        ),
+        (
+            format!("/api/v1/sessions/{sid}/journal"),
+            "/api/v1/sessions/{id}/journal",
+        ),
+        ("/api/v1/journal".to_owned(), "/api/v1/journal"),
+        ("/api/v1/check".to_owned(), "/api/v1/check"),
+    ] {
+        let answer = get(&admin, &path);
+        let schema = &doc["paths"][template]["get"]["responses"]["200"]["content"]["application/json"]
+            ["schema"];
+        assert!(schema.is_object(), "{template} is described");
+        let mut errors = Vec::new();
+        conforms(&doc, schema, &answer, &path, &mut errors);
+        assert!(errors.is_empty(), "{path}:\n{}", errors.join("\n"));
+        checked += 1;
+    }
+    let missing = client
+        .get(format!("{}/api/v1/sessions/inconnue", s.base))
+        .bearer_auth(&admin)
+        .send()
+        .unwrap();
+    assert_eq!(missing.status(), 404);
+    let mut errors = Vec::new();
+    let error_schema = json!({"$ref": "#/components/schemas/Error"});
+    conforms(
+        &doc,
+        &error_schema,
+        &missing.json().unwrap(),
+        "404",
+        &mut errors,
+    );
+    assert!(errors.is_empty(), "{errors:?}");
+    assert_eq!(checked, 13);
     assert!(s.stop().success());
     drop(s);
 
@@ -922,5 +984,123 @@ fn docs_writes_the_pdfs_of_a_session_or_says_why_not() {
     assert!(o.status.success(), "{}", text(&o.stderr));
     for f in ["convocations.pdf", "affichage.pdf", "emargement.pdf"] {
         assert!(dir.path().join("exemple").join(f).is_file(), "{f}");
+    }
+}
+
+/// Whether `value` conforms to `schema` (the subset of JSON Schema the OpenAPI document uses:
+/// `$ref`, `allOf`, `oneOf`, `anyOf`, `type`, `enum`, `required`, `properties`, `items`), and
+/// that every field of an object is described. Each difference goes to `errors`.
+fn conforms(doc: &Value, schema: &Value, value: &Value, at: &str, errors: &mut Vec<String>) {
+    check(doc, schema, value, at, errors, true);
+}
+
+/// `whole`: the schema is all there is of the value (not one part of an `allOf`), so every
+/// field of the value must be described by it.
+fn check(
+    doc: &Value,
+    schema: &Value,
+    value: &Value,
+    at: &str,
+    errors: &mut Vec<String>,
+    whole: bool,
+) {
+    if let Some(r) = schema["$ref"].as_str() {
+        let name = r.trim_start_matches("#/components/schemas/");
+        let target = &doc["components"]["schemas"][name];
+        assert!(target.is_object(), "{r} is defined");
+        return check(doc, target, value, at, errors, whole);
+    }
+    for part in schema["allOf"].as_array().into_iter().flatten() {
+        check(doc, part, value, at, errors, false);
+    }
+    for key in ["oneOf", "anyOf"] {
+        if let Some(options) = schema[key].as_array() {
+            let fits = options.iter().any(|o| {
+                let mut e = Vec::new();
+                conforms(doc, o, value, at, &mut e);
+                e.is_empty()
+            });
+            if !fits {
+                errors.push(format!(
+                    "{at} : aucune des formes de {key} ne convient à {value}"
+                ));
+            }
+        }
+    }
+    let types: Vec<&str> = match &schema["type"] {
+        Value::String(t) => vec![t.as_str()],
+        Value::Array(ts) => ts.iter().filter_map(Value::as_str).collect(),
+        _ => Vec::new(),
+    };
+    let kind = match value {
+        Value::Null => "null",
+        Value::Bool(_) => "boolean",
+        Value::Number(n) if n.is_i64() || n.is_u64() => "integer",
+        Value::Number(_) => "number",
+        Value::String(_) => "string",
+        Value::Array(_) => "array",
+        Value::Object(_) => "object",
+    };
+    if !types.is_empty()
+        && !types
+            .iter()
+            .any(|t| *t == kind || (*t == "number" && kind == "integer"))
+    {
+        errors.push(format!("{at} : {kind} au lieu de {types:?}"));
+        return;
+    }
+    if let Some(values) = schema["enum"].as_array()
+        && !values.contains(value)
+    {
+        errors.push(format!("{at} : {value} hors de {values:?}"));
+    }
+    if let Value::Array(items) = value {
+        for (i, item) in items.iter().enumerate() {
+            if schema["items"].is_object() {
+                conforms(doc, &schema["items"], item, &format!("{at}[{i}]"), errors);
+            }
+        }
+    }
+    if let Value::Object(fields) = value {
+        for name in schema["required"].as_array().into_iter().flatten() {
+            let name = name.as_str().unwrap();
+            if !fields.contains_key(name) {
+                errors.push(format!("{at} : champ « {name} » absent"));
+            }
+        }
+        if let Some(props) = schema["properties"].as_object() {
+            for (name, field) in fields {
+                if let Some(p) = props.get(name) {
+                    conforms(doc, p, field, &format!("{at}.{name}"), errors);
+                }
+            }
+        }
+        let mut described = std::collections::BTreeSet::new();
+        described_fields(doc, schema, &mut described);
+        if whole && !described.is_empty() {
+            for name in fields.keys() {
+                if !described.contains(name.as_str()) {
+                    errors.push(format!("{at} : champ « {name} » envoyé mais non décrit"));
+                }
+            }
+        }
+    }
+}
+
+/// Every property an object schema describes, through `$ref` and `allOf`.
+fn described_fields<'a>(
+    doc: &'a Value,
+    schema: &'a Value,
+    out: &mut std::collections::BTreeSet<&'a str>,
+) {
+    if let Some(r) = schema["$ref"].as_str() {
+        let name = r.trim_start_matches("#/components/schemas/");
+        return described_fields(doc, &doc["components"]["schemas"][name], out);
+    }
+    for part in schema["allOf"].as_array().into_iter().flatten() {
+        described_fields(doc, part, out);
+    }
+    if let Some(props) = schema["properties"].as_object() {
+        out.extend(props.keys().map(String::as_str));
     }
 }

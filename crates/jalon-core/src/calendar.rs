@@ -10,6 +10,7 @@ use serde::{Deserialize, Serialize};
 
 /// The holiday zone of a site. Alsace-Moselle keeps Good Friday and 26 December.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "kebab-case")]
 pub enum Zone {
     #[default]

@@ -8,6 +8,7 @@ use crate::fr;
 
 /// How the candidate comes to the exam.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum AccessRoute {
     /// At the end of a training course.
@@ -60,9 +61,11 @@ impl AccessRoute {
 
 /// What is known of a candidate when registering them.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CandidateInput {
     pub last_name: String,
     pub first_names: String,
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, format = Date))]
     pub birth_date: Option<Date>,
     #[serde(default)]
     pub email: String,
@@ -77,6 +80,7 @@ pub struct CandidateInput {
     #[serde(default)]
     pub access_route: AccessRoute,
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, format = Date))]
     pub training_end: Option<Date>,
     /// The accommodation granted for a disability, if any: what, by whom, how it is planned.
     #[serde(default)]
@@ -91,6 +95,7 @@ pub use crate::Problem;
 
 /// Whether a candidate came on the day.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Presence {
     /// Not yet welcomed.

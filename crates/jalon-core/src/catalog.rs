@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 use crate::{Problem, fr};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum EpreuveKind {
     /// Mise en situation professionnelle.
@@ -22,12 +23,14 @@ pub enum EpreuveKind {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Ccp {
     pub code: String,
     pub name: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Epreuve {
     pub name: String,
     pub kind: EpreuveKind,
@@ -37,6 +40,7 @@ pub struct Epreuve {
 
 /// A title's CCPs and its épreuves in order (from its référentiel d'évaluation).
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct TitleStructure {
     pub ccps: Vec<Ccp>,
     pub epreuves: Vec<Epreuve>,

@@ -19,6 +19,7 @@ use crate::{calendar, fr};
 
 /// A broken rule, found by a check or when a session is created or changed.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Finding {
     /// Stable name of the rule: `ceres.number_missing`, `title.expired`…
     pub rule: &'static str,

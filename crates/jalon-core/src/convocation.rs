@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 use crate::Problem;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Mode {
     /// Remise en main propre contre signature.
@@ -50,6 +51,7 @@ impl Mode {
 
 /// Where the sending of an email convocation stands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum SendState {
     /// Not sent yet.

@@ -26,6 +26,7 @@ pub use session::{Domain, Kind};
 
 /// One field of an input that is wrong, and why, in French.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Problem {
     /// The field's name in the input: `end`, `structure.epreuves[2]`…
     pub field: String,

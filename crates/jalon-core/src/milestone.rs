@@ -13,6 +13,11 @@ use crate::Problem;
 /// A milestone's id, as the rulebook writes it (`ceres.create_session`). A contract: the
 /// CLI, the API and the data files use these ids.
 #[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(
+    feature = "openapi",
+    derive(utoipa::ToSchema),
+    schema(value_type = String, example = "ceres.create_session")
+)]
 #[serde(transparent)]
 pub struct MilestoneId(Cow<'static, str>);
 
@@ -114,6 +119,7 @@ pub const RELIED_ON: [MilestoneId; 10] = [
 
 /// Where a milestone of a session stands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum MilestoneState {
     Todo,
@@ -193,6 +199,7 @@ pub fn reason_problem(reason: &str, why: &str) -> Option<Problem> {
 
 /// Where a session stands, derived from its recorded facts so the two never disagree.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Status {
     /// Being prepared, not yet created in CERES.

@@ -19,6 +19,7 @@ use crate::session::{Domain, Kind};
 pub const DEFAULT_RULEBOOK: &str = include_str!("../../../rules/rulebook.toml");
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Severity {
     Mandatory,

@@ -20,10 +20,13 @@ const GAP_MINUTES: i32 = 15;
 
 /// One épreuve at its place in the session.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Slot {
     /// The épreuve's name, as in the title's référentiel.
     pub name: String,
+    #[cfg_attr(feature = "openapi", schema(value_type = String, format = Date))]
     pub date: Date,
+    #[cfg_attr(feature = "openapi", schema(value_type = String, example = "08:30:00"))]
     pub start: Time,
     /// Duration in minutes.
     pub minutes: u32,

@@ -10,6 +10,7 @@ use crate::fr;
 /// What the session certifies: the full title, CCPs taken separately, or a certificat
 /// complémentaire de spécialisation.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Kind {
     #[default]
@@ -20,6 +21,7 @@ pub enum Kind {
 
 /// The family of the title, which decides the AFPA mailbox for the DTE.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Domain {
     Btp,

@@ -16,6 +16,7 @@ use crate::scope::{SessionHandle, SessionWriter};
 use crate::{Store, parse_date, parse_opt_date};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Candidate {
     pub id: CandidateId,
     #[serde(flatten)]
@@ -50,6 +51,7 @@ pub struct CheckIn {
 
 /// What an import did, or would do (`dry_run`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ImportOutcome {
     pub imported: usize,
     pub dry_run: bool,

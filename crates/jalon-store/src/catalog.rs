@@ -17,6 +17,7 @@ use crate::{Store, parse_date};
 // ---- Sites ---------------------------------------------------------------------------------
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Site {
     pub id: SiteId,
     pub name: String,
@@ -28,6 +29,7 @@ pub struct Site {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SiteInput {
     pub name: String,
     pub address: String,
@@ -64,24 +66,28 @@ fn site_from_row(r: SiteRow) -> Result<Site> {
 pub use jalon_core::catalog::{Ccp, Epreuve, EpreuveKind, TitleStructure};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Title {
     pub id: TitleId,
     pub rncp_code: String,
     pub name: String,
     pub domain: Domain,
     pub transport: bool,
+    #[cfg_attr(feature = "openapi", schema(value_type = String, format = Date))]
     pub expiry: Date,
     pub structure: TitleStructure,
     pub version: i64,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct TitleInput {
     pub rncp_code: String,
     pub name: String,
     pub domain: Domain,
     #[serde(default)]
     pub transport: bool,
+    #[cfg_attr(feature = "openapi", schema(value_type = String, format = Date))]
     pub expiry: Date,
     #[serde(default)]
     pub structure: TitleStructure,
@@ -113,12 +119,15 @@ fn title_from_row(r: TitleRow) -> Result<Title> {
 // ---- Approvals -----------------------------------------------------------------------------
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Approval {
     pub id: ApprovalId,
     pub title_id: TitleId,
     pub site_id: SiteId,
     pub number: String,
+    #[cfg_attr(feature = "openapi", schema(value_type = String, format = Date))]
     pub valid_from: Date,
+    #[cfg_attr(feature = "openapi", schema(value_type = String, format = Date))]
     pub valid_until: Date,
     /// Users declared as session managers in the approval.
     pub managers: Vec<UserId>,
@@ -132,11 +141,14 @@ impl Approval {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ApprovalInput {
     pub title_id: TitleId,
     pub site_id: SiteId,
     pub number: String,
+    #[cfg_attr(feature = "openapi", schema(value_type = String, format = Date))]
     pub valid_from: Date,
+    #[cfg_attr(feature = "openapi", schema(value_type = String, format = Date))]
     pub valid_until: Date,
     #[serde(default)]
     pub managers: Vec<UserId>,

@@ -12,11 +12,14 @@ use crate::ids::SessionId;
 use crate::scope::Actor;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SessionConformity {
     pub id: SessionId,
     pub centre: String,
     pub title: String,
+    #[cfg_attr(feature = "openapi", schema(value_type = String, format = Date))]
     pub start: Date,
+    #[cfg_attr(feature = "openapi", schema(value_type = String, format = Date))]
     pub end: Date,
     pub status: Status,
     /// Milestones still to do whose deadline is past.

@@ -16,6 +16,7 @@ use crate::journal::{self, Action, Author, Change, Subject};
 use crate::scope::{SessionHandle, SessionWriter};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Convocation {
     pub candidate_id: CandidateId,
     pub mode: Mode,

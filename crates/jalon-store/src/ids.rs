@@ -16,6 +16,7 @@ macro_rules! id_type {
     ($(#[$doc:meta])* $name:ident) => {
         $(#[$doc])*
         #[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, sqlx::Type)]
+        #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema), schema(value_type = String))]
         #[serde(transparent)]
         #[sqlx(transparent)]
         pub struct $name(String);
@@ -107,6 +108,11 @@ id_type!(
 /// An instant, stored as RFC 3339 text in UTC with six fraction digits
 /// (`2026-12-01T08:30:00.000000Z`): text order is time order.
 #[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[cfg_attr(
+    feature = "openapi",
+    derive(utoipa::ToSchema),
+    schema(value_type = String, format = DateTime, example = "2026-12-01T08:30:00.000000Z")
+)]
 pub struct Stamp(Timestamp);
 
 impl Stamp {

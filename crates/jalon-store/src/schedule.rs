@@ -16,6 +16,7 @@ use crate::sessions::Session;
 
 /// A session's schedule, one slot per épreuve of its title, in the title's order.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SessionSchedule {
     pub slots: Vec<Slot>,
     /// Some slots are still Jalon's proposal (none set by the manager, or the title's

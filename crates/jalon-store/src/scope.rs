@@ -13,6 +13,7 @@ use crate::journal::Author;
 use crate::sessions::{Session, SessionDetail};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Role {
     /// Centre administrator: titles, approvals, sites, users, and everything a manager does.

@@ -21,6 +21,7 @@ use crate::scope::{Actor, Admin, Role};
 pub const SESSION_LIFETIME: SignedDuration = SignedDuration::from_hours(12);
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Centre {
     pub id: CentreId,
     pub name: String,
@@ -28,6 +29,7 @@ pub struct Centre {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct User {
     pub id: UserId,
     pub email: String,
@@ -49,6 +51,7 @@ pub struct NewUser {
 
 /// What an administrator may change of a user.
 #[derive(Debug, Clone, serde::Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct UserUpdate {
     pub display_name: String,

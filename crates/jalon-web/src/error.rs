@@ -13,7 +13,49 @@ use axum::Json;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use jalon_store::{FieldError, RuleViolation, StoreError};
-use serde_json::json;
+use serde::Serialize;
+
+/// What an error answer says: its kind, a French message, and what is wrong field by field
+/// or rule by rule. The OpenAPI description of errors is derived from this type.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+#[schema(as = Error)]
+pub struct ErrorBody {
+    pub error: ErrorCode,
+    /// In French, for a person to read.
+    pub message: String,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub fields: Vec<FieldError>,
+    /// Rules a written `override_justification` may waive.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub violations: Vec<RuleViolation>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum ErrorCode {
+    Unauthenticated,
+    BadCredentials,
+    Forbidden,
+    NotFound,
+    Conflict,
+    Validation,
+    RulesBroken,
+    Internal,
+    Document,
+    TooManyAttempts,
+    Timeout,
+}
+
+impl ErrorBody {
+    pub fn new(error: ErrorCode, message: impl Into<String>) -> ErrorBody {
+        ErrorBody {
+            error,
+            message: message.into(),
+            fields: Vec::new(),
+            violations: Vec::new(),
+        }
+    }
+}
 
 #[derive(Debug)]
 pub enum ApiError {
@@ -39,32 +81,36 @@ impl From<StoreError> for ApiError {
     }
 }
 
-fn fields_body(message: &str, fields: &[FieldError]) -> serde_json::Value {
-    json!({"error": "validation", "message": message, "fields": fields})
+fn fields_body(message: &str, fields: Vec<FieldError>) -> ErrorBody {
+    ErrorBody {
+        fields,
+        ..ErrorBody::new(ErrorCode::Validation, message)
+    }
 }
 
-fn rules_body(violations: &[RuleViolation]) -> serde_json::Value {
+fn rules_body(violations: Vec<RuleViolation>) -> ErrorBody {
     let n = violations.len();
-    json!({
-        "error": "rules_broken",
-        "message": format!(
-            "{} règle{} non respectée{} : pour passer outre, ajoutez une justification écrite (override_justification).",
-            n,
-            if n > 1 { "s" } else { "" },
-            if n > 1 { "s" } else { "" }
-        ),
-        "violations": violations,
-    })
+    let message = format!(
+        "{} règle{} non respectée{} : pour passer outre, ajoutez une justification écrite (override_justification).",
+        n,
+        if n > 1 { "s" } else { "" },
+        if n > 1 { "s" } else { "" }
+    );
+    ErrorBody {
+        violations,
+        ..ErrorBody::new(ErrorCode::RulesBroken, message)
+    }
 }
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
+        use ErrorCode as C;
         let (status, body) = match self {
             ApiError::TooManyAttempts(secs) => {
-                let body = json!({
-                    "error": "too_many_attempts",
-                    "message": format!("trop de tentatives de connexion : réessayez dans {secs} s"),
-                });
+                let body = ErrorBody::new(
+                    C::TooManyAttempts,
+                    format!("trop de tentatives de connexion : réessayez dans {secs} s"),
+                );
                 return (
                     StatusCode::TOO_MANY_REQUESTS,
                     [(axum::http::header::RETRY_AFTER, secs.to_string())],
@@ -74,52 +120,55 @@ impl IntoResponse for ApiError {
             }
             ApiError::Unauthenticated => (
                 StatusCode::UNAUTHORIZED,
-                json!({"error": "unauthenticated", "message": "connectez-vous pour continuer"}),
+                ErrorBody::new(C::Unauthenticated, "connectez-vous pour continuer"),
             ),
             ApiError::Body(field) => {
                 let message = format!("{} : {}", field.field, field.message);
                 (
                     StatusCode::UNPROCESSABLE_ENTITY,
-                    fields_body(&message, &[field]),
+                    fields_body(&message, vec![field]),
                 )
             }
             ApiError::Document(e) => {
                 tracing::error!(error = %e, "document failed");
                 (
                     StatusCode::INTERNAL_SERVER_ERROR,
-                    json!({"error": "document", "message": e.to_string()}),
+                    ErrorBody::new(C::Document, e.to_string()),
                 )
             }
-            ApiError::Store(e) => match e {
-                StoreError::NotFound { .. } => (
-                    StatusCode::NOT_FOUND,
-                    json!({"error": "not_found", "message": e.to_string()}),
-                ),
-                StoreError::Forbidden { .. } => (
-                    StatusCode::FORBIDDEN,
-                    json!({"error": "forbidden", "message": e.to_string()}),
-                ),
-                StoreError::Conflict { .. } => (
-                    StatusCode::CONFLICT,
-                    json!({"error": "conflict", "message": e.to_string()}),
-                ),
-                StoreError::BadCredentials => (
-                    StatusCode::UNAUTHORIZED,
-                    json!({"error": "bad_credentials", "message": e.to_string()}),
-                ),
-                StoreError::Invalid(ref fields) => (
-                    StatusCode::UNPROCESSABLE_ENTITY,
-                    fields_body(&e.to_string(), fields),
-                ),
-                StoreError::RulesBroken(ref v) => (StatusCode::UNPROCESSABLE_ENTITY, rules_body(v)),
-                StoreError::Database(_) | StoreError::Migration(_) | StoreError::Corrupt(_) => {
-                    tracing::error!(error = %e, "request failed");
-                    (
-                        StatusCode::INTERNAL_SERVER_ERROR,
-                        json!({"error": "internal", "message": "erreur interne : l'incident est consigné dans les journaux du serveur"}),
-                    )
+            ApiError::Store(e) => {
+                let message = e.to_string();
+                match e {
+                    StoreError::NotFound { .. } => {
+                        (StatusCode::NOT_FOUND, ErrorBody::new(C::NotFound, message))
+                    }
+                    StoreError::Forbidden { .. } => {
+                        (StatusCode::FORBIDDEN, ErrorBody::new(C::Forbidden, message))
+                    }
+                    StoreError::Conflict { .. } => {
+                        (StatusCode::CONFLICT, ErrorBody::new(C::Conflict, message))
+                    }
+                    StoreError::BadCredentials => (
+                        StatusCode::UNAUTHORIZED,
+                        ErrorBody::new(C::BadCredentials, message),
+                    ),
+                    StoreError::Invalid(fields) => (
+                        StatusCode::UNPROCESSABLE_ENTITY,
+                        fields_body(&message, fields),
+                    ),
+                    StoreError::RulesBroken(v) => (StatusCode::UNPROCESSABLE_ENTITY, rules_body(v)),
+                    StoreError::Database(_) | StoreError::Migration(_) | StoreError::Corrupt(_) => {
+                        tracing::error!(error = %message, "request failed");
+                        (
+                            StatusCode::INTERNAL_SERVER_ERROR,
+                            ErrorBody::new(
+                                C::Internal,
+                                "erreur interne : l'incident est consigné dans les journaux du serveur",
+                            ),
+                        )
+                    }
                 }
-            },
+            }
         };
         (status, Json(body)).into_response()
     }

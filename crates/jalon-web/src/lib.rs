@@ -131,7 +131,7 @@ async fn timeout(
             tracing::error!("request timed out");
             let text = "la requête a pris trop de temps : réessayez dans un instant";
             if api {
-                let body = serde_json::json!({"error": "timeout", "message": text});
+                let body = error::ErrorBody::new(error::ErrorCode::Timeout, text);
                 (StatusCode::SERVICE_UNAVAILABLE, axum::Json(body)).into_response()
             } else {
                 ui::message_status(StatusCode::SERVICE_UNAVAILABLE, "Délai dépassé", text)
@@ -159,7 +159,10 @@ async fn healthz(State(state): State<AppState>) -> (StatusCode, &'static str) {
 async fn not_found(uri: axum::http::Uri) -> axum::response::Response {
     use axum::response::IntoResponse;
     if uri.path().starts_with("/api/") {
-        let body = serde_json::json!({"error": "not_found", "message": format!("adresse inconnue : {}", uri.path())});
+        let body = error::ErrorBody::new(
+            error::ErrorCode::NotFound,
+            format!("adresse inconnue : {}", uri.path()),
+        );
         (StatusCode::NOT_FOUND, axum::Json(body)).into_response()
     } else {
         ui::not_found_page(&uri)

@@ -3,6 +3,33 @@
 
 use serde_json::{Value, json};
 
+/// The schemas of every body the API sends or reads, derived from the types themselves (and
+/// what they refer to), so that they cannot drift apart.
+#[derive(utoipa::OpenApi)]
+#[openapi(components(schemas(
+    crate::error::ErrorBody,
+    crate::api::Me,
+    crate::api::UserInput,
+    jalon_store::catalog::Site,
+    jalon_store::catalog::SiteInput,
+    jalon_store::catalog::Title,
+    jalon_store::catalog::TitleInput,
+    jalon_store::catalog::Approval,
+    jalon_store::catalog::ApprovalInput,
+    jalon_store::users::User,
+    jalon_store::sessions::SessionDetail,
+    jalon_store::sessions::SessionInput,
+    jalon_store::sessions::SessionMilestone,
+    jalon_store::journal::JournalEntry,
+    jalon_store::candidates::Candidate,
+    jalon_core::candidate::CandidateInput,
+    jalon_store::convocations::Convocation,
+    jalon_store::conformity::SessionConformity,
+    jalon_store::schedule::SessionSchedule,
+    jalon_core::checks::Finding,
+)))]
+struct Schemas;
+
 fn r(name: &str) -> Value {
     json!({"$ref": format!("#/components/schemas/{name}")})
 }
@@ -81,7 +108,7 @@ pub fn document() -> Value {
             "requestBody": body(json!({"type": "object", "required": ["email", "password"], "properties": {"email": {"type": "string"}, "password": {"type": "string"}}})),
             "responses": {"200": ok("Connecté.", json!({"type": "object", "properties": {"token": {"type": "string"}, "me": r("Me")}})),
                           "401": err("Identifiant ou mot de passe incorrect."),
-                          "403": err("Trop de tentatives : réessayez dans une minute."),
+                          "429": err("Trop de tentatives : réessayez après le délai de l'en-tête Retry-After."),
                           "422": err("Corps invalide.")}}},
         "/api/v1/logout": {"post": {"summary": "Se déconnecter.", "responses": {"204": {"description": "Déconnecté."}}}},
         "/api/v1/me": {"get": op("L'utilisateur connecté.", None, "200", ok("Utilisateur.", r("Me")), false)},
@@ -171,10 +198,10 @@ pub fn document() -> Value {
             "get": {"summary": "Les candidats de la session en CSV (UTF-8 avec BOM, « ; »), relisible par l'import.",
                     "responses": {"200": {"description": "CSV.", "content": {"text/csv": {"schema": {"type": "string"}}}}, "401": err("Non connecté."), "404": err("Introuvable dans le centre de l'utilisateur.")}}}), &["id"]),
         "/api/v1/sessions/{id}/schedule": with_params(json!({
-            "get": op("Calendrier des épreuves : celui du responsable, ou la proposition de Jalon (proposed).", None, "200", ok("Calendrier.", r("Schedule")), false),
+            "get": op("Calendrier des épreuves : celui du responsable, ou la proposition de Jalon (proposed).", None, "200", ok("Calendrier.", r("SessionSchedule")), false),
             "put": op("Fixer la date et l'heure de chaque épreuve (une entrée par épreuve du titre, dans son ordre) ; toutes les erreurs sont rendues ensemble, rien n'est écrit.",
                 Some(json!({"type": "object", "required": ["slots"], "properties": {"slots": list(slot_input.clone())}})),
-                "200", ok("Enregistré.", r("Schedule")), true)}), &["id"]),
+                "200", ok("Enregistré.", r("SessionSchedule")), true)}), &["id"]),
         "/api/v1/sessions/{id}/documents/{name}": with_params(json!({
             "get": {"summary": "Documents PDF de la session : convocations.pdf (toutes, ou ?candidate=ID pour une), convocations.zip (un PDF par candidat), affichage.pdf (candidats et calendrier), emargement.pdf (une feuille par jour et par épreuve).",
                     "parameters": [{"name": "candidate", "in": "query", "required": false, "schema": {"type": "string"}, "description": "Seulement la convocation de ce candidat."}],
@@ -196,78 +223,13 @@ pub fn document() -> Value {
             ok("Rapport.", json!({"type": "object", "properties": {"sessions": list(r("SessionConformity"))}})), false)},
         "/api/v1/openapi.json": {"get": {"summary": "Ce document.", "responses": {"200": {"description": "OpenAPI 3.1."}}}},
     });
-    let milestone_ids = json!({"type": "string", "description": "Identifiant de jalon de la chronologie (par exemple ceres.create_session)."});
-    let schemas = json!({
-        "Error": {"type": "object", "required": ["error", "message"], "properties": {
-            "error": {"type": "string", "enum": ["unauthenticated", "bad_credentials", "forbidden", "not_found", "conflict", "validation", "rules_broken", "internal", "document"]},
-            "message": {"type": "string", "description": "Message en français."},
-            "fields": list(json!({"type": "object", "properties": {"field": {"type": "string"}, "message": {"type": "string"}}})),
-            "violations": list(r("Violation"))}},
-        "Schedule": {"type": "object", "properties": {
-            "slots": list(json!({"type": "object", "properties": {"name": {"type": "string"}, "date": date, "start": {"type": "string", "example": "08:30:00"}, "minutes": {"type": "integer"}}})),
-            "proposed": {"type": "boolean", "description": "Des horaires sont encore ceux proposés par Jalon."},
-            "outside": list(json!({"type": "string", "description": "Épreuve placée hors des dates de la session."}))}},
-        "Violation": {"type": "object", "properties": {"rule": {"type": "string"}, "milestone": milestone_ids, "message": {"type": "string"}}},
-        "Me": {"type": "object", "properties": {"user_id": opt_str, "name": {"type": "string"}, "role": r("Role"), "centre_id": {"type": "string"}, "centre": {"type": "string"}}},
-        "Role": {"type": "string", "enum": ["admin", "manager", "inspector"]},
-        "Zone": {"type": "string", "enum": ["metropole", "alsace-moselle"]},
-        "Domain": {"type": "string", "enum": ["btp", "industry", "tertiary"]},
-        "Kind": {"type": "string", "enum": ["title", "ccp", "ccs"]},
-        "SiteInput": {"type": "object", "required": ["name", "address", "postcode", "city"], "properties": {
-            "name": {"type": "string"}, "address": {"type": "string"}, "postcode": {"type": "string", "pattern": "^[0-9]{5}$"}, "city": {"type": "string"}, "zone": r("Zone")}},
-        "Site": {"allOf": [r("SiteInput"), {"type": "object", "properties": {"id": {"type": "string"}, "version": {"type": "integer"}}}]},
-        "TitleStructure": {"type": "object", "properties": {
-            "ccps": list(json!({"type": "object", "properties": {"code": {"type": "string"}, "name": {"type": "string"}}})),
-            "epreuves": list(json!({"type": "object", "properties": {"name": {"type": "string"}, "kind": {"type": "string", "enum": ["practical", "technical_interview", "questionnaire", "final_interview", "other"]}, "minutes": {"type": "integer", "minimum": 1}}}))},
-            "description": "Les épreuves dans l'ordre ; l'entretien final une fois, en dernier."},
-        "TitleInput": {"type": "object", "required": ["rncp_code", "name", "domain", "expiry"], "properties": {
-            "rncp_code": {"type": "string", "example": "RNCP37674"}, "name": {"type": "string"}, "domain": r("Domain"), "transport": {"type": "boolean"}, "expiry": date, "structure": r("TitleStructure")}},
-        "Title": {"allOf": [r("TitleInput"), {"type": "object", "properties": {"id": {"type": "string"}, "version": {"type": "integer"}}}]},
-        "ApprovalInput": {"type": "object", "required": ["title_id", "site_id", "number", "valid_from", "valid_until"], "properties": {
-            "title_id": {"type": "string"}, "site_id": {"type": "string"}, "number": {"type": "string"}, "valid_from": date, "valid_until": date,
-            "managers": list(json!({"type": "string", "description": "Utilisateurs déclarés responsables de session."}))}},
-        "Approval": {"allOf": [r("ApprovalInput"), {"type": "object", "properties": {"id": {"type": "string"}, "version": {"type": "integer"}}}]},
-        "UserInput": {"type": "object", "required": ["email", "display_name", "role", "password"], "properties": {
-            "email": {"type": "string"}, "display_name": {"type": "string"}, "role": r("Role"), "password": {"type": "string", "minLength": 10}}},
-        "User": {"type": "object", "properties": {"id": {"type": "string"}, "email": {"type": "string"}, "display_name": {"type": "string"}, "role": r("Role"), "active": {"type": "boolean"}, "created_at": {"type": "string"}, "version": {"type": "integer"}}},
-        "SessionInput": {"type": "object", "required": ["title_id", "site_id", "start"], "properties": {
-            "title_id": {"type": "string"}, "approval_id": opt_str, "site_id": {"type": "string"}, "kind": r("Kind"), "start": date, "end": opt_date,
-            "ceres_number": opt_str, "manager_id": opt_str,
-            "override_justification": {"type": ["string", "null"], "description": "Justification écrite pour passer outre une règle (15 caractères au moins), gardée au journal."}}},
-        "SessionMilestone": {"type": "object", "properties": {
-            "id": milestone_ids, "phase": {"type": "string"}, "label": {"type": "string"}, "severity": {"type": "string", "enum": ["mandatory", "recommended"]},
-            "applicable": {"type": "boolean"}, "opens": opt_date, "deadline": opt_date, "advised": opt_date,
-            "state": {"type": "string", "enum": ["todo", "done", "not_applicable"]}, "late": {"type": "boolean"},
-            "done_at": opt_str, "done_by": opt_str, "evidence": opt_str, "override_justification": opt_str, "version": {"type": "integer"}}},
-        "SessionDetail": {"type": "object", "properties": {
-            "id": {"type": "string"}, "title_id": {"type": "string"}, "title_name": {"type": "string"}, "approval_id": opt_str, "site_id": {"type": "string"},
-            "kind": r("Kind"), "start": date, "end": date, "ceres_number": opt_str, "manager_id": opt_str,
-            "status": {"type": "string", "enum": ["draft", "planned", "in_progress", "to_close", "transmitted", "validated", "cancelled"]},
-            "version": {"type": "integer"}, "milestones": list(r("SessionMilestone"))}},
-        "JournalEntry": {"type": "object", "properties": {
-            "seq": {"type": "integer"}, "at": {"type": "string"}, "actor_id": opt_str, "actor_name": {"type": "string"},
-            "action": {"type": "string", "example": "milestone.completed"}, "subject_type": {"type": "string"}, "subject_id": {"type": "string"},
-            "data": {"type": "object", "description": "before / after, et la justification d'une dérogation."}, "hash": {"type": "string"}}},
-        "CandidateInput": {"type": "object", "required": ["last_name", "first_names", "birth_date"], "properties": {
-            "last_name": {"type": "string"}, "first_names": {"type": "string"}, "birth_date": date.clone(),
-            "email": {"type": "string"}, "phone": {"type": "string"}, "address": {"type": "string"}, "postcode": {"type": "string"}, "city": {"type": "string"},
-            "access_route": {"type": "string", "enum": ["training", "vae", "apprenticeship"]}, "training_end": opt_date.clone(),
-            "accommodation": {"type": "string", "description": "Aménagement accordé (handicap)."}, "accommodation_granted_by": {"type": "string"}, "accommodation_plan": {"type": "string"}}},
-        "Candidate": {"allOf": [r("CandidateInput"), {"type": "object", "properties": {
-            "id": {"type": "string"}, "presence": {"type": "string", "enum": ["expected", "present", "absent"]},
-            "identity_checked": {"type": "boolean"}, "convocation_presented": {"type": "boolean"}, "signed": {"type": "boolean"},
-            "drawn_signature": {"type": "boolean", "description": "Le candidat a signé sur la tablette."},
-            "checked_in_at": opt_str.clone(), "checked_in_by": opt_str.clone(),
-            "registered_at": {"type": "string"}, "late_registration": {"type": "boolean"}, "version": {"type": "integer"}}}]},
-        "Convocation": {"type": "object", "properties": {
-            "candidate_id": {"type": "string"}, "mode": {"type": "string", "enum": ["hand", "email_receipts", "email_signed_return"]},
-            "send_status": {"type": "string", "enum": ["pending", "sent", "failed"]}, "send_error": opt_str.clone(), "sent_at": opt_str.clone(),
-            "hand_signed_at": opt_str.clone(), "hand_signed_by": opt_str.clone(), "read_at": opt_str.clone(), "read_from": opt_str.clone(),
-            "document_name": opt_str.clone(), "document_type": opt_str.clone(), "document_at": opt_str.clone(), "version": {"type": "integer"}}},
-        "SessionConformity": {"type": "object", "properties": {
-            "id": {"type": "string"}, "centre": {"type": "string"}, "title": {"type": "string"}, "start": date, "end": date,
-            "late": list(milestone_ids.clone()), "late_mandatory": list(milestone_ids.clone()), "failing": list(milestone_ids), "reasons": list(r("Violation"))}},
-    });
+    let schemas = serde_json::to_value(
+        <Schemas as utoipa::OpenApi>::openapi()
+            .components
+            .map(|c| c.schemas)
+            .unwrap_or_default(),
+    )
+    .expect("the schemas serialise");
     json!({
         "openapi": "3.1.0",
         "info": {"title": "Jalon", "version": env!("CARGO_PKG_VERSION"),

@@ -26,6 +26,7 @@ pub use facts::FactsOf;
 pub use jalon_core::milestone::{MilestoneState, Status};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Session {
     pub id: SessionId,
     pub title_id: TitleId,
@@ -33,7 +34,9 @@ pub struct Session {
     pub approval_id: Option<ApprovalId>,
     pub site_id: SiteId,
     pub kind: Kind,
+    #[cfg_attr(feature = "openapi", schema(value_type = String, format = Date))]
     pub start: Date,
+    #[cfg_attr(feature = "openapi", schema(value_type = String, format = Date))]
     pub end: Date,
     pub ceres_number: Option<String>,
     pub manager_id: Option<UserId>,
@@ -45,14 +48,18 @@ pub struct Session {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SessionMilestone {
     pub id: MilestoneId,
     pub phase: String,
     pub label: String,
     pub severity: Severity,
     pub applicable: bool,
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, format = Date))]
     pub opens: Option<Date>,
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, format = Date))]
     pub deadline: Option<Date>,
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, format = Date))]
     pub advised: Option<Date>,
     pub state: MilestoneState,
     /// Still to do, applicable, and its deadline is past.
@@ -65,6 +72,7 @@ pub struct SessionMilestone {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SessionDetail {
     #[serde(flatten)]
     pub session: Session,
@@ -85,6 +93,7 @@ impl SessionDetail {
 
 /// A session as the user gives it (create, or replace on update).
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct SessionInput {
     pub title_id: TitleId,
@@ -93,8 +102,10 @@ pub struct SessionInput {
     pub site_id: SiteId,
     #[serde(default)]
     pub kind: Kind,
+    #[cfg_attr(feature = "openapi", schema(value_type = String, format = Date))]
     pub start: Date,
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, format = Date))]
     pub end: Option<Date>,
     #[serde(default)]
     pub ceres_number: Option<String>,
@@ -129,17 +140,21 @@ impl SessionInput {
 
 /// What a session would be, computed before saving it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Preview {
     pub violations: Vec<RuleViolation>,
     pub milestones: Vec<PreviewMilestone>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PreviewMilestone {
     pub id: MilestoneId,
     pub label: String,
     pub applicable: bool,
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, format = Date))]
     pub deadline: Option<Date>,
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, format = Date))]
     pub advised: Option<Date>,
     /// Its deadline is already past today.
     pub late: bool,

@@ -21,8 +21,9 @@ pub(super) struct Login {
     password: String,
 }
 
-#[derive(Serialize)]
-pub(super) struct Me {
+/// Who is signed in, and in which centre.
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct Me {
     user_id: Option<UserId>,
     name: String,
     role: Role,

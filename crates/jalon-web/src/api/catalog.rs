@@ -141,9 +141,10 @@ pub(super) async fn get_user(
     Ok(Json(s.store.user(&a, &id).await?))
 }
 
-#[derive(Deserialize)]
+/// A user to create (administrator).
+#[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
-pub(super) struct UserBody {
+pub struct UserInput {
     email: String,
     display_name: String,
     role: Role,
@@ -162,7 +163,7 @@ pub(super) async fn update_user(
 pub(super) async fn create_user(
     State(s): State<AppState>,
     Auth(a): Auth,
-    Body(b): Body<UserBody>,
+    Body(b): Body<UserInput>,
 ) -> ApiResult<impl IntoResponse> {
     let new = NewUser {
         email: b.email,

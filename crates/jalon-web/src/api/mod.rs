@@ -7,6 +7,9 @@ mod catalog;
 mod documents;
 mod sessions;
 
+pub use account::Me;
+pub use catalog::UserInput;
+
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use serde::Deserialize;
