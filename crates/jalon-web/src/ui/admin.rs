@@ -16,7 +16,7 @@ use jalon_store::{Actor, FieldError, Role, Store, StoreError};
 use serde::Deserialize;
 
 use super::dashboard::Choice;
-use super::{FormPost, Layout, Page, error_page, render};
+use super::{FormPost, Layout, Page, PageResult, render};
 use crate::AppState;
 
 pub fn routes() -> Router<AppState> {
@@ -294,7 +294,7 @@ async fn page_for(
     form: Option<AdminForm>,
     errors: Vec<FieldError>,
     notice: Option<String>,
-) -> Response {
+) -> PageResult {
     let a = &page.actor;
     let store = &state.store;
     let loaded = tokio::try_join!(
@@ -303,10 +303,7 @@ async fn page_for(
         store.approvals(a),
         store.users(a)
     );
-    let (titles, sites, approvals, users) = match loaded {
-        Ok(x) => x,
-        Err(e) => return error_page(&e),
-    };
+    let (titles, sites, approvals, users) = loaded?;
     let mut version = 0;
     // The values shown: what was posted, else the thing edited, else empty.
     let f: AdminForm = match (form, editing) {
@@ -535,7 +532,7 @@ async fn page_for(
         errors,
         notice,
     };
-    (status, render(&view)).into_response()
+    Ok((status, render(&view)).into_response())
 }
 
 fn unknown(slug: &str) -> Response {
@@ -547,13 +544,11 @@ async fn list(
     page: Page,
     Path(slug): Path<String>,
     Query(n): Query<Notice>,
-) -> Response {
+) -> PageResult {
     let Some(kind) = Kind::parse(&slug) else {
-        return unknown(&slug);
+        return Ok(unknown(&slug));
     };
-    if let Err(e) = page.actor.admin() {
-        return error_page(&e);
-    }
+    page.actor.admin()?;
     let notice = (!n.ok.is_empty()).then(|| "Enregistré.".to_owned());
     page_for(&state, &page, kind, None, None, Vec::new(), notice).await
 }
@@ -562,16 +557,12 @@ async fn edit(
     State(state): State<AppState>,
     page: Page,
     Path((slug, id)): Path<(String, String)>,
-) -> Response {
+) -> PageResult {
     let Some(kind) = Kind::parse(&slug) else {
-        return unknown(&slug);
+        return Ok(unknown(&slug));
     };
-    if let Err(e) = kind.find(&state.store, &page.actor, &id).await {
-        return error_page(&e);
-    }
-    if let Err(e) = page.actor.admin() {
-        return error_page(&e);
-    }
+    kind.find(&state.store, &page.actor, &id).await?;
+    page.actor.admin()?;
     page_for(&state, &page, kind, Some(&id), None, Vec::new(), None).await
 }
 
@@ -581,11 +572,8 @@ async fn save(
     kind: Kind,
     id: Option<&str>,
     f: AdminForm,
-) -> Response {
-    let admin = match page.actor.admin() {
-        Ok(a) => a,
-        Err(e) => return error_page(&e),
-    };
+) -> PageResult {
+    let admin = page.actor.admin()?;
     let store = &state.store;
     let mut errs = Vec::new();
     let result: Result<(), StoreError> = match kind {
@@ -692,7 +680,7 @@ async fn save(
         },
     };
     match result {
-        Ok(()) => Redirect::to(&format!("/admin/{}?ok=1", kind.slug())).into_response(),
+        Ok(()) => Ok(Redirect::to(&format!("/admin/{}?ok=1", kind.slug())).into_response()),
         Err(StoreError::Invalid(errors)) => {
             page_for(state, page, kind, id, Some(f), errors, None).await
         }
@@ -703,7 +691,7 @@ async fn save(
             )];
             page_for(state, page, kind, id, Some(f), errors, None).await
         }
-        Err(e) => error_page(&e),
+        Err(e) => Err(e.into()),
     }
 }
 
@@ -711,10 +699,10 @@ async fn create(
     State(state): State<AppState>,
     Path(slug): Path<String>,
     FormPost(page, f): FormPost<AdminForm>,
-) -> Response {
+) -> PageResult {
     match Kind::parse(&slug) {
         Some(kind) => save(&state, &page, kind, None, f).await,
-        None => unknown(&slug),
+        None => Ok(unknown(&slug)),
     }
 }
 
@@ -722,12 +710,10 @@ async fn update(
     State(state): State<AppState>,
     Path((slug, id)): Path<(String, String)>,
     FormPost(page, f): FormPost<AdminForm>,
-) -> Response {
+) -> PageResult {
     let Some(kind) = Kind::parse(&slug) else {
-        return unknown(&slug);
+        return Ok(unknown(&slug));
     };
-    if let Err(e) = kind.find(&state.store, &page.actor, &id).await {
-        return error_page(&e);
-    }
+    kind.find(&state.store, &page.actor, &id).await?;
     save(&state, &page, kind, Some(&id), f).await
 }

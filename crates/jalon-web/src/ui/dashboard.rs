@@ -11,7 +11,7 @@ use jalon_core::{calendar, fr};
 use jalon_store::sessions::{MilestoneState, SessionDetail, Status};
 use serde::Deserialize;
 
-use super::{Layout, Page, error_page, render};
+use super::{Layout, Page, PageResult, render};
 use crate::AppState;
 
 pub fn routes() -> Router<AppState> {
@@ -111,29 +111,21 @@ async fn home(
     State(state): State<AppState>,
     headers: HeaderMap,
     Query(f): Query<Filters>,
-) -> Response {
-    match state.store.centre_count().await {
-        Ok(0) => return super::login::setup_page(&Default::default(), Vec::new()),
-        Ok(_) => {}
-        Err(e) => return error_page(&e),
+) -> PageResult {
+    if state.store.centre_count().await? == 0 {
+        return Ok(super::login::setup_page(&Default::default(), Vec::new()));
     }
     dashboard(state, headers, f).await
 }
 
-async fn dashboard(state: AppState, headers: HeaderMap, f: Filters) -> Response {
-    let page = match page_from_headers(&state, &headers).await {
-        Ok(p) => p,
-        Err(r) => return r,
-    };
+async fn dashboard(state: AppState, headers: HeaderMap, f: Filters) -> PageResult {
+    let page = page_from_headers(&state, &headers).await?;
     let actor = &page.actor;
-    let (details, sites, titles) = match tokio::try_join!(
+    let (details, sites, titles) = tokio::try_join!(
         state.store.sessions(actor),
         state.store.sites(actor),
         state.store.titles(actor)
-    ) {
-        Ok(x) => x,
-        Err(e) => return error_page(&e),
-    };
+    )?;
     let today = state.store.today();
     let site_name = |id: &str| {
         sites
@@ -231,7 +223,7 @@ async fn dashboard(state: AppState, headers: HeaderMap, f: Filters) -> Response 
             .collect(),
         &f.title,
     );
-    render(&DashboardPage {
+    Ok(render(&DashboardPage {
         layout: page.layout("Aujourd'hui", "dashboard"),
         today: fr::long_date(today),
         late: late.into_iter().map(|(_, i)| i).collect(),
@@ -259,7 +251,7 @@ async fn dashboard(state: AppState, headers: HeaderMap, f: Filters) -> Response 
         titles: titles_choice,
         filtered: !f.site.is_empty() || !f.title.is_empty(),
         can_write: page.actor.writer().is_ok(),
-    })
+    }))
 }
 
 /// The signed-in user of a request, or the redirect to the login page.
@@ -273,14 +265,11 @@ pub async fn page_from_headers(state: &AppState, headers: &HeaderMap) -> Result<
     <Page as axum::extract::FromRequestParts<AppState>>::from_request_parts(&mut parts, state).await
 }
 
-async fn sessions(State(state): State<AppState>, page: Page) -> Response {
-    let (details, sites) = match tokio::try_join!(
+async fn sessions(State(state): State<AppState>, page: Page) -> PageResult {
+    let (details, sites) = tokio::try_join!(
         state.store.sessions(&page.actor),
         state.store.sites(&page.actor)
-    ) {
-        Ok(x) => x,
-        Err(e) => return error_page(&e),
-    };
+    )?;
     let rows = details
         .iter()
         .map(|d| {
@@ -291,9 +280,9 @@ async fn sessions(State(state): State<AppState>, page: Page) -> Response {
             session_row(d, site)
         })
         .collect();
-    render(&SessionsPage {
+    Ok(render(&SessionsPage {
         layout: page.layout("Sessions", "sessions"),
         sessions: rows,
         can_write: page.actor.writer().is_ok(),
-    })
+    }))
 }

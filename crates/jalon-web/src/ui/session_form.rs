@@ -6,7 +6,7 @@ use askama::Template;
 use axum::Router;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::{IntoResponse, Redirect};
 use axum::routing::{get, post};
 use jalon_core::milestone::{MilestoneId, ids};
 use jalon_core::{Kind, fr};
@@ -15,7 +15,7 @@ use jalon_store::{Actor, FieldError, Role, RuleViolation, SessionHandle, Session
 use serde::Deserialize;
 
 use super::dashboard::Choice;
-use super::{FormPost, Layout, Page, error_page, render};
+use super::{FormPost, Layout, Page, PageResult, render};
 use crate::AppState;
 
 pub fn routes() -> Router<AppState> {
@@ -187,26 +187,20 @@ async fn form_page(
     data: SessionFormData,
     errors: Vec<FieldError>,
     violations: Vec<RuleViolation>,
-) -> Response {
+) -> PageResult {
     let actor: &Actor = &page.actor;
-    let (titles, approvals, sites, users) = match tokio::try_join!(
+    let (titles, approvals, sites, users) = tokio::try_join!(
         state.store.titles(actor),
         state.store.approvals(actor),
         state.store.sites(actor),
         state.store.users(actor)
-    ) {
-        Ok(x) => x,
-        Err(e) => return error_page(&e),
-    };
+    )?;
     let choice = |id: &str, name: String, selected: &str| Choice {
         id: id.to_owned(),
         name,
         selected: id == selected,
     };
-    let existing = match existing(state, actor, &data.existing).await {
-        Ok(e) => e,
-        Err(e) => return error_page(&e),
-    };
+    let existing = existing(state, actor, &data.existing).await?;
     let preview = match data.to_input() {
         Ok(input) => {
             match state
@@ -216,7 +210,7 @@ async fn form_page(
             {
                 Ok(p) => preview_fragment(Some(&p), Vec::new()),
                 Err(StoreError::Invalid(e)) => preview_fragment(None, e),
-                Err(e) => return error_page(&e),
+                Err(e) => return Err(e.into()),
             }
         }
         Err(_) => preview_fragment(None, Vec::new()),
@@ -296,13 +290,11 @@ async fn form_page(
         preview: preview.render().unwrap_or_default(),
         data,
     };
-    (status, render(&view)).into_response()
+    Ok((status, render(&view)).into_response())
 }
 
-async fn new_form(State(state): State<AppState>, page: Page) -> Response {
-    if let Err(e) = page.actor.writer() {
-        return error_page(&e);
-    }
+async fn new_form(State(state): State<AppState>, page: Page) -> PageResult {
+    page.actor.writer()?;
     form_page(
         &state,
         &page,
@@ -331,14 +323,9 @@ async fn edit_form(
     State(state): State<AppState>,
     page: Page,
     Path(id): Path<SessionId>,
-) -> Response {
-    let session = match state.store.open_session(&page.actor, &id).await {
-        Ok(d) => d,
-        Err(e) => return error_page(&e),
-    };
-    if let Err(e) = session.writer() {
-        return error_page(&e);
-    }
+) -> PageResult {
+    let session = state.store.open_session(&page.actor, &id).await?;
+    session.writer()?;
     let s = session.into_detail().session;
     let data = SessionFormData {
         title_id: s.title_id.to_string(),
@@ -371,13 +358,13 @@ async fn save(
     page: &Page,
     data: SessionFormData,
     existing: Option<&SessionHandle<'_>>,
-) -> Response {
+) -> PageResult {
     let refused = match existing {
         Some(h) => h.writer().err(),
         None => page.actor.writer().err(),
     };
     if let Some(e) = refused {
-        return error_page(&e);
+        return Err(e.into());
     }
     let (heading, action) = match existing {
         Some(h) => ("Modifier la session", format!("/sessions/{}/edit", h.id())),
@@ -396,7 +383,7 @@ async fn save(
         },
     };
     match result {
-        Ok(d) => Redirect::to(&format!("/sessions/{}", d.session.id)).into_response(),
+        Ok(d) => Ok(Redirect::to(&format!("/sessions/{}", d.session.id)).into_response()),
         Err(StoreError::Invalid(errs)) => {
             form_page(state, page, heading, action, data, errs, vec![]).await
         }
@@ -410,14 +397,14 @@ async fn save(
             )];
             form_page(state, page, heading, action, data, errs, vec![]).await
         }
-        Err(e) => error_page(&e),
+        Err(e) => Err(e.into()),
     }
 }
 
 async fn create(
     State(state): State<AppState>,
     FormPost(page, data): FormPost<SessionFormData>,
-) -> Response {
+) -> PageResult {
     save(&state, &page, data, None).await
 }
 
@@ -425,11 +412,8 @@ async fn update(
     State(state): State<AppState>,
     Path(id): Path<SessionId>,
     FormPost(page, mut data): FormPost<SessionFormData>,
-) -> Response {
-    let session = match state.store.open_session(&page.actor, &id).await {
-        Ok(s) => s,
-        Err(e) => return error_page(&e),
-    };
+) -> PageResult {
+    let session = state.store.open_session(&page.actor, &id).await?;
     data.existing = id.to_string();
     save(&state, &page, data, Some(&session)).await
 }
@@ -438,14 +422,9 @@ async fn update(
 async fn preview(
     State(state): State<AppState>,
     FormPost(page, data): FormPost<SessionFormData>,
-) -> Response {
-    if let Err(e) = page.actor.writer() {
-        return error_page(&e);
-    }
-    let existing = match existing(&state, &page.actor, &data.existing).await {
-        Ok(e) => e,
-        Err(e) => return error_page(&e),
-    };
+) -> PageResult {
+    page.actor.writer()?;
+    let existing = existing(&state, &page.actor, &data.existing).await?;
     let fragment = match data.to_input() {
         Err(errs) => preview_fragment(None, errs),
         Ok(input) => {
@@ -456,9 +435,9 @@ async fn preview(
             {
                 Ok(p) => preview_fragment(Some(&p), Vec::new()),
                 Err(StoreError::Invalid(e)) => preview_fragment(None, e),
-                Err(e) => return error_page(&e),
+                Err(e) => return Err(e.into()),
             }
         }
     };
-    render(&fragment)
+    Ok(render(&fragment))
 }

@@ -5,7 +5,7 @@ use askama::Template;
 use axum::Router;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::{IntoResponse, Redirect};
 use axum::routing::{get, post};
 use jalon_core::fr;
 use jalon_store::candidates::Presence;
@@ -14,7 +14,7 @@ use serde::Deserialize;
 
 use crate::AppState;
 use crate::ui::dashboard::session_dates;
-use crate::ui::{FormPost, Layout, Page, error_page, render};
+use crate::ui::{FormPost, Layout, Page, PageResult, render};
 
 use super::row;
 
@@ -64,14 +64,11 @@ async fn checkin_page(
     p: &Page,
     session: &SessionHandle<'_>,
     error: Option<String>,
-) -> Response {
-    let (list, schedule) = match tokio::try_join!(
+) -> PageResult {
+    let (list, schedule) = tokio::try_join!(
         state.store.candidates(session),
         state.store.schedule(session),
-    ) {
-        Ok(x) => x,
-        Err(e) => return error_page(&e),
-    };
+    )?;
     let present = list
         .iter()
         .filter(|c| c.presence == Presence::Present)
@@ -135,7 +132,7 @@ async fn checkin_page(
         signature_js: crate::assets::signature_path(),
         day: day_programme(&schedule.slots, state.store.today()),
     };
-    (status, render(&view)).into_response()
+    Ok((status, render(&view)).into_response())
 }
 
 /// What the day holds for the person at the welcome: today's épreuves, or those of the
@@ -165,11 +162,9 @@ fn day_programme(slots: &[jalon_core::schedule::Slot], today: jiff::civil::Date)
     ))
 }
 
-async fn checkin(State(state): State<AppState>, p: Page, Path(id): Path<SessionId>) -> Response {
-    match state.store.open_session(&p.actor, &id).await {
-        Ok(session) => checkin_page(&state, &p, &session, None).await,
-        Err(e) => error_page(&e),
-    }
+async fn checkin(State(state): State<AppState>, p: Page, Path(id): Path<SessionId>) -> PageResult {
+    let session = state.store.open_session(&p.actor, &id).await?;
+    checkin_page(&state, &p, &session, None).await
 }
 
 #[derive(Deserialize)]
@@ -193,15 +188,9 @@ async fn check_in(
     State(state): State<AppState>,
     Path((id, candidate)): Path<(SessionId, CandidateId)>,
     FormPost(p, f): FormPost<CheckInForm>,
-) -> Response {
-    let session = match state.store.open_session(&p.actor, &id).await {
-        Ok(s) => s,
-        Err(e) => return error_page(&e),
-    };
-    let writer = match session.writer() {
-        Ok(w) => w,
-        Err(e) => return error_page(&e),
-    };
+) -> PageResult {
+    let session = state.store.open_session(&p.actor, &id).await?;
+    let writer = session.writer()?;
     let check = jalon_store::candidates::CheckIn {
         present: f.present == "1",
         identity_checked: f.identity_checked.is_some(),
@@ -227,7 +216,7 @@ async fn check_in(
         .check_in_with_signature(writer, &candidate, f.version, check, signature.as_deref())
         .await
     {
-        Ok(_) => Redirect::to(&format!("/sessions/{id}/checkin#c-{candidate}")).into_response(),
+        Ok(_) => Ok(Redirect::to(&format!("/sessions/{id}/checkin#c-{candidate}")).into_response()),
         Err(StoreError::Conflict { .. }) => {
             let msg = "Ce candidat vient d'être pointé par quelqu'un d'autre : la liste est à jour, vérifiez puis recommencez.";
             checkin_page(&state, &p, &session, Some(msg.to_owned())).await
@@ -246,7 +235,7 @@ async fn check_in(
             )
             .await
         }
-        Err(e) => error_page(&e),
+        Err(e) => Err(e.into()),
     }
 }
 
@@ -254,20 +243,15 @@ async fn signature_image(
     State(state): State<AppState>,
     p: Page,
     Path((id, candidate)): Path<(SessionId, CandidateId)>,
-) -> Response {
-    let session = match state.store.open_session(&p.actor, &id).await {
-        Ok(s) => s,
-        Err(e) => return error_page(&e),
-    };
-    match state.store.drawn_signature(&session, &candidate).await {
-        Ok(png) => (
-            [
-                (axum::http::header::CONTENT_TYPE, "image/png"),
-                (axum::http::header::CACHE_CONTROL, "private, no-store"),
-            ],
-            png,
-        )
-            .into_response(),
-        Err(e) => error_page(&e),
-    }
+) -> PageResult {
+    let session = state.store.open_session(&p.actor, &id).await?;
+    let png = state.store.drawn_signature(&session, &candidate).await?;
+    Ok((
+        [
+            (axum::http::header::CONTENT_TYPE, "image/png"),
+            (axum::http::header::CACHE_CONTROL, "private, no-store"),
+        ],
+        png,
+    )
+        .into_response())
 }

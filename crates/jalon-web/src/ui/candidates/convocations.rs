@@ -11,7 +11,7 @@ use jalon_store::convocations::Mode;
 use jalon_store::{CandidateId, SessionHandle, SessionId, StoreError};
 use serde::Deserialize;
 
-use crate::ui::{FormPost, Page, error_page, forbidden};
+use crate::ui::{FormPost, Page, PageResult, forbidden};
 use crate::{AppState, security};
 
 use super::{AddForm, page};
@@ -103,25 +103,19 @@ async fn set_mode(
     State(state): State<AppState>,
     Path((id, candidate)): Path<(SessionId, CandidateId)>,
     FormPost(p, f): FormPost<ModeForm>,
-) -> Response {
-    let session = match state.store.open_session(&p.actor, &id).await {
-        Ok(s) => s,
-        Err(e) => return error_page(&e),
-    };
-    let writer = match session.writer() {
-        Ok(w) => w,
-        Err(e) => return error_page(&e),
-    };
+) -> PageResult {
+    let session = state.store.open_session(&p.actor, &id).await?;
+    let writer = session.writer()?;
     let Some(mode) = Mode::parse(&f.mode) else {
-        return redirect_convocations(&id, &candidate);
+        return Ok(redirect_convocations(&id, &candidate));
     };
     match state
         .store
         .set_convocation_mode(writer, &candidate, mode)
         .await
     {
-        Ok(()) => redirect_convocations(&id, &candidate),
-        Err(e) => error_page(&e),
+        Ok(()) => Ok(redirect_convocations(&id, &candidate)),
+        Err(e) => Err(e.into()),
     }
 }
 
@@ -132,18 +126,12 @@ async fn hand(
     State(state): State<AppState>,
     Path((id, candidate)): Path<(SessionId, CandidateId)>,
     FormPost(p, _): FormPost<Empty>,
-) -> Response {
-    let session = match state.store.open_session(&p.actor, &id).await {
-        Ok(s) => s,
-        Err(e) => return error_page(&e),
-    };
-    let writer = match session.writer() {
-        Ok(w) => w,
-        Err(e) => return error_page(&e),
-    };
+) -> PageResult {
+    let session = state.store.open_session(&p.actor, &id).await?;
+    let writer = session.writer()?;
     match state.store.record_hand_delivery(writer, &candidate).await {
-        Ok(()) => redirect_convocations(&id, &candidate),
-        Err(e) => error_page(&e),
+        Ok(()) => Ok(redirect_convocations(&id, &candidate)),
+        Err(e) => Err(e.into()),
     }
 }
 
@@ -153,17 +141,13 @@ async fn document(
     p: Page,
     headers: HeaderMap,
     mut form: Multipart,
-) -> Response {
-    let session = match state.store.open_session(&p.actor, &id).await {
-        Ok(s) => s,
-        Err(e) => return error_page(&e),
-    };
-    let writer = match session.writer() {
-        Ok(w) => w,
-        Err(e) => return error_page(&e),
-    };
+) -> PageResult {
+    let session = state.store.open_session(&p.actor, &id).await?;
+    let writer = session.writer()?;
     if !security::same_origin(&headers) {
-        return forbidden("Ce formulaire vient d'un autre site : il est refusé.");
+        return Ok(forbidden(
+            "Ce formulaire vient d'un autre site : il est refusé.",
+        ));
     }
     let (mut csrf, mut name, mut bytes) = (String::new(), String::new(), Vec::new());
     while let Ok(Some(field)) = form.next_field().await {
@@ -177,29 +161,29 @@ async fn document(
         }
     }
     if !security::same_token(&csrf, &p.csrf) {
-        return forbidden(
+        return Ok(forbidden(
             "Le formulaire a expiré ou ne vient pas de Jalon : rechargez la page puis recommencez.",
-        );
+        ));
     }
     match state
         .store
         .attach_signed_document(writer, &candidate, &name, &bytes)
         .await
     {
-        Ok(()) => redirect_convocations(&id, &candidate),
+        Ok(()) => Ok(redirect_convocations(&id, &candidate)),
         Err(StoreError::Invalid(fields)) => {
             let msg = fields
                 .into_iter()
                 .map(|f| f.message)
                 .collect::<Vec<_>>()
                 .join(" ; ");
-            (
+            Ok((
                 StatusCode::UNPROCESSABLE_ENTITY,
                 crate::ui::message_page("Document refusé", &msg),
             )
-                .into_response()
+                .into_response())
         }
-        Err(e) => error_page(&e),
+        Err(e) => Err(e.into()),
     }
 }
 
@@ -211,18 +195,10 @@ async fn send_emails(
     State(state): State<AppState>,
     Path(id): Path<SessionId>,
     FormPost(p, _): FormPost<Empty>,
-) -> Response {
-    let session = match state.store.open_session(&p.actor, &id).await {
-        Ok(s) => s,
-        Err(e) => return error_page(&e),
-    };
-    if let Err(e) = session.writer() {
-        return error_page(&e);
-    }
-    let writer = match session.writer() {
-        Ok(w) => w,
-        Err(e) => return error_page(&e),
-    };
+) -> PageResult {
+    let session = state.store.open_session(&p.actor, &id).await?;
+    session.writer()?;
+    let writer = session.writer()?;
     match crate::mailer::send_convocations(&state, writer).await {
         Ok(r) => {
             let mut notice = match r.sent {
@@ -250,6 +226,6 @@ async fn send_emails(
             )
             .await
         }
-        Err(e) => error_page(&e),
+        Err(e) => Err(e.into()),
     }
 }

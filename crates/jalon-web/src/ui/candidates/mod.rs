@@ -6,7 +6,7 @@ use askama::Template;
 use axum::Router;
 use axum::extract::{Multipart, Path, Query, State};
 use axum::http::{HeaderMap, StatusCode};
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::{IntoResponse, Redirect};
 use axum::routing::{get, post};
 use jalon_core::candidate::{AccessRoute, CandidateInput};
 use jalon_core::fr;
@@ -17,7 +17,7 @@ use jalon_store::{FieldError, SessionHandle, SessionId, StoreError};
 use serde::Deserialize;
 
 use super::dashboard::session_dates;
-use super::{FormPost, Layout, Page, error_page, forbidden, render};
+use super::{FormPost, Layout, Page, PageResult, forbidden, render};
 use crate::{AppState, security};
 
 mod checkin;
@@ -163,15 +163,9 @@ pub(super) async fn page(
     errors: Vec<FieldError>,
     preview: Option<Preview>,
     notice: Option<String>,
-) -> Response {
-    let list = match state.store.candidates(session).await {
-        Ok(l) => l,
-        Err(e) => return error_page(&e),
-    };
-    let (convocations, missing) = match convocation_rows(state, session, &list).await {
-        Ok(x) => x,
-        Err(e) => return error_page(&e),
-    };
+) -> PageResult {
+    let list = state.store.candidates(session).await?;
+    let (convocations, missing) = convocation_rows(state, session, &list).await?;
     let status = if errors.is_empty() && preview.as_ref().is_none_or(|p| p.valid) {
         StatusCode::OK
     } else {
@@ -193,7 +187,7 @@ pub(super) async fn page(
         missing,
         modes: Mode::ALL.iter().map(|m| (m.as_str(), m.label())).collect(),
     };
-    (status, render(&view)).into_response()
+    Ok((status, render(&view)).into_response())
 }
 
 async fn list(
@@ -201,16 +195,13 @@ async fn list(
     p: Page,
     Path(id): Path<SessionId>,
     Query(n): Query<Notice>,
-) -> Response {
+) -> PageResult {
     let notice = match n.ok.as_str() {
         "" => None,
         "1" => Some("Candidat inscrit.".to_owned()),
         count => Some(format!("{count} candidats inscrits.")),
     };
-    let session = match state.store.open_session(&p.actor, &id).await {
-        Ok(s) => s,
-        Err(e) => return error_page(&e),
-    };
+    let session = state.store.open_session(&p.actor, &id).await?;
     page(
         &state,
         &p,
@@ -258,15 +249,9 @@ async fn add(
     State(state): State<AppState>,
     Path(id): Path<SessionId>,
     FormPost(p, f): FormPost<AddForm>,
-) -> Response {
-    let session = match state.store.open_session(&p.actor, &id).await {
-        Ok(s) => s,
-        Err(e) => return error_page(&e),
-    };
-    let writer = match session.writer() {
-        Ok(w) => w,
-        Err(e) => return error_page(&e),
-    };
+) -> PageResult {
+    let session = state.store.open_session(&p.actor, &id).await?;
+    let writer = session.writer()?;
     let mut errs = Vec::new();
     let input = to_input(&f, &mut errs);
     let birth_typed = !f.birth_date.trim().is_empty();
@@ -274,7 +259,7 @@ async fn add(
         return page(&state, &p, &session, f, errs, None, None).await;
     }
     match state.store.add_candidate(writer, input).await {
-        Ok(_) => Redirect::to(&format!("/sessions/{id}/candidates?ok=1")).into_response(),
+        Ok(_) => Ok(Redirect::to(&format!("/sessions/{id}/candidates?ok=1")).into_response()),
         Err(StoreError::Invalid(mut fields)) => {
             // A date that did not parse is reported once.
             if birth_typed {
@@ -282,7 +267,7 @@ async fn add(
             }
             page(&state, &p, &session, f, fields, None, None).await
         }
-        Err(e) => error_page(&e),
+        Err(e) => Err(e.into()),
     }
 }
 
@@ -341,16 +326,13 @@ async fn preview(
     p: Page,
     headers: HeaderMap,
     mut form: Multipart,
-) -> Response {
-    let session = match state.store.open_session(&p.actor, &id).await {
-        Ok(s) => s,
-        Err(e) => return error_page(&e),
-    };
-    if let Err(e) = session.writer() {
-        return error_page(&e);
-    }
+) -> PageResult {
+    let session = state.store.open_session(&p.actor, &id).await?;
+    session.writer()?;
     if !security::same_origin(&headers) {
-        return forbidden("Ce formulaire vient d'un autre site : il est refusé.");
+        return Ok(forbidden(
+            "Ce formulaire vient d'un autre site : il est refusé.",
+        ));
     }
     let (mut csrf, mut bytes) = (String::new(), Vec::new());
     while let Ok(Some(field)) = form.next_field().await {
@@ -361,9 +343,9 @@ async fn preview(
         }
     }
     if !security::same_token(&csrf, &p.csrf) {
-        return forbidden(
+        return Ok(forbidden(
             "Le formulaire a expiré ou ne vient pas de Jalon : rechargez la page puis recommencez.",
-        );
+        ));
     }
     let report = read_candidates(&bytes, state.store.today());
     // The text kept for confirmation is the decoded file, re-read identically on import.
@@ -392,15 +374,9 @@ async fn import(
     State(state): State<AppState>,
     Path(id): Path<SessionId>,
     FormPost(p, f): FormPost<ImportForm>,
-) -> Response {
-    let session = match state.store.open_session(&p.actor, &id).await {
-        Ok(s) => s,
-        Err(e) => return error_page(&e),
-    };
-    let writer = match session.writer() {
-        Ok(w) => w,
-        Err(e) => return error_page(&e),
-    };
+) -> PageResult {
+    let session = state.store.open_session(&p.actor, &id).await?;
+    let writer = session.writer()?;
     let report = read_candidates(f.csv.as_bytes(), state.store.today());
     if report.is_valid()
         && let Ok(outcome) = state
@@ -408,11 +384,11 @@ async fn import(
             .import_candidates(writer, report.candidates(), false)
             .await
     {
-        return Redirect::to(&format!(
+        return Ok(Redirect::to(&format!(
             "/sessions/{id}/candidates?ok={}",
             outcome.imported
         ))
-        .into_response();
+        .into_response());
     }
     // Something changed since the preview (someone registered the same person): show why.
     let preview = check(&state, &session, &report, f.csv.clone()).await;
