@@ -89,6 +89,7 @@ struct JournalPage {
     layout: Layout,
     id: String,
     title: String,
+    dates: String,
     entries: Vec<EntryView>,
 }
 
@@ -480,6 +481,7 @@ async fn journal(
         layout: page.layout(&format!("Journal — {title}"), "sessions"),
         id: id.to_string(),
         title: title.clone(),
+        dates: session_dates(session.session().start, session.session().end),
         entries: entries.iter().map(|e| entry_view(e, rules)).collect(),
     }))
 }
