@@ -45,7 +45,34 @@ pub const LOGINS: [(Role, &str, &str); 4] = [
 
 #[derive(Deserialize)]
 struct TitleFile {
-    titles: Vec<TitleInput>,
+    titles: Vec<DemoTitle>,
+}
+
+/// A title as the demonstration's file writes it.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct DemoTitle {
+    rncp_code: String,
+    name: String,
+    domain: jalon_core::Domain,
+    #[serde(default)]
+    transport: bool,
+    expiry: jiff::civil::Date,
+    #[serde(default)]
+    structure: jalon_store::catalog::TitleStructure,
+}
+
+impl From<DemoTitle> for TitleInput {
+    fn from(t: DemoTitle) -> TitleInput {
+        TitleInput {
+            rncp_code: t.rncp_code,
+            name: t.name,
+            domain: t.domain,
+            transport: t.transport,
+            expiry: t.expiry,
+            structure: t.structure,
+        }
+    }
 }
 
 pub fn run(mut a: ServeArgs) -> Result<(), Failure> {
@@ -351,7 +378,7 @@ async fn fill(store: &Store) -> Result<(), Failure> {
         .map_err(|e| Failure::runtime(format!("titres de démonstration illisibles : {e}")))?;
     let mut titles = Vec::new();
     for t in file.titles {
-        titles.push(store.create_title(admin, t).await?);
+        titles.push(store.create_title(admin, t.into()).await?);
     }
     // Sessions refer to titles by their family: the first two tertiary, then BTP, industry,
     // transport, and the remaining one.

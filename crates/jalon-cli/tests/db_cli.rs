@@ -429,6 +429,29 @@ fn demo_fills_an_empty_database_and_never_touches_a_real_one() {
     // The demo's real answers match the OpenAPI description derived from the types: every
     // field described, of its type, none missing.
     let doc = get(&admin, "/api/v1/openapi.json");
+    // Every reference of the document leads to a schema.
+    fn refs<'a>(v: &'a Value, out: &mut Vec<&'a str>) {
+        match v {
+            Value::Object(m) => {
+                if let Some(Value::String(r)) = m.get("$ref") {
+                    out.push(r);
+                }
+                m.values().for_each(|x| refs(x, out));
+            }
+            Value::Array(a) => a.iter().for_each(|x| refs(x, out)),
+            _ => {}
+        }
+    }
+    let mut all = Vec::new();
+    refs(&doc, &mut all);
+    assert!(all.len() > 50, "{}", all.len());
+    for r in all {
+        let name = r.trim_start_matches("#/components/schemas/");
+        assert!(
+            doc["components"]["schemas"][name].is_object(),
+            "{r} is not defined"
+        );
+    }
     let session = sessions
         .iter()
         .find(|x| x["status"] == "in_progress")

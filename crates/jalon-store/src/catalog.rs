@@ -3,7 +3,7 @@
 
 use jalon_core::{Domain, Zone, catalog, fr};
 use jiff::civil::Date;
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use serde_json::json;
 
 use sqlx::AnyConnection;
@@ -28,14 +28,12 @@ pub struct Site {
     pub version: i64,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SiteInput {
     pub name: String,
     pub address: String,
     pub postcode: String,
     pub city: String,
-    #[serde(default)]
     pub zone: Zone,
 }
 
@@ -79,17 +77,13 @@ pub struct Title {
     pub version: i64,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TitleInput {
     pub rncp_code: String,
     pub name: String,
     pub domain: Domain,
-    #[serde(default)]
     pub transport: bool,
-    #[cfg_attr(feature = "openapi", schema(value_type = String, format = Date))]
     pub expiry: Date,
-    #[serde(default)]
     pub structure: TitleStructure,
 }
 
@@ -140,17 +134,13 @@ impl Approval {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ApprovalInput {
     pub title_id: TitleId,
     pub site_id: SiteId,
     pub number: String,
-    #[cfg_attr(feature = "openapi", schema(value_type = String, format = Date))]
     pub valid_from: Date,
-    #[cfg_attr(feature = "openapi", schema(value_type = String, format = Date))]
     pub valid_until: Date,
-    #[serde(default)]
     pub managers: Vec<UserId>,
 }
 

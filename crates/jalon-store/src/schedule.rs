@@ -27,7 +27,7 @@ pub struct SessionSchedule {
 }
 
 /// The day and time the manager gives one épreuve.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SlotInput {
     pub date: String,
     pub start: String,

@@ -50,9 +50,7 @@ pub struct NewUser {
 }
 
 /// What an administrator may change of a user.
-#[derive(Debug, Clone, serde::Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct UserUpdate {
     pub display_name: String,
     pub role: Role,

@@ -10,7 +10,7 @@ use std::collections::HashMap;
 use jalon_core::milestone::{self, MilestoneId, StatusFacts, ids};
 use jalon_core::{Kind, Severity};
 use jiff::civil::Date;
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use sqlx::AnyConnection;
 
 use crate::error::{Result, RuleViolation, StoreError};
@@ -92,27 +92,17 @@ impl SessionDetail {
 }
 
 /// A session as the user gives it (create, or replace on update).
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SessionInput {
     pub title_id: TitleId,
-    #[serde(default)]
     pub approval_id: Option<ApprovalId>,
     pub site_id: SiteId,
-    #[serde(default)]
     pub kind: Kind,
-    #[cfg_attr(feature = "openapi", schema(value_type = String, format = Date))]
     pub start: Date,
-    #[serde(default)]
-    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, format = Date))]
     pub end: Option<Date>,
-    #[serde(default)]
     pub ceres_number: Option<String>,
-    #[serde(default)]
     pub manager_id: Option<UserId>,
     /// Written justification to go on although a rule is broken; kept in the journal.
-    #[serde(default)]
     pub override_justification: Option<String>,
 }
 

@@ -5,8 +5,8 @@ use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::IntoResponse;
-use jalon_store::catalog::{Approval, ApprovalInput, Site, SiteInput, Title, TitleInput};
-use jalon_store::users::{NewUser, User, UserUpdate};
+use jalon_store::catalog::{Approval, Site, Title};
+use jalon_store::users::{NewUser, User};
 use jalon_store::{ApprovalId, Role, SiteId, TitleId, UserId};
 use serde::Deserialize;
 
@@ -16,6 +16,7 @@ use crate::body::Body;
 use crate::error::ApiResult;
 
 use super::Versioned;
+use super::dto::{ApprovalBody, SiteBody, TitleBody, UserUpdateBody};
 
 pub(super) async fn list_sites(
     State(s): State<AppState>,
@@ -35,11 +36,11 @@ pub(super) async fn get_site(
 pub(super) async fn create_site(
     State(s): State<AppState>,
     Auth(a): Auth,
-    Body(b): Body<SiteInput>,
+    Body(b): Body<SiteBody>,
 ) -> ApiResult<impl IntoResponse> {
     Ok((
         StatusCode::CREATED,
-        Json(s.store.create_site(a.admin()?, b).await?),
+        Json(s.store.create_site(a.admin()?, b.into()).await?),
     ))
 }
 
@@ -47,9 +48,13 @@ pub(super) async fn update_site(
     State(s): State<AppState>,
     Auth(a): Auth,
     Path(id): Path<SiteId>,
-    Body(b): Body<Versioned<SiteInput>>,
+    Body(b): Body<Versioned<SiteBody>>,
 ) -> ApiResult<Json<Site>> {
-    Ok(Json(s.store.update_site(&a, &id, b.version, b.data).await?))
+    Ok(Json(
+        s.store
+            .update_site(&a, &id, b.version, b.data.into())
+            .await?,
+    ))
 }
 
 pub(super) async fn list_titles(
@@ -70,11 +75,11 @@ pub(super) async fn get_title(
 pub(super) async fn create_title(
     State(s): State<AppState>,
     Auth(a): Auth,
-    Body(b): Body<TitleInput>,
+    Body(b): Body<TitleBody>,
 ) -> ApiResult<impl IntoResponse> {
     Ok((
         StatusCode::CREATED,
-        Json(s.store.create_title(a.admin()?, b).await?),
+        Json(s.store.create_title(a.admin()?, b.into()).await?),
     ))
 }
 
@@ -82,10 +87,12 @@ pub(super) async fn update_title(
     State(s): State<AppState>,
     Auth(a): Auth,
     Path(id): Path<TitleId>,
-    Body(b): Body<Versioned<TitleInput>>,
+    Body(b): Body<Versioned<TitleBody>>,
 ) -> ApiResult<Json<Title>> {
     Ok(Json(
-        s.store.update_title(&a, &id, b.version, b.data).await?,
+        s.store
+            .update_title(&a, &id, b.version, b.data.into())
+            .await?,
     ))
 }
 
@@ -107,11 +114,11 @@ pub(super) async fn get_approval(
 pub(super) async fn create_approval(
     State(s): State<AppState>,
     Auth(a): Auth,
-    Body(b): Body<ApprovalInput>,
+    Body(b): Body<ApprovalBody>,
 ) -> ApiResult<impl IntoResponse> {
     Ok((
         StatusCode::CREATED,
-        Json(s.store.create_approval(a.admin()?, b).await?),
+        Json(s.store.create_approval(a.admin()?, b.into()).await?),
     ))
 }
 
@@ -119,10 +126,12 @@ pub(super) async fn update_approval(
     State(s): State<AppState>,
     Auth(a): Auth,
     Path(id): Path<ApprovalId>,
-    Body(b): Body<Versioned<ApprovalInput>>,
+    Body(b): Body<Versioned<ApprovalBody>>,
 ) -> ApiResult<Json<Approval>> {
     Ok(Json(
-        s.store.update_approval(&a, &id, b.version, b.data).await?,
+        s.store
+            .update_approval(&a, &id, b.version, b.data.into())
+            .await?,
     ))
 }
 
@@ -155,9 +164,13 @@ pub(super) async fn update_user(
     State(s): State<AppState>,
     Auth(a): Auth,
     Path(id): Path<UserId>,
-    Body(b): Body<Versioned<UserUpdate>>,
+    Body(b): Body<Versioned<UserUpdateBody>>,
 ) -> ApiResult<Json<User>> {
-    Ok(Json(s.store.update_user(&a, &id, b.version, b.data).await?))
+    Ok(Json(
+        s.store
+            .update_user(&a, &id, b.version, b.data.into())
+            .await?,
+    ))
 }
 
 pub(super) async fn create_user(

@@ -5,6 +5,7 @@ mod account;
 mod candidates;
 mod catalog;
 mod documents;
+pub mod dto;
 mod sessions;
 
 pub use account::Me;

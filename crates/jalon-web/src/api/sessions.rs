@@ -9,8 +9,8 @@ use jalon_core::MilestoneId;
 use jalon_store::SessionId;
 use jalon_store::conformity::SessionConformity;
 use jalon_store::journal::JournalEntry;
-use jalon_store::schedule::{SessionSchedule, SlotInput};
-use jalon_store::sessions::{SessionDetail, SessionInput, SessionMilestone};
+use jalon_store::schedule::SessionSchedule;
+use jalon_store::sessions::{SessionDetail, SessionMilestone};
 use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
 
@@ -20,6 +20,7 @@ use crate::body::Body;
 use crate::error::ApiResult;
 
 use super::Versioned;
+use super::dto::{SessionBody, SlotBody};
 
 pub(super) async fn list_sessions(
     State(s): State<AppState>,
@@ -39,11 +40,11 @@ pub(super) async fn get_session(
 pub(super) async fn create_session(
     State(s): State<AppState>,
     Auth(a): Auth,
-    Body(b): Body<SessionInput>,
+    Body(b): Body<SessionBody>,
 ) -> ApiResult<impl IntoResponse> {
     Ok((
         StatusCode::CREATED,
-        Json(s.store.create_session(a.writer()?, b).await?),
+        Json(s.store.create_session(a.writer()?, b.into()).await?),
     ))
 }
 
@@ -51,12 +52,12 @@ pub(super) async fn update_session(
     State(s): State<AppState>,
     Auth(a): Auth,
     Path(id): Path<SessionId>,
-    Body(b): Body<Versioned<SessionInput>>,
+    Body(b): Body<Versioned<SessionBody>>,
 ) -> ApiResult<Json<SessionDetail>> {
     let h = s.store.open_session(&a, &id).await?;
     Ok(Json(
         s.store
-            .update_session(h.writer()?, b.version, b.data)
+            .update_session(h.writer()?, b.version, b.data.into())
             .await?,
     ))
 }
@@ -206,7 +207,7 @@ pub(super) async fn get_schedule(
 #[serde(deny_unknown_fields)]
 pub(super) struct ScheduleBody {
     /// One per épreuve of the title, in its order.
-    slots: Vec<SlotInput>,
+    slots: Vec<SlotBody>,
 }
 
 pub(super) async fn set_schedule(
@@ -216,5 +217,6 @@ pub(super) async fn set_schedule(
     Body(body): Body<ScheduleBody>,
 ) -> ApiResult<Json<SessionSchedule>> {
     let h = s.store.open_session(&a, &id).await?;
-    Ok(Json(s.store.set_schedule(h.writer()?, &body.slots).await?))
+    let slots: Vec<_> = body.slots.into_iter().map(Into::into).collect();
+    Ok(Json(s.store.set_schedule(h.writer()?, &slots).await?))
 }
