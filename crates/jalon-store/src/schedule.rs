@@ -51,6 +51,18 @@ impl Store {
         title: &Title,
         zone: Zone,
     ) -> Result<SessionSchedule> {
+        let mut conn = self.pool().acquire().await?;
+        self.schedule_in(&mut conn, s, title, zone).await
+    }
+
+    /// The schedule, read on `conn`.
+    async fn schedule_in(
+        &self,
+        conn: &mut sqlx::AnyConnection,
+        s: &Session,
+        title: &Title,
+        zone: Zone,
+    ) -> Result<SessionSchedule> {
         let epreuves: Vec<(String, u32)> = title
             .structure
             .epreuves
@@ -61,7 +73,7 @@ impl Store {
         let saved: Option<(Option<String>,)> =
             sqlx::query_as("SELECT schedule FROM sessions WHERE id = $1")
                 .bind(&s.id)
-                .fetch_optional(self.pool())
+                .fetch_optional(&mut *conn)
                 .await?;
         let saved: Vec<Slot> = match saved.and_then(|(s,)| s) {
             Some(text) => serde_json::from_str(&text)
@@ -109,13 +121,24 @@ impl Store {
         inputs: &[SlotInput],
     ) -> Result<SessionSchedule> {
         let (actor, session_id) = (w.actor(), w.id());
-        let session = w.handle().session();
-        let (title, site) = tokio::try_join!(
-            self.title(actor, &session.title_id),
-            self.site(actor, &session.site_id)
-        )?;
+        let centre = actor.centre_id();
+        // What is checked is read in the transaction that writes: the session's dates, its
+        // title's épreuves, its site's calendar.
+        let mut tx = self.begin().await?;
+        let session = self.detail_in(&mut tx, centre, session_id).await?.session;
+        let missing = || StoreError::NotFound { what: "session" };
+        let title = self
+            .title_in(&mut tx, centre, &session.title_id)
+            .await?
+            .ok_or_else(missing)?;
+        let site = self
+            .site_in(&mut tx, centre, &session.site_id)
+            .await?
+            .ok_or_else(missing)?;
         let (start, end) = (session.start, session.end);
-        let current = self.schedule_of(session, &title, site.zone).await?;
+        let current = self
+            .schedule_in(&mut tx, &session, &title, site.zone)
+            .await?;
         let typed: Vec<(&str, &str)> = inputs
             .iter()
             .map(|i| (i.date.as_str(), i.start.as_str()))
@@ -124,7 +147,6 @@ impl Store {
             .map_err(StoreError::Invalid)?;
         let text = serde_json::to_string(&slots)
             .map_err(|e| StoreError::Corrupt(format!("calendrier des épreuves : {e}")))?;
-        let mut tx = self.begin().await?;
         sqlx::query("UPDATE sessions SET schedule = $1, updated_at = $2 WHERE id = $3")
             .bind(&text)
             .bind(Stamp::new(self.now()))
@@ -154,7 +176,10 @@ impl Store {
             },
         )
         .await?;
+        let after = self
+            .schedule_in(&mut tx, &session, &title, site.zone)
+            .await?;
         tx.commit().await?;
-        self.schedule_of(session, &title, site.zone).await
+        Ok(after)
     }
 }

@@ -305,7 +305,7 @@ impl Store {
     }
 
     /// One session of a centre with its chronology, read on `conn`.
-    async fn detail_in(
+    pub(crate) async fn detail_in(
         &self,
         conn: &mut AnyConnection,
         centre: &CentreId,
