@@ -88,7 +88,13 @@ pub async fn open(db: &DbArgs, default_dir: &str) -> Result<Store, Failure> {
     match &db.rules {
         Some(path) => store
             .with_rules(crate::plan_cmd::load_rules(Some(Path::new(path)))?)
-            .map_err(|e| Failure::usage(format!("--rules : {}", e.one_line()))),
+            .map_err(|e| {
+                Failure::usage(format!(
+                    "--rules « {} » : {}",
+                    Path::new(path).display(),
+                    e.one_line()
+                ))
+            }),
         None => Ok(store),
     }
 }

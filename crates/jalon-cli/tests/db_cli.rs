@@ -301,6 +301,52 @@ fn serve_answers_then_stops_gracefully() {
 }
 
 #[test]
+fn a_rules_file_must_keep_the_milestones_sessions_rely_on() {
+    let dir = tempfile::tempdir().unwrap();
+    let rules = dir.path().join("regles.toml");
+    let embedded = include_str!("../../../rules/rulebook.toml");
+    std::fs::write(
+        &rules,
+        embedded.replacen("id = \"close.transmit\"", "id = \"close.send\"", 1),
+    )
+    .unwrap();
+    let data = dir.path().join("donnees");
+    let o = jalon(
+        &[
+            "serve",
+            "--data-dir",
+            data.to_str().unwrap(),
+            "--rules",
+            rules.to_str().unwrap(),
+            "--listen",
+            "127.0.0.1:0",
+        ],
+        &[],
+    );
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o.stderr));
+    assert!(
+        text(&o.stderr).contains(
+            "règles invalides (1 problème) : jalon « close.transmit » manquant : Jalon en a besoin \
+             pour suivre les sessions"
+        ),
+        "{}",
+        text(&o.stderr)
+    );
+    // Planning needs none of them.
+    let o = jalon(
+        &[
+            "plan",
+            "--start",
+            "2027-03-15",
+            "--rules",
+            rules.to_str().unwrap(),
+        ],
+        &[],
+    );
+    assert!(o.status.success(), "{}", text(&o.stderr));
+}
+
+#[test]
 fn demo_fills_an_empty_database_and_never_touches_a_real_one() {
     let real = tempfile::tempdir().unwrap();
     let r = real.path().to_str().unwrap();
