@@ -149,19 +149,7 @@ pub fn evaluate(
 ) -> Option<Finding> {
     let found = |rule, message: String| Some(Finding::new(rule, milestone, message));
     match check {
-        CheckId::TitleExpiryMargin => {
-            let limit = calendar::add_months(today, 6)?;
-            (f.title_expiry <= limit).then(|| {
-                Finding::new(
-                    "title.expiry_within_6_months",
-                    milestone,
-                    format!(
-                        "L'échéance du titre ({}) est à moins de 6 mois.",
-                        fr::long_date(f.title_expiry)
-                    ),
-                )
-            })
-        }
+        CheckId::TitleExpiryMargin => title_expiry_margin(milestone, f),
         CheckId::CeresSession if f.ceres_number.is_none() => found(
             "ceres.number_missing",
             "Aucun numéro de session CERES n'est enregistré : saisissez-le dans la session."
@@ -222,6 +210,44 @@ pub fn evaluate(
             welcome_missing(f).map(|m| Finding::new("candidates.welcome_incomplete", milestone, m))
         }
     }
+}
+
+/// « Plus de 6 mois avant le début de la session, vérifier que la date d'échéance du titre est
+/// supérieure à 6 mois » — judged against the session, not the day it is looked at: at the
+/// check's deadline (D − 6 months), the expiry must be more than six months away, that is
+/// after the session's start; a title that expires before the session's end is said too,
+/// with what the regulation then allows.
+fn title_expiry_margin(milestone: &MilestoneId, f: &SessionFacts) -> Option<Finding> {
+    let check_by = calendar::add_months(f.start, -6)?;
+    // Six months after D − 6 months is D itself, or a day or three before it at a month's
+    // end (31 August − 6 months = 28 February): the session's start is what must be covered.
+    if f.title_expiry <= f.start {
+        return Some(Finding::new(
+            "title.expiry_within_6_months",
+            milestone,
+            format!(
+                "L'échéance du titre ({}) n'est pas à plus de 6 mois de la vérification (au plus tard \
+                 le {}) : le titre expire avant le début de la session ({}).",
+                fr::long_date(f.title_expiry),
+                fr::long_date(check_by),
+                fr::long_date(f.start)
+            ),
+        ));
+    }
+    (f.title_expiry < f.end).then(|| {
+        Finding::new(
+            "title.expires_during_session",
+            milestone,
+            format!(
+                "Le titre expire le {}, pendant la session (qui finit le {}) : après l'échéance, seuls \
+                 les candidats en échec, en réussite partielle ou entrés en formation avant l'échéance \
+                 peuvent être présentés, pendant un an, dans une session créée dans CERES avant \
+                 l'échéance.",
+                fr::long_date(f.title_expiry),
+                fr::long_date(f.end)
+            ),
+        )
+    })
 }
 
 /// Who is still missing what for their convocation, one French line per candidate.
@@ -339,14 +365,71 @@ mod tests {
     }
 
     #[test]
-    fn the_title_expiry_margin_is_six_calendar_months() {
+    fn the_title_expiry_is_judged_against_the_session_whatever_the_day() {
+        // Session from Monday 15 to Friday 19 March 2027; checked by 15 September 2026.
         let mut f = facts();
-        f.title_expiry = date(2027, 5, 30);
+        f.title_expiry = date(2027, 2, 1);
+        // Whatever day it is looked at, even long before.
+        for today in [date(2026, 6, 1), TODAY, date(2027, 3, 1)] {
+            assert_eq!(
+                rule(CheckId::TitleExpiryMargin, &f, today),
+                Some("title.expiry_within_6_months"),
+                "{today}"
+            );
+        }
+        let m = evaluate(
+            CheckId::TitleExpiryMargin,
+            &ids::TITLE_CHECK_EXPIRY,
+            &f,
+            TODAY,
+        )
+        .unwrap()
+        .message;
+        assert!(m.contains("lundi 1er février 2027"), "{m}");
+        assert!(m.contains("mardi 15 septembre 2026"), "{m}");
+        assert!(
+            m.contains("avant le début de la session (lundi 15 mars 2027)"),
+            "{m}"
+        );
+        // Expiring on the first day is not more than six months after D − 6 months.
+        f.title_expiry = date(2027, 3, 15);
         assert_eq!(
             rule(CheckId::TitleExpiryMargin, &f, TODAY),
             Some("title.expiry_within_6_months")
         );
-        f.title_expiry = date(2027, 5, 31);
+        // During the session: said, with what the regulation allows.
+        f.title_expiry = date(2027, 3, 17);
+        let m = evaluate(
+            CheckId::TitleExpiryMargin,
+            &ids::TITLE_CHECK_EXPIRY,
+            &f,
+            TODAY,
+        )
+        .unwrap();
+        assert_eq!(m.rule, "title.expires_during_session");
+        assert!(m.message.contains("pendant un an"), "{}", m.message);
+        // On the last day or after: conform, even once the title has expired.
+        f.title_expiry = date(2027, 3, 19);
+        assert_eq!(rule(CheckId::TitleExpiryMargin, &f, date(2028, 1, 1)), None);
+        // Month ends: D = 31 August 2027, checked by 28 February 2027; a title expiring on
+        // 29 August is six months and a day after the check, but before the session.
+        f.start = date(2027, 8, 31);
+        f.end = date(2027, 8, 31);
+        f.title_expiry = date(2027, 8, 29);
+        let m = evaluate(
+            CheckId::TitleExpiryMargin,
+            &ids::TITLE_CHECK_EXPIRY,
+            &f,
+            TODAY,
+        )
+        .unwrap();
+        assert_eq!(m.rule, "title.expiry_within_6_months");
+        assert!(
+            m.message.contains("dimanche 28 février 2027"),
+            "{}",
+            m.message
+        );
+        f.title_expiry = date(2027, 9, 1);
         assert_eq!(rule(CheckId::TitleExpiryMargin, &f, TODAY), None);
     }
 
