@@ -113,6 +113,23 @@ impl Store {
         row.map(from_row).transpose()
     }
 
+    /// A candidate of the writer's session (their name) and their convocation, if any, read
+    /// on `conn`: what each convocation write checks.
+    async fn candidate_and_convocation_in(
+        &self,
+        conn: &mut sqlx::AnyConnection,
+        w: SessionWriter<'_>,
+        candidate_id: &CandidateId,
+    ) -> Result<(String, Option<Convocation>)> {
+        let name = self
+            .candidate_in(conn, w.handle(), candidate_id)
+            .await?
+            .input
+            .display();
+        let convocation = self.convocation_in(conn, w.id(), candidate_id).await?;
+        Ok((name, convocation))
+    }
+
     /// The convocations of a session, one per candidate that has one.
     pub async fn convocations(&self, session: &SessionHandle<'_>) -> Result<Vec<Convocation>> {
         let rows: Vec<Row> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
@@ -133,13 +150,8 @@ impl Store {
     ) -> Result<()> {
         let (actor, session_id) = (w.actor(), w.id());
         let mut tx = self.begin().await?;
-        let name = self
-            .candidate_in(&mut tx, w.handle(), candidate_id)
-            .await?
-            .input
-            .display();
-        let current = self
-            .convocation_in(&mut tx, session_id, candidate_id)
+        let (name, current) = self
+            .candidate_and_convocation_in(&mut tx, w, candidate_id)
             .await?;
         let proof = current.as_ref().map(Convocation::proof);
         if let Some(p) = convocation::mode_change_problem(proof.as_ref(), mode) {
@@ -186,15 +198,10 @@ impl Store {
     ) -> Result<()> {
         let (actor, session_id) = (w.actor(), w.id());
         let mut tx = self.begin().await?;
-        let name = self
-            .candidate_in(&mut tx, w.handle(), candidate_id)
-            .await?
-            .input
-            .display();
-        let mode = self
-            .convocation_in(&mut tx, session_id, candidate_id)
-            .await?
-            .map(|v| v.mode);
+        let (name, current) = self
+            .candidate_and_convocation_in(&mut tx, w, candidate_id)
+            .await?;
+        let mode = current.map(|v| v.mode);
         if let Some(p) = convocation::hand_delivery_problem(mode) {
             return Err(StoreError::Invalid(vec![p]));
         }
@@ -241,15 +248,10 @@ impl Store {
     ) -> Result<()> {
         let (actor, session_id) = (w.actor(), w.id());
         let mut tx = self.begin().await?;
-        let name = self
-            .candidate_in(&mut tx, w.handle(), candidate_id)
-            .await?
-            .input
-            .display();
-        let mode = self
-            .convocation_in(&mut tx, session_id, candidate_id)
-            .await?
-            .map(|v| v.mode);
+        let (name, current) = self
+            .candidate_and_convocation_in(&mut tx, w, candidate_id)
+            .await?;
+        let mode = current.map(|v| v.mode);
         if let Some(p) = convocation::signed_document_problem(mode) {
             return Err(StoreError::Invalid(vec![p]));
         }

@@ -47,18 +47,17 @@ pub(super) async fn convocation_rows(
     session: &SessionHandle<'_>,
     list: &[Candidate],
 ) -> Result<(Vec<ConvocationRow>, Vec<String>), StoreError> {
-    let (convocations, missing) = tokio::try_join!(
-        state.store.convocations(session),
-        state.store.convocations_missing(session)
-    )?;
+    let convocations = state.store.convocations(session).await?;
+    // Who lacks what, from what is already read (the same rule as the check's).
+    let mut lacking = Vec::new();
     let rows = list
         .iter()
         .map(|c| {
             let v = convocations.iter().find(|v| v.candidate_id == c.id);
-            let missing = match v {
-                None => Some("aucun mode de convocation choisi"),
-                Some(v) => v.missing(),
-            };
+            let missing = jalon_core::convocation::missing(v.map(|v| v.proof()).as_ref());
+            if let Some(m) = missing {
+                lacking.push(format!("{} : {m}", c.input.display()));
+            }
             let status = match (v, missing) {
                 (_, Some(m)) => m.to_owned(),
                 (Some(v), None) => match (&v.hand_signed_at, &v.read_at) {
@@ -84,13 +83,12 @@ pub(super) async fn convocation_rows(
                 state: if missing.is_none() { "done" } else { "todo" },
                 status,
                 hand_pending: v.is_some_and(|v| v.mode == Mode::Hand && v.hand_signed_at.is_none()),
-                accepts_document: v
-                    .is_some_and(|v| matches!(v.mode, Mode::Hand | Mode::EmailSignedReturn)),
+                accepts_document: v.is_some_and(|v| v.mode.takes_signed_document()),
                 document: v.and_then(|v| v.document_name.clone()),
             }
         })
         .collect();
-    Ok((rows, missing))
+    Ok((rows, lacking))
 }
 
 #[derive(Deserialize)]
