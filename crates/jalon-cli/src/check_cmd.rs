@@ -77,6 +77,15 @@ fn table(report: &[SessionConformity]) -> String {
                 r.milestone, r.message
             ));
         }
+        for l in &s.done_late {
+            out.push_str(&format!(
+                "  {} : {} — fait le {}, limite le {}\n",
+                jalon_core::milestone::done_late_label(l.days),
+                l.milestone,
+                fr::long_date(l.done_on),
+                fr::long_date(l.deadline)
+            ));
+        }
         out.push('\n');
     }
     out

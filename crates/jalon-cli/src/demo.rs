@@ -525,6 +525,8 @@ async fn fill(store: &Store) -> Result<(), Failure> {
                     start,
                     end: Some(plus(start, d.days - 1)),
                     ceres_number: ceres.clone(),
+                    // Created in CERES 100 days before the start (or today, if sooner).
+                    ceres_created_on: ceres.as_ref().map(|_| plus(start, -100).min(today)),
                     manager_id: Some(manager),
                     override_justification: Some(justification.into()),
                 },
@@ -567,6 +569,7 @@ async fn fill(store: &Store) -> Result<(), Failure> {
                         present,
                         identity_checked: present,
                         convocation_presented: present,
+                        documents_presented: present,
                         signed: present,
                     };
                     store.check_in(h.writer()?, &c.id, c.version, check).await?;

@@ -271,6 +271,13 @@ fn milestone(out: &mut Out, plan: &Plan, m: &PlannedMilestone) {
     if let Some(opens) = m.opens {
         out.para(4, &format!("à partir du {}", fr::long_date(opens)), None);
     }
+    if let Some(r) = m.recommended {
+        out.para(
+            4,
+            &format!("fortement recommandé : le {}", fr::long_date(r)),
+            None,
+        );
+    }
     match (m.deadline, m.advised) {
         (Some(deadline), Some(_)) if m.rule.advised == AdvisedRule::OnDeadline => {
             out.para(4, &format!("le {}", fr::long_date(deadline)), None);

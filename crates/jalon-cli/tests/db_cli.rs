@@ -681,6 +681,7 @@ fn with_a_session(dir: &Path) -> String {
                     start: date(2031, 3, 17),
                     end: None,
                     ceres_number: None,
+                    ceres_created_on: None,
                     manager_id: None,
                     override_justification: None,
                 },

@@ -6,6 +6,7 @@
 //! it is a failure the conformity report shows. Marking a milestone done while its check
 //! fails needs a written justification, which the journal keeps.
 
+use std::collections::{HashMap, HashSet};
 use std::fmt;
 
 use jiff::civil::Date;
@@ -14,8 +15,8 @@ use serde::{Deserialize, Serialize};
 use crate::candidate::Presence;
 use crate::convocation::{self, Proof};
 use crate::milestone::MilestoneId;
-use crate::rulebook::Rulebook;
-use crate::{calendar, fr};
+use crate::rulebook::{MilestoneRule, Rulebook};
+use crate::{Zone, calendar, checklist, fr};
 
 /// A broken rule, found by a check or when a session is created or changed.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -57,16 +58,19 @@ pub enum CheckId {
     ConvocationsProven,
     /// Every candidate is marked present or absent; every present one checked and signed.
     CandidatesWelcomed,
+    /// Every item of the milestone's checklist is ticked, or marked « sans objet ».
+    ChecklistTicked,
 }
 
 impl CheckId {
-    pub const ALL: [CheckId; 6] = [
+    pub const ALL: [CheckId; 7] = [
         CheckId::TitleExpiryMargin,
         CheckId::CeresSession,
         CheckId::ManagerDeclared,
         CheckId::CandidatesRegistered,
         CheckId::ConvocationsProven,
         CheckId::CandidatesWelcomed,
+        CheckId::ChecklistTicked,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -77,6 +81,7 @@ impl CheckId {
             CheckId::CandidatesRegistered => "candidates_registered",
             CheckId::ConvocationsProven => "convocations_proven",
             CheckId::CandidatesWelcomed => "candidates_welcomed",
+            CheckId::ChecklistTicked => "checklist_ticked",
         }
     }
 
@@ -118,8 +123,18 @@ pub struct CandidateFacts {
     pub presence: Presence,
     pub identity_checked: bool,
     pub signed: bool,
+    /// The convocation was shown at the welcome.
+    pub convocation_presented: bool,
+    /// The documents the convocation asks for (an identity document, the dossier
+    /// professionnel) were shown at the welcome.
+    pub documents_presented: bool,
     /// `None` while no convocation mode is chosen.
     pub convocation: Option<Proof>,
+    /// The day the convocation's proof was complete (handed over against signature, sent and
+    /// read, or sent and returned signed), in Paris.
+    pub convoked_on: Option<Date>,
+    /// The accommodation granted to a candidate with a disability, and what is planned.
+    pub accommodation: Option<(String, String)>,
 }
 
 /// Everything the checks need to know about one session.
@@ -128,41 +143,54 @@ pub struct SessionFacts {
     pub start: Date,
     pub end: Date,
     pub ceres_number: Option<String>,
+    /// The day the session was created in CERES, when recorded.
+    pub ceres_created_on: Option<Date>,
     pub title_expiry: Date,
+    /// The site's zone, for the session's working days.
+    pub zone: Zone,
     pub approval: Option<ApprovalFacts>,
     /// `None` while no manager is appointed.
     pub manager: Option<ManagerFacts>,
     /// In the order the documents list them.
     pub candidates: Vec<CandidateFacts>,
+    /// The checklist items ticked or marked « sans objet », by milestone.
+    pub ticked: HashMap<MilestoneId, HashSet<String>>,
 }
+
+impl SessionFacts {
+    /// Created in CERES before the title's expiry, as the regulation demands: a number, and a
+    /// creation date before the expiry — or, the date unknown, a title not yet expired today
+    /// (the creation, already done, precedes today).
+    pub fn created_in_time(&self, today: Date) -> bool {
+        self.ceres_number.is_some()
+            && match self.ceres_created_on {
+                Some(on) => on < self.title_expiry,
+                None => today < self.title_expiry,
+            }
+    }
+}
+
+/// Days before the start by which every convocation must be proven (« au moins 30 jours
+/// avant le début de la session »).
+pub const CONVOCATION_DAYS_BEFORE: i32 = 30;
 
 fn plural(n: usize) -> &'static str {
     if n > 1 { "s" } else { "" }
 }
 
-/// What one check says of a session today, reported on `milestone`: `None` when it holds.
+/// What one check says of a session today, reported on the milestone `rule`: `None` when it
+/// holds.
 pub fn evaluate(
     check: CheckId,
-    milestone: &MilestoneId,
+    rule: &MilestoneRule,
     f: &SessionFacts,
     today: Date,
 ) -> Option<Finding> {
+    let milestone = &rule.id;
     let found = |rule, message: String| Some(Finding::new(rule, milestone, message));
     match check {
         CheckId::TitleExpiryMargin => title_expiry_margin(milestone, f),
-        CheckId::CeresSession if f.ceres_number.is_none() => found(
-            "ceres.number_missing",
-            "Aucun numéro de session CERES n'est enregistré : saisissez-le dans la session."
-                .to_owned(),
-        ),
-        CheckId::CeresSession if today >= f.title_expiry => found(
-            "title.expired",
-            format!(
-                "La session doit être créée dans CERES avant l'échéance du titre ({}).",
-                fr::long_date(f.title_expiry)
-            ),
-        ),
-        CheckId::CeresSession => None,
+        CheckId::CeresSession => ceres_session(milestone, f, today),
         CheckId::ManagerDeclared => match &f.manager {
             None => found(
                 "manager.missing",
@@ -185,31 +213,121 @@ pub fn evaluate(
             "candidates.none",
             "Aucun candidat n'est inscrit : il n'y a personne à convoquer.".to_owned(),
         ),
-        CheckId::ConvocationsProven => {
-            let missing = convocations_missing(f);
-            let n = missing.len();
-            if n == 0 {
-                return None;
-            }
-            let shown: Vec<&str> = missing.iter().take(3).map(String::as_str).collect();
-            let more = if n > 3 {
-                format!(" ; et {} autre{}", n - 3, plural(n - 3))
-            } else {
-                String::new()
-            };
-            found(
-                "convocations.unproven",
-                format!(
-                    "{n} candidat{} sans convocation prouvée : {}{more}.",
-                    plural(n),
-                    shown.join(" ; ")
-                ),
-            )
-        }
+        CheckId::ConvocationsProven => convocations(milestone, f),
         CheckId::CandidatesWelcomed => {
             welcome_missing(f).map(|m| Finding::new("candidates.welcome_incomplete", milestone, m))
         }
+        CheckId::ChecklistTicked => {
+            let missing = checklist::missing(rule, f);
+            let n = missing.len();
+            (n > 0).then(|| {
+                let s = plural(n);
+                Finding::new(
+                    "checklist.incomplete",
+                    milestone,
+                    format!(
+                        "{n} point{s} de la liste non coché{s} : {}.",
+                        first_three(&missing)
+                    ),
+                )
+            })
+        }
     }
+}
+
+/// « a ; b ; c ; et 2 autres ».
+fn first_three(items: &[String]) -> String {
+    let n = items.len();
+    let shown: Vec<&str> = items.iter().take(3).map(String::as_str).collect();
+    let more = if n > 3 {
+        format!(" ; et {} autre{}", n - 3, plural(n - 3))
+    } else {
+        String::new()
+    };
+    format!("{}{more}", shown.join(" ; "))
+}
+
+/// « Toutes les sessions doivent impérativement être créées avant la date d'échéance du
+/// titre » : the day of creation in CERES is compared with the expiry, so a session created
+/// in time stays conform once its title has expired.
+fn ceres_session(milestone: &MilestoneId, f: &SessionFacts, today: Date) -> Option<Finding> {
+    let expired = |message: String| Some(Finding::new("title.expired", milestone, message));
+    if f.ceres_number.is_none() {
+        return Some(Finding::new(
+            "ceres.number_missing",
+            milestone,
+            "Aucun numéro de session CERES n'est enregistré : saisissez-le dans la session.",
+        ));
+    }
+    match f.ceres_created_on {
+        Some(on) if on >= f.title_expiry => expired(format!(
+            "La session a été créée dans CERES le {}, pas avant l'échéance du titre ({}) : \
+             toute session doit être créée avant l'échéance (arrêté du 21 juillet 2016, article 1.2).",
+            fr::long_date(on),
+            fr::long_date(f.title_expiry)
+        )),
+        None if today >= f.title_expiry => expired(format!(
+            "Le titre a expiré le {} et la date de création de la session dans CERES n'est pas \
+             enregistrée : indiquez-la pour montrer qu'elle précède l'échéance.",
+            fr::long_date(f.title_expiry)
+        )),
+        _ => None,
+    }
+}
+
+/// Every candidate convoked with a proof, at least 30 days before the start.
+fn convocations(milestone: &MilestoneId, f: &SessionFacts) -> Option<Finding> {
+    let missing = convocations_missing(f);
+    let late = convocations_late(f);
+    let mut parts = Vec::new();
+    if !missing.is_empty() {
+        let n = missing.len();
+        parts.push(format!(
+            "{n} candidat{} sans convocation prouvée : {}.",
+            plural(n),
+            first_three(&missing)
+        ));
+    }
+    if !late.is_empty() {
+        let n = late.len();
+        parts.push(format!(
+            "{n} convocation{} en retard : {}.",
+            plural(n),
+            first_three(&late)
+        ));
+    }
+    let rule = if !missing.is_empty() {
+        "convocations.unproven"
+    } else if !late.is_empty() {
+        "convocations.late"
+    } else {
+        return None;
+    };
+    Some(Finding::new(rule, milestone, parts.join(" ")))
+}
+
+/// The last day a convocation may be proven: D − 30 days.
+pub fn convocation_limit(start: Date) -> Option<Date> {
+    calendar::add_days(start, -CONVOCATION_DAYS_BEFORE)
+}
+
+/// Who was convoked after D − 30, one French line per candidate.
+pub fn convocations_late(f: &SessionFacts) -> Vec<String> {
+    let Some(limit) = convocation_limit(f.start) else {
+        return Vec::new();
+    };
+    f.candidates
+        .iter()
+        .filter_map(|c| {
+            let on = c.convoked_on.filter(|on| *on > limit)?;
+            Some(format!(
+                "{} : convoqué(e) le {}, après la limite du {}",
+                c.name,
+                fr::long_date(on),
+                fr::long_date(limit)
+            ))
+        })
+        .collect()
 }
 
 /// « Plus de 6 mois avant le début de la session, vérifier que la date d'échéance du titre est
@@ -260,7 +378,8 @@ pub fn convocations_missing(f: &SessionFacts) -> Vec<String> {
         .collect()
 }
 
-/// What the day's welcome of candidates still lacks, if anything.
+/// What the day's welcome of candidates still lacks, if anything: each present candidate's
+/// identity checked, convocation and required documents shown, sign-in sheet signed.
 fn welcome_missing(f: &SessionFacts) -> Option<String> {
     if f.candidates.is_empty() {
         return Some("Aucun candidat n'est inscrit.".to_owned());
@@ -276,14 +395,31 @@ fn welcome_missing(f: &SessionFacts) -> Option<String> {
             "{expected} candidat{s} ni pointé{s} présent{s} ni absent{s}."
         ));
     }
-    let incomplete = f
+    let incomplete: Vec<String> = f
         .candidates
         .iter()
-        .filter(|c| c.presence == Presence::Present && !(c.identity_checked && c.signed))
-        .count();
-    (incomplete > 0).then(|| {
-        let s = plural(incomplete);
-        format!("{incomplete} candidat{s} présent{s} sans identité vérifiée ou sans émargement.")
+        .filter(|c| c.presence == Presence::Present)
+        .filter_map(|c| {
+            let lacks: Vec<&str> = [
+                (c.identity_checked, "identité non vérifiée"),
+                (c.convocation_presented, "convocation non présentée"),
+                (c.documents_presented, "documents requis non présentés"),
+                (c.signed, "pas d'émargement"),
+            ]
+            .into_iter()
+            .filter(|(ok, _)| !ok)
+            .map(|(_, what)| what)
+            .collect();
+            (!lacks.is_empty()).then(|| format!("{} : {}", c.name, lacks.join(", ")))
+        })
+        .collect();
+    let n = incomplete.len();
+    (n > 0).then(|| {
+        let s = plural(n);
+        format!(
+            "{n} candidat{s} présent{s} à l'accueil incomplet : {}.",
+            first_three(&incomplete)
+        )
     })
 }
 
@@ -299,22 +435,25 @@ pub fn milestone(
     f: &SessionFacts,
     today: Date,
 ) -> Option<Finding> {
-    evaluate(check_of(rules, milestone.as_str())?, milestone, f, today)
+    let rule = rules.milestone(milestone)?;
+    evaluate(rule.check.as_ref()?.id?, rule, f, today)
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use crate::convocation::{Mode, SendState};
     use crate::milestone::ids;
     use jiff::civil::date;
 
-    fn facts() -> SessionFacts {
+    pub(crate) fn facts() -> SessionFacts {
         SessionFacts {
             start: date(2027, 3, 15),
             end: date(2027, 3, 19),
             ceres_number: Some("2027-001".to_owned()),
+            ceres_created_on: Some(date(2026, 12, 1)),
             title_expiry: date(2030, 1, 1),
+            zone: Zone::Metropole,
             approval: Some(ApprovalFacts {
                 number: "AGR-75-001".to_owned(),
                 valid_from: date(2025, 1, 1),
@@ -325,15 +464,20 @@ mod tests {
                 declared: true,
             }),
             candidates: vec![candidate("DURAND Léa")],
+            ticked: HashMap::new(),
         }
     }
 
-    fn candidate(name: &str) -> CandidateFacts {
+    pub(crate) fn candidate(name: &str) -> CandidateFacts {
         CandidateFacts {
             name: name.to_owned(),
             presence: Presence::Expected,
             identity_checked: false,
             signed: false,
+            convocation_presented: false,
+            documents_presented: false,
+            convoked_on: Some(date(2027, 2, 1)),
+            accommodation: None,
             convocation: Some(Proof {
                 mode: Mode::Hand,
                 send: SendState::Sent,
@@ -347,8 +491,13 @@ mod tests {
 
     const TODAY: Date = Date::constant(2026, 11, 30);
 
+    /// The embedded rule of a milestone.
+    pub(crate) fn on(id: &MilestoneId) -> MilestoneRule {
+        Rulebook::embedded().milestone(id).unwrap().clone()
+    }
+
     fn rule(check: CheckId, f: &SessionFacts, today: Date) -> Option<&'static str> {
-        evaluate(check, &ids::CERES_CREATE_SESSION, f, today).map(|x| x.rule)
+        evaluate(check, &on(&ids::CERES_CREATE_SESSION), f, today).map(|x| x.rule)
     }
 
     #[test]
@@ -379,7 +528,7 @@ mod tests {
         }
         let m = evaluate(
             CheckId::TitleExpiryMargin,
-            &ids::TITLE_CHECK_EXPIRY,
+            &on(&ids::TITLE_CHECK_EXPIRY),
             &f,
             TODAY,
         )
@@ -401,7 +550,7 @@ mod tests {
         f.title_expiry = date(2027, 3, 17);
         let m = evaluate(
             CheckId::TitleExpiryMargin,
-            &ids::TITLE_CHECK_EXPIRY,
+            &on(&ids::TITLE_CHECK_EXPIRY),
             &f,
             TODAY,
         )
@@ -418,7 +567,7 @@ mod tests {
         f.title_expiry = date(2027, 8, 29);
         let m = evaluate(
             CheckId::TitleExpiryMargin,
-            &ids::TITLE_CHECK_EXPIRY,
+            &on(&ids::TITLE_CHECK_EXPIRY),
             &f,
             TODAY,
         )
@@ -434,19 +583,97 @@ mod tests {
     }
 
     #[test]
-    fn ceres_needs_a_number_before_the_title_expires() {
+    fn ceres_needs_a_number_created_before_the_title_expires() {
         let mut f = facts();
         f.ceres_number = None;
-        let found = evaluate(CheckId::CeresSession, &ids::CERES_CREATE_SESSION, &f, TODAY)
-            .expect("no number");
+        let found = evaluate(
+            CheckId::CeresSession,
+            &on(&ids::CERES_CREATE_SESSION),
+            &f,
+            TODAY,
+        )
+        .expect("no number");
         assert_eq!(found.rule, "ceres.number_missing");
         assert_eq!(found.milestone, ids::CERES_CREATE_SESSION);
         assert!(found.overridable);
+        // Created on Monday 14 December 2026, the title expiring on Friday 1 January 2027:
+        // conform before the expiry, on it, and a year after it.
         let mut f = facts();
-        f.title_expiry = TODAY;
+        f.ceres_created_on = Some(date(2026, 12, 14));
+        f.title_expiry = date(2027, 1, 1);
+        for today in [TODAY, date(2027, 1, 1), date(2028, 1, 1)] {
+            assert_eq!(rule(CheckId::CeresSession, &f, today), None, "{today}");
+        }
+        // Created on the day of the expiry: too late, whatever the day it is looked at.
+        f.ceres_created_on = Some(date(2027, 1, 1));
+        let found = evaluate(
+            CheckId::CeresSession,
+            &on(&ids::CERES_CREATE_SESSION),
+            &f,
+            TODAY,
+        )
+        .unwrap();
+        assert_eq!(found.rule, "title.expired");
         assert_eq!(
-            rule(CheckId::CeresSession, &f, TODAY),
+            found.message,
+            "La session a été créée dans CERES le vendredi 1er janvier 2027, pas avant l'échéance \
+             du titre (vendredi 1er janvier 2027) : toute session doit être créée avant l'échéance \
+             (arrêté du 21 juillet 2016, article 1.2)."
+        );
+        // No date recorded: conform while the title runs (created before today), a failure
+        // once it has expired.
+        f.ceres_created_on = None;
+        assert_eq!(rule(CheckId::CeresSession, &f, date(2026, 12, 31)), None);
+        assert_eq!(
+            rule(CheckId::CeresSession, &f, date(2027, 1, 1)),
             Some("title.expired")
+        );
+        assert!(!f.created_in_time(date(2027, 1, 1)));
+        f.ceres_created_on = Some(date(2026, 12, 31));
+        assert!(f.created_in_time(date(2027, 1, 1)));
+    }
+
+    #[test]
+    fn a_convocation_proven_after_d_minus_30_is_named_late() {
+        // D Monday 15 March 2027: D − 30 is Saturday 13 February 2027.
+        let mut f = facts();
+        f.candidates[0].convoked_on = Some(date(2027, 2, 13));
+        assert_eq!(rule(CheckId::ConvocationsProven, &f, TODAY), None);
+        // Handed over at D − 29, Sunday 14 February.
+        f.candidates[0].convoked_on = Some(date(2027, 2, 14));
+        let found = evaluate(
+            CheckId::ConvocationsProven,
+            &on(&ids::CONVOCATIONS_SEND),
+            &f,
+            TODAY,
+        )
+        .unwrap();
+        assert_eq!(found.rule, "convocations.late");
+        assert_eq!(
+            found.message,
+            "1 convocation en retard : DURAND Léa : convoqué(e) le dimanche 14 février 2027, \
+             après la limite du samedi 13 février 2027."
+        );
+        // Unproven and late together: both said, unproven first.
+        let mut b = candidate("MARTIN Paul");
+        b.convocation = None;
+        b.convoked_on = None;
+        f.candidates.push(b);
+        let found = evaluate(
+            CheckId::ConvocationsProven,
+            &on(&ids::CONVOCATIONS_SEND),
+            &f,
+            TODAY,
+        )
+        .unwrap();
+        assert_eq!(found.rule, "convocations.unproven");
+        assert!(
+            found.message.starts_with(
+                "1 candidat sans convocation prouvée : MARTIN Paul : aucun mode de convocation choisi. \
+                 1 convocation en retard : DURAND Léa"
+            ),
+            "{}",
+            found.message
         );
     }
 
@@ -462,7 +689,13 @@ mod tests {
             name: "Paul".to_owned(),
             declared: false,
         });
-        let m = evaluate(CheckId::ManagerDeclared, &ids::MANAGER_APPOINT, &f, TODAY).unwrap();
+        let m = evaluate(
+            CheckId::ManagerDeclared,
+            &on(&ids::MANAGER_APPOINT),
+            &f,
+            TODAY,
+        )
+        .unwrap();
         assert_eq!(m.rule, "manager.not_declared");
         assert!(m.message.contains("DRIEETS"), "{}", m.message);
     }
@@ -494,7 +727,7 @@ mod tests {
         });
         let found = evaluate(
             CheckId::ConvocationsProven,
-            &ids::CERES_CREATE_SESSION,
+            &on(&ids::CERES_CREATE_SESSION),
             &f,
             TODAY,
         )
@@ -507,7 +740,7 @@ mod tests {
         f.candidates.truncate(4);
         let found = evaluate(
             CheckId::ConvocationsProven,
-            &ids::CERES_CREATE_SESSION,
+            &on(&ids::CERES_CREATE_SESSION),
             &f,
             TODAY,
         )
@@ -520,38 +753,60 @@ mod tests {
     }
 
     #[test]
-    fn the_welcome_counts_who_is_not_pointed_then_who_did_not_sign() {
+    fn the_welcome_covers_identity_convocation_documents_and_signature() {
         let mut f = facts();
         f.candidates.push(candidate("B"));
-        let m = evaluate(
-            CheckId::CandidatesWelcomed,
-            &ids::CERES_CREATE_SESSION,
-            &f,
-            TODAY,
-        );
+        let welcome = |f: &SessionFacts| {
+            evaluate(
+                CheckId::CandidatesWelcomed,
+                &on(&ids::DAY_WELCOME_CANDIDATES),
+                f,
+                TODAY,
+            )
+            .map(|x| x.message)
+        };
         assert_eq!(
-            m.unwrap().message,
+            welcome(&f).unwrap(),
             "2 candidats ni pointés présents ni absents."
         );
         f.candidates[0].presence = Presence::Absent;
         f.candidates[1].presence = Presence::Present;
         f.candidates[1].identity_checked = true;
-        let m = evaluate(
-            CheckId::CandidatesWelcomed,
-            &ids::CERES_CREATE_SESSION,
-            &f,
-            TODAY,
-        );
-        assert_eq!(
-            m.unwrap().message,
-            "1 candidat présent sans identité vérifiée ou sans émargement."
-        );
         f.candidates[1].signed = true;
-        assert_eq!(rule(CheckId::CandidatesWelcomed, &f, TODAY), None);
+        assert_eq!(
+            welcome(&f).unwrap(),
+            "1 candidat présent à l'accueil incomplet : B : convocation non présentée, documents \
+             requis non présentés."
+        );
+        f.candidates[1].convocation_presented = true;
+        assert_eq!(
+            welcome(&f).unwrap(),
+            "1 candidat présent à l'accueil incomplet : B : documents requis non présentés."
+        );
+        f.candidates[1].documents_presented = true;
+        assert_eq!(welcome(&f), None);
+        f.candidates[1].signed = false;
+        assert!(welcome(&f).unwrap().ends_with("B : pas d'émargement."));
     }
 
     #[test]
-    fn the_embedded_rulebook_names_each_check_once_on_its_milestone() {
+    fn a_checklist_holds_once_every_item_is_dealt_with() {
+        let rule = on(&MilestoneId::new("close.archive"));
+        let mut f = facts();
+        let found = evaluate(CheckId::ChecklistTicked, &rule, &f, TODAY).unwrap();
+        assert_eq!(found.rule, "checklist.incomplete");
+        assert_eq!(
+            found.message,
+            "4 points de la liste non cochés : Procès-verbaux (PV) ; Grilles d'évaluation ; \
+             Feuilles d'émargement ; et 1 autre."
+        );
+        f.ticked
+            .insert(rule.id.clone(), rule.checklist.iter().cloned().collect());
+        assert_eq!(evaluate(CheckId::ChecklistTicked, &rule, &f, TODAY), None);
+    }
+
+    #[test]
+    fn the_embedded_rulebook_names_each_check_on_its_milestones() {
         let rules = Rulebook::embedded();
         let named: Vec<(CheckId, &str)> = rules
             .milestones
@@ -562,11 +817,17 @@ mod tests {
             named,
             [
                 (CheckId::TitleExpiryMargin, "title.check_expiry"),
+                (CheckId::ChecklistTicked, "approval.apply"),
                 (CheckId::CeresSession, "ceres.create_session"),
                 (CheckId::ManagerDeclared, "manager.appoint"),
                 (CheckId::CandidatesRegistered, "candidates.register"),
                 (CheckId::ConvocationsProven, "convocations.send"),
+                (CheckId::ChecklistTicked, "prep.compliance"),
+                (CheckId::ChecklistTicked, "day.final_checks"),
+                (CheckId::ChecklistTicked, "day.trainers_absent"),
+                (CheckId::ChecklistTicked, "day.welcome_jury"),
                 (CheckId::CandidatesWelcomed, "day.welcome_candidates"),
+                (CheckId::ChecklistTicked, "close.archive"),
             ]
         );
         let mut f = facts();

@@ -7,6 +7,7 @@ pub mod account;
 pub mod calendar;
 pub mod candidate;
 pub mod catalog;
+pub mod checklist;
 pub mod checks;
 pub mod convocation;
 pub mod fr;

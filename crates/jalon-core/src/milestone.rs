@@ -93,6 +93,8 @@ pub mod ids {
     pub const DTE_CHASE_AFPA: MilestoneId = MilestoneId::known("dte.chase_afpa");
     /// Done, the DTE are received: the chase no longer applies.
     pub const DTE_RECEIVE: MilestoneId = MilestoneId::known("dte.receive");
+    /// Checked by the welcome of candidates.
+    pub const DAY_WELCOME_CANDIDATES: MilestoneId = MilestoneId::known("day.welcome_candidates");
     /// Its checklist gains one item per candidate with an accommodation.
     pub const PREP_COMPLIANCE: MilestoneId = MilestoneId::known("prep.compliance");
     /// The planner warns when the session starts on a day off.
@@ -197,6 +199,20 @@ pub fn reason_problem(reason: &str, why: &str) -> Option<Problem> {
     })
 }
 
+/// Days a milestone was done after its deadline: `None` when done in time (or without one).
+pub fn days_late(done_on: Date, deadline: Option<Date>) -> Option<i32> {
+    let late = crate::calendar::days_between(deadline?, done_on);
+    (late > 0).then_some(late)
+}
+
+/// « fait en retard (2 jours) ».
+pub fn done_late_label(days: i32) -> String {
+    format!(
+        "fait en retard ({days} jour{})",
+        if days > 1 { "s" } else { "" }
+    )
+}
+
 /// Where a session stands, derived from its recorded facts so the two never disagree.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -212,6 +228,8 @@ pub enum Status {
     ToClose,
     /// Documents transmitted, awaiting the State's validation.
     Transmitted,
+    /// The departmental service asked for complements: awaiting them, then its validation.
+    ComplementsRequested,
     /// Validated by the departmental service.
     Validated,
     Cancelled,
@@ -225,6 +243,7 @@ impl Status {
             Status::InProgress => "en cours",
             Status::ToClose => "à clôturer",
             Status::Transmitted => "transmise",
+            Status::ComplementsRequested => "compléments demandés",
             Status::Validated => "validée",
             Status::Cancelled => "annulée",
         }
@@ -247,6 +266,8 @@ pub struct StatusFacts {
     pub transmitted: bool,
     /// `validation.decision` is done.
     pub validated: bool,
+    /// The departmental service's last request for complements is recorded.
+    pub complements_requested: bool,
 }
 
 /// The status of a session on `today`.
@@ -255,6 +276,8 @@ pub fn status(f: StatusFacts, today: Date) -> Status {
         Status::Cancelled
     } else if f.validated {
         Status::Validated
+    } else if f.complements_requested {
+        Status::ComplementsRequested
     } else if f.transmitted {
         Status::Transmitted
     } else if today > f.end {
@@ -319,6 +342,19 @@ mod tests {
     }
 
     #[test]
+    fn late_work_counts_the_days_after_the_deadline() {
+        let deadline = Some(date(2026, 12, 14));
+        assert_eq!(days_late(date(2026, 12, 14), deadline), None);
+        assert_eq!(days_late(date(2026, 12, 1), deadline), None);
+        assert_eq!(days_late(date(2026, 12, 16), deadline), Some(2));
+        // Across a month and a year end.
+        assert_eq!(days_late(date(2027, 1, 2), deadline), Some(19));
+        assert_eq!(days_late(date(2027, 1, 2), None), None);
+        assert_eq!(done_late_label(2), "fait en retard (2 jours)");
+        assert_eq!(done_late_label(1), "fait en retard (1 jour)");
+    }
+
+    #[test]
     fn states_round_trip() {
         for s in MilestoneState::ALL {
             assert_eq!(MilestoneState::parse(s.as_str()), Some(s));
@@ -335,6 +371,7 @@ mod tests {
             ceres_number: false,
             transmitted: false,
             validated: false,
+            complements_requested: false,
         };
         let before = date(2027, 1, 4);
         assert_eq!(status(f, before), Status::Draft);
@@ -351,6 +388,15 @@ mod tests {
             ..f
         };
         assert_eq!(status(t, date(2027, 3, 20)), Status::Transmitted);
+        let asked = StatusFacts {
+            complements_requested: true,
+            ..t
+        };
+        assert_eq!(
+            status(asked, date(2027, 4, 2)),
+            Status::ComplementsRequested
+        );
+        assert!(Status::ComplementsRequested.is_open());
         let v = StatusFacts {
             validated: true,
             ..t

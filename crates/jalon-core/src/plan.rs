@@ -163,6 +163,8 @@ pub struct PlannedMilestone<'r> {
     /// Why it is not applicable, in French (empty when applicable).
     pub not_applicable_because: Vec<&'static str>,
     pub opens: Option<Date>,
+    /// The strongly recommended date (D − 8 months), on the last working day at or before it.
+    pub recommended: Option<Date>,
     pub deadline: Option<Date>,
     pub advised: Option<Date>,
     /// The rule that gave the deadline.
@@ -234,6 +236,16 @@ pub fn plan<'r>(rulebook: &'r Rulebook, input: &PlanInput) -> Result<Plan<'r>, P
         let opens = match rule.opens {
             Some(r) => match input.anchor(r.anchor) {
                 Some(a) => Some(r.apply(a).ok_or_else(out_of_range)?),
+                None => None,
+            },
+            None => None,
+        };
+        let recommended = match rule.recommended {
+            Some(r) => match input.anchor(r.anchor) {
+                Some(a) => {
+                    let d = r.apply(a).ok_or_else(out_of_range)?;
+                    Some(calendar::advised(d, input.zone).ok_or_else(out_of_range)?)
+                }
                 None => None,
             },
             None => None,
@@ -318,6 +330,7 @@ pub fn plan<'r>(rulebook: &'r Rulebook, input: &PlanInput) -> Result<Plan<'r>, P
             applicable,
             not_applicable_because,
             opens,
+            recommended,
             deadline,
             advised,
             deadline_rule: earliest.map(|(_, r)| r),
@@ -395,6 +408,7 @@ impl Serialize for PlannedMilestone<'_> {
             st.serialize_field("not_applicable_because", &self.not_applicable_because)?;
         }
         st.serialize_field("opens", &iso(self.opens))?;
+        st.serialize_field("recommended", &iso(self.recommended))?;
         st.serialize_field("deadline", &iso(self.deadline))?;
         st.serialize_field("advised", &iso(self.advised))?;
         st.serialize_field("deadline_rule", &self.deadline_rule.map(DateRule::describe))?;

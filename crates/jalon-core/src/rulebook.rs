@@ -163,6 +163,9 @@ pub struct MilestoneRule {
     pub description: String,
     pub severity: Severity,
     pub opens: Option<DateRule>,
+    /// The date the seed strongly recommends acting by (« un délai de 8 mois est fortement
+    /// recommandé »), earlier than the deadline; shown on the last working day at or before it.
+    pub recommended: Option<DateRule>,
     /// The deadline is the earliest of these rules, among those whose condition holds and
     /// whose anchor is known. Empty: no fixed date (validation by the State).
     pub deadline: Vec<DateRule>,
@@ -173,6 +176,8 @@ pub struct MilestoneRule {
     pub afpa_mailbox: bool,
     pub check: Option<Check>,
     pub checklist: Vec<String>,
+    /// One item per day of the session, « <jour> : <texte> » (attested each day).
+    pub checklist_each_day: Option<String>,
     pub source: Source,
 }
 
@@ -299,6 +304,8 @@ struct RawMilestone {
     #[serde(default)]
     opens: Option<RawDateRule>,
     #[serde(default)]
+    recommended: Option<RawDateRule>,
+    #[serde(default)]
     deadline: Option<toml::Value>,
     #[serde(default)]
     advised: Option<String>,
@@ -314,6 +321,8 @@ struct RawMilestone {
     check: Option<toml::Value>,
     #[serde(default)]
     checklist: Vec<String>,
+    #[serde(default)]
+    checklist_each_day: Option<String>,
     source: Source,
 }
 
@@ -499,6 +508,12 @@ fn milestone_rule(m: RawMilestone, phases: &[Phase], errs: &mut Vec<String>) -> 
         errs.push("opens : une condition « when » n'est pas prise en charge pour l'ouverture d'une fenêtre".to_owned());
     }
     let opens = m.opens.and_then(|r| date_rule("opens", r, errs));
+    if m.recommended.as_ref().is_some_and(|o| o.when.is_some()) {
+        errs.push("recommended : une condition « when » n'est pas prise en charge pour la date recommandée".to_owned());
+    }
+    let recommended = m
+        .recommended
+        .and_then(|r| date_rule("recommended", r, errs));
     let deadline = deadline_rules(m.deadline, errs);
     if opens.is_some() && deadline.is_empty() {
         errs.push("opens sans deadline : une fenêtre doit avoir une date limite".to_owned());
@@ -520,10 +535,44 @@ fn milestone_rule(m: RawMilestone, phases: &[Phase], errs: &mut Vec<String>) -> 
             }
         }
     }
+    if let Some(r) = recommended {
+        if deadline.is_empty() {
+            errs.push(
+                "recommended sans deadline : une date recommandée précède une date limite"
+                    .to_owned(),
+            );
+        }
+        let reference = [Date::constant(2027, 1, 31), Date::constant(2027, 3, 15)];
+        for d in deadline.iter().filter(|d| d.anchor == r.anchor) {
+            if reference.iter().any(|x| r.apply(*x) > d.apply(*x)) {
+                errs.push(format!(
+                    "la date recommandée ({}) tombe après la date limite ({})",
+                    r.describe(),
+                    d.describe()
+                ));
+            }
+        }
+    }
+    if m.checklist_each_day
+        .as_ref()
+        .is_some_and(|c| c.trim().is_empty())
+    {
+        errs.push("checklist_each_day : texte vide".to_owned());
+    }
     if m.checklist.iter().any(|c| c.trim().is_empty()) {
         errs.push("checklist : un élément est vide".to_owned());
     }
     let check = m.check.and_then(|c| check(c, errs));
+    if check.as_ref().and_then(|c| c.id) == Some(CheckId::ChecklistTicked)
+        && m.checklist.is_empty()
+        && m.checklist_each_day.is_none()
+        && m.id != crate::milestone::ids::PREP_COMPLIANCE.as_str()
+    {
+        errs.push(
+            "check checklist_ticked sans liste : ajoutez « checklist » ou « checklist_each_day »"
+                .to_owned(),
+        );
+    }
     MilestoneRule {
         id: MilestoneId::new(m.id),
         phase: m.phase,
@@ -531,6 +580,7 @@ fn milestone_rule(m: RawMilestone, phases: &[Phase], errs: &mut Vec<String>) -> 
         description: m.description,
         severity,
         opens,
+        recommended,
         deadline,
         advised,
         applies_when: m.applies_when,
@@ -538,6 +588,7 @@ fn milestone_rule(m: RawMilestone, phases: &[Phase], errs: &mut Vec<String>) -> 
         afpa_mailbox: m.afpa_mailbox,
         check,
         checklist: m.checklist,
+        checklist_each_day: m.checklist_each_day,
         source: m.source,
     }
 }

@@ -63,7 +63,10 @@ pub fn check(f: &SessionFacts, today: Date, concerns: Concerns) -> Vec<Finding> 
                 ),
             ));
         }
-        if f.title_expiry <= today {
+        // A session created in CERES before its title's expiry may move: the regulation
+        // asks for the creation before the expiry, which is done.
+        if f.created_in_time(today) {
+        } else if f.title_expiry <= today {
             out.push(finding(
                 "title.expired",
                 ids::CERES_CREATE_SESSION,
@@ -187,6 +190,76 @@ pub fn cancel_problem(already_cancelled: bool) -> Option<Problem> {
     already_cancelled.then(|| Problem::new("session", "cette session est déjà annulée"))
 }
 
+/// What is wrong with the day of creation in CERES as typed: a day without a number, a day
+/// still to come.
+pub fn ceres_date_problems(
+    ceres_number: Option<&str>,
+    created_on: Option<Date>,
+    today: Date,
+) -> Vec<Problem> {
+    let Some(on) = created_on else {
+        return Vec::new();
+    };
+    let message = if ceres_number.is_none_or(|n| n.trim().is_empty()) {
+        "indiquez aussi le numéro de la session créée dans CERES ce jour-là".to_owned()
+    } else if on > today {
+        format!(
+            "la date de création dans CERES ({}) ne peut pas être dans le futur",
+            fr::long_date(on)
+        )
+    } else if on.year() < 2000 {
+        format!("année {} hors de la période de CERES", on.year())
+    } else {
+        return Vec::new();
+    };
+    vec![Problem::new("ceres_created_on", message)]
+}
+
+/// The longest request for complements kept.
+pub const MAX_COMPLEMENTS: usize = 2000;
+
+/// What is wrong with recording a request for complements from the departmental service:
+/// a session already validated or cancelled, no text, a day still to come.
+pub fn complements_problems(
+    request: &str,
+    on: Date,
+    today: Date,
+    validated: bool,
+    cancelled: bool,
+) -> Vec<Problem> {
+    let mut out = Vec::new();
+    if cancelled {
+        out.push(Problem::new("session", "cette session est annulée"));
+    } else if validated {
+        out.push(Problem::new(
+            "session",
+            "cette session est déjà validée : rouvrez la validation pour enregistrer une demande de compléments",
+        ));
+    }
+    let request = request.trim();
+    if request.is_empty() {
+        out.push(Problem::new(
+            "request",
+            "indiquez les compléments demandés par le service départemental",
+        ));
+    } else if request.chars().count() > MAX_COMPLEMENTS {
+        out.push(Problem::new(
+            "request",
+            "demande trop longue (2 000 caractères au plus)",
+        ));
+    }
+    if on > today {
+        out.push(Problem::new(
+            "on",
+            format!(
+                "la date de la demande ({}) ne peut pas être dans le futur",
+                fr::long_date(on)
+            ),
+        ));
+    }
+    out
+}
+
 /// The fields of a session as typed that are wrong by themselves (references apart).
 pub fn input_problems(
     start: Date,
@@ -259,8 +332,11 @@ mod tests {
             start: date(2027, 3, 15),
             end: date(2027, 3, 19),
             ceres_number: None,
+            ceres_created_on: None,
             candidates: Vec::new(),
             title_expiry: date(2030, 1, 1),
+            zone: crate::Zone::Metropole,
+            ticked: Default::default(),
             approval: Some(ApprovalFacts {
                 number: "AGR-75-001".to_owned(),
                 valid_from: date(2025, 1, 1),
@@ -331,6 +407,55 @@ mod tests {
         assert!(rules(&f).is_empty());
         f.f.title_expiry = date(2026, 11, 28);
         assert_eq!(rules(&f), ["title.expired"]);
+        // Created in CERES on 1 October 2026, before the expiry: moving it needs no override
+        // once the title has expired.
+        f.f.ceres_number = Some("2027-001".to_owned());
+        f.f.ceres_created_on = Some(date(2026, 10, 1));
+        assert!(rules(&f).is_empty());
+        // A number without its date: the creation cannot be shown to precede the expiry.
+        f.f.ceres_created_on = None;
+        assert_eq!(rules(&f), ["title.expired"]);
+        // Before the expiry, a number alone is a creation already done, before it.
+        f.f.title_expiry = date(2026, 12, 14);
+        assert!(rules(&f).is_empty());
+    }
+
+    #[test]
+    fn complements_need_a_text_a_past_day_and_a_session_not_yet_validated() {
+        let today = date(2027, 4, 2);
+        assert!(
+            complements_problems(
+                "Feuille d'émargement du 17 mars",
+                today,
+                today,
+                false,
+                false
+            )
+            .is_empty()
+        );
+        let p = complements_problems(" ", date(2027, 4, 3), today, true, false);
+        let fields: Vec<&str> = p.iter().map(|p| p.field.as_str()).collect();
+        assert_eq!(fields, ["session", "request", "on"]);
+        assert!(p[0].message.contains("déjà validée"), "{}", p[0].message);
+        assert_eq!(
+            p[2].message,
+            "la date de la demande (samedi 3 avril 2027) ne peut pas être dans le futur"
+        );
+    }
+
+    #[test]
+    fn the_day_of_creation_in_ceres_needs_its_number_and_is_past() {
+        let today = date(2026, 11, 28);
+        assert!(ceres_date_problems(Some("2027-001"), Some(today), today).is_empty());
+        assert!(ceres_date_problems(None, None, today).is_empty());
+        let p = ceres_date_problems(Some(" "), Some(today), today);
+        assert_eq!(p[0].field, "ceres_created_on");
+        assert!(p[0].message.contains("numéro"), "{}", p[0].message);
+        let p = ceres_date_problems(Some("2027-001"), Some(date(2026, 11, 29)), today);
+        assert_eq!(
+            p[0].message,
+            "la date de création dans CERES (dimanche 29 novembre 2026) ne peut pas être dans le futur"
+        );
     }
 
     #[test]

@@ -434,3 +434,36 @@ fn extreme_dates_give_an_error_not_a_panic() {
     i.start = date(-9999, 1, 1);
     assert!(plan(book(), &i).is_err());
 }
+
+#[test]
+fn eight_months_are_strongly_recommended_on_a_working_day() {
+    // D Monday 15 March 2027: D − 8 months is Wednesday 15 July 2026, a working day.
+    let p = planned(&input(date(2027, 3, 15)));
+    for id in ["title.check_expiry", "approval.apply"] {
+        let m = p.milestone(id).unwrap();
+        assert_eq!(m.recommended, Some(date(2026, 7, 15)), "{id}");
+        // The deadline and the advised date keep their meaning.
+        assert_eq!(
+            (m.deadline, m.advised),
+            (Some(date(2026, 9, 15)), Some(date(2026, 9, 15)))
+        );
+    }
+    // Only those two carry one.
+    assert_eq!(
+        p.milestone("ceres.create_session").unwrap().recommended,
+        None
+    );
+    // D Thursday 15 April 2027: D − 8 months is Saturday 15 August 2026 (and the
+    // Assomption): recommended on Friday 14 August.
+    let p = planned(&input(date(2027, 4, 15)));
+    assert_eq!(
+        p.milestone("title.check_expiry").unwrap().recommended,
+        Some(date(2026, 8, 14))
+    );
+    // D Tuesday 31 August 2027: Thursday 31 December 2026.
+    let p = planned(&input(date(2027, 8, 31)));
+    assert_eq!(
+        p.milestone("approval.apply").unwrap().recommended,
+        Some(date(2026, 12, 31))
+    );
+}

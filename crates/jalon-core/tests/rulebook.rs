@@ -1,5 +1,5 @@
 //! The embedded rulebook holds every milestone of `shared/spec/chronologie.md`, with the
-//! spec's phase, label and date rules; a broken rulebook file is refused with precise errors.
+//! spec's phase and date rules and labels in the seed's words; a broken rulebook file is refused with precise errors.
 
 use jalon_core::rulebook::{AdvisedRule, Anchor, DateRule, Rulebook};
 use jalon_core::{Kind, Severity};
@@ -11,7 +11,7 @@ const fn r(anchor: Anchor, months: i32, days: i32) -> R {
 }
 use Anchor::{End, Start, TitleExpiry, TrainingEnd};
 
-/// id, phase, label (the spec's words), opens, deadline rules.
+/// id, phase, label (the seed's words), opens, deadline rules.
 type SpecRow = (&'static str, &'static str, &'static str, Option<R>, Vec<R>);
 
 fn spec() -> Vec<SpecRow> {
@@ -40,7 +40,7 @@ fn spec() -> Vec<SpecRow> {
         (
             "dte.order",
             "organisation",
-            "Commander les Dossiers Techniques d'Évaluation (DTE)",
+            "Commander les Dossiers Techniques d'Évaluation (DTE) avec la création de la session dans CERES",
             None,
             vec![r(Start, 0, -91)],
         ),
@@ -75,21 +75,21 @@ fn spec() -> Vec<SpecRow> {
         (
             "dte.receive",
             "dte",
-            "Réceptionner les DTE (paquets scellés) et les ranger sous clé",
+            "Réception des DTE (paquets de documents scellés) et conservation dans un lieu sécurisé, fermé à clé, à accès restreint",
             None,
             vec![r(Start, 0, -21)],
         ),
         (
             "dte.chase_afpa",
             "dte",
-            "Relancer l'AFPA si les DTE ne sont pas reçus",
+            "Contacter l'AFPA en l'absence de réception des DTE",
             Some(r(Start, 0, -21)),
             vec![r(Start, 0, -10)],
         ),
         (
             "prep.open_organiser_envelope",
             "final_preparation",
-            "Ouvrir le pli réservé à l'organisateur et lire les consignes",
+            "Ouverture du pli réservé à l'organisateur; lecture attentive des consignes et documents fournis",
             None,
             vec![r(Start, 0, -5)],
         ),
@@ -103,42 +103,43 @@ fn spec() -> Vec<SpecRow> {
         (
             "day.final_checks",
             "day_before_start",
-            "Vérification finale de la conformité réglementaire et matérielle; équipements en état",
+            "Vérification finale de la conformité réglementaire et matérielle; contrôle du bon fonctionnement de l'ensemble des équipements",
             None,
             vec![r(Start, 0, 0)],
         ),
         (
             "day.trainers_absent",
             "day_before_start",
-            "Absence des formateurs pendant toute la session",
+            "Absence totale des formateurs pendant toute la durée de la session",
             None,
-            vec![r(Start, 0, 0)],
+            // Attested each day: done once the last day is (issue « The seed, exactly »).
+            vec![r(End, 0, 0)],
         ),
         (
             "day.welcome_jury",
             "day_before_start",
-            "Accueil des membres du jury (et comédiens) et briefing: posture, modalités d'évaluation, durées, harmonisation",
+            "Accueil des membres de jury (et comédiens si nécessaire) par le responsable de session; briefing des jurys",
             None,
             vec![r(Start, 0, 0)],
         ),
         (
             "day.welcome_candidates",
             "day_before_start",
-            "Accueil des candidats: identité, convocation et documents, émargement",
+            "Accueil des candidats: vérification de l'identité, contrôle des convocations et documents requis, émargement",
             None,
             vec![r(Start, 0, 0)],
         ),
         (
             "launch.jury_declarations",
             "launch",
-            "Signature de la déclaration sur l'honneur par chaque membre du jury",
+            "Signature par les membres de jury de la déclaration sur l'honneur",
             None,
             vec![r(Start, 0, 0)],
         ),
         (
             "launch.open_subjects",
             "launch",
-            "Ouverture des plis sujets devant les candidats, attestation de conformité",
+            "Ouverture des plis contenant les sujets devant les candidats, avec attestation de conformité",
             None,
             vec![r(Start, 0, 0)],
         ),
@@ -173,14 +174,14 @@ fn spec() -> Vec<SpecRow> {
         (
             "close.destroy_subjects",
             "closing",
-            "Récupérer et détruire les sujets après chaque épreuve",
+            "Récupération et destruction immédiate des sujets après chaque épreuve",
             None,
             vec![r(End, 0, 0)],
         ),
         (
             "close.enter_results",
             "closing",
-            "Saisir les résultats dans CERES après le passage complet de chaque candidat, entretien compris",
+            "Saisie des résultats dans CERES après le passage complet du candidat, entretien compris",
             None,
             vec![r(End, 0, 0)],
         ),
@@ -194,35 +195,35 @@ fn spec() -> Vec<SpecRow> {
         (
             "close.archive",
             "closing",
-            "Archiver de façon sécurisée: PV, grilles d'évaluation, feuilles d'émargement, déclarations sur l'honneur",
+            "Archivage sécurisé: PV, grilles d'évaluation, feuilles d'émargement, déclarations sur l'honneur des jurys",
             None,
             vec![r(End, 0, 0)],
         ),
         (
             "close.transmit",
             "closing",
-            "Transmettre les documents",
+            "Transmission des documents (sous 48 h pour les titres de transport, sous 5 jours pour les autres)",
             None,
             vec![(End, 0, 2, Some(true)), (End, 0, 5, Some(false))],
         ),
         (
             "validation.decision",
             "validation",
-            "Validation de la session dans CERES, ou demande de compléments",
+            "Validation dans CERES par le service départemental, ou demande de compléments",
             None,
             vec![],
         ),
         (
             "validation.general_minutes",
             "validation",
-            "Réception du PV général validé et signé",
+            "Transmission à l'organisme du PV général validé et signé",
             None,
             vec![],
         ),
         (
             "validation.send_documents",
             "validation",
-            "Édition et envoi des documents aux candidats",
+            "Lancement par le service départemental de l'édition et de l'envoi des documents aux candidats",
             None,
             vec![],
         ),
@@ -519,7 +520,7 @@ fn checks_are_named_by_known_ids_or_attested_by_text() {
         [
             "jalon n° 1 « ceres.create_session » : check : contrôle inconnu « ceres » (attendu : \
           title_expiry_margin, ceres_session, manager_declared, candidates_registered, \
-          convocations_proven ou candidates_welcomed)"
+          convocations_proven, candidates_welcomed ou checklist_ticked)"
         ]
     );
     let p = problems(&with("check = { id = \"ceres_session\", texte = \"x\" }"));
@@ -550,5 +551,40 @@ fn a_rulebook_for_sessions_keeps_every_milestone_the_code_relies_on() {
     assert_eq!(
         e.problems,
         ["jalon « close.transmit » manquant : Jalon en a besoin pour suivre les sessions"]
+    );
+}
+
+#[test]
+fn a_recommended_date_precedes_the_deadline_and_a_ticked_list_has_items() {
+    let with = |extra: &str| MINIMAL.replace("severity =", &format!("{extra}\nseverity ="));
+    let book =
+        Rulebook::from_toml(&with("recommended = { anchor = \"start\", months = -8 }")).unwrap();
+    assert_eq!(
+        book.milestones[0].recommended.map(|r| (r.anchor, r.months)),
+        Some((Anchor::Start, -8))
+    );
+    let p = problems(&with("recommended = { anchor = \"start\", days = 10 }"));
+    assert_eq!(p.len(), 1, "{p:?}");
+    assert!(
+        p[0].contains("la date recommandée (D + 10 jours) tombe après la date limite"),
+        "{p:?}"
+    );
+    let p = problems(&with(
+        "check = { id = \"checklist_ticked\", text = \"Tout est coché.\" }",
+    ));
+    assert_eq!(
+        p,
+        [
+            "jalon n° 1 « ceres.create_session » : check checklist_ticked sans liste : ajoutez \
+          « checklist » ou « checklist_each_day »"
+        ]
+    );
+    let book = Rulebook::from_toml(&with(
+        "checklist_each_day = \"aucun formateur présent\"\ncheck = { id = \"checklist_ticked\", text = \"Chaque jour.\" }",
+    ))
+    .unwrap();
+    assert_eq!(
+        book.milestones[0].checklist_each_day.as_deref(),
+        Some("aucun formateur présent")
     );
 }

@@ -95,6 +95,7 @@ fn setup() -> Setup {
             start: date(2030, 3, 11),
             end: Some(date(2030, 3, 15)),
             ceres_number: None,
+            ceres_created_on: None,
             manager_id: None,
             override_justification: None,
         };

@@ -25,6 +25,9 @@ pub struct Candidate {
     /// The day's welcome (`day.welcome_candidates`).
     pub identity_checked: bool,
     pub convocation_presented: bool,
+    /// The documents the convocation asks for (an identity document, the dossier
+    /// professionnel) were shown.
+    pub documents_presented: bool,
     pub signed: bool,
     /// The candidate drew their signature on the tablet (`signature`).
     pub drawn_signature: bool,
@@ -45,6 +48,8 @@ pub struct CheckIn {
     pub identity_checked: bool,
     #[serde(default)]
     pub convocation_presented: bool,
+    #[serde(default)]
+    pub documents_presented: bool,
     #[serde(default)]
     pub signed: bool,
 }
@@ -86,6 +91,7 @@ struct Row {
     presence: String,
     identity_checked: i64,
     convocation_presented: i64,
+    documents_presented: i64,
     signed: i64,
     drawn_signature: i64,
     checked_in_at: Option<Stamp>,
@@ -96,7 +102,7 @@ struct Row {
 
 const SELECT: &str = "SELECT id, last_name, first_names, birth_date, email, phone, address, postcode, city, \
      access_route, training_end, accommodation, accommodation_granted_by, accommodation_plan, presence, \
-     identity_checked, convocation_presented, signed, \
+     identity_checked, convocation_presented, documents_presented, signed, \
      CAST(CASE WHEN signature IS NULL THEN 0 ELSE 1 END AS BIGINT) AS drawn_signature, \
      checked_in_at, checked_in_by, registered_at, version \
      FROM candidates";
@@ -347,7 +353,7 @@ impl Store {
         };
         let done = sqlx::query(
             "UPDATE candidates SET presence = $1, identity_checked = $2, convocation_presented = $3, signed = $4, \
-             checked_in_at = $5, checked_in_by = $6, version = version + 1, \
+             checked_in_at = $5, checked_in_by = $6, version = version + 1, documents_presented = $11, \
              signature = CASE WHEN $1 = 'absent' THEN NULL WHEN $10 IS NULL THEN signature ELSE $10 END \
              WHERE id = $7 AND session_id = $8 AND version = $9",
         )
@@ -361,6 +367,7 @@ impl Store {
         .bind(session_id)
         .bind(version)
         .bind(signature.map(<[u8]>::to_vec))
+        .bind(flag(check.documents_presented))
         .execute(&mut *tx)
         .await?;
         if done.rows_affected() == 0 {
@@ -384,6 +391,7 @@ impl Store {
                     "candidate": before.input.display(),
                     "identity_checked": check.present && check.identity_checked,
                     "convocation_presented": check.present && check.convocation_presented,
+                    "documents_presented": check.present && check.documents_presented,
                     "signed": check.present && check.signed,
                     "drawn_signature": signature.is_some(),
                 }),
@@ -432,6 +440,7 @@ fn candidate_from_row(r: Row, deadline: Option<Date>) -> Result<Candidate> {
         presence,
         identity_checked,
         convocation_presented,
+        documents_presented,
         signed,
         drawn_signature,
         checked_in_at,
@@ -464,6 +473,7 @@ fn candidate_from_row(r: Row, deadline: Option<Date>) -> Result<Candidate> {
         late_registration: deadline.is_some_and(|d| registered > d),
         identity_checked: identity_checked != 0,
         convocation_presented: convocation_presented != 0,
+        documents_presented: documents_presented != 0,
         signed: signed != 0,
         drawn_signature: drawn_signature != 0,
         checked_in_at,

@@ -30,6 +30,21 @@ pub struct SessionConformity {
     pub failing: Vec<MilestoneId>,
     /// Why each failing check fails.
     pub reasons: Vec<RuleViolation>,
+    /// Milestones done after their deadline: late work leaves a trace.
+    pub done_late: Vec<DoneLate>,
+}
+
+/// A milestone done after its deadline.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct DoneLate {
+    pub milestone: MilestoneId,
+    /// Days after the deadline.
+    pub days: i32,
+    #[cfg_attr(feature = "openapi", schema(value_type = String, format = Date))]
+    pub deadline: Date,
+    #[cfg_attr(feature = "openapi", schema(value_type = String, format = Date))]
+    pub done_on: Date,
 }
 
 impl Store {
@@ -56,6 +71,18 @@ impl Store {
                 .iter()
                 .filter(|m| m.late && m.state == MilestoneState::Todo)
                 .collect();
+            let done_late = detail
+                .milestones
+                .iter()
+                .filter_map(|m| {
+                    Some(DoneLate {
+                        milestone: m.id.clone(),
+                        days: m.done_late?,
+                        deadline: m.deadline?,
+                        done_on: m.done_at?.paris_date(),
+                    })
+                })
+                .collect();
             let s = detail.session;
             out.push(SessionConformity {
                 id: s.id,
@@ -72,6 +99,7 @@ impl Store {
                     .collect(),
                 failing: reasons.iter().map(|r| r.milestone.clone()).collect(),
                 reasons,
+                done_late,
             });
         }
         Ok(out)

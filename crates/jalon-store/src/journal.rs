@@ -65,6 +65,10 @@ actions! {
     SessionScheduleSet = "session.schedule_set", "Calendrier des épreuves fixé";
     MilestoneCompleted = "milestone.completed", "Jalon fait";
     MilestoneReopened = "milestone.reopened", "Jalon rouvert";
+    ChecklistItemTicked = "milestone.item_ticked", "Point de liste coché";
+    ChecklistItemNotApplicable = "milestone.item_not_applicable", "Point de liste déclaré sans objet";
+    ChecklistItemUnticked = "milestone.item_unticked", "Point de liste décoché";
+    ComplementsRequested = "session.complements_requested", "Demande de compléments enregistrée";
     CandidateRegistered = "candidate.registered", "Candidat inscrit";
     CandidatesImported = "candidates.imported", "Candidats importés";
     CandidateCheckedIn = "candidate.checked_in", "Candidat accueilli";

@@ -148,6 +148,7 @@ fn session_input(f: &Fixture, start: Date, end: Date) -> SessionInput {
         start,
         end: Some(end),
         ceres_number: None,
+        ceres_created_on: None,
         manager_id: Some(f.manager.id.clone()),
         override_justification: None,
     }
@@ -391,6 +392,7 @@ async fn completing_and_reopening_a_milestone(store: Store) {
     // Record the number, then complete.
     let with_number = SessionInput {
         ceres_number: Some("2026-069-00123".into()),
+        ceres_created_on: None,
         ..session_input(&f, date(2027, 3, 15), date(2027, 3, 19))
     };
     let updated = store
@@ -1196,6 +1198,7 @@ async fn the_days_welcome_is_recorded_per_candidate(store: Store) {
         present: true,
         identity_checked: true,
         convocation_presented: true,
+        documents_presented: false,
         signed: false,
     };
     let c = store
@@ -1219,6 +1222,7 @@ async fn the_days_welcome_is_recorded_per_candidate(store: Store) {
                 present: false,
                 identity_checked: true,
                 convocation_presented: false,
+                documents_presented: true,
                 signed: true,
             },
         )
@@ -1226,7 +1230,10 @@ async fn the_days_welcome_is_recorded_per_candidate(store: Store) {
         .unwrap();
     assert_eq!(
         welcome(store.clone()).await.as_deref(),
-        Some("1 candidat présent sans identité vérifiée ou sans émargement.")
+        Some(
+            "1 candidat présent à l'accueil incomplet : DUPONT Jean, né(e) le 01/02/1990 : \
+             documents requis non présentés, pas d'émargement."
+        )
     );
     store
         .check_in(
@@ -1235,6 +1242,7 @@ async fn the_days_welcome_is_recorded_per_candidate(store: Store) {
             c.version,
             CheckIn {
                 signed: true,
+                documents_presented: true,
                 ..present
             },
         )
@@ -1243,7 +1251,7 @@ async fn the_days_welcome_is_recorded_per_candidate(store: Store) {
     assert_eq!(
         welcome(store.clone()).await,
         None,
-        "every present candidate checked and signed"
+        "every present candidate checked, with convocation and documents, and signed"
     );
     let anne = store
         .candidates(&h)
@@ -2068,4 +2076,555 @@ contract!(
     catalog_validation_and_concurrency,
     the_journal_detects_tampering,
     an_entry_slipped_into_the_chain_is_named,
+);
+
+fn title_input(t: &Title) -> TitleInput {
+    TitleInput {
+        rncp_code: t.rncp_code.clone(),
+        name: t.name.clone(),
+        domain: t.domain,
+        transport: t.transport,
+        expiry: t.expiry,
+        structure: t.structure.clone(),
+    }
+}
+
+async fn sqlx_exec(store: &Store, sql: &'static str, id: &str) {
+    sqlx::query(sql)
+        .bind(id)
+        .execute(store.pool())
+        .await
+        .unwrap();
+}
+
+/// The same store, its clock at noon in Paris on `day`.
+fn on_day(store: &Store, day: Date) -> Store {
+    let noon = day
+        .at(12, 0, 0, 0)
+        .in_tz("Europe/Paris")
+        .unwrap()
+        .timestamp();
+    store.clone().with_clock(jalon_store::Clock::Fixed(noon))
+}
+
+/// What a milestone's automatic check says of a session on the store's day.
+async fn check_of(store: &Store, actor: &Actor, id: &SessionId, milestone: &str) -> Option<String> {
+    let h = store.open_session(actor, id).await.unwrap();
+    store
+        .checks(&h)
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|(m, _)| m == milestone)
+        .unwrap_or_else(|| panic!("{milestone} has a check"))
+        .1
+        .map(|v| format!("{} : {}", v.rule, v.message))
+}
+
+async fn a_session_created_in_ceres_before_the_expiry_stays_conform_after_it(store: Store) {
+    let f = fixture(&store, "Centre Échéance").await;
+    // The title expires on Friday 1 January 2027; the session is in March 2027.
+    let mut t = f.title.clone();
+    t.expiry = date(2027, 1, 1);
+    store
+        .update_title(&f.admin, &t.id, t.version, title_input(&t))
+        .await
+        .unwrap();
+    let mut input = session_input(&f, date(2027, 3, 15), date(2027, 3, 19));
+    input.ceres_number = Some("2027-069-00042".into());
+    input.override_justification =
+        Some("Titre en fin de validité : session pour les candidats en échec".into());
+    // A day of creation still to come is refused, in French, naming the field.
+    input.ceres_created_on = Some(date(2026, 11, 29));
+    let Err(StoreError::Invalid(e)) = store
+        .create_session(f.admin.writer().unwrap(), input.clone())
+        .await
+    else {
+        panic!("a creation day in the future")
+    };
+    assert_eq!(e[0].field, "ceres_created_on");
+    // Created in CERES on Monday 16 November 2026, before the expiry.
+    input.ceres_created_on = Some(date(2026, 11, 16));
+    let s = store
+        .create_session(f.admin.writer().unwrap(), input.clone())
+        .await
+        .unwrap();
+    assert_eq!(s.session.ceres_created_on, Some(date(2026, 11, 16)));
+    let id = s.session.id.clone();
+    assert_eq!(
+        check_of(&store, &f.admin, &id, "ceres.create_session").await,
+        None
+    );
+    let h = open(&store, &f.admin, &id).await;
+    let m = h
+        .detail()
+        .milestone("ceres.create_session")
+        .unwrap()
+        .clone();
+    store
+        .complete_milestone(
+            h.writer().unwrap(),
+            &m.id,
+            m.version,
+            "Session n° 2027-069-00042",
+            None,
+        )
+        .await
+        .unwrap();
+    // On 2 February 2027, the title has expired: the session stays conform…
+    let later = on_day(&store, date(2027, 2, 2));
+    assert_eq!(
+        check_of(&later, &f.admin, &id, "ceres.create_session").await,
+        None
+    );
+    let report = later.conformity(&f.admin).await.unwrap();
+    assert!(
+        !report[0].failing.contains(&ids::CERES_CREATE_SESSION),
+        "{:?}",
+        report[0].reasons
+    );
+    // …and moving it by a day breaks no rule of the title's expiry (only the 91 days).
+    let h = open(&later, &f.admin, &id).await;
+    let mut moved = input.clone();
+    moved.start = date(2027, 3, 16);
+    moved.ceres_created_on = None;
+    moved.override_justification = None;
+    let preview = later
+        .preview_session(&f.admin, &moved, Some(&h))
+        .await
+        .unwrap();
+    let rules: Vec<&str> = preview.violations.iter().map(|v| v.rule).collect();
+    assert_eq!(rules, ["session.start_too_close"]);
+    moved.override_justification = Some("Report d'un jour accordé par la DREETS".into());
+    let after = later
+        .update_session(h.writer().unwrap(), h.session().version, moved)
+        .await
+        .unwrap();
+    assert_eq!(
+        after.session.ceres_created_on,
+        Some(date(2026, 11, 16)),
+        "the same number keeps its day"
+    );
+    // A session whose number has no recorded day cannot show it was created in time.
+    let mut unknown = session_input(&f, date(2027, 3, 22), date(2027, 3, 26));
+    unknown.override_justification =
+        Some("Titre en fin de validité : session pour les candidats en échec".into());
+    let u = store
+        .create_session(f.admin.writer().unwrap(), unknown.clone())
+        .await
+        .unwrap();
+    let sql = "UPDATE sessions SET ceres_number = '2027-069-00043' WHERE id = $1";
+    sqlx_exec(&store, sql, u.session.id.as_str()).await;
+    assert_eq!(
+        check_of(&store, &f.admin, &u.session.id, "ceres.create_session").await,
+        None,
+        "before the expiry, a number alone is a creation already done"
+    );
+    let found = check_of(&later, &f.admin, &u.session.id, "ceres.create_session")
+        .await
+        .unwrap();
+    assert!(
+        found.starts_with("title.expired : Le titre a expiré le vendredi 1er janvier 2027"),
+        "{found}"
+    );
+}
+
+async fn a_title_expiring_before_the_session_warns_whatever_the_day(store: Store) {
+    let f = fixture(&store, "Centre Six Mois").await;
+    let mut t = f.title.clone();
+    t.expiry = date(2027, 2, 1);
+    store
+        .update_title(&f.admin, &t.id, t.version, title_input(&t))
+        .await
+        .unwrap();
+    let mut input = session_input(&f, date(2027, 3, 15), date(2027, 3, 19));
+    input.override_justification = Some("Session décidée avec le service départemental".into());
+    let s = store
+        .create_session(f.admin.writer().unwrap(), input)
+        .await
+        .unwrap();
+    for day in [date(2026, 6, 1), date(2026, 11, 28), date(2027, 3, 1)] {
+        let found = check_of(
+            &on_day(&store, day),
+            &f.admin,
+            &s.session.id,
+            "title.check_expiry",
+        )
+        .await
+        .unwrap();
+        assert!(
+            found.starts_with(
+                "title.expiry_within_6_months : L'échéance du titre (lundi 1er février 2027)"
+            ),
+            "{day}: {found}"
+        );
+    }
+}
+
+async fn a_convocation_handed_over_at_d_minus_29_is_named_late(store: Store) {
+    use jalon_core::candidate::CandidateInput;
+    use jalon_store::convocations::Mode;
+    let f = fixture(&store, "Centre Convoqué").await;
+    let s = store
+        .create_session(
+            f.admin.writer().unwrap(),
+            session_input(&f, date(2027, 3, 15), date(2027, 3, 19)),
+        )
+        .await
+        .unwrap();
+    let id = s.session.id.clone();
+    let h = open(&store, &f.admin, &id).await;
+    store
+        .import_candidates(
+            h.writer().unwrap(),
+            vec![CandidateInput {
+                last_name: "Durand".into(),
+                first_names: "Léa".into(),
+                birth_date: Some(date(1990, 2, 1)),
+                ..Default::default()
+            }],
+            false,
+        )
+        .await
+        .unwrap();
+    let lea = store.candidates(&h).await.unwrap().remove(0);
+    // Handed over on Sunday 14 February 2027, D − 29.
+    let late = on_day(&store, date(2027, 2, 14));
+    let h = open(&late, &f.admin, &id).await;
+    late.set_convocation_mode(h.writer().unwrap(), &lea.id, Mode::Hand)
+        .await
+        .unwrap();
+    late.record_hand_delivery(h.writer().unwrap(), &lea.id)
+        .await
+        .unwrap();
+    assert_eq!(
+        check_of(&late, &f.admin, &id, "convocations.send")
+            .await
+            .as_deref(),
+        Some(
+            "convocations.late : 1 convocation en retard : DURAND Léa, né(e) le 01/02/1990 : \
+             convoqué(e) le dimanche 14 février 2027, après la limite du samedi 13 février 2027."
+        )
+    );
+}
+
+async fn a_milestone_done_two_days_late_says_so_everywhere(store: Store) {
+    let f = fixture(&store, "Centre Retard").await;
+    let s = store
+        .create_session(
+            f.admin.writer().unwrap(),
+            session_input(&f, date(2027, 3, 15), date(2027, 3, 19)),
+        )
+        .await
+        .unwrap();
+    let id = s.session.id.clone();
+    // dte.order is due on Monday 14 December 2026; done on Wednesday 16.
+    let late = on_day(&store, date(2026, 12, 16));
+    let h = open(&late, &f.admin, &id).await;
+    let m = h.detail().milestone("dte.order").unwrap().clone();
+    assert!(m.late);
+    let done = late
+        .complete_milestone(
+            h.writer().unwrap(),
+            &m.id,
+            m.version,
+            "Commande AFPA n° 5512",
+            None,
+        )
+        .await
+        .unwrap();
+    assert_eq!(done.done_late, Some(2));
+    // Read back a month later: still done two days late.
+    let after = on_day(&store, date(2027, 1, 20));
+    let h = open(&after, &f.admin, &id).await;
+    let m = h.detail().milestone("dte.order").unwrap();
+    assert_eq!((m.late, m.done_late), (false, Some(2)));
+    let entry = &after.session_journal(&h, 1).await.unwrap()[0];
+    assert_eq!(entry.data["done_late"], 2);
+    let report = after.conformity(&f.admin).await.unwrap();
+    let trace: Vec<(String, i32)> = report[0]
+        .done_late
+        .iter()
+        .map(|l| (l.milestone.to_string(), l.days))
+        .collect();
+    assert_eq!(trace, [("dte.order".to_owned(), 2)]);
+    // Done in time: no trace.
+    let m = h.detail().milestone("manager.appoint").unwrap().clone();
+    let on_time = on_day(&store, date(2026, 12, 1));
+    let h = open(&on_time, &f.admin, &id).await;
+    let done = on_time
+        .complete_milestone(
+            h.writer().unwrap(),
+            &m.id,
+            m.version,
+            "Claire Martin, déclarée",
+            None,
+        )
+        .await
+        .unwrap();
+    assert_eq!(done.done_late, None);
+}
+
+async fn checklists_are_ticked_item_by_item_and_each_day_attested(store: Store) {
+    use jalon_store::sessions::ItemState;
+    let f = fixture(&store, "Centre Listes").await;
+    let s = store
+        .create_session(
+            f.admin.writer().unwrap(),
+            session_input(&f, date(2027, 3, 15), date(2027, 3, 19)),
+        )
+        .await
+        .unwrap();
+    let id = s.session.id.clone();
+    let archive = MilestoneId::new("close.archive");
+    let h = open(&store, &f.admin, &id).await;
+    let lists = store.checklists(&h).await.unwrap();
+    let days: Vec<&str> = lists[&MilestoneId::new("day.trainers_absent")]
+        .iter()
+        .map(|i| i.item.as_str())
+        .collect();
+    assert_eq!(
+        days,
+        [
+            "Lundi 15 mars 2027 : aucun formateur présent",
+            "Mardi 16 mars 2027 : aucun formateur présent",
+            "Mercredi 17 mars 2027 : aucun formateur présent",
+            "Jeudi 18 mars 2027 : aucun formateur présent",
+            "Vendredi 19 mars 2027 : aucun formateur présent",
+        ]
+    );
+    let w = h.writer().unwrap();
+    // Not on the list; « sans objet » without a reason: refused, nothing recorded.
+    assert!(matches!(
+        store
+            .tick_item(w, &archive, "Autre chose", ItemState::Done, "")
+            .await,
+        Err(StoreError::Invalid(_))
+    ));
+    let Err(StoreError::Invalid(e)) = store
+        .tick_item(
+            w,
+            &archive,
+            "Grilles d'évaluation",
+            ItemState::NotApplicable,
+            " ",
+        )
+        .await
+    else {
+        panic!("a reason is needed")
+    };
+    assert_eq!(e[0].field, "reason");
+    for item in [
+        "Procès-verbaux (PV)",
+        "Feuilles d'émargement",
+        "Déclarations sur l'honneur des jurys",
+    ] {
+        store
+            .tick_item(w, &archive, item, ItemState::Done, "")
+            .await
+            .unwrap();
+    }
+    assert!(
+        matches!(
+            store
+                .tick_item(w, &archive, "Procès-verbaux (PV)", ItemState::Done, "")
+                .await,
+            Err(StoreError::Invalid(_))
+        ),
+        "ticked once"
+    );
+    assert_eq!(
+        check_of(&store, &f.admin, &id, "close.archive")
+            .await
+            .as_deref(),
+        Some("checklist.incomplete : 1 point de la liste non coché : Grilles d'évaluation.")
+    );
+    let na = store
+        .tick_item(
+            w,
+            &archive,
+            "Grilles d'évaluation",
+            ItemState::NotApplicable,
+            "Grilles numériques, archivées dans CERES",
+        )
+        .await
+        .unwrap();
+    assert_eq!(na.ticked_by.as_deref(), Some("ligne de commande"));
+    assert_eq!(check_of(&store, &f.admin, &id, "close.archive").await, None);
+    // Unticking needs a reason, and the check fails again.
+    assert!(matches!(
+        store
+            .untick_item(w, &archive, "Feuilles d'émargement", "")
+            .await,
+        Err(StoreError::Invalid(_))
+    ));
+    store
+        .untick_item(
+            w,
+            &archive,
+            "Feuilles d'émargement",
+            "Feuilles du jeudi manquantes",
+        )
+        .await
+        .unwrap();
+    assert!(
+        check_of(&store, &f.admin, &id, "close.archive")
+            .await
+            .is_some()
+    );
+    let h = open(&store, &f.admin, &id).await;
+    let actions: Vec<(&str, String)> = store
+        .session_journal(&h, 3)
+        .await
+        .unwrap()
+        .iter()
+        .map(|e| {
+            (
+                e.action.label(),
+                e.data["item"].as_str().unwrap_or("").to_owned(),
+            )
+        })
+        .collect::<Vec<_>>()
+        .into_iter()
+        .collect();
+    assert_eq!(
+        actions,
+        [
+            ("Point de liste décoché", "Feuilles d'émargement".to_owned()),
+            (
+                "Point de liste déclaré sans objet",
+                "Grilles d'évaluation".to_owned()
+            ),
+            (
+                "Point de liste coché",
+                "Déclarations sur l'honneur des jurys".to_owned()
+            ),
+        ]
+    );
+    // A done milestone's list is frozen until it is reopened.
+    let trainers = MilestoneId::new("day.trainers_absent");
+    for day in days {
+        store
+            .tick_item(w, &trainers, day, ItemState::Done, "")
+            .await
+            .unwrap();
+    }
+    assert_eq!(
+        check_of(&store, &f.admin, &id, "day.trainers_absent").await,
+        None
+    );
+    let h = open(&store, &f.admin, &id).await;
+    let m = h.detail().milestone("day.trainers_absent").unwrap().clone();
+    store
+        .complete_milestone(
+            h.writer().unwrap(),
+            &m.id,
+            m.version,
+            "Attesté chaque jour",
+            None,
+        )
+        .await
+        .unwrap();
+    assert!(matches!(
+        store
+            .untick_item(
+                h.writer().unwrap(),
+                &trainers,
+                "Lundi 15 mars 2027 : aucun formateur présent",
+                "erreur"
+            )
+            .await,
+        Err(StoreError::Invalid(_))
+    ));
+}
+
+async fn complements_requested_keep_the_session_awaiting_validation(store: Store) {
+    let f = fixture(&store, "Centre Compléments").await;
+    let s = store
+        .create_session(
+            f.admin.writer().unwrap(),
+            session_input(&f, date(2027, 3, 15), date(2027, 3, 19)),
+        )
+        .await
+        .unwrap();
+    let id = s.session.id.clone();
+    let later = on_day(&store, date(2027, 4, 2));
+    let h = open(&later, &f.admin, &id).await;
+    let Err(StoreError::Invalid(e)) = later
+        .request_complements(
+            h.writer().unwrap(),
+            h.session().version,
+            date(2027, 4, 2),
+            "  ",
+        )
+        .await
+    else {
+        panic!("a request says what")
+    };
+    assert_eq!(e[0].field, "request");
+    let after = later
+        .request_complements(
+            h.writer().unwrap(),
+            h.session().version,
+            date(2027, 4, 1),
+            "Feuille d'émargement du 17 mars signée",
+        )
+        .await
+        .unwrap();
+    assert_eq!(after.session.status, Status::ComplementsRequested);
+    assert_eq!(after.session.status.label(), "compléments demandés");
+    let c = after.session.complements.clone().unwrap();
+    assert_eq!(
+        (c.on, c.request.as_str()),
+        (date(2027, 4, 1), "Feuille d'émargement du 17 mars signée")
+    );
+    let h = open(&later, &f.admin, &id).await;
+    let e = &later.session_journal(&h, 1).await.unwrap()[0];
+    assert_eq!(e.action.label(), "Demande de compléments enregistrée");
+    // A stale version is a conflict; the validation ends the wait.
+    assert!(matches!(
+        later
+            .request_complements(
+                h.writer().unwrap(),
+                s.session.version,
+                date(2027, 4, 1),
+                "x"
+            )
+            .await,
+        Err(StoreError::Conflict { .. })
+    ));
+    let m = h.detail().milestone("validation.decision").unwrap().clone();
+    later
+        .complete_milestone(
+            h.writer().unwrap(),
+            &m.id,
+            m.version,
+            "Validée dans CERES le 5 avril 2027",
+            None,
+        )
+        .await
+        .unwrap();
+    let h = open(&later, &f.admin, &id).await;
+    assert_eq!(h.session().status, Status::Validated);
+    let Err(StoreError::Invalid(e)) = later
+        .request_complements(
+            h.writer().unwrap(),
+            h.session().version,
+            date(2027, 4, 2),
+            "encore",
+        )
+        .await
+    else {
+        panic!("validated")
+    };
+    assert!(e[0].message.contains("déjà validée"), "{}", e[0].message);
+}
+
+contract!(
+    a_session_created_in_ceres_before_the_expiry_stays_conform_after_it,
+    a_title_expiring_before_the_session_warns_whatever_the_day,
+    a_convocation_handed_over_at_d_minus_29_is_named_late,
+    a_milestone_done_two_days_late_says_so_everywhere,
+    checklists_are_ticked_item_by_item_and_each_day_attested,
+    complements_requested_keep_the_session_awaiting_validation,
 );

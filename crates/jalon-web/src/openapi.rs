@@ -22,6 +22,7 @@ use serde_json::{Value, json};
     jalon_store::users::User,
     jalon_store::sessions::SessionDetail,
     jalon_store::sessions::SessionMilestone,
+    jalon_store::sessions::ChecklistItem,
     jalon_store::journal::JournalEntry,
     jalon_store::candidates::Candidate,
     jalon_core::candidate::CandidateInput,
@@ -104,7 +105,25 @@ pub fn document() -> Value {
         "start": {"type": "string", "example": "8:30", "description": "8:30, 08h30 ou 8 h 30."}}});
     let opt_date = json!({"type": ["string", "null"], "format": "date"});
     let opt_str = json!({"type": ["string", "null"]});
-    let paths = json!({
+    // Checklists item by item, and the validation's other outcome.
+    let seed_paths = json!({
+        "/api/v1/sessions/{id}/milestones/{milestone}/items": with_params(json!({
+            "post": op("Cocher un point de la liste d'un jalon (state = done), ou le déclarer sans objet avec un motif (state = not_applicable). Le jalon doit être à faire.",
+                Some(json!({"type": "object", "required": ["item", "state"], "properties": {"item": {"type": "string", "description": "Le texte du point, tel que la liste le donne."}, "state": {"type": "string", "enum": ["done", "not_applicable"]}, "reason": {"type": "string"}}})),
+                "201", ok("Coché.", r("ChecklistItem")), true)}), &["id", "milestone"]),
+        "/api/v1/sessions/{id}/milestones/{milestone}/items/untick": with_params(json!({
+            "post": op("Décocher un point coché par erreur, en disant pourquoi.",
+                Some(json!({"type": "object", "required": ["item", "reason"], "properties": {"item": {"type": "string"}, "reason": {"type": "string"}}})),
+                "204", json!({"description": "Décoché."}), true)}), &["id", "milestone"]),
+        "/api/v1/sessions/{id}/checklists": with_params(json!({
+            "get": op("Les listes à cocher des jalons de la session, point par point (qui, quand, ou sans objet et pourquoi).", None, "200",
+                ok("Par jalon.", json!({"type": "object", "additionalProperties": list(r("ChecklistItem"))})), false)}), &["id"]),
+        "/api/v1/sessions/{id}/complements": with_params(json!({
+            "post": op("Enregistrer une demande de compléments du service départemental (la session attend alors sa validation).",
+                Some(json!({"type": "object", "required": ["version", "on", "request"], "properties": {"version": {"type": "integer"}, "on": date.clone(), "request": {"type": "string"}}})),
+                "200", ok("Enregistrée.", r("SessionDetail")), true)}), &["id"]),
+    });
+    let mut paths = json!({
         "/api/v1/login": {"post": {
             "summary": "Se connecter : renvoie un jeton (aussi posé en cookie HttpOnly).",
             "requestBody": body(json!({"type": "object", "required": ["email", "password"], "properties": {"email": {"type": "string"}, "password": {"type": "string"}}})),
@@ -176,7 +195,7 @@ pub fn document() -> Value {
             "post": op("Accueil du jour : candidat présent (identité vérifiée, convocation présentée, émargement) ou absent.",
                 Some(json!({"type": "object", "required": ["version", "present"], "properties": {
                     "version": {"type": "integer"}, "present": {"type": "boolean"}, "identity_checked": {"type": "boolean"},
-                    "convocation_presented": {"type": "boolean"}, "signed": {"type": "boolean"},
+                    "convocation_presented": {"type": "boolean"}, "documents_presented": {"type": "boolean"}, "signed": {"type": "boolean"},
                     "signature_png": {"type": "string", "description": "Signature dessinée sur tablette : PNG en base64 (512 Kio au plus) ; vaut émargement."}}})),
                 "200", ok("Enregistré.", r("Candidate")), true)}), &["id", "candidate"]),
         "/api/v1/sessions/{id}/convocations": with_params(json!({
@@ -225,6 +244,9 @@ pub fn document() -> Value {
             ok("Rapport.", json!({"type": "object", "properties": {"sessions": list(r("SessionConformity"))}})), false)},
         "/api/v1/openapi.json": {"get": {"summary": "Ce document.", "responses": {"200": {"description": "OpenAPI 3.1."}}}},
     });
+    if let (Some(all), Value::Object(more)) = (paths.as_object_mut(), seed_paths) {
+        all.extend(more);
+    }
     let schemas = serde_json::to_value(
         <Schemas as utoipa::OpenApi>::openapi()
             .components

@@ -627,6 +627,24 @@ fn operations(a: &Centre) -> Vec<(Method, &'static str, Option<Value>)> {
             "/api/v1/sessions/{session}/milestones/dte.order/reopen",
             Some(json!({"version": 1, "reason": "r"})),
         ),
+        (
+            Method::POST,
+            "/api/v1/sessions/{session}/milestones/dte.order/items",
+            Some(json!({"item": "Procès-verbaux (PV)", "state": "done"})),
+        ),
+        (
+            Method::POST,
+            "/api/v1/sessions/{session}/milestones/dte.order/items/untick",
+            Some(json!({"item": "Procès-verbaux (PV)", "reason": "erreur"})),
+        ),
+        (Method::GET, "/api/v1/sessions/{session}/checklists", None),
+        (
+            Method::POST,
+            "/api/v1/sessions/{session}/complements",
+            Some(
+                json!({"version": 1, "on": "2026-11-20", "request": "Feuille d'émargement signée"}),
+            ),
+        ),
         (Method::GET, "/api/v1/sessions/{session}/schedule", None),
         (
             Method::PUT,

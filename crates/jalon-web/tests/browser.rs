@@ -143,6 +143,7 @@ async fn world() -> World {
                     start: date(2027, 3, 15),
                     end: Some(date(2027, 3, 19)),
                     ceres_number: None,
+                    ceres_created_on: None,
                     manager_id: Some(manager.id),
                     override_justification: None,
                 },

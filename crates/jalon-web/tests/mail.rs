@@ -43,6 +43,7 @@ async fn world(store: &Store) -> String {
                 start: date(2027, 3, 15),
                 end: Some(date(2027, 3, 19)),
                 ceres_number: None,
+                ceres_created_on: None,
                 manager_id: None,
                 override_justification: None,
             },

@@ -74,6 +74,7 @@ async fn centre(store: &Store, p: &str) -> Centre {
                 start: date(2027, 3, 15),
                 end: None,
                 ceres_number: None,
+                ceres_created_on: None,
                 manager_id: Some(m.id),
                 override_justification: None,
             },
@@ -301,6 +302,15 @@ async fn no_page_or_fragment_across_centres_or_to_the_wrong_role() {
     for path in [
         format!("/sessions/{}/milestones/dte.order/complete", a.session),
         format!("/sessions/{}/milestones/dte.order/reopen", a.session),
+        format!(
+            "/sessions/{}/milestones/close.archive/items/tick",
+            a.session
+        ),
+        format!(
+            "/sessions/{}/milestones/close.archive/items/untick",
+            a.session
+        ),
+        format!("/sessions/{}/complements", a.session),
         format!("/sessions/{}/edit", a.session),
         format!("/sessions/{}/schedule", a.session),
     ] {
@@ -397,6 +407,21 @@ async fn no_page_or_fragment_across_centres_or_to_the_wrong_role() {
         ),
         ("POST", "/admin/sites".to_owned()),
         ("POST", format!("/sessions/{}/schedule", a.session)),
+        (
+            "POST",
+            format!(
+                "/sessions/{}/milestones/close.archive/items/tick",
+                a.session
+            ),
+        ),
+        (
+            "POST",
+            format!(
+                "/sessions/{}/milestones/close.archive/items/untick",
+                a.session
+            ),
+        ),
+        ("POST", format!("/sessions/{}/complements", a.session)),
     ] {
         let req = match method {
             "GET" => ci.get(format!("{base}{path}")),
@@ -1077,5 +1102,92 @@ async fn the_manager_sets_the_schedule_of_the_epreuves_from_the_page() {
     assert!(
         page.contains("14 h 20"),
         "the end of the entretien final: {page}"
+    );
+}
+
+#[tokio::test]
+async fn late_work_shows_and_checklists_are_ticked_on_the_page() {
+    let (base, store, _dir) = app().await;
+    let a = centre(&store, "alpha").await;
+    let id: jalon_store::SessionId = a.session.as_str().into();
+    let actor = Actor::command_line(store.centre_of_session(&id).await.unwrap());
+    // dte.order, due on Monday 14 December 2026, done on Wednesday 16.
+    let noon = date(2026, 12, 16)
+        .at(12, 0, 0, 0)
+        .in_tz("Europe/Paris")
+        .unwrap()
+        .timestamp();
+    let late = store.clone().with_clock(jalon_store::Clock::Fixed(noon));
+    let h = late.open_session(&actor, &id).await.unwrap();
+    let m = h.detail().milestone("dte.order").unwrap().clone();
+    late.complete_milestone(
+        h.writer().unwrap(),
+        &m.id,
+        m.version,
+        "Commande n° 5512",
+        None,
+    )
+    .await
+    .unwrap();
+    let (c, csrf) = signed_in(&base, "manager@alpha.example").await;
+    let page_url = format!("{base}/sessions/{}", a.session);
+    let page = html_unescape(&c.get(&page_url).send().await.unwrap().text().await.unwrap());
+    assert!(
+        page.contains("Fait en retard (2 jours) : limite le lundi 14 décembre 2026"),
+        "{page}"
+    );
+    let journal = c
+        .get(format!("{page_url}/journal"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        html_unescape(&journal).contains("Fait en retard (2 jours)"),
+        "{journal}"
+    );
+    // Each day of the trainers' absence is an item; the archive's items are ticked one by one.
+    assert!(
+        page.contains("Lundi 15 mars 2027 : aucun formateur présent"),
+        "{page}"
+    );
+    let tick = format!("{page_url}/milestones/close.archive/items/tick");
+    let r = c
+        .post(&tick)
+        .form(&[
+            ("csrf", csrf.as_str()),
+            ("item", "Procès-verbaux (PV)"),
+            ("state", "done"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let page = html_unescape(&c.get(&page_url).send().await.unwrap().text().await.unwrap());
+    assert!(
+        page.contains("Procès-verbaux (PV) <span class=\"hint\">coché par manager alpha le samedi 28 novembre 2026"),
+        "{page}"
+    );
+    // « Sans objet » without a reason: the page says why, on the milestone.
+    let r = c
+        .post(&tick)
+        .form(&[
+            ("csrf", csrf.as_str()),
+            ("item", "Grilles d'évaluation"),
+            ("state", "not_applicable"),
+            ("reason", " "),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let page = html_unescape(&r.text().await.unwrap());
+    assert!(
+        page.contains(
+            "role=\"alert\" id=\"side-close.archive\">indiquez pourquoi ce point est sans objet"
+        ),
+        "{page}"
     );
 }

@@ -1,7 +1,9 @@
-//! What the checks of `jalon-core` need to know about sessions, gathered in two queries
+//! What the checks of `jalon-core` need to know about sessions, gathered in three queries
 //! whatever the number of sessions and candidates; and the checks' outcomes.
 
 use std::collections::HashMap;
+
+use jiff::civil::Date;
 
 use jalon_core::candidate::{CandidateInput, Presence};
 use jalon_core::checks::{self, ApprovalFacts, CandidateFacts, ManagerFacts, SessionFacts};
@@ -11,7 +13,7 @@ use sqlx::AnyConnection;
 
 use super::SessionDetail;
 use crate::error::{Result, RuleViolation, StoreError};
-use crate::ids::{CentreId, SessionId};
+use crate::ids::{CentreId, SessionId, Stamp};
 use crate::scope::{Actor, SessionHandle};
 use crate::{Store, parse_date};
 
@@ -24,7 +26,9 @@ struct SessionRow {
     start_date: String,
     end_date: String,
     ceres_number: Option<String>,
+    ceres_created_on: Option<String>,
     expiry: String,
+    zone: String,
     approval_number: Option<String>,
     valid_from: Option<String>,
     valid_until: Option<String>,
@@ -40,13 +44,35 @@ struct CandidateRow {
     birth_date: String,
     presence: String,
     identity_checked: i64,
+    convocation_presented: i64,
+    documents_presented: i64,
     signed: i64,
+    accommodation: String,
+    accommodation_plan: String,
     mode: Option<String>,
     send_status: Option<String>,
-    sent: i64,
-    hand_signed: i64,
-    read: i64,
-    signed_document: i64,
+    sent_at: Option<Stamp>,
+    hand_signed_at: Option<Stamp>,
+    read_at: Option<Stamp>,
+    document_at: Option<Stamp>,
+}
+
+#[derive(sqlx::FromRow)]
+struct TickRow {
+    session_id: SessionId,
+    milestone_id: String,
+    item: String,
+}
+
+/// The day a convocation's proof was complete, in Paris: the last of the steps its mode
+/// asks for.
+fn convoked_on(mode: Mode, c: &CandidateRow) -> Option<Date> {
+    let last = match mode {
+        Mode::Hand => c.hand_signed_at,
+        Mode::EmailReceipts => c.sent_at.zip(c.read_at).map(|(a, b)| a.max(b)),
+        Mode::EmailSignedReturn => c.sent_at.zip(c.document_at).map(|(a, b)| a.max(b)),
+    };
+    last.map(Stamp::paris_date)
 }
 
 fn corrupt(what: &str, value: &str) -> StoreError {
@@ -63,11 +89,12 @@ impl Store {
     ) -> Result<FactsOf> {
         let only = only.map_or("", SessionId::as_str);
         let sessions: Vec<SessionRow> = sqlx::query_as(
-            "SELECT s.id, s.start_date, s.end_date, s.ceres_number, t.expiry, a.number AS approval_number, \
+            "SELECT s.id, s.start_date, s.end_date, s.ceres_number, s.ceres_created_on, t.expiry, si.zone, \
+             a.number AS approval_number, \
              a.valid_from, a.valid_until, u.display_name AS manager_name, \
              CAST(CASE WHEN EXISTS (SELECT 1 FROM approval_managers m WHERE m.approval_id = s.approval_id \
              AND m.user_id = s.manager_id) THEN 1 ELSE 0 END AS BIGINT) AS manager_declared \
-             FROM sessions s JOIN titles t ON t.id = s.title_id \
+             FROM sessions s JOIN titles t ON t.id = s.title_id JOIN sites si ON si.id = s.site_id \
              LEFT JOIN approvals a ON a.id = s.approval_id LEFT JOIN users u ON u.id = s.manager_id \
              WHERE s.centre_id = $1 AND ($2 = '' OR s.id = $2)",
         )
@@ -77,14 +104,19 @@ impl Store {
         .await?;
         let candidates: Vec<CandidateRow> = sqlx::query_as(
             "SELECT c.session_id, c.last_name, c.first_names, c.birth_date, c.presence, c.identity_checked, \
-             c.signed, v.mode, v.send_status, \
-             CAST(CASE WHEN v.sent_at IS NULL THEN 0 ELSE 1 END AS BIGINT) AS sent, \
-             CAST(CASE WHEN v.hand_signed_at IS NULL THEN 0 ELSE 1 END AS BIGINT) AS hand_signed, \
-             CAST(CASE WHEN v.read_at IS NULL THEN 0 ELSE 1 END AS BIGINT) AS read, \
-             CAST(CASE WHEN v.document_at IS NULL THEN 0 ELSE 1 END AS BIGINT) AS signed_document \
+             c.convocation_presented, c.documents_presented, c.signed, c.accommodation, c.accommodation_plan, \
+             v.mode, v.send_status, v.sent_at, v.hand_signed_at, v.read_at, v.document_at \
              FROM candidates c LEFT JOIN convocations v ON v.candidate_id = c.id \
              WHERE c.session_id IN (SELECT id FROM sessions WHERE centre_id = $1 AND ($2 = '' OR id = $2)) \
              ORDER BY c.session_id, c.last_name, c.first_names, c.id",
+        )
+        .bind(centre)
+        .bind(only)
+        .fetch_all(&mut *conn)
+        .await?;
+        let ticks: Vec<TickRow> = sqlx::query_as(
+            "SELECT session_id, milestone_id, item FROM milestone_items \
+             WHERE session_id IN (SELECT id FROM sessions WHERE centre_id = $1 AND ($2 = '' OR id = $2))",
         )
         .bind(centre)
         .bind(only)
@@ -106,32 +138,48 @@ impl Store {
                     start: parse_date("start_date", &r.start_date)?,
                     end: parse_date("end_date", &r.end_date)?,
                     ceres_number: r.ceres_number,
+                    ceres_created_on: r
+                        .ceres_created_on
+                        .as_deref()
+                        .map(|d| parse_date("ceres_created_on", d))
+                        .transpose()?,
                     title_expiry: parse_date("expiry", &r.expiry)?,
+                    zone: r.zone.parse().map_err(|_| corrupt("zone", &r.zone))?,
                     approval,
                     manager: r.manager_name.map(|name| ManagerFacts {
                         name,
                         declared: r.manager_declared != 0,
                     }),
                     candidates: Vec::new(),
+                    ticked: HashMap::new(),
                 },
             );
+        }
+        for t in ticks {
+            if let Some(facts) = out.get_mut(&t.session_id) {
+                facts
+                    .ticked
+                    .entry(MilestoneId::new(t.milestone_id))
+                    .or_default()
+                    .insert(t.item);
+            }
         }
         for c in candidates {
             let Some(facts) = out.get_mut(&c.session_id) else {
                 continue;
             };
-            let convocation = match (c.mode, c.send_status) {
+            let convocation = match (&c.mode, &c.send_status) {
                 (Some(mode), Some(send)) => Some(Proof {
-                    mode: Mode::parse(&mode)
-                        .ok_or_else(|| corrupt("mode de convocation", &mode))?,
-                    send: SendState::parse(&send).ok_or_else(|| corrupt("état d'envoi", &send))?,
-                    sent: c.sent != 0,
-                    hand_signed: c.hand_signed != 0,
-                    read: c.read != 0,
-                    signed_document: c.signed_document != 0,
+                    mode: Mode::parse(mode).ok_or_else(|| corrupt("mode de convocation", mode))?,
+                    send: SendState::parse(send).ok_or_else(|| corrupt("état d'envoi", send))?,
+                    sent: c.sent_at.is_some(),
+                    hand_signed: c.hand_signed_at.is_some(),
+                    read: c.read_at.is_some(),
+                    signed_document: c.document_at.is_some(),
                 }),
                 _ => None,
             };
+            let convoked_on = convocation.as_ref().and_then(|p| convoked_on(p.mode, &c));
             let name = CandidateInput {
                 last_name: c.last_name,
                 first_names: c.first_names,
@@ -144,8 +192,13 @@ impl Store {
                 presence: Presence::parse(&c.presence)
                     .ok_or_else(|| corrupt("état de présence", &c.presence))?,
                 identity_checked: c.identity_checked != 0,
+                convocation_presented: c.convocation_presented != 0,
+                documents_presented: c.documents_presented != 0,
                 signed: c.signed != 0,
                 convocation,
+                convoked_on,
+                accommodation: (!c.accommodation.is_empty())
+                    .then(|| (c.accommodation.clone(), c.accommodation_plan.clone())),
             });
         }
         Ok(out)

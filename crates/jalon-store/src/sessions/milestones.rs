@@ -1,10 +1,14 @@
 //! A session's milestones: materialising the chronology, completing and reopening — each
 //! write reads what it checks and writes inside one transaction.
 
+use std::collections::HashMap;
+
+use jalon_core::checklist::{self, ItemState};
 use jalon_core::milestone::{self, MilestoneId, MilestoneState, ids};
 use jalon_core::session_rules::{justification, waive};
 use jalon_core::{PlanInput, plan};
 use jiff::civil::Date;
+use serde::Serialize;
 use serde_json::json;
 use sqlx::AnyConnection;
 
@@ -13,7 +17,7 @@ use crate::Store;
 use crate::error::{Result, StoreError};
 use crate::ids::{CentreId, SessionId, Stamp};
 use crate::journal::{self, Action, Change, Subject};
-use crate::scope::SessionWriter;
+use crate::scope::{SessionHandle, SessionWriter};
 
 /// What a change of dates did to a session's milestones: `(milestone, before, after)` of
 /// each deadline that moved.
@@ -49,7 +53,7 @@ impl Store {
                 None => {
                     sqlx::query(
                         "INSERT INTO session_milestones (session_id, milestone_id, position, applicable, opens, \
-                         deadline, advised, state) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+                         deadline, advised, state, recommended) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
                     )
                     .bind(session_id)
                     .bind(m.id())
@@ -59,6 +63,7 @@ impl Store {
                     .bind(opt(m.deadline))
                     .bind(opt(m.advised))
                     .bind(automatic.as_str())
+                    .bind(opt(m.recommended))
                     .execute(&mut *conn)
                     .await?;
                 }
@@ -84,9 +89,10 @@ impl Store {
                         // page open on it goes stale then, and only then.
                         "UPDATE session_milestones SET version = version + CASE WHEN applicable <> $2 \
                          OR COALESCE(opens, '') <> COALESCE($3, '') OR COALESCE(deadline, '') <> COALESCE($4, '') \
-                         OR COALESCE(advised, '') <> COALESCE($5, '') OR state <> $6 THEN 1 ELSE 0 END, \
-                         position = $1, applicable = $2, opens = $3, deadline = $4, advised = $5, state = $6 \
-                         WHERE session_id = $7 AND milestone_id = $8",
+                         OR COALESCE(advised, '') <> COALESCE($5, '') OR state <> $6 \
+                         OR COALESCE(recommended, '') <> COALESCE($9, '') THEN 1 ELSE 0 END, \
+                         position = $1, applicable = $2, opens = $3, deadline = $4, advised = $5, state = $6, \
+                         recommended = $9 WHERE session_id = $7 AND milestone_id = $8",
                     )
                     .bind(position as i64)
                     .bind(i64::from(m.applicable))
@@ -96,6 +102,7 @@ impl Store {
                     .bind(state.as_str())
                     .bind(session_id)
                     .bind(m.id())
+                    .bind(opt(m.recommended))
                     .execute(&mut *conn)
                     .await?;
                 }
@@ -197,6 +204,7 @@ impl Store {
         let after = SessionMilestone {
             state: MilestoneState::Done,
             late: false,
+            done_late: milestone::days_late(now.paris_date(), before.deadline),
             done_at: Some(now),
             done_by: Some(actor.name().to_owned()),
             evidence: Some(evidence.to_owned()),
@@ -208,7 +216,8 @@ impl Store {
             action: Action::MilestoneCompleted,
             subject_type: Subject::Session,
             subject_id: session_id.as_str(),
-            data: json!({"milestone": milestone_id, "before": before, "after": after, "override": waiver}),
+            data: json!({"milestone": milestone_id, "before": before, "after": after, "override": waiver,
+                         "done_late": after.done_late}),
         })
         .await?;
         // Receiving the DTE makes the AFPA chase moot: recompute applicability.
@@ -256,6 +265,7 @@ impl Store {
         let after = SessionMilestone {
             state: MilestoneState::Todo,
             late: before.applicable && before.deadline.is_some_and(|d| d < self.today()),
+            done_late: None,
             done_at: None,
             done_by: None,
             evidence: None,
@@ -276,5 +286,229 @@ impl Store {
         }
         tx.commit().await?;
         Ok(after)
+    }
+}
+
+/// One item of a milestone's checklist, as it stands.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ChecklistItem {
+    pub item: String,
+    /// `None` while neither ticked nor marked « sans objet ».
+    pub state: Option<ItemState>,
+    /// Why the item is « sans objet ».
+    pub reason: Option<String>,
+    pub ticked_at: Option<Stamp>,
+    pub ticked_by: Option<String>,
+}
+
+#[derive(sqlx::FromRow)]
+struct ItemRow {
+    milestone_id: String,
+    item: String,
+    state: String,
+    reason: Option<String>,
+    ticked_at: Stamp,
+    ticked_by: String,
+}
+
+impl Store {
+    async fn item_rows(
+        &self,
+        conn: &mut AnyConnection,
+        session_id: &SessionId,
+    ) -> Result<Vec<ItemRow>> {
+        Ok(sqlx::query_as(
+            "SELECT milestone_id, item, state, reason, ticked_at, ticked_by FROM milestone_items \
+             WHERE session_id = $1",
+        )
+        .bind(session_id)
+        .fetch_all(&mut *conn)
+        .await?)
+    }
+
+    /// The checklists of a session's milestones, each item with who ticked it and when; items
+    /// ticked once but no longer on the list (a day the session no longer has) are left out.
+    pub async fn checklists(
+        &self,
+        session: &SessionHandle<'_>,
+    ) -> Result<HashMap<MilestoneId, Vec<ChecklistItem>>> {
+        let mut conn = self.pool().acquire().await?;
+        let facts = self
+            .session_facts_in(&mut conn, session.actor().centre_id(), session.id())
+            .await?;
+        let rows = self.item_rows(&mut conn, session.id()).await?;
+        let mut out = HashMap::new();
+        for m in &session.detail().milestones {
+            let Some(rule) = self.rules().milestone(&m.id) else {
+                continue;
+            };
+            let items = checklist::items(rule, &facts);
+            if items.is_empty() {
+                continue;
+            }
+            let list = items
+                .into_iter()
+                .map(|item| {
+                    let row = rows
+                        .iter()
+                        .find(|r| r.milestone_id == m.id.as_str() && r.item == item);
+                    Ok(ChecklistItem {
+                        state: row
+                            .map(|r| {
+                                ItemState::parse(&r.state).ok_or_else(|| {
+                                    StoreError::Corrupt(format!(
+                                        "état de point de liste inconnu « {} »",
+                                        r.state
+                                    ))
+                                })
+                            })
+                            .transpose()?,
+                        reason: row.and_then(|r| r.reason.clone()),
+                        ticked_at: row.map(|r| r.ticked_at),
+                        ticked_by: row.map(|r| r.ticked_by.clone()),
+                        item,
+                    })
+                })
+                .collect::<Result<Vec<_>>>()?;
+            out.insert(m.id.clone(), list);
+        }
+        Ok(out)
+    }
+
+    /// Ticks an item of a milestone's checklist, or marks it « sans objet » with a reason.
+    /// The milestone must be to do: a done milestone is reopened first.
+    pub async fn tick_item(
+        &self,
+        w: SessionWriter<'_>,
+        milestone_id: &MilestoneId,
+        item: &str,
+        state: ItemState,
+        reason: &str,
+    ) -> Result<ChecklistItem> {
+        let (actor, session_id) = (w.actor(), w.id());
+        let rule = self
+            .rules()
+            .milestone(milestone_id)
+            .ok_or(StoreError::NotFound { what: "jalon" })?;
+        let mut tx = self.begin().await?;
+        let before = self.milestone_in(&mut tx, session_id, milestone_id).await?;
+        if let Some(p) = milestone::completion_problem(before.applicable, before.state) {
+            return Err(StoreError::Invalid(vec![p]));
+        }
+        let facts = self
+            .session_facts_in(&mut tx, actor.centre_id(), session_id)
+            .await?;
+        let items = checklist::items(rule, &facts);
+        let already = self
+            .item_rows(&mut tx, session_id)
+            .await?
+            .into_iter()
+            .find(|r| r.milestone_id == milestone_id.as_str() && r.item == item)
+            .and_then(|r| ItemState::parse(&r.state));
+        let problems = checklist::tick_problems(&items, item, state, reason, already);
+        if !problems.is_empty() {
+            return Err(StoreError::Invalid(problems));
+        }
+        let now = Stamp::new(self.now());
+        let reason = Some(reason.trim()).filter(|r| !r.is_empty());
+        let inserted = sqlx::query(
+            "INSERT INTO milestone_items (session_id, milestone_id, item, state, reason, ticked_at, ticked_by) \
+             SELECT $1, $2, $3, $4, $5, $6, $7 WHERE NOT EXISTS (SELECT 1 FROM milestone_items \
+             WHERE session_id = $1 AND milestone_id = $2 AND item = $3)",
+        )
+        .bind(session_id)
+        .bind(milestone_id.as_str())
+        .bind(item)
+        .bind(state.as_str())
+        .bind(reason)
+        .bind(now)
+        .bind(actor.name())
+        .execute(&mut *tx)
+        .await?;
+        if inserted.rows_affected() == 0 {
+            return Err(StoreError::Conflict { what: "ce point" });
+        }
+        // The milestone changed: a page open on it goes stale.
+        sqlx::query(
+            "UPDATE session_milestones SET version = version + 1 WHERE session_id = $1 AND milestone_id = $2",
+        )
+        .bind(session_id)
+        .bind(milestone_id.as_str())
+        .execute(&mut *tx)
+        .await?;
+        let action = match state {
+            ItemState::Done => Action::ChecklistItemTicked,
+            ItemState::NotApplicable => Action::ChecklistItemNotApplicable,
+        };
+        journal::append(&mut tx, self, actor, Change {
+            action,
+            subject_type: Subject::Session,
+            subject_id: session_id.as_str(),
+            data: json!({"milestone": milestone_id, "item": item, "state": state, "reason": reason}),
+        })
+        .await?;
+        tx.commit().await?;
+        Ok(ChecklistItem {
+            item: item.to_owned(),
+            state: Some(state),
+            reason: reason.map(str::to_owned),
+            ticked_at: Some(now),
+            ticked_by: Some(actor.name().to_owned()),
+        })
+    }
+
+    /// Unticks an item (ticked by mistake); the reason goes to the journal.
+    pub async fn untick_item(
+        &self,
+        w: SessionWriter<'_>,
+        milestone_id: &MilestoneId,
+        item: &str,
+        reason: &str,
+    ) -> Result<()> {
+        let (actor, session_id) = (w.actor(), w.id());
+        if let Some(p) = milestone::reason_problem(reason, "pourquoi ce point est décoché") {
+            return Err(StoreError::Invalid(vec![p]));
+        }
+        let mut tx = self.begin().await?;
+        let before = self.milestone_in(&mut tx, session_id, milestone_id).await?;
+        if let Some(p) = milestone::completion_problem(before.applicable, before.state) {
+            return Err(StoreError::Invalid(vec![p]));
+        }
+        let removed = sqlx::query(
+            "DELETE FROM milestone_items WHERE session_id = $1 AND milestone_id = $2 AND item = $3",
+        )
+        .bind(session_id)
+        .bind(milestone_id.as_str())
+        .bind(item)
+        .execute(&mut *tx)
+        .await?;
+        if removed.rows_affected() == 0 {
+            return Err(StoreError::Invalid(vec![jalon_core::Problem::new(
+                "item",
+                "ce point n'est pas coché : il n'y a rien à décocher",
+            )]));
+        }
+        sqlx::query(
+            "UPDATE session_milestones SET version = version + 1 WHERE session_id = $1 AND milestone_id = $2",
+        )
+        .bind(session_id)
+        .bind(milestone_id.as_str())
+        .execute(&mut *tx)
+        .await?;
+        journal::append(
+            &mut tx,
+            self,
+            actor,
+            Change {
+                action: Action::ChecklistItemUnticked,
+                subject_type: Subject::Session,
+                subject_id: session_id.as_str(),
+                data: json!({"milestone": milestone_id, "item": item, "reason": reason.trim()}),
+            },
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
     }
 }

@@ -23,7 +23,9 @@ mod milestones;
 mod write;
 
 pub use facts::FactsOf;
+pub use jalon_core::checklist::ItemState;
 pub use jalon_core::milestone::{MilestoneState, Status};
+pub use milestones::ChecklistItem;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -39,12 +41,26 @@ pub struct Session {
     #[cfg_attr(feature = "openapi", schema(value_type = String, format = Date))]
     pub end: Date,
     pub ceres_number: Option<String>,
+    /// The day the session was created in CERES.
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, format = Date))]
+    pub ceres_created_on: Option<Date>,
     pub manager_id: Option<UserId>,
     pub status: Status,
+    /// The departmental service's last request for complements: the day it came, what it asks.
+    pub complements: Option<Complements>,
     pub cancelled_at: Option<Stamp>,
     pub created_at: Stamp,
     pub updated_at: Stamp,
     pub version: i64,
+}
+
+/// « Demande de compléments » : what the departmental service asks before validating.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Complements {
+    #[cfg_attr(feature = "openapi", schema(value_type = String, format = Date))]
+    pub on: Date,
+    pub request: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -57,6 +73,10 @@ pub struct SessionMilestone {
     pub applicable: bool,
     #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, format = Date))]
     pub opens: Option<Date>,
+    /// The strongly recommended date (D − 8 months on a working day), where the rulebook
+    /// gives one.
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, format = Date))]
+    pub recommended: Option<Date>,
     #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, format = Date))]
     pub deadline: Option<Date>,
     #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, format = Date))]
@@ -64,6 +84,8 @@ pub struct SessionMilestone {
     pub state: MilestoneState,
     /// Still to do, applicable, and its deadline is past.
     pub late: bool,
+    /// Done after its deadline: by how many days (the day it was done, in Paris).
+    pub done_late: Option<i32>,
     pub done_at: Option<Stamp>,
     pub done_by: Option<String>,
     pub evidence: Option<String>,
@@ -101,6 +123,8 @@ pub struct SessionInput {
     pub start: Date,
     pub end: Option<Date>,
     pub ceres_number: Option<String>,
+    /// The day the session was created in CERES; with a new number and no day, today.
+    pub ceres_created_on: Option<Date>,
     pub manager_id: Option<UserId>,
     /// Written justification to go on although a rule is broken; kept in the journal.
     pub override_justification: Option<String>,
@@ -163,15 +187,19 @@ struct SessionRow {
     start_date: String,
     end_date: String,
     ceres_number: Option<String>,
+    ceres_created_on: Option<String>,
     manager_id: Option<UserId>,
     cancelled_at: Option<Stamp>,
+    complements_requested_on: Option<String>,
+    complements_request: Option<String>,
     created_at: Stamp,
     updated_at: Stamp,
     version: i64,
 }
 
 const SESSION_SELECT: &str = "SELECT s.id, s.title_id, t.name AS title_name, s.approval_id, s.site_id, s.kind, \
-     s.start_date, s.end_date, s.ceres_number, s.manager_id, s.cancelled_at, s.created_at, s.updated_at, \
+     s.start_date, s.end_date, s.ceres_number, s.ceres_created_on, s.manager_id, s.cancelled_at, \
+     s.complements_requested_on, s.complements_request, s.created_at, s.updated_at, \
      s.version FROM sessions s JOIN titles t ON t.id = s.title_id";
 
 #[derive(sqlx::FromRow)]
@@ -180,6 +208,7 @@ struct MilestoneRow {
     milestone_id: String,
     applicable: i64,
     opens: Option<String>,
+    recommended: Option<String>,
     deadline: Option<String>,
     advised: Option<String>,
     state: String,
@@ -190,7 +219,7 @@ struct MilestoneRow {
     version: i64,
 }
 
-const MILESTONE_SELECT: &str = "SELECT session_id, milestone_id, applicable, opens, deadline, advised, state, \
+const MILESTONE_SELECT: &str = "SELECT session_id, milestone_id, applicable, opens, recommended, deadline, advised, state, \
      done_at, done_by, evidence, override_justification, version FROM session_milestones";
 
 impl Store {
@@ -210,6 +239,7 @@ impl Store {
                 ceres_number: r.ceres_number.is_some(),
                 transmitted: done(&ids::CLOSE_TRANSMIT),
                 validated: done(&ids::VALIDATION_DECISION),
+                complements_requested: r.complements_requested_on.is_some(),
             },
             self.today(),
         );
@@ -223,8 +253,16 @@ impl Store {
             start,
             end,
             ceres_number: r.ceres_number,
+            ceres_created_on: parse_opt_date("ceres_created_on", r.ceres_created_on)?,
             manager_id: r.manager_id,
             status,
+            complements: match (r.complements_requested_on, r.complements_request) {
+                (Some(on), Some(request)) => Some(Complements {
+                    on: parse_date("complements_requested_on", &on)?,
+                    request,
+                }),
+                _ => None,
+            },
             cancelled_at: r.cancelled_at,
             created_at: r.created_at,
             updated_at: r.updated_at,
@@ -245,9 +283,14 @@ impl Store {
             late: applicable
                 && state == MilestoneState::Todo
                 && deadline.is_some_and(|d| d < self.today()),
+            done_late: r
+                .done_at
+                .filter(|_| state == MilestoneState::Done)
+                .and_then(|at| milestone::days_late(at.paris_date(), deadline)),
             id: MilestoneId::new(r.milestone_id),
             applicable,
             opens: parse_opt_date("opens", r.opens)?,
+            recommended: parse_opt_date("recommended", r.recommended)?,
             deadline,
             advised: parse_opt_date("advised", r.advised)?,
             state,
@@ -370,6 +413,7 @@ fn input_of(s: &Session) -> SessionInput {
         start: s.start,
         end: Some(s.end),
         ceres_number: s.ceres_number.clone(),
+        ceres_created_on: s.ceres_created_on,
         manager_id: s.manager_id.clone(),
         override_justification: None,
     }

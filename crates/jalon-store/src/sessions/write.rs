@@ -61,7 +61,9 @@ impl Context {
             start: input.start,
             end: input.end(),
             ceres_number: input.ceres().map(str::to_owned),
+            ceres_created_on: input.ceres_created_on,
             title_expiry: self.title.expiry,
+            zone: self.site.zone,
             approval: self.approval.as_ref().map(|a| ApprovalFacts {
                 number: a.number.clone(),
                 valid_from: a.valid_from,
@@ -75,8 +77,30 @@ impl Context {
                 },
             }),
             candidates: Vec::new(),
+            ticked: Default::default(),
         }
     }
+}
+
+/// The day of creation in CERES to record: the one typed; with a number and no day, the day
+/// already recorded for that same number, else today (the number is typed the day the
+/// session is created in CERES). No number, no day.
+fn resolve_ceres_day(
+    mut input: SessionInput,
+    before: Option<&super::Session>,
+    today: Date,
+) -> SessionInput {
+    if input.ceres().is_none() {
+        // A day without a number is refused by the input's problems; keep it to report it.
+        return input;
+    }
+    if input.ceres_created_on.is_none() {
+        input.ceres_created_on = match before {
+            Some(b) if b.ceres_number.as_deref() == input.ceres() => b.ceres_created_on,
+            _ => Some(today),
+        };
+    }
+    input
 }
 
 /// Which rules a change concerns, from the session before it.
@@ -105,6 +129,11 @@ impl Store {
             input.ceres_number.as_deref(),
             input.override_justification.as_deref(),
         );
+        errs.extend(session_rules::ceres_date_problems(
+            input.ceres(),
+            input.ceres_created_on,
+            self.today(),
+        ));
         let unknown = |field: &str, what: &str| {
             FieldError::new(field, format!("{what} inconnu dans ce centre"))
         };
@@ -162,6 +191,7 @@ impl Store {
         existing: Option<&SessionHandle<'_>>,
     ) -> Result<Preview> {
         let mut conn = self.pool().acquire().await?;
+        let input = &resolve_ceres_day(input.clone(), existing.map(|h| h.session()), self.today());
         let ctx = self.context_in(&mut conn, actor.centre_id(), input).await?;
         let concerns = existing.map_or(Concerns::ALL, |h| concerns(h.session(), input));
         let violations = session_rules::check(&ctx.facts(input), self.today(), concerns);
@@ -192,6 +222,7 @@ impl Store {
     ) -> Result<SessionDetail> {
         let actor = writer.actor();
         let centre = actor.centre_id();
+        let input = resolve_ceres_day(input, None, self.today());
         let mut tx = self.begin().await?;
         let ctx = self.context_in(&mut tx, centre, &input).await?;
         let violations = session_rules::check(&ctx.facts(&input), self.today(), Concerns::ALL);
@@ -200,7 +231,8 @@ impl Store {
         let now = Stamp::new(self.now());
         sqlx::query(
             "INSERT INTO sessions (id, centre_id, title_id, approval_id, site_id, kind, start_date, end_date, \
-             ceres_number, manager_id, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11)",
+             ceres_number, manager_id, created_at, updated_at, ceres_created_on) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11, $12)",
         )
         .bind(&id)
         .bind(centre)
@@ -213,6 +245,7 @@ impl Store {
         .bind(input.ceres())
         .bind(input.manager())
         .bind(now)
+        .bind(input.ceres_created_on.map(|d| d.to_string()))
         .execute(&mut *tx)
         .await?;
         self.materialise(&mut tx, &id, &ctx.plan_input(&input, self.today(), false))
@@ -246,6 +279,7 @@ impl Store {
         let centre = actor.centre_id();
         let mut tx = self.begin().await?;
         let before = self.detail_in(&mut tx, centre, id).await?;
+        let input = resolve_ceres_day(input, Some(&before.session), self.today());
         let ctx = self.context_in(&mut tx, centre, &input).await?;
         if before.session.version != version {
             return Err(StoreError::Conflict { what: "la session" });
@@ -258,8 +292,8 @@ impl Store {
         let waiver = waive(violations, input.override_justification.as_deref())?;
         let done = sqlx::query(
             "UPDATE sessions SET title_id = $1, approval_id = $2, site_id = $3, kind = $4, start_date = $5, \
-             end_date = $6, ceres_number = $7, manager_id = $8, updated_at = $9, version = version + 1 \
-             WHERE id = $10 AND centre_id = $11 AND version = $12",
+             end_date = $6, ceres_number = $7, manager_id = $8, updated_at = $9, ceres_created_on = $13, \
+             version = version + 1 WHERE id = $10 AND centre_id = $11 AND version = $12",
         )
         .bind(&input.title_id)
         .bind(input.approval())
@@ -273,6 +307,12 @@ impl Store {
         .bind(id)
         .bind(centre)
         .bind(version)
+        .bind(
+            input
+                .ceres()
+                .and(input.ceres_created_on)
+                .map(|d| d.to_string()),
+        )
         .execute(&mut *tx)
         .await?;
         if done.rows_affected() == 0 {
@@ -390,6 +430,65 @@ impl Store {
         Ok(after)
     }
 
+    /// Records the departmental service's request for complements (« validation dans CERES
+    /// ou demande de compléments ») : the session then awaits them, and its validation.
+    pub async fn request_complements(
+        &self,
+        w: SessionWriter<'_>,
+        version: i64,
+        on: Date,
+        request: &str,
+    ) -> Result<SessionDetail> {
+        let (actor, id) = (w.actor(), w.id());
+        let centre = actor.centre_id();
+        let mut tx = self.begin().await?;
+        let before = self.detail_in(&mut tx, centre, id).await?;
+        if before.session.version != version {
+            return Err(StoreError::Conflict { what: "la session" });
+        }
+        let problems = session_rules::complements_problems(
+            request,
+            on,
+            self.today(),
+            before.done(&ids::VALIDATION_DECISION),
+            before.session.cancelled_at.is_some(),
+        );
+        if !problems.is_empty() {
+            return Err(StoreError::Invalid(problems));
+        }
+        let request = request.trim();
+        let done = sqlx::query(
+            "UPDATE sessions SET complements_requested_on = $1, complements_request = $2, updated_at = $3, \
+             version = version + 1 WHERE id = $4 AND centre_id = $5 AND version = $6",
+        )
+        .bind(on.to_string())
+        .bind(request)
+        .bind(Stamp::new(self.now()))
+        .bind(id)
+        .bind(centre)
+        .bind(version)
+        .execute(&mut *tx)
+        .await?;
+        if done.rows_affected() == 0 {
+            return Err(StoreError::Conflict { what: "la session" });
+        }
+        journal::append(
+            &mut tx,
+            self,
+            actor,
+            Change {
+                action: Action::ComplementsRequested,
+                subject_type: Subject::Session,
+                subject_id: id.as_str(),
+                data: json!({"on": on, "request": request, "before": before.session.complements}),
+            },
+        )
+        .await?;
+        let after = self.detail_in(&mut tx, centre, id).await?;
+        tx.commit().await?;
+        Ok(after)
+    }
+
     /// A new session with the same title, site, approval and manager on other dates. Nothing
     /// that was done, and no CERES number, is copied.
     pub async fn duplicate_session(
@@ -404,6 +503,7 @@ impl Store {
             start,
             end,
             ceres_number: None,
+            ceres_created_on: None,
             override_justification,
             ..source
         };
@@ -413,7 +513,7 @@ impl Store {
 
 /// Errors in the order the form shows its fields.
 fn order(mut errs: Vec<FieldError>) -> Vec<FieldError> {
-    const FIELDS: [&str; 8] = [
+    const FIELDS: [&str; 9] = [
         "title_id",
         "site_id",
         "approval_id",
@@ -421,6 +521,7 @@ fn order(mut errs: Vec<FieldError>) -> Vec<FieldError> {
         "start",
         "end",
         "ceres_number",
+        "ceres_created_on",
         "override_justification",
     ];
     errs.sort_by_key(|e| {
@@ -457,6 +558,7 @@ fn input_json(i: &SessionInput) -> serde_json::Value {
         "start": i.start,
         "end": i.end(),
         "ceres_number": i.ceres_number,
+        "ceres_created_on": i.ceres().and(i.ceres_created_on),
         "manager_id": i.manager_id,
     })
 }

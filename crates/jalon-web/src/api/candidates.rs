@@ -160,6 +160,10 @@ pub(super) struct CheckInBody {
     identity_checked: bool,
     #[serde(default)]
     convocation_presented: bool,
+    /// The documents the convocation asks for (an identity document, the dossier
+    /// professionnel) were shown.
+    #[serde(default)]
+    documents_presented: bool,
     #[serde(default)]
     signed: bool,
     /// The signature drawn on a tablet: a PNG in base64 (optionally as a `data:` URL).
@@ -178,6 +182,7 @@ pub(super) async fn check_in(
         present: b.present,
         identity_checked: b.identity_checked,
         convocation_presented: b.convocation_presented,
+        documents_presented: b.documents_presented,
         signed: b.signed,
     };
     let signature = crate::body::drawn_signature(b.signature_png.as_deref().unwrap_or(""))

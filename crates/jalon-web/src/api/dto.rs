@@ -111,6 +111,10 @@ pub struct SessionBody {
     pub end: Option<Date>,
     #[serde(default)]
     pub ceres_number: Option<String>,
+    /// The day the session was created in CERES (today when a new number comes without it).
+    #[serde(default)]
+    #[schema(value_type = Option<String>, format = Date)]
+    pub ceres_created_on: Option<Date>,
     #[serde(default)]
     pub manager_id: Option<UserId>,
     /// A written justification to go on although a rule is broken (15 characters at least),
@@ -129,6 +133,7 @@ impl From<SessionBody> for SessionInput {
             start: b.start,
             end: b.end,
             ceres_number: b.ceres_number,
+            ceres_created_on: b.ceres_created_on,
             manager_id: b.manager_id,
             override_justification: b.override_justification,
         }

@@ -122,6 +122,22 @@ pub fn routes() -> Router<AppState> {
             post(sessions::reopen_milestone),
         )
         .route(
+            "/api/v1/sessions/{id}/milestones/{milestone}/items",
+            post(sessions::tick_item),
+        )
+        .route(
+            "/api/v1/sessions/{id}/milestones/{milestone}/items/untick",
+            post(sessions::untick_item),
+        )
+        .route(
+            "/api/v1/sessions/{id}/checklists",
+            get(sessions::get_checklists),
+        )
+        .route(
+            "/api/v1/sessions/{id}/complements",
+            post(sessions::request_complements),
+        )
+        .route(
             "/api/v1/sessions/{id}/schedule",
             get(sessions::get_schedule).put(sessions::set_schedule),
         )

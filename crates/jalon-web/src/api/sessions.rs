@@ -1,6 +1,8 @@
 //! Sessions and their chronology: create, change, duplicate, cancel; complete and reopen
 //! milestones; the journal, the conformity report and the schedule of épreuves.
 
+use std::collections::BTreeMap;
+
 use axum::Json;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
@@ -10,7 +12,7 @@ use jalon_store::SessionId;
 use jalon_store::conformity::SessionConformity;
 use jalon_store::journal::JournalEntry;
 use jalon_store::schedule::SessionSchedule;
-use jalon_store::sessions::{SessionDetail, SessionMilestone};
+use jalon_store::sessions::{ChecklistItem, ItemState, SessionDetail, SessionMilestone};
 use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
 
@@ -219,4 +221,79 @@ pub(super) async fn set_schedule(
     let h = s.store.open_session(&a, &id).await?;
     let slots: Vec<_> = body.slots.into_iter().map(Into::into).collect();
     Ok(Json(s.store.set_schedule(h.writer()?, &slots).await?))
+}
+
+pub(super) async fn get_checklists(
+    State(s): State<AppState>,
+    Auth(a): Auth,
+    Path(id): Path<SessionId>,
+) -> ApiResult<Json<BTreeMap<MilestoneId, Vec<ChecklistItem>>>> {
+    let h = s.store.open_session(&a, &id).await?;
+    Ok(Json(s.store.checklists(&h).await?.into_iter().collect()))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct Tick {
+    item: String,
+    state: ItemState,
+    #[serde(default)]
+    reason: String,
+}
+
+pub(super) async fn tick_item(
+    State(s): State<AppState>,
+    Auth(a): Auth,
+    Path((id, milestone)): Path<(SessionId, MilestoneId)>,
+    Body(b): Body<Tick>,
+) -> ApiResult<impl IntoResponse> {
+    let h = s.store.open_session(&a, &id).await?;
+    let item = s
+        .store
+        .tick_item(h.writer()?, &milestone, &b.item, b.state, &b.reason)
+        .await?;
+    Ok((StatusCode::CREATED, Json(item)))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct Untick {
+    item: String,
+    reason: String,
+}
+
+pub(super) async fn untick_item(
+    State(s): State<AppState>,
+    Auth(a): Auth,
+    Path((id, milestone)): Path<(SessionId, MilestoneId)>,
+    Body(b): Body<Untick>,
+) -> ApiResult<StatusCode> {
+    let h = s.store.open_session(&a, &id).await?;
+    s.store
+        .untick_item(h.writer()?, &milestone, &b.item, &b.reason)
+        .await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct ComplementsBody {
+    version: i64,
+    /// The day the departmental service asked.
+    on: Date,
+    request: String,
+}
+
+pub(super) async fn request_complements(
+    State(s): State<AppState>,
+    Auth(a): Auth,
+    Path(id): Path<SessionId>,
+    Body(b): Body<ComplementsBody>,
+) -> ApiResult<Json<SessionDetail>> {
+    let h = s.store.open_session(&a, &id).await?;
+    Ok(Json(
+        s.store
+            .request_complements(h.writer()?, b.version, b.on, &b.request)
+            .await?,
+    ))
 }

@@ -153,7 +153,13 @@ async fn dashboard(state: AppState, headers: HeaderMap, f: Filters) -> PageResul
             .filter(|m| m.applicable && m.state == MilestoneState::Todo)
         {
             let Some(deadline) = m.deadline else { continue };
-            let advised = m.advised.unwrap_or(deadline);
+            // « À faire le » : the strongly recommended date while it is still ahead (D − 8
+            // months), then the advised working day.
+            let advised = m
+                .recommended
+                .filter(|r| *r >= today)
+                .or(m.advised)
+                .unwrap_or(deadline);
             let item = |when: String| Item {
                 session_id: d.session.id.to_string(),
                 session: name.clone(),

@@ -10,7 +10,7 @@ use axum::routing::{get, post};
 use jalon_core::milestone::ids;
 use jalon_core::{MilestoneId, fr};
 use jalon_store::journal::JournalEntry;
-use jalon_store::sessions::MilestoneState;
+use jalon_store::sessions::{ChecklistItem, ItemState, MilestoneState};
 use jalon_store::{SessionHandle, SessionId, StoreError};
 use serde::Deserialize;
 
@@ -27,6 +27,25 @@ pub fn routes() -> Router<AppState> {
             post(complete),
         )
         .route("/sessions/{id}/milestones/{milestone}/reopen", post(reopen))
+        .route(
+            "/sessions/{id}/milestones/{milestone}/items/tick",
+            post(tick),
+        )
+        .route(
+            "/sessions/{id}/milestones/{milestone}/items/untick",
+            post(untick),
+        )
+        .route("/sessions/{id}/complements", post(complements))
+}
+
+/// One item of a milestone's checklist on the page.
+pub struct ItemView {
+    pub n: usize,
+    pub item: String,
+    /// `done`, `na` or `todo`.
+    pub state: &'static str,
+    /// « coché par Claire Martin le … », « sans objet (motif) — … ».
+    pub status: String,
 }
 
 pub struct Fact {
@@ -48,7 +67,17 @@ pub struct MilestoneView {
     pub state: &'static str,
     pub state_label: &'static str,
     pub dates: String,
-    pub checklist: Vec<String>,
+    pub items: Vec<ItemView>,
+    /// Items can be ticked or unticked (the milestone is to do, the user may write).
+    pub can_tick: bool,
+    /// « Fait en retard (2 jours) ».
+    pub done_late: Option<String>,
+    /// On `validation.decision`: the last request for complements, and whether one can be
+    /// recorded.
+    pub complements: Option<String>,
+    pub can_request_complements: bool,
+    /// An error about an item or a request for complements.
+    pub side_error: Option<String>,
     pub check: Option<CheckView>,
     pub mailbox: Option<String>,
     pub evidence: Option<String>,
@@ -81,6 +110,8 @@ struct SessionPage {
     phases: Vec<PhaseView>,
     can_write: bool,
     notice: Option<String>,
+    /// For forms that act on the session itself (a request for complements).
+    session_version: i64,
 }
 
 #[derive(Template)]
@@ -118,6 +149,9 @@ fn milestone_dates(m: &jalon_store::sessions::SessionMilestone) -> String {
     if let Some(o) = m.opens {
         parts.push(format!("à partir du {}", fr::long_date(o)));
     }
+    if let Some(r) = m.recommended {
+        parts.push(format!("fortement recommandé le {}", fr::long_date(r)));
+    }
     match (m.deadline, m.advised) {
         (Some(d), Some(a)) if a != d => {
             parts.push(format!("à faire le {}", fr::long_date(a)));
@@ -137,15 +171,29 @@ async fn load(
     evidence: &str,
     notice: Option<String>,
 ) -> PageResult {
+    load_with(state, page, session, error, evidence, notice, None).await
+}
+
+/// The page, with an error about a checklist item or a request for complements shown on its
+/// milestone.
+async fn load_with(
+    state: &AppState,
+    page: &Page,
+    session: &SessionHandle<'_>,
+    error: Option<(&MilestoneId, &'static str, String)>,
+    evidence: &str,
+    notice: Option<String>,
+    side_error: Option<(&MilestoneId, String)>,
+) -> PageResult {
     let actor = &page.actor;
     let detail = session.detail();
     let s = &detail.session;
-    let (title, site, users, checks, candidates) = tokio::try_join!(
+    let (title, site, users, checks, mut checklists) = tokio::try_join!(
         state.store.title(actor, &s.title_id),
         state.store.site(actor, &s.site_id),
         state.store.users(actor),
         state.store.checks(session),
-        state.store.candidates(session),
+        state.store.checklists(session),
     )?;
     let approval = match &s.approval_id {
         Some(a) => state.store.approval(actor, a).await.ok(),
@@ -153,22 +201,6 @@ async fn load(
     };
     let rules = state.store.rules();
     let can_write = actor.writer().is_ok();
-    let accommodations: Vec<String> = candidates
-        .iter()
-        .filter(|c| !c.input.accommodation.is_empty())
-        .map(|c| {
-            let plan = if c.input.accommodation_plan.is_empty() {
-                String::new()
-            } else {
-                format!(" ; prévu : {}", c.input.accommodation_plan)
-            };
-            format!(
-                "Aménagement de {} pris en compte : {}{plan}",
-                c.input.display(),
-                c.input.accommodation
-            )
-        })
-        .collect();
     let manager = s
         .manager_id
         .as_ref()
@@ -193,10 +225,11 @@ async fn load(
         },
         Fact {
             label: "Numéro CERES",
-            value: s
-                .ceres_number
-                .clone()
-                .unwrap_or_else(|| "non enregistré".to_owned()),
+            value: match (&s.ceres_number, s.ceres_created_on) {
+                (Some(n), Some(on)) => format!("{n}, créée le {}", fr::long_date(on)),
+                (Some(n), None) => format!("{n} (date de création non enregistrée)"),
+                (None, _) => "non enregistré".to_owned(),
+            },
         },
         Fact {
             label: "Responsable de session",
@@ -228,6 +261,7 @@ async fn load(
         for m in detail.milestones.iter().filter(|m| m.phase == phase.id) {
             let rule = rules.milestone(&m.id);
             let (state_class, state_label) = match (m.state, m.late) {
+                (MilestoneState::Done, _) if m.done_late.is_some() => ("done", "Fait en retard"),
                 (MilestoneState::Done, _) => ("done", "Fait"),
                 (_, true) => ("late", "En retard"),
                 (MilestoneState::Todo, _) => ("todo", "À faire"),
@@ -258,14 +292,41 @@ async fn load(
                 state: state_class,
                 state_label,
                 dates: milestone_dates(m),
-                checklist: {
-                    let mut items = rule.map_or(Vec::new(), |r| r.checklist.clone());
-                    // One item per candidate with an accommodation.
-                    if m.id == ids::PREP_COMPLIANCE {
-                        items.extend(accommodations.iter().cloned());
+                items: checklists
+                    .remove(&m.id)
+                    .unwrap_or_default()
+                    .into_iter()
+                    .enumerate()
+                    .map(|(n, i)| item_view(n, i))
+                    .collect(),
+                can_tick: can_write && m.applicable && m.state == MilestoneState::Todo,
+                done_late: m.done_late.map(|n| {
+                    let mut label = jalon_core::milestone::done_late_label(n);
+                    label[..1].make_ascii_uppercase();
+                    match m.deadline {
+                        Some(d) => format!("{label} : limite le {}", fr::long_date(d)),
+                        None => label,
                     }
-                    items
-                },
+                }),
+                complements: (m.id == ids::VALIDATION_DECISION)
+                    .then(|| {
+                        s.complements.as_ref().map(|c| {
+                            format!(
+                                "Compléments demandés le {} : {}",
+                                fr::long_date(c.on),
+                                c.request
+                            )
+                        })
+                    })
+                    .flatten(),
+                can_request_complements: can_write
+                    && m.id == ids::VALIDATION_DECISION
+                    && m.state == MilestoneState::Todo
+                    && s.status != jalon_store::sessions::Status::Cancelled,
+                side_error: side_error
+                    .as_ref()
+                    .filter(|(mid, _)| **mid == m.id)
+                    .map(|(_, msg)| msg.clone()),
                 check,
                 mailbox: rule
                     .is_some_and(|r| r.afpa_mailbox)
@@ -313,6 +374,7 @@ async fn load(
         phases,
         can_write,
         notice,
+        session_version: s.version,
     };
     Ok((status, render(&page_view)).into_response())
 }
@@ -417,6 +479,159 @@ async fn reopen(
     }
 }
 
+fn item_view(n: usize, i: ChecklistItem) -> ItemView {
+    let who = |i: &ChecklistItem| match (&i.ticked_by, i.ticked_at) {
+        (Some(by), Some(at)) => format!("par {by} le {}", when(at)),
+        _ => String::new(),
+    };
+    let (state, status) = match i.state {
+        Some(ItemState::Done) => ("done", format!("coché {}", who(&i))),
+        Some(ItemState::NotApplicable) => (
+            "na",
+            format!(
+                "sans objet ({}) — {}",
+                i.reason.clone().unwrap_or_default(),
+                who(&i)
+            ),
+        ),
+        None => ("todo", "à cocher".to_owned()),
+    };
+    ItemView {
+        n,
+        item: i.item,
+        state,
+        status,
+    }
+}
+
+#[derive(Deserialize)]
+struct TickForm {
+    #[serde(default)]
+    item: String,
+    /// `done` or `not_applicable`.
+    #[serde(default)]
+    state: String,
+    #[serde(default)]
+    reason: String,
+}
+
+/// A form's error on an item, or the error to show.
+fn side_message(e: StoreError) -> Result<String, StoreError> {
+    match e {
+        StoreError::Invalid(fields) => Ok(fields
+            .into_iter()
+            .map(|f| f.message)
+            .collect::<Vec<_>>()
+            .join(" ; ")),
+        StoreError::Conflict { .. } => Ok(
+            "Ce point a été modifié entre-temps par quelqu'un d'autre : la page est à jour, vérifiez."
+                .to_owned(),
+        ),
+        other => Err(other),
+    }
+}
+
+async fn tick(
+    State(state): State<AppState>,
+    Path((id, milestone)): Path<(SessionId, MilestoneId)>,
+    FormPost(page, f): FormPost<TickForm>,
+) -> PageResult {
+    let session = state.store.open_session(&page.actor, &id).await?;
+    let item_state = match f.state.as_str() {
+        "not_applicable" => ItemState::NotApplicable,
+        _ => ItemState::Done,
+    };
+    let done = state
+        .store
+        .tick_item(
+            session.writer()?,
+            &milestone,
+            &f.item,
+            item_state,
+            &f.reason,
+        )
+        .await;
+    side_outcome(&state, &page, &id, &milestone, done.map(|_| ())).await
+}
+
+async fn untick(
+    State(state): State<AppState>,
+    Path((id, milestone)): Path<(SessionId, MilestoneId)>,
+    FormPost(page, f): FormPost<TickForm>,
+) -> PageResult {
+    let session = state.store.open_session(&page.actor, &id).await?;
+    let done = state
+        .store
+        .untick_item(session.writer()?, &milestone, &f.item, &f.reason)
+        .await;
+    side_outcome(&state, &page, &id, &milestone, done).await
+}
+
+/// Back to the milestone, or the page with the error on it.
+async fn side_outcome(
+    state: &AppState,
+    page: &Page,
+    id: &SessionId,
+    milestone: &MilestoneId,
+    done: Result<(), StoreError>,
+) -> PageResult {
+    match done {
+        Ok(()) => Ok(Redirect::to(&format!("/sessions/{id}#m-{milestone}")).into_response()),
+        Err(e) => {
+            let msg = side_message(e)?;
+            let session = state.store.open_session(&page.actor, id).await?;
+            let response = load_with(
+                state,
+                page,
+                &session,
+                None,
+                "",
+                None,
+                Some((milestone, msg)),
+            )
+            .await?;
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, response).into_response())
+        }
+    }
+}
+
+#[derive(Deserialize)]
+struct ComplementsForm {
+    #[serde(default)]
+    version: i64,
+    #[serde(default)]
+    on: String,
+    #[serde(default)]
+    request: String,
+}
+
+async fn complements(
+    State(state): State<AppState>,
+    Path(id): Path<SessionId>,
+    FormPost(page, f): FormPost<ComplementsForm>,
+) -> PageResult {
+    let session = state.store.open_session(&page.actor, &id).await?;
+    let on = if f.on.trim().is_empty() {
+        Ok(state.store.today())
+    } else {
+        fr::parse_date(&f.on).map_err(|e| {
+            StoreError::Invalid(vec![jalon_store::FieldError::new(
+                "on",
+                format!("date de la demande : {e}"),
+            )])
+        })
+    };
+    let done = match on {
+        Ok(on) => state
+            .store
+            .request_complements(session.writer()?, f.version, on, &f.request)
+            .await
+            .map(|_| ()),
+        Err(e) => Err(e),
+    };
+    side_outcome(&state, &page, &id, &ids::VALIDATION_DECISION, done).await
+}
+
 pub fn entry_view(e: &JournalEntry, rules: &jalon_core::Rulebook) -> EntryView {
     let mut details = Vec::new();
     let d = &e.data;
@@ -426,6 +641,23 @@ pub fn entry_view(e: &JournalEntry, rules: &jalon_core::Rulebook) -> EntryView {
     }
     if let Some(ev) = d["after"]["evidence"].as_str() {
         details.push(format!("Preuve : {ev}"));
+    }
+    if let Some(i) = d["item"].as_str() {
+        details.push(format!("Point : {i}"));
+    }
+    if let Some(n) = d["done_late"].as_i64() {
+        let n = i32::try_from(n).unwrap_or(i32::MAX);
+        let mut label = jalon_core::milestone::done_late_label(n);
+        label[..1].make_ascii_uppercase();
+        details.push(label);
+    }
+    if let Some(r) = d["request"].as_str() {
+        let on = d["on"]
+            .as_str()
+            .and_then(|d| d.parse().ok())
+            .map(|d| format!(" le {}", fr::long_date(d)))
+            .unwrap_or_default();
+        details.push(format!("Compléments demandés{on} : {r}"));
     }
     if let Some(r) = d["reason"].as_str() {
         details.push(format!("Motif : {r}"));

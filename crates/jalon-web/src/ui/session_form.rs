@@ -43,6 +43,8 @@ pub struct SessionFormData {
     #[serde(default)]
     ceres_number: String,
     #[serde(default)]
+    ceres_created_on: String,
+    #[serde(default)]
     manager_id: String,
     #[serde(default)]
     override_justification: String,
@@ -73,6 +75,7 @@ impl SessionFormData {
         };
         let start = date("start", &self.start, true, &mut errs);
         let end = date("end", &self.end, false, &mut errs);
+        let ceres_created_on = date("ceres_created_on", &self.ceres_created_on, false, &mut errs);
         if self.title_id.is_empty() {
             errs.push(FieldError::new("title_id", "choisissez le titre"));
         }
@@ -96,6 +99,7 @@ impl SessionFormData {
                 start,
                 end,
                 ceres_number: opt(&self.ceres_number),
+                ceres_created_on,
                 manager_id: opt(&self.manager_id).map(Into::into),
                 override_justification: opt(&self.override_justification),
             }),
@@ -335,6 +339,10 @@ async fn edit_form(
         start: s.start.to_string(),
         end: s.end.to_string(),
         ceres_number: s.ceres_number.unwrap_or_default(),
+        ceres_created_on: s
+            .ceres_created_on
+            .map(|d| d.to_string())
+            .unwrap_or_default(),
         manager_id: s.manager_id.map(|m| m.to_string()).unwrap_or_default(),
         override_justification: String::new(),
         version: s.version,

@@ -37,6 +37,7 @@ pub struct CheckInRow {
     pub state: &'static str,
     pub identity_checked: bool,
     pub convocation_presented: bool,
+    pub documents_presented: bool,
     pub signed: bool,
     pub drawn_signature: bool,
     pub done: Option<String>,
@@ -90,13 +91,21 @@ async fn checkin_page(
             accommodation: c.input.accommodation.clone(),
             presence: row(c).presence,
             state: match c.presence {
-                Presence::Present if c.identity_checked && c.signed => "done",
+                Presence::Present
+                    if c.identity_checked
+                        && c.convocation_presented
+                        && c.documents_presented
+                        && c.signed =>
+                {
+                    "done"
+                }
                 Presence::Present => "soon",
                 Presence::Absent => "na",
                 Presence::Expected => "todo",
             },
             identity_checked: c.identity_checked,
             convocation_presented: c.convocation_presented,
+            documents_presented: c.documents_presented,
             signed: c.signed,
             drawn_signature: c.drawn_signature,
             done: c.checked_in_at.as_ref().map(|at| {
@@ -178,6 +187,8 @@ struct CheckInForm {
     #[serde(default)]
     convocation_presented: Option<String>,
     #[serde(default)]
+    documents_presented: Option<String>,
+    #[serde(default)]
     signed: Option<String>,
     /// The signature drawn on the tablet: `data:image/png;base64,…`, or empty.
     #[serde(default)]
@@ -195,6 +206,7 @@ async fn check_in(
         present: f.present == "1",
         identity_checked: f.identity_checked.is_some(),
         convocation_presented: f.convocation_presented.is_some(),
+        documents_presented: f.documents_presented.is_some(),
         signed: f.signed.is_some(),
     };
     let signature = match crate::body::drawn_signature(&f.signature) {
