@@ -5,11 +5,12 @@
 //! Dates are relative to today, so the demonstration always looks current. A database that
 //! holds real data is never touched.
 
+use jalon_core::MilestoneId;
 use jalon_core::{Kind, Zone, calendar};
 use jalon_store::catalog::{ApprovalInput, SiteInput, TitleInput};
-use jalon_store::sessions::{MilestoneState, SessionInput};
+use jalon_store::sessions::{ItemState, MilestoneState, SessionInput};
 use jalon_store::users::NewUser;
-use jalon_store::{Actor, Role, Store};
+use jalon_store::{Actor, Role, SessionId, Store};
 use jiff::civil::{Date, Weekday};
 use serde::Deserialize;
 
@@ -132,6 +133,10 @@ struct DemoSession {
     leave: &'static [&'static str],
     /// Also complete these (validation…).
     also: &'static [&'static str],
+    /// Done this many days after its deadline (late work leaves a trace).
+    late: Option<(&'static str, i32)>,
+    /// The departmental service asked for complements (a week after the transmission).
+    complements: Option<&'static str>,
     cancel: bool,
 }
 
@@ -152,8 +157,38 @@ const fn s(
         done_until,
         leave: &[],
         also: &[],
+        late: None,
+        complements: None,
         cancel: false,
     }
+}
+
+/// What the demonstration does for a session, at its moment.
+enum Step {
+    Ceres,
+    Register,
+    Convoke,
+    Welcome,
+    Attest(Date),
+    Complete(MilestoneId),
+    Complements,
+    Cancel,
+}
+
+/// `hour` in Paris on `day`, never after now.
+fn moment(store: &Store, day: Date, hour: i8) -> jiff::Timestamp {
+    day.at(hour, 0, 0, 0)
+        .in_tz("Europe/Paris")
+        .map(|z| z.timestamp())
+        .unwrap_or_else(|_| store.now())
+        .min(store.now())
+}
+
+/// The same store, its clock at `hour` in Paris on `day` (never after now).
+fn store_on(store: &Store, day: Date, hour: i8) -> Store {
+    store
+        .clone()
+        .with_clock(jalon_store::Clock::Fixed(moment(store, day, hour)))
 }
 
 const LAST_NAMES: [&str; 24] = [
@@ -283,7 +318,7 @@ fn evidence(id: &str, ceres: Option<&str>) -> String {
         "candidates.register" => "Liste des candidats arrêtée et saisie".to_owned(),
         "jury.appoint" => "Deux membres de jury habilités ont confirmé".to_owned(),
         "convocations.send" => {
-            "Convocations envoyées par courriel avec accusés de réception et de lecture".to_owned()
+            "Convocations remises en main propre contre signature, cinq semaines avant".to_owned()
         }
         "dte.receive" => {
             "Paquets reçus, scellés intacts, rangés dans l'armoire forte B2".to_owned()
@@ -463,7 +498,11 @@ async fn fill(store: &Store) -> Result<(), Failure> {
             leave: &["ceres.create_session", "dte.order", "manager.appoint"],
             ..s(3, 95, 3, false, Some(0))
         },
-        s(4, 40, 3, true, Some(0)),
+        // The DTE were ordered three days after the J−91 deadline: done late, and it shows.
+        DemoSession {
+            late: Some(("dte.order", 3)),
+            ..s(4, 40, 3, true, Some(0))
+        },
         // The DTE should have arrived last week: late, and the AFPA chase is open.
         DemoSession {
             leave: &["dte.receive", "dte.chase_afpa"],
@@ -478,7 +517,12 @@ async fn fill(store: &Store) -> Result<(), Failure> {
             leave: &["close.transmit"],
             ..s(0, -10, 5, true, Some(0))
         },
-        s(1, -35, 5, true, Some(0)),
+        DemoSession {
+            complements: Some(
+                "Feuille d'émargement du mercredi : la signature du second membre du jury manque.",
+            ),
+            ..s(1, -35, 5, true, Some(0))
+        },
         DemoSession {
             also: &[
                 "validation.decision",
@@ -496,75 +540,159 @@ async fn fill(store: &Store) -> Result<(), Failure> {
     // The managers do the work themselves, so that the journal and the pages name them.
     let (_, claire_actor) = store.login(LOGINS[1].2, PASSWORD).await?;
     let (_, karim_actor) = store.login(LOGINS[2].2, PASSWORD).await?;
-    for (n, d) in plan.iter().enumerate() {
+    // First the sessions, each created when the centre began to plan it (eight months and a
+    // week before, or today), in the order they were created; then everything else done for
+    // them, in the order it happened, so that every journal reads in time order.
+    struct Planned<'a> {
+        d: &'a DemoSession,
+        n: usize,
+        start: Date,
+        ceres: Option<String>,
+        actor: &'a Actor,
+        manager: jalon_store::UserId,
+    }
+    let mut planned: Vec<Planned> = plan
+        .iter()
+        .enumerate()
+        .map(|(n, d)| {
+            let approval = &approvals[d.title];
+            let start = if d.exact {
+                // A session under way: started yesterday (or the last working day).
+                calendar::advised(plus(today, d.start), Zone::Metropole).unwrap_or(today)
+            } else {
+                monday_on_or_after(plus(today, d.start))
+            };
+            let (manager, actor) = if approval.managers.contains(&claire) {
+                (claire.clone(), &claire_actor)
+            } else {
+                (karim.clone(), &karim_actor)
+            };
+            Planned {
+                d,
+                n,
+                start,
+                ceres: d
+                    .ceres
+                    .then(|| format!("{}-069-{:05}", start.year(), 120 + n * 37)),
+                actor,
+                manager,
+            }
+        })
+        .collect();
+    let created_on = |p: &Planned| plus(p.start, -250).min(today);
+    planned.sort_by_key(|p| (created_on(p), p.n));
+    let mut steps: Vec<(jiff::Timestamp, usize, SessionId, Step)> = Vec::new();
+    let mut inputs = Vec::new();
+    for (k, p) in planned.iter().enumerate() {
+        let d = p.d;
         let title = &titles[order[d.title]];
         let approval = &approvals[d.title];
-        let start = if d.exact {
-            // A session under way: started yesterday (or the last working day).
-            calendar::advised(plus(today, d.start), Zone::Metropole).unwrap_or(today)
-        } else {
-            monday_on_or_after(plus(today, d.start))
+        let clerk = store_on(store, created_on(p), 9);
+        let input = SessionInput {
+            title_id: title.id.clone(),
+            approval_id: Some(approval.id.clone()),
+            site_id: approval.site_id.clone(),
+            kind: d.kind,
+            start: p.start,
+            end: Some(plus(p.start, d.days - 1)),
+            ceres_number: None,
+            ceres_created_on: None,
+            manager_id: Some(p.manager.clone()),
+            override_justification: Some(justification.into()),
         };
-        let ceres = d
-            .ceres
-            .then(|| format!("{}-069-{:05}", start.year(), 120 + n * 37));
-        let (manager, manager_actor) = if approval.managers.contains(&claire) {
-            (claire.clone(), &claire_actor)
-        } else {
-            (karim.clone(), &karim_actor)
-        };
-        let w = manager_actor.writer()?;
-        let session = store
-            .create_session(
-                w,
-                SessionInput {
-                    title_id: title.id.clone(),
-                    approval_id: Some(approval.id.clone()),
-                    site_id: approval.site_id.clone(),
-                    kind: d.kind,
-                    start,
-                    end: Some(plus(start, d.days - 1)),
-                    ceres_number: ceres.clone(),
-                    // Created in CERES 100 days before the start (or today, if sooner).
-                    ceres_created_on: ceres.as_ref().map(|_| plus(start, -100).min(today)),
-                    manager_id: Some(manager),
-                    override_justification: Some(justification.into()),
-                },
-            )
+        let session = clerk
+            .create_session(p.actor.writer()?, input.clone())
             .await?;
+        inputs.push(input);
         let id = session.session.id.clone();
-        // Registered on time, six weeks before the session (or today, if that is sooner).
+        let mut at = |day: Date, hour: i8, step: Step| {
+            steps.push((moment(store, day.min(today), hour), k, id.clone(), step));
+        };
+        // Created in CERES 100 days before the start (or today, if sooner): its number and
+        // day recorded in the session.
+        if p.ceres.is_some() {
+            at(plus(p.start, -100), 8, Step::Ceres);
+        }
         if !d.cancel && d.start < 120 {
-            let list = candidates(n, 6 + n % 5, start);
-            let on_time = plus(start, -42).min(today);
-            let at = on_time
-                .at(10, 0, 0, 0)
-                .in_tz("Europe/Paris")
-                .map(|z| z.timestamp())
-                .unwrap_or_else(|_| store.now());
-            let clerk = store
-                .clone()
-                .with_clock(jalon_store::Clock::Fixed(at.min(store.now())));
-            let h = clerk.open_session(&actor, &id).await?;
-            clerk.import_candidates(h.writer()?, list, false).await?;
-            // Convocations handed over against signature, for sessions within a month.
+            // Registered on time, six weeks before the session.
+            at(plus(p.start, -42), 10, Step::Register);
+            // Convocations handed over against signature five weeks before, for sessions
+            // within a month.
             if d.start <= 30 {
+                at(plus(p.start, -35), 11, Step::Convoke);
+            }
+            // Sessions already begun: welcomed on the first morning, the last one absent.
+            if p.start <= today {
+                at(p.start, 8, Step::Welcome);
+            }
+            // No trainer on the premises, attested each morning of the session so far.
+            let mut day = p.start;
+            while day <= plus(p.start, d.days - 1) && day <= today {
+                at(day, 8, Step::Attest(day));
+                day = plus(day, 1);
+            }
+        }
+        // What a careful centre would have done by now, each on its advised day (or later,
+        // when the demonstration says so).
+        if let Some(until) = d.done_until {
+            let limit = plus(today, until);
+            for m in session.milestones.iter().filter(|m| {
+                m.applicable
+                    && !d.leave.contains(&m.id.as_str())
+                    && (m.deadline.is_some_and(|dl| dl <= limit) || d.also.contains(&m.id.as_str()))
+            }) {
+                let day = match d.late {
+                    Some((late, n)) if m.id == late => m.deadline.map(|dl| plus(dl, n)),
+                    _ => m.recommended.or(m.advised).or(m.deadline),
+                }
+                // The State's validation, three weeks after the session.
+                .unwrap_or_else(|| plus(p.start, d.days + 20));
+                // The first day's work in the morning, after the welcome; the rest at day's end.
+                let hour = if day == p.start { 9 } else { 17 };
+                at(day, hour, Step::Complete(m.id.clone()));
+            }
+        }
+        if d.complements.is_some() {
+            at(plus(p.start, d.days + 10), 14, Step::Complements);
+        }
+        if d.cancel {
+            at(today, 9, Step::Cancel);
+        }
+    }
+    steps.sort_by_key(|s| (s.0, s.1));
+    for (when, k, id, step) in steps {
+        let p = &planned[k];
+        let clerk = store.clone().with_clock(jalon_store::Clock::Fixed(when));
+        let h = clerk.open_session(p.actor, &id).await?;
+        match step {
+            Step::Ceres => {
+                let input = SessionInput {
+                    ceres_number: p.ceres.clone(),
+                    ceres_created_on: Some(clerk.today()),
+                    ..inputs[k].clone()
+                };
+                clerk
+                    .update_session(h.writer()?, h.session().version, input)
+                    .await?;
+            }
+            Step::Register => {
+                let list = candidates(p.n, 6 + p.n % 5, p.start);
+                clerk.import_candidates(h.writer()?, list, false).await?;
+            }
+            Step::Convoke => {
                 use jalon_store::convocations::Mode;
-                let h = store.open_session(&actor, &id).await?;
-                for c in store.candidates(&h).await? {
-                    store
+                for c in clerk.candidates(&h).await? {
+                    clerk
                         .set_convocation_mode(h.writer()?, &c.id, Mode::Hand)
                         .await?;
-                    store.record_hand_delivery(h.writer()?, &c.id).await?;
+                    clerk.record_hand_delivery(h.writer()?, &c.id).await?;
                 }
             }
-            // Sessions already begun: welcomed on the first day, the last one absent.
-            if start <= today {
-                let h = store.open_session(&actor, &id).await?;
-                let list = store.candidates(&h).await?;
+            Step::Welcome => {
+                let list = clerk.candidates(&h).await?;
                 let last = list.len().saturating_sub(1);
-                for (k, c) in list.iter().enumerate() {
-                    let present = k != last;
+                for (i, c) in list.iter().enumerate() {
+                    let present = i != last;
                     let check = jalon_store::candidates::CheckIn {
                         present,
                         identity_checked: present,
@@ -572,45 +700,69 @@ async fn fill(store: &Store) -> Result<(), Failure> {
                         documents_presented: present,
                         signed: present,
                     };
-                    store.check_in(h.writer()?, &c.id, c.version, check).await?;
+                    clerk.check_in(h.writer()?, &c.id, c.version, check).await?;
                 }
             }
-        }
-        // Complete, in order, what a careful centre would have done by now. The chronology
-        // is reloaded after each step: receiving the DTE retires the AFPA chase.
-        if let Some(until) = d.done_until {
-            let limit = plus(today, until);
-            loop {
-                let h = store.open_session(&actor, &id).await?;
-                let next = h.detail().milestones.iter().find(|m| {
-                    m.applicable
-                        && m.state == MilestoneState::Todo
-                        && !d.leave.contains(&m.id.as_str())
-                        && (m.deadline.is_some_and(|dl| dl <= limit)
-                            || d.also.contains(&m.id.as_str()))
-                });
-                let Some(m) = next else { break };
-                store
+            Step::Complete(m) => {
+                // Receiving the DTE retires the AFPA chase: what no longer applies is left.
+                let Some(now) = h.detail().milestone(m.as_str()).cloned() else {
+                    continue;
+                };
+                if !now.applicable || now.state != MilestoneState::Todo {
+                    continue;
+                }
+                // Each item of its checklist ticked that day.
+                let lists = clerk.checklists(&h).await?;
+                for item in lists.get(&m).into_iter().flatten() {
+                    if item.state.is_none() {
+                        clerk
+                            .tick_item(h.writer()?, &m, &item.item, ItemState::Done, "")
+                            .await?;
+                    }
+                }
+                let h = clerk.open_session(p.actor, &id).await?;
+                let version = h.detail().milestone(m.as_str()).map_or(0, |x| x.version);
+                clerk
                     .complete_milestone(
                         h.writer()?,
-                        &m.id,
-                        m.version,
-                        &evidence(m.id.as_str(), ceres.as_deref()),
+                        &m,
+                        version,
+                        &evidence(m.as_str(), p.ceres.as_deref()),
                         Some(justification),
                     )
                     .await?;
             }
-        }
-        // Candidates, for sessions whose registration has begun (within 4 months).
-        if d.cancel {
-            let h = store.open_session(&actor, &id).await?;
-            store
-                .cancel_session(
-                    h.writer()?,
-                    session.session.version,
-                    "Nombre de candidats insuffisant : session reportée",
-                )
-                .await?;
+            Step::Attest(day) => {
+                let trainers = MilestoneId::new("day.trainers_absent");
+                let lists = clerk.checklists(&h).await?;
+                let on = jalon_core::fr::long_date(day);
+                for item in lists.get(&trainers).into_iter().flatten() {
+                    if item.state.is_none() && item.item.to_lowercase().starts_with(&on) {
+                        clerk
+                            .tick_item(h.writer()?, &trainers, &item.item, ItemState::Done, "")
+                            .await?;
+                    }
+                }
+            }
+            Step::Complements => {
+                clerk
+                    .request_complements(
+                        h.writer()?,
+                        h.session().version,
+                        clerk.today(),
+                        p.d.complements.unwrap_or_default(),
+                    )
+                    .await?;
+            }
+            Step::Cancel => {
+                clerk
+                    .cancel_session(
+                        h.writer()?,
+                        h.session().version,
+                        "Nombre de candidats insuffisant : session reportée",
+                    )
+                    .await?;
+            }
         }
     }
     Ok(())

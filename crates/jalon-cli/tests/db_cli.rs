@@ -593,10 +593,32 @@ fn demo_fills_an_empty_database_and_never_touches_a_real_one() {
     let list = report["sessions"].as_array().unwrap();
     assert!(!list.is_empty());
     for s in list {
-        for key in ["id", "title", "start", "end", "late", "failing"] {
+        for key in [
+            "id",
+            "title",
+            "start",
+            "end",
+            "late",
+            "failing",
+            "done_late",
+        ] {
             assert!(s.get(key).is_some(), "{key}");
         }
     }
+    // Late work leaves a trace: the DTE of one session were ordered three days late.
+    let traces: Vec<&Value> = list
+        .iter()
+        .flat_map(|s| s["done_late"].as_array().unwrap())
+        .collect();
+    assert_eq!(traces.len(), 1, "{traces:?}");
+    assert_eq!(traces[0]["milestone"], "dte.order");
+    assert_eq!(traces[0]["days"], 3);
+    // Nothing else fails: the demonstration's work was done on its days, lists ticked.
+    assert!(
+        list.iter()
+            .all(|s| s["failing"].as_array().unwrap().is_empty()),
+        "{list:?}"
+    );
     assert!(list.iter().any(|s| {
         s["late"]
             .as_array()

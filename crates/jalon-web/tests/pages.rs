@@ -757,6 +757,7 @@ async fn candidates_are_welcomed_on_the_day_from_a_tablet() {
         ("version", version.as_str()),
         ("identity_checked", "on"),
         ("convocation_presented", "on"),
+        ("documents_presented", "on"),
         ("signed", "on"),
         ("present", "1"),
     ];
@@ -794,10 +795,10 @@ async fn candidates_are_welcomed_on_the_day_from_a_tablet() {
         .await
         .unwrap();
     let at = session.find("id=\"m-day.welcome_candidates\"").unwrap();
+    let milestone: String = session[at..].chars().take(3000).collect();
     assert!(
-        session[at..at + 3000].contains("Contrôle automatique : conforme."),
-        "{}",
-        &session[at..at + 3000]
+        milestone.contains("Contrôle automatique : conforme."),
+        "{milestone}"
     );
     // An inspector reads but cannot check in; another centre sees nothing.
     let (i, csrf_i) = signed_in(&base, "inspector@alpha.example").await;

@@ -146,11 +146,19 @@ pub fn when(ts: jalon_store::Stamp) -> String {
 
 fn milestone_dates(m: &jalon_store::sessions::SessionMilestone) -> String {
     let mut parts = Vec::new();
-    if let Some(o) = m.opens {
-        parts.push(format!("à partir du {}", fr::long_date(o)));
-    }
-    if let Some(r) = m.recommended {
-        parts.push(format!("fortement recommandé le {}", fr::long_date(r)));
+    match (m.opens, m.recommended) {
+        (Some(o), Some(r)) if o == r => parts.push(format!(
+            "à partir du {} (fortement recommandé)",
+            fr::long_date(o)
+        )),
+        (o, r) => {
+            if let Some(o) = o {
+                parts.push(format!("à partir du {}", fr::long_date(o)));
+            }
+            if let Some(r) = r {
+                parts.push(format!("fortement recommandé le {}", fr::long_date(r)));
+            }
+        }
     }
     match (m.deadline, m.advised) {
         (Some(d), Some(a)) if a != d => {
@@ -297,7 +305,7 @@ async fn load_with(
                     .unwrap_or_default()
                     .into_iter()
                     .enumerate()
-                    .map(|(n, i)| item_view(n, i))
+                    .map(|(n, i)| item_view(n, i, m.applicable))
                     .collect(),
                 can_tick: can_write && m.applicable && m.state == MilestoneState::Todo,
                 done_late: m.done_late.map(|n| {
@@ -479,7 +487,7 @@ async fn reopen(
     }
 }
 
-fn item_view(n: usize, i: ChecklistItem) -> ItemView {
+fn item_view(n: usize, i: ChecklistItem, applicable: bool) -> ItemView {
     let who = |i: &ChecklistItem| match (&i.ticked_by, i.ticked_at) {
         (Some(by), Some(at)) => format!("par {by} le {}", when(at)),
         _ => String::new(),
@@ -494,7 +502,8 @@ fn item_view(n: usize, i: ChecklistItem) -> ItemView {
                 who(&i)
             ),
         ),
-        None => ("todo", "à cocher".to_owned()),
+        None if applicable => ("todo", "à cocher".to_owned()),
+        None => ("na", String::new()),
     };
     ItemView {
         n,
