@@ -517,11 +517,13 @@ async fn fill(store: &Store) -> Result<(), Failure> {
             leave: &["close.transmit"],
             ..s(0, -10, 5, true, Some(0))
         },
+        s(1, -35, 5, true, Some(0)),
+        // Transmitted, then the departmental service asked for a complement.
         DemoSession {
             complements: Some(
                 "Feuille d'émargement du mercredi : la signature du second membre du jury manque.",
             ),
-            ..s(1, -35, 5, true, Some(0))
+            ..s(3, -28, 3, true, Some(0))
         },
         DemoSession {
             also: &[

@@ -411,7 +411,7 @@ fn demo_fills_an_empty_database_and_never_touches_a_real_one() {
     assert_eq!(domains.len(), 3, "titles of every domain");
     let sessions = get(&admin, "/api/v1/sessions");
     let sessions = sessions.as_array().unwrap();
-    assert_eq!(sessions.len(), 12);
+    assert_eq!(sessions.len(), 13);
     let statuses: std::collections::BTreeSet<&str> = sessions
         .iter()
         .map(|s| s["status"].as_str().unwrap())
@@ -422,6 +422,7 @@ fn demo_fills_an_empty_database_and_never_touches_a_real_one() {
         "in_progress",
         "to_close",
         "transmitted",
+        "complements_requested",
         "validated",
         "cancelled",
     ] {
@@ -582,7 +583,7 @@ fn demo_fills_an_empty_database_and_never_touches_a_real_one() {
         .unwrap()
         .json()
         .unwrap();
-    assert_eq!(again.as_array().unwrap().len(), 12);
+    assert_eq!(again.as_array().unwrap().len(), 13);
     assert!(s.stop().success());
 
     // The conformity report of the demonstration: JSON contract, exit code 1 (a mandatory

@@ -600,3 +600,21 @@ fn a_rules_file_replaces_the_embedded_rules() {
     assert!(o.stdout.is_empty());
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+#[test]
+fn the_strongly_recommended_date_is_given_in_json_and_in_the_table() {
+    // D − 8 months: Wednesday 15 July 2026, a working day; the deadline is unchanged.
+    let v = json(&with(&["--format", "json"]));
+    let check = milestone(&v, "title.check_expiry");
+    assert_eq!(check["recommended"], "2026-07-15");
+    assert_eq!(check["deadline"], "2026-09-15");
+    assert_eq!(
+        milestone(&v, "ceres.create_session")["recommended"],
+        Value::Null
+    );
+    let table = stdout(&jalon(&with(&[])));
+    assert!(
+        table.contains("fortement recommandé : le mercredi 15 juillet 2026"),
+        "{table}"
+    );
+}
