@@ -49,8 +49,8 @@ pub struct DoneLate {
 
 impl Store {
     /// Sessions of the actor's centre that are neither validated nor cancelled, with what is
-    /// late and what fails: five queries (centre, sessions, milestones, facts of sessions and
-    /// of candidates).
+    /// late, what fails and what was done late: six queries (centre, sessions, milestones,
+    /// facts of sessions, of candidates and of checklist items).
     pub async fn conformity(&self, actor: &Actor) -> Result<Vec<SessionConformity>> {
         let (centre, details, mut facts) = tokio::try_join!(
             self.centre(actor),
