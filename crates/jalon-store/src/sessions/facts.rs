@@ -236,13 +236,22 @@ impl Store {
         let facts = self
             .session_facts_in(&mut conn, session.actor().centre_id(), session.id())
             .await?;
-        Ok(session
+        Ok(self.checks_of(session, &facts))
+    }
+
+    /// Every automatic check of a session over its facts.
+    pub(crate) fn checks_of(
+        &self,
+        session: &SessionHandle<'_>,
+        facts: &SessionFacts,
+    ) -> Vec<(MilestoneId, Option<RuleViolation>)> {
+        session
             .detail()
             .milestones
             .iter()
             .filter(|m| m.applicable && checks::check_of(self.rules(), m.id.as_str()).is_some())
-            .map(|m| (m.id.clone(), self.check(&m.id, &facts)))
-            .collect())
+            .map(|m| (m.id.clone(), self.check(&m.id, facts)))
+            .collect()
     }
 
     /// The milestones marked done whose automatic check fails now: done with a justified

@@ -14,7 +14,7 @@ use sqlx::AnyConnection;
 
 use super::{SessionMilestone, input_of};
 use crate::Store;
-use crate::error::{Result, StoreError};
+use crate::error::{Result, RuleViolation, StoreError};
 use crate::ids::{CentreId, SessionId, Stamp};
 use crate::journal::{self, Action, Change, Subject};
 use crate::scope::{SessionHandle, SessionWriter};
@@ -289,6 +289,9 @@ impl Store {
     }
 }
 
+/// The checklists of a session, by milestone.
+pub type Checklists = HashMap<MilestoneId, Vec<ChecklistItem>>;
+
 /// One item of a milestone's checklist, as it stands.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -329,14 +332,21 @@ impl Store {
 
     /// The checklists of a session's milestones, each item with who ticked it and when; items
     /// ticked once but no longer on the list (a day the session no longer has) are left out.
-    pub async fn checklists(
+    pub async fn checklists(&self, session: &SessionHandle<'_>) -> Result<Checklists> {
+        Ok(self.review(session).await?.1)
+    }
+
+    /// What the session page shows of a session's milestones beyond their state: each
+    /// automatic check's outcome and each checklist, from one reading of the session's facts.
+    pub async fn review(
         &self,
         session: &SessionHandle<'_>,
-    ) -> Result<HashMap<MilestoneId, Vec<ChecklistItem>>> {
+    ) -> Result<(Vec<(MilestoneId, Option<RuleViolation>)>, Checklists)> {
         let mut conn = self.pool().acquire().await?;
         let facts = self
             .session_facts_in(&mut conn, session.actor().centre_id(), session.id())
             .await?;
+        let checks = self.checks_of(session, &facts);
         let rows = self.item_rows(&mut conn, session.id()).await?;
         let mut out = HashMap::new();
         for m in &session.detail().milestones {
@@ -373,7 +383,7 @@ impl Store {
                 .collect::<Result<Vec<_>>>()?;
             out.insert(m.id.clone(), list);
         }
-        Ok(out)
+        Ok((checks, out))
     }
 
     /// Ticks an item of a milestone's checklist, or marks it « sans objet » with a reason.

@@ -25,7 +25,7 @@ mod write;
 pub use facts::FactsOf;
 pub use jalon_core::checklist::ItemState;
 pub use jalon_core::milestone::{MilestoneState, Status};
-pub use milestones::ChecklistItem;
+pub use milestones::{ChecklistItem, Checklists};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]

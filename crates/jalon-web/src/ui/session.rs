@@ -196,12 +196,11 @@ async fn load_with(
     let actor = &page.actor;
     let detail = session.detail();
     let s = &detail.session;
-    let (title, site, users, checks, mut checklists) = tokio::try_join!(
+    let (title, site, users, (checks, mut checklists)) = tokio::try_join!(
         state.store.title(actor, &s.title_id),
         state.store.site(actor, &s.site_id),
         state.store.users(actor),
-        state.store.checks(session),
-        state.store.checklists(session),
+        state.store.review(session),
     )?;
     let approval = match &s.approval_id {
         Some(a) => state.store.approval(actor, a).await.ok(),
