@@ -268,7 +268,8 @@ fn milestone(out: &mut Out, plan: &Plan, m: &PlannedMilestone) {
         out.para(4, &format!("non applicable : {why}"), Some(Style::Dim));
         return;
     }
-    if let Some(opens) = m.opens {
+    // A window that opens on its deadline (the session's own days) is that one day.
+    if let Some(opens) = m.opens.filter(|o| Some(*o) != m.deadline) {
         out.para(4, &format!("à partir du {}", fr::long_date(opens)), None);
     }
     if let Some(r) = m.recommended {

@@ -329,6 +329,19 @@ pub fn signature_problem(present: bool) -> Option<Problem> {
     })
 }
 
+/// A candidate is welcomed on the session's days, not before its first day.
+pub fn welcome_day_problem(today: Date, start: Date) -> Option<Problem> {
+    (today < start).then(|| {
+        Problem::new(
+            "presence",
+            format!(
+                "l'accueil des candidats se fait le jour de la session : pas avant le {}",
+                crate::fr::long_date(start)
+            ),
+        )
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -451,5 +464,20 @@ mod tests {
         );
         assert!(signature_problem(false).is_some());
         assert_eq!(signature_problem(true), None);
+    }
+
+    #[test]
+    fn candidates_are_welcomed_from_the_first_day_of_the_session() {
+        let start = jiff::civil::date(2027, 4, 5);
+        let p = welcome_day_problem(jiff::civil::date(2026, 12, 1), start).unwrap();
+        assert_eq!(
+            p.message,
+            "l'accueil des candidats se fait le jour de la session : pas avant le lundi 5 avril 2027"
+        );
+        assert_eq!(welcome_day_problem(start, start), None);
+        assert_eq!(
+            welcome_day_problem(jiff::civil::date(2027, 4, 6), start),
+            None
+        );
     }
 }

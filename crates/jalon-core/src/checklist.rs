@@ -86,10 +86,37 @@ pub fn items(rule: &MilestoneRule, f: &SessionFacts) -> Vec<String> {
     }
     if let Some(each) = &rule.checklist_each_day {
         for day in session_days(f.start, f.end, f.zone) {
-            out.push(format!("{} : {each}", capitalised(&fr::long_date(day))));
+            out.push(day_item(day, each));
         }
     }
     out
+}
+
+/// « Lundi 15 mars 2027 : aucun formateur présent ».
+fn day_item(day: Date, each: &str) -> String {
+    format!("{} : {each}", capitalised(&fr::long_date(day)))
+}
+
+/// A day's attestation is given on that day, not before.
+pub fn day_problem(
+    rule: &MilestoneRule,
+    f: &SessionFacts,
+    item: &str,
+    today: Date,
+) -> Option<Problem> {
+    let each = rule.checklist_each_day.as_ref()?;
+    let day = session_days(f.start, f.end, f.zone)
+        .into_iter()
+        .find(|d| day_item(*d, each) == item)?;
+    (today < day).then(|| {
+        Problem::new(
+            "item",
+            format!(
+                "ce jour n'est pas encore venu : à attester le {}",
+                fr::long_date(day)
+            ),
+        )
+    })
 }
 
 fn capitalised(s: &str) -> String {
@@ -191,6 +218,25 @@ mod tests {
                 crate::Zone::AlsaceMoselle
             ),
             [date(2027, 3, 25)]
+        );
+    }
+
+    #[test]
+    fn each_day_is_attested_on_its_day() {
+        let rules = Rulebook::embedded();
+        let rule = rules.milestone("day.trainers_absent").unwrap();
+        let f = facts();
+        let tuesday = "Mardi 16 mars 2027 : aucun formateur présent";
+        let p = day_problem(rule, &f, tuesday, date(2027, 3, 15)).unwrap();
+        assert_eq!(
+            p.message,
+            "ce jour n'est pas encore venu : à attester le mardi 16 mars 2027"
+        );
+        assert_eq!(day_problem(rule, &f, tuesday, date(2027, 3, 16)), None);
+        let archive = rules.milestone("close.archive").unwrap();
+        assert_eq!(
+            day_problem(archive, &f, "Procès-verbaux (PV)", date(2026, 1, 1)),
+            None
         );
     }
 

@@ -183,6 +183,19 @@ pub fn completion_problem(applicable: bool, state: MilestoneState) -> Option<Pro
     })
 }
 
+/// A milestone of the session's own days (`done_from_opening` in the rulebook) cannot be
+/// done before it opens: a launch four months early cannot be true.
+pub fn too_early_problem(today: Date, opens: Option<Date>, from_opening: bool) -> Option<Problem> {
+    let opens = opens.filter(|o| from_opening && today < *o)?;
+    Some(Problem {
+        field: "milestone".into(),
+        message: format!(
+            "ce jalon ne peut être fait qu'à partir du {} : il n'a pas encore pu avoir lieu",
+            crate::fr::long_date(opens)
+        ),
+    })
+}
+
 /// Why a milestone in this state cannot be reopened.
 pub fn reopening_problem(state: MilestoneState) -> Option<Problem> {
     (state != MilestoneState::Done).then(|| Problem {
@@ -339,6 +352,20 @@ mod tests {
             "indiquez pourquoi ce jalon est rouvert"
         );
         assert_eq!(reason_problem("erreur", "x"), None);
+    }
+
+    #[test]
+    fn the_days_own_work_is_done_from_its_day() {
+        let opens = Some(date(2027, 4, 5));
+        let p = too_early_problem(date(2026, 12, 1), opens, true).unwrap();
+        assert_eq!(
+            p.message,
+            "ce jalon ne peut être fait qu'à partir du lundi 5 avril 2027 : il n'a pas encore pu avoir lieu"
+        );
+        assert_eq!(too_early_problem(date(2027, 4, 5), opens, true), None);
+        // Where the regulation allows doing it early, the window's opening is advice.
+        assert_eq!(too_early_problem(date(2026, 12, 1), opens, false), None);
+        assert_eq!(too_early_problem(date(2026, 12, 1), None, true), None);
     }
 
     #[test]

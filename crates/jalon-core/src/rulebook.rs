@@ -174,6 +174,9 @@ pub struct MilestoneRule {
     /// A milestone that exists once per candidate (re-presentation).
     pub per_candidate: bool,
     pub afpa_mailbox: bool,
+    /// It cannot be done before its window opens (the session's own days); elsewhere the
+    /// opening is advice.
+    pub done_from_opening: bool,
     pub check: Option<Check>,
     pub checklist: Vec<String>,
     /// One item per day of the session, « <jour> : <texte> » (attested each day).
@@ -315,6 +318,8 @@ struct RawMilestone {
     per_candidate: bool,
     #[serde(default)]
     afpa_mailbox: bool,
+    #[serde(default)]
+    done_from_opening: bool,
     /// A text (what the person attests), or `{ id = "…", text = "…" }` for a check Jalon
     /// runs itself.
     #[serde(default)]
@@ -515,6 +520,12 @@ fn milestone_rule(m: RawMilestone, phases: &[Phase], errs: &mut Vec<String>) -> 
         .recommended
         .and_then(|r| date_rule("recommended", r, errs));
     let deadline = deadline_rules(m.deadline, errs);
+    if m.done_from_opening && opens.is_none() {
+        errs.push(
+            "done_from_opening sans opens : indiquez à partir de quand le jalon peut être fait"
+                .to_owned(),
+        );
+    }
     if opens.is_some() && deadline.is_empty() {
         errs.push("opens sans deadline : une fenêtre doit avoir une date limite".to_owned());
     }
@@ -586,6 +597,7 @@ fn milestone_rule(m: RawMilestone, phases: &[Phase], errs: &mut Vec<String>) -> 
         applies_when: m.applies_when,
         per_candidate: m.per_candidate,
         afpa_mailbox: m.afpa_mailbox,
+        done_from_opening: m.done_from_opening,
         check,
         checklist: m.checklist,
         checklist_each_day: m.checklist_each_day,

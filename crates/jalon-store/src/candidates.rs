@@ -338,6 +338,11 @@ impl Store {
             }
             check.signed = true;
         }
+        if let Some(p) =
+            jalon_core::candidate::welcome_day_problem(self.today(), w.handle().session().start)
+        {
+            return Err(StoreError::Invalid(vec![p]));
+        }
         let mut tx = self.begin().await?;
         let before = self.candidate_in(&mut tx, w.handle(), candidate_id).await?;
         if before.version != version {

@@ -1172,6 +1172,24 @@ async fn the_days_welcome_is_recorded_per_candidate(store: Store) {
         )
         .await
         .unwrap();
+    // On 28 November 2026 the welcome of a March session cannot have happened.
+    let first = store.candidates(&h).await.unwrap().remove(0);
+    let early = CheckIn {
+        present: true,
+        identity_checked: true,
+        convocation_presented: true,
+        documents_presented: true,
+        signed: true,
+    };
+    let Err(StoreError::Invalid(e)) = store.check_in(sw, &first.id, first.version, early).await
+    else {
+        panic!("a welcome before the session's first day")
+    };
+    assert_eq!(
+        e[0].message,
+        "l'accueil des candidats se fait le jour de la session : pas avant le lundi 15 mars 2027"
+    );
+    let store = on_day(&store, date(2027, 3, 15));
     let welcome = |store: Store| {
         let admin = f.admin.clone();
         let id = id.clone();
@@ -2378,6 +2396,45 @@ async fn checklists_are_ticked_item_by_item_and_each_day_attested(store: Store) 
     let id = s.session.id.clone();
     let archive = MilestoneId::new("close.archive");
     let h = open(&store, &f.admin, &id).await;
+    // Before the session, nothing of its days can be ticked; on Monday, not Tuesday's
+    // attestation.
+    let Err(StoreError::Invalid(e)) = store
+        .tick_item(
+            h.writer().unwrap(),
+            &archive,
+            "Procès-verbaux (PV)",
+            ItemState::Done,
+            "",
+        )
+        .await
+    else {
+        panic!("too early")
+    };
+    assert!(
+        e[0].message
+            .starts_with("ce jalon ne peut être fait qu'à partir du lundi 15 mars 2027"),
+        "{}",
+        e[0].message
+    );
+    let monday = on_day(&store, date(2027, 3, 15));
+    let Err(StoreError::Invalid(e)) = monday
+        .tick_item(
+            h.writer().unwrap(),
+            &MilestoneId::new("day.trainers_absent"),
+            "Mardi 16 mars 2027 : aucun formateur présent",
+            ItemState::Done,
+            "",
+        )
+        .await
+    else {
+        panic!("Tuesday on Monday")
+    };
+    assert_eq!(
+        e[0].message,
+        "ce jour n'est pas encore venu : à attester le mardi 16 mars 2027"
+    );
+    // The rest on the last day of the session.
+    let store = on_day(&store, date(2027, 3, 19));
     let lists = store.checklists(&h).await.unwrap();
     let days: Vec<&str> = lists[&MilestoneId::new("day.trainers_absent")]
         .iter()
@@ -2620,7 +2677,62 @@ async fn complements_requested_keep_the_session_awaiting_validation(store: Store
     assert!(e[0].message.contains("déjà validée"), "{}", e[0].message);
 }
 
+async fn the_days_own_work_cannot_be_done_before_its_day(store: Store) {
+    let f = fixture(&store, "Centre Jour J").await;
+    let s = store
+        .create_session(
+            f.admin.writer().unwrap(),
+            session_input(&f, date(2027, 4, 5), date(2027, 4, 6)),
+        )
+        .await
+        .unwrap();
+    let id = s.session.id.clone();
+    let h = open(&store, &f.admin, &id).await;
+    let start = h.detail().milestone("launch.start").unwrap().clone();
+    let Err(StoreError::Invalid(e)) = store
+        .complete_milestone(
+            h.writer().unwrap(),
+            &start.id,
+            start.version,
+            "Démarré à 8 h 30",
+            None,
+        )
+        .await
+    else {
+        panic!("a launch four months early")
+    };
+    assert_eq!(
+        e[0].message,
+        "ce jalon ne peut être fait qu'à partir du lundi 5 avril 2027 : il n'a pas encore pu avoir lieu"
+    );
+    // Creating the session in CERES early is what the regulation asks.
+    let ceres = h.detail().milestone("dte.order").unwrap().clone();
+    store
+        .complete_milestone(
+            h.writer().unwrap(),
+            &ceres.id,
+            ceres.version,
+            "Commande n° 12",
+            None,
+        )
+        .await
+        .unwrap();
+    // On the day, the launch is recorded.
+    let day = on_day(&store, date(2027, 4, 5));
+    let h = open(&day, &f.admin, &id).await;
+    day.complete_milestone(
+        h.writer().unwrap(),
+        &start.id,
+        start.version,
+        "Démarré à 8 h 30",
+        None,
+    )
+    .await
+    .unwrap();
+}
+
 contract!(
+    the_days_own_work_cannot_be_done_before_its_day,
     a_session_created_in_ceres_before_the_expiry_stays_conform_after_it,
     a_title_expiring_before_the_session_warns_whatever_the_day,
     a_convocation_handed_over_at_d_minus_29_is_named_late,

@@ -1292,9 +1292,32 @@ async fn the_schedule_and_the_pdf_documents_over_http() {
     .await;
     assert_eq!(status, StatusCode::NOT_FOUND);
 
-    // At the welcome, a signature drawn on a tablet comes as a base64 PNG.
-    let check_in = url(&format!("/candidates/{dupont}/check-in"));
+    // The welcome cannot happen before the session's first day…
     let version = list[0]["version"].as_i64().unwrap();
+    let (status, body) = send(
+        &c,
+        Method::POST,
+        url(&format!("/candidates/{dupont}/check-in")),
+        Some(json!({"version": version, "present": true, "identity_checked": true})),
+    )
+    .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    assert_eq!(
+        body["fields"][0]["message"],
+        "l'accueil des candidats se fait le jour de la session : pas avant le lundi 15 mars 2027"
+    );
+    // …on which a signature drawn on a tablet comes as a base64 PNG.
+    let on_the_day = common::server_on_day(&app.store, jiff::civil::date(2027, 3, 15)).await;
+    let check_in = format!("{on_the_day}/api/v1/sessions/{id}/candidates/{dupont}/check-in");
+    // Logged in that morning (November's login has long expired).
+    let c = client();
+    let r = c
+        .post(format!("{on_the_day}/api/v1/login"))
+        .json(&json!({"email": &a.manager, "password": PASSWORD}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
     let (status, body) = send(
         &c,
         Method::POST,

@@ -649,7 +649,8 @@ async fn a_candidate_signs_on_the_tablet_at_the_welcome() {
         return;
     };
     let w = world().await;
-    let base = w.base.clone();
+    // The welcome happens on the session's first day.
+    let base = common::server_on_day(&w.store, date(2027, 3, 15)).await;
     let centre = w
         .store
         .centres()

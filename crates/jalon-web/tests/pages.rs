@@ -705,6 +705,8 @@ fn html_unescape(s: &str) -> String {
 async fn candidates_are_welcomed_on_the_day_from_a_tablet() {
     use jalon_core::candidate::CandidateInput;
     let (base, store, _dir) = app().await;
+    // The welcome happens on the session's day (Monday 15 March 2027).
+    let base = common::server_on_day(&store, date(2027, 3, 15)).await;
     let a = centre(&store, "alpha").await;
     centre(&store, "beta").await;
     let actor = Actor::command_line(store.centres().await.unwrap()[0].id.clone());
@@ -1154,12 +1156,12 @@ async fn late_work_shows_and_checklists_are_ticked_on_the_page() {
         page.contains("Lundi 15 mars 2027 : aucun formateur présent"),
         "{page}"
     );
-    let tick = format!("{page_url}/milestones/close.archive/items/tick");
+    let tick = format!("{page_url}/milestones/prep.compliance/items/tick");
     let r = c
         .post(&tick)
         .form(&[
             ("csrf", csrf.as_str()),
-            ("item", "Procès-verbaux (PV)"),
+            ("item", "Plateau technique prêt et conforme"),
             ("state", "done"),
         ])
         .send()
@@ -1168,7 +1170,7 @@ async fn late_work_shows_and_checklists_are_ticked_on_the_page() {
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
     let page = html_unescape(&c.get(&page_url).send().await.unwrap().text().await.unwrap());
     assert!(
-        page.contains("Procès-verbaux (PV) <span class=\"hint\">coché par manager alpha le samedi 28 novembre 2026"),
+        page.contains("Plateau technique prêt et conforme <span class=\"hint\">coché par manager alpha le samedi 28 novembre 2026"),
         "{page}"
     );
     // « Sans objet » without a reason: the page says why, on the milestone.
@@ -1176,7 +1178,7 @@ async fn late_work_shows_and_checklists_are_ticked_on_the_page() {
         .post(&tick)
         .form(&[
             ("csrf", csrf.as_str()),
-            ("item", "Grilles d'évaluation"),
+            ("item", "Affichage du règlement de session"),
             ("state", "not_applicable"),
             ("reason", " "),
         ])
@@ -1187,7 +1189,7 @@ async fn late_work_shows_and_checklists_are_ticked_on_the_page() {
     let page = html_unescape(&r.text().await.unwrap());
     assert!(
         page.contains(
-            "role=\"alert\" id=\"side-close.archive\">indiquez pourquoi ce point est sans objet"
+            "role=\"alert\" id=\"side-prep.compliance\">indiquez pourquoi ce point est sans objet"
         ),
         "{page}"
     );

@@ -127,6 +127,15 @@ impl Store {
         self.materialise(conn, session_id, &plan_input).await
     }
 
+    /// A milestone of the session's own days, not yet open.
+    fn too_early(&self, m: &SessionMilestone) -> Option<jalon_core::Problem> {
+        let from_opening = self
+            .rules()
+            .milestone(&m.id)
+            .is_some_and(|r| r.done_from_opening);
+        milestone::too_early_problem(self.today(), m.opens, from_opening)
+    }
+
     async fn milestone_in(
         &self,
         conn: &mut AnyConnection,
@@ -170,6 +179,9 @@ impl Store {
             return Err(StoreError::Conflict { what: "le jalon" });
         }
         if let Some(p) = milestone::completion_problem(before.applicable, before.state) {
+            return Err(StoreError::Invalid(vec![p]));
+        }
+        if let Some(p) = self.too_early(&before) {
             return Err(StoreError::Invalid(vec![p]));
         }
         let failing = match jalon_core::checks::check_of(self.rules(), milestone_id.as_str()) {
@@ -409,6 +421,12 @@ impl Store {
         let facts = self
             .session_facts_in(&mut tx, actor.centre_id(), session_id)
             .await?;
+        if let Some(p) = self
+            .too_early(&before)
+            .or_else(|| checklist::day_problem(rule, &facts, item, self.today()))
+        {
+            return Err(StoreError::Invalid(vec![p]));
+        }
         let items = checklist::items(rule, &facts);
         let already = self
             .item_rows(&mut tx, session_id)

@@ -146,7 +146,9 @@ pub fn when(ts: jalon_store::Stamp) -> String {
 
 fn milestone_dates(m: &jalon_store::sessions::SessionMilestone) -> String {
     let mut parts = Vec::new();
-    match (m.opens, m.recommended) {
+    // A window that opens on its deadline (the session's own days) is that one day.
+    let opens = m.opens.filter(|o| Some(*o) != m.deadline);
+    match (opens, m.recommended) {
         (Some(o), Some(r)) if o == r => parts.push(format!(
             "à partir du {} (fortement recommandé)",
             fr::long_date(o)

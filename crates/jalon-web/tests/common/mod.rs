@@ -24,6 +24,26 @@ pub async fn store() -> (Store, tempfile::TempDir) {
     (store, dir)
 }
 
+/// A second server on the same database, its clock at 9 h in Paris on `day` (the day of a
+/// session, for what can only be recorded then); returns its base URL. Logins and cookies
+/// are shared: they live in the database.
+pub async fn server_on_day(store: &Store, day: jiff::civil::Date) -> String {
+    let at = day
+        .at(9, 0, 0, 0)
+        .in_tz("Europe/Paris")
+        .unwrap()
+        .timestamp();
+    let store = store.clone().with_clock(Clock::Fixed(at));
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    tokio::spawn(jalon_web::serve(
+        listener,
+        jalon_web::AppState::new(store, false),
+        std::future::pending(),
+    ));
+    base
+}
+
 pub fn user(email: &str, name: &str, role: Role) -> NewUser {
     NewUser {
         email: email.into(),
