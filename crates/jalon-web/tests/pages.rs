@@ -704,7 +704,7 @@ fn html_unescape(s: &str) -> String {
 #[tokio::test]
 async fn candidates_are_welcomed_on_the_day_from_a_tablet() {
     use jalon_core::candidate::CandidateInput;
-    let (base, store, _dir) = app().await;
+    let (_, store, _dir) = app().await;
     // The welcome happens on the session's day (Monday 15 March 2027).
     let base = common::server_on_day(&store, date(2027, 3, 15)).await;
     let a = centre(&store, "alpha").await;
