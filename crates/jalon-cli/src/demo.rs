@@ -115,6 +115,19 @@ fn monday_on_or_after(d: Date) -> Date {
     day
 }
 
+/// The Monday nearest the one on or after `d` from which `days` days hold no public holiday,
+/// on the same side of `today` (a session to come stays to come).
+fn free_week(d: Date, days: i32, zone: Zone, today: Date) -> Date {
+    let first = monday_on_or_after(d);
+    let free =
+        |start: Date| (0..days).all(|k| calendar::holiday_name(plus(start, k), zone).is_none());
+    let same_side = |start: Date| (start > today) == (first > today);
+    (0..52)
+        .flat_map(|w| [plus(first, -7 * w), plus(first, 7 * w)])
+        .find(|s| free(*s) && same_side(*s))
+        .unwrap_or(first)
+}
+
 fn plus(d: Date, days: i32) -> Date {
     calendar::add_days(d, days).unwrap_or(d)
 }
@@ -562,7 +575,7 @@ async fn fill(store: &Store) -> Result<(), Failure> {
                 // A session under way: started yesterday (or the last working day).
                 calendar::advised(plus(today, d.start), Zone::Metropole).unwrap_or(today)
             } else {
-                monday_on_or_after(plus(today, d.start))
+                free_week(plus(today, d.start), d.days, Zone::AlsaceMoselle, today)
             };
             let (manager, actor) = if approval.managers.contains(&claire) {
                 (claire.clone(), &claire_actor)

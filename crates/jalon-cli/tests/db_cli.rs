@@ -428,6 +428,22 @@ fn demo_fills_an_empty_database_and_never_touches_a_real_one() {
     ] {
         assert!(statuses.contains(st), "a session {st}: {statuses:?}");
     }
+    // No session holds a day on a public holiday (Alsace-Moselle's include the rest).
+    for s in sessions {
+        let (start, end): (jiff::civil::Date, jiff::civil::Date) = (
+            s["start"].as_str().unwrap().parse().unwrap(),
+            s["end"].as_str().unwrap().parse().unwrap(),
+        );
+        let mut day = start;
+        while day <= end {
+            assert_eq!(
+                jalon_core::calendar::holiday_name(day, jalon_core::Zone::AlsaceMoselle),
+                None,
+                "{day} in {s}"
+            );
+            day = day.tomorrow().unwrap();
+        }
+    }
     // From about 8 months ahead to about 2 months ago.
     let starts: Vec<&str> = sessions
         .iter()

@@ -146,9 +146,10 @@ impl std::error::Error for PlanError {}
 
 /// Something the manager must read: each names the milestone it concerns.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Warning {
     /// Stable machine name: `deadline_passed`, `title_expiry_soon`,
-    /// `title_expiry_pulls_deadline`, `start_on_non_working_day`.
+    /// `title_expiry_pulls_deadline`, `start_on_non_working_day`, `holiday_during_session`.
     pub code: &'static str,
     pub milestone: MilestoneId,
     pub message: String,
@@ -223,6 +224,29 @@ pub fn plan<'r>(rulebook: &'r Rulebook, input: &PlanInput) -> Result<Plan<'r>, P
                 fr::long_date(input.start)
             ),
         });
+    }
+
+    // A public holiday after the first day: the épreuves cannot be held that day.
+    if rulebook.milestone(ids::LAUNCH_START.as_str()).is_some() {
+        let holidays: Vec<String> = days_after(input.start, end)
+            .into_iter()
+            .filter_map(|d| {
+                calendar::holiday_name(d, input.zone)
+                    .map(|name| format!("{} ({name})", fr::long_date(d)))
+            })
+            .collect();
+        if !holidays.is_empty() {
+            let s = if holidays.len() > 1 { "s" } else { "" };
+            warnings.push(Warning {
+                code: "holiday_during_session",
+                milestone: ids::LAUNCH_START,
+                message: format!(
+                    "La session compte {} jour{s} férié{s} : {}. Vérifiez les dates.",
+                    holidays.len(),
+                    holidays.join(", ")
+                ),
+            });
+        }
     }
 
     for rule in &rulebook.milestones {
@@ -345,6 +369,20 @@ pub fn plan<'r>(rulebook: &'r Rulebook, input: &PlanInput) -> Result<Plan<'r>, P
         milestones,
         warnings,
     })
+}
+
+/// The days after `start`, up to `end`.
+fn days_after(start: Date, end: Date) -> Vec<Date> {
+    let mut out = Vec::new();
+    let mut day = start;
+    while let Ok(next) = day.tomorrow() {
+        if next > end {
+            break;
+        }
+        out.push(next);
+        day = next;
+    }
+    out
 }
 
 fn title_expiry_warning(

@@ -467,3 +467,44 @@ fn eight_months_are_strongly_recommended_on_a_working_day() {
         Some(date(2026, 12, 31))
     );
 }
+
+#[test]
+fn a_holiday_within_the_session_is_said() {
+    // Monday 21 to Friday 25 December 2026: Christmas on the Friday.
+    let mut i = input(date(2026, 12, 21));
+    i.end = Some(date(2026, 12, 25));
+    let p = planned(&i);
+    assert_eq!(
+        warning_codes(&p, "launch.start"),
+        ["holiday_during_session"]
+    );
+    let w = p
+        .warnings
+        .iter()
+        .find(|w| w.code == "holiday_during_session")
+        .unwrap();
+    assert_eq!(
+        w.message,
+        "La session compte 1 jour férié : vendredi 25 décembre 2026 (Noël). Vérifiez les dates."
+    );
+    // In Alsace-Moselle, the 26th too.
+    i.end = Some(date(2026, 12, 28));
+    i.zone = Zone::AlsaceMoselle;
+    let p = planned(&i);
+    let w = p
+        .warnings
+        .iter()
+        .find(|w| w.code == "holiday_during_session")
+        .unwrap();
+    assert!(
+        w.message.starts_with("La session compte 2 jours fériés"),
+        "{}",
+        w.message
+    );
+    // A holiday on the first day is the start's own warning, not this one.
+    let p = planned(&input(date(2027, 5, 17)));
+    assert_eq!(
+        warning_codes(&p, "launch.start"),
+        ["start_on_non_working_day"]
+    );
+}

@@ -1194,3 +1194,45 @@ async fn late_work_shows_and_checklists_are_ticked_on_the_page() {
         "{page}"
     );
 }
+
+#[tokio::test]
+async fn the_feasibility_panel_says_what_jalon_plan_says_of_holidays() {
+    let (base, store, _dir) = app().await;
+    let a = centre(&store, "alpha").await;
+    let (c, csrf) = signed_in(&base, "manager@alpha.example").await;
+    let preview = |start: &'static str, end: &'static str| {
+        let c = c.clone();
+        let (base, csrf) = (base.clone(), csrf.clone());
+        let (title, site) = (a.title.clone(), a.site.clone());
+        async move {
+            let r = c
+                .post(format!("{base}/sessions/preview"))
+                .header("x-csrf-token", &csrf)
+                .form(&[
+                    ("title_id", title.as_str()),
+                    ("site_id", site.as_str()),
+                    ("start", start),
+                    ("end", end),
+                ])
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(r.status(), StatusCode::OK);
+            html_unescape(&r.text().await.unwrap())
+        }
+    };
+    let on_14_july = preview("2027-07-14", "").await;
+    assert!(
+        on_14_july.contains(
+            "La session commence le mercredi 14 juillet 2027, jour férié (Fête nationale) : vérifiez la date de début."
+        ),
+        "{on_14_july}"
+    );
+    let over_christmas = preview("2027-12-20", "2027-12-24").await;
+    assert!(!over_christmas.contains("férié"), "{over_christmas}");
+    let over_christmas = preview("2027-12-20", "2027-12-27").await;
+    assert!(
+        over_christmas.contains("La session compte 1 jour férié : samedi 25 décembre 2027 (Noël)."),
+        "{over_christmas}"
+    );
+}

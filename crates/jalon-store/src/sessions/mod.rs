@@ -157,6 +157,9 @@ impl SessionInput {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Preview {
     pub violations: Vec<RuleViolation>,
+    /// What `jalon plan` warns about too (a start or a day of the session on a holiday, the
+    /// title's expiry…), past deadlines apart: the milestones say those.
+    pub warnings: Vec<jalon_core::Warning>,
     pub milestones: Vec<PreviewMilestone>,
 }
 

@@ -199,6 +199,12 @@ impl Store {
             .map_err(|e| StoreError::invalid("start", e.to_string()))?;
         Ok(Preview {
             violations,
+            warnings: planned
+                .warnings
+                .iter()
+                .filter(|w| w.code != "deadline_passed")
+                .cloned()
+                .collect(),
             milestones: planned
                 .milestones
                 .iter()

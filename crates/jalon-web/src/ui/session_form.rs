@@ -120,6 +120,7 @@ pub struct PreviewRow {
 struct PreviewFragment {
     rows: Vec<PreviewRow>,
     violations: Vec<RuleViolation>,
+    warnings: Vec<jalon_core::Warning>,
     errors: Vec<FieldError>,
 }
 
@@ -153,6 +154,7 @@ fn preview_fragment(p: Option<&Preview>, errors: Vec<FieldError>) -> PreviewFrag
     PreviewFragment {
         rows,
         violations: p.map(|p| p.violations.clone()).unwrap_or_default(),
+        warnings: p.map(|p| p.warnings.clone()).unwrap_or_default(),
         errors,
     }
 }
