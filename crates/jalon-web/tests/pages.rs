@@ -1236,3 +1236,29 @@ async fn the_feasibility_panel_says_what_jalon_plan_says_of_holidays() {
         "{over_christmas}"
     );
 }
+
+#[tokio::test]
+async fn registering_someone_twice_says_who_is_already_registered() {
+    let (base, store, _dir) = app().await;
+    let a = centre(&store, "alpha").await;
+    let (c, csrf) = signed_in(&base, "manager@alpha.example").await;
+    let url = format!("{base}/sessions/{}/candidates", a.session);
+    let form = [
+        ("csrf", csrf.as_str()),
+        ("last_name", "Durand"),
+        ("first_names", "Léa"),
+        ("birth_date", "01/02/1990"),
+        ("access_route", "training"),
+    ];
+    let r = c.post(&url).form(&form).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let r = c.post(&url).form(&form).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let page = html_unescape(&r.text().await.unwrap());
+    assert!(
+        page.contains(
+            "Le formulaire contient 1 erreur :</p><ul><li>DURAND Léa, né(e) le 01/02/1990 est déjà inscrit(e) à cette session</li>"
+        ),
+        "{page}"
+    );
+}
