@@ -599,6 +599,10 @@ async fn a_candidate_acknowledges_their_convocation_in_the_browser() {
             .await
             .contains("1 convocation envoyée par courriel.")
     );
+    // Redirected after the POST: reloading the page sends nothing again.
+    let after = b.current_url().await.unwrap();
+    assert_eq!(after.path(), format!("/sessions/{session}/candidates"));
+    assert_eq!(after.query(), Some("envoyees=1&echecs=0&sans_adresse=0"));
     let eml = std::fs::read_dir(outbox.path())
         .unwrap()
         .filter_map(Result::ok)

@@ -14,8 +14,6 @@ use serde::Deserialize;
 use crate::ui::{FormPost, Page, PageResult, forbidden};
 use crate::{AppState, security};
 
-use super::{AddForm, page};
-
 pub(super) fn routes() -> Router<AppState> {
     Router::new()
         .route("/sessions/{id}/convocations/send", post(send_emails))
@@ -197,33 +195,13 @@ async fn send_emails(
     let session = state.store.open_session(&p.actor, &id).await?;
     session.writer()?;
     let writer = session.writer()?;
-    match crate::mailer::send_convocations(&state, writer).await {
-        Ok(r) => {
-            let mut notice = match r.sent {
-                0 => "Aucun courriel à envoyer.".to_owned(),
-                1 => "1 convocation envoyée par courriel.".to_owned(),
-                n => format!("{n} convocations envoyées par courriel."),
-            };
-            if !r.failed.is_empty() {
-                notice.push_str(&format!(" Échecs : {}.", r.failed.join(" ; ")));
-            }
-            if !r.without_address.is_empty() {
-                notice.push_str(&format!(
-                    " Sans adresse électronique : {}.",
-                    r.without_address.join(" ; ")
-                ));
-            }
-            page(
-                &state,
-                &p,
-                &session,
-                AddForm::default(),
-                Vec::new(),
-                None,
-                Some(notice),
-            )
-            .await
-        }
-        Err(e) => Err(e.into()),
-    }
+    // Back to the page by a GET, so that reloading it sends nothing again.
+    let r = crate::mailer::send_convocations(&state, writer).await?;
+    Ok(Redirect::to(&format!(
+        "/sessions/{id}/candidates?envoyees={}&echecs={}&sans_adresse={}#h-conv",
+        r.sent,
+        r.failed.len(),
+        r.without_address.len()
+    ))
+    .into_response())
 }

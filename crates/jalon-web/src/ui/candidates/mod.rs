@@ -117,6 +117,41 @@ pub struct AddForm {
 struct Notice {
     #[serde(default)]
     ok: String,
+    /// After sending convocations by email: how many were sent, failed, had no address.
+    #[serde(default)]
+    envoyees: Option<usize>,
+    #[serde(default)]
+    echecs: usize,
+    #[serde(default)]
+    sans_adresse: usize,
+}
+
+impl Notice {
+    /// What the last sending did, as the page says it.
+    fn sent(&self) -> Option<String> {
+        let sent = self.envoyees?;
+        let mut notice = match sent {
+            0 => "Aucun courriel envoyé.".to_owned(),
+            1 => "1 convocation envoyée par courriel.".to_owned(),
+            n => format!("{n} convocations envoyées par courriel."),
+        };
+        let plural = |n: usize| if n > 1 { "s" } else { "" };
+        if self.echecs > 0 {
+            notice.push_str(&format!(
+                " {} échec{} d'envoi : voir l'état de chaque convocation ci-dessous.",
+                self.echecs,
+                plural(self.echecs)
+            ));
+        }
+        if self.sans_adresse > 0 {
+            notice.push_str(&format!(
+                " {} candidat{} sans adresse électronique.",
+                self.sans_adresse,
+                plural(self.sans_adresse)
+            ));
+        }
+        Some(notice)
+    }
 }
 
 pub(super) fn row(c: &Candidate) -> Row {
@@ -197,7 +232,7 @@ async fn list(
     Query(n): Query<Notice>,
 ) -> PageResult {
     let notice = match n.ok.as_str() {
-        "" => None,
+        "" => n.sent(),
         "1" => Some("Candidat inscrit.".to_owned()),
         count => Some(format!("{count} candidats inscrits.")),
     };
