@@ -126,6 +126,18 @@ impl Presence {
 pub fn fold(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.trim().chars().flat_map(char::to_lowercase) {
+        // The ligatures are two letters: « Cœur » is « coeur ».
+        match c {
+            'œ' => {
+                out.push_str("oe");
+                continue;
+            }
+            'æ' => {
+                out.push_str("ae");
+                continue;
+            }
+            _ => {}
+        }
         let base = match c {
             'à' | 'â' | 'ä' | 'á' | 'ã' => 'a',
             'ç' => 'c',
@@ -134,8 +146,6 @@ pub fn fold(text: &str) -> String {
             'ô' | 'ö' | 'ó' | 'õ' => 'o',
             'ù' | 'û' | 'ü' | 'ú' => 'u',
             'ÿ' => 'y',
-            'œ' => 'o',
-            'æ' => 'a',
             c if c.is_alphanumeric() => c,
             _ => ' ',
         };
@@ -399,6 +409,7 @@ mod tests {
         assert_eq!(fold("Date de naissance"), "date de naissance");
         assert_eq!(fold("COURRIEL"), "courriel");
         assert_eq!(fold("Héloïse-Anaïs"), "heloise anais");
+        assert_eq!(fold("LE CŒUR Lætitia"), "le coeur laetitia");
         let mut other = jean();
         other.last_name = "DUPONT ".into();
         assert_eq!(other.identity(), jean().identity());

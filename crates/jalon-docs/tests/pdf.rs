@@ -243,6 +243,12 @@ fn a_zip_holds_one_file_per_candidate_even_for_namesakes() {
     let a = candidate("DUPONT", "Jean", "", false);
     let name = pdf::file_name("convocation", &a);
     assert_eq!(name, "convocation-dupont-jean.pdf");
+    // Ligatures are two letters, accents go.
+    let g = candidate("LE CŒUR", "Gaëlle", "", false);
+    assert_eq!(
+        pdf::file_name("convocation", &g),
+        "convocation-le-coeur-gaelle.pdf"
+    );
     let bytes = pdf::zip(&[
         (name.clone(), b"%PDF-1".to_vec()),
         (name.clone(), b"%PDF-2".to_vec()),

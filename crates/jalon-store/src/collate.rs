@@ -41,6 +41,8 @@ mod tests {
             "de la Tour",
             "Œuvre",
             "Oeuf",
+            "LEFÈVRE",
+            "LE CŒUR",
         ];
         sort_by_key(&mut names, |n| n);
         assert_eq!(
@@ -51,6 +53,8 @@ mod tests {
                 "Émilie",
                 "eric",
                 "Éric",
+                "LE CŒUR",
+                "LEFÈVRE",
                 "Oeuf",
                 "Œuvre",
                 "Zoé"
