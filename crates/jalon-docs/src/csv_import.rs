@@ -46,12 +46,6 @@ const ALIASES: &[(&str, Column)] = &[
     ("ne e le", Column::BirthDate),
     ("ne le", Column::BirthDate),
     ("naissance", Column::BirthDate),
-    ("courriel", Column::Email),
-    ("email", Column::Email),
-    ("e mail", Column::Email),
-    ("mail", Column::Email),
-    ("adresse electronique", Column::Email),
-    ("adresse mail", Column::Email),
     ("telephone", Column::Phone),
     ("tel", Column::Phone),
     ("portable", Column::Phone),
@@ -75,6 +69,28 @@ const ALIASES: &[(&str, Column)] = &[
     ("mise en oeuvre de l amenagement", Column::AccommodationPlan),
     ("amenagement prevu", Column::AccommodationPlan),
 ];
+
+/// The words of an e-mail column, alone or after « adresse » : « Mél », « Adresse e-mail »,
+/// « E-mail », « Courriel », « Adresse électronique »…
+const EMAIL_WORDS: &[&str] = &[
+    "email",
+    "e mail",
+    "mail",
+    "mel",
+    "e mel",
+    "courriel",
+    "electronique",
+    "courrier electronique",
+];
+
+/// The column a folded header names, if any.
+fn column_of(folded: &str) -> Option<Column> {
+    if let Some((_, col)) = ALIASES.iter().find(|(alias, _)| *alias == folded) {
+        return Some(*col);
+    }
+    let word = folded.strip_prefix("adresse ").unwrap_or(folded);
+    EMAIL_WORDS.contains(&word).then_some(Column::Email)
+}
 
 /// The headers written on export, read back on import.
 pub const EXPORT_HEADERS: [&str; 13] = [
@@ -286,9 +302,9 @@ pub fn read_candidates(bytes: &[u8], today: Date) -> ImportReport {
     let mut columns: HashMap<Column, usize> = HashMap::new();
     for (i, name) in header.iter().enumerate() {
         let folded = fold(name);
-        match ALIASES.iter().find(|(alias, _)| *alias == folded) {
-            Some((_, col)) => {
-                if let Some(first) = columns.insert(*col, i) {
+        match column_of(&folded) {
+            Some(col) => {
+                if let Some(first) = columns.insert(col, i) {
                     report.file_errors.push(format!(
                         "les colonnes {} et {} (« {} ») ont le même sens : gardez-en une",
                         first + 1,
@@ -520,6 +536,36 @@ mod tests {
         assert_eq!(c[0].accommodation, "Tiers temps");
         assert_eq!(c[1].last_name, "L’Hermite");
         assert_eq!(c[1].birth_date, Some(date(1995, 7, 14)));
+    }
+
+    #[test]
+    fn every_usual_spelling_of_the_email_column_is_read() {
+        for header in [
+            "Courriel",
+            "E-mail",
+            "e-mail",
+            "Email",
+            "Mail",
+            "Mél",
+            "Adresse e-mail",
+            "Adresse mail",
+            "Adresse mél",
+            "Adresse électronique",
+            "Adresse courriel",
+            "Courrier électronique",
+        ] {
+            let text = format!(
+                "Nom;Prénom;Date de naissance;{header}\nDupont;Jean;01/02/1990;jean@exemple.fr\n"
+            );
+            let r = read_candidates(text.as_bytes(), TODAY);
+            assert!(r.is_valid(), "{header}: {:?}", r.errors());
+            assert!(r.ignored_columns.is_empty(), "{header}");
+            assert_eq!(r.candidates()[0].email, "jean@exemple.fr", "{header}");
+        }
+        // What Jalon does not know is ignored, and said.
+        let text = "Nom;Prénom;Date de naissance;N° de dossier\nDupont;Jean;01/02/1990;A-12\n";
+        let r = read_candidates(text.as_bytes(), TODAY);
+        assert_eq!(r.ignored_columns, ["N° de dossier"]);
     }
 
     #[test]

@@ -634,6 +634,60 @@ async fn candidates_are_imported_from_a_file_after_a_preview() {
         ),
         "{page}"
     );
+    // « Mél » is the e-mail, shown in the preview; an unknown column is a warning to
+    // acknowledge before importing.
+    let r = upload(
+        "Nom;Prénom;Date de naissance;Mél;N° de dossier\nLeroy;Marc;02/03/1990;marc@exemple.fr;A-12\n"
+            .as_bytes(),
+        csrf.clone(),
+    )
+    .await
+    .unwrap();
+    let page = html_unescape(&r.text().await.unwrap());
+    assert!(
+        page.contains("ligne 2 : LEROY Marc, né(e) le 02/03/1990 — marc@exemple.fr"),
+        "{page}"
+    );
+    assert!(
+        page.contains("<strong>Colonnes ignorées : N° de dossier.</strong>"),
+        "{page}"
+    );
+    let at = page.find("name=\"csv\" value=\"").unwrap() + 18;
+    let csv = page[at..at + page[at..].find('"').unwrap()].to_owned();
+    let import = format!("{base}/sessions/{}/candidates/import", a.session);
+    let r = c
+        .post(&import)
+        .form(&[
+            ("csrf", csrf.as_str()),
+            ("csv", csv.as_str()),
+            ("ignored", "N° de dossier"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        html_unescape(&r.text().await.unwrap())
+            .contains("Cochez la case pour confirmer que ces colonnes peuvent être ignorées"),
+    );
+    assert_eq!(
+        store.candidates(&h).await.unwrap().len(),
+        2,
+        "nothing imported"
+    );
+    let r = c
+        .post(&import)
+        .form(&[
+            ("csrf", csrf.as_str()),
+            ("csv", csv.as_str()),
+            ("ignored", "N° de dossier"),
+            ("ignored_ack", "on"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    assert_eq!(store.candidates(&h).await.unwrap().len(), 3);
     // One candidate by hand, with a French error next to its field.
     let r = c
         .post(format!("{base}/sessions/{}/candidates", a.session))

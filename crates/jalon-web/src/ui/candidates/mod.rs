@@ -47,6 +47,8 @@ pub struct Row {
 pub struct PreviewLine {
     pub line: usize,
     pub name: String,
+    /// « jose@exemple.fr », or « sans courriel ».
+    pub email: String,
     pub problems: Vec<String>,
 }
 
@@ -78,6 +80,8 @@ pub struct Preview {
     pub csv: String,
     pub encoding: &'static str,
     pub ignored: String,
+    /// The import was asked without acknowledging the ignored columns.
+    pub ack_error: Option<String>,
 }
 
 impl CandidatesPage {
@@ -319,6 +323,11 @@ async fn check(
         .map(|l| PreviewLine {
             line: l.line,
             name: l.candidate.display(),
+            email: if l.candidate.email.is_empty() {
+                "sans courriel".to_owned()
+            } else {
+                l.candidate.email.clone()
+            },
             problems: l.problems.clone(),
         })
         .collect();
@@ -351,6 +360,7 @@ async fn check(
         csv,
         encoding: report.encoding,
         ignored: report.ignored_columns.join(", "),
+        ack_error: None,
     }
 }
 
@@ -402,6 +412,12 @@ async fn preview(
 struct ImportForm {
     #[serde(default)]
     csv: String,
+    /// The columns of the file that are not imported, as the preview listed them…
+    #[serde(default)]
+    ignored: String,
+    /// …and the box ticked to say they were seen.
+    #[serde(default)]
+    ignored_ack: Option<String>,
 }
 
 /// Imports a previewed file, all or nothing.
@@ -413,6 +429,26 @@ async fn import(
     let session = state.store.open_session(&p.actor, &id).await?;
     let writer = session.writer()?;
     let report = read_candidates(f.csv.as_bytes(), state.store.today());
+    let acknowledged = f.ignored.trim().is_empty() || f.ignored_ack.is_some();
+    if !acknowledged {
+        let mut preview = check(&state, &session, &report, f.csv.clone()).await;
+        preview.ignored = f.ignored.clone();
+        preview.ack_error = Some(
+            "Cochez la case pour confirmer que ces colonnes peuvent être ignorées : rien n'a été enregistré."
+                .to_owned(),
+        );
+        let response = page(
+            &state,
+            &p,
+            &session,
+            AddForm::default(),
+            Vec::new(),
+            Some(preview),
+            None,
+        )
+        .await?;
+        return Ok((StatusCode::UNPROCESSABLE_ENTITY, response).into_response());
+    }
     if report.is_valid()
         && let Ok(outcome) = state
             .store
