@@ -407,6 +407,19 @@ async fn a_manager_works_through_the_pages_and_each_role_is_held_to_its_rights()
         .unwrap();
     let err = text(&c, "#m-manager\\.appoint .error").await;
     assert!(err.contains("indiquez la preuve"), "{err}");
+    // The page comes back on the milestone, its message focused (not at the top).
+    let focus = c
+        .execute(
+            "return [document.activeElement.id, window.scrollY, \
+             document.activeElement.getBoundingClientRect().top, window.innerHeight];",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert_eq!(focus[0], "err-manager.appoint", "{focus:?}");
+    assert!(focus[1].as_f64().unwrap() > 0.0, "scrolled: {focus:?}");
+    let (top, height) = (focus[2].as_f64().unwrap(), focus[3].as_f64().unwrap());
+    assert!((0.0..height).contains(&top), "in view: {focus:?}");
     // The journal tab has it.
     c.goto(&format!("{}/journal", session_url.as_str()))
         .await

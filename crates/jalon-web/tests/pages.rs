@@ -1243,7 +1243,7 @@ async fn late_work_shows_and_checklists_are_ticked_on_the_page() {
     let page = html_unescape(&r.text().await.unwrap());
     assert!(
         page.contains(
-            "role=\"alert\" id=\"side-prep.compliance\">indiquez pourquoi ce point est sans objet"
+            "id=\"side-prep.compliance\" tabindex=\"-1\" autofocus>indiquez pourquoi ce point est sans objet"
         ),
         "{page}"
     );
