@@ -188,8 +188,8 @@ pub struct DbArgs {
 pub struct ServeArgs {
     #[command(flatten)]
     pub db: DbArgs,
-    /// Adresse d'écoute
-    #[arg(long, value_name = "IP:PORT", env = "JALON_LISTEN", default_value = "127.0.0.1:8080", value_parser = listen_arg)]
+    /// Adresse d'écoute [défaut : 127.0.0.1:8080]
+    #[arg(long, value_name = "IP:PORT", env = "JALON_LISTEN", default_value = "127.0.0.1:8080", hide_default_value = true, value_parser = listen_arg)]
     pub listen: std::net::SocketAddr,
     /// Cookies « Secure » : à activer quand Jalon est servi en HTTPS (derrière un proxy)
     #[arg(long, env = "JALON_SECURE_COOKIES")]
@@ -198,12 +198,13 @@ pub struct ServeArgs {
     /// sans lui, les courriels sont écrits dans le dossier d'envoi (outbox du dossier de données)
     #[arg(long, value_name = "URL", env = "JALON_SMTP_URL")]
     pub smtp_url: Option<String>,
-    /// Expéditeur des courriels
+    /// Expéditeur des courriels [défaut : Jalon <ne-pas-repondre@jalon.invalid>]
     #[arg(
         long,
         value_name = "ADRESSE",
         env = "JALON_MAIL_FROM",
-        default_value = "Jalon <ne-pas-repondre@jalon.invalid>"
+        default_value = "Jalon <ne-pas-repondre@jalon.invalid>",
+        hide_default_value = true
     )]
     pub mail_from: String,
     /// Adresse publique de Jalon, pour les liens envoyés aux candidats (https://jalon.centre.fr)
@@ -225,8 +226,8 @@ pub struct UserAddArgs {
     /// Nom affiché
     #[arg(long, value_name = "NOM")]
     pub name: String,
-    /// Rôle : admin, manager (responsable de session) ou inspector (lecture seule)
-    #[arg(long, value_name = "admin|manager|inspector", default_value = "admin", value_parser = role_arg)]
+    /// Rôle : admin, manager (responsable de session) ou inspector (lecture seule) [défaut : admin]
+    #[arg(long, value_name = "admin|manager|inspector", default_value = "admin", hide_default_value = true, value_parser = role_arg)]
     pub role: jalon_store::Role,
     /// Nom du centre : obligatoire sur une base vide (il est créé), sinon pour choisir parmi
     /// plusieurs centres
@@ -273,8 +274,8 @@ pub struct PlanArgs {
     /// Titre de transport (transmission sous 48 h, pas de règle de nouvelle présentation)
     #[arg(long)]
     pub transport: bool,
-    /// Type de session : title (titre complet) ou ccp
-    #[arg(long, value_name = "title|ccp", default_value = "title", value_parser = kind_arg)]
+    /// Type de session : title (titre complet) ou ccp [défaut : title]
+    #[arg(long, value_name = "title|ccp", default_value = "title", hide_default_value = true, value_parser = kind_arg)]
     pub kind: Kind,
     /// Domaine du titre, pour l'adresse de l'AFPA à relancer : btp, industry ou tertiary
     #[arg(long, value_name = "btp|industry|tertiary", value_parser = domain_arg)]
@@ -285,8 +286,8 @@ pub struct PlanArgs {
     /// Fin de formation d'un candidat (T), pour le délai de nouvelle présentation
     #[arg(long, value_name = "DATE", value_parser = date_arg)]
     pub training_end: Option<Date>,
-    /// Zone des jours fériés : metropole ou alsace-moselle
-    #[arg(long, value_name = "metropole|alsace-moselle", default_value = "metropole", value_parser = zone_arg)]
+    /// Zone des jours fériés : metropole ou alsace-moselle [défaut : metropole]
+    #[arg(long, value_name = "metropole|alsace-moselle", default_value = "metropole", hide_default_value = true, value_parser = zone_arg)]
     pub zone: Zone,
     /// Date du jour pour le calcul des retards (par défaut aujourd'hui, heure de Paris)
     #[arg(long, value_name = "DATE", value_parser = date_arg)]
@@ -294,8 +295,8 @@ pub struct PlanArgs {
     /// Fichier de règles TOML qui remplace les règles intégrées
     #[arg(long, value_name = "FICHIER", env = "JALON_RULES")]
     pub rules: Option<PathBuf>,
-    /// Format de sortie : table, json ou ics
-    #[arg(long, value_name = "table|json|ics", default_value = "table", value_parser = format_arg)]
+    /// Format de sortie : table, json ou ics [défaut : table]
+    #[arg(long, value_name = "table|json|ics", default_value = "table", hide_default_value = true, value_parser = format_arg)]
     pub format: Format,
 }
 
@@ -369,6 +370,23 @@ fn expected_form(flag: &str) -> &'static str {
     }
 }
 
+/// The commands that could stand where `name` was typed: those of the command named before
+/// it (`jalon user list` → add), or the top-level ones.
+fn subcommands_before(name: &str, args: &[String]) -> Vec<String> {
+    use clap::CommandFactory;
+    let mut cmd = Cli::command();
+    for a in args.iter().take_while(|a| *a != name) {
+        match cmd.find_subcommand(a) {
+            Some(sub) => cmd = sub.clone(),
+            None => continue,
+        }
+    }
+    cmd.get_subcommands()
+        .map(|c| c.get_name().to_owned())
+        .filter(|n| n != "help")
+        .collect()
+}
+
 /// One French line for a command-line error clap found.
 pub fn french_error(err: &clap::Error) -> String {
     let flag = arg_name(err).unwrap_or_default();
@@ -410,8 +428,10 @@ pub fn french_error(err: &clap::Error) -> String {
                 Some(ContextValue::String(s)) => s.clone(),
                 _ => String::new(),
             };
+            let known = subcommands_before(&name, &std::env::args().skip(1).collect::<Vec<_>>());
             format!(
-                "commande inconnue : {name} (commandes disponibles : plan, serve, demo, user, journal, check, import, export, docs)"
+                "commande inconnue : {name} (commandes disponibles : {})",
+                known.join(", ")
             )
         }
         ErrorKind::ArgumentConflict => format!("{flag} est donné plusieurs fois"),

@@ -1,5 +1,7 @@
 //! `jalon check`: the conformity report across sessions, for people and for cron.
 
+use std::collections::HashMap;
+
 use jalon_core::fr;
 use jalon_store::Clock;
 use jalon_store::conformity::SessionConformity;
@@ -19,14 +21,21 @@ pub fn run(a: CheckArgs) -> Result<(), Failure> {
                 .timestamp();
             store = store.with_clock(Clock::Fixed(noon));
         }
-        Ok::<_, Failure>(store.conformity_all().await?)
+        let labels: HashMap<String, String> = store
+            .rules()
+            .milestones
+            .iter()
+            .map(|m| (m.id.to_string(), m.label.clone()))
+            .collect();
+        Ok::<_, Failure>((store.conformity_all().await?, labels))
     })?;
+    let (report, labels) = report;
     if a.json {
         let json = serde_json::to_string_pretty(&serde_json::json!({"sessions": report}))
             .map_err(|e| Failure::runtime(e.to_string()))?;
         println!("{json}");
     } else {
-        print!("{}", table(&report));
+        print!("{}", table(&report, &labels));
     }
     let late = report
         .iter()
@@ -44,7 +53,15 @@ pub fn run(a: CheckArgs) -> Result<(), Failure> {
     Ok(())
 }
 
-fn table(report: &[SessionConformity]) -> String {
+/// « Réception des DTE … (dte.receive) » : what a person reads, with the id to search for.
+fn named(labels: &HashMap<String, String>, id: &str) -> String {
+    match labels.get(id) {
+        Some(label) => format!("{label} ({id})"),
+        None => id.to_owned(),
+    }
+}
+
+fn table(report: &[SessionConformity], labels: &HashMap<String, String>) -> String {
     let mut out = String::new();
     if report.is_empty() {
         out.push_str("Aucune session en cours de suivi.\n");
@@ -69,19 +86,20 @@ fn table(report: &[SessionConformity]) -> String {
             } else {
                 "en retard (recommandé)"
             };
-            out.push_str(&format!("  {mark} : {id}\n"));
+            out.push_str(&format!("  {mark} : {}\n", named(labels, id.as_str())));
         }
         for r in &s.reasons {
             out.push_str(&format!(
                 "  contrôle en échec : {} — {}\n",
-                r.milestone, r.message
+                named(labels, r.milestone.as_str()),
+                r.message
             ));
         }
         for l in &s.done_late {
             out.push_str(&format!(
                 "  {} : {} — fait le {}, limite le {}\n",
                 jalon_core::milestone::done_late_label(l.days),
-                l.milestone,
+                named(labels, l.milestone.as_str()),
                 fr::long_date(l.done_on),
                 fr::long_date(l.deadline)
             ));

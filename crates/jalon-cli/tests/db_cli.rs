@@ -642,6 +642,20 @@ fn demo_fills_an_empty_database_and_never_touches_a_real_one() {
             .unwrap()
             .contains(&json!("dte.receive"))
     }));
+    // The table names milestones as people read them, with the id to search for.
+    let o = jalon(&["check", "--data-dir", d], &[]);
+    let table = text(&o.stdout);
+    assert!(
+        table.contains("EN RETARD : Réception des DTE (paquets de documents scellés)")
+            && table.contains("(dte.receive)"),
+        "{table}"
+    );
+    assert!(
+        table.contains(
+            "fait en retard (3 jours) : Commander les Dossiers Techniques d'Évaluation (DTE)"
+        ),
+        "{table}"
+    );
     // Far in the past, nothing was due yet: exit 0.
     let o = jalon(&["check", "--data-dir", d, "--today", "2025-01-01"], &[]);
     assert_eq!(o.status.code(), Some(0), "{}", text(&o.stdout));
@@ -1212,4 +1226,45 @@ fn described_fields<'a>(
     if let Some(props) = schema["properties"].as_object() {
         out.extend(props.keys().map(String::as_str));
     }
+}
+
+#[test]
+fn every_help_speaks_french_defaults_included() {
+    for cmd in [
+        &["plan"][..],
+        &["serve"],
+        &["demo"],
+        &["user", "add"],
+        &["journal", "verify"],
+        &["check"],
+        &["import", "candidates"],
+        &["export", "candidates"],
+        &["docs", "convocations"],
+    ] {
+        let mut args = cmd.to_vec();
+        args.push("--help");
+        let o = jalon(&args, &[]);
+        assert!(o.status.success(), "{cmd:?}: {}", text(&o.stderr));
+        let help = text(&o.stdout);
+        for english in [
+            "[default:",
+            "Usage:",
+            "Options:",
+            "Print help",
+            "[possible values",
+        ] {
+            assert!(
+                !help.contains(english),
+                "{cmd:?} says « {english} »:\n{help}"
+            );
+        }
+    }
+    let help = text(&jalon(&["plan", "--help"], &[]).stdout);
+    assert!(help.contains("ou ccp [défaut : title]"), "{help}");
+    // An unknown command lists those that could stand there.
+    let o = jalon(&["user", "list"], &[]);
+    assert_eq!(
+        text(&o.stderr).trim(),
+        "jalon : commande inconnue : list (commandes disponibles : add)"
+    );
 }

@@ -256,16 +256,27 @@ impl CandidateInput {
                     .to_owned(),
             );
         }
-        for (field, value, max) in [
-            ("last_name", &self.last_name, 100),
-            ("first_names", &self.first_names, 150),
-            ("address", &self.address, 300),
-            ("city", &self.city, 100),
-            ("accommodation", &self.accommodation, 2000),
-            ("accommodation_plan", &self.accommodation_plan, 2000),
+        for (field, what, value, max) in [
+            ("last_name", "nom", &self.last_name, 100),
+            ("first_names", "prénom(s)", &self.first_names, 150),
+            ("address", "adresse", &self.address, 300),
+            ("city", "ville", &self.city, 100),
+            ("accommodation", "aménagement", &self.accommodation, 2000),
+            (
+                "accommodation_plan",
+                "mise en œuvre de l'aménagement",
+                &self.accommodation_plan,
+                2000,
+            ),
         ] {
             if value.chars().count() > max {
-                push(field, format!("texte trop long ({max} caractères au plus)"));
+                push(
+                    field,
+                    format!(
+                        "{what} : {} caractères au plus",
+                        crate::fr::integer(max as u64)
+                    ),
+                );
             }
         }
         out
@@ -475,6 +486,30 @@ mod tests {
         );
         assert!(signature_problem(false).is_some());
         assert_eq!(signature_problem(true), None);
+    }
+
+    #[test]
+    fn a_text_too_long_names_its_field() {
+        let mut c = jean();
+        c.last_name = "X".repeat(101);
+        c.accommodation_plan = "y".repeat(2001);
+        c.accommodation = "Tiers temps".into();
+        let p = c.problems(jiff::civil::date(2026, 11, 28));
+        let found: Vec<(&str, &str)> = p
+            .iter()
+            .map(|p| (p.field.as_str(), p.message.as_str()))
+            .collect();
+        assert!(
+            found.contains(&("last_name", "nom : 100 caractères au plus")),
+            "{found:?}"
+        );
+        assert!(
+            found.contains(&(
+                "accommodation_plan",
+                "mise en œuvre de l'aménagement : 2\u{202f}000 caractères au plus"
+            )),
+            "{found:?}"
+        );
     }
 
     #[test]

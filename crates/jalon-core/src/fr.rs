@@ -107,6 +107,19 @@ pub fn date_range(start: Date, end: Date) -> String {
 }
 
 /// « dans 3 jours », « aujourd'hui », « demain », « en retard de 2 jours ».
+/// « 2 000 » : an integer with its thousands apart, as French writes it.
+pub fn integer(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push('\u{202f}');
+        }
+        out.push(c);
+    }
+    out
+}
+
 pub fn days_left(days: i32) -> String {
     match days {
         0 => "aujourd'hui".to_owned(),
@@ -175,6 +188,14 @@ pub fn parse_date(input: &str) -> Result<Date, String> {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn integers_keep_their_thousands_apart() {
+        assert_eq!(integer(100), "100");
+        assert_eq!(integer(2000), "2\u{202f}000");
+        assert_eq!(integer(1_234_567), "1\u{202f}234\u{202f}567");
+    }
+
     use super::*;
     use jiff::civil::date;
 

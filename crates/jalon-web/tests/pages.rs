@@ -1316,3 +1316,36 @@ async fn registering_someone_twice_says_who_is_already_registered() {
         "{page}"
     );
 }
+
+#[tokio::test]
+async fn the_title_form_says_every_problem_at_once_in_words() {
+    let (base, store, _dir) = app().await;
+    centre(&store, "alpha").await;
+    let (c, csrf) = signed_in(&base, "admin@alpha.example").await;
+    let r = c
+        .post(format!("{base}/admin/titles"))
+        .form(&[
+            ("csrf", csrf.as_str()),
+            ("rncp_code", "abc"),
+            ("name", ""),
+            ("domain", ""),
+            ("expiry", "31/02/2030"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let page = html_unescape(&r.text().await.unwrap());
+    for expected in [
+        "choisissez le domaine : BTP, industrie ou tertiaire",
+        "« abc » n'est pas un code RNCP",
+        "l'intitulé du titre",
+        "31/02/2030",
+    ] {
+        assert!(page.contains(expected), "{expected}:\n{page}");
+    }
+    assert!(
+        !page.contains("btp, industry ou tertiary"),
+        "no code shown: {page}"
+    );
+}

@@ -595,16 +595,37 @@ async fn save(
             }
         }
         Kind::Titles => {
-            let domain: Option<Domain> = f
-                .domain
-                .parse()
-                .map_err(|e: String| errs.push(FieldError::new("domain", e)))
-                .ok();
+            let domain: Option<Domain> = match f.domain.trim() {
+                "" => {
+                    errs.push(FieldError::new(
+                        "domain",
+                        "choisissez le domaine : BTP, industrie ou tertiaire",
+                    ));
+                    None
+                }
+                typed => typed
+                    .parse()
+                    .map_err(|_| {
+                        errs.push(FieldError::new(
+                            "domain",
+                            format!("domaine « {typed} » inconnu : choisissez BTP, industrie ou tertiaire"),
+                        ))
+                    })
+                    .ok(),
+            };
             let expiry = date("expiry", &f.expiry, &mut errs);
             let structure = TitleStructure {
                 ccps: parse_ccps(&f.ccps, &mut errs),
                 epreuves: parse_epreuves(&f.epreuves, &mut errs),
             };
+            // Every problem at once: what the form could not read, and what the title breaks.
+            if !errs.is_empty() {
+                errs.extend(jalon_core::catalog::title_problems(
+                    &f.rncp_code,
+                    &f.name,
+                    &structure,
+                ));
+            }
             match (domain, expiry, errs.is_empty()) {
                 (Some(domain), Some(expiry), true) => {
                     let input = TitleInput {
