@@ -465,9 +465,28 @@ pub struct CandidateLink {
     name: String,
     title: String,
     read_at: Option<Stamp>,
+    centre: String,
+    start: jiff::civil::Date,
+    end: jiff::civil::Date,
+    site: String,
 }
 
 impl CandidateLink {
+    /// The centre that convenes the candidate.
+    pub fn centre(&self) -> &str {
+        &self.centre
+    }
+
+    /// The session's first and last days.
+    pub fn dates(&self) -> (jiff::civil::Date, jiff::civil::Date) {
+        (self.start, self.end)
+    }
+
+    /// « Plateau technique de Villeurbanne, 69100 Villeurbanne ».
+    pub fn site(&self) -> &str {
+        &self.site
+    }
+
     /// « DUPONT Jean, né(e) le 01/02/1990 ».
     pub fn name(&self) -> &str {
         &self.name
@@ -494,6 +513,12 @@ struct LinkRow {
     first_names: String,
     birth_date: String,
     title: String,
+    centre: String,
+    start_date: String,
+    end_date: String,
+    site_name: String,
+    postcode: String,
+    city: String,
 }
 
 impl Store {
@@ -502,8 +527,11 @@ impl Store {
         let hash = digest(token);
         let row: Option<LinkRow> = sqlx::query_as(
             "SELECT v.candidate_id, v.session_id, s.centre_id, v.read_at, c.last_name, c.first_names, \
-             c.birth_date, t.name AS title FROM convocations v JOIN candidates c ON c.id = v.candidate_id \
+             c.birth_date, t.name AS title, ce.name AS centre, s.start_date, s.end_date, \
+             si.name AS site_name, si.postcode, si.city \
+             FROM convocations v JOIN candidates c ON c.id = v.candidate_id \
              JOIN sessions s ON s.id = v.session_id JOIN titles t ON t.id = s.title_id \
+             JOIN centres ce ON ce.id = s.centre_id JOIN sites si ON si.id = s.site_id \
              WHERE v.ack_token_hash = $1",
         )
         .bind(&hash)
@@ -527,6 +555,10 @@ impl Store {
             name,
             title: r.title,
             read_at: r.read_at,
+            centre: r.centre,
+            start: crate::parse_date("start_date", &r.start_date)?,
+            end: crate::parse_date("end_date", &r.end_date)?,
+            site: format!("{}, {} {}", r.site_name, r.postcode, r.city),
         }))
     }
 

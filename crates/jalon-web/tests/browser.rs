@@ -644,7 +644,7 @@ async fn a_candidate_acknowledges_their_convocation_in_the_browser() {
         .unwrap();
     let thanks = text(&candidate, "[role=status]").await;
     assert!(
-        thanks.contains("Merci. Votre accusé de lecture est enregistré : PETIT Lou"),
+        thanks.contains("Merci. Votre accusé de lecture est enregistré : le "),
         "{thanks}"
     );
     candidate.close().await.unwrap();

@@ -174,6 +174,10 @@ async fn convocations_go_to_the_outbox_and_are_acknowledged_by_their_link() {
         page.contains("Je confirme avoir lu ma convocation"),
         "{page}"
     );
+    // It says who, which centre, which session, when and where, before anything is confirmed.
+    for fact in ["DUPONT José", "Centre", "du lundi", "<dt>Lieu</dt>"] {
+        assert!(page.contains(fact), "{fact}: {page}");
+    }
     let convs: Value = c
         .get(format!("{base}/api/v1/sessions/{id}/convocations"))
         .send()
@@ -195,12 +199,26 @@ async fn convocations_go_to_the_outbox_and_are_acknowledged_by_their_link() {
         .send()
         .await
         .unwrap();
+    // Redirected to the link (a reload posts nothing again), which thanks.
     assert_eq!(r.status(), StatusCode::OK);
+    assert_eq!(r.url().query(), Some("merci"));
+    let thanks = r.text().await.unwrap();
     assert!(
-        r.text()
-            .await
-            .unwrap()
-            .contains("Merci. Votre accusé de lecture est enregistré : DUPONT José")
+        thanks.contains("Merci. Votre accusé de lecture est enregistré : le ")
+            && thanks.contains("DUPONT José"),
+        "{thanks}"
+    );
+    // Opened again: already confirmed, with the time, and no button.
+    let again = reqwest::get(format!("{base}/accuse/{token}"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        again.contains("Vous avez déjà confirmé la lecture de votre convocation : le ")
+            && !again.contains("Je confirme avoir lu"),
+        "{again}"
     );
     let convs: Value = c
         .get(format!("{base}/api/v1/sessions/{id}/convocations"))
@@ -228,11 +246,7 @@ async fn convocations_go_to_the_outbox_and_are_acknowledged_by_their_link() {
     let r = reqwest::get(format!("{base}/accuse/{}", "0".repeat(64)))
         .await
         .unwrap();
-    assert_eq!(
-        r.status(),
-        StatusCode::OK,
-        "the page shows; only confirming checks the link"
-    );
+    assert_eq!(r.status(), StatusCode::NOT_FOUND);
     let r = reqwest::Client::new()
         .post(format!("{base}/accuse/{}", "0".repeat(64)))
         .send()

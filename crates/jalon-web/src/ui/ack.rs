@@ -6,11 +6,13 @@ use std::net::SocketAddr;
 
 use askama::Template;
 use axum::Router;
+use axum::extract::Query;
 use axum::extract::{ConnectInfo, Path, State};
 use axum::http::header::USER_AGENT;
 use axum::http::{HeaderMap, StatusCode};
-use axum::response::{IntoResponse, Response};
+use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
+use serde::Deserialize;
 
 use super::{Layout, error_page, render};
 use crate::AppState;
@@ -24,7 +26,41 @@ pub fn routes() -> Router<AppState> {
 struct AckPage {
     layout: Layout,
     token: String,
-    done: Option<(String, String)>,
+    /// Who and what: the candidate, the centre, the title, the dates and the place.
+    who: String,
+    centre: String,
+    title: String,
+    dates: String,
+    site: String,
+    /// « le mardi 1er décembre 2026 à 10 h 05 » once confirmed.
+    confirmed: Option<String>,
+    /// Just confirmed (rather than confirmed before).
+    just_now: bool,
+}
+
+fn page(
+    token: String,
+    link: &jalon_store::convocations::CandidateLink,
+    just_now: bool,
+) -> Response {
+    let (start, end) = link.dates();
+    render(&AckPage {
+        layout: Layout::anonymous("Accusé de lecture"),
+        token,
+        who: link.name().to_owned(),
+        centre: link.centre().to_owned(),
+        title: link.title().to_owned(),
+        dates: jalon_core::fr::date_range(start, end),
+        site: link.site().to_owned(),
+        confirmed: link.read_at().map(super::session::when),
+        just_now,
+    })
+}
+
+#[derive(Deserialize)]
+struct Thanks {
+    #[serde(default)]
+    merci: Option<String>,
 }
 
 fn unknown() -> Response {
@@ -35,15 +71,21 @@ fn unknown() -> Response {
     )
 }
 
-async fn show(Path(token): Path<String>) -> Response {
+/// Opening the link shows what it is about, and whether it was already confirmed; it records
+/// nothing.
+async fn show(
+    State(state): State<AppState>,
+    Path(token): Path<String>,
+    Query(q): Query<Thanks>,
+) -> Response {
     if token.len() != 64 || !token.bytes().all(|b| b.is_ascii_hexdigit()) {
         return unknown();
     }
-    render(&AckPage {
-        layout: Layout::anonymous("Accusé de lecture"),
-        token,
-        done: None,
-    })
+    match state.store.candidate_link(&token).await {
+        Ok(Some(link)) => page(token, &link, q.merci.is_some()),
+        Ok(None) => unknown(),
+        Err(e) => error_page(&e),
+    }
 }
 
 async fn confirm(
@@ -68,13 +110,11 @@ async fn confirm(
         Ok(None) => return unknown(),
         Err(e) => return error_page(&e),
     };
+    let just_now = link.read_at().is_none();
     if let Err(e) = state.store.acknowledge_convocation(&link, &origin).await {
         return error_page(&e);
     }
-    render(&AckPage {
-        layout: Layout::anonymous("Accusé de lecture"),
-        token,
-        done: Some((link.name().to_owned(), link.title().to_owned())),
-    })
-    .into_response()
+    // Back to the link by a GET: reloading the page posts nothing again.
+    let thanks = if just_now { "?merci" } else { "" };
+    Redirect::to(&format!("/accuse/{token}{thanks}")).into_response()
 }
