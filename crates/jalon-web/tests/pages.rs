@@ -311,6 +311,8 @@ async fn no_page_or_fragment_across_centres_or_to_the_wrong_role() {
             a.session
         ),
         format!("/sessions/{}/complements", a.session),
+        format!("/sessions/{}/duplicate", a.session),
+        format!("/sessions/{}/cancel", a.session),
         format!("/sessions/{}/edit", a.session),
         format!("/sessions/{}/schedule", a.session),
     ] {
@@ -422,6 +424,8 @@ async fn no_page_or_fragment_across_centres_or_to_the_wrong_role() {
             ),
         ),
         ("POST", format!("/sessions/{}/complements", a.session)),
+        ("POST", format!("/sessions/{}/duplicate", a.session)),
+        ("POST", format!("/sessions/{}/cancel", a.session)),
     ] {
         let req = match method {
             "GET" => ci.get(format!("{base}{path}")),
@@ -1347,5 +1351,119 @@ async fn the_title_form_says_every_problem_at_once_in_words() {
     assert!(
         !page.contains("btp, industry ou tertiary"),
         "no code shown: {page}"
+    );
+}
+
+#[tokio::test]
+async fn a_session_is_duplicated_and_cancelled_from_its_page() {
+    let (base, store, _dir) = app().await;
+    let a = centre(&store, "alpha").await;
+    let (c, csrf) = signed_in(&base, "manager@alpha.example").await;
+    let page_url = format!("{base}/sessions/{}", a.session);
+    // Too close for CERES without a justification: said, with the form open again.
+    let r = c
+        .post(format!("{page_url}/duplicate"))
+        .form(&[("csrf", csrf.as_str()), ("start", "2027-01-11")])
+        .send()
+        .await
+        .unwrap();
+    let status = r.status();
+    let page = html_unescape(&r.text().await.unwrap());
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{page}");
+    assert!(
+        page.contains("il faut au moins 91 jours pour la créer dans CERES")
+            && page.contains("Pour dupliquer quand même, écrivez une justification"),
+        "{page}"
+    );
+    assert!(
+        page.contains(
+            "id=\"dup-start\" name=\"start\" type=\"date\" required value=\"2027-01-11\""
+        )
+    );
+    // Far enough ahead: a new session, and its page.
+    let r = c
+        .post(format!("{page_url}/duplicate"))
+        .form(&[
+            ("csrf", csrf.as_str()),
+            ("start", "2027-09-13"),
+            ("end", "2027-09-14"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let copy = r.headers()["location"].to_str().unwrap().to_owned();
+    assert!(
+        copy.ends_with("?copie") && !copy.contains(&a.session),
+        "{copy}"
+    );
+    let page = html_unescape(
+        &c.get(format!("{base}{copy}"))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap(),
+    );
+    assert!(page.contains("Session créée par duplication"), "{page}");
+    assert!(
+        page.contains("du lundi 13 septembre 2027 au mardi 14 septembre 2027"),
+        "{page}"
+    );
+    // Cancelling needs the box ticked and a reason.
+    let version = {
+        let at = html_unescape(&c.get(&page_url).send().await.unwrap().text().await.unwrap());
+        let tail = &at[at.find("/cancel\">").unwrap()..];
+        let k = tail.find("name=\"version\" value=\"").unwrap() + 22;
+        tail[k..k + tail[k..].find('"').unwrap()].to_owned()
+    };
+    let r = c
+        .post(format!("{page_url}/cancel"))
+        .form(&[
+            ("csrf", csrf.as_str()),
+            ("version", version.as_str()),
+            ("reason", "Trop peu de candidats"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        html_unescape(&r.text().await.unwrap())
+            .contains("Cochez la case pour confirmer l'annulation")
+    );
+    let r = c
+        .post(format!("{page_url}/cancel"))
+        .form(&[
+            ("csrf", csrf.as_str()),
+            ("version", version.as_str()),
+            ("reason", "Trop peu de candidats"),
+            ("confirm", "on"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let page = html_unescape(
+        &c.get(format!("{page_url}?annulee"))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap(),
+    );
+    assert!(
+        page.contains("<span class=\"badge status\">annulée</span>"),
+        "{page}"
+    );
+    assert!(
+        page.contains("Session annulée : elle reste consultable"),
+        "{page}"
+    );
+    assert!(
+        !page.contains("Annuler la session</summary>"),
+        "cancelled once: {page}"
     );
 }

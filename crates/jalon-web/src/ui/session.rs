@@ -36,6 +36,21 @@ pub fn routes() -> Router<AppState> {
             post(untick),
         )
         .route("/sessions/{id}/complements", post(complements))
+        .route("/sessions/{id}/duplicate", post(duplicate))
+        .route("/sessions/{id}/cancel", post(cancel))
+}
+
+/// The forms that act on the whole session (duplicate, cancel): what was typed, and why it
+/// was refused.
+#[derive(Default)]
+pub struct SessionActions {
+    pub error: Option<String>,
+    /// `duplicate` or `cancel`: the form the error belongs to (opened again).
+    pub on: &'static str,
+    pub start: String,
+    pub end: String,
+    pub justification: String,
+    pub reason: String,
 }
 
 /// One item of a milestone's checklist on the page.
@@ -112,6 +127,8 @@ struct SessionPage {
     notice: Option<String>,
     /// For forms that act on the session itself (a request for complements).
     session_version: i64,
+    cancelled: bool,
+    actions: SessionActions,
 }
 
 #[derive(Template)]
@@ -181,7 +198,29 @@ async fn load(
     evidence: &str,
     notice: Option<String>,
 ) -> PageResult {
-    load_with(state, page, session, error, evidence, notice, None).await
+    load_with(
+        state,
+        page,
+        session,
+        Feedback {
+            error,
+            evidence,
+            notice,
+            ..Feedback::default()
+        },
+    )
+    .await
+}
+
+/// What the page says back after a form: a milestone's error with what was typed, a notice,
+/// an error on an item, a refused action on the session.
+#[derive(Default)]
+struct Feedback<'a> {
+    error: Option<(&'a MilestoneId, &'static str, String)>,
+    evidence: &'a str,
+    notice: Option<String>,
+    side_error: Option<(&'a MilestoneId, String)>,
+    actions: SessionActions,
 }
 
 /// The page, with an error about a checklist item or a request for complements shown on its
@@ -190,11 +229,15 @@ async fn load_with(
     state: &AppState,
     page: &Page,
     session: &SessionHandle<'_>,
-    error: Option<(&MilestoneId, &'static str, String)>,
-    evidence: &str,
-    notice: Option<String>,
-    side_error: Option<(&MilestoneId, String)>,
+    feedback: Feedback<'_>,
 ) -> PageResult {
+    let Feedback {
+        error,
+        evidence,
+        notice,
+        side_error,
+        actions,
+    } = feedback;
     let actor = &page.actor;
     let detail = session.detail();
     let s = &detail.session;
@@ -384,13 +427,163 @@ async fn load_with(
         can_write,
         notice,
         session_version: s.version,
+        cancelled: s.status == jalon_store::sessions::Status::Cancelled,
+        actions,
     };
     Ok((status, render(&page_view)).into_response())
 }
 
-async fn show(State(state): State<AppState>, page: Page, Path(id): Path<SessionId>) -> PageResult {
+#[derive(Deserialize)]
+struct ShowQuery {
+    #[serde(default)]
+    annulee: Option<String>,
+    #[serde(default)]
+    copie: Option<String>,
+}
+
+async fn show(
+    State(state): State<AppState>,
+    page: Page,
+    Path(id): Path<SessionId>,
+    axum::extract::Query(q): axum::extract::Query<ShowQuery>,
+) -> PageResult {
     let session = state.store.open_session(&page.actor, &id).await?;
-    load(&state, &page, &session, None, "", None).await
+    let notice = if q.annulee.is_some() {
+        Some("Session annulée : elle reste consultable, avec son journal.".to_owned())
+    } else if q.copie.is_some() {
+        Some(
+            "Session créée par duplication : vérifiez ses dates et enregistrez son numéro CERES."
+                .to_owned(),
+        )
+    } else {
+        None
+    };
+    load(&state, &page, &session, None, "", notice).await
+}
+
+#[derive(Deserialize)]
+struct DuplicateForm {
+    #[serde(default)]
+    start: String,
+    #[serde(default)]
+    end: String,
+    #[serde(default)]
+    override_justification: String,
+}
+
+/// A new session with the same title, site, approval and manager on other dates.
+async fn duplicate(
+    State(state): State<AppState>,
+    Path(id): Path<SessionId>,
+    FormPost(page, f): FormPost<DuplicateForm>,
+) -> PageResult {
+    let session = state.store.open_session(&page.actor, &id).await?;
+    session.writer()?;
+    let mut actions = SessionActions {
+        on: "duplicate",
+        start: f.start.clone(),
+        end: f.end.clone(),
+        justification: f.override_justification.clone(),
+        ..SessionActions::default()
+    };
+    let date = |typed: &str, what: &str| -> Result<Option<jiff::civil::Date>, String> {
+        match typed.trim() {
+            "" => Ok(None),
+            t => fr::parse_date(t)
+                .map(Some)
+                .map_err(|e| format!("{what} : {e}")),
+        }
+    };
+    let outcome: Result<(), String> = match (
+        date(&f.start, "premier jour"),
+        date(&f.end, "dernier jour"),
+    ) {
+        (Ok(None), _) => Err("indiquez le premier jour de la nouvelle session".to_owned()),
+        (Err(e), _) | (_, Err(e)) => Err(e),
+        (Ok(Some(start)), Ok(end)) => {
+            let justification =
+                Some(f.override_justification.trim().to_owned()).filter(|j| !j.is_empty());
+            match state
+                .store
+                .duplicate_session(session.writer()?, start, end, justification)
+                .await
+            {
+                Ok(copy) => {
+                    return Ok(
+                        Redirect::to(&format!("/sessions/{}?copie", copy.session.id))
+                            .into_response(),
+                    );
+                }
+                Err(StoreError::RulesBroken(v)) => Err(format!(
+                    "{} Pour dupliquer quand même, écrivez une justification (elle sera gardée au journal).",
+                    v.iter()
+                        .map(|v| v.message.as_str())
+                        .collect::<Vec<_>>()
+                        .join(" ")
+                )),
+                Err(e) => Err(side_message(e)?),
+            }
+        }
+    };
+    actions.error = outcome.err();
+    refused(&state, &page, &session, actions).await
+}
+
+#[derive(Deserialize)]
+struct CancelForm {
+    #[serde(default)]
+    version: i64,
+    #[serde(default)]
+    reason: String,
+    #[serde(default)]
+    confirm: Option<String>,
+}
+
+/// Cancels the session, after a confirmation and with a reason (kept in the journal).
+async fn cancel(
+    State(state): State<AppState>,
+    Path(id): Path<SessionId>,
+    FormPost(page, f): FormPost<CancelForm>,
+) -> PageResult {
+    let session = state.store.open_session(&page.actor, &id).await?;
+    let writer = session.writer()?;
+    let mut actions = SessionActions {
+        on: "cancel",
+        reason: f.reason.clone(),
+        ..SessionActions::default()
+    };
+    if f.confirm.is_none() {
+        actions.error =
+            Some("Cochez la case pour confirmer l'annulation : rien n'a été fait.".to_owned());
+        return refused(&state, &page, &session, actions).await;
+    }
+    match state
+        .store
+        .cancel_session(writer, f.version, &f.reason)
+        .await
+    {
+        Ok(_) => Ok(Redirect::to(&format!("/sessions/{id}?annulee")).into_response()),
+        Err(e) => {
+            actions.error = Some(side_message(e)?);
+            refused(&state, &page, &session, actions).await
+        }
+    }
+}
+
+/// The session page again, with the refused form open on its message (422).
+async fn refused(
+    state: &AppState,
+    page: &Page,
+    session: &SessionHandle<'_>,
+    actions: SessionActions,
+) -> PageResult {
+    let session = state.store.open_session(&page.actor, session.id()).await?;
+    let feedback = Feedback {
+        actions,
+        ..Feedback::default()
+    };
+    let response = load_with(state, page, &session, feedback).await?;
+    Ok((StatusCode::UNPROCESSABLE_ENTITY, response).into_response())
 }
 
 #[derive(Deserialize)]
@@ -590,16 +783,11 @@ async fn side_outcome(
         Err(e) => {
             let msg = side_message(e)?;
             let session = state.store.open_session(&page.actor, id).await?;
-            let response = load_with(
-                state,
-                page,
-                &session,
-                None,
-                "",
-                None,
-                Some((milestone, msg)),
-            )
-            .await?;
+            let feedback = Feedback {
+                side_error: Some((milestone, msg)),
+                ..Feedback::default()
+            };
+            let response = load_with(state, page, &session, feedback).await?;
             Ok((StatusCode::UNPROCESSABLE_ENTITY, response).into_response())
         }
     }
