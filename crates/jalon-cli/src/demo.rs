@@ -314,6 +314,7 @@ fn candidates(n: usize, count: usize, start: Date) -> Vec<jalon_core::candidate:
                 } else {
                     String::new()
                 },
+                civility: String::new(),
             }
         })
         .collect()

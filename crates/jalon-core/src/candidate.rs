@@ -89,6 +89,58 @@ pub struct CandidateInput {
     pub accommodation_granted_by: String,
     #[serde(default)]
     pub accommodation_plan: String,
+    /// « Madame », « Monsieur », or empty when not given.
+    #[serde(default)]
+    pub civility: String,
+}
+
+/// The civilities a convocation may use.
+pub const CIVILITIES: [&str; 2] = ["Madame", "Monsieur"];
+
+/// A name as the civil status writes it: letters (any alphabet, with their accents), spaces,
+/// hyphens, apostrophes, full stops and the commas between first names (« Anne, Marie »);
+/// no markup, no emoji, no digits.
+fn civil_name(name: &str) -> bool {
+    name.chars()
+        .all(|c| c.is_alphabetic() || matches!(c, ' ' | '-' | '\'' | '’' | '.' | ','))
+}
+
+/// What is wrong with recording a withdrawal (« désistement ») : no reason, a day to come,
+/// a candidate already withdrawn.
+pub fn withdrawal_problems(
+    on: Date,
+    reason: &str,
+    today: Date,
+    already: Option<Date>,
+) -> Vec<Problem> {
+    let mut out = Vec::new();
+    if let Some(d) = already {
+        out.push(Problem::new(
+            "candidate",
+            format!("ce candidat s'est déjà désisté le {}", fr::long_date(d)),
+        ));
+    }
+    if on > today {
+        out.push(Problem::new(
+            "on",
+            format!(
+                "la date du désistement ({}) ne peut pas être dans le futur",
+                fr::long_date(on)
+            ),
+        ));
+    }
+    if reason.trim().is_empty() {
+        out.push(Problem::new(
+            "reason",
+            "indiquez le motif du désistement (courrier, appel, courriel du candidat…)",
+        ));
+    } else if reason.trim().chars().count() > 1000 {
+        out.push(Problem::new(
+            "reason",
+            "motif trop long : 1\u{202f}000 caractères au plus",
+        ));
+    }
+    out
 }
 
 pub use crate::Problem;
@@ -196,9 +248,34 @@ impl CandidateInput {
         let mut push = |field: &str, message: String| out.push(Problem::new(field, message));
         if self.last_name.trim().is_empty() {
             push("last_name", "le nom est obligatoire".to_owned());
+        } else if !civil_name(self.last_name.trim()) {
+            push(
+                "last_name",
+                format!(
+                    "« {} » n'est pas un nom d'état civil : lettres, espaces, traits d'union et apostrophes seulement",
+                    self.last_name.trim()
+                ),
+            );
         }
         if self.first_names.trim().is_empty() {
             push("first_names", "le prénom est obligatoire".to_owned());
+        } else if !civil_name(self.first_names.trim()) {
+            push(
+                "first_names",
+                format!(
+                    "« {} » n'est pas un prénom d'état civil : lettres, espaces, traits d'union et apostrophes seulement",
+                    self.first_names.trim()
+                ),
+            );
+        }
+        if !self.civility.is_empty() && !CIVILITIES.contains(&self.civility.as_str()) {
+            push(
+                "civility",
+                format!(
+                    "civilité « {} » inconnue : Madame, Monsieur, ou rien",
+                    self.civility
+                ),
+            );
         }
         match self.birth_date {
             None => push(
@@ -486,6 +563,54 @@ mod tests {
         );
         assert!(signature_problem(false).is_some());
         assert_eq!(signature_problem(true), None);
+    }
+
+    #[test]
+    fn names_are_civil_status_names() {
+        let today = jiff::civil::date(2026, 11, 28);
+        let mut c = jean();
+        c.last_name = "Durand 🎓".into();
+        c.first_names = "<b>Léa</b>".into();
+        let p = c.problems(today);
+        assert_eq!(
+            p[0].message,
+            "« Durand 🎓 » n'est pas un nom d'état civil : lettres, espaces, traits d'union et apostrophes seulement"
+        );
+        assert_eq!(p[1].field, "first_names");
+        for ok in [
+            "N'Diaye",
+            "Le Cœur",
+            "Saint-Exupéry",
+            "O’Brien",
+            "Nguyễn",
+            "Müller",
+        ] {
+            c.last_name = ok.into();
+            c.first_names = "Jean-Marie".into();
+            assert!(c.problems(today).is_empty(), "{ok}");
+        }
+        c.civility = "Mlle".into();
+        assert_eq!(c.problems(today)[0].field, "civility");
+        c.civility = "Madame".into();
+        assert!(c.problems(today).is_empty());
+    }
+
+    #[test]
+    fn a_withdrawal_has_a_reason_a_past_day_and_happens_once() {
+        let today = jiff::civil::date(2027, 3, 1);
+        assert!(withdrawal_problems(today, "Courriel du 28 février", today, None).is_empty());
+        let p = withdrawal_problems(
+            jiff::civil::date(2027, 3, 2),
+            " ",
+            today,
+            Some(jiff::civil::date(2027, 2, 20)),
+        );
+        let fields: Vec<&str> = p.iter().map(|p| p.field.as_str()).collect();
+        assert_eq!(fields, ["candidate", "on", "reason"]);
+        assert_eq!(
+            p[0].message,
+            "ce candidat s'est déjà désisté le samedi 20 février 2027"
+        );
     }
 
     #[test]

@@ -30,6 +30,7 @@ enum Column {
     Accommodation,
     AccommodationGrantedBy,
     AccommodationPlan,
+    Civility,
 }
 
 /// Headers as centres write them, folded (lowercase, no accents, single spaces).
@@ -68,7 +69,20 @@ const ALIASES: &[(&str, Column)] = &[
     ("accorde par", Column::AccommodationGrantedBy),
     ("mise en oeuvre de l amenagement", Column::AccommodationPlan),
     ("amenagement prevu", Column::AccommodationPlan),
+    ("civilite", Column::Civility),
+    ("civ", Column::Civility),
 ];
+
+/// « Mme », « M. », « Monsieur »… as the civility a convocation writes; anything else is
+/// kept as typed, for the candidate's check to name it.
+fn civility(typed: &str) -> String {
+    match fold(typed).as_str() {
+        "" => String::new(),
+        "mme" | "madame" | "mademoiselle" | "mlle" => "Madame".to_owned(),
+        "m" | "mr" | "monsieur" => "Monsieur".to_owned(),
+        _ => typed.trim().to_owned(),
+    }
+}
 
 /// The words of an e-mail column, alone or after « adresse » : « Mél », « Adresse e-mail »,
 /// « E-mail », « Courriel », « Adresse électronique »…
@@ -254,6 +268,7 @@ fn field_name(field: &str) -> &'static str {
         "city" => "ville",
         "accommodation" => "aménagement",
         "accommodation_plan" => "aménagement prévu",
+        "civility" => "civilité",
         _ => "champ",
     }
 }
@@ -426,6 +441,7 @@ pub fn read_candidates(bytes: &[u8], today: Date) -> ImportReport {
             accommodation: get(Column::Accommodation),
             accommodation_granted_by: get(Column::AccommodationGrantedBy),
             accommodation_plan: get(Column::AccommodationPlan),
+            civility: civility(&get(Column::Civility)),
         };
         for p in candidate.problems(today) {
             // A date that did not parse was already reported.

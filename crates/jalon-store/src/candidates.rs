@@ -36,7 +36,18 @@ pub struct Candidate {
     pub registered_at: Stamp,
     /// Registered after the `candidates.register` deadline (J−30).
     pub late_registration: bool,
+    /// The candidate withdrew (« désistement ») : off the documents and checks from then on.
+    pub withdrawal: Option<Withdrawal>,
     pub version: i64,
+}
+
+/// A candidate's withdrawal: the day and why.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Withdrawal {
+    #[cfg_attr(feature = "openapi", schema(value_type = String, format = Date))]
+    pub on: Date,
+    pub reason: String,
 }
 
 /// What the person welcoming candidates records for one of them.
@@ -88,6 +99,9 @@ struct Row {
     accommodation: String,
     accommodation_granted_by: String,
     accommodation_plan: String,
+    civility: String,
+    withdrawn_on: Option<String>,
+    withdrawal_reason: Option<String>,
     presence: String,
     identity_checked: i64,
     convocation_presented: i64,
@@ -101,7 +115,8 @@ struct Row {
 }
 
 const SELECT: &str = "SELECT id, last_name, first_names, birth_date, email, phone, address, postcode, city, \
-     access_route, training_end, accommodation, accommodation_granted_by, accommodation_plan, presence, \
+     access_route, training_end, accommodation, accommodation_granted_by, accommodation_plan, civility, \
+     withdrawn_on, withdrawal_reason, presence, \
      identity_checked, convocation_presented, documents_presented, signed, \
      CAST(CASE WHEN signature IS NULL THEN 0 ELSE 1 END AS BIGINT) AS drawn_signature, \
      checked_in_at, checked_in_by, registered_at, version \
@@ -114,6 +129,7 @@ impl Store {
         conn: &mut AnyConnection,
         session: &SessionHandle<'_>,
         only: Option<&CandidateId>,
+        withdrawn_too: bool,
     ) -> Result<Vec<Candidate>> {
         // The `candidates.register` deadline flags late registrations.
         let deadline = session
@@ -121,10 +137,12 @@ impl Store {
             .milestone(ids::CANDIDATES_REGISTER.as_str())
             .and_then(|m| m.deadline);
         let rows: Vec<Row> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
-            "{SELECT} WHERE session_id = $1 AND ($2 = '' OR id = $2) ORDER BY last_name, first_names, id"
+            "{SELECT} WHERE session_id = $1 AND ($2 = '' OR id = $2) AND ($3 = 1 OR withdrawn_on IS NULL) \
+             ORDER BY last_name, first_names, id"
         )))
         .bind(session.id())
         .bind(only.map_or("", CandidateId::as_str))
+        .bind(i64::from(withdrawn_too))
         .fetch_all(&mut *conn)
         .await?;
         let mut list = rows
@@ -138,9 +156,17 @@ impl Store {
         Ok(list)
     }
 
+    /// The candidates of a session who have not withdrawn: those the documents, the day's
+    /// welcome and the checks concern.
     pub async fn candidates(&self, session: &SessionHandle<'_>) -> Result<Vec<Candidate>> {
         let mut conn = self.pool().acquire().await?;
-        self.candidates_in(&mut conn, session, None).await
+        self.candidates_in(&mut conn, session, None, false).await
+    }
+
+    /// Every candidate of a session, those who withdrew included (with their withdrawal).
+    pub async fn all_candidates(&self, session: &SessionHandle<'_>) -> Result<Vec<Candidate>> {
+        let mut conn = self.pool().acquire().await?;
+        self.candidates_in(&mut conn, session, None, true).await
     }
 
     /// One candidate of the session, on `conn`.
@@ -150,7 +176,7 @@ impl Store {
         session: &SessionHandle<'_>,
         id: &CandidateId,
     ) -> Result<Candidate> {
-        self.candidates_in(conn, session, Some(id))
+        self.candidates_in(conn, session, Some(id), false)
             .await?
             .pop()
             .ok_or(StoreError::NotFound { what: "candidat" })
@@ -252,8 +278,8 @@ impl Store {
             sqlx::query(
                 "INSERT INTO candidates (id, session_id, identity, last_name, first_names, birth_date, email, phone, \
                  address, postcode, city, access_route, training_end, accommodation, accommodation_granted_by, \
-                 accommodation_plan, registered_at) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)",
+                 accommodation_plan, registered_at, civility) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)",
             )
             .bind(&id)
             .bind(session_id)
@@ -272,6 +298,7 @@ impl Store {
             .bind(c.accommodation_granted_by.trim())
             .bind(c.accommodation_plan.trim())
             .bind(now)
+            .bind(c.civility.trim())
             .execute(&mut *tx)
             .await
             .map_err(|e| match e {
@@ -306,6 +333,176 @@ impl Store {
 }
 
 impl Store {
+    /// Corrects what is known of a candidate (a typo, an address): every field at once, with
+    /// the version read; the same person cannot be registered twice.
+    pub async fn update_candidate(
+        &self,
+        w: SessionWriter<'_>,
+        candidate_id: &CandidateId,
+        version: i64,
+        input: CandidateInput,
+    ) -> Result<Candidate> {
+        let (actor, session_id) = (w.actor(), w.id());
+        let problems = input.problems(self.today());
+        if !problems.is_empty() {
+            return Err(StoreError::Invalid(problems));
+        }
+        let mut tx = self.begin().await?;
+        let before = self.candidate_in(&mut tx, w.handle(), candidate_id).await?;
+        if before.version != version {
+            return Err(StoreError::Conflict {
+                what: "le candidat",
+            });
+        }
+        let others: Vec<(String,)> =
+            sqlx::query_as("SELECT identity FROM candidates WHERE session_id = $1 AND id <> $2")
+                .bind(session_id)
+                .bind(candidate_id)
+                .fetch_all(&mut *tx)
+                .await?;
+        let registered = others.into_iter().map(|(k,)| k).collect();
+        let duplicate: Vec<FieldError> =
+            jalon_core::candidate::duplicate_problems(&registered, std::slice::from_ref(&input))
+                .into_iter()
+                .map(|p| FieldError::new("candidate", p.message))
+                .collect();
+        StoreError::check(duplicate)?;
+        let c = &input;
+        let done = sqlx::query(
+            "UPDATE candidates SET identity = $1, last_name = $2, first_names = $3, birth_date = $4, email = $5, \
+             phone = $6, address = $7, postcode = $8, city = $9, access_route = $10, training_end = $11, \
+             accommodation = $12, accommodation_granted_by = $13, accommodation_plan = $14, civility = $15, \
+             version = version + 1 WHERE id = $16 AND session_id = $17 AND version = $18",
+        )
+        .bind(c.identity_key())
+        .bind(c.last_name.trim())
+        .bind(c.first_names.trim())
+        .bind(c.birth_date.map(|d| d.to_string()).unwrap_or_default())
+        .bind(c.email.trim())
+        .bind(c.phone.trim())
+        .bind(c.address.trim())
+        .bind(c.postcode.trim())
+        .bind(c.city.trim())
+        .bind(c.access_route.as_str())
+        .bind(c.training_end.map(|d| d.to_string()))
+        .bind(c.accommodation.trim())
+        .bind(c.accommodation_granted_by.trim())
+        .bind(c.accommodation_plan.trim())
+        .bind(c.civility.trim())
+        .bind(candidate_id)
+        .bind(session_id)
+        .bind(version)
+        .execute(&mut *tx)
+        .await
+        .map_err(|e| match e {
+            sqlx::Error::Database(d) if d.is_unique_violation() => StoreError::Conflict {
+                what: "le candidat",
+            },
+            e => e.into(),
+        })?;
+        if done.rows_affected() == 0 {
+            return Err(StoreError::Conflict {
+                what: "le candidat",
+            });
+        }
+        let after = self.candidate_in(&mut tx, w.handle(), candidate_id).await?;
+        journal::append(
+            &mut tx,
+            self,
+            actor,
+            Change {
+                action: Action::CandidateUpdated,
+                subject_type: Subject::Session,
+                subject_id: session_id.as_str(),
+                data: json!({"candidate": after.input.display(), "before": before.input, "after": after.input}),
+            },
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(after)
+    }
+
+    /// Records a candidate's withdrawal (« désistement ») : the day and the reason. The
+    /// candidate leaves the documents, the welcome and the checks; a convocation already
+    /// given is void.
+    pub async fn withdraw_candidate(
+        &self,
+        w: SessionWriter<'_>,
+        candidate_id: &CandidateId,
+        version: i64,
+        on: Date,
+        reason: &str,
+    ) -> Result<Candidate> {
+        let (actor, session_id) = (w.actor(), w.id());
+        let mut tx = self.begin().await?;
+        let mut list = self
+            .candidates_in(&mut tx, w.handle(), Some(candidate_id), true)
+            .await?;
+        let before = list
+            .pop()
+            .ok_or(StoreError::NotFound { what: "candidat" })?;
+        if before.version != version {
+            return Err(StoreError::Conflict {
+                what: "le candidat",
+            });
+        }
+        let problems = jalon_core::candidate::withdrawal_problems(
+            on,
+            reason,
+            self.today(),
+            before.withdrawal.as_ref().map(|w| w.on),
+        );
+        if !problems.is_empty() {
+            return Err(StoreError::Invalid(problems));
+        }
+        let now = Stamp::new(self.now());
+        let done = sqlx::query(
+            "UPDATE candidates SET withdrawn_on = $1, withdrawal_reason = $2, version = version + 1 \
+             WHERE id = $3 AND session_id = $4 AND version = $5 AND withdrawn_on IS NULL",
+        )
+        .bind(on.to_string())
+        .bind(reason.trim())
+        .bind(candidate_id)
+        .bind(session_id)
+        .bind(version)
+        .execute(&mut *tx)
+        .await?;
+        if done.rows_affected() == 0 {
+            return Err(StoreError::Conflict {
+                what: "le candidat",
+            });
+        }
+        let voided = sqlx::query(
+            "UPDATE convocations SET voided_at = $1, version = version + 1 WHERE candidate_id = $2 \
+             AND session_id = $3 AND voided_at IS NULL",
+        )
+        .bind(now)
+        .bind(candidate_id)
+        .bind(session_id)
+        .execute(&mut *tx)
+        .await?;
+        journal::append(
+            &mut tx,
+            self,
+            actor,
+            Change {
+                action: Action::CandidateWithdrawn,
+                subject_type: Subject::Session,
+                subject_id: session_id.as_str(),
+                data: json!({"candidate": before.input.display(), "on": on, "reason": reason.trim(),
+                             "convocation_voided": voided.rows_affected() > 0}),
+            },
+        )
+        .await?;
+        let after = self
+            .candidates_in(&mut tx, w.handle(), Some(candidate_id), true)
+            .await?
+            .pop()
+            .ok_or(StoreError::NotFound { what: "candidat" })?;
+        tx.commit().await?;
+        Ok(after)
+    }
+
     /// Records a candidate's welcome on the day: present (identity, convocation, signature)
     /// or absent. A stale version is a conflict.
     pub async fn check_in(
@@ -442,6 +639,9 @@ fn candidate_from_row(r: Row, deadline: Option<Date>) -> Result<Candidate> {
         accommodation: acc,
         accommodation_granted_by: by,
         accommodation_plan: plan,
+        civility,
+        withdrawn_on,
+        withdrawal_reason,
         presence,
         identity_checked,
         convocation_presented,
@@ -472,6 +672,14 @@ fn candidate_from_row(r: Row, deadline: Option<Date>) -> Result<Candidate> {
             accommodation: acc,
             accommodation_granted_by: by,
             accommodation_plan: plan,
+            civility,
+        },
+        withdrawal: match withdrawn_on {
+            Some(on) => Some(Withdrawal {
+                on: parse_date("withdrawn_on", &on)?,
+                reason: withdrawal_reason.unwrap_or_default(),
+            }),
+            None => None,
         },
         presence: Presence::parse(&presence)
             .ok_or_else(|| StoreError::Corrupt(format!("état de présence « {presence} »")))?,

@@ -469,9 +469,15 @@ pub struct CandidateLink {
     start: jiff::civil::Date,
     end: jiff::civil::Date,
     site: String,
+    void: bool,
 }
 
 impl CandidateLink {
+    /// The convocation no longer stands: the candidate withdrew.
+    pub fn void(&self) -> bool {
+        self.void
+    }
+
     /// The centre that convenes the candidate.
     pub fn centre(&self) -> &str {
         &self.centre
@@ -519,6 +525,7 @@ struct LinkRow {
     site_name: String,
     postcode: String,
     city: String,
+    voided_at: Option<String>,
 }
 
 impl Store {
@@ -528,7 +535,7 @@ impl Store {
         let row: Option<LinkRow> = sqlx::query_as(
             "SELECT v.candidate_id, v.session_id, s.centre_id, v.read_at, c.last_name, c.first_names, \
              c.birth_date, t.name AS title, ce.name AS centre, s.start_date, s.end_date, \
-             si.name AS site_name, si.postcode, si.city \
+             si.name AS site_name, si.postcode, si.city, v.voided_at \
              FROM convocations v JOIN candidates c ON c.id = v.candidate_id \
              JOIN sessions s ON s.id = v.session_id JOIN titles t ON t.id = s.title_id \
              JOIN centres ce ON ce.id = s.centre_id JOIN sites si ON si.id = s.site_id \
@@ -559,12 +566,19 @@ impl Store {
             start: crate::parse_date("start_date", &r.start_date)?,
             end: crate::parse_date("end_date", &r.end_date)?,
             site: format!("{}, {} {}", r.site_name, r.postcode, r.city),
+            void: r.voided_at.is_some(),
         }))
     }
 
     /// The candidate opened their personal link: the read acknowledgement, with its time and
     /// origin. Opening it again keeps the first time.
     pub async fn acknowledge_convocation(&self, link: &CandidateLink, origin: &str) -> Result<()> {
+        if link.void {
+            return Err(StoreError::invalid(
+                "convocation",
+                "cette convocation n'est plus valable : le désistement du candidat est enregistré",
+            ));
+        }
         if link.read_at.is_some() {
             return Ok(());
         }

@@ -71,6 +71,8 @@ actions! {
     ComplementsRequested = "session.complements_requested", "Demande de compléments enregistrée";
     CandidateRegistered = "candidate.registered", "Candidat inscrit";
     CandidatesImported = "candidates.imported", "Candidats importés";
+    CandidateUpdated = "candidate.updated", "Candidat modifié";
+    CandidateWithdrawn = "candidate.withdrawn", "Désistement enregistré";
     CandidateCheckedIn = "candidate.checked_in", "Candidat accueilli";
     CandidateAbsent = "candidate.absent", "Candidat absent";
     ConvocationModeChosen = "convocation.mode_chosen", "Mode de convocation choisi";

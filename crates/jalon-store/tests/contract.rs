@@ -2731,7 +2731,160 @@ async fn the_days_own_work_cannot_be_done_before_its_day(store: Store) {
     .unwrap();
 }
 
+async fn a_candidate_is_corrected_then_withdraws(store: Store) {
+    use jalon_core::candidate::CandidateInput;
+    use jalon_store::convocations::Mode;
+    let f = fixture(&store, "Centre Corrections").await;
+    let s = store
+        .create_session(
+            f.admin.writer().unwrap(),
+            session_input(&f, date(2027, 3, 15), date(2027, 3, 19)),
+        )
+        .await
+        .unwrap();
+    let id = s.session.id.clone();
+    let h = open(&store, &f.admin, &id).await;
+    let w = h.writer().unwrap();
+    let person = |last: &str, first: &str| CandidateInput {
+        last_name: last.into(),
+        first_names: first.into(),
+        birth_date: Some(date(1990, 2, 1)),
+        ..Default::default()
+    };
+    store
+        .import_candidates(
+            w,
+            vec![person("Durnad", "Léa"), person("Martin", "Anne")],
+            false,
+        )
+        .await
+        .unwrap();
+    let list = store.candidates(&h).await.unwrap();
+    let lea = list
+        .iter()
+        .find(|c| c.input.last_name == "Durnad")
+        .unwrap()
+        .clone();
+    let anne = list
+        .iter()
+        .find(|c| c.input.last_name == "Martin")
+        .unwrap()
+        .clone();
+    // A markup-looking name is refused, in French, nothing changed.
+    let Err(StoreError::Invalid(e)) = store
+        .update_candidate(w, &lea.id, lea.version, person("Durand 🎓", "Léa"))
+        .await
+    else {
+        panic!("not a civil-status name")
+    };
+    assert_eq!(e[0].field, "last_name");
+    // Becoming Anne's namesake is refused.
+    let Err(StoreError::Invalid(e)) = store
+        .update_candidate(w, &lea.id, lea.version, person("Martin", "Anne"))
+        .await
+    else {
+        panic!("the same person twice")
+    };
+    assert!(
+        e[0].message.contains("est déjà inscrit(e)"),
+        "{}",
+        e[0].message
+    );
+    // The typo corrected, with an address and a civility.
+    let fixed = CandidateInput {
+        address: "3 rue des Lilas".into(),
+        postcode: "69003".into(),
+        city: "Lyon".into(),
+        civility: "Madame".into(),
+        ..person("Durand", "Léa")
+    };
+    let after = store
+        .update_candidate(w, &lea.id, lea.version, fixed.clone())
+        .await
+        .unwrap();
+    assert_eq!(
+        (
+            after.input.last_name.as_str(),
+            after.input.civility.as_str()
+        ),
+        ("Durand", "Madame")
+    );
+    assert!(matches!(
+        store.update_candidate(w, &lea.id, lea.version, fixed).await,
+        Err(StoreError::Conflict { .. })
+    ));
+    // Anne was convened by hand, then withdraws: off the list, her convocation void.
+    store
+        .set_convocation_mode(w, &anne.id, Mode::Hand)
+        .await
+        .unwrap();
+    store.record_hand_delivery(w, &anne.id).await.unwrap();
+    let anne = store.candidate(&h, &anne.id).await.unwrap();
+    let Err(StoreError::Invalid(e)) = store
+        .withdraw_candidate(w, &anne.id, anne.version, date(2026, 11, 28), " ")
+        .await
+    else {
+        panic!("a reason is needed")
+    };
+    assert_eq!(e[0].field, "reason");
+    let gone = store
+        .withdraw_candidate(
+            w,
+            &anne.id,
+            anne.version,
+            date(2026, 11, 27),
+            "Courriel du 27 novembre : a trouvé un emploi",
+        )
+        .await
+        .unwrap();
+    assert_eq!(gone.withdrawal.as_ref().unwrap().on, date(2026, 11, 27));
+    let names: Vec<String> = store
+        .candidates(&h)
+        .await
+        .unwrap()
+        .iter()
+        .map(|c| c.input.last_name.clone())
+        .collect();
+    assert_eq!(names, ["Durand"]);
+    assert_eq!(store.all_candidates(&h).await.unwrap().len(), 2);
+    let voided: (Option<String>,) =
+        sqlx::query_as("SELECT voided_at FROM convocations WHERE candidate_id = $1")
+            .bind(&anne.id)
+            .fetch_one(store.pool())
+            .await
+            .unwrap();
+    assert!(voided.0.is_some(), "the convocation given is void");
+    // The checks no longer count her: Léa alone lacks a convocation.
+    assert_eq!(
+        check_of(&store, &f.admin, &id, "convocations.send")
+            .await
+            .as_deref(),
+        Some(
+            "convocations.unproven : 1 candidat sans convocation prouvée : DURAND Léa, né(e) le 01/02/1990 : aucun mode de convocation choisi."
+        )
+    );
+    // Once is enough; the journal keeps both.
+    assert!(matches!(
+        store
+            .withdraw_candidate(w, &anne.id, gone.version, date(2026, 11, 28), "encore")
+            .await,
+        Err(StoreError::Invalid(_))
+    ));
+    let labels: Vec<&str> = store
+        .session_journal(&h, 5)
+        .await
+        .unwrap()
+        .iter()
+        .map(|e| e.action.label())
+        .collect();
+    assert!(
+        labels.contains(&"Désistement enregistré") && labels.contains(&"Candidat modifié"),
+        "{labels:?}"
+    );
+}
+
 contract!(
+    a_candidate_is_corrected_then_withdraws,
     the_days_own_work_cannot_be_done_before_its_day,
     a_session_created_in_ceres_before_the_expiry_stays_conform_after_it,
     a_title_expiring_before_the_session_warns_whatever_the_day,

@@ -118,6 +118,14 @@ pub fn document() -> Value {
         "/api/v1/sessions/{id}/checklists": with_params(json!({
             "get": op("Les listes à cocher des jalons de la session, point par point (qui, quand, ou sans objet et pourquoi).", None, "200",
                 ok("Par jalon.", json!({"type": "object", "additionalProperties": list(r("ChecklistItem"))})), false)}), &["id"]),
+        "/api/v1/sessions/{id}/candidates/{candidate}": with_params(json!({
+            "put": op("Corriger un candidat : tous ses champs, avec la version lue ; une même personne n'est pas inscrite deux fois.",
+                Some(json!({"allOf": [r("CandidateInput"), {"type": "object", "required": ["version"], "properties": {"version": {"type": "integer"}}}]})),
+                "200", ok("Corrigé.", r("Candidate")), true)}), &["id", "candidate"]),
+        "/api/v1/sessions/{id}/candidates/{candidate}/withdraw": with_params(json!({
+            "post": op("Enregistrer le désistement d'un candidat (date, motif) : il sort des documents, de l'accueil et des contrôles ; sa convocation est annulée.",
+                Some(json!({"type": "object", "required": ["version", "reason"], "properties": {"version": {"type": "integer"}, "on": date.clone(), "reason": {"type": "string"}}})),
+                "200", ok("Enregistré.", r("Candidate")), true)}), &["id", "candidate"]),
         "/api/v1/sessions/{id}/complements": with_params(json!({
             "post": op("Enregistrer une demande de compléments du service départemental (la session attend alors sa validation).",
                 Some(json!({"type": "object", "required": ["version", "on", "request"], "properties": {"version": {"type": "integer"}, "on": date.clone(), "request": {"type": "string"}}})),

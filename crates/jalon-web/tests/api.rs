@@ -613,6 +613,18 @@ fn operations(a: &Centre) -> Vec<(Method, &'static str, Option<Value>)> {
             Some(json!("%PDF-1.7")),
         ),
         (
+            Method::PUT,
+            "/api/v1/sessions/{session}/candidates/{candidate}",
+            Some(
+                json!({"version": 1, "last_name": "Dupond", "first_names": "Jean", "birth_date": "1990-02-01"}),
+            ),
+        ),
+        (
+            Method::POST,
+            "/api/v1/sessions/{session}/candidates/{candidate}/withdraw",
+            Some(json!({"version": 1, "reason": "Courriel du candidat"})),
+        ),
+        (
             Method::POST,
             "/api/v1/sessions/{session}/candidates/{candidate}/check-in",
             Some(json!({"version": 1, "present": true, "signed": true})),

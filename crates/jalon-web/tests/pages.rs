@@ -295,6 +295,7 @@ async fn no_page_or_fragment_across_centres_or_to_the_wrong_role() {
         format!("/sessions/{}/edit", a.session),
         format!("/sessions/{}/documents", a.session),
         format!("/sessions/{}/checkin", a.session),
+        format!("/sessions/{}/candidates/x/edit", a.session),
     ] {
         let r = cb.get(format!("{base}{path}")).send().await.unwrap();
         assert_eq!(r.status(), StatusCode::NOT_FOUND, "{path}");
@@ -313,6 +314,8 @@ async fn no_page_or_fragment_across_centres_or_to_the_wrong_role() {
         format!("/sessions/{}/complements", a.session),
         format!("/sessions/{}/duplicate", a.session),
         format!("/sessions/{}/cancel", a.session),
+        format!("/sessions/{}/candidates/x/edit", a.session),
+        format!("/sessions/{}/candidates/x/withdraw", a.session),
         format!("/sessions/{}/edit", a.session),
         format!("/sessions/{}/schedule", a.session),
     ] {
@@ -426,6 +429,9 @@ async fn no_page_or_fragment_across_centres_or_to_the_wrong_role() {
         ("POST", format!("/sessions/{}/complements", a.session)),
         ("POST", format!("/sessions/{}/duplicate", a.session)),
         ("POST", format!("/sessions/{}/cancel", a.session)),
+        ("GET", format!("/sessions/{}/candidates/x/edit", a.session)),
+        ("POST", format!("/sessions/{}/candidates/x/edit", a.session)),
+        ("POST", format!("/sessions/{}/candidates/x/withdraw", a.session)),
     ] {
         let req = match method {
             "GET" => ci.get(format!("{base}{path}")),
@@ -1466,4 +1472,83 @@ async fn a_session_is_duplicated_and_cancelled_from_its_page() {
         !page.contains("Annuler la session</summary>"),
         "cancelled once: {page}"
     );
+}
+
+#[tokio::test]
+async fn a_candidate_is_corrected_and_withdrawn_from_the_pages() {
+    let (base, store, _dir) = app().await;
+    let a = centre(&store, "alpha").await;
+    let (c, csrf) = signed_in(&base, "manager@alpha.example").await;
+    let list_url = format!("{base}/sessions/{}/candidates", a.session);
+    let form = |last: &'static str| {
+        vec![
+            ("csrf", csrf.clone()),
+            ("last_name", last.to_owned()),
+            ("first_names", "Léa".to_owned()),
+            ("birth_date", "01/02/1990".to_owned()),
+            ("access_route", "training".to_owned()),
+        ]
+    };
+    let r = c
+        .post(&list_url)
+        .form(&form("Durnad"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let list = html_unescape(&c.get(&list_url).send().await.unwrap().text().await.unwrap());
+    let at = list.find("/candidates/").unwrap();
+    let tail = &list[at..];
+    let edit = &tail[..tail.find("/edit").unwrap() + 5];
+    let edit_url = format!("{base}/sessions/{}{edit}", a.session);
+    let page = html_unescape(&c.get(&edit_url).send().await.unwrap().text().await.unwrap());
+    assert!(page.contains("Corriger : DURNAD Léa"), "{page}");
+    // An emoji in the name: refused, said on the field.
+    let mut bad = form("Durand 🎓");
+    bad.push(("version", "1".to_owned()));
+    let r = c.post(&edit_url).form(&bad).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        html_unescape(&r.text().await.unwrap())
+            .contains("« Durand 🎓 » n'est pas un nom d'état civil")
+    );
+    let mut good = form("Durand");
+    good.push(("version", "1".to_owned()));
+    good.push(("city", "Lyon".to_owned()));
+    let r = c.post(&edit_url).form(&good).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let list = html_unescape(
+        &c.get(format!("{list_url}?ok=modifie"))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap(),
+    );
+    assert!(
+        list.contains("Candidat corrigé.") && list.contains("DURAND Léa"),
+        "{list}"
+    );
+    // The withdrawal: with a reason, then listed apart, off the welcome.
+    let withdraw = edit_url.replace("/edit", "/withdraw");
+    let r = c
+        .post(&withdraw)
+        .form(&[
+            ("csrf", csrf.as_str()),
+            ("version", "2"),
+            ("on", "2026-11-27"),
+            ("reason", "Appel du 27 novembre"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let list = html_unescape(&c.get(&list_url).send().await.unwrap().text().await.unwrap());
+    assert!(
+        list.contains("Désistements (1)")
+            && list.contains("DURAND Léa, né(e) le 01/02/1990 — désistement le vendredi 27 novembre 2026 : Appel du 27 novembre"),
+        "{list}"
+    );
+    assert!(list.contains("Candidats inscrits (0)"), "{list}");
 }

@@ -107,7 +107,8 @@ impl Store {
              c.convocation_presented, c.documents_presented, c.signed, c.accommodation, c.accommodation_plan, \
              v.mode, v.send_status, v.sent_at, v.hand_signed_at, v.read_at, v.document_at \
              FROM candidates c LEFT JOIN convocations v ON v.candidate_id = c.id \
-             WHERE c.session_id IN (SELECT id FROM sessions WHERE centre_id = $1 AND ($2 = '' OR id = $2)) \
+             WHERE c.withdrawn_on IS NULL \
+             AND c.session_id IN (SELECT id FROM sessions WHERE centre_id = $1 AND ($2 = '' OR id = $2)) \
              ORDER BY c.session_id, c.last_name, c.first_names, c.id",
         )
         .bind(centre)

@@ -23,7 +23,54 @@ pub(super) async fn list_candidates(
     Path(id): Path<SessionId>,
 ) -> ApiResult<Json<Vec<Candidate>>> {
     let h = s.store.open_session(&a, &id).await?;
-    Ok(Json(s.store.candidates(&h).await?))
+    // Those who withdrew too, with their withdrawal.
+    Ok(Json(s.store.all_candidates(&h).await?))
+}
+
+#[derive(Deserialize)]
+pub(super) struct CandidateUpdate {
+    version: i64,
+    #[serde(flatten)]
+    data: CandidateInput,
+}
+
+pub(super) async fn update_candidate(
+    State(s): State<AppState>,
+    Auth(a): Auth,
+    Path((id, candidate)): Path<(SessionId, CandidateId)>,
+    Body(b): Body<CandidateUpdate>,
+) -> ApiResult<Json<Candidate>> {
+    let h = s.store.open_session(&a, &id).await?;
+    Ok(Json(
+        s.store
+            .update_candidate(h.writer()?, &candidate, b.version, b.data)
+            .await?,
+    ))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct WithdrawBody {
+    version: i64,
+    /// The day the candidate withdrew (today when not given).
+    #[serde(default)]
+    on: Option<jiff::civil::Date>,
+    reason: String,
+}
+
+pub(super) async fn withdraw_candidate(
+    State(s): State<AppState>,
+    Auth(a): Auth,
+    Path((id, candidate)): Path<(SessionId, CandidateId)>,
+    Body(b): Body<WithdrawBody>,
+) -> ApiResult<Json<Candidate>> {
+    let h = s.store.open_session(&a, &id).await?;
+    let on = b.on.unwrap_or_else(|| s.store.today());
+    Ok(Json(
+        s.store
+            .withdraw_candidate(h.writer()?, &candidate, b.version, on, &b.reason)
+            .await?,
+    ))
 }
 
 pub(super) async fn add_candidate(

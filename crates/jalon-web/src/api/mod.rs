@@ -82,6 +82,14 @@ pub fn routes() -> Router<AppState> {
             get(candidates::list_candidates).post(candidates::add_candidate),
         )
         .route(
+            "/api/v1/sessions/{id}/candidates/{candidate}",
+            axum::routing::put(candidates::update_candidate),
+        )
+        .route(
+            "/api/v1/sessions/{id}/candidates/{candidate}/withdraw",
+            post(candidates::withdraw_candidate),
+        )
+        .route(
             "/api/v1/sessions/{id}/candidates/import",
             post(candidates::import_candidates),
         )

@@ -36,6 +36,8 @@ struct AckPage {
     confirmed: Option<String>,
     /// Just confirmed (rather than confirmed before).
     just_now: bool,
+    /// The candidate withdrew: nothing to confirm.
+    void: bool,
 }
 
 fn page(
@@ -54,6 +56,7 @@ fn page(
         site: link.site().to_owned(),
         confirmed: link.read_at().map(super::session::when),
         just_now,
+        void: link.void(),
     })
 }
 
@@ -111,6 +114,9 @@ async fn confirm(
         Err(e) => return error_page(&e),
     };
     let just_now = link.read_at().is_none();
+    if link.void() {
+        return page(token, &link, false);
+    }
     if let Err(e) = state.store.acknowledge_convocation(&link, &origin).await {
         return error_page(&e);
     }

@@ -13,7 +13,7 @@ use jalon_core::fr;
 use jalon_docs::csv_import::{ImportReport, read_candidates};
 use jalon_store::candidates::{Candidate, Presence, candidate_index};
 use jalon_store::convocations::Mode;
-use jalon_store::{FieldError, SessionHandle, SessionId, StoreError};
+use jalon_store::{CandidateId, FieldError, SessionHandle, SessionId, StoreError};
 use serde::Deserialize;
 
 use super::dashboard::session_dates;
@@ -30,11 +30,20 @@ pub fn routes() -> Router<AppState> {
         .route("/sessions/{id}/candidates", get(list).post(add))
         .route("/sessions/{id}/candidates/preview", post(preview))
         .route("/sessions/{id}/candidates/import", post(import))
+        .route(
+            "/sessions/{id}/candidates/{candidate}/edit",
+            get(edit_form).post(edit),
+        )
+        .route(
+            "/sessions/{id}/candidates/{candidate}/withdraw",
+            post(withdraw),
+        )
         .merge(checkin::routes())
         .merge(convocations::routes())
 }
 
 pub struct Row {
+    pub id: String,
     pub name: String,
     pub born: String,
     pub contact: String,
@@ -60,6 +69,8 @@ struct CandidatesPage {
     title: String,
     dates: String,
     rows: Vec<Row>,
+    /// Those who withdrew: who, when, why.
+    withdrawn: Vec<String>,
     can_write: bool,
     notice: Option<String>,
     /// The form to add one candidate, as typed, and its errors.
@@ -115,6 +126,41 @@ pub struct AddForm {
     accommodation_granted_by: String,
     #[serde(default)]
     accommodation_plan: String,
+    #[serde(default)]
+    address: String,
+    #[serde(default)]
+    postcode: String,
+    #[serde(default)]
+    city: String,
+    #[serde(default)]
+    civility: String,
+    /// When correcting: the version read.
+    #[serde(default)]
+    version: i64,
+}
+
+impl AddForm {
+    /// The form filled with what is known of a candidate.
+    fn of(c: &Candidate) -> AddForm {
+        let i = &c.input;
+        AddForm {
+            last_name: i.last_name.clone(),
+            first_names: i.first_names.clone(),
+            birth_date: i.birth_date.map(fr::short_date).unwrap_or_default(),
+            email: i.email.clone(),
+            phone: i.phone.clone(),
+            access_route: i.access_route.as_str().to_owned(),
+            training_end: i.training_end.map(fr::short_date).unwrap_or_default(),
+            accommodation: i.accommodation.clone(),
+            accommodation_granted_by: i.accommodation_granted_by.clone(),
+            accommodation_plan: i.accommodation_plan.clone(),
+            address: i.address.clone(),
+            postcode: i.postcode.clone(),
+            city: i.city.clone(),
+            civility: i.civility.clone(),
+            version: c.version,
+        }
+    }
 }
 
 #[derive(Deserialize, Default)]
@@ -161,6 +207,7 @@ impl Notice {
 pub(super) fn row(c: &Candidate) -> Row {
     let i = &c.input;
     Row {
+        id: c.id.to_string(),
         name: format!("{} {}", i.last_name.to_uppercase(), i.first_names),
         born: i.birth_date.map(fr::short_date).unwrap_or_default(),
         contact: [i.email.as_str(), i.phone.as_str()]
@@ -203,7 +250,9 @@ pub(super) async fn page(
     preview: Option<Preview>,
     notice: Option<String>,
 ) -> PageResult {
-    let list = state.store.candidates(session).await?;
+    let all = state.store.all_candidates(session).await?;
+    let (list, gone): (Vec<Candidate>, Vec<Candidate>) =
+        all.into_iter().partition(|c| c.withdrawal.is_none());
     let (convocations, missing) = convocation_rows(state, session, &list).await?;
     let status = if errors.is_empty() && preview.as_ref().is_none_or(|p| p.valid) {
         StatusCode::OK
@@ -217,6 +266,18 @@ pub(super) async fn page(
         title: s.title_name.clone(),
         dates: session_dates(s.start, s.end),
         rows: list.iter().map(row).collect(),
+        withdrawn: gone
+            .iter()
+            .filter_map(|c| {
+                let w = c.withdrawal.as_ref()?;
+                Some(format!(
+                    "{} — désistement le {} : {}",
+                    c.input.display(),
+                    fr::long_date(w.on),
+                    w.reason
+                ))
+            })
+            .collect(),
         can_write: page.actor.writer().is_ok(),
         notice,
         form,
@@ -237,6 +298,11 @@ async fn list(
 ) -> PageResult {
     let notice = match n.ok.as_str() {
         "" => n.sent(),
+        "modifie" => Some("Candidat corrigé.".to_owned()),
+        "desiste" => Some(
+            "Désistement enregistré : le candidat ne figure plus sur les documents ni à l'accueil."
+                .to_owned(),
+        ),
         "1" => Some("Candidat inscrit.".to_owned()),
         count => Some(format!("{count} candidats inscrits.")),
     };
@@ -280,7 +346,10 @@ fn to_input(f: &AddForm, errs: &mut Vec<FieldError>) -> CandidateInput {
         accommodation: f.accommodation.clone(),
         accommodation_granted_by: f.accommodation_granted_by.clone(),
         accommodation_plan: f.accommodation_plan.clone(),
-        ..Default::default()
+        address: f.address.clone(),
+        postcode: f.postcode.clone(),
+        city: f.city.clone(),
+        civility: f.civility.clone(),
     }
 }
 
@@ -473,4 +542,187 @@ async fn import(
         None,
     )
     .await
+}
+
+#[derive(Template)]
+#[template(path = "candidate_edit.html")]
+struct EditPage {
+    layout: Layout,
+    id: String,
+    title: String,
+    dates: String,
+    candidate_id: String,
+    name: String,
+    form: AddForm,
+    errors: Vec<FieldError>,
+    /// The withdrawal form: the day as typed, the reason, and its error.
+    withdraw_on: String,
+    withdraw_reason: String,
+    withdraw_error: Option<String>,
+}
+
+impl EditPage {
+    fn error(&self, field: &str) -> Option<String> {
+        self.errors
+            .iter()
+            .find(|e| e.field == field)
+            .map(|e| e.message.clone())
+    }
+}
+
+/// The correction page of one candidate, with the withdrawal below.
+async fn edit_page(
+    page: &Page,
+    session: &SessionHandle<'_>,
+    candidate: &Candidate,
+    form: AddForm,
+    errors: Vec<FieldError>,
+    withdrawal: (String, String, Option<String>),
+) -> PageResult {
+    let status = if errors.is_empty() && withdrawal.2.is_none() {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
+    let s = session.session();
+    let view = EditPage {
+        layout: page.layout(
+            &format!("Corriger — {}", candidate.input.display()),
+            "sessions",
+        ),
+        id: s.id.to_string(),
+        title: s.title_name.clone(),
+        dates: session_dates(s.start, s.end),
+        candidate_id: candidate.id.to_string(),
+        name: candidate.input.display(),
+        form,
+        errors,
+        withdraw_on: withdrawal.0,
+        withdraw_reason: withdrawal.1,
+        withdraw_error: withdrawal.2,
+    };
+    Ok((status, render(&view)).into_response())
+}
+
+async fn edit_form(
+    State(state): State<AppState>,
+    p: Page,
+    Path((id, candidate)): Path<(SessionId, CandidateId)>,
+) -> PageResult {
+    let session = state.store.open_session(&p.actor, &id).await?;
+    session.writer()?;
+    let c = state.store.candidate(&session, &candidate).await?;
+    let today = state.store.today().to_string();
+    edit_page(
+        &p,
+        &session,
+        &c,
+        AddForm::of(&c),
+        Vec::new(),
+        (today, String::new(), None),
+    )
+    .await
+}
+
+async fn edit(
+    State(state): State<AppState>,
+    Path((id, candidate)): Path<(SessionId, CandidateId)>,
+    FormPost(p, f): FormPost<AddForm>,
+) -> PageResult {
+    let session = state.store.open_session(&p.actor, &id).await?;
+    let writer = session.writer()?;
+    let c = state.store.candidate(&session, &candidate).await?;
+    let mut errs = Vec::new();
+    let input = to_input(&f, &mut errs);
+    let today = state.store.today().to_string();
+    if !errs.is_empty() {
+        return edit_page(&p, &session, &c, f, errs, (today, String::new(), None)).await;
+    }
+    match state
+        .store
+        .update_candidate(writer, &candidate, f.version, input)
+        .await
+    {
+        Ok(_) => Ok(Redirect::to(&format!("/sessions/{id}/candidates?ok=modifie")).into_response()),
+        Err(StoreError::Invalid(fields)) => {
+            edit_page(&p, &session, &c, f, fields, (today, String::new(), None)).await
+        }
+        Err(StoreError::Conflict { .. }) => {
+            let fresh = state.store.candidate(&session, &candidate).await?;
+            let msg = FieldError::new(
+                "candidate",
+                "ce candidat a été modifié entre-temps par quelqu'un d'autre : voici sa fiche à jour, recommencez",
+            );
+            edit_page(
+                &p,
+                &session,
+                &fresh,
+                AddForm::of(&fresh),
+                vec![msg],
+                (today, String::new(), None),
+            )
+            .await
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+#[derive(Deserialize)]
+struct WithdrawForm {
+    #[serde(default)]
+    version: i64,
+    #[serde(default)]
+    on: String,
+    #[serde(default)]
+    reason: String,
+}
+
+async fn withdraw(
+    State(state): State<AppState>,
+    Path((id, candidate)): Path<(SessionId, CandidateId)>,
+    FormPost(p, f): FormPost<WithdrawForm>,
+) -> PageResult {
+    let session = state.store.open_session(&p.actor, &id).await?;
+    let writer = session.writer()?;
+    let c = state.store.candidate(&session, &candidate).await?;
+    let refused = |msg: String| {
+        edit_page(
+            &p,
+            &session,
+            &c,
+            AddForm::of(&c),
+            Vec::new(),
+            (f.on.clone(), f.reason.clone(), Some(msg)),
+        )
+    };
+    let on = match f.on.trim() {
+        "" => state.store.today(),
+        typed => match fr::parse_date(typed) {
+            Ok(d) => d,
+            Err(e) => return refused(format!("date du désistement : {e}")).await,
+        },
+    };
+    match state
+        .store
+        .withdraw_candidate(writer, &candidate, f.version, on, &f.reason)
+        .await
+    {
+        Ok(_) => Ok(Redirect::to(&format!("/sessions/{id}/candidates?ok=desiste")).into_response()),
+        Err(StoreError::Invalid(fields)) => {
+            let msg = fields
+                .into_iter()
+                .map(|f| f.message)
+                .collect::<Vec<_>>()
+                .join(" ; ");
+            refused(msg).await
+        }
+        Err(StoreError::Conflict { .. }) => {
+            refused(
+                "ce candidat a été modifié entre-temps : rechargez la page puis recommencez"
+                    .to_owned(),
+            )
+            .await
+        }
+        Err(e) => Err(e.into()),
+    }
 }
