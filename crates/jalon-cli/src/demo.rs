@@ -523,8 +523,11 @@ async fn fill(store: &Store) -> Result<(), Failure> {
             ..s(0, 16, 5, true, Some(0))
         },
         s(3, 3, 2, true, Some(0)),
+        // Under way: two candidates are still to welcome (arriving late), so the welcome is
+        // still open on the tablet.
         DemoSession {
             exact: true,
+            leave: &["day.welcome_candidates"],
             ..s(2, -1, 4, true, Some(0))
         },
         DemoSession {
@@ -706,8 +709,11 @@ async fn fill(store: &Store) -> Result<(), Failure> {
             }
             Step::Welcome => {
                 let list = clerk.candidates(&h).await?;
-                let last = list.len().saturating_sub(1);
-                for (i, c) in list.iter().enumerate() {
+                // The session under way keeps its last two to welcome.
+                let waiting = if p.d.exact { 2 } else { 0 };
+                let welcomed = list.len().saturating_sub(waiting);
+                let last = welcomed.saturating_sub(1);
+                for (i, c) in list.iter().enumerate().take(welcomed) {
                     let present = i != last;
                     let check = jalon_store::candidates::CheckIn {
                         present,

@@ -428,6 +428,25 @@ fn demo_fills_an_empty_database_and_never_touches_a_real_one() {
     ] {
         assert!(statuses.contains(st), "a session {st}: {statuses:?}");
     }
+    // The session under way still has candidates to welcome on the tablet.
+    let under_way = sessions
+        .iter()
+        .find(|s| s["status"] == "in_progress")
+        .unwrap();
+    let candidates = get(
+        &admin,
+        &format!(
+            "/api/v1/sessions/{}/candidates",
+            under_way["id"].as_str().unwrap()
+        ),
+    );
+    let waiting = candidates
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|c| c["presence"] == "expected")
+        .count();
+    assert_eq!(waiting, 2, "{candidates}");
     // No session holds a day on a public holiday (Alsace-Moselle's include the rest).
     for s in sessions {
         let (start, end): (jiff::civil::Date, jiff::civil::Date) = (

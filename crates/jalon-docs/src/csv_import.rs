@@ -107,7 +107,7 @@ fn column_of(folded: &str) -> Option<Column> {
 }
 
 /// The headers written on export, read back on import.
-pub const EXPORT_HEADERS: [&str; 13] = [
+pub const EXPORT_HEADERS: [&str; 14] = [
     "Nom",
     "Prénom",
     "Date de naissance",
@@ -121,6 +121,7 @@ pub const EXPORT_HEADERS: [&str; 13] = [
     "Aménagement",
     "Aménagement accordé par",
     "Aménagement prévu",
+    "Civilité",
 ];
 
 const REQUIRED: [(Column, &str); 3] = [
@@ -523,6 +524,7 @@ pub fn write_candidates(candidates: &[CandidateInput]) -> String {
             &c.accommodation,
             &c.accommodation_granted_by,
             &c.accommodation_plan,
+            &c.civility,
         ]
         .map(|cell| guard(cell).into_owned());
         let _ = w.write_record(cells);
@@ -679,12 +681,13 @@ mod tests {
     fn export_reads_back_the_same() {
         let c = CandidateInput {
             last_name: "Dupont".into(),
-            first_names: "Jean; Pierre".into(),
+            first_names: "Jean, Pierre".into(),
             birth_date: Some(date(1990, 2, 1)),
             email: "jean@exemple.fr".into(),
             access_route: AccessRoute::Vae,
             training_end: Some(date(2026, 12, 4)),
-            accommodation: "Tiers temps, « salle à part »".into(),
+            accommodation: "Tiers temps ; « salle à part »".into(),
+            civility: "Monsieur".into(),
             ..Default::default()
         };
         let csv = write_candidates(std::slice::from_ref(&c));

@@ -431,7 +431,10 @@ async fn no_page_or_fragment_across_centres_or_to_the_wrong_role() {
         ("POST", format!("/sessions/{}/cancel", a.session)),
         ("GET", format!("/sessions/{}/candidates/x/edit", a.session)),
         ("POST", format!("/sessions/{}/candidates/x/edit", a.session)),
-        ("POST", format!("/sessions/{}/candidates/x/withdraw", a.session)),
+        (
+            "POST",
+            format!("/sessions/{}/candidates/x/withdraw", a.session),
+        ),
     ] {
         let req = match method {
             "GET" => ci.get(format!("{base}{path}")),
@@ -1551,4 +1554,93 @@ async fn a_candidate_is_corrected_and_withdrawn_from_the_pages() {
         "{list}"
     );
     assert!(list.contains("Candidats inscrits (0)"), "{list}");
+}
+
+#[tokio::test]
+async fn the_dashboard_groups_a_sessions_day_and_shows_the_managers_own() {
+    let (base, store, _dir) = app().await;
+    let a = centre(&store, "alpha").await;
+    let id: jalon_store::SessionId = a.session.as_str().into();
+    let actor = Actor::command_line(store.centre_of_session(&id).await.unwrap());
+    let h = store.open_session(&actor, &id).await.unwrap();
+    // A session of nobody in particular, under way today (Saturday 28 November 2026).
+    let mut other = SessionInput {
+        title_id: h.session().title_id.clone(),
+        approval_id: h.session().approval_id.clone(),
+        site_id: h.session().site_id.clone(),
+        kind: Kind::Title,
+        start: date(2026, 11, 27),
+        end: Some(date(2026, 11, 30)),
+        ceres_number: None,
+        ceres_created_on: None,
+        manager_id: None,
+        override_justification: Some("Session reprise de l'ancien outil du centre".into()),
+    };
+    let today_session = store
+        .create_session(actor.writer().unwrap(), other.clone())
+        .await
+        .unwrap();
+    other.start = date(2026, 12, 3);
+    other.end = None;
+    store
+        .create_session(actor.writer().unwrap(), other)
+        .await
+        .unwrap();
+    let (c, _) = signed_in(&base, "manager@alpha.example").await;
+    let mine = html_unescape(
+        &c.get(format!("{base}/"))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap(),
+    );
+    assert!(
+        mine.contains("<option value=\"miennes\" selected>Mes sessions</option>"),
+        "{mine}"
+    );
+    assert!(!mine.contains("En cours aujourd'hui"), "not theirs: {mine}");
+    let all = html_unescape(
+        &c.get(format!("{base}/?qui=toutes"))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap(),
+    );
+    // The session under way today: its welcome one click away.
+    assert!(
+        all.contains(&format!(
+            "<a class=\"button\" href=\"/sessions/{}/checkin\">Accueil du jour</a>",
+            today_session.session.id
+        )),
+        "{all}"
+    );
+    // The session under way: its milestones of Monday 30 November on one line.
+    let id = today_session.session.id.to_string();
+    let week = &all[all.find("id=\"liste-semaine\"").unwrap()..];
+    let week = &week[..week.find("<h2>Ensuite</h2>").unwrap()];
+    let monday: Vec<&str> = week
+        .split("<span class=\"badge soon\">")
+        .filter(|g| {
+            g.contains(&format!("href=\"/sessions/{id}\""))
+                && g.contains("le lundi 30 novembre 2026</span>")
+        })
+        .collect();
+    assert_eq!(monday.len(), 1, "one line for the session's day: {week}");
+    assert!(
+        monday[0]
+            .matches(&format!("href=\"/sessions/{id}#m-"))
+            .count()
+            >= 4,
+        "its milestones inside: {week}"
+    );
+    // A working day advised in the past (Friday, before a Saturday deadline) says the
+    // deadline, not « aujourd'hui » on yesterday's date.
+    assert!(
+        week.contains("aujourd'hui — limite le samedi 28 novembre 2026"),
+        "{week}"
+    );
 }

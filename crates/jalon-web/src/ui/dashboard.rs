@@ -33,6 +33,21 @@ pub struct Item {
     pub when: String,
 }
 
+/// One session's milestones due on one day: one line, its milestones inside.
+pub struct Group {
+    pub session_id: String,
+    pub session: String,
+    pub when: String,
+    /// (milestone id, label).
+    pub items: Vec<(String, String)>,
+}
+
+/// A session whose days include today: its welcome, one click away.
+pub struct UnderWay {
+    pub id: String,
+    pub name: String,
+}
+
 pub struct SessionRow {
     pub id: String,
     pub title: String,
@@ -56,8 +71,15 @@ struct DashboardPage {
     layout: Layout,
     today: String,
     late: Vec<Item>,
-    soon: Vec<Item>,
+    soon: Vec<Group>,
+    /// How many milestones are due within the week.
+    soon_count: usize,
     next: Vec<Item>,
+    under_way: Vec<UnderWay>,
+    /// Only the user's own sessions (those they manage).
+    mine: bool,
+    /// The user manages sessions: the « mes sessions » choice is offered.
+    manages: bool,
     sessions: Vec<SessionRow>,
     sites: Vec<Choice>,
     titles: Vec<Choice>,
@@ -79,6 +101,9 @@ struct Filters {
     site: String,
     #[serde(default)]
     title: String,
+    /// « miennes » or « toutes »; a manager sees theirs by default.
+    #[serde(default)]
+    qui: String,
 }
 
 /// « du lundi 15 mars au vendredi 19 mars 2027 », or one day.
@@ -134,11 +159,30 @@ async fn dashboard(state: AppState, headers: HeaderMap, f: Filters) -> PageResul
             .map_or("", |s| s.name.as_str())
             .to_owned()
     };
+    let manages = actor.role() == jalon_store::Role::Manager;
+    let mine = match f.qui.as_str() {
+        "miennes" => true,
+        "toutes" => false,
+        _ => manages,
+    };
     let active: Vec<&SessionDetail> = details
         .iter()
         .filter(|d| !matches!(d.session.status, Status::Validated | Status::Cancelled))
         .filter(|d| f.site.is_empty() || d.session.site_id == f.site)
         .filter(|d| f.title.is_empty() || d.session.title_id == f.title)
+        .filter(|d| !mine || d.session.manager_id.as_ref() == actor.user_id())
+        .collect();
+    let under_way = active
+        .iter()
+        .filter(|d| d.session.start <= today && today <= d.session.end)
+        .map(|d| UnderWay {
+            id: d.session.id.to_string(),
+            name: format!(
+                "{} — {}",
+                d.session.title_name,
+                session_dates(d.session.start, d.session.end)
+            ),
+        })
         .collect();
     let (mut late, mut soon, mut next) = (Vec::new(), Vec::new(), Vec::new());
     for d in &active {
@@ -178,12 +222,24 @@ async fn dashboard(state: AppState, headers: HeaderMap, f: Filters) -> PageResul
                         fr::long_date(deadline)
                     )),
                 ));
+            } else if to_advised < 0 {
+                // The working day advised has passed (a weekend before the deadline): the
+                // deadline is what is left.
+                let to_deadline = calendar::days_between(today, deadline);
+                soon.push((
+                    deadline,
+                    item(format!(
+                        "{} — limite le {}",
+                        fr::days_left(to_deadline),
+                        fr::long_date(deadline)
+                    )),
+                ));
             } else if to_advised <= SOON_DAYS {
                 soon.push((
                     advised,
                     item(format!(
                         "{} — le {}",
-                        fr::days_left(to_advised.max(0)),
+                        fr::days_left(to_advised),
                         fr::long_date(advised)
                     )),
                 ));
@@ -203,6 +259,23 @@ async fn dashboard(state: AppState, headers: HeaderMap, f: Filters) -> PageResul
     }
     late.sort_by_key(|(d, _)| *d);
     soon.sort_by_key(|(d, _)| *d);
+    let soon_count = soon.len();
+    // One line per session and day, its milestones inside.
+    let mut groups: Vec<Group> = Vec::new();
+    for (_, i) in soon {
+        match groups
+            .iter_mut()
+            .find(|g| g.session_id == i.session_id && g.when == i.when)
+        {
+            Some(g) => g.items.push((i.milestone_id, i.label)),
+            None => groups.push(Group {
+                session_id: i.session_id,
+                session: i.session,
+                when: i.when,
+                items: vec![(i.milestone_id, i.label)],
+            }),
+        }
+    }
     next.sort_by_key(|(d, _, _)| *d);
     next.truncate(NEXT_COUNT);
     let choices = |items: Vec<(String, String)>, selected: &str| {
@@ -233,7 +306,11 @@ async fn dashboard(state: AppState, headers: HeaderMap, f: Filters) -> PageResul
         layout: page.layout("Aujourd'hui", "dashboard"),
         today: fr::long_date(today),
         late: late.into_iter().map(|(_, i)| i).collect(),
-        soon: soon.into_iter().map(|(_, i)| i).collect(),
+        soon: groups,
+        soon_count,
+        under_way,
+        mine,
+        manages,
         next: next
             .into_iter()
             .map(|(_, mut i, count)| {
@@ -255,7 +332,7 @@ async fn dashboard(state: AppState, headers: HeaderMap, f: Filters) -> PageResul
             .collect(),
         sites: sites_choice,
         titles: titles_choice,
-        filtered: !f.site.is_empty() || !f.title.is_empty(),
+        filtered: !f.site.is_empty() || !f.title.is_empty() || !f.qui.is_empty(),
         can_write: page.actor.writer().is_ok(),
     }))
 }
