@@ -788,3 +788,115 @@ async fn a_candidate_signs_on_the_tablet_at_the_welcome() {
     assert!(lou.signed && lou.identity_checked && lou.drawn_signature);
     b.close().await.unwrap();
 }
+
+#[tokio::test]
+async fn no_page_overflows_a_360_pixel_phone() {
+    let Some((_driver, url)) = chromedriver() else {
+        return;
+    };
+    let w = world().await;
+    let base = w.base.clone();
+    let centre = w
+        .store
+        .centres()
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|c| c.name == "Centre Alpha")
+        .unwrap();
+    let actor = Actor::command_line(centre.id);
+    let session = w.store.sessions(&actor).await.unwrap()[0]
+        .session
+        .id
+        .clone();
+    let h = w.store.open_session(&actor, &session).await.unwrap();
+    let lou = jalon_core::candidate::CandidateInput {
+        last_name: "Petit".into(),
+        first_names: "Lou".into(),
+        birth_date: Some(date(2001, 9, 9)),
+        email: "lou.petit@exemple.fr".into(),
+        ..Default::default()
+    };
+    let c = w
+        .store
+        .add_candidate(h.writer().unwrap(), lou)
+        .await
+        .unwrap();
+    let b = browser(&url).await;
+    b.set_window_size(360, 800).await.unwrap();
+    let mut wide = Vec::new();
+    for (who, pages) in [
+        (
+            "admin@alpha.example",
+            vec![
+                "/admin/sites".to_owned(),
+                "/admin/titles".to_owned(),
+                "/admin/approvals".to_owned(),
+                "/admin/users".to_owned(),
+            ],
+        ),
+        (
+            "manager@alpha.example",
+            vec![
+                "/".to_owned(),
+                "/sessions".to_owned(),
+                "/sessions/new".to_owned(),
+                format!("/sessions/{session}"),
+                format!("/sessions/{session}/edit"),
+                format!("/sessions/{session}/candidates"),
+                format!("/sessions/{session}/candidates/{}/edit", c.id),
+                format!("/sessions/{session}/documents"),
+                format!("/sessions/{session}/checkin"),
+                format!("/sessions/{session}/journal"),
+                "/account".to_owned(),
+            ],
+        ),
+    ] {
+        sign_in(&b, &base, who).await;
+        for path in pages {
+            b.goto(&format!("{base}{path}")).await.unwrap();
+            let widths = b
+                .execute(
+                    "return [document.documentElement.scrollWidth, window.innerWidth];",
+                    vec![],
+                )
+                .await
+                .unwrap();
+            let (page, window) = (widths[0].as_i64().unwrap(), widths[1].as_i64().unwrap());
+            if page > window {
+                // Name what sticks out, to fix it.
+                let culprit = b
+                    .execute(
+                        "const w = window.innerWidth; return [...document.querySelectorAll('body *')] \
+                         .filter(e => e.getBoundingClientRect().right > w + 1) \
+                         .slice(-3).map(e => e.tagName + '.' + e.className + '#' + e.id).join(', ');",
+                        vec![],
+                    )
+                    .await
+                    .unwrap();
+                wide.push(format!("{path}: {page} px for {window} ({culprit})"));
+            }
+        }
+        b.goto(&format!("{base}/logout")).await.ok();
+        b.delete_all_cookies().await.unwrap();
+    }
+    assert!(
+        wide.is_empty(),
+        "pages wider than the phone:\n{}",
+        wide.join("\n")
+    );
+    // The session page's tabs all stay reachable, and the timeline keeps its row labels.
+    sign_in(&b, &base, "manager@alpha.example").await;
+    b.goto(&format!("{base}/sessions/{session}")).await.unwrap();
+    let journal_tab = b
+        .execute(
+            "const a = [...document.querySelectorAll('.tabs a')].find(a => a.textContent.includes('Journal')); \
+             const r = a.getBoundingClientRect(); return [r.left, r.right, window.innerWidth];",
+            vec![],
+        )
+        .await
+        .unwrap();
+    let right = journal_tab[1].as_f64().unwrap();
+    assert!(right <= journal_tab[2].as_f64().unwrap(), "{journal_tab:?}");
+    b.close().await.unwrap();
+}
