@@ -148,10 +148,65 @@ impl Store {
         candidate_id: &CandidateId,
         mode: Mode,
     ) -> Result<()> {
-        let (actor, session_id) = (w.actor(), w.id());
         let mut tx = self.begin().await?;
+        self.set_mode_in(&mut tx, w, candidate_id, mode).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Chooses one mode for several candidates at once, all or none: every candidate whose
+    /// mode cannot change is named, and nothing is changed. Returns how many changed.
+    pub async fn set_convocation_modes(
+        &self,
+        w: SessionWriter<'_>,
+        candidate_ids: &[CandidateId],
+        mode: Mode,
+    ) -> Result<usize> {
+        if candidate_ids.is_empty() {
+            return Err(StoreError::invalid(
+                "candidates",
+                "cochez au moins un candidat",
+            ));
+        }
+        let mut tx = self.begin().await?;
+        let (mut changed, mut problems) = (0, Vec::new());
+        for id in candidate_ids {
+            match self.set_mode_in(&mut tx, w, id, mode).await {
+                Ok(true) => changed += 1,
+                Ok(false) => {}
+                Err(StoreError::Invalid(found)) => {
+                    let name = self
+                        .candidate_in(&mut tx, w.handle(), id)
+                        .await?
+                        .input
+                        .display();
+                    problems.extend(found.into_iter().map(|p| {
+                        jalon_core::Problem::new("candidates", format!("{name} : {}", p.message))
+                    }));
+                }
+                Err(e) => return Err(e),
+            }
+        }
+        if !problems.is_empty() {
+            // Dropped, the transaction leaves every convocation as it was.
+            return Err(StoreError::Invalid(problems));
+        }
+        tx.commit().await?;
+        Ok(changed)
+    }
+
+    /// The mode of one candidate's convocation, on `conn`, journaled; `false` when it was
+    /// already that mode.
+    async fn set_mode_in(
+        &self,
+        conn: &mut sqlx::AnyConnection,
+        w: SessionWriter<'_>,
+        candidate_id: &CandidateId,
+        mode: Mode,
+    ) -> Result<bool> {
+        let (actor, session_id) = (w.actor(), w.id());
         let (name, current) = self
-            .candidate_and_convocation_in(&mut tx, w, candidate_id)
+            .candidate_and_convocation_in(&mut *conn, w, candidate_id)
             .await?;
         let proof = current.as_ref().map(Convocation::proof);
         if let Some(p) = convocation::mode_change_problem(proof.as_ref(), mode) {
@@ -169,13 +224,13 @@ impl Store {
         .bind(session_id)
         .bind(mode.as_str())
         .bind(Stamp::new(self.now()))
-        .execute(&mut *tx)
+        .execute(&mut *conn)
         .await?;
         if changed.rows_affected() == 0 {
-            return Ok(());
+            return Ok(false);
         }
         journal::append(
-            &mut tx,
+            &mut *conn,
             self,
             actor,
             Change {
@@ -186,8 +241,7 @@ impl Store {
             },
         )
         .await?;
-        tx.commit().await?;
-        Ok(())
+        Ok(true)
     }
 
     /// The convocation was handed over and the candidate signed: ticked by the actor.

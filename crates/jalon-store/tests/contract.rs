@@ -2883,7 +2883,79 @@ async fn a_candidate_is_corrected_then_withdraws(store: Store) {
     );
 }
 
+async fn modes_are_chosen_for_several_candidates_all_or_none(store: Store) {
+    use jalon_core::candidate::CandidateInput;
+    use jalon_store::convocations::Mode;
+    let f = fixture(&store, "Centre Modes").await;
+    let s = store
+        .create_session(
+            f.admin.writer().unwrap(),
+            session_input(&f, date(2027, 3, 15), date(2027, 3, 19)),
+        )
+        .await
+        .unwrap();
+    let h = open(&store, &f.admin, &s.session.id).await;
+    let w = h.writer().unwrap();
+    let person = |last: &str| CandidateInput {
+        last_name: last.into(),
+        first_names: "Lou".into(),
+        birth_date: Some(date(1990, 2, 1)),
+        email: format!("{}@exemple.fr", last.to_lowercase()),
+        ..Default::default()
+    };
+    store
+        .import_candidates(
+            w,
+            vec![person("Arnaud"), person("Blanc"), person("Colin")],
+            false,
+        )
+        .await
+        .unwrap();
+    let ids: Vec<CandidateId> = store
+        .candidates(&h)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|c| c.id)
+        .collect();
+    // Colin's convocation is proven by hand: it cannot change, so nothing changes.
+    store
+        .set_convocation_mode(w, &ids[2], Mode::Hand)
+        .await
+        .unwrap();
+    store.record_hand_delivery(w, &ids[2]).await.unwrap();
+    let Err(StoreError::Invalid(e)) = store
+        .set_convocation_modes(w, &ids, Mode::EmailReceipts)
+        .await
+    else {
+        panic!("all or none")
+    };
+    assert_eq!(e.len(), 1, "{e:?}");
+    assert!(
+        e[0].message
+            .starts_with("COLIN Lou, né(e) le 01/02/1990 : "),
+        "{}",
+        e[0].message
+    );
+    assert_eq!(
+        store.convocations(&h).await.unwrap().len(),
+        1,
+        "nothing half-applied"
+    );
+    let changed = store
+        .set_convocation_modes(w, &ids[..2], Mode::EmailReceipts)
+        .await
+        .unwrap();
+    assert_eq!(changed, 2);
+    assert_eq!(store.convocations(&h).await.unwrap().len(), 3);
+    assert!(matches!(
+        store.set_convocation_modes(w, &[], Mode::Hand).await,
+        Err(StoreError::Invalid(_))
+    ));
+}
+
 contract!(
+    modes_are_chosen_for_several_candidates_all_or_none,
     a_candidate_is_corrected_then_withdraws,
     the_days_own_work_cannot_be_done_before_its_day,
     a_session_created_in_ceres_before_the_expiry_stays_conform_after_it,

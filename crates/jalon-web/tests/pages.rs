@@ -316,6 +316,7 @@ async fn no_page_or_fragment_across_centres_or_to_the_wrong_role() {
         format!("/sessions/{}/cancel", a.session),
         format!("/sessions/{}/candidates/x/edit", a.session),
         format!("/sessions/{}/candidates/x/withdraw", a.session),
+        format!("/sessions/{}/convocations/modes", a.session),
         format!("/sessions/{}/edit", a.session),
         format!("/sessions/{}/schedule", a.session),
     ] {
@@ -434,6 +435,10 @@ async fn no_page_or_fragment_across_centres_or_to_the_wrong_role() {
         (
             "POST",
             format!("/sessions/{}/candidates/x/withdraw", a.session),
+        ),
+        (
+            "POST",
+            format!("/sessions/{}/convocations/modes", a.session),
         ),
     ] {
         let req = match method {
@@ -1642,5 +1647,79 @@ async fn the_dashboard_groups_a_sessions_day_and_shows_the_managers_own() {
     assert!(
         week.contains("aujourd'hui — limite le samedi 28 novembre 2026"),
         "{week}"
+    );
+}
+
+#[tokio::test]
+async fn a_mode_is_chosen_for_the_candidates_ticked() {
+    let (base, store, _dir) = app().await;
+    let a = centre(&store, "alpha").await;
+    let (c, csrf) = signed_in(&base, "manager@alpha.example").await;
+    let list_url = format!("{base}/sessions/{}/candidates", a.session);
+    for last in ["Arnaud", "Blanc"] {
+        let r = c
+            .post(&list_url)
+            .form(&[
+                ("csrf", csrf.as_str()),
+                ("last_name", last),
+                ("first_names", "Lou"),
+                ("birth_date", "01/02/1990"),
+            ])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    }
+    let page = c.get(&list_url).send().await.unwrap().text().await.unwrap();
+    let ids: Vec<String> = page
+        .match_indices("name=\"candidates\" value=\"")
+        .map(|(i, m)| {
+            let rest = &page[i + m.len()..];
+            rest[..rest.find('"').unwrap()].to_owned()
+        })
+        .collect();
+    assert_eq!(ids.len(), 2, "a box per candidate");
+    let modes = format!("{base}/sessions/{}/convocations/modes", a.session);
+    // Nobody ticked: said, nothing changed.
+    let r = c
+        .post(&modes)
+        .form(&[("csrf", csrf.as_str()), ("mode", "hand")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        html_unescape(&r.text().await.unwrap())
+            .contains("Rien n'a été changé : cochez au moins un candidat.")
+    );
+    let r = c
+        .post(&modes)
+        .form(&[
+            ("csrf", csrf.as_str()),
+            ("mode", "hand"),
+            ("candidates", ids[0].as_str()),
+            ("candidates", ids[1].as_str()),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let page = html_unescape(
+        &c.get(format!("{list_url}?modes=2"))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap(),
+    );
+    assert!(
+        page.contains("Mode de convocation choisi pour 2 candidats."),
+        "{page}"
+    );
+    assert_eq!(
+        page.matches("Remise contre signature faite").count(),
+        2,
+        "{page}"
     );
 }

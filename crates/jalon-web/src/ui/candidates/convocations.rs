@@ -17,6 +17,7 @@ use crate::{AppState, security};
 pub(super) fn routes() -> Router<AppState> {
     Router::new()
         .route("/sessions/{id}/convocations/send", post(send_emails))
+        .route("/sessions/{id}/convocations/modes", post(set_modes))
         .route(
             "/sessions/{id}/convocations/{candidate}/mode",
             post(set_mode),
@@ -112,6 +113,59 @@ async fn set_mode(
     {
         Ok(()) => Ok(redirect_convocations(&id, &candidate)),
         Err(e) => Err(e.into()),
+    }
+}
+
+#[derive(Deserialize)]
+struct ModesForm {
+    #[serde(default)]
+    mode: String,
+    /// The candidates ticked.
+    #[serde(default)]
+    candidates: Vec<CandidateId>,
+}
+
+/// One mode for the candidates ticked, all or none.
+async fn set_modes(
+    State(state): State<AppState>,
+    Path(id): Path<SessionId>,
+    FormPost(p, f): FormPost<ModesForm>,
+) -> PageResult {
+    let session = state.store.open_session(&p.actor, &id).await?;
+    let writer = session.writer()?;
+    let outcome = match Mode::parse(&f.mode) {
+        None => Err("choisissez le mode de convocation".to_owned()),
+        Some(mode) => match state
+            .store
+            .set_convocation_modes(writer, &f.candidates, mode)
+            .await
+        {
+            Ok(n) => Ok(n),
+            Err(StoreError::Invalid(found)) => Err(found
+                .into_iter()
+                .map(|e| e.message)
+                .collect::<Vec<_>>()
+                .join(" ; ")),
+            Err(e) => return Err(e.into()),
+        },
+    };
+    match outcome {
+        Ok(n) => Ok(
+            Redirect::to(&format!("/sessions/{id}/candidates?modes={n}#h-conv")).into_response(),
+        ),
+        Err(msg) => {
+            let response = super::page(
+                &state,
+                &p,
+                &session,
+                super::AddForm::default(),
+                Vec::new(),
+                None,
+                Some(format!("Rien n'a été changé : {msg}.")),
+            )
+            .await?;
+            Ok((axum::http::StatusCode::UNPROCESSABLE_ENTITY, response).into_response())
+        }
     }
 }
 

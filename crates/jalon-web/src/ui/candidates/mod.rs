@@ -174,6 +174,9 @@ struct Notice {
     echecs: usize,
     #[serde(default)]
     sans_adresse: usize,
+    /// After choosing a mode for several candidates: how many changed.
+    #[serde(default)]
+    modes: Option<usize>,
 }
 
 impl Notice {
@@ -297,6 +300,11 @@ async fn list(
     Query(n): Query<Notice>,
 ) -> PageResult {
     let notice = match n.ok.as_str() {
+        "" if n.modes.is_some() => n.modes.map(|m| match m {
+            0 => "Aucun mode de convocation n'a changé.".to_owned(),
+            1 => "Mode de convocation choisi pour 1 candidat.".to_owned(),
+            m => format!("Mode de convocation choisi pour {m} candidats."),
+        }),
         "" => n.sent(),
         "modifie" => Some("Candidat corrigé.".to_owned()),
         "desiste" => Some(
