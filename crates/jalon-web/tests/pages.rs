@@ -1723,3 +1723,51 @@ async fn a_mode_is_chosen_for_the_candidates_ticked() {
         "{page}"
     );
 }
+
+#[tokio::test]
+async fn a_new_centre_is_guided_to_its_first_session() {
+    let (base, store, _dir) = app().await;
+    store
+        .create_centre(
+            "Centre Neuf",
+            common::user("admin@neuf.example", "Admin Neuf", Role::Admin),
+        )
+        .await
+        .unwrap();
+    let (c, _) = signed_in(&base, "admin@neuf.example").await;
+    let page = html_unescape(
+        &c.get(format!("{base}/"))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap(),
+    );
+    assert!(page.contains("Pour commencer"), "{page}");
+    for (href, label) in [
+        ("/admin/sites", "Enregistrer le site (plateau technique)"),
+        ("/admin/titles", "Enregistrer le titre professionnel"),
+        ("/admin/approvals", "Enregistrer l'agrément"),
+    ] {
+        assert!(
+            page.contains(&format!("<a href=\"{href}\">{label}</a>")),
+            "{href}: {page}"
+        );
+    }
+    // No session can be created without an approval: no button leading nowhere.
+    assert!(!page.contains("href=\"/sessions/new\""), "{page}");
+    // A centre with its catalogue and a session: nothing to guide.
+    centre(&store, "alpha").await;
+    let (m, _) = signed_in(&base, "admin@alpha.example").await;
+    let page = m
+        .get(format!("{base}/"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(!page.contains("Pour commencer"));
+    assert!(page.contains("href=\"/sessions/new\""));
+}

@@ -48,6 +48,14 @@ pub struct UnderWay {
     pub name: String,
 }
 
+/// One step of a centre's first start: what to record, whether it is done, where.
+pub struct Step {
+    pub label: &'static str,
+    pub why: &'static str,
+    pub done: bool,
+    pub href: &'static str,
+}
+
 pub struct SessionRow {
     pub id: String,
     pub title: String,
@@ -80,6 +88,12 @@ struct DashboardPage {
     mine: bool,
     /// The user manages sessions: the « mes sessions » choice is offered.
     manages: bool,
+    /// The first steps while the centre lacks what a session needs (empty once it has it).
+    start: Vec<Step>,
+    /// Only an administrator records sites, titles and approvals.
+    admin: bool,
+    /// A session can be created: the centre has an approval.
+    can_create: bool,
     sessions: Vec<SessionRow>,
     sites: Vec<Choice>,
     titles: Vec<Choice>,
@@ -146,11 +160,44 @@ async fn home(
 async fn dashboard(state: AppState, headers: HeaderMap, f: Filters) -> PageResult {
     let page = page_from_headers(&state, &headers).await?;
     let actor = &page.actor;
-    let (details, sites, titles) = tokio::try_join!(
+    let (details, sites, titles, approvals) = tokio::try_join!(
         state.store.sessions(actor),
         state.store.sites(actor),
-        state.store.titles(actor)
+        state.store.titles(actor),
+        state.store.approvals(actor)
     )?;
+    let steps = [
+        Step {
+            label: "Enregistrer le site (plateau technique)",
+            why: "son adresse figure sur les convocations ; sa zone donne les jours fériés",
+            done: !sites.is_empty(),
+            href: "/admin/sites",
+        },
+        Step {
+            label: "Enregistrer le titre professionnel",
+            why: "son code RNCP, son échéance, ses CCP et ses épreuves",
+            done: !titles.is_empty(),
+            href: "/admin/titles",
+        },
+        Step {
+            label: "Enregistrer l'agrément",
+            why: "pour ce titre sur ce site, avec ses dates et ses responsables de session déclarés",
+            done: !approvals.is_empty(),
+            href: "/admin/approvals",
+        },
+        Step {
+            label: "Créer la première session",
+            why: "Jalon en calcule aussitôt toute la chronologie",
+            done: !details.is_empty(),
+            href: "/sessions/new",
+        },
+    ];
+    let can_create = !approvals.is_empty();
+    let start: Vec<Step> = if steps.iter().all(|s| s.done) {
+        Vec::new()
+    } else {
+        steps.into_iter().collect()
+    };
     let today = state.store.today();
     let site_name = |id: &str| {
         sites
@@ -311,6 +358,9 @@ async fn dashboard(state: AppState, headers: HeaderMap, f: Filters) -> PageResul
         under_way,
         mine,
         manages,
+        start,
+        admin: actor.admin().is_ok(),
+        can_create,
         next: next
             .into_iter()
             .map(|(_, mut i, count)| {
