@@ -357,6 +357,33 @@ async fn a_manager_works_through_the_pages_and_each_role_is_held_to_its_rights()
         "a mark per dated milestone: {}",
         circles.len()
     );
+    // No mark hides another in its row; the undated ones stand in their own column; the
+    // keyboard stops once per phase, not on every mark.
+    let drawing = c
+        .execute(
+            "const cs = [...document.querySelectorAll('figure.timeline svg circle')]; \
+             const byRow = {}; let hidden = 0; \
+             for (const e of cs) { const y = e.getAttribute('cy'), x = +e.getAttribute('cx'); \
+               for (const o of (byRow[y] || [])) if (Math.abs(o - x) < 9.9) hidden++; \
+               (byRow[y] = byRow[y] || []).push(x); } \
+             const undated = cs.filter(e => e.querySelector('title').textContent.includes('pas de date fixe')); \
+             const column = +[...document.querySelectorAll('figure.timeline svg line')].find(l => l.getAttribute('stroke-dasharray')).getAttribute('x1'); \
+             const stops = [...document.querySelectorAll('figure.timeline svg a')].filter(a => a.getAttribute('tabindex') !== '-1').length; \
+             return [hidden, undated.length, undated.every(e => +e.getAttribute('cx') > column), stops];",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert_eq!(drawing[0], 0, "marks hidden by others: {drawing:?}");
+    assert_eq!(
+        drawing[1], 3,
+        "validation has three undated milestones: {drawing:?}"
+    );
+    assert_eq!(
+        drawing[2], true,
+        "undated marks in their column: {drawing:?}"
+    );
+    assert_eq!(drawing[3], 10, "one keyboard stop per phase: {drawing:?}");
     let session_url = c.current_url().await.unwrap();
 
     // Complete « Commander les DTE » with its evidence.

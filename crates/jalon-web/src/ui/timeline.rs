@@ -14,6 +14,10 @@ const LEFT: f64 = 150.0;
 const RIGHT: f64 = 20.0;
 const TOP: f64 = 34.0;
 const ROW: f64 = 22.0;
+/// The right-hand column for the milestones without a date (the State's validation…).
+const UNDATED: f64 = 110.0;
+/// How far apart marks are drawn at least (a mark is 12 px wide: they may touch, not hide).
+const OFFSET: f64 = 10.0;
 
 const SHORT_MONTHS: [&str; 12] = [
     "janv.", "févr.", "mars", "avr.", "mai", "juin", "juil.", "août", "sept.", "oct.", "nov.",
@@ -44,11 +48,6 @@ pub fn escape(s: &str) -> String {
         .replace('"', "&quot;")
 }
 
-/// Where a milestone with no fixed date is drawn: after the session's end, in the State's time.
-fn undated_position(end: Date) -> Date {
-    calendar::add_days(end, 12).unwrap_or(end)
-}
-
 pub fn svg(detail: &SessionDetail, rules: &Rulebook, today: Date) -> String {
     let s = &detail.session;
     let dated = detail
@@ -58,11 +57,14 @@ pub fn svg(detail: &SessionDetail, rules: &Rulebook, today: Date) -> String {
         .flatten();
     let first = dated.clone().min().unwrap_or(s.start);
     let first = first.min(calendar::add_months(s.start, -8).unwrap_or(first));
-    let last = calendar::add_days(undated_position(s.end), 10).unwrap_or(s.end);
+    let last = dated
+        .clone()
+        .max()
+        .unwrap_or(s.end)
+        .max(calendar::add_days(s.end, 10).unwrap_or(s.end));
     let span = f64::from(calendar::days_between(first, last).max(1));
-    let x = |d: Date| {
-        LEFT + (WIDTH - LEFT - RIGHT) * f64::from(calendar::days_between(first, d)) / span
-    };
+    let axis_end = WIDTH - RIGHT - UNDATED;
+    let x = |d: Date| LEFT + (axis_end - LEFT) * f64::from(calendar::days_between(first, d)) / span;
     let rows = rules.phases.len() as f64;
     let height = TOP + ROW * rows + 26.0;
 
@@ -84,7 +86,7 @@ pub fn svg(detail: &SessionDetail, rules: &Rulebook, today: Date) -> String {
     let mut month = first.first_of_month();
     let mut first_tick = true;
     while month <= last {
-        if month >= first && x(month) < WIDTH - 70.0 {
+        if month >= first && x(month) < axis_end - 50.0 {
             let mx = x(month);
             let with_year = month.month() == 1 || first_tick;
             first_tick = false;
@@ -109,6 +111,17 @@ pub fn svg(detail: &SessionDetail, rules: &Rulebook, today: Date) -> String {
         }
         month = calendar::add_months(month, 1).unwrap_or(last.tomorrow().unwrap_or(last));
     }
+    // The column of milestones without a date.
+    let _ = write!(
+        out,
+        "<line x1=\"{:.1}\" y1=\"{}\" x2=\"{:.1}\" y2=\"{:.1}\" stroke=\"#8a919c\" stroke-width=\"1\" stroke-dasharray=\"3 3\"/>\
+         <text x=\"{:.1}\" y=\"18\" font-size=\"14\" fill=\"#4a4f57\">sans date</text>",
+        axis_end + 8.0,
+        TOP - 6.0,
+        axis_end + 8.0,
+        TOP + ROW * rows,
+        axis_end + 16.0
+    );
     // Session days.
     let _ = write!(
         out,
@@ -125,9 +138,11 @@ pub fn svg(detail: &SessionDetail, rules: &Rulebook, today: Date) -> String {
             .iter()
             .filter(|m| m.phase == phase.id)
             .collect();
+        // One stop per phase for the keyboard: its name leads to its milestones below.
         let _ = write!(
             out,
-            "<text x=\"4\" y=\"{:.1}\" font-size=\"15\" fill=\"#1b1b1b\">{}. {}</text>",
+            "<a href=\"#phase-{}\"><text x=\"4\" y=\"{:.1}\" font-size=\"15\" fill=\"#1b1b1b\">{}. {}</text></a>",
+            i + 1,
             y + 15.0,
             i + 1,
             escape(short_phase(&phase.id))
@@ -148,20 +163,34 @@ pub fn svg(detail: &SessionDetail, rules: &Rulebook, today: Date) -> String {
                 if i % 2 == 0 { "#c9d6ef" } else { "#d9e2f3" }
             );
         }
-        for (k, m) in ms.iter().enumerate() {
-            let (when, date) = match m.deadline {
-                Some(d) => (format!("limite : {}", fr::long_date(d)), d),
-                None => ("pas de date fixe".to_owned(), undated_position(s.end)),
+        // Late marks drawn last, on top; marks of one date side by side.
+        let mut order: Vec<_> = ms
+            .iter()
+            .filter(|m| !(m.deadline.is_none() && m.id.as_str().starts_with("followup.")))
+            .collect();
+        order.sort_by_key(|m| m.late);
+        let mut undated = 0.0;
+        // Each mark keeps clear of those already drawn in its row (same or near dates), moving
+        // right: none hides another.
+        let mut placed: Vec<f64> = Vec::new();
+        for m in order {
+            let (when, cx) = match m.deadline {
+                Some(d) => {
+                    let mut cx = x(d);
+                    while placed.iter().any(|p| (cx - p).abs() < OFFSET) {
+                        cx += OFFSET;
+                    }
+                    placed.push(cx);
+                    (format!("limite : {}", fr::long_date(d)), cx)
+                }
+                None => {
+                    undated += 1.0;
+                    (
+                        "pas de date fixe".to_owned(),
+                        axis_end + 14.0 + undated * 16.0,
+                    )
+                }
             };
-            if m.deadline.is_none() && m.id.as_str().starts_with("followup.") {
-                continue;
-            }
-            let cx = x(date)
-                + if m.deadline.is_none() {
-                    k as f64 * 16.0
-                } else {
-                    0.0
-                };
             let (fill, stroke, state) = match (m.state, m.late) {
                 (MilestoneState::Done, _) => ("#2e8b57", "#1b1b1b", "fait"),
                 (_, true) => ("#c62828", "#1b1b1b", "en retard"),
@@ -170,7 +199,7 @@ pub fn svg(detail: &SessionDetail, rules: &Rulebook, today: Date) -> String {
             };
             let _ = write!(
                 out,
-                "<a href=\"#m-{}\"><circle cx=\"{cx:.1}\" cy=\"{:.1}\" r=\"6\" fill=\"{fill}\" stroke=\"{stroke}\" stroke-width=\"1.5\">\
+                "<a href=\"#m-{}\" tabindex=\"-1\"><circle cx=\"{cx:.1}\" cy=\"{:.1}\" r=\"6\" fill=\"{fill}\" stroke=\"{stroke}\" stroke-width=\"1.5\">\
                  <title>{} — {} ({state})</title></circle></a>",
                 escape(m.id.as_str()),
                 y + 11.0,
