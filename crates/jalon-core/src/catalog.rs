@@ -52,6 +52,68 @@ fn required(out: &mut Vec<Problem>, field: &str, value: &str, what: &str) {
     }
 }
 
+/// How a centre is reached: on its documents, and by the candidates who answer its emails.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct CentreSettings {
+    pub name: String,
+    #[serde(default)]
+    pub address: String,
+    #[serde(default)]
+    pub postcode: String,
+    #[serde(default)]
+    pub city: String,
+    #[serde(default)]
+    pub phone: String,
+    /// The centre's contact address.
+    #[serde(default)]
+    pub email: String,
+    /// Where candidates' replies go (a signed convocation returned); the contact address when
+    /// empty.
+    #[serde(default)]
+    pub reply_to: String,
+}
+
+impl CentreSettings {
+    /// The address candidates reply to, if any.
+    pub fn reply_address(&self) -> Option<&str> {
+        [self.reply_to.trim(), self.email.trim()]
+            .into_iter()
+            .find(|a| !a.is_empty())
+    }
+
+    /// What is wrong with the settings as typed, every field at once.
+    pub fn problems(&self) -> Vec<Problem> {
+        let mut errs = Vec::new();
+        required(&mut errs, "name", &self.name, "le nom du centre");
+        let pc = self.postcode.trim();
+        if !pc.is_empty() && (pc.len() != 5 || !pc.bytes().all(|b| b.is_ascii_digit())) {
+            errs.push(Problem::new(
+                "postcode",
+                format!("« {pc} » n'est pas un code postal (5 chiffres)"),
+            ));
+        }
+        if !self.phone.trim().is_empty() && !crate::candidate::valid_phone(&self.phone) {
+            errs.push(Problem::new(
+                "phone",
+                format!("« {} » n'est pas un numéro de téléphone", self.phone.trim()),
+            ));
+        }
+        for (field, value) in [("email", &self.email), ("reply_to", &self.reply_to)] {
+            if !value.trim().is_empty() && !crate::candidate::valid_email(value) {
+                errs.push(Problem::new(
+                    field,
+                    format!(
+                        "« {} » n'est pas une adresse électronique valide",
+                        value.trim()
+                    ),
+                ));
+            }
+        }
+        errs
+    }
+}
+
 /// What is wrong with a site as typed.
 pub fn site_problems(name: &str, address: &str, postcode: &str, city: &str) -> Vec<Problem> {
     let mut errs = Vec::new();
@@ -196,6 +258,26 @@ pub fn approval_fit_problems(same_title: bool, same_site: bool) -> Vec<Problem> 
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn a_centre_is_named_and_reached_at_valid_addresses() {
+        let mut c = CentreSettings {
+            name: "Centre de formation Les Tilleuls".into(),
+            ..CentreSettings::default()
+        };
+        assert!(c.problems().is_empty());
+        assert_eq!(c.reply_address(), None);
+        c.email = "contact@tilleuls.fr".into();
+        assert_eq!(c.reply_address(), Some("contact@tilleuls.fr"));
+        c.reply_to = "examens@tilleuls.fr".into();
+        assert_eq!(c.reply_address(), Some("examens@tilleuls.fr"));
+        c.name = " ".into();
+        c.postcode = "6900".into();
+        c.reply_to = "examens@".into();
+        let fields: Vec<String> = c.problems().into_iter().map(|p| p.field).collect();
+        assert_eq!(fields, ["name", "postcode", "reply_to"]);
+    }
+
     use super::*;
     use jiff::civil::date;
 

@@ -143,6 +143,17 @@ pub fn mode_change_problem(current: Option<&Proof>, mode: Mode) -> Option<Proble
         })
 }
 
+/// The signed convocation is returned by email: the centre must have an address to reply to.
+pub fn reply_problem(mode: Mode, reply_address: Option<&str>) -> Option<Problem> {
+    (mode == Mode::EmailSignedReturn && reply_address.is_none()).then(|| {
+        Problem::new(
+            "mode",
+            "le candidat renvoie sa convocation signée par courriel : indiquez d'abord l'adresse de \
+             réponse du centre (Paramètres du centre)",
+        )
+    })
+}
+
 /// A hand delivery is recorded only for a convocation handed over.
 pub fn hand_delivery_problem(mode: Option<Mode>) -> Option<Problem> {
     (mode != Some(Mode::Hand)).then(|| {
@@ -173,6 +184,22 @@ pub fn missing(proof: Option<&Proof>) -> Option<&'static str> {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn a_signed_return_needs_the_centres_reply_address() {
+        assert!(
+            reply_problem(Mode::EmailSignedReturn, None)
+                .unwrap()
+                .message
+                .contains("Paramètres du centre")
+        );
+        assert_eq!(
+            reply_problem(Mode::EmailSignedReturn, Some("examens@tilleuls.fr")),
+            None
+        );
+        assert_eq!(reply_problem(Mode::Hand, None), None);
+    }
+
     use super::*;
 
     fn proof(mode: Mode) -> Proof {

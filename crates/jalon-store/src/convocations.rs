@@ -212,6 +212,14 @@ impl Store {
         if let Some(p) = convocation::mode_change_problem(proof.as_ref(), mode) {
             return Err(StoreError::Invalid(vec![p]));
         }
+        if mode == Mode::EmailSignedReturn {
+            let (centre, _) = self
+                .centre_settings_in(&mut *conn, actor.centre_id())
+                .await?;
+            if let Some(p) = convocation::reply_problem(mode, centre.reply_address()) {
+                return Err(StoreError::Invalid(vec![p]));
+            }
+        }
         let changed = sqlx::query(
             "INSERT INTO convocations (candidate_id, session_id, mode, updated_at) VALUES ($1, $2, $3, $4) \
              ON CONFLICT (candidate_id) DO UPDATE SET mode = excluded.mode, send_status = 'pending', \

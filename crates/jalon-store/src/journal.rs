@@ -49,6 +49,7 @@ macro_rules! actions {
 
 actions! {
     CentreCreated = "centre.created", "Centre créé";
+    CentreUpdated = "centre.updated", "Paramètres du centre modifiés";
     UserCreated = "user.created", "Utilisateur créé";
     UserUpdated = "user.updated", "Utilisateur modifié";
     UserPasswordChanged = "user.password_changed", "Mot de passe changé";

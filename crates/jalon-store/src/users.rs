@@ -16,6 +16,7 @@ use crate::error::{FieldError, Result, StoreError};
 use crate::ids::{CentreId, Stamp, UserId};
 use crate::journal::{self, Action, Change, Subject};
 use crate::scope::{Actor, Admin, Role};
+use jalon_core::catalog::CentreSettings;
 
 /// How long a login lasts without being used.
 pub const SESSION_LIFETIME: SignedDuration = SignedDuration::from_hours(12);
@@ -171,6 +172,97 @@ impl Store {
             name,
             created_at,
         })
+    }
+
+    /// How the actor's centre is reached, and the version read.
+    pub async fn centre_settings(&self, actor: &Actor) -> Result<(CentreSettings, i64)> {
+        self.centre_settings_in(&mut *self.pool().acquire().await?, actor.centre_id())
+            .await
+    }
+
+    pub(crate) async fn centre_settings_in(
+        &self,
+        conn: &mut sqlx::AnyConnection,
+        centre: &CentreId,
+    ) -> Result<(CentreSettings, i64)> {
+        type Row = (String, String, String, String, String, String, String, i64);
+        let r: Row = sqlx::query_as(
+            "SELECT name, address, postcode, city, phone, email, reply_to, version FROM centres WHERE id = $1",
+        )
+        .bind(centre)
+        .fetch_optional(&mut *conn)
+        .await?
+        .ok_or(StoreError::NotFound { what: "centre" })?;
+        Ok((
+            CentreSettings {
+                name: r.0,
+                address: r.1,
+                postcode: r.2,
+                city: r.3,
+                phone: r.4,
+                email: r.5,
+                reply_to: r.6,
+            },
+            r.7,
+        ))
+    }
+
+    /// Changes how the centre is reached (administrators), with the version read.
+    pub async fn update_centre_settings(
+        &self,
+        admin: Admin<'_>,
+        version: i64,
+        settings: CentreSettings,
+    ) -> Result<CentreSettings> {
+        let actor = admin.actor();
+        StoreError::check(settings.problems())?;
+        let mut tx = self.begin().await?;
+        let (before, current) = self.centre_settings_in(&mut tx, actor.centre_id()).await?;
+        if current != version {
+            return Err(StoreError::Conflict { what: "le centre" });
+        }
+        let t = |s: &str| s.trim().to_owned();
+        let after = CentreSettings {
+            name: t(&settings.name),
+            address: t(&settings.address),
+            postcode: t(&settings.postcode),
+            city: t(&settings.city),
+            phone: t(&settings.phone),
+            email: t(&settings.email),
+            reply_to: t(&settings.reply_to),
+        };
+        let done = sqlx::query(
+            "UPDATE centres SET name = $1, address = $2, postcode = $3, city = $4, phone = $5, email = $6, \
+             reply_to = $7, version = version + 1 WHERE id = $8 AND version = $9",
+        )
+        .bind(&after.name)
+        .bind(&after.address)
+        .bind(&after.postcode)
+        .bind(&after.city)
+        .bind(&after.phone)
+        .bind(&after.email)
+        .bind(&after.reply_to)
+        .bind(actor.centre_id())
+        .bind(version)
+        .execute(&mut *tx)
+        .await?;
+        if done.rows_affected() == 0 {
+            return Err(StoreError::Conflict { what: "le centre" });
+        }
+        journal::append(
+            &mut tx,
+            self,
+            actor,
+            Change {
+                action: Action::CentreUpdated,
+                subject_type: Subject::Centre,
+                subject_id: actor.centre_id().as_str(),
+                data: json!({"before": before, "after": after}),
+            },
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(after)
     }
 
     /// Creates a centre and its first administrator, in one transaction.

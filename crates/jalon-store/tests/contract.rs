@@ -1415,7 +1415,25 @@ async fn convocations_need_their_proof(store: Store) {
         .await
         .unwrap();
     store.record_hand_delivery(sw, &jean.id).await.unwrap();
-    // Anne: email with the signed document returned; a Word file is refused, a PDF kept.
+    // Anne: email with the signed document returned — which needs the centre's reply address.
+    let Err(StoreError::Invalid(e)) = store
+        .set_convocation_mode(sw, &anne.id, Mode::EmailSignedReturn)
+        .await
+    else {
+        panic!("no address to reply to")
+    };
+    assert!(
+        e[0].message.contains("adresse de réponse du centre"),
+        "{}",
+        e[0].message
+    );
+    let (mut settings, version) = store.centre_settings(&f.admin).await.unwrap();
+    settings.reply_to = "examens@convocations.fr".into();
+    store
+        .update_centre_settings(f.admin.admin().unwrap(), version, settings)
+        .await
+        .unwrap();
+    // A Word file is refused, a PDF kept.
     store
         .set_convocation_mode(sw, &anne.id, Mode::EmailSignedReturn)
         .await
@@ -2954,7 +2972,49 @@ async fn modes_are_chosen_for_several_candidates_all_or_none(store: Store) {
     ));
 }
 
+async fn the_centres_settings_are_changed_by_an_administrator(store: Store) {
+    let f = fixture(&store, "Centre Réglages").await;
+    let (settings, version) = store.centre_settings(&f.admin).await.unwrap();
+    assert_eq!(settings.name, "Centre Réglages");
+    assert_eq!(settings.reply_address(), None);
+    let bad = jalon_core::catalog::CentreSettings {
+        name: " ".into(),
+        email: "contact@".into(),
+        ..settings.clone()
+    };
+    let Err(StoreError::Invalid(e)) = store
+        .update_centre_settings(f.admin.admin().unwrap(), version, bad)
+        .await
+    else {
+        panic!("invalid settings")
+    };
+    let fields: Vec<&str> = e.iter().map(|e| e.field.as_str()).collect();
+    assert_eq!(fields, ["name", "email"]);
+    let good = jalon_core::catalog::CentreSettings {
+        address: "12 rue des Métiers".into(),
+        postcode: "69007".into(),
+        city: "Lyon".into(),
+        phone: "04 72 00 00 00".into(),
+        email: "contact@reglages.fr".into(),
+        ..settings
+    };
+    let after = store
+        .update_centre_settings(f.admin.admin().unwrap(), version, good.clone())
+        .await
+        .unwrap();
+    assert_eq!(after.reply_address(), Some("contact@reglages.fr"));
+    assert!(matches!(
+        store
+            .update_centre_settings(f.admin.admin().unwrap(), version, good)
+            .await,
+        Err(StoreError::Conflict { .. })
+    ));
+    let entry = &store.journal(&f.admin, 1).await.unwrap()[0];
+    assert_eq!(entry.action.label(), "Paramètres du centre modifiés");
+}
+
 contract!(
+    the_centres_settings_are_changed_by_an_administrator,
     modes_are_chosen_for_several_candidates_all_or_none,
     a_candidate_is_corrected_then_withdraws,
     the_days_own_work_cannot_be_done_before_its_day,

@@ -89,6 +89,10 @@ struct Letter<'a> {
     dates: &'a str,
     place: &'a str,
     centre: &'a str,
+    /// How the centre is reached, under its name (« 12 rue … — 04 72 … — contact@… »).
+    contact: String,
+    /// Where the candidate's reply goes, if the centre gave one.
+    reply_to: Option<Mailbox>,
 }
 
 fn compose(
@@ -102,6 +106,8 @@ fn compose(
         dates,
         place,
         centre,
+        contact,
+        reply_to,
     } = letter;
     let address: Mailbox = to
         .email
@@ -122,12 +128,16 @@ fn compose(
          {link}\n{returned}\n\
          Présentez-vous avec une pièce d'identité en cours de validité et votre convocation. \
          Le règlement de la session vous sera rappelé à l'accueil.\n\n\
-         {centre}\n",
+         {centre}\n{contact}",
         first = to.first_names,
     );
-    Message::builder()
-        .from(settings.from.clone())
-        .to(address)
+    // The centre's name before the sending address: the candidate sees who writes.
+    let from = Mailbox::new(Some((*centre).to_owned()), settings.from.email.clone());
+    let mut builder = Message::builder().from(from).to(address);
+    if let Some(reply) = reply_to {
+        builder = builder.reply_to(reply.clone());
+    }
+    builder
         .subject(format!("Convocation — {title} — {dates}"))
         .multipart(
             MultiPart::mixed()
@@ -151,11 +161,39 @@ pub async fn send_convocations(
         "{}, {}, {} {}",
         site.name, site.address, site.postcode, site.city
     );
+    let (centre, _) = state.store.centre_settings(writer.actor()).await?;
+    let contact = [
+        [
+            centre.address.as_str(),
+            centre.postcode.as_str(),
+            centre.city.as_str(),
+        ]
+        .iter()
+        .filter(|s| !s.is_empty())
+        .copied()
+        .collect::<Vec<_>>()
+        .join(" "),
+        centre.phone.clone(),
+        centre.email.clone(),
+    ]
+    .into_iter()
+    .filter(|s| !s.is_empty())
+    .collect::<Vec<_>>()
+    .join(" — ");
     let letter = Letter {
         title: &document.title.name,
         dates: &document.session.dates,
         place: &place,
         centre: &document.centre.name,
+        contact: if contact.is_empty() {
+            String::new()
+        } else {
+            format!("{contact}\n")
+        },
+        reply_to: centre
+            .reply_address()
+            .and_then(|a| a.parse::<lettre::Address>().ok())
+            .map(|a| Mailbox::new(Some(centre.name.clone()), a)),
     };
     let (claimed, without_address) = state.store.claim_email_convocations(writer).await?;
     let mut report = SendReport {

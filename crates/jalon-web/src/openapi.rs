@@ -11,6 +11,7 @@ use serde_json::{Value, json};
     crate::api::Me,
     crate::api::UserInput,
     crate::api::dto::SiteBody,
+    jalon_core::catalog::CentreSettings,
     crate::api::dto::TitleBody,
     crate::api::dto::ApprovalBody,
     crate::api::dto::SessionBody,
@@ -118,6 +119,9 @@ pub fn document() -> Value {
         "/api/v1/sessions/{id}/checklists": with_params(json!({
             "get": op("Les listes à cocher des jalons de la session, point par point (qui, quand, ou sans objet et pourquoi).", None, "200",
                 ok("Par jalon.", json!({"type": "object", "additionalProperties": list(r("ChecklistItem"))})), false)}), &["id"]),
+        "/api/v1/centre": {
+            "get": op("Paramètres du centre : nom, coordonnées, adresse de réponse aux candidats.", None, "200", ok("Paramètres.", versioned("CentreSettings")), false),
+            "put": op("Changer les paramètres du centre (administrateurs), avec la version lue.", Some(versioned("CentreSettings")), "200", ok("Enregistrés.", versioned("CentreSettings")), true)},
         "/api/v1/sessions/{id}/candidates/{candidate}": with_params(json!({
             "put": op("Corriger un candidat : tous ses champs, avec la version lue ; une même personne n'est pas inscrite deux fois.",
                 Some(json!({"allOf": [r("CandidateInput"), {"type": "object", "required": ["version"], "properties": {"version": {"type": "integer"}}}]})),

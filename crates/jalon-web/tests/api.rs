@@ -670,6 +670,12 @@ fn operations(a: &Centre) -> Vec<(Method, &'static str, Option<Value>)> {
         ),
         (Method::GET, "/api/v1/journal", None),
         (Method::GET, "/api/v1/check", None),
+        (Method::GET, "/api/v1/centre", None),
+        (
+            Method::PUT,
+            "/api/v1/centre",
+            Some(json!({"version": 1, "name": "Centre Alpha", "reply_to": "examens@alpha.fr"})),
+        ),
     ]
 }
 
@@ -829,6 +835,7 @@ async fn the_isolation_matrix_covers_every_route() {
     let cm = logged_in(&app, &a.manager).await;
     for (method, path, body) in &ops {
         let catalogue = [
+            "/api/v1/centre",
             "/api/v1/sites",
             "/api/v1/titles",
             "/api/v1/approvals",

@@ -133,6 +133,25 @@ async fn convocations_go_to_the_outbox_and_are_acknowledged_by_their_link() {
     let o = outbox.clone();
     let base = serve(store.clone(), move |base| MailSettings::outbox(o, base)).await;
     let c = admin(&base).await;
+    // The centre's settings sign the emails and receive the replies.
+    let centre: Value = c
+        .get(format!("{base}/api/v1/centre"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let r = c
+        .put(format!("{base}/api/v1/centre"))
+        .json(
+            &serde_json::json!({"version": centre["version"], "name": centre["name"],
+            "phone": "04 72 00 00 00", "reply_to": "examens@alpha.example"}),
+        )
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
     let r: Value = c
         .post(format!("{base}/api/v1/sessions/{id}/convocations/send"))
         .send()
@@ -161,6 +180,14 @@ async fn convocations_go_to_the_outbox_and_are_acknowledged_by_their_link() {
     assert_eq!(files.len(), 1, "one email written");
     let eml = std::fs::read_to_string(files[0].path()).unwrap();
     assert!(eml.contains("To: jose.dupont@exemple.fr"), "{eml}");
+    assert!(
+        eml.contains("Reply-To:") && eml.contains("<examens@alpha.example>"),
+        "{eml}"
+    );
+    assert!(
+        eml.contains("04 72 00 00 00"),
+        "the centre's phone signs it: {eml}"
+    );
     assert_pdf_attached(&eml);
     let token = token_in(&eml);
     // The link shows a button; opening it acknowledges nothing yet.

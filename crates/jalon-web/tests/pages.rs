@@ -1771,3 +1771,59 @@ async fn a_new_centre_is_guided_to_its_first_session() {
     assert!(!page.contains("Pour commencer"));
     assert!(page.contains("href=\"/sessions/new\""));
 }
+
+#[tokio::test]
+async fn the_centre_settings_page_is_the_administrators() {
+    let (base, store, _dir) = app().await;
+    centre(&store, "alpha").await;
+    let (c, csrf) = signed_in(&base, "admin@alpha.example").await;
+    let page = html_unescape(
+        &c.get(format!("{base}/admin/centre"))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap(),
+    );
+    assert!(page.contains("value=\"Centre alpha\""), "{page}");
+    let at = page.find("name=\"version\" value=\"").unwrap() + 22;
+    let version = page[at..at + page[at..].find('"').unwrap()].to_owned();
+    let r = c
+        .post(format!("{base}/admin/centre"))
+        .form(&[
+            ("csrf", csrf.as_str()),
+            ("version", version.as_str()),
+            ("name", "Centre alpha"),
+            ("reply_to", "examens@"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        html_unescape(&r.text().await.unwrap())
+            .contains("id=\"ce-reply_to\">« examens@ » n'est pas une adresse électronique valide")
+    );
+    let r = c
+        .post(format!("{base}/admin/centre"))
+        .form(&[
+            ("csrf", csrf.as_str()),
+            ("version", version.as_str()),
+            ("name", "Centre alpha"),
+            ("reply_to", "examens@alpha.example"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let (m, _) = signed_in(&base, "manager@alpha.example").await;
+    assert_eq!(
+        m.get(format!("{base}/admin/centre"))
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        StatusCode::FORBIDDEN
+    );
+}

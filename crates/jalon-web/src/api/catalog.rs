@@ -189,3 +189,31 @@ pub(super) async fn create_user(
         Json(s.store.add_user(a.admin()?, new).await?),
     ))
 }
+
+#[derive(serde::Serialize)]
+pub(super) struct CentreView {
+    #[serde(flatten)]
+    settings: jalon_core::catalog::CentreSettings,
+    version: i64,
+}
+
+pub(super) async fn get_centre(
+    State(s): State<AppState>,
+    Auth(a): Auth,
+) -> ApiResult<Json<CentreView>> {
+    let (settings, version) = s.store.centre_settings(&a).await?;
+    Ok(Json(CentreView { settings, version }))
+}
+
+pub(super) async fn update_centre(
+    State(s): State<AppState>,
+    Auth(a): Auth,
+    Body(b): Body<Versioned<jalon_core::catalog::CentreSettings>>,
+) -> ApiResult<Json<CentreView>> {
+    let settings = s
+        .store
+        .update_centre_settings(a.admin()?, b.version, b.data)
+        .await?;
+    let (_, version) = s.store.centre_settings(&a).await?;
+    Ok(Json(CentreView { settings, version }))
+}

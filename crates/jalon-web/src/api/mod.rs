@@ -26,6 +26,10 @@ pub fn routes() -> Router<AppState> {
         .route("/api/v1/me", get(account::me))
         .route("/api/v1/me/password", post(account::change_password))
         .route(
+            "/api/v1/centre",
+            get(catalog::get_centre).put(catalog::update_centre),
+        )
+        .route(
             "/api/v1/sites",
             get(catalog::list_sites).post(catalog::create_site),
         )
@@ -164,7 +168,7 @@ pub(super) async fn openapi() -> Json<Value> {
 /// A replacement of something that has a version: the version read, and the new content.
 #[derive(Deserialize)]
 pub(super) struct Versioned<T> {
-    version: i64,
+    pub(super) version: i64,
     #[serde(flatten)]
-    data: T,
+    pub(super) data: T,
 }

@@ -5,6 +5,7 @@
 mod ack;
 mod admin;
 mod candidates;
+mod centre;
 mod dashboard;
 mod documents;
 mod login;
@@ -31,6 +32,7 @@ pub fn routes() -> Router<AppState> {
         .merge(session::routes())
         .merge(session_form::routes())
         .merge(admin::routes())
+        .merge(centre::routes())
         .merge(ack::routes())
         .merge(candidates::routes())
         .merge(documents::routes())
