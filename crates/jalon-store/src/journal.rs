@@ -66,6 +66,7 @@ actions! {
     SessionScheduleSet = "session.schedule_set", "Calendrier des épreuves fixé";
     MilestoneCompleted = "milestone.completed", "Jalon fait";
     MilestoneReopened = "milestone.reopened", "Jalon rouvert";
+    MilestoneFileAttached = "milestone.file_attached", "Pièce jointe à un jalon";
     ChecklistItemTicked = "milestone.item_ticked", "Point de liste coché";
     ChecklistItemNotApplicable = "milestone.item_not_applicable", "Point de liste déclaré sans objet";
     ChecklistItemUnticked = "milestone.item_unticked", "Point de liste décoché";

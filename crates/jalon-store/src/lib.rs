@@ -28,7 +28,9 @@ use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
 use sqlx::{Any, AnyPool, Transaction};
 
 pub use error::{FieldError, Result, RuleViolation, StoreError};
-pub use ids::{ApprovalId, CandidateId, CentreId, SessionId, SiteId, Stamp, TitleId, UserId};
+pub use ids::{
+    ApprovalId, CandidateId, CentreId, FileId, SessionId, SiteId, Stamp, TitleId, UserId,
+};
 pub use scope::{Actor, Admin, Role, SessionHandle, SessionWriter, Writer};
 
 static SQLITE_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("migrations/sqlite");

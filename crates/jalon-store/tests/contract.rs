@@ -3013,7 +3013,56 @@ async fn the_centres_settings_are_changed_by_an_administrator(store: Store) {
     assert_eq!(entry.action.label(), "Paramètres du centre modifiés");
 }
 
+async fn files_are_attached_to_milestones_with_their_sha256(store: Store) {
+    let f = fixture(&store, "Centre Pièces").await;
+    let s = store
+        .create_session(
+            f.admin.writer().unwrap(),
+            session_input(&f, date(2027, 3, 15), date(2027, 3, 19)),
+        )
+        .await
+        .unwrap();
+    let h = open(&store, &f.admin, &s.session.id).await;
+    let w = h.writer().unwrap();
+    let order = MilestoneId::new("dte.order");
+    let Err(StoreError::Invalid(e)) = store
+        .attach_milestone_file(w, &order, "commande.docx", b"PK\x03\x04word")
+        .await
+    else {
+        panic!("a Word file is not evidence")
+    };
+    assert_eq!(e[0].field, "file");
+    let pdf = b"%PDF-1.7 bon de commande";
+    let file = store
+        .attach_milestone_file(w, &order, "bon de commande.pdf", pdf)
+        .await
+        .unwrap();
+    assert_eq!(file.media_type, "application/pdf");
+    // Computed apart (`sha256sum`).
+    assert_eq!(
+        file.sha256,
+        "d4d6960eb5ac8f6ead7ddad084263418e5be221720030d48a67c152ce405f275"
+    );
+    let listed = store.milestone_files(&h).await.unwrap();
+    assert_eq!(listed, vec![file.clone()]);
+    let (name, kind, bytes) = store.milestone_file(&h, &file.id).await.unwrap();
+    assert_eq!(
+        (name.as_str(), kind.as_str(), bytes.as_slice()),
+        ("bon de commande.pdf", "application/pdf", &pdf[..])
+    );
+    let entry = &store.session_journal(&h, 1).await.unwrap()[0];
+    assert_eq!(entry.action.label(), "Pièce jointe à un jalon");
+    assert_eq!(entry.data["sha256"], file.sha256.as_str());
+    assert!(matches!(
+        store
+            .attach_milestone_file(w, &MilestoneId::new("nope.nope"), "x.pdf", pdf)
+            .await,
+        Err(StoreError::NotFound { .. })
+    ));
+}
+
 contract!(
+    files_are_attached_to_milestones_with_their_sha256,
     the_centres_settings_are_changed_by_an_administrator,
     modes_are_chosen_for_several_candidates_all_or_none,
     a_candidate_is_corrected_then_withdraws,

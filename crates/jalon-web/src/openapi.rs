@@ -24,6 +24,7 @@ use serde_json::{Value, json};
     jalon_store::sessions::SessionDetail,
     jalon_store::sessions::SessionMilestone,
     jalon_store::sessions::ChecklistItem,
+    jalon_store::sessions::MilestoneFile,
     jalon_store::journal::JournalEntry,
     jalon_store::candidates::Candidate,
     jalon_core::candidate::CandidateInput,
@@ -119,6 +120,16 @@ pub fn document() -> Value {
         "/api/v1/sessions/{id}/checklists": with_params(json!({
             "get": op("Les listes à cocher des jalons de la session, point par point (qui, quand, ou sans objet et pourquoi).", None, "200",
                 ok("Par jalon.", json!({"type": "object", "additionalProperties": list(r("ChecklistItem"))})), false)}), &["id"]),
+        "/api/v1/sessions/{id}/milestones/{milestone}/files": with_params(json!({
+            "post": {"summary": "Joindre un fichier à un jalon, comme preuve : PDF ou image, vérifié par son contenu (10 Mo au plus) ; son nom dans l'en-tête X-File-Name ; son SHA-256 va au journal.",
+                "requestBody": {"required": true, "content": {"application/octet-stream": {"schema": {"type": "string", "format": "binary"}}}},
+                "responses": {"201": ok("Joint.", r("MilestoneFile")), "401": err("Non connecté."), "403": err("Rôle insuffisant."),
+                    "404": err("Session ou jalon introuvable dans le centre de l'utilisateur."), "422": err("Fichier refusé (type ou taille), en français.")}}}), &["id", "milestone"]),
+        "/api/v1/sessions/{id}/files": with_params(json!({
+            "get": op("Les fichiers joints aux jalons de la session (sans leur contenu).", None, "200", ok("Fichiers.", list(r("MilestoneFile"))), false)}), &["id"]),
+        "/api/v1/sessions/{id}/files/{file}": with_params(json!({
+            "get": {"summary": "Le contenu d'un fichier joint.", "responses": {"200": {"description": "Le fichier.", "content": binary_content.clone()},
+                "401": err("Non connecté."), "404": err("Fichier introuvable dans le centre de l'utilisateur.")}}}), &["id", "file"]),
         "/api/v1/centre": {
             "get": op("Paramètres du centre : nom, coordonnées, adresse de réponse aux candidats.", None, "200", ok("Paramètres.", versioned("CentreSettings")), false),
             "put": op("Changer les paramètres du centre (administrateurs), avec la version lue.", Some(versioned("CentreSettings")), "200", ok("Enregistrés.", versioned("CentreSettings")), true)},

@@ -670,6 +670,13 @@ fn operations(a: &Centre) -> Vec<(Method, &'static str, Option<Value>)> {
         ),
         (Method::GET, "/api/v1/journal", None),
         (Method::GET, "/api/v1/check", None),
+        (
+            Method::POST,
+            "/api/v1/sessions/{session}/milestones/dte.order/files",
+            Some(json!("%PDF-1.7")),
+        ),
+        (Method::GET, "/api/v1/sessions/{session}/files", None),
+        (Method::GET, "/api/v1/sessions/{session}/files/{file}", None),
         (Method::GET, "/api/v1/centre", None),
         (
             Method::PUT,
@@ -679,8 +686,10 @@ fn operations(a: &Centre) -> Vec<(Method, &'static str, Option<Value>)> {
     ]
 }
 
-fn fill(path: &str, a: &Centre, session: &str, user: &str, candidate: &str) -> String {
-    path.replace("{candidate}", candidate)
+/// A path of `operations` with the ids of things that exist (`ids`: candidate, file).
+fn fill(path: &str, a: &Centre, session: &str, user: &str, ids: (&str, &str)) -> String {
+    path.replace("{candidate}", ids.0)
+        .replace("{file}", ids.1)
         .replace("{site}", &a.site)
         .replace("{title}", &a.title)
         .replace("{approval}", &a.approval)
@@ -754,6 +763,21 @@ async fn the_isolation_matrix_covers_every_route() {
         .await
         .unwrap();
     assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    // A file attached to a milestone, so that its GET has something.
+    let r = ca
+        .post(app.url(&format!(
+            "/api/v1/sessions/{session}/milestones/dte.order/files"
+        )))
+        .header("x-file-name", "commande.pdf")
+        .body("%PDF-1.7 commande")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::CREATED);
+    let file = r.json::<Value>().await.unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
     let ops = operations(&a);
 
     // The matrix covers every operation that the OpenAPI document lists, and no other.
@@ -790,7 +814,13 @@ async fn the_isolation_matrix_covers_every_route() {
             if !path.contains('{') {
                 continue;
             }
-            let url = app.url(&fill(path, &a, &session, &a.manager_id, &candidate));
+            let url = app.url(&fill(
+                path,
+                &a,
+                &session,
+                &a.manager_id,
+                (&candidate, &file),
+            ));
             let (status, resp) = send(&cb, method.clone(), url, body.clone()).await;
             assert_eq!(
                 status,
@@ -808,7 +838,13 @@ async fn the_isolation_matrix_covers_every_route() {
     // An inspector of A reads everything and gets 403 on every write.
     let ci = logged_in(&app, &a.inspector).await;
     for (method, path, body) in &ops {
-        let url = app.url(&fill(path, &a, &session, &a.manager_id, &candidate));
+        let url = app.url(&fill(
+            path,
+            &a,
+            &session,
+            &a.manager_id,
+            (&candidate, &file),
+        ));
         let (status, resp) = send(&ci, method.clone(), url, body.clone()).await;
         if *method == Method::GET {
             assert_eq!(status, StatusCode::OK, "inspector {method} {path}: {resp}");
@@ -847,7 +883,13 @@ async fn the_isolation_matrix_covers_every_route() {
             let (status, _) = send(
                 &cm,
                 method.clone(),
-                app.url(&fill(path, &a, &session, &a.manager_id, &candidate)),
+                app.url(&fill(
+                    path,
+                    &a,
+                    &session,
+                    &a.manager_id,
+                    (&candidate, &file),
+                )),
                 body.clone(),
             )
             .await;
@@ -859,7 +901,13 @@ async fn the_isolation_matrix_covers_every_route() {
         let (status, _) = send(
             &client(),
             method.clone(),
-            app.url(&fill(path, &a, &session, &a.manager_id, &candidate)),
+            app.url(&fill(
+                path,
+                &a,
+                &session,
+                &a.manager_id,
+                (&candidate, &file),
+            )),
             body.clone(),
         )
         .await;

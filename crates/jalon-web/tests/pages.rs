@@ -1827,3 +1827,71 @@ async fn the_centre_settings_page_is_the_administrators() {
         StatusCode::FORBIDDEN
     );
 }
+
+#[tokio::test]
+async fn a_file_is_attached_to_a_milestone_from_the_page() {
+    let (base, store, _dir) = app().await;
+    let a = centre(&store, "alpha").await;
+    centre(&store, "beta").await;
+    let (c, csrf) = signed_in(&base, "manager@alpha.example").await;
+    let url = format!("{base}/sessions/{}/milestones/dte.order/files", a.session);
+    let form = |csrf: &str, name: &'static str, bytes: &'static [u8]| {
+        reqwest::multipart::Form::new()
+            .text("csrf", csrf.to_owned())
+            .part(
+                "file",
+                reqwest::multipart::Part::bytes(bytes).file_name(name),
+            )
+    };
+    // Not a PDF nor an image: said on the milestone, nothing kept.
+    let r = c
+        .post(&url)
+        .multipart(form(&csrf, "commande.docx", b"PK\x03\x04word"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let page = html_unescape(&r.text().await.unwrap());
+    assert!(page.contains("id=\"side-dte.order\""), "{page}");
+    let r = c
+        .post(&url)
+        .multipart(form(&csrf, "commande AFPA.pdf", b"%PDF-1.7 commande"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let page_url = format!("{base}/sessions/{}", a.session);
+    let page = html_unescape(&c.get(&page_url).send().await.unwrap().text().await.unwrap());
+    assert!(page.contains(">commande AFPA.pdf</a>"), "{page}");
+    assert!(page.contains("SHA-256"), "{page}");
+    let journal = html_unescape(
+        &c.get(format!("{page_url}/journal"))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap(),
+    );
+    assert!(
+        journal.contains("Pièce : commande AFPA.pdf (SHA-256 "),
+        "{journal}"
+    );
+    // Another centre: not found; an inspector: refused.
+    let (cb, csrf_b) = signed_in(&base, "manager@beta.example").await;
+    let r = cb
+        .post(&url)
+        .multipart(form(&csrf_b, "x.pdf", b"%PDF-1.7 x"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::NOT_FOUND);
+    let (ci, csrf_i) = signed_in(&base, "inspector@alpha.example").await;
+    let r = ci
+        .post(&url)
+        .multipart(form(&csrf_i, "x.pdf", b"%PDF-1.7 x"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::FORBIDDEN);
+}

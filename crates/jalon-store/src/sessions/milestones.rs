@@ -540,3 +540,157 @@ impl Store {
         Ok(())
     }
 }
+
+/// A file attached to a milestone as its evidence (its content apart).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct MilestoneFile {
+    pub id: crate::ids::FileId,
+    pub milestone: MilestoneId,
+    pub name: String,
+    pub media_type: String,
+    /// Its SHA-256, in hexadecimal: what the journal keeps of it.
+    pub sha256: String,
+    pub size: i64,
+    pub uploaded_at: Stamp,
+    pub uploaded_by: String,
+}
+
+#[derive(sqlx::FromRow)]
+struct FileRow {
+    id: crate::ids::FileId,
+    milestone_id: String,
+    name: String,
+    media_type: String,
+    sha256: String,
+    size: i64,
+    uploaded_at: Stamp,
+    uploaded_by: String,
+}
+
+/// The largest file kept as evidence.
+pub const MAX_FILE: usize = 10 * 1024 * 1024;
+
+impl Store {
+    /// Attaches a file to a milestone as its evidence: a PDF or an image, checked by its
+    /// content; its SHA-256 goes to the journal.
+    pub async fn attach_milestone_file(
+        &self,
+        w: SessionWriter<'_>,
+        milestone_id: &MilestoneId,
+        file_name: &str,
+        bytes: &[u8],
+    ) -> Result<MilestoneFile> {
+        use sha2::{Digest, Sha256};
+        let (actor, session_id) = (w.actor(), w.id());
+        if self.rules().milestone(milestone_id).is_none() {
+            return Err(StoreError::NotFound { what: "jalon" });
+        }
+        if bytes.len() > MAX_FILE {
+            return Err(StoreError::invalid(
+                "file",
+                "fichier trop volumineux : 10 Mo au plus",
+            ));
+        }
+        let media_type = jalon_core::upload::check_document(bytes)
+            .map_err(|e| StoreError::invalid("file", e))?;
+        let name: String = file_name
+            .chars()
+            .filter(|c| !c.is_control())
+            .take(200)
+            .collect();
+        let name = if name.trim().is_empty() {
+            "piece-jointe".to_owned()
+        } else {
+            name.trim().to_owned()
+        };
+        let sha256: String = Sha256::digest(bytes)
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect();
+        let file = MilestoneFile {
+            id: crate::ids::FileId::generate(),
+            milestone: milestone_id.clone(),
+            name,
+            media_type: media_type.to_owned(),
+            sha256,
+            size: bytes.len() as i64,
+            uploaded_at: Stamp::new(self.now()),
+            uploaded_by: actor.name().to_owned(),
+        };
+        let mut tx = self.begin().await?;
+        // The milestone belongs to this session (read on the transaction).
+        self.milestone_in(&mut tx, session_id, milestone_id).await?;
+        sqlx::query(
+            "INSERT INTO milestone_files (id, session_id, milestone_id, name, media_type, sha256, size, content, \
+             uploaded_at, uploaded_by) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+        )
+        .bind(&file.id)
+        .bind(session_id)
+        .bind(milestone_id.as_str())
+        .bind(&file.name)
+        .bind(&file.media_type)
+        .bind(&file.sha256)
+        .bind(file.size)
+        .bind(bytes)
+        .bind(file.uploaded_at)
+        .bind(&file.uploaded_by)
+        .execute(&mut *tx)
+        .await?;
+        journal::append(
+            &mut tx,
+            self,
+            actor,
+            Change {
+                action: Action::MilestoneFileAttached,
+                subject_type: Subject::Session,
+                subject_id: session_id.as_str(),
+                data: json!({"milestone": milestone_id, "file": file.name, "sha256": file.sha256,
+                         "size": file.size, "media_type": file.media_type}),
+            },
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(file)
+    }
+
+    /// The files attached to a session's milestones, oldest first.
+    pub async fn milestone_files(&self, session: &SessionHandle<'_>) -> Result<Vec<MilestoneFile>> {
+        let rows: Vec<FileRow> = sqlx::query_as(
+            "SELECT id, milestone_id, name, media_type, sha256, size, uploaded_at, uploaded_by \
+             FROM milestone_files WHERE session_id = $1 ORDER BY uploaded_at, id",
+        )
+        .bind(session.id())
+        .fetch_all(self.pool())
+        .await?;
+        Ok(rows
+            .into_iter()
+            .map(|r| MilestoneFile {
+                id: r.id,
+                milestone: MilestoneId::new(r.milestone_id),
+                name: r.name,
+                media_type: r.media_type,
+                sha256: r.sha256,
+                size: r.size,
+                uploaded_at: r.uploaded_at,
+                uploaded_by: r.uploaded_by,
+            })
+            .collect())
+    }
+
+    /// One attached file of the session: its name, media type and content.
+    pub async fn milestone_file(
+        &self,
+        session: &SessionHandle<'_>,
+        id: &crate::ids::FileId,
+    ) -> Result<(String, String, Vec<u8>)> {
+        sqlx::query_as(
+            "SELECT name, media_type, content FROM milestone_files WHERE id = $1 AND session_id = $2",
+        )
+        .bind(id)
+        .bind(session.id())
+        .fetch_optional(self.pool())
+        .await?
+        .ok_or(StoreError::NotFound { what: "fichier" })
+    }
+}

@@ -25,7 +25,7 @@ mod write;
 pub use facts::FactsOf;
 pub use jalon_core::checklist::ItemState;
 pub use jalon_core::milestone::{MilestoneState, Status};
-pub use milestones::{ChecklistItem, Checklists};
+pub use milestones::{ChecklistItem, Checklists, MilestoneFile};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]

@@ -176,26 +176,7 @@ pub(super) async fn get_signed_document(
 ) -> ApiResult<impl IntoResponse> {
     let h = s.store.open_session(&a, &id).await?;
     let (name, kind, bytes) = s.store.signed_document(&h, &candidate).await?;
-    let safe: String = name
-        .chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_') {
-                c
-            } else {
-                '_'
-            }
-        })
-        .collect();
-    Ok((
-        [
-            (axum::http::header::CONTENT_TYPE, kind),
-            (
-                axum::http::header::CONTENT_DISPOSITION,
-                format!("attachment; filename=\"{safe}\""),
-            ),
-        ],
-        bytes,
-    ))
+    Ok(super::download(&name, kind, bytes))
 }
 
 #[derive(Deserialize)]

@@ -142,6 +142,15 @@ pub fn routes() -> Router<AppState> {
             post(sessions::untick_item),
         )
         .route(
+            "/api/v1/sessions/{id}/milestones/{milestone}/files",
+            post(sessions::attach_file),
+        )
+        .route("/api/v1/sessions/{id}/files", get(sessions::list_files))
+        .route(
+            "/api/v1/sessions/{id}/files/{file}",
+            get(sessions::get_file),
+        )
+        .route(
             "/api/v1/sessions/{id}/checklists",
             get(sessions::get_checklists),
         )
@@ -171,4 +180,34 @@ pub(super) struct Versioned<T> {
     pub(super) version: i64,
     #[serde(flatten)]
     pub(super) data: T,
+}
+
+/// A stored file, as an attachment: its media type, and its name made safe for the header.
+pub(super) fn download(
+    name: &str,
+    kind: impl Into<String>,
+    bytes: Vec<u8>,
+) -> axum::response::Response {
+    use axum::response::IntoResponse;
+    let safe: String = name
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_') {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    (
+        [
+            (axum::http::header::CONTENT_TYPE, kind.into()),
+            (
+                axum::http::header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{safe}\""),
+            ),
+        ],
+        bytes,
+    )
+        .into_response()
 }

@@ -297,3 +297,41 @@ pub(super) async fn request_complements(
             .await?,
     ))
 }
+
+pub(super) async fn attach_file(
+    State(s): State<AppState>,
+    Auth(a): Auth,
+    Path((id, milestone)): Path<(SessionId, MilestoneId)>,
+    headers: axum::http::HeaderMap,
+    body: axum::body::Bytes,
+) -> ApiResult<impl IntoResponse> {
+    let h = s.store.open_session(&a, &id).await?;
+    let name = headers
+        .get("x-file-name")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("piece-jointe");
+    let file = s
+        .store
+        .attach_milestone_file(h.writer()?, &milestone, name, &body)
+        .await?;
+    Ok((StatusCode::CREATED, Json(file)))
+}
+
+pub(super) async fn list_files(
+    State(s): State<AppState>,
+    Auth(a): Auth,
+    Path(id): Path<SessionId>,
+) -> ApiResult<Json<Vec<jalon_store::sessions::MilestoneFile>>> {
+    let h = s.store.open_session(&a, &id).await?;
+    Ok(Json(s.store.milestone_files(&h).await?))
+}
+
+pub(super) async fn get_file(
+    State(s): State<AppState>,
+    Auth(a): Auth,
+    Path((id, file)): Path<(SessionId, jalon_store::FileId)>,
+) -> ApiResult<axum::response::Response> {
+    let h = s.store.open_session(&a, &id).await?;
+    let (name, kind, bytes) = s.store.milestone_file(&h, &file).await?;
+    Ok(super::download(&name, kind, bytes))
+}

@@ -315,3 +315,36 @@ pub fn render<T: Template>(t: &T) -> Response {
         }
     }
 }
+
+/// A file posted by a page's multipart form (field `field`), after the same checks as every
+/// form: this site's origin and the page's CSRF token. Returns its name and bytes, or the
+/// refusal to show.
+pub(crate) async fn uploaded_file(
+    page: &Page,
+    headers: &axum::http::HeaderMap,
+    mut form: axum::extract::Multipart,
+    field: &str,
+) -> Result<(String, Vec<u8>), Response> {
+    if !crate::security::same_origin(headers) {
+        return Err(forbidden(
+            "Ce formulaire vient d'un autre site : il est refusé.",
+        ));
+    }
+    let (mut csrf, mut name, mut bytes) = (String::new(), String::new(), Vec::new());
+    while let Ok(Some(f)) = form.next_field().await {
+        match f.name() {
+            Some("csrf") => csrf = f.text().await.unwrap_or_default(),
+            Some(n) if n == field => {
+                name = f.file_name().unwrap_or("document").to_owned();
+                bytes = f.bytes().await.map(|b| b.to_vec()).unwrap_or_default();
+            }
+            _ => {}
+        }
+    }
+    if !crate::security::same_token(&csrf, &page.csrf) {
+        return Err(forbidden(
+            "Le formulaire a expiré ou ne vient pas de Jalon : rechargez la page puis recommencez.",
+        ));
+    }
+    Ok((name, bytes))
+}

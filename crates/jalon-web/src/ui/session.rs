@@ -37,6 +37,7 @@ pub fn routes() -> Router<AppState> {
         )
         .route("/sessions/{id}/complements", post(complements))
         .route("/sessions/{id}/duplicate", post(duplicate))
+        .route("/sessions/{id}/milestones/{milestone}/files", post(attach))
         .route("/sessions/{id}/cancel", post(cancel))
 }
 
@@ -93,6 +94,8 @@ pub struct MilestoneView {
     pub can_request_complements: bool,
     /// An error about an item or a request for complements.
     pub side_error: Option<String>,
+    /// Files attached as evidence: (id, « nom — 120 Ko — SHA-256 1a2b3c… — par X le … »).
+    pub files: Vec<(String, String, String)>,
     pub check: Option<CheckView>,
     pub mailbox: Option<String>,
     pub evidence: Option<String>,
@@ -241,11 +244,12 @@ async fn load_with(
     let actor = &page.actor;
     let detail = session.detail();
     let s = &detail.session;
-    let (title, site, users, (checks, mut checklists)) = tokio::try_join!(
+    let (title, site, users, (checks, mut checklists), files) = tokio::try_join!(
         state.store.title(actor, &s.title_id),
         state.store.site(actor, &s.site_id),
         state.store.users(actor),
         state.store.review(session),
+        state.store.milestone_files(session),
     )?;
     let approval = match &s.approval_id {
         Some(a) => state.store.approval(actor, a).await.ok(),
@@ -379,6 +383,23 @@ async fn load_with(
                     .as_ref()
                     .filter(|(mid, _)| **mid == m.id)
                     .map(|(_, msg)| msg.clone()),
+                files: files
+                    .iter()
+                    .filter(|f| f.milestone == m.id)
+                    .map(|f| {
+                        (
+                            f.id.to_string(),
+                            f.name.clone(),
+                            format!(
+                                "{} Ko — SHA-256 {}… — par {} le {}",
+                                (f.size + 1023) / 1024,
+                                &f.sha256[..12],
+                                f.uploaded_by,
+                                when(f.uploaded_at)
+                            ),
+                        )
+                    })
+                    .collect(),
                 check,
                 mailbox: rule
                     .is_some_and(|r| r.afpa_mailbox)
@@ -830,6 +851,27 @@ async fn complements(
     side_outcome(&state, &page, &id, &ids::VALIDATION_DECISION, done).await
 }
 
+/// A file attached to a milestone as its evidence, from the page.
+async fn attach(
+    State(state): State<AppState>,
+    Path((id, milestone)): Path<(SessionId, MilestoneId)>,
+    page: Page,
+    headers: axum::http::HeaderMap,
+    form: axum::extract::Multipart,
+) -> PageResult {
+    let session = state.store.open_session(&page.actor, &id).await?;
+    let writer = session.writer()?;
+    let (name, bytes) = match super::uploaded_file(&page, &headers, form, "file").await {
+        Ok(file) => file,
+        Err(refused) => return Ok(refused),
+    };
+    let done = state
+        .store
+        .attach_milestone_file(writer, &milestone, &name, &bytes)
+        .await;
+    side_outcome(&state, &page, &id, &milestone, done.map(|_| ())).await
+}
+
 pub fn entry_view(e: &JournalEntry, rules: &jalon_core::Rulebook) -> EntryView {
     let mut details = Vec::new();
     let d = &e.data;
@@ -842,6 +884,9 @@ pub fn entry_view(e: &JournalEntry, rules: &jalon_core::Rulebook) -> EntryView {
     }
     if let Some(i) = d["item"].as_str() {
         details.push(format!("Point : {i}"));
+    }
+    if let (Some(f), Some(h)) = (d["file"].as_str(), d["sha256"].as_str()) {
+        details.push(format!("Pièce : {f} (SHA-256 {h})"));
     }
     if let Some(n) = d["done_late"].as_i64() {
         let n = i32::try_from(n).unwrap_or(i32::MAX);

@@ -11,8 +11,8 @@ use jalon_store::convocations::Mode;
 use jalon_store::{CandidateId, SessionHandle, SessionId, StoreError};
 use serde::Deserialize;
 
-use crate::ui::{FormPost, Page, PageResult, forbidden};
-use crate::{AppState, security};
+use crate::AppState;
+use crate::ui::{FormPost, Page, PageResult};
 
 pub(super) fn routes() -> Router<AppState> {
     Router::new()
@@ -190,31 +190,14 @@ async fn document(
     Path((id, candidate)): Path<(SessionId, CandidateId)>,
     p: Page,
     headers: HeaderMap,
-    mut form: Multipart,
+    form: Multipart,
 ) -> PageResult {
     let session = state.store.open_session(&p.actor, &id).await?;
     let writer = session.writer()?;
-    if !security::same_origin(&headers) {
-        return Ok(forbidden(
-            "Ce formulaire vient d'un autre site : il est refusé.",
-        ));
-    }
-    let (mut csrf, mut name, mut bytes) = (String::new(), String::new(), Vec::new());
-    while let Ok(Some(field)) = form.next_field().await {
-        match field.name() {
-            Some("csrf") => csrf = field.text().await.unwrap_or_default(),
-            Some("document") => {
-                name = field.file_name().unwrap_or("document").to_owned();
-                bytes = field.bytes().await.map(|b| b.to_vec()).unwrap_or_default();
-            }
-            _ => {}
-        }
-    }
-    if !security::same_token(&csrf, &p.csrf) {
-        return Ok(forbidden(
-            "Le formulaire a expiré ou ne vient pas de Jalon : rechargez la page puis recommencez.",
-        ));
-    }
+    let (name, bytes) = match crate::ui::uploaded_file(&p, &headers, form, "document").await {
+        Ok(file) => file,
+        Err(refused) => return Ok(refused),
+    };
     match state
         .store
         .attach_signed_document(writer, &candidate, &name, &bytes)
