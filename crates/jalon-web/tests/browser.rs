@@ -785,7 +785,9 @@ async fn a_candidate_signs_on_the_tablet_at_the_welcome() {
         .await
         .unwrap();
 
-    // The card shows the signature; the store keeps it as a PNG.
+    // The card shows the signature (once the page is back: wait for what only the saved card
+    // has); the store keeps it as a PNG.
+    text(&b, &format!("{card} .signed-with")).await;
     let shown = text(&b, &card).await;
     assert!(
         shown.contains("Présent") && shown.contains("Signature"),
