@@ -82,6 +82,21 @@ impl CentreSettings {
             .find(|a| !a.is_empty())
     }
 
+    /// How the centre is reached, on one line: « 12 rue des Métiers 69007 Lyon — 04 72 00 00 00
+    /// — contact@centre.fr », or empty.
+    pub fn reach(&self) -> String {
+        let place = [self.address.trim(), self.postcode.trim(), self.city.trim()]
+            .into_iter()
+            .filter(|s| !s.is_empty())
+            .collect::<Vec<_>>()
+            .join(" ");
+        [place.as_str(), self.phone.trim(), self.email.trim()]
+            .into_iter()
+            .filter(|s| !s.is_empty())
+            .collect::<Vec<_>>()
+            .join(" — ")
+    }
+
     /// What is wrong with the settings as typed, every field at once.
     pub fn problems(&self) -> Vec<Problem> {
         let mut errs = Vec::new();
@@ -271,6 +286,9 @@ mod tests {
         assert_eq!(c.reply_address(), Some("contact@tilleuls.fr"));
         c.reply_to = "examens@tilleuls.fr".into();
         assert_eq!(c.reply_address(), Some("examens@tilleuls.fr"));
+        c.city = "Lyon".into();
+        c.phone = "04 72 00 00 00".into();
+        assert_eq!(c.reach(), "Lyon — 04 72 00 00 00 — contact@tilleuls.fr");
         c.name = " ".into();
         c.postcode = "6900".into();
         c.reply_to = "examens@".into();

@@ -68,6 +68,10 @@ pub struct PdfError(pub String);
 #[derive(Debug, Clone, Serialize)]
 pub struct Named {
     pub name: String,
+    /// How the centre is reached, on one line (« 12 rue … 69007 Lyon — 04 72 … — contact@… »),
+    /// or empty.
+    #[serde(default)]
+    pub reach: String,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -116,6 +120,9 @@ pub struct CandidateLine {
     pub id: String,
     pub last_name: String,
     pub first_names: String,
+    /// « Madame », « Monsieur », or empty (« Madame, Monsieur » then).
+    #[serde(default)]
+    pub civility: String,
     /// « 14/02/1990 », or empty.
     pub birth_date: String,
     pub address: String,
@@ -422,6 +429,8 @@ pub fn sample(candidates: usize) -> SessionDocument {
     SessionDocument {
         centre: Named {
             name: "Centre de formation des Tilleuls".to_owned(),
+            reach: "3 rue des Tilleuls, 69003 Lyon — 04 72 00 00 00 — examens@tilleuls.example"
+                .to_owned(),
         },
         title: TitleInfo {
             name: "Agent de restauration".to_owned(),
@@ -449,6 +458,7 @@ pub fn sample(candidates: usize) -> SessionDocument {
                 id: format!("exemple-{i}"),
                 last_name: LAST[i % LAST.len()].to_owned(),
                 first_names: FIRST[(i / LAST.len() + i) % FIRST.len()].to_owned(),
+                civility: String::new(),
                 birth_date: format!("{:02}/{:02}/{}", 1 + i % 28, 1 + i % 12, 1975 + i % 30),
                 address: format!("{} rue de la République", 1 + i),
                 postcode: "69002".to_owned(),

@@ -11,6 +11,7 @@ fn candidate(last: &str, first: &str, accommodation: &str, receipt: bool) -> Can
         id: format!("{last}-{first}"),
         last_name: last.to_owned(),
         first_names: first.to_owned(),
+        civility: String::new(),
         birth_date: "14/02/1990".to_owned(),
         address: "3 rue des Lilas".to_owned(),
         postcode: "69003".to_owned(),
@@ -45,6 +46,7 @@ fn session(candidates: Vec<CandidateLine>) -> SessionDocument {
     SessionDocument {
         centre: Named {
             name: "Centre de formation des Tilleuls".to_owned(),
+            reach: String::new(),
         },
         title: pdf::TitleInfo {
             name: "Agent de restauration".to_owned(),
@@ -116,6 +118,23 @@ fn a_convocation_names_the_candidate_the_place_the_times_and_what_to_bring() {
         !text.contains("Accusé de réception"),
         "no receipt for an email convocation: {text}"
     );
+}
+
+#[test]
+fn the_letter_greets_the_candidate_by_civility_and_the_centre_says_how_to_reach_it() {
+    let mut lea = candidate("MARTIN", "Léa", "", false);
+    lea.civility = "Madame".into();
+    let mut data = session(vec![lea, candidate("DUPONT", "Jean", "", false)]);
+    data.centre.reach = "3 rue des Tilleuls, 69003 Lyon — 04 72 00 00 00".into();
+    let pages = renderer().pages_text(Kind::Convocation, &data).unwrap();
+    let lea = pages.iter().find(|p| p.contains("Léa MARTIN")).unwrap();
+    assert!(
+        lea.contains("Madame,") && !lea.contains("Madame, Monsieur"),
+        "{lea}"
+    );
+    let jean = pages.iter().find(|p| p.contains("Jean DUPONT")).unwrap();
+    assert!(jean.contains("Madame, Monsieur,"), "{jean}");
+    assert!(jean.contains("04 72 00 00 00"), "the letterhead: {jean}");
 }
 
 #[test]

@@ -16,10 +16,10 @@ pub async fn session_document(
     only: Option<&CandidateId>,
 ) -> Result<SessionDocument, StoreError> {
     let (actor, s) = (session.actor(), session.session());
-    let (title, site, centre, candidates, convocations) = tokio::try_join!(
+    let (title, site, (centre, _), candidates, convocations) = tokio::try_join!(
         store.title(actor, &s.title_id),
         store.site(actor, &s.site_id),
-        store.centre(actor),
+        store.centre_settings(actor),
         store.candidates(session),
         store.convocations(session),
     )?;
@@ -50,6 +50,7 @@ pub async fn session_document(
                 id: c.id.to_string(),
                 last_name: i.last_name.to_uppercase(),
                 first_names: i.first_names.clone(),
+                civility: i.civility.clone(),
                 birth_date: pdf::short_date(i.birth_date),
                 address: i.address.clone(),
                 postcode: i.postcode.clone(),
@@ -63,9 +64,26 @@ pub async fn session_document(
             }
         })
         .collect();
+    // The centre's own contact first; the manager's address otherwise.
+    let contact = [centre.email.trim(), centre.phone.trim()]
+        .into_iter()
+        .filter(|c| !c.is_empty())
+        .collect::<Vec<_>>()
+        .join(", ");
+    let contact = if contact.is_empty() {
+        manager
+            .as_ref()
+            .map(|m| m.email.clone())
+            .unwrap_or_default()
+    } else {
+        contact
+    };
     let rncp = title.rncp_code.trim();
     Ok(SessionDocument {
-        centre: Named { name: centre.name },
+        centre: Named {
+            reach: centre.reach(),
+            name: centre.name.clone(),
+        },
         title: TitleInfo {
             name: title.name.clone(),
             rncp: if rncp.is_empty() || rncp.to_uppercase().starts_with("RNCP") {
@@ -91,7 +109,7 @@ pub async fn session_document(
             .as_ref()
             .map(|m| m.display_name.clone())
             .unwrap_or_default(),
-        contact: manager.map(|m| m.email).unwrap_or_default(),
+        contact,
         documents: pdf::default_documents(),
         rules: pdf::default_rules(),
         candidates,

@@ -162,24 +162,7 @@ pub async fn send_convocations(
         site.name, site.address, site.postcode, site.city
     );
     let (centre, _) = state.store.centre_settings(writer.actor()).await?;
-    let contact = [
-        [
-            centre.address.as_str(),
-            centre.postcode.as_str(),
-            centre.city.as_str(),
-        ]
-        .iter()
-        .filter(|s| !s.is_empty())
-        .copied()
-        .collect::<Vec<_>>()
-        .join(" "),
-        centre.phone.clone(),
-        centre.email.clone(),
-    ]
-    .into_iter()
-    .filter(|s| !s.is_empty())
-    .collect::<Vec<_>>()
-    .join(" — ");
+    let contact = centre.reach();
     let letter = Letter {
         title: &document.title.name,
         dates: &document.session.dates,
