@@ -176,6 +176,43 @@ const fn s(
     }
 }
 
+/// A one-page PDF standing for a scanned receipt (« Accusé de réception signé —
+/// démonstration »), with a correct cross-reference table.
+fn receipt_pdf() -> Vec<u8> {
+    let stream = "BT /F1 14 Tf 72 760 Td (Accuse de reception signe - demonstration) Tj ET";
+    let objects = [
+        "<< /Type /Catalog /Pages 2 0 R >>".to_owned(),
+        "<< /Type /Pages /Kids [3 0 R] /Count 1 >>".to_owned(),
+        "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R \
+         /Resources << /Font << /F1 5 0 R >> >> >>"
+            .to_owned(),
+        format!(
+            "<< /Length {} >>\nstream\n{stream}\nendstream",
+            stream.len()
+        ),
+        "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>".to_owned(),
+    ];
+    let mut pdf = String::from("%PDF-1.4\n");
+    let mut offsets = Vec::new();
+    for (i, o) in objects.iter().enumerate() {
+        offsets.push(pdf.len());
+        pdf.push_str(&format!("{} 0 obj\n{o}\nendobj\n", i + 1));
+    }
+    let xref = pdf.len();
+    pdf.push_str(&format!(
+        "xref\n0 {}\n0000000000 65535 f \n",
+        objects.len() + 1
+    ));
+    for o in offsets {
+        pdf.push_str(&format!("{o:010} 00000 n \n"));
+    }
+    pdf.push_str(&format!(
+        "trailer\n<< /Size {} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n",
+        objects.len() + 1
+    ));
+    pdf.into_bytes()
+}
+
 /// What the demonstration does for a session, at its moment.
 enum Step {
     Ceres,
@@ -700,11 +737,21 @@ async fn fill(store: &Store) -> Result<(), Failure> {
             }
             Step::Convoke => {
                 use jalon_store::convocations::Mode;
+                let receipt = receipt_pdf();
                 for c in clerk.candidates(&h).await? {
                     clerk
                         .set_convocation_mode(h.writer()?, &c.id, Mode::Hand)
                         .await?;
                     clerk.record_hand_delivery(h.writer()?, &c.id).await?;
+                    // The receipt the candidate signed, scanned.
+                    clerk
+                        .attach_signed_document(
+                            h.writer()?,
+                            &c.id,
+                            "accuse-de-reception-signe.pdf",
+                            &receipt,
+                        )
+                        .await?;
                 }
             }
             Step::Welcome => {

@@ -484,7 +484,7 @@ pub(crate) mod tests {
                 sent: true,
                 hand_signed: true,
                 read: false,
-                signed_document: false,
+                signed_document: true,
             }),
         }
     }

@@ -110,10 +110,12 @@ impl Proof {
     /// What the proof still lacks, in French; `None` when the convocation is proven.
     pub fn missing(&self) -> Option<&'static str> {
         match self.mode {
-            Mode::Hand if !self.hand_signed && !self.signed_document => {
-                Some("remise contre signature à enregistrer")
+            // The receipt signed by the candidate is the proof: scanned, or drawn on the tablet.
+            Mode::Hand if self.signed_document => None,
+            Mode::Hand if self.hand_signed => {
+                Some("accusé de réception signé à joindre (scan, ou signature sur la tablette)")
             }
-            Mode::Hand => None,
+            Mode::Hand => Some("remise contre signature à enregistrer"),
             _ if self.send == SendState::Failed => Some("l'envoi du courriel a échoué"),
             _ if !self.sent => Some("courriel pas encore envoyé"),
             Mode::EmailReceipts if !self.read => Some("accusé de lecture attendu"),
@@ -184,6 +186,26 @@ pub fn missing(proof: Option<&Proof>) -> Option<&'static str> {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn a_hand_delivery_is_proven_by_its_signed_receipt_not_by_a_click() {
+        let mut p = Proof {
+            mode: Mode::Hand,
+            send: SendState::Pending,
+            sent: false,
+            hand_signed: false,
+            read: false,
+            signed_document: false,
+        };
+        assert_eq!(p.missing(), Some("remise contre signature à enregistrer"));
+        p.hand_signed = true;
+        assert_eq!(
+            p.missing(),
+            Some("accusé de réception signé à joindre (scan, ou signature sur la tablette)")
+        );
+        p.signed_document = true;
+        assert_eq!(p.missing(), None);
+    }
 
     #[test]
     fn a_signed_return_needs_the_centres_reply_address() {

@@ -325,9 +325,14 @@ impl Store {
             .filter(|c| !c.is_control())
             .take(200)
             .collect();
+        // Handed over: the signed receipt also records the delivery, if not yet ticked.
         let done = sqlx::query(
             "UPDATE convocations SET document_name = $1, document_type = $2, document = $3, document_at = $4, \
-             updated_at = $4, version = version + 1 \
+             updated_at = $4, version = version + 1, \
+             hand_signed_at = CASE WHEN mode = 'hand' THEN COALESCE(hand_signed_at, $4) ELSE hand_signed_at END, \
+             hand_signed_by = CASE WHEN mode = 'hand' THEN COALESCE(hand_signed_by, $7) ELSE hand_signed_by END, \
+             sent_at = CASE WHEN mode = 'hand' THEN COALESCE(sent_at, $4) ELSE sent_at END, \
+             send_status = CASE WHEN mode = 'hand' THEN 'sent' ELSE send_status END \
              WHERE candidate_id = $5 AND session_id = $6 AND mode IN ('hand', 'email_signed_return')",
         )
         .bind(&file_name)
@@ -336,6 +341,7 @@ impl Store {
         .bind(now)
         .bind(candidate_id)
         .bind(session_id)
+        .bind(actor.name())
         .execute(&mut *tx)
         .await?;
         if done.rows_affected() == 0 {

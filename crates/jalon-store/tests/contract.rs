@@ -1415,6 +1415,18 @@ async fn convocations_need_their_proof(store: Store) {
         .await
         .unwrap();
     store.record_hand_delivery(sw, &jean.id).await.unwrap();
+    // A click is not a proof: the receipt he signed is (scanned here).
+    assert!(
+        store
+            .convocations_missing(&h)
+            .await
+            .unwrap()
+            .contains(&"DUPONT Jean, né(e) le 01/02/1990 : accusé de réception signé à joindre (scan, ou signature sur la tablette)".to_owned())
+    );
+    store
+        .attach_signed_document(sw, &jean.id, "accusé-jean.pdf", b"%PDF-1.7 receipt")
+        .await
+        .unwrap();
     // Anne: email with the signed document returned — which needs the centre's reply address.
     let Err(StoreError::Invalid(e)) = store
         .set_convocation_mode(sw, &anne.id, Mode::EmailSignedReturn)
@@ -2333,6 +2345,14 @@ async fn a_convocation_handed_over_at_d_minus_29_is_named_late(store: Store) {
     late.record_hand_delivery(h.writer().unwrap(), &lea.id)
         .await
         .unwrap();
+    late.attach_signed_document(
+        h.writer().unwrap(),
+        &lea.id,
+        "accusé.pdf",
+        b"%PDF-1.7 receipt",
+    )
+    .await
+    .unwrap();
     assert_eq!(
         check_of(&late, &f.admin, &id, "convocations.send")
             .await

@@ -1895,3 +1895,70 @@ async fn a_file_is_attached_to_a_milestone_from_the_page() {
         .unwrap();
     assert_eq!(r.status(), StatusCode::FORBIDDEN);
 }
+
+#[tokio::test]
+async fn a_hand_delivery_is_proven_by_the_receipt_the_candidate_signs() {
+    let (base, store, _dir) = app().await;
+    let a = centre(&store, "alpha").await;
+    let (m, csrf) = signed_in(&base, "manager@alpha.example").await;
+    let page_url = format!("{base}/sessions/{}/candidates", a.session);
+    let r = m
+        .post(&page_url)
+        .form(&[
+            ("csrf", csrf.as_str()),
+            ("last_name", "Petit"),
+            ("first_names", "Lou"),
+            ("birth_date", "09/09/2001"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let page = m.get(&page_url).send().await.unwrap().text().await.unwrap();
+    let marker = "name=\"candidates\" value=\"";
+    let at = page.find(marker).unwrap() + marker.len();
+    let id = page[at..at + page[at..].find('"').unwrap()].to_owned();
+    let conv = format!("{base}/sessions/{}/convocations/{id}", a.session);
+    m.post(format!("{conv}/mode"))
+        .form(&[("csrf", csrf.as_str()), ("mode", "hand")])
+        .send()
+        .await
+        .unwrap();
+    // Ticked alone: handed over, not yet proven.
+    let r = m
+        .post(format!("{conv}/hand"))
+        .form(&[("csrf", csrf.as_str()), ("signature", "")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let page = html_unescape(&m.get(&page_url).send().await.unwrap().text().await.unwrap());
+    assert!(
+        page.contains("accusé de réception signé à joindre (scan, ou signature sur la tablette)"),
+        "{page}"
+    );
+    assert!(
+        page.contains("<canvas"),
+        "the pad stays until the receipt is signed"
+    );
+    // Signed on the tablet: proven, the drawing kept as the receipt.
+    let r = m
+        .post(format!("{conv}/hand"))
+        .form(&[
+            ("csrf", csrf.as_str()),
+            (
+                "signature",
+                "data:image/png;base64,iVBORw0KGgpzaWduYXR1cmU=",
+            ),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let page = html_unescape(&m.get(&page_url).send().await.unwrap().text().await.unwrap());
+    assert!(
+        page.contains("Chaque candidat a sa convocation, avec sa preuve.")
+            && page.contains("accuse-de-reception-signe.png"),
+        "{page}"
+    );
+}

@@ -81,7 +81,8 @@ pub(super) async fn convocation_rows(
                 mode: v.map_or(String::new(), |v| v.mode.as_str().to_owned()),
                 state: if missing.is_none() { "done" } else { "todo" },
                 status,
-                hand_pending: v.is_some_and(|v| v.mode == Mode::Hand && v.hand_signed_at.is_none()),
+                // Handed over but its signed receipt not yet here: the pad stays.
+                hand_pending: v.is_some_and(|v| v.mode == Mode::Hand && v.document_at.is_none()),
                 accepts_document: v.is_some_and(|v| v.mode.takes_signed_document()),
                 document: v.and_then(|v| v.document_name.clone()),
             }
@@ -172,15 +173,55 @@ async fn set_modes(
 #[derive(Deserialize)]
 struct Empty {}
 
+#[derive(Deserialize)]
+struct HandForm {
+    /// The receipt signed on the tablet: `data:image/png;base64,…`, or empty.
+    #[serde(default)]
+    signature: String,
+}
+
+/// The convocation handed over: with the receipt drawn on the tablet (the proof), or ticked
+/// alone (the scan of the paper receipt is then attached).
 async fn hand(
     State(state): State<AppState>,
     Path((id, candidate)): Path<(SessionId, CandidateId)>,
-    FormPost(p, _): FormPost<Empty>,
+    FormPost(p, f): FormPost<HandForm>,
 ) -> PageResult {
     let session = state.store.open_session(&p.actor, &id).await?;
     let writer = session.writer()?;
-    match state.store.record_hand_delivery(writer, &candidate).await {
+    let drawn = match crate::body::drawn_signature(&f.signature) {
+        Ok(d) => d,
+        Err(e) => {
+            return Ok((
+                StatusCode::UNPROCESSABLE_ENTITY,
+                crate::ui::message_page("Signature refusée", &e),
+            )
+                .into_response());
+        }
+    };
+    let done = match drawn {
+        Some(png) => {
+            state
+                .store
+                .attach_signed_document(writer, &candidate, "accuse-de-reception-signe.png", &png)
+                .await
+        }
+        None => state.store.record_hand_delivery(writer, &candidate).await,
+    };
+    match done {
         Ok(()) => Ok(redirect_convocations(&id, &candidate)),
+        Err(StoreError::Invalid(fields)) => {
+            let msg = fields
+                .into_iter()
+                .map(|f| f.message)
+                .collect::<Vec<_>>()
+                .join(" ; ");
+            Ok((
+                StatusCode::UNPROCESSABLE_ENTITY,
+                crate::ui::message_page("Remise refusée", &msg),
+            )
+                .into_response())
+        }
         Err(e) => Err(e.into()),
     }
 }

@@ -81,6 +81,8 @@ struct CandidatesPage {
     convocations: Vec<ConvocationRow>,
     missing: Vec<String>,
     modes: Vec<(&'static str, &'static str)>,
+    /// The signature pad, for a receipt signed on the tablet.
+    signature_js: String,
 }
 
 pub struct Preview {
@@ -289,6 +291,7 @@ pub(super) async fn page(
         convocations,
         missing,
         modes: Mode::ALL.iter().map(|m| (m.as_str(), m.label())).collect(),
+        signature_js: crate::assets::signature_path(),
     };
     Ok((status, render(&view)).into_response())
 }
