@@ -219,3 +219,13 @@ impl Store {
         Ok(())
     }
 }
+
+/// The SHA-256 of some bytes, in hexadecimal: tokens are stored as it, files are journaled
+/// with it.
+pub(crate) fn sha256_hex(bytes: &[u8]) -> String {
+    use sha2::{Digest, Sha256};
+    Sha256::digest(bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}

@@ -7,7 +7,6 @@ use argon2::password_hash::{PasswordHasher, PasswordVerifier};
 use jiff::SignedDuration;
 use serde::Serialize;
 use serde_json::json;
-use sha2::{Digest, Sha256};
 
 use sqlx::AnyConnection;
 
@@ -107,10 +106,7 @@ fn dummy_hash() -> &'static str {
 }
 
 fn token_digest(token: &str) -> String {
-    Sha256::digest(token.as_bytes())
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
+    crate::sha256_hex(token.as_bytes())
 }
 
 fn user_json(u: &User) -> serde_json::Value {

@@ -581,7 +581,6 @@ impl Store {
         file_name: &str,
         bytes: &[u8],
     ) -> Result<MilestoneFile> {
-        use sha2::{Digest, Sha256};
         let (actor, session_id) = (w.actor(), w.id());
         if self.rules().milestone(milestone_id).is_none() {
             return Err(StoreError::NotFound { what: "jalon" });
@@ -604,10 +603,7 @@ impl Store {
         } else {
             name.trim().to_owned()
         };
-        let sha256: String = Sha256::digest(bytes)
-            .iter()
-            .map(|b| format!("{b:02x}"))
-            .collect();
+        let sha256 = crate::sha256_hex(bytes);
         let file = MilestoneFile {
             id: crate::ids::FileId::generate(),
             milestone: milestone_id.clone(),

@@ -348,3 +348,12 @@ pub(crate) async fn uploaded_file(
     }
     Ok((name, bytes))
 }
+
+/// The messages of a refused form, as one French sentence (« a ; b »).
+pub(crate) fn messages(fields: Vec<jalon_store::FieldError>) -> String {
+    fields
+        .into_iter()
+        .map(|f| f.message)
+        .collect::<Vec<_>>()
+        .join(" ; ")
+}

@@ -742,11 +742,7 @@ struct TickForm {
 /// A form's error on an item, or the error to show.
 fn side_message(e: StoreError) -> Result<String, StoreError> {
     match e {
-        StoreError::Invalid(fields) => Ok(fields
-            .into_iter()
-            .map(|f| f.message)
-            .collect::<Vec<_>>()
-            .join(" ; ")),
+        StoreError::Invalid(fields) => Ok(crate::ui::messages(fields)),
         StoreError::Conflict { .. } => Ok(
             "Ce point a été modifié entre-temps par quelqu'un d'autre : la page est à jour, vérifiez."
                 .to_owned(),

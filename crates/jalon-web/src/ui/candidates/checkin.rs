@@ -234,11 +234,7 @@ async fn check_in(
             checkin_page(&state, &p, &session, Some(msg.to_owned())).await
         }
         Err(StoreError::Invalid(fields)) => {
-            let msg = fields
-                .into_iter()
-                .map(|f| f.message)
-                .collect::<Vec<_>>()
-                .join(" ; ");
+            let msg = crate::ui::messages(fields);
             checkin_page(
                 &state,
                 &p,

@@ -142,11 +142,7 @@ async fn set_modes(
             .await
         {
             Ok(n) => Ok(n),
-            Err(StoreError::Invalid(found)) => Err(found
-                .into_iter()
-                .map(|e| e.message)
-                .collect::<Vec<_>>()
-                .join(" ; ")),
+            Err(StoreError::Invalid(found)) => Err(crate::ui::messages(found)),
             Err(e) => return Err(e.into()),
         },
     };
@@ -211,11 +207,7 @@ async fn hand(
     match done {
         Ok(()) => Ok(redirect_convocations(&id, &candidate)),
         Err(StoreError::Invalid(fields)) => {
-            let msg = fields
-                .into_iter()
-                .map(|f| f.message)
-                .collect::<Vec<_>>()
-                .join(" ; ");
+            let msg = crate::ui::messages(fields);
             Ok((
                 StatusCode::UNPROCESSABLE_ENTITY,
                 crate::ui::message_page("Remise refusée", &msg),
@@ -246,11 +238,7 @@ async fn document(
     {
         Ok(()) => Ok(redirect_convocations(&id, &candidate)),
         Err(StoreError::Invalid(fields)) => {
-            let msg = fields
-                .into_iter()
-                .map(|f| f.message)
-                .collect::<Vec<_>>()
-                .join(" ; ");
+            let msg = crate::ui::messages(fields);
             Ok((
                 StatusCode::UNPROCESSABLE_ENTITY,
                 crate::ui::message_page("Document refusé", &msg),

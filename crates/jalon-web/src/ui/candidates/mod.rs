@@ -720,11 +720,7 @@ async fn withdraw(
     {
         Ok(_) => Ok(Redirect::to(&format!("/sessions/{id}/candidates?ok=desiste")).into_response()),
         Err(StoreError::Invalid(fields)) => {
-            let msg = fields
-                .into_iter()
-                .map(|f| f.message)
-                .collect::<Vec<_>>()
-                .join(" ; ");
+            let msg = crate::ui::messages(fields);
             refused(msg).await
         }
         Err(StoreError::Conflict { .. }) => {
