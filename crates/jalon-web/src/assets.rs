@@ -16,7 +16,7 @@ struct Asset {
     bytes: &'static [u8],
 }
 
-const ASSETS: [Asset; 3] = [
+const ASSETS: [Asset; 4] = [
     Asset {
         stem: "jalon",
         ext: "css",
@@ -35,11 +35,17 @@ const ASSETS: [Asset; 3] = [
         mime: "text/javascript; charset=utf-8",
         bytes: include_bytes!("../static/signature.js"),
     },
+    Asset {
+        stem: "timeline",
+        ext: "js",
+        mime: "text/javascript; charset=utf-8",
+        bytes: include_bytes!("../static/timeline.js"),
+    },
 ];
 
 /// `jalon-1a2b3c4d5e.css`: the public name of each asset.
-fn names() -> &'static [String; 3] {
-    static NAMES: OnceLock<[String; 3]> = OnceLock::new();
+fn names() -> &'static [String; 4] {
+    static NAMES: OnceLock<[String; 4]> = OnceLock::new();
     NAMES.get_or_init(|| {
         ASSETS.map(|a| {
             let digest: String = Sha256::digest(a.bytes)
@@ -63,6 +69,11 @@ pub fn htmx_path() -> String {
 /// The signature pad of the day's welcome.
 pub fn signature_path() -> String {
     format!("/static/{}", names()[2])
+}
+
+/// Opens the session's timeline on today when it scrolls sideways.
+pub fn timeline_path() -> String {
+    format!("/static/{}", names()[3])
 }
 
 pub async fn serve(Path(name): Path<String>) -> Response {

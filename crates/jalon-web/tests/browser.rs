@@ -927,5 +927,29 @@ async fn no_page_overflows_a_360_pixel_phone() {
         .unwrap();
     let right = journal_tab[1].as_f64().unwrap();
     assert!(right <= journal_tab[2].as_f64().unwrap(), "{journal_tab:?}");
+    // The drawing scrolls sideways, but the phases' names stay on screen, and it opens on
+    // today's line, which is in view.
+    let timeline = b
+        .execute(
+            "const w = window.innerWidth; \
+             const names = [...document.querySelectorAll('figure.timeline .labels text')]; \
+             const shown = names.filter(t => { const r = t.getBoundingClientRect(); return r.left >= 0 && r.right <= w && r.width > 0; }).length; \
+             const s = document.querySelector('figure.timeline .scroll'); const box = s.getBoundingClientRect(); \
+             const line = [...s.querySelectorAll('line')].find(l => l.getAttribute('stroke') === '#a4161a').getBoundingClientRect(); \
+             return [names.length, shown, s.scrollWidth > s.clientWidth, line.left >= box.left && line.right <= box.right];",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert_eq!(timeline[0], 10, "a name per phase: {timeline:?}");
+    assert_eq!(
+        timeline[1], 10,
+        "every phase's name on screen: {timeline:?}"
+    );
+    assert_eq!(
+        timeline[2], true,
+        "the drawing scrolls on a phone: {timeline:?}"
+    );
+    assert_eq!(timeline[3], true, "today's line in view: {timeline:?}");
     b.close().await.unwrap();
 }

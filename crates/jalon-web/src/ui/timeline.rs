@@ -2,6 +2,9 @@
 //! to its last deadline), each milestone a mark coloured by its state, and today as a line.
 //! The phases and milestones are also listed in the page, as text, for screen readers and for
 //! print; the drawing is an overview.
+//!
+//! It comes as two pictures drawn at one scale: the phases' names, which stay in place, and the
+//! drawing, which scrolls sideways on a phone and opens on today.
 
 use std::fmt::Write as _;
 
@@ -11,6 +14,8 @@ use jiff::civil::Date;
 
 const WIDTH: f64 = 900.0;
 const LEFT: f64 = 150.0;
+/// Where the names' picture ends and the drawing's begins (`jalon.css` sizes both from it).
+const SPLIT: f64 = 142.0;
 const RIGHT: f64 = 20.0;
 const TOP: f64 = 34.0;
 const ROW: f64 = 22.0;
@@ -48,7 +53,17 @@ pub fn escape(s: &str) -> String {
         .replace('"', "&quot;")
 }
 
-pub fn svg(detail: &SessionDetail, rules: &Rulebook, today: Date) -> String {
+/// The two pictures of a session's chronology.
+pub struct Timeline {
+    /// The phases' names, each a link to its milestones below.
+    pub labels: String,
+    /// The bands, marks and today's line.
+    pub drawing: String,
+    /// Where today stands across the drawing, from 0 to 1, for the page to open on it.
+    pub today_at: f64,
+}
+
+pub fn svg(detail: &SessionDetail, rules: &Rulebook, today: Date) -> Timeline {
     let s = &detail.session;
     let dated = detail
         .milestones
@@ -74,17 +89,25 @@ pub fn svg(detail: &SessionDetail, rules: &Rulebook, today: Date) -> String {
         .iter()
         .filter(|m| m.state == MilestoneState::Done)
         .count();
+    let mut labels = String::with_capacity(2 * 1024);
+    let _ = write!(
+        labels,
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {SPLIT} {height}\" aria-label=\"Phases\">"
+    );
     let mut out = String::with_capacity(16 * 1024);
     let _ = write!(
         out,
-        "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {WIDTH} {height}\" role=\"img\" \
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"{SPLIT} 0 {} {height}\" role=\"img\" \
          aria-labelledby=\"frise-titre\"><title id=\"frise-titre\">Chronologie de la session : {done} jalons faits, \
          {late} en retard ; aujourd'hui le {}</title>",
+        WIDTH - SPLIT,
         fr::long_date(today)
     );
     // Month ticks.
     let mut month = first.first_of_month();
     let mut first_tick = true;
+    // Where the last month's name ends: a name that would run into it is left out (its line stays).
+    let mut free_from = 0.0;
     while month <= last {
         if month >= first && x(month) < axis_end - 50.0 {
             let mx = x(month);
@@ -101,13 +124,20 @@ pub fn svg(detail: &SessionDetail, rules: &Rulebook, today: Date) -> String {
             };
             let _ = write!(
                 out,
-                "<line x1=\"{mx:.1}\" y1=\"{}\" x2=\"{mx:.1}\" y2=\"{:.1}\" stroke=\"#d5d9e0\" stroke-width=\"1\"/>\
-                 <text x=\"{:.1}\" y=\"18\" font-size=\"14\" fill=\"#4a4f57\">{}</text>",
+                "<line x1=\"{mx:.1}\" y1=\"{}\" x2=\"{mx:.1}\" y2=\"{:.1}\" stroke=\"#d5d9e0\" stroke-width=\"1\"/>",
                 TOP - 6.0,
                 TOP + ROW * rows,
-                mx + 3.0,
-                escape(&label)
             );
+            if mx + 3.0 >= free_from {
+                let _ = write!(
+                    out,
+                    "<text x=\"{:.1}\" y=\"18\" font-size=\"14\" fill=\"#4a4f57\">{}</text>",
+                    mx + 3.0,
+                    escape(&label)
+                );
+                // About 8 units a letter at this size, and a space.
+                free_from = mx + 3.0 + 8.0 * label.chars().count() as f64 + 6.0;
+            }
         }
         month = calendar::add_months(month, 1).unwrap_or(last.tomorrow().unwrap_or(last));
     }
@@ -140,7 +170,7 @@ pub fn svg(detail: &SessionDetail, rules: &Rulebook, today: Date) -> String {
             .collect();
         // One stop per phase for the keyboard: its name leads to its milestones below.
         let _ = write!(
-            out,
+            labels,
             "<a href=\"#phase-{}\"><text x=\"4\" y=\"{:.1}\" font-size=\"15\" fill=\"#1b1b1b\">{}. {}</text></a>",
             i + 1,
             y + 15.0,
@@ -223,5 +253,11 @@ pub fn svg(detail: &SessionDetail, rules: &Rulebook, today: Date) -> String {
         );
     }
     out.push_str("</svg>");
-    out
+    labels.push_str("</svg>");
+    let today_at = ((x(today.clamp(first, last)) - SPLIT) / (WIDTH - SPLIT)).clamp(0.0, 1.0);
+    Timeline {
+        labels,
+        drawing: out,
+        today_at,
+    }
 }
