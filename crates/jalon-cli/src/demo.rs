@@ -300,6 +300,13 @@ fn candidates(n: usize, count: usize, start: Date) -> Vec<jalon_core::candidate:
                 LAST_NAMES[i % LAST_NAMES.len()],
                 FIRST_NAMES[(i * 3 + n) % FIRST_NAMES.len()],
             );
+            // The list alternates a man's and a woman's first name; Camille, either, is
+            // registered without a civility.
+            let civility = match (i * 3 + n) % FIRST_NAMES.len() {
+                0 => "",
+                f if f % 2 == 1 => "Madame",
+                _ => "Monsieur",
+            };
             let born = Date::new(
                 1975 + ((i * 7) % 30) as i16,
                 1 + ((i * 5) % 12) as i8,
@@ -351,7 +358,7 @@ fn candidates(n: usize, count: usize, start: Date) -> Vec<jalon_core::candidate:
                 } else {
                     String::new()
                 },
-                civility: String::new(),
+                civility: civility.to_owned(),
             }
         })
         .collect()
@@ -397,6 +404,25 @@ async fn fill(store: &Store) -> Result<(), Failure> {
         .await?;
     let actor = Actor::command_line(centre.id);
     let admin = actor.admin()?;
+    // How the centre is reached, and its logo: on the letterhead and in the emails.
+    let (settings, version) = store.centre_settings(&actor).await?;
+    store
+        .update_centre_settings(
+            admin,
+            version,
+            jalon_core::catalog::CentreSettings {
+                address: "18 rue des Tilleuls".into(),
+                postcode: "69003".into(),
+                city: "Lyon".into(),
+                phone: "04 72 33 18 40".into(),
+                email: "examens@tilleuls.example".into(),
+                ..settings
+            },
+        )
+        .await?;
+    store
+        .set_centre_logo(admin, include_bytes!("../assets/logo-tilleuls.png"))
+        .await?;
     let mut users = Vec::new();
     for (role, name, email) in &LOGINS[1..] {
         let u = store

@@ -84,7 +84,7 @@ fn units(text: &str) -> Vec<String> {
         let prev_glues = out.last().is_some_and(|p| {
             let p = p.rsplit(' ').next().unwrap_or(p);
             p.chars().all(|c| c.is_ascii_digit())
-                || p == "1er"
+                || p == "1ᵉʳ"
                 || p == "−"
                 || p == "+"
                 || p == "D"

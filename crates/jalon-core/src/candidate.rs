@@ -377,11 +377,17 @@ impl CandidateInput {
         )
     }
 
-    /// « DUPONT Jean, né(e) le 01/02/1990 ».
+    /// « DUPONT Jean, né le 01/02/1990 » (« née » for Madame, « né(e) » without a civility).
     pub fn display(&self) -> String {
         let born = self
             .birth_date
-            .map(|d| format!(", né(e) le {}", fr::short_date(d)))
+            .map(|d| {
+                format!(
+                    ", {} le {}",
+                    fr::agreed(&self.civility, "né", "née", "né(e)"),
+                    fr::short_date(d)
+                )
+            })
             .unwrap_or_default();
         format!(
             "{} {}{born}",
@@ -405,7 +411,11 @@ pub fn duplicate_problems(
         if registered.contains(&key) {
             out.push(Problem::new(
                 field,
-                format!("{} est déjà inscrit(e) à cette session", c.display()),
+                format!(
+                    "{} est déjà {} à cette session",
+                    c.display(),
+                    fr::agreed(&c.civility, "inscrit", "inscrite", "inscrit(e)")
+                ),
             ));
         } else if !seen.insert(key) {
             out.push(Problem::new(
@@ -555,6 +565,20 @@ mod tests {
             p[0].message,
             "DURAND Lea, né(e) le 01/02/1990 est déjà inscrit(e) à cette session"
         );
+        // With a civility, the words agree with it.
+        let lea = CandidateInput {
+            civility: "Madame".into(),
+            ..person("Durand", "Léa")
+        };
+        assert_eq!(
+            duplicate_problems(&registered, &[lea])[0].message,
+            "DURAND Léa, née le 01/02/1990 est déjà inscrite à cette session"
+        );
+        let jean = CandidateInput {
+            civility: "Monsieur".into(),
+            ..jean()
+        };
+        assert_eq!(jean.display(), "DUPONT Jean, né le 01/02/1990");
         assert_eq!(p[1].field, "candidates[3]");
         assert!(
             p[1].message.ends_with("figure deux fois"),

@@ -321,7 +321,7 @@ pub fn convocations_late(f: &SessionFacts) -> Vec<String> {
         .filter_map(|c| {
             let on = c.convoked_on.filter(|on| *on > limit)?;
             Some(format!(
-                "{} : convoqué(e) le {}, après la limite du {}",
+                "{} : convocation prouvée le {}, après la limite du {}",
                 c.name,
                 fr::long_date(on),
                 fr::long_date(limit)
@@ -534,7 +534,7 @@ pub(crate) mod tests {
         )
         .unwrap()
         .message;
-        assert!(m.contains("lundi 1er février 2027"), "{m}");
+        assert!(m.contains("lundi 1ᵉʳ février 2027"), "{m}");
         assert!(m.contains("mardi 15 septembre 2026"), "{m}");
         assert!(
             m.contains("avant le début de la session (lundi 15 mars 2027)"),
@@ -616,8 +616,8 @@ pub(crate) mod tests {
         assert_eq!(found.rule, "title.expired");
         assert_eq!(
             found.message,
-            "La session a été créée dans CERES le vendredi 1er janvier 2027, pas avant l'échéance \
-             du titre (vendredi 1er janvier 2027) : toute session doit être créée avant l'échéance \
+            "La session a été créée dans CERES le vendredi 1ᵉʳ janvier 2027, pas avant l'échéance \
+             du titre (vendredi 1ᵉʳ janvier 2027) : toute session doit être créée avant l'échéance \
              (arrêté du 21 juillet 2016, article 1.2)."
         );
         // No date recorded: conform while the title runs (created before today), a failure
@@ -651,7 +651,7 @@ pub(crate) mod tests {
         assert_eq!(found.rule, "convocations.late");
         assert_eq!(
             found.message,
-            "1 convocation en retard : DURAND Léa : convoqué(e) le dimanche 14 février 2027, \
+            "1 convocation en retard : DURAND Léa : convocation prouvée le dimanche 14 février 2027, \
              après la limite du samedi 13 février 2027."
         );
         // Unproven and late together: both said, unproven first.

@@ -33,15 +33,16 @@ pub fn month(month: i8) -> &'static str {
     MONTHS[(month.clamp(1, 12) - 1) as usize]
 }
 
+/// « 1ᵉʳ » (premier, its letters raised as French typography writes it), « 2 », « 31 ».
 fn day_number(date: Date) -> String {
     if date.day() == 1 {
-        "1er".to_owned()
+        "1ᵉʳ".to_owned()
     } else {
         date.day().to_string()
     }
 }
 
-/// « lundi 14 décembre 2026 », « vendredi 1er octobre 2027 ».
+/// « lundi 14 décembre 2026 », « vendredi 1ᵉʳ octobre 2027 ».
 pub fn long_date(date: Date) -> String {
     format!(
         "{} {} {} {}",
@@ -86,7 +87,7 @@ pub fn duration(minutes: u32) -> String {
 }
 
 /// « le lundi 14 décembre 2026 », « du lundi 14 au mercredi 16 décembre 2026 »,
-/// « du lundi 30 novembre au mardi 1er décembre 2026 ».
+/// « du lundi 30 novembre au mardi 1ᵉʳ décembre 2026 ».
 pub fn date_range(start: Date, end: Date) -> String {
     if end <= start {
         return format!("le {}", long_date(start));
@@ -106,7 +107,6 @@ pub fn date_range(start: Date, end: Date) -> String {
     format!("du {first} au {}", long_date(end))
 }
 
-/// « dans 3 jours », « aujourd'hui », « demain », « en retard de 2 jours ».
 /// « 2 000 » : an integer with its thousands apart, as French writes it.
 pub fn integer(n: u64) -> String {
     let digits = n.to_string();
@@ -120,6 +120,7 @@ pub fn integer(n: u64) -> String {
     out
 }
 
+/// « dans 3 jours », « aujourd'hui », « demain », « en retard de 2 jours ».
 pub fn days_left(days: i32) -> String {
     match days {
         0 => "aujourd'hui".to_owned(),
@@ -127,6 +128,103 @@ pub fn days_left(days: i32) -> String {
         -1 => "en retard d'un jour".to_owned(),
         d if d > 1 => format!("dans {d} jours"),
         d => format!("en retard de {} jours", -d),
+    }
+}
+
+/// « 1 erreur », « 3 erreurs » : a count and its noun, agreed (never « erreur(s) »).
+pub fn count(n: usize, singular: &str, plural: &str) -> String {
+    format!(
+        "{} {}",
+        integer(n as u64),
+        if n > 1 { plural } else { singular }
+    )
+}
+
+/// A word agreed with a person's civility: the feminine for « Madame », the masculine for
+/// « Monsieur », and both (« convoqué(e) ») when the civility is not known.
+pub fn agreed<'a>(
+    civility: &str,
+    masculine: &'a str,
+    feminine: &'a str,
+    unknown: &'a str,
+) -> &'a str {
+    match civility {
+        "Madame" => feminine,
+        "Monsieur" => masculine,
+        _ => unknown,
+    }
+}
+
+/// How a body's name takes an article in a sentence.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Article {
+    /// « Pour le Centre de formation… », « du Centre de formation… ».
+    Le,
+    /// « Pour la Maison de la formation… », « de la Maison… ».
+    La,
+    /// « Pour l'Institut… », « de l'Institut… ».
+    Elided,
+    /// « Pour les Compagnons… », « des Compagnons… ».
+    Les,
+    /// A proper name alone: « Pour Formapro », « de Formapro ».
+    None,
+}
+
+/// The article a centre's name calls for, from its first word: a common noun (« Centre »,
+/// « Institut », « Maison »…) takes one; a name that begins with its own article (« Les
+/// Tilleuls », « Le Cnam ») gives it; any other name stands alone.
+fn article(name: &str) -> (Article, &str) {
+    let name = name.trim();
+    let (first, rest) = name.split_once(' ').unwrap_or((name, ""));
+    let folded = crate::candidate::fold(first);
+    match folded.as_str() {
+        "le" if !rest.is_empty() => return (Article::Le, rest),
+        "la" if !rest.is_empty() => return (Article::La, rest),
+        "les" if !rest.is_empty() => return (Article::Les, rest),
+        _ => {}
+    }
+    if let Some(after) = name
+        .strip_prefix("L'")
+        .or_else(|| name.strip_prefix("L’"))
+        .or_else(|| name.strip_prefix("l'"))
+        .or_else(|| name.strip_prefix("l’"))
+        && !after.is_empty()
+    {
+        return (Article::Elided, after);
+    }
+    let article = match folded.as_str() {
+        "centre" | "lycee" | "college" | "groupement" | "greta" | "campus" | "pole" | "cfa"
+        | "cnam" | "conservatoire" | "service" | "syndicat" | "cabinet" | "reseau" => Article::Le,
+        "maison" | "chambre" | "federation" | "agence" | "fondation" | "mission" | "cite"
+        | "societe" | "direction" => Article::La,
+        "institut" | "organisme" | "association" | "ecole" | "etablissement" | "espace"
+        | "atelier" | "academie" | "universite" | "afpa" | "unite" | "office" => Article::Elided,
+        _ => Article::None,
+    };
+    (article, name)
+}
+
+/// « Pour le Centre de formation des Tilleuls », « Pour l'Institut Pasteur », « Pour les
+/// Tilleuls », « Pour Formapro »: how a letter is signed on behalf of a centre.
+pub fn on_behalf_of(name: &str) -> String {
+    match article(name) {
+        (Article::Le, n) => format!("Pour le {n}"),
+        (Article::La, n) => format!("Pour la {n}"),
+        (Article::Elided, n) => format!("Pour l'{n}"),
+        (Article::Les, n) => format!("Pour les {n}"),
+        (Article::None, n) => format!("Pour {n}"),
+    }
+}
+
+/// « du Centre de formation des Tilleuls », « de l'Institut Pasteur », « des Tilleuls »,
+/// « de Formapro »: a centre's name after « de ».
+pub fn of(name: &str) -> String {
+    match article(name) {
+        (Article::Le, n) => format!("du {n}"),
+        (Article::La, n) => format!("de la {n}"),
+        (Article::Elided, n) => format!("de l'{n}"),
+        (Article::Les, n) => format!("des {n}"),
+        (Article::None, n) => format!("de {n}"),
     }
 }
 
@@ -190,6 +288,62 @@ pub fn parse_date(input: &str) -> Result<Date, String> {
 mod tests {
 
     #[test]
+    fn counts_agree_with_their_noun() {
+        assert_eq!(count(0, "erreur", "erreurs"), "0 erreur");
+        assert_eq!(count(1, "erreur", "erreurs"), "1 erreur");
+        assert_eq!(count(3, "erreur", "erreurs"), "3 erreurs");
+        assert_eq!(count(1200, "ligne", "lignes"), "1\u{202f}200 lignes");
+    }
+
+    #[test]
+    fn words_agree_with_the_civility() {
+        let convoked = |c| agreed(c, "convoqué", "convoquée", "convoqué(e)");
+        assert_eq!(convoked("Madame"), "convoquée");
+        assert_eq!(convoked("Monsieur"), "convoqué");
+        assert_eq!(convoked(""), "convoqué(e)");
+    }
+
+    #[test]
+    fn a_centre_is_signed_for_with_the_article_its_name_calls_for() {
+        for (name, signed, after_de) in [
+            (
+                "Centre de formation des Tilleuls",
+                "Pour le Centre de formation des Tilleuls",
+                "du Centre de formation des Tilleuls",
+            ),
+            (
+                "Institut Pasteur",
+                "Pour l'Institut Pasteur",
+                "de l'Institut Pasteur",
+            ),
+            (
+                "École des métiers",
+                "Pour l'École des métiers",
+                "de l'École des métiers",
+            ),
+            (
+                "Maison de l'emploi",
+                "Pour la Maison de l'emploi",
+                "de la Maison de l'emploi",
+            ),
+            ("Les Tilleuls", "Pour les Tilleuls", "des Tilleuls"),
+            ("Le Cnam Lyon", "Pour le Cnam Lyon", "du Cnam Lyon"),
+            ("L'Atelier", "Pour l'Atelier", "de l'Atelier"),
+            (
+                "GRETA Lyon Métropole",
+                "Pour le GRETA Lyon Métropole",
+                "du GRETA Lyon Métropole",
+            ),
+            ("Formapro", "Pour Formapro", "de Formapro"),
+            ("  Formapro  ", "Pour Formapro", "de Formapro"),
+            ("Le", "Pour Le", "de Le"),
+        ] {
+            assert_eq!(on_behalf_of(name), signed, "{name}");
+            assert_eq!(of(name), after_de, "{name}");
+        }
+    }
+
+    #[test]
     fn integers_keep_their_thousands_apart() {
         assert_eq!(integer(100), "100");
         assert_eq!(integer(2000), "2\u{202f}000");
@@ -203,7 +357,7 @@ mod tests {
     fn long_dates_read_as_in_french() {
         assert_eq!(long_date(date(2026, 12, 14)), "lundi 14 décembre 2026");
         assert_eq!(long_date(date(2027, 2, 13)), "samedi 13 février 2027");
-        assert_eq!(long_date(date(2027, 10, 1)), "vendredi 1er octobre 2027");
+        assert_eq!(long_date(date(2027, 10, 1)), "vendredi 1ᵉʳ octobre 2027");
         assert_eq!(long_date(date(2027, 8, 15)), "dimanche 15 août 2027");
         assert_eq!(short_date(date(2027, 3, 5)), "05/03/2027");
     }
@@ -227,7 +381,7 @@ mod tests {
         );
         assert_eq!(
             date_range(date(2026, 11, 30), date(2026, 12, 1)),
-            "du lundi 30 novembre au mardi 1er décembre 2026"
+            "du lundi 30 novembre au mardi 1ᵉʳ décembre 2026"
         );
         assert_eq!(
             date_range(date(2026, 12, 31), date(2027, 1, 4)),

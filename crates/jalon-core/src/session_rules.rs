@@ -470,7 +470,7 @@ mod tests {
         assert_eq!(v[0].rule, "approval.not_valid");
         assert!(
             v[0].message
-                .contains("du mercredi 1er janvier 2025 au jeudi 18 mars 2027"),
+                .contains("du mercredi 1ᵉʳ janvier 2025 au jeudi 18 mars 2027"),
             "{}",
             v[0].message
         );

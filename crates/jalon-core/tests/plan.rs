@@ -304,7 +304,7 @@ fn a_title_expiring_within_six_months_of_today_is_flagged() {
         .unwrap();
     assert!(
         w.message
-            .starts_with("Le titre a expiré le dimanche 1er novembre 2026"),
+            .starts_with("Le titre a expiré le dimanche 1ᵉʳ novembre 2026"),
         "{}",
         w.message
     );

@@ -11,13 +11,16 @@ use jalon_core::schedule::{self, Slot};
 use jiff::civil::Date;
 use serde::Serialize;
 use typst::diag::SourceDiagnostic;
-use typst::foundations::{Dict, IntoValue};
+use typst::foundations::{Bytes, Dict, IntoValue};
 use typst_as_lib::file_resolver::FileSystemResolver;
 use typst_as_lib::{TypstAsLibError, TypstEngine};
 use typst_layout::PagedDocument;
 
 /// The embedded templates, by file name.
-pub const TEMPLATES: [(&str, &str); 5] = [
+/// Draws a logo alone, to know that it can be drawn.
+const LOGO_CHECK: &str = "logo-check.typ";
+
+pub const TEMPLATES: [(&str, &str); 6] = [
     ("jalon.typ", include_str!("../templates/jalon.typ")),
     ("entete.typ", include_str!("../templates/entete.typ")),
     (
@@ -29,6 +32,7 @@ pub const TEMPLATES: [(&str, &str); 5] = [
         "emargement.typ",
         include_str!("../templates/emargement.typ"),
     ),
+    (LOGO_CHECK, "#image(sys.inputs.logo, width: 3cm)"),
 ];
 
 /// The documents Jalon typesets.
@@ -72,6 +76,20 @@ pub struct Named {
     /// or empty.
     #[serde(default)]
     pub reach: String,
+    /// « Pour le Centre de formation des Tilleuls »: how letters are signed on its behalf.
+    #[serde(default)]
+    pub on_behalf: String,
+}
+
+impl Named {
+    /// A centre by its name and how it is reached; its letters are signed « Pour le … ».
+    pub fn new(name: &str, reach: &str) -> Named {
+        Named {
+            name: name.to_owned(),
+            reach: reach.to_owned(),
+            on_behalf: fr::on_behalf_of(name),
+        }
+    }
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -139,6 +157,10 @@ pub struct CandidateLine {
 #[derive(Debug, Clone, Serialize)]
 pub struct SessionDocument {
     pub centre: Named,
+    /// The centre's logo (PNG or JPEG), on the letterhead; given to the templates apart from
+    /// the JSON, as `sys.inputs.logo`.
+    #[serde(skip)]
+    pub logo: Option<std::sync::Arc<[u8]>>,
     pub title: TitleInfo,
     pub site: SiteInfo,
     /// The approval's number, or empty.
@@ -297,10 +319,28 @@ impl Renderer {
             .map_err(|e| PdfError(format!("données du document illisibles : {e}")))?;
         let mut inputs = Dict::new();
         inputs.insert("data".into(), json.as_str().into_value());
+        if let Some(logo) = &data.logo {
+            inputs.insert("logo".into(), Bytes::new(logo.to_vec()).into_value());
+        }
         self.engine
             .compile_with_input(kind.template(), inputs)
             .output
             .map_err(|e| self.explain(kind, e))
+    }
+
+    /// Whether a logo can be drawn: its header checked (`upload::check_logo`), then the whole
+    /// image decoded as the documents will, so that a broken file is refused when it is
+    /// given, not when a convocation is due. The error is a French sentence.
+    pub fn check_logo(&self, logo: &[u8]) -> Result<&'static str, PdfError> {
+        let kind = jalon_core::upload::check_logo(logo).map_err(PdfError)?;
+        let mut inputs = Dict::new();
+        inputs.insert("logo".into(), Bytes::new(logo.to_vec()).into_value());
+        let drawn: Result<PagedDocument, _> =
+            self.engine.compile_with_input(LOGO_CHECK, inputs).output;
+        drawn.map_err(|_| {
+                PdfError("cette image est illisible (fichier abîmé ou tronqué) : exportez-la de nouveau en PNG ou JPEG".to_owned())
+            })?;
+        Ok(kind)
     }
 
     fn explain(&self, kind: Kind, error: TypstAsLibError) -> PdfError {
@@ -323,13 +363,27 @@ impl Renderer {
     }
 }
 
+/// The text of a frame in reading order; pieces set side by side on one line (an apostrophe,
+/// the raised « er » of « 1er ») are joined, others separated by a space.
 fn collect_text(frame: &typst::layout::Frame, out: &mut String) {
-    for (_, item) in frame.items() {
+    use typst::layout::{Abs, FrameItem};
+    let mut last_end: Option<(Abs, Abs)> = None;
+    for (pos, item) in frame.items() {
         match item {
-            typst::layout::FrameItem::Group(group) => collect_text(&group.frame, out),
-            typst::layout::FrameItem::Text(text) => {
+            FrameItem::Group(group) => {
+                collect_text(&group.frame, out);
+                last_end = None;
+            }
+            FrameItem::Text(text) => {
+                let touches = last_end.is_some_and(|(x, y)| {
+                    (pos.x - x).abs() < Abs::pt(0.5) && (pos.y - y).abs() < text.size * 0.6
+                });
+                if touches && out.ends_with(' ') {
+                    out.pop();
+                }
                 out.push_str(&text.text);
                 out.push(' ');
+                last_end = Some((pos.x + text.width(), pos.y));
             }
             _ => {}
         }
@@ -427,11 +481,11 @@ pub fn sample(candidates: usize) -> SessionDocument {
         ],
     );
     SessionDocument {
-        centre: Named {
-            name: "Centre de formation des Tilleuls".to_owned(),
-            reach: "3 rue des Tilleuls, 69003 Lyon — 04 72 00 00 00 — examens@tilleuls.example"
-                .to_owned(),
-        },
+        centre: Named::new(
+            "Centre de formation des Tilleuls",
+            "3 rue des Tilleuls, 69003 Lyon — 04 72 00 00 00 — examens@tilleuls.example",
+        ),
+        logo: None,
         title: TitleInfo {
             name: "Agent de restauration".to_owned(),
             rncp: "RNCP 35758".to_owned(),

@@ -44,10 +44,8 @@ fn session(candidates: Vec<CandidateLine>) -> SessionDocument {
         ],
     );
     SessionDocument {
-        centre: Named {
-            name: "Centre de formation des Tilleuls".to_owned(),
-            reach: String::new(),
-        },
+        centre: Named::new("Centre de formation des Tilleuls", ""),
+        logo: None,
         title: pdf::TitleInfo {
             name: "Agent de restauration".to_owned(),
             rncp: "RNCP 35758".to_owned(),
@@ -102,7 +100,7 @@ fn a_convocation_names_the_candidate_the_place_the_times_and_what_to_bring() {
         "8 h 30 – 12 h",
         "Entretien technique",
         "mardi 15 décembre 2026",
-        "pièce d'identité",
+        "pièce d’identité",
         "Dossier Professionnel",
         "tiers-temps",
         "MDPH du Rhône",
@@ -135,6 +133,78 @@ fn the_letter_greets_the_candidate_by_civility_and_the_centre_says_how_to_reach_
     let jean = pages.iter().find(|p| p.contains("Jean DUPONT")).unwrap();
     assert!(jean.contains("Madame, Monsieur,"), "{jean}");
     assert!(jean.contains("04 72 00 00 00"), "the letterhead: {jean}");
+}
+
+#[test]
+fn the_letter_follows_french_typography_and_agrees_with_the_candidate() {
+    let mut lea = candidate("MARTIN", "Léa", "", true);
+    lea.civility = "Madame".into();
+    let mut jean = candidate("DUPONT", "Jean", "", true);
+    jean.civility = "Monsieur".into();
+    let mut data = session(vec![lea, jean, candidate("DURAND", "Alex", "", true)]);
+    data.title.name = "Agent d'entretien du bâtiment".into();
+    data.session.dates = jalon_core::fr::date_range(date(2027, 2, 1), date(2027, 2, 2));
+    let pages = renderer().pages_text(Kind::Convocation, &data).unwrap();
+    let page = |who: &str| pages.iter().find(|p| p.contains(who)).unwrap().clone();
+    let (lea, jean, alex) = (page("Léa MARTIN"), page("Jean DUPONT"), page("Alex DURAND"));
+    assert!(
+        lea.contains("Vous êtes convoquée") && lea.contains("Je soussignée"),
+        "{lea}"
+    );
+    assert!(
+        jean.contains("Vous êtes convoqué à") && jean.contains("Je soussigné Jean"),
+        "{jean}"
+    );
+    assert!(
+        alex.contains("Vous êtes convoqué(e)") && alex.contains("Je soussigné(e)"),
+        "{alex}"
+    );
+    // One apostrophe, the typographic one, in Jalon's words as in the template's; « 1er »
+    // with raised letters (laid out as « 1 » then « er » above the line).
+    assert!(lea.contains("Agent d’entretien du bâtiment"), "{lea}");
+    assert!(!lea.contains('\''), "a straight apostrophe is left: {lea}");
+    assert!(
+        lea.contains("du lundi 1er au mardi 2 février 2027"),
+        "{lea}"
+    );
+    assert!(!lea.contains('ᵉ'), "{lea}");
+    // Signed for the centre with its article.
+    assert!(
+        lea.contains("Pour le Centre de formation des Tilleuls,"),
+        "{lea}"
+    );
+}
+
+#[test]
+fn the_centre_logo_heads_the_documents_and_a_broken_image_is_refused() {
+    // A PNG of 2 × 2 green pixels.
+    const PNG: &[u8] = b"\x89PNG\r\n\x1a\n\x00\x00\x00\x0dIHDR\x00\x00\x00\x02\x00\x00\x00\x02\x08\x02\x00\x00\x00\xfd\xd4\x9a\x73\x00\x00\x00\x0fIDAT\x78\xda\x63\x60\x68\x60\x00\x21\x08\x05\x00\x0e\x0e\x02\x01\xd8\x61\xc1\xc3\x00\x00\x00\x00IEND\xae\x42\x60\x82";
+    let r = renderer();
+    assert_eq!(r.check_logo(PNG).unwrap(), "image/png");
+    let mut data = session(vec![candidate("DUPONT", "Jean", "", false)]);
+    let images = |pdf: &[u8]| {
+        pdf.windows(b"/Subtype/Image".len())
+            .filter(|w| *w == b"/Subtype/Image")
+            .count()
+    };
+    let without = r.render(Kind::Convocation, &data).unwrap();
+    assert_eq!(images(&without), 0);
+    data.logo = Some(PNG.into());
+    for kind in [Kind::Convocation, Kind::Posting, Kind::SignIn] {
+        let with = r.render(kind, &data).unwrap();
+        assert_eq!(images(&with), 1, "{kind:?}");
+    }
+    // Its header is right, its pixels are not: refused when given, in French.
+    let mut broken = PNG.to_vec();
+    broken.truncate(45);
+    let e = r.check_logo(&broken).unwrap_err().to_string();
+    assert!(e.contains("illisible"), "{e}");
+    assert!(
+        r.check_logo(b"%PDF-1.7")
+            .unwrap_err()
+            .to_string()
+            .contains("PNG ou JPEG")
+    );
 }
 
 #[test]
@@ -302,8 +372,9 @@ fn what_people_typed_is_printed_as_typed_never_run_as_markup() {
         .pages_text(Kind::Convocation, &data)
         .unwrap()
         .join(" ");
+    // Only the apostrophe takes its typographic form.
     assert!(
-        text.contains("*Gras* _penché_ $x^2$ <étiquette> O'BRIEN #panic(\"x\") @ref"),
+        text.contains("*Gras* _penché_ $x^2$ <étiquette> O’BRIEN #panic(\"x\") @ref"),
         "{text}"
     );
 }

@@ -389,6 +389,8 @@ pub struct EmailToSend {
     /// « DUPONT Jean, né(e) le 01/02/1990 ».
     pub name: String,
     pub first_names: String,
+    /// « Madame », « Monsieur », or empty: the letter agrees with it.
+    pub civility: String,
     pub email: String,
     pub mode: Mode,
     /// The secret of the personal acknowledgement link (only its digest is stored).
@@ -455,6 +457,7 @@ impl Store {
                     candidate_id: c.id.clone(),
                     name: c.input.display(),
                     first_names: c.input.first_names.clone(),
+                    civility: c.input.civility.clone(),
                     email: c.input.email.trim().to_owned(),
                     mode: v.mode,
                     ack_token: token,

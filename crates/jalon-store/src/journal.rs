@@ -50,6 +50,8 @@ macro_rules! actions {
 actions! {
     CentreCreated = "centre.created", "Centre créé";
     CentreUpdated = "centre.updated", "Paramètres du centre modifiés";
+    CentreLogoSet = "centre.logo_set", "Logo du centre enregistré";
+    CentreLogoRemoved = "centre.logo_removed", "Logo du centre retiré";
     UserCreated = "user.created", "Utilisateur créé";
     UserUpdated = "user.updated", "Utilisateur modifié";
     UserPasswordChanged = "user.password_changed", "Mot de passe changé";

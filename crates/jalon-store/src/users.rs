@@ -130,6 +130,15 @@ fn user_from_row(r: UserRow) -> Result<User> {
     })
 }
 
+/// A centre's logo: a PNG or JPEG image, as given.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Logo {
+    /// « image/png » or « image/jpeg ».
+    pub media_type: String,
+    pub sha256: String,
+    pub bytes: Vec<u8>,
+}
+
 impl Store {
     /// How many centres the database holds (none: the first-run page is shown).
     pub async fn centre_count(&self) -> Result<i64> {
@@ -259,6 +268,99 @@ impl Store {
         .await?;
         tx.commit().await?;
         Ok(after)
+    }
+
+    /// The centre's logo, for its documents' letterhead; `None` when it has given none.
+    pub async fn centre_logo(&self, actor: &Actor) -> Result<Option<Logo>> {
+        let row: Option<(Option<Vec<u8>>, String, String)> =
+            sqlx::query_as("SELECT logo, logo_type, logo_sha256 FROM centres WHERE id = $1")
+                .bind(actor.centre_id())
+                .fetch_optional(self.pool())
+                .await?;
+        Ok(row.and_then(|(bytes, media_type, sha256)| {
+            bytes.map(|bytes| Logo {
+                media_type,
+                sha256,
+                bytes,
+            })
+        }))
+    }
+
+    /// Gives the centre a logo (administrators), replacing the one it had: a PNG or JPEG
+    /// image, checked by its content (`upload::check_logo`). Journaled with its SHA-256.
+    pub async fn set_centre_logo(&self, admin: Admin<'_>, bytes: &[u8]) -> Result<Logo> {
+        let actor = admin.actor();
+        let media_type = jalon_core::upload::check_logo(bytes)
+            .map_err(|m| StoreError::Invalid(vec![FieldError::new("logo", m)]))?;
+        let logo = Logo {
+            media_type: media_type.to_owned(),
+            sha256: crate::sha256_hex(bytes),
+            bytes: bytes.to_vec(),
+        };
+        let mut tx = self.begin().await?;
+        let before: (Option<String>,) = sqlx::query_as(
+            "SELECT CASE WHEN logo IS NULL THEN NULL ELSE logo_sha256 END FROM centres WHERE id = $1",
+        )
+        .bind(actor.centre_id())
+        .fetch_one(&mut *tx)
+        .await?;
+        sqlx::query("UPDATE centres SET logo = $1, logo_type = $2, logo_sha256 = $3 WHERE id = $4")
+            .bind(&logo.bytes)
+            .bind(&logo.media_type)
+            .bind(&logo.sha256)
+            .bind(actor.centre_id())
+            .execute(&mut *tx)
+            .await?;
+        journal::append(
+            &mut tx,
+            self,
+            actor,
+            Change {
+                action: Action::CentreLogoSet,
+                subject_type: Subject::Centre,
+                subject_id: actor.centre_id().as_str(),
+                data: json!({"sha256": logo.sha256, "size": bytes.len(), "media_type": logo.media_type,
+                             "replaced": before.0}),
+            },
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(logo)
+    }
+
+    /// Takes the centre's logo off its documents (administrators); `NotFound` when it has none.
+    pub async fn remove_centre_logo(&self, admin: Admin<'_>) -> Result<()> {
+        let actor = admin.actor();
+        let mut tx = self.begin().await?;
+        let before: (Option<String>,) = sqlx::query_as(
+            "SELECT CASE WHEN logo IS NULL THEN NULL ELSE logo_sha256 END FROM centres WHERE id = $1",
+        )
+        .bind(actor.centre_id())
+        .fetch_one(&mut *tx)
+        .await?;
+        let Some(sha256) = before.0 else {
+            return Err(StoreError::NotFound { what: "logo" });
+        };
+        sqlx::query(
+            "UPDATE centres SET logo = NULL, logo_type = '', logo_sha256 = '' WHERE id = $1",
+        )
+        .bind(actor.centre_id())
+        .execute(&mut *tx)
+        .await?;
+        journal::append(
+            &mut tx,
+            self,
+            actor,
+            Change {
+                action: Action::CentreLogoRemoved,
+                subject_type: Subject::Centre,
+                subject_id: actor.centre_id().as_str(),
+                data: json!({"sha256": sha256}),
+            },
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
     }
 
     /// Creates a centre and its first administrator, in one transaction.

@@ -2272,7 +2272,7 @@ async fn a_session_created_in_ceres_before_the_expiry_stays_conform_after_it(sto
         .await
         .unwrap();
     assert!(
-        found.starts_with("title.expired : Le titre a expiré le vendredi 1er janvier 2027"),
+        found.starts_with("title.expired : Le titre a expiré le vendredi 1ᵉʳ janvier 2027"),
         "{found}"
     );
 }
@@ -2302,7 +2302,7 @@ async fn a_title_expiring_before_the_session_warns_whatever_the_day(store: Store
         .unwrap();
         assert!(
             found.starts_with(
-                "title.expiry_within_6_months : L'échéance du titre (lundi 1er février 2027)"
+                "title.expiry_within_6_months : L'échéance du titre (lundi 1ᵉʳ février 2027)"
             ),
             "{day}: {found}"
         );
@@ -2359,7 +2359,7 @@ async fn a_convocation_handed_over_at_d_minus_29_is_named_late(store: Store) {
             .as_deref(),
         Some(
             "convocations.late : 1 convocation en retard : DURAND Léa, né(e) le 01/02/1990 : \
-             convoqué(e) le dimanche 14 février 2027, après la limite du samedi 13 février 2027."
+             convocation prouvée le dimanche 14 février 2027, après la limite du samedi 13 février 2027."
         )
     );
 }
@@ -3081,7 +3081,57 @@ async fn files_are_attached_to_milestones_with_their_sha256(store: Store) {
     ));
 }
 
+async fn a_centre_gives_its_logo_and_takes_it_back(store: Store) {
+    let f = fixture(&store, "Centre Logo").await;
+    let other = fixture(&store, "Centre Voisin").await;
+    assert_eq!(store.centre_logo(&f.admin).await.unwrap(), None);
+    // The header of a PNG of 300 × 100 pixels.
+    let png = [
+        b"\x89PNG\r\n\x1a\n\0\0\0\x0dIHDR".as_slice(),
+        &300u32.to_be_bytes(),
+        &100u32.to_be_bytes(),
+        b"\x08\x06\0\0\0",
+    ]
+    .concat();
+    let Err(StoreError::Invalid(e)) = store
+        .set_centre_logo(f.admin.admin().unwrap(), b"%PDF-1.7")
+        .await
+    else {
+        panic!("a PDF is not a logo")
+    };
+    assert_eq!(e[0].field, "logo");
+    assert_eq!(e[0].message, "le logo doit être une image PNG ou JPEG");
+    let logo = store
+        .set_centre_logo(f.admin.admin().unwrap(), &png)
+        .await
+        .unwrap();
+    assert_eq!(logo.media_type, "image/png");
+    assert_eq!(
+        store.centre_logo(&f.admin).await.unwrap(),
+        Some(logo.clone())
+    );
+    // Another centre sees nothing of it.
+    assert_eq!(store.centre_logo(&other.admin).await.unwrap(), None);
+    let entry = &store.journal(&f.admin, 1).await.unwrap()[0];
+    assert_eq!(entry.action.label(), "Logo du centre enregistré");
+    assert_eq!(entry.data["sha256"], logo.sha256.as_str());
+    store
+        .remove_centre_logo(f.admin.admin().unwrap())
+        .await
+        .unwrap();
+    assert_eq!(store.centre_logo(&f.admin).await.unwrap(), None);
+    assert_eq!(
+        store.journal(&f.admin, 1).await.unwrap()[0].action.label(),
+        "Logo du centre retiré"
+    );
+    assert!(matches!(
+        store.remove_centre_logo(f.admin.admin().unwrap()).await,
+        Err(StoreError::NotFound { .. })
+    ));
+}
+
 contract!(
+    a_centre_gives_its_logo_and_takes_it_back,
     files_are_attached_to_milestones_with_their_sha256,
     the_centres_settings_are_changed_by_an_administrator,
     modes_are_chosen_for_several_candidates_all_or_none,

@@ -16,10 +16,11 @@ pub async fn session_document(
     only: Option<&CandidateId>,
 ) -> Result<SessionDocument, StoreError> {
     let (actor, s) = (session.actor(), session.session());
-    let (title, site, (centre, _), candidates, convocations) = tokio::try_join!(
+    let (title, site, (centre, _), logo, candidates, convocations) = tokio::try_join!(
         store.title(actor, &s.title_id),
         store.site(actor, &s.site_id),
         store.centre_settings(actor),
+        store.centre_logo(actor),
         store.candidates(session),
         store.convocations(session),
     )?;
@@ -80,16 +81,17 @@ pub async fn session_document(
     };
     let rncp = title.rncp_code.trim();
     Ok(SessionDocument {
-        centre: Named {
-            reach: centre.reach(),
-            name: centre.name.clone(),
-        },
+        centre: Named::new(&centre.name, &centre.reach()),
+        logo: logo.map(|l| l.bytes.into()),
         title: TitleInfo {
             name: title.name.clone(),
-            rncp: if rncp.is_empty() || rncp.to_uppercase().starts_with("RNCP") {
-                rncp.to_owned()
-            } else {
-                format!("RNCP {rncp}")
+            // « RNCP 41536 », however it was typed (« 41536 », « RNCP41536 »).
+            rncp: match rncp.get(..4) {
+                _ if rncp.is_empty() => String::new(),
+                Some(p) if p.eq_ignore_ascii_case("RNCP") => {
+                    format!("RNCP {}", rncp[4..].trim_start())
+                }
+                _ => format!("RNCP {rncp}"),
             },
         },
         site: SiteInfo {
@@ -114,6 +116,23 @@ pub async fn session_document(
         rules: pdf::default_rules(),
         candidates,
     })
+}
+
+/// Whether a logo given for the centre can be printed: checked by its content, then decoded
+/// as the documents will (on a blocking thread). A refusal names the field `logo`.
+pub async fn check_logo(state: &crate::AppState, bytes: &[u8]) -> Result<(), StoreError> {
+    let renderer = state.docs.clone();
+    let bytes = bytes.to_vec();
+    tokio::task::spawn_blocking(move || renderer.check_logo(&bytes))
+        .await
+        .map_err(|e| {
+            StoreError::Invalid(vec![jalon_store::FieldError::new(
+                "logo",
+                format!("vérification interrompue : {e}"),
+            )])
+        })?
+        .map(|_| ())
+        .map_err(|e| StoreError::Invalid(vec![jalon_store::FieldError::new("logo", e.0)]))
 }
 
 /// Typesets on a blocking thread: a batch takes a second or more.

@@ -121,7 +121,7 @@ fn compose(
     };
     let body = format!(
         "Bonjour {first},\n\n\
-         Vous êtes convoqué(e) à la session d'examen du titre professionnel « {title} », {dates}, à l'adresse suivante :\n\
+         Vous êtes {convoked} à la session d'examen du titre professionnel « {title} », {dates}, à l'adresse suivante :\n\
          {place}\n\n\
          Votre convocation est jointe à ce courriel (PDF) : elle donne l'heure de chaque épreuve et ce qu'il faut apporter.\n\n\
          Merci de confirmer que vous avez lu cette convocation en ouvrant votre lien personnel :\n\
@@ -130,6 +130,7 @@ fn compose(
          Le règlement de la session vous sera rappelé à l'accueil.\n\n\
          {centre}\n{contact}",
         first = to.first_names,
+        convoked = jalon_core::fr::agreed(&to.civility, "convoqué", "convoquée", "convoqué(e)"),
     );
     // The centre's name before the sending address: the candidate sees who writes.
     let from = Mailbox::new(Some((*centre).to_owned()), settings.from.email.clone());

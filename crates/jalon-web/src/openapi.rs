@@ -133,6 +133,16 @@ pub fn document() -> Value {
         "/api/v1/centre": {
             "get": op("Paramètres du centre : nom, coordonnées, adresse de réponse aux candidats.", None, "200", ok("Paramètres.", versioned("CentreSettings")), false),
             "put": op("Changer les paramètres du centre (administrateurs), avec la version lue.", Some(versioned("CentreSettings")), "200", ok("Enregistrés.", versioned("CentreSettings")), true)},
+        "/api/v1/centre/logo": {
+            "get": {"summary": "Le logo du centre, tel que les documents l'impriment en en-tête.",
+                "responses": {"200": {"description": "L'image.", "content": {"image/png": {"schema": {"type": "string", "format": "binary"}}, "image/jpeg": {"schema": {"type": "string", "format": "binary"}}}},
+                    "401": err("Non connecté."), "404": err("Le centre n'a pas de logo.")}},
+            "put": {"summary": "Donner (ou remplacer) le logo du centre (administrateurs) : une image PNG ou JPEG de 1 Mio au plus, 4000 pixels de côté au plus, vérifiée par son contenu ; son SHA-256 va au journal.",
+                "requestBody": {"required": true, "content": {"image/png": {"schema": {"type": "string", "format": "binary"}}, "image/jpeg": {"schema": {"type": "string", "format": "binary"}}}},
+                "responses": {"204": {"description": "Enregistré."}, "401": err("Non connecté."), "403": err("Réservé aux administrateurs."),
+                    "422": err("Image refusée (type, taille, fichier illisible), en français.")}},
+            "delete": {"summary": "Retirer le logo des documents (administrateurs).",
+                "responses": {"204": {"description": "Retiré."}, "401": err("Non connecté."), "403": err("Réservé aux administrateurs."), "404": err("Le centre n'a pas de logo.")}}},
         "/api/v1/sessions/{id}/candidates/{candidate}": with_params(json!({
             "put": op("Corriger un candidat : tous ses champs, avec la version lue ; une même personne n'est pas inscrite deux fois.",
                 Some(json!({"allOf": [r("CandidateInput"), {"type": "object", "required": ["version"], "properties": {"version": {"type": "integer"}}}]})),

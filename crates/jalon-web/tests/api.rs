@@ -683,6 +683,9 @@ fn operations(a: &Centre) -> Vec<(Method, &'static str, Option<Value>)> {
             "/api/v1/centre",
             Some(json!({"version": 1, "name": "Centre Alpha", "reply_to": "examens@alpha.fr"})),
         ),
+        (Method::GET, "/api/v1/centre/logo", None),
+        (Method::PUT, "/api/v1/centre/logo", Some(json!("%PDF-1.7"))),
+        (Method::DELETE, "/api/v1/centre/logo", None),
     ]
 }
 
@@ -706,6 +709,37 @@ fn openapi_form(path: &str) -> String {
         .replace("{user}", "{id}")
         .replace("dte.order", "{milestone}")
         .replace("convocations.pdf", "{name}")
+}
+
+/// A PNG of 2 × 2 green pixels.
+const PNG: &[u8] = b"\x89PNG\r\n\x1a\n\x00\x00\x00\x0dIHDR\x00\x00\x00\x02\x00\x00\x00\x02\x08\x02\x00\x00\x00\xfd\xd4\x9a\x73\x00\x00\x00\x0fIDAT\x78\xda\x63\x60\x68\x60\x00\x21\x08\x05\x00\x0e\x0e\x02\x01\xd8\x61\xc1\xc3\x00\x00\x00\x00IEND\xae\x42\x60\x82";
+
+#[tokio::test]
+async fn an_administrator_gives_the_logo_through_the_api() {
+    let app = spawn_app().await;
+    let a = centre(&app.store, "Centre Alpha").await;
+    let c = logged_in(&app, &a.admin).await;
+    let url = app.url("/api/v1/centre/logo");
+    let r = c.put(url.clone()).body("GIF89a").send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let body = r.json::<Value>().await.unwrap();
+    assert_eq!(body["fields"][0]["field"], "logo");
+    assert_eq!(
+        body["fields"][0]["message"],
+        "le logo doit être une image PNG ou JPEG"
+    );
+    let r = c.put(url.clone()).body(PNG).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::NO_CONTENT);
+    let r = c.get(url.clone()).send().await.unwrap();
+    assert_eq!(r.headers()["content-type"], "image/png");
+    assert_eq!(r.bytes().await.unwrap().as_ref(), PNG);
+    let (_, journal) = send(&c, Method::GET, app.url("/api/v1/journal"), None).await;
+    assert_eq!(journal[0]["action_label"], "Logo du centre enregistré");
+    let (status, _) = send(&c, Method::DELETE, url.clone(), None).await;
+    assert_eq!(status, StatusCode::NO_CONTENT);
+    let (status, body) = send(&c, Method::DELETE, url.clone(), None).await;
+    assert_eq!(status, StatusCode::NOT_FOUND, "{body}");
+    app.shutdown().await;
 }
 
 #[tokio::test]
@@ -778,6 +812,17 @@ async fn the_isolation_matrix_covers_every_route() {
         .as_str()
         .unwrap()
         .to_owned();
+    // A logo for A, so that its GET has something; B, which has none, does not see it.
+    let r = ca
+        .put(app.url("/api/v1/centre/logo"))
+        .body(PNG)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::NO_CONTENT);
+    let cb = logged_in(&app, &b.admin).await;
+    let (status, _) = send(&cb, Method::GET, app.url("/api/v1/centre/logo"), None).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
     let ops = operations(&a);
 
     // The matrix covers every operation that the OpenAPI document lists, and no other.
@@ -1127,7 +1172,7 @@ async fn candidates_over_http_csv_in_and_out() {
             .starts_with("ligne 2 : date de naissance :"),
         "{body}"
     );
-    assert_eq!(body["message"], "1 erreur(s) : rien n'a été importé");
+    assert_eq!(body["message"], "1 erreur : rien n'a été importé");
     // The export, for Excel: a BOM, « ; », the accents.
     let r = c
         .get(app.url(&format!("/api/v1/sessions/{id}/candidates.csv")))
@@ -1304,7 +1349,8 @@ async fn the_schedule_and_the_pdf_documents_over_http() {
     assert_eq!(data.schedule[0].slots[0].end, "12 h 30");
     assert_eq!(data.schedule[1].slots[0].start, "14 h");
     assert_eq!(data.approval, "AGR-1");
-    assert_eq!(data.title.rncp, "RNCP37674");
+    // « RNCP37674 » as typed, « RNCP 37674 » as printed.
+    assert_eq!(data.title.rncp, "RNCP 37674");
 
     let get = |path: String| {
         let c = c.clone();

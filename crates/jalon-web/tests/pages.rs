@@ -1141,7 +1141,7 @@ async fn the_manager_sets_the_schedule_of_the_epreuves_from_the_page() {
         "{page}"
     );
     assert!(
-        page.contains("Mise en situation professionnelle : le jeudi 1er avril 2027 est en dehors de la session"),
+        page.contains("Mise en situation professionnelle : le jeudi 1ᵉʳ avril 2027 est en dehors de la session"),
         "{page}"
     );
     assert!(
@@ -1825,6 +1825,120 @@ async fn the_centre_settings_page_is_the_administrators() {
             .unwrap()
             .status(),
         StatusCode::FORBIDDEN
+    );
+}
+
+/// A PNG of 2 × 2 green pixels.
+const PNG: &[u8] = b"\x89PNG\r\n\x1a\n\x00\x00\x00\x0dIHDR\x00\x00\x00\x02\x00\x00\x00\x02\x08\x02\x00\x00\x00\xfd\xd4\x9a\x73\x00\x00\x00\x0fIDAT\x78\xda\x63\x60\x68\x60\x00\x21\x08\x05\x00\x0e\x0e\x02\x01\xd8\x61\xc1\xc3\x00\x00\x00\x00IEND\xae\x42\x60\x82";
+
+#[tokio::test]
+async fn the_centre_logo_is_given_shown_printed_and_taken_back() {
+    let (base, store, _dir) = app().await;
+    let a = centre(&store, "alpha").await;
+    centre(&store, "beta").await;
+    let (c, csrf) = signed_in(&base, "admin@alpha.example").await;
+    let url = format!("{base}/admin/centre/logo");
+    let form = |csrf: &str, bytes: Vec<u8>| {
+        reqwest::multipart::Form::new()
+            .text("csrf", csrf.to_owned())
+            .part(
+                "logo",
+                reqwest::multipart::Part::bytes(bytes).file_name("logo.png"),
+            )
+    };
+    // A PDF, then a PNG cut short: refused in French on the page, nothing kept.
+    for (bytes, says) in [
+        (
+            b"%PDF-1.7".to_vec(),
+            "le logo doit être une image PNG ou JPEG",
+        ),
+        (
+            PNG[..45].to_vec(),
+            "cette image est illisible (fichier abîmé ou tronqué)",
+        ),
+    ] {
+        let r = c
+            .post(&url)
+            .multipart(form(&csrf, bytes))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        let page = html_unescape(&r.text().await.unwrap());
+        assert!(
+            page.contains(&format!(
+                "id=\"logo-error\" role=\"alert\" tabindex=\"-1\" autofocus>{says}"
+            )),
+            "{page}"
+        );
+        assert!(page.contains("Aucun logo"), "{page}");
+    }
+    let r = c
+        .post(&url)
+        .multipart(form(&csrf, PNG.to_vec()))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let page = html_unescape(
+        &c.get(format!("{base}/admin/centre?logo=set"))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap(),
+    );
+    assert!(
+        page.contains("Logo enregistré : il figure en tête des documents."),
+        "{page}"
+    );
+    assert!(page.contains("<img src=\"/admin/centre/logo?v="), "{page}");
+    // Anyone of the centre sees it (it heads their documents); another centre has none.
+    let (m, _) = signed_in(&base, "manager@alpha.example").await;
+    let r = m.get(&url).send().await.unwrap();
+    assert_eq!(r.headers()["content-type"], "image/png");
+    assert_eq!(r.bytes().await.unwrap().as_ref(), PNG);
+    let (b, _) = signed_in(&base, "manager@beta.example").await;
+    assert_eq!(
+        b.get(&url).send().await.unwrap().status(),
+        StatusCode::NOT_FOUND
+    );
+    // The session's documents carry it.
+    let pdf = m
+        .get(format!(
+            "{base}/api/v1/sessions/{}/documents/affichage.pdf",
+            a.session
+        ))
+        .send()
+        .await
+        .unwrap()
+        .bytes()
+        .await
+        .unwrap();
+    assert!(
+        pdf.windows(14).any(|w| w == b"/Subtype/Image"),
+        "no image in the PDF"
+    );
+    // Only an administrator gives or takes it back.
+    let (_, csrf_m) = signed_in(&base, "manager@alpha.example").await;
+    let r = m
+        .post(&url)
+        .multipart(form(&csrf_m, PNG.to_vec()))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::FORBIDDEN);
+    let r = c
+        .post(format!("{url}/remove"))
+        .form(&[("csrf", csrf.as_str())])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    assert_eq!(
+        m.get(&url).send().await.unwrap().status(),
+        StatusCode::NOT_FOUND
     );
 }
 

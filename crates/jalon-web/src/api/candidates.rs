@@ -249,7 +249,7 @@ pub(super) async fn import_candidates(
     let refuse = |errors: Vec<String>| {
         let body = json!({
             "error": "validation",
-            "message": format!("{} erreur(s) : rien n'a été importé", errors.len()),
+            "message": format!("{} : rien n'a été importé", jalon_core::fr::count(errors.len(), "erreur", "erreurs")),
             "errors": errors,
         });
         (StatusCode::UNPROCESSABLE_ENTITY, Json(body)).into_response()

@@ -7,7 +7,7 @@ use axum::http::StatusCode;
 use axum::response::IntoResponse;
 use jalon_store::catalog::{Approval, Site, Title};
 use jalon_store::users::{NewUser, User};
-use jalon_store::{ApprovalId, Role, SiteId, TitleId, UserId};
+use jalon_store::{ApprovalId, Role, SiteId, StoreError, TitleId, UserId};
 use serde::Deserialize;
 
 use crate::AppState;
@@ -203,6 +203,45 @@ pub(super) async fn get_centre(
 ) -> ApiResult<Json<CentreView>> {
     let (settings, version) = s.store.centre_settings(&a).await?;
     Ok(Json(CentreView { settings, version }))
+}
+
+pub(super) async fn get_logo(
+    State(s): State<AppState>,
+    Auth(a): Auth,
+) -> ApiResult<axum::response::Response> {
+    let logo = s
+        .store
+        .centre_logo(&a)
+        .await?
+        .ok_or(StoreError::NotFound { what: "logo" })?;
+    let ext = if logo.media_type == "image/png" {
+        "png"
+    } else {
+        "jpg"
+    };
+    Ok(super::download(
+        &format!("logo.{ext}"),
+        logo.media_type,
+        logo.bytes,
+    ))
+}
+
+/// The body is the image itself (PNG or JPEG); it is decoded as the documents will before
+/// it is kept.
+pub(super) async fn set_logo(
+    State(s): State<AppState>,
+    Auth(a): Auth,
+    body: axum::body::Bytes,
+) -> ApiResult<StatusCode> {
+    let admin = a.admin()?;
+    crate::documents::check_logo(&s, &body).await?;
+    s.store.set_centre_logo(admin, &body).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+pub(super) async fn remove_logo(State(s): State<AppState>, Auth(a): Auth) -> ApiResult<StatusCode> {
+    s.store.remove_centre_logo(a.admin()?).await?;
+    Ok(StatusCode::NO_CONTENT)
 }
 
 pub(super) async fn update_centre(

@@ -30,6 +30,12 @@ pub fn routes() -> Router<AppState> {
             get(catalog::get_centre).put(catalog::update_centre),
         )
         .route(
+            "/api/v1/centre/logo",
+            get(catalog::get_logo)
+                .put(catalog::set_logo)
+                .delete(catalog::remove_logo),
+        )
+        .route(
             "/api/v1/sites",
             get(catalog::list_sites).post(catalog::create_site),
         )

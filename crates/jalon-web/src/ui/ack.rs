@@ -32,7 +32,7 @@ struct AckPage {
     title: String,
     dates: String,
     site: String,
-    /// « le mardi 1er décembre 2026 à 10 h 05 » once confirmed.
+    /// « le mardi 1ᵉʳ décembre 2026 à 10 h 05 » once confirmed.
     confirmed: Option<String>,
     /// Just confirmed (rather than confirmed before).
     just_now: bool,
