@@ -690,10 +690,10 @@ async fn fill(store: &Store) -> Result<(), Failure> {
         let mut at = |day: Date, hour: i8, step: Step| {
             steps.push((moment(store, day.min(today), hour), k, id.clone(), step));
         };
-        // Created in CERES 100 days before the start (or today, if sooner): its number and
-        // day recorded in the session.
+        // Created in CERES fourteen weeks before the start, on a weekday like it (or today, if
+        // sooner): its number and day recorded in the session.
         if p.ceres.is_some() {
-            at(plus(p.start, -100), 8, Step::Ceres);
+            at(plus(p.start, -98), 8, Step::Ceres);
         }
         if !d.cancel && d.start < 120 {
             // Registered on time, six weeks before the session.

@@ -82,14 +82,19 @@ impl CentreSettings {
             .find(|a| !a.is_empty())
     }
 
-    /// How the centre is reached, on one line: « 12 rue des Métiers 69007 Lyon — 04 72 00 00 00
+    /// How the centre is reached, on one line: « 12 rue des Métiers, 69007 Lyon — 04 72 00 00 00
     /// — contact@centre.fr », or empty.
     pub fn reach(&self) -> String {
-        let place = [self.address.trim(), self.postcode.trim(), self.city.trim()]
+        let town = [self.postcode.trim(), self.city.trim()]
             .into_iter()
             .filter(|s| !s.is_empty())
             .collect::<Vec<_>>()
             .join(" ");
+        let place = [self.address.trim(), town.as_str()]
+            .into_iter()
+            .filter(|s| !s.is_empty())
+            .collect::<Vec<_>>()
+            .join(", ");
         [place.as_str(), self.phone.trim(), self.email.trim()]
             .into_iter()
             .filter(|s| !s.is_empty())
@@ -289,6 +294,12 @@ mod tests {
         c.city = "Lyon".into();
         c.phone = "04 72 00 00 00".into();
         assert_eq!(c.reach(), "Lyon — 04 72 00 00 00 — contact@tilleuls.fr");
+        c.address = "12 rue des Métiers".into();
+        c.postcode = "69007".into();
+        assert_eq!(
+            c.reach(),
+            "12 rue des Métiers, 69007 Lyon — 04 72 00 00 00 — contact@tilleuls.fr"
+        );
         c.name = " ".into();
         c.postcode = "6900".into();
         c.reply_to = "examens@".into();

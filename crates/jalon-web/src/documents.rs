@@ -85,13 +85,14 @@ pub async fn session_document(
         logo: logo.map(|l| l.bytes.into()),
         title: TitleInfo {
             name: title.name.clone(),
-            // « RNCP 41536 », however it was typed (« 41536 », « RNCP41536 »).
+            // « RNCP 41536 » (never cut at the end of a line), however it was typed
+            // (« 41536 », « RNCP41536 »).
             rncp: match rncp.get(..4) {
                 _ if rncp.is_empty() => String::new(),
                 Some(p) if p.eq_ignore_ascii_case("RNCP") => {
-                    format!("RNCP {}", rncp[4..].trim_start())
+                    format!("RNCP\u{a0}{}", rncp[4..].trim_start())
                 }
-                _ => format!("RNCP {rncp}"),
+                _ => format!("RNCP\u{a0}{rncp}"),
             },
         },
         site: SiteInfo {

@@ -1350,7 +1350,7 @@ async fn the_schedule_and_the_pdf_documents_over_http() {
     assert_eq!(data.schedule[1].slots[0].start, "14 h");
     assert_eq!(data.approval, "AGR-1");
     // « RNCP37674 » as typed, « RNCP 37674 » as printed.
-    assert_eq!(data.title.rncp, "RNCP 37674");
+    assert_eq!(data.title.rncp, "RNCP\u{a0}37674");
 
     let get = |path: String| {
         let c = c.clone();
