@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::{Problem, fr};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum EpreuveKind {
@@ -19,7 +19,48 @@ pub enum EpreuveKind {
     Questionnaire,
     /// Entretien final, with the jury, always last.
     FinalInterview,
+    /// Présentation d'un projet réalisé en amont de la session.
+    ProjectPresentation,
+    /// Questionnement à partir de productions.
+    ProductionsQuestioning,
+    #[default]
     Other,
+}
+
+impl EpreuveKind {
+    pub const ALL: [EpreuveKind; 7] = [
+        EpreuveKind::Practical,
+        EpreuveKind::TechnicalInterview,
+        EpreuveKind::Questionnaire,
+        EpreuveKind::ProjectPresentation,
+        EpreuveKind::ProductionsQuestioning,
+        EpreuveKind::FinalInterview,
+        EpreuveKind::Other,
+    ];
+
+    /// What the référentiel calls it.
+    pub fn label(self) -> &'static str {
+        match self {
+            EpreuveKind::Practical => "mise en situation professionnelle",
+            EpreuveKind::TechnicalInterview => "entretien technique",
+            EpreuveKind::Questionnaire => "questionnaire professionnel",
+            EpreuveKind::FinalInterview => "entretien final",
+            EpreuveKind::ProjectPresentation => "présentation d'un projet réalisé en amont",
+            EpreuveKind::ProductionsQuestioning => "questionnement à partir de productions",
+            EpreuveKind::Other => "autre épreuve",
+        }
+    }
+
+    /// Whether each candidate passes it alone in front of the jury, by default.
+    pub fn individual_by_default(self) -> bool {
+        matches!(
+            self,
+            EpreuveKind::TechnicalInterview
+                | EpreuveKind::FinalInterview
+                | EpreuveKind::ProjectPresentation
+                | EpreuveKind::ProductionsQuestioning
+        )
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -34,8 +75,39 @@ pub struct Ccp {
 pub struct Epreuve {
     pub name: String,
     pub kind: EpreuveKind,
-    /// Duration in minutes.
+    /// Duration in minutes: of the whole épreuve when it is collective, of each candidate's
+    /// passage when it is individual.
     pub minutes: u32,
+    /// Each candidate passes it alone in front of the jury (an entretien), one after another.
+    #[serde(default)]
+    pub individual: bool,
+    /// How long the jury is present, when it differs from the épreuve's duration (minutes).
+    #[serde(default)]
+    pub jury_minutes: Option<u32>,
+    /// The codes of the CCPs it evaluates.
+    #[serde(default)]
+    pub ccps: Vec<String>,
+    /// Taken in a session for a CCP alone (not only for the whole title).
+    #[serde(default = "yes")]
+    pub in_ccp_session: bool,
+}
+
+fn yes() -> bool {
+    true
+}
+
+impl Default for Epreuve {
+    fn default() -> Epreuve {
+        Epreuve {
+            name: String::new(),
+            kind: EpreuveKind::Other,
+            minutes: 0,
+            individual: false,
+            jury_minutes: None,
+            ccps: Vec::new(),
+            in_ccp_session: true,
+        }
+    }
 }
 
 /// A title's CCPs and its épreuves in order (from its référentiel d'évaluation).
@@ -315,6 +387,7 @@ mod tests {
             name: name.to_owned(),
             kind,
             minutes,
+            ..Epreuve::default()
         }
     }
 

@@ -17,6 +17,7 @@ pub mod rulebook;
 pub mod schedule;
 pub mod session;
 pub mod session_rules;
+pub mod timetable;
 pub mod upload;
 
 pub use calendar::Zone;

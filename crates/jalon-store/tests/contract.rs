@@ -81,11 +81,13 @@ async fn fixture(store: &Store, centre: &str) -> Fixture {
                             name: "Mise en situation professionnelle".into(),
                             kind: EpreuveKind::Practical,
                             minutes: 60,
+                            ..Default::default()
                         },
                         Epreuve {
                             name: "Entretien final".into(),
                             kind: EpreuveKind::FinalInterview,
                             minutes: 20,
+                            ..Default::default()
                         },
                     ],
                 },
@@ -640,11 +642,13 @@ async fn catalog_validation_and_concurrency(store: Store) {
                     name: "Entretien final".into(),
                     kind: EpreuveKind::FinalInterview,
                     minutes: 20,
+                    ..Default::default()
                 },
                 Epreuve {
                     name: "Questionnaire".into(),
                     kind: EpreuveKind::Questionnaire,
                     minutes: 30,
+                    ..Default::default()
                 },
             ],
         },

@@ -51,11 +51,13 @@ async fn centre(store: &Store, p: &str) -> Centre {
                     name: "Mise en situation professionnelle".into(),
                     kind: EpreuveKind::Practical,
                     minutes: 120,
+                    ..Default::default()
                 },
                 Epreuve {
                     name: "Entretien final".into(),
                     kind: EpreuveKind::FinalInterview,
                     minutes: 20,
+                    ..Default::default()
                 },
             ],
             managers: vec![m.id.clone()],
@@ -1365,6 +1367,85 @@ async fn the_title_form_says_every_problem_at_once_in_words() {
     assert!(
         !page.contains("btp, industry ou tertiary"),
         "no code shown: {page}"
+    );
+}
+
+#[tokio::test]
+async fn a_titles_epreuves_say_how_candidates_pass_them_and_what_they_evaluate() {
+    let (base, store, _dir) = app().await;
+    centre(&store, "alpha").await;
+    let (c, csrf) = signed_in(&base, "admin@alpha.example").await;
+    let form = |epreuves: &'static str| {
+        [
+            ("csrf", csrf.clone()),
+            ("rncp_code", "RNCP38888".to_owned()),
+            ("name", "Concepteur de projets numériques".to_owned()),
+            ("domain", "tertiary".to_owned()),
+            ("expiry", "01/09/2030".to_owned()),
+            ("ccps", "CCP1 : Front-end\nCCP2 : Back-end".to_owned()),
+            ("epreuves", epreuves.to_owned()),
+        ]
+    };
+    // A fourth column that is neither a way of passing nor CCPs: said, with its line.
+    let r = c
+        .post(format!("{base}/admin/titles"))
+        .form(&form(
+            "Mise en situation professionnelle ; 240 ; le matin\nEntretien final ; 20",
+        ))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let page = html_unescape(&r.text().await.unwrap());
+    assert!(
+        page.contains("ligne 1 : « le matin » n'est ni « individuelle », ni « collective », ni une liste de CCP"),
+        "{page}"
+    );
+    let r = c
+        .post(format!("{base}/admin/titles"))
+        .form(&form(
+            "Présentation d'un projet réalisé en amont ; 35 ; CCP1, ccp2\n\
+             Entretien technique ; 40 ; collective\n\
+             Questionnaire professionnel ; 30\n\
+             Entretien final ; 15",
+        ))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        r.status(),
+        StatusCode::SEE_OTHER,
+        "{}",
+        r.text().await.unwrap()
+    );
+    let actor = jalon_store::Actor::command_line(store.centres().await.unwrap()[0].id.clone());
+    let title = store
+        .titles(&actor)
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|t| t.rncp_code == "RNCP38888")
+        .unwrap();
+    let e = &title.structure.epreuves;
+    assert_eq!(e[0].kind, EpreuveKind::ProjectPresentation);
+    assert!(e[0].individual, "a presentation is individual by default");
+    assert_eq!(e[0].ccps, ["CCP1", "CCP2"]);
+    assert!(!e[1].individual, "unless the line says otherwise");
+    assert!(!e[2].individual);
+    assert!(e[3].individual && e[3].kind == EpreuveKind::FinalInterview);
+    // The form shows them back as they are kept.
+    let edit = html_unescape(
+        &c.get(format!("{base}/admin/titles/{}", title.id))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap(),
+    );
+    assert!(
+        edit.contains("Présentation d'un projet réalisé en amont ; 35 ; individuelle ; CCP1, CCP2\nEntretien technique ; 40 ; collective"),
+        "{edit}"
     );
 }
 

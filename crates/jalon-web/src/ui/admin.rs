@@ -243,14 +243,20 @@ fn epreuve_kind(name: &str) -> EpreuveKind {
         EpreuveKind::TechnicalInterview
     } else if n.contains("questionnaire") {
         EpreuveKind::Questionnaire
-    } else if n.contains("mise en situation") || n.contains("présentation d'un projet") {
+    } else if n.contains("présentation d'un projet") || n.contains("présentation d’un projet") {
+        EpreuveKind::ProjectPresentation
+    } else if n.contains("questionnement") {
+        EpreuveKind::ProductionsQuestioning
+    } else if n.contains("mise en situation") {
         EpreuveKind::Practical
     } else {
         EpreuveKind::Other
     }
 }
 
-/// « Intitulé ; durée en minutes », one per line, in order, the entretien final last.
+/// « Intitulé ; durée en minutes ; individuelle ou collective ; CCP évalués », one per line, in
+/// order, the entretien final last. The last two are optional: an entretien or a presentation
+/// is individual, anything else collective, unless the line says otherwise.
 fn parse_epreuves(text: &str, errs: &mut Vec<FieldError>) -> Vec<Epreuve> {
     let mut out = Vec::new();
     for (i, line) in text
@@ -258,21 +264,69 @@ fn parse_epreuves(text: &str, errs: &mut Vec<FieldError>) -> Vec<Epreuve> {
         .enumerate()
         .filter(|(_, l)| !l.trim().is_empty())
     {
-        let parsed = line.rsplit_once(';').and_then(|(name, minutes)| {
-            let minutes: u32 = minutes.trim().trim_end_matches("min").trim().parse().ok()?;
-            Some((name.trim().to_owned(), minutes))
-        });
-        match parsed {
-            Some((name, minutes)) if !name.is_empty() => {
-                out.push(Epreuve { kind: epreuve_kind(&name), name, minutes })
-            }
-            _ => errs.push(FieldError::new(
+        let mut fields = line.split(';').map(str::trim);
+        let name = fields.next().unwrap_or_default().to_owned();
+        let minutes = fields
+            .next()
+            .and_then(|m| m.trim_end_matches("min").trim().parse::<u32>().ok());
+        let (Some(minutes), false) = (minutes, name.is_empty()) else {
+            errs.push(FieldError::new(
                 "epreuves",
                 format!("ligne {} : attendu « intitulé ; durée en minutes », par exemple « Entretien final ; 20 »", i + 1),
-            )),
+            ));
+            continue;
+        };
+        let kind = epreuve_kind(&name);
+        let mut e = Epreuve {
+            individual: kind.individual_by_default(),
+            kind,
+            name,
+            minutes,
+            ..Epreuve::default()
+        };
+        for field in fields.filter(|f| !f.is_empty()) {
+            let folded = jalon_core::candidate::fold(field);
+            match folded.as_str() {
+                "individuelle" | "individuel" | "par candidat" => e.individual = true,
+                "collective" | "collectif" | "en groupe" => e.individual = false,
+                _ if folded.starts_with("ccp") => {
+                    e.ccps = field
+                        .split([',', ' '])
+                        .map(str::trim)
+                        .filter(|c| !c.is_empty())
+                        .map(str::to_uppercase)
+                        .collect();
+                }
+                _ => errs.push(FieldError::new(
+                    "epreuves",
+                    format!(
+                        "ligne {} : « {field} » n'est ni « individuelle », ni « collective », ni une liste de CCP (« CCP1, CCP2 »)",
+                        i + 1
+                    ),
+                )),
+            }
         }
+        out.push(e);
     }
     out
+}
+
+/// An épreuve as its line of the form reads.
+fn epreuve_line(e: &Epreuve) -> String {
+    let mut line = format!(
+        "{} ; {} ; {}",
+        e.name,
+        e.minutes,
+        if e.individual {
+            "individuelle"
+        } else {
+            "collective"
+        }
+    );
+    if !e.ccps.is_empty() {
+        line.push_str(&format!(" ; {}", e.ccps.join(", ")));
+    }
+    line
 }
 
 fn choices<'a>(items: impl Iterator<Item = (&'a str, String)>, selected: &[&str]) -> Vec<Choice> {
@@ -340,7 +394,7 @@ async fn page_for(
                         .structure
                         .epreuves
                         .iter()
-                        .map(|e| format!("{} ; {}", e.name, e.minutes))
+                        .map(epreuve_line)
                         .collect::<Vec<_>>()
                         .join("\n"),
                     ..Default::default()
@@ -422,7 +476,7 @@ async fn page_for(
                     .hint("un par ligne : « code : intitulé »")
                     .optional(),
                 Input::new("epreuves", "Épreuves, dans l'ordre", "textarea", f.epreuves.clone())
-                    .hint("une par ligne : « intitulé ; durée en minutes » ; l'entretien final en dernier")
+                    .hint("une par ligne : « intitulé ; durée en minutes ; individuelle ou collective ; CCP évalués » (les deux derniers facultatifs ; pour une épreuve individuelle, la durée du passage d'un candidat) ; l'entretien final en dernier")
                     .optional(),
             ],
         ),

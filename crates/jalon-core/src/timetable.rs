@@ -1,0 +1,829 @@
+//! The timetable a centre really runs: every épreuve of the session as passages — one for
+//! the whole group when the épreuve is collective, one per candidate when each passes alone
+//! in front of the jury — each made of parts within the day's hours (morning and afternoon,
+//! lunch kept), over as many consecutive working days as it lasts.
+//!
+//! Jalon proposes one (`propose`), the manager edits it, and `clashes` says everything that
+//! is wrong with it at once, each under a stable rule id:
+//! `timetable.overlap_candidate`, `timetable.overlap_room`, `timetable.outside_session`,
+//! `timetable.past_evening`, `timetable.final_not_last`.
+
+use jiff::civil::{Date, Time, time};
+use serde::{Deserialize, Serialize};
+
+use crate::calendar::{add_days, is_working_day};
+use crate::catalog::{Epreuve, EpreuveKind};
+use crate::{Zone, fr};
+
+/// The day's hours an épreuve is laid out in.
+pub const DAY_START: Time = time(8, 30, 0, 0);
+pub const LUNCH_START: Time = time(12, 0, 0, 0);
+pub const LUNCH_END: Time = time(13, 30, 0, 0);
+pub const DAY_END: Time = time(17, 0, 0, 0);
+/// Nothing is ever set after this: extra time may run past the day's end, not past the evening.
+pub const EVENING: Time = time(18, 30, 0, 0);
+/// The jury rests this long after two hours of passages in a row.
+pub const JURY_BREAK_MINUTES: i32 = 15;
+const JURY_STRETCH_MINUTES: i32 = 120;
+
+/// A continuous piece of a passage, within one day.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Part {
+    #[cfg_attr(feature = "openapi", schema(value_type = String, format = Date))]
+    pub date: Date,
+    #[cfg_attr(feature = "openapi", schema(value_type = String, example = "08:30:00"))]
+    pub start: Time,
+    #[cfg_attr(feature = "openapi", schema(value_type = String, example = "12:00:00"))]
+    pub end: Time,
+}
+
+impl Part {
+    pub fn minutes(&self) -> i32 {
+        minutes_of(self.end) - minutes_of(self.start)
+    }
+
+    fn overlaps(&self, other: &Part) -> bool {
+        self.date == other.date && self.start < other.end && other.start < self.end
+    }
+
+    /// « lundi 14 décembre 2026, 8 h 30 – 12 h ».
+    pub fn describe(&self) -> String {
+        format!(
+            "{}, {} – {}",
+            fr::long_date(self.date),
+            fr::time(self.start),
+            fr::time(self.end)
+        )
+    }
+}
+
+/// An épreuve as one candidate (`candidate`) or the whole group (`None`) takes it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Passage {
+    /// The épreuve's name, as in the title's référentiel.
+    pub epreuve: String,
+    /// The candidate's id; none when every candidate takes it together.
+    #[serde(default)]
+    pub candidate: Option<String>,
+    /// The room or plateau technique booked, if any.
+    #[serde(default)]
+    pub room: Option<String>,
+    pub parts: Vec<Part>,
+}
+
+impl Passage {
+    pub fn first(&self) -> Option<&Part> {
+        self.parts.first()
+    }
+
+    pub fn last(&self) -> Option<&Part> {
+        self.parts.last()
+    }
+
+    /// « jour 1 : 8 h 30 – 12 h, 13 h 30 – 17 h ; jour 2 : 8 h 30 – 12 h » — or, on one day,
+    /// « 8 h 30 – 12 h, 13 h 30 – 17 h ».
+    pub fn hours(&self) -> String {
+        let mut days: Vec<(Date, Vec<String>)> = Vec::new();
+        for p in &self.parts {
+            let span = format!("{} – {}", fr::time(p.start), fr::time(p.end));
+            match days.last_mut() {
+                Some((d, spans)) if *d == p.date => spans.push(span),
+                _ => days.push((p.date, vec![span])),
+            }
+        }
+        if days.len() == 1 {
+            return days[0].1.join(", ");
+        }
+        days.iter()
+            .enumerate()
+            .map(|(i, (_, spans))| format!("jour {} : {}", i + 1, spans.join(", ")))
+            .collect::<Vec<_>>()
+            .join(" ; ")
+    }
+}
+
+/// A candidate as the timetable needs them: who, in which order, and their extra time.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Person {
+    pub id: String,
+    /// « DUPONT Jean », for the messages.
+    pub name: String,
+    /// Extra minutes per épreuve (by name), as decided for their accommodation.
+    pub extra: Vec<(String, u32)>,
+}
+
+impl Person {
+    fn extra_for(&self, epreuve: &str) -> u32 {
+        self.extra
+            .iter()
+            .filter(|(e, _)| e == epreuve)
+            .map(|(_, m)| *m)
+            .sum()
+    }
+}
+
+/// Extra time as the departmental service decides it: minutes, or a share of the épreuve.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum Extra {
+    Minutes(u32),
+    /// A fraction of the épreuve's duration: `(1, 3)` for a third (« tiers-temps »).
+    Share(u32, u32),
+}
+
+impl Extra {
+    /// The minutes added to an épreuve of `minutes`, rounded up to the minute.
+    pub fn added_to(self, minutes: u32) -> u32 {
+        match self {
+            Extra::Minutes(m) => m,
+            Extra::Share(_, 0) => 0,
+            Extra::Share(n, d) => (minutes * n).div_ceil(d),
+        }
+    }
+}
+
+/// The session the timetable belongs to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Span {
+    pub start: Date,
+    pub end: Date,
+    pub zone: Zone,
+}
+
+impl Span {
+    fn contains(&self, day: Date) -> bool {
+        day >= self.start && day <= self.end && is_working_day(day, self.zone)
+    }
+}
+
+/// Something wrong with a timetable, under its rule id.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Clash {
+    pub rule: &'static str,
+    pub message: String,
+}
+
+impl Clash {
+    fn new(rule: &'static str, message: String) -> Clash {
+        Clash { rule, message }
+    }
+}
+
+fn minutes_of(t: Time) -> i32 {
+    i32::from(t.hour()) * 60 + i32::from(t.minute())
+}
+
+fn at(minutes: i32) -> Time {
+    let m = minutes.clamp(0, 23 * 60 + 59);
+    time((m / 60) as i8, (m % 60) as i8, 0, 0)
+}
+
+fn next_working_day(day: Date, zone: Zone) -> Date {
+    let mut next = day;
+    for _ in 0..30 {
+        match add_days(next, 1) {
+            Some(d) => next = d,
+            None => return day,
+        }
+        if is_working_day(next, zone) {
+            return next;
+        }
+    }
+    next
+}
+
+/// Where the next passage may start: a day and a time within its hours.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Cursor {
+    date: Date,
+    minute: i32,
+}
+
+impl Cursor {
+    fn start(span: &Span) -> Cursor {
+        let mut date = span.start;
+        while !is_working_day(date, span.zone) && date < span.end {
+            date = next_working_day(date, span.zone);
+        }
+        Cursor {
+            date,
+            minute: minutes_of(DAY_START),
+        }
+    }
+
+    /// Past lunch, or to the next morning once the day is over.
+    fn settle(mut self, zone: Zone) -> Cursor {
+        if self.minute >= minutes_of(LUNCH_START) && self.minute < minutes_of(LUNCH_END) {
+            self.minute = minutes_of(LUNCH_END);
+        }
+        if self.minute >= minutes_of(DAY_END) {
+            self.date = next_working_day(self.date, zone);
+            self.minute = minutes_of(DAY_START);
+        }
+        self
+    }
+
+    fn later(self, other: Cursor) -> Cursor {
+        if (other.date, other.minute) > (self.date, self.minute) {
+            other
+        } else {
+            self
+        }
+    }
+}
+
+/// Lays `minutes` out from `from`: morning and afternoon pieces, over as many working days
+/// as needed. Returns the parts and where the next thing may start.
+fn fill(from: Cursor, minutes: u32, zone: Zone) -> (Vec<Part>, Cursor) {
+    let mut c = from.settle(zone);
+    let mut left = minutes.max(1) as i32;
+    let mut parts = Vec::new();
+    while left > 0 {
+        let stop = if c.minute < minutes_of(LUNCH_START) {
+            minutes_of(LUNCH_START)
+        } else {
+            minutes_of(DAY_END)
+        };
+        let take = left.min(stop - c.minute);
+        parts.push(Part {
+            date: c.date,
+            start: at(c.minute),
+            end: at(c.minute + take),
+        });
+        left -= take;
+        c.minute += take;
+        c = c.settle(zone);
+    }
+    (parts, c)
+}
+
+/// Lays out one candidate's passage of `minutes` in front of a jury, in one piece: it does not
+/// straddle lunch nor the evening (it waits for the afternoon or the next morning), unless it
+/// is longer than a half-day, in which case it is laid out like a collective épreuve.
+fn fill_one(from: Cursor, minutes: u32, zone: Zone) -> (Vec<Part>, Cursor) {
+    let c = from.settle(zone);
+    let length = minutes.max(1) as i32;
+    let stop = if c.minute < minutes_of(LUNCH_START) {
+        minutes_of(LUNCH_START)
+    } else {
+        minutes_of(DAY_END)
+    };
+    if c.minute + length <= stop {
+        return fill(c, minutes, zone);
+    }
+    let half_day = minutes_of(DAY_END) - minutes_of(LUNCH_END);
+    if length > half_day {
+        return fill(c, minutes, zone);
+    }
+    let next = Cursor { minute: stop, ..c }.settle(zone);
+    fill(next, minutes, zone)
+}
+
+/// The proposed timetable of `epreuves` (in the référentiel's order) for `candidates` (in
+/// the order they pass; alphabetical is the usual default). Collective épreuves are taken
+/// together, one after the other; individual ones pass each candidate alone, back to back,
+/// the jury resting after two hours; the entretien final comes last. A candidate's extra
+/// time lengthens their own passage; the group waits for them before the next épreuve.
+/// What does not fit in the session's days goes on the next working days, never lost:
+/// `clashes` names it.
+pub fn propose(span: &Span, epreuves: &[Epreuve], candidates: &[Person]) -> Vec<Passage> {
+    let zone = span.zone;
+    let mut cursor = Cursor::start(span);
+    let mut out = Vec::new();
+    let (finals, others): (Vec<&Epreuve>, Vec<&Epreuve>) = epreuves
+        .iter()
+        .partition(|e| e.kind == EpreuveKind::FinalInterview);
+    for e in others.into_iter().chain(finals) {
+        if e.individual || e.kind == EpreuveKind::FinalInterview {
+            // The jury's run of passages without a pause: since when, and where the last ended.
+            let mut run: Option<(Date, i32)> = None;
+            let mut last_end: Option<(Date, i32)> = None;
+            for p in candidates {
+                let c = cursor.settle(zone);
+                if let Some((d, since)) = run
+                    && d == c.date
+                    && Some((c.date, c.minute)) == last_end
+                    && c.minute - since >= JURY_STRETCH_MINUTES
+                {
+                    cursor = Cursor {
+                        minute: c.minute + JURY_BREAK_MINUTES,
+                        ..c
+                    };
+                }
+                let (parts, next) = fill_one(cursor, e.minutes + p.extra_for(&e.name), zone);
+                if let (Some(first), Some(last)) = (parts.first(), parts.last()) {
+                    let begins = (first.date, minutes_of(first.start));
+                    // A pause (lunch, the night, a break) starts a new run.
+                    if last_end != Some(begins) {
+                        run = Some(begins);
+                    }
+                    last_end = Some((last.date, minutes_of(last.end)));
+                }
+                out.push(Passage {
+                    epreuve: e.name.clone(),
+                    candidate: Some(p.id.clone()),
+                    room: None,
+                    parts,
+                });
+                cursor = next;
+            }
+        } else {
+            let start = cursor;
+            let (parts, mut next) = fill(start, e.minutes, zone);
+            out.push(Passage {
+                epreuve: e.name.clone(),
+                candidate: None,
+                room: None,
+                parts,
+            });
+            for p in candidates {
+                let extra = p.extra_for(&e.name);
+                if extra > 0 {
+                    let (parts, end) = fill(start, e.minutes + extra, zone);
+                    out.push(Passage {
+                        epreuve: e.name.clone(),
+                        candidate: Some(p.id.clone()),
+                        room: None,
+                        parts,
+                    });
+                    next = next.later(end);
+                }
+            }
+            cursor = next;
+        }
+    }
+    out
+}
+
+/// The passages `candidate` takes: theirs, and the group's for the épreuves they have no
+/// passage of their own in. In time order.
+pub fn of_candidate<'a>(passages: &'a [Passage], candidate: &str) -> Vec<&'a Passage> {
+    let own = |e: &str| {
+        passages
+            .iter()
+            .any(|p| p.epreuve == e && p.candidate.as_deref() == Some(candidate))
+    };
+    let mut out: Vec<&Passage> = passages
+        .iter()
+        .filter(|p| match p.candidate.as_deref() {
+            Some(c) => c == candidate,
+            None => !own(&p.epreuve),
+        })
+        .collect();
+    out.sort_by_key(|p| p.first().map(|f| (f.date, f.start)));
+    out
+}
+
+/// Everything wrong with `passages` at once: a candidate in two places, a room booked twice,
+/// a part outside the session's working days or past the evening, an entretien final before
+/// the candidate's other épreuves.
+pub fn clashes(
+    span: &Span,
+    epreuves: &[Epreuve],
+    candidates: &[Person],
+    passages: &[Passage],
+) -> Vec<Clash> {
+    let mut out = Vec::new();
+    let name = |e: &str| e.to_owned();
+    for p in passages {
+        for part in &p.parts {
+            if !span.contains(part.date) {
+                out.push(Clash::new(
+                    "timetable.outside_session",
+                    format!(
+                        "{}{} : le {} n'est pas un jour ouvré de la session ({})",
+                        name(&p.epreuve),
+                        who(candidates, p),
+                        fr::long_date(part.date),
+                        fr::date_range(span.start, span.end)
+                    ),
+                ));
+            }
+            if part.end > EVENING || part.end <= part.start {
+                out.push(Clash::new(
+                    "timetable.past_evening",
+                    format!(
+                        "{}{} : {} — une épreuve finit au plus tard à {}",
+                        name(&p.epreuve),
+                        who(candidates, p),
+                        part.describe(),
+                        fr::time(EVENING)
+                    ),
+                ));
+            }
+        }
+    }
+    // A candidate in two places at once.
+    for c in candidates {
+        let theirs = of_candidate(passages, &c.id);
+        for (i, a) in theirs.iter().enumerate() {
+            for b in &theirs[i + 1..] {
+                if let Some((pa, _)) = first_overlap(a, b) {
+                    out.push(Clash::new(
+                        "timetable.overlap_candidate",
+                        format!(
+                            "{} aurait deux épreuves en même temps le {} : {} ({}) et {} ({})",
+                            c.name,
+                            fr::long_date(pa.date),
+                            a.epreuve,
+                            a.hours(),
+                            b.epreuve,
+                            b.hours()
+                        ),
+                    ));
+                }
+            }
+        }
+        // The entretien final after everything else.
+        let finals = epreuves
+            .iter()
+            .filter(|e| e.kind == EpreuveKind::FinalInterview)
+            .map(|e| e.name.as_str())
+            .collect::<Vec<_>>();
+        for f in theirs
+            .iter()
+            .filter(|p| finals.contains(&p.epreuve.as_str()))
+        {
+            let Some(start) = f.first().map(|p| (p.date, p.start)) else {
+                continue;
+            };
+            if let Some(after) = theirs.iter().find(|p| {
+                !finals.contains(&p.epreuve.as_str())
+                    && p.last().is_some_and(|l| (l.date, l.end) > start)
+            }) {
+                out.push(Clash::new(
+                    "timetable.final_not_last",
+                    format!(
+                        "{} : l'entretien final ({}) doit suivre ses autres épreuves, dont {} ({})",
+                        c.name,
+                        f.hours(),
+                        after.epreuve,
+                        after.hours()
+                    ),
+                ));
+            }
+        }
+    }
+    // A room booked twice at once.
+    for (i, a) in passages.iter().enumerate() {
+        for b in &passages[i + 1..] {
+            if let (Some(ra), Some(rb)) = (&a.room, &b.room)
+                && ra == rb
+                && let Some((pa, pb)) = first_overlap(a, b)
+            {
+                out.push(Clash::new(
+                    "timetable.overlap_room",
+                    format!(
+                        "« {ra} » a deux réservations en même temps le {} : {}{}, de {} à {}, et {}{}, de {} à {}",
+                        fr::long_date(pa.date),
+                        a.epreuve,
+                        who(candidates, a),
+                        fr::time(pa.start),
+                        fr::time(pa.end),
+                        b.epreuve,
+                        who(candidates, b),
+                        fr::time(pb.start),
+                        fr::time(pb.end)
+                    ),
+                ));
+            }
+        }
+    }
+    out
+}
+
+fn first_overlap<'a>(a: &'a Passage, b: &'a Passage) -> Option<(&'a Part, &'a Part)> {
+    a.parts
+        .iter()
+        .flat_map(|pa| b.parts.iter().map(move |pb| (pa, pb)))
+        .find(|(pa, pb)| pa.overlaps(pb))
+}
+
+/// « (DUPONT Jean) » for a candidate's own passage, nothing for the group's.
+fn who(candidates: &[Person], p: &Passage) -> String {
+    match &p.candidate {
+        Some(id) => candidates
+            .iter()
+            .find(|c| c.id == *id)
+            .map(|c| format!(" ({})", c.name))
+            .unwrap_or_default(),
+        None => String::new(),
+    }
+}
+
+/// How many jury pairs each day needs: the candidates passing an individual épreuve that day,
+/// at most `cap` per pair and day (the title's setting; without one, as many as the day holds).
+pub fn jury_pairs(
+    epreuves: &[Epreuve],
+    passages: &[Passage],
+    cap: Option<u32>,
+) -> Vec<(Date, u32)> {
+    let individual = |name: &str| {
+        epreuves
+            .iter()
+            .any(|e| e.name == name && (e.individual || e.kind == EpreuveKind::FinalInterview))
+    };
+    let mut days: Vec<(Date, Vec<&str>)> = Vec::new();
+    for p in passages
+        .iter()
+        .filter(|p| p.candidate.is_some() && individual(&p.epreuve))
+    {
+        let (Some(first), Some(c)) = (p.first(), p.candidate.as_deref()) else {
+            continue;
+        };
+        match days.iter_mut().find(|(d, _)| *d == first.date) {
+            Some((_, who)) => who.push(c),
+            None => days.push((first.date, vec![c])),
+        }
+    }
+    days.sort_by_key(|(d, _)| *d);
+    days.into_iter()
+        .map(|(d, mut who)| {
+            who.sort_unstable();
+            who.dedup();
+            let n = who.len() as u32;
+            (d, cap.filter(|c| *c > 0).map_or(1, |c| n.div_ceil(c)))
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use jiff::civil::date;
+
+    fn epreuve(name: &str, kind: EpreuveKind, minutes: u32, individual: bool) -> Epreuve {
+        Epreuve {
+            name: name.into(),
+            kind,
+            minutes,
+            individual,
+            ..Epreuve::default()
+        }
+    }
+
+    fn people(names: &[&str]) -> Vec<Person> {
+        names
+            .iter()
+            .enumerate()
+            .map(|(i, n)| Person {
+                id: format!("c{i}"),
+                name: (*n).into(),
+                extra: Vec::new(),
+            })
+            .collect()
+    }
+
+    /// The Maçon case: a 21-hour mise en situation over three days, six candidates, an
+    /// individual entretien technique of 30 minutes, an entretien final of 20 minutes, one
+    /// candidate with a third of extra time.
+    #[test]
+    fn the_macon_session_runs_over_three_days_with_each_candidates_times() {
+        let span = Span {
+            start: date(2027, 4, 5),
+            end: date(2027, 4, 9),
+            zone: Zone::Metropole,
+        };
+        let epreuves = [
+            epreuve(
+                "Mise en situation professionnelle",
+                EpreuveKind::Practical,
+                21 * 60,
+                false,
+            ),
+            epreuve(
+                "Entretien technique",
+                EpreuveKind::TechnicalInterview,
+                30,
+                true,
+            ),
+            epreuve("Entretien final", EpreuveKind::FinalInterview, 20, true),
+        ];
+        let mut who = people(&[
+            "ARNAUD Paul",
+            "BLANC Léa",
+            "CARON Max",
+            "DIAZ Inès",
+            "ETIENNE Luc",
+            "FAURE Zoé",
+        ]);
+        who[5].extra = vec![(
+            "Mise en situation professionnelle".into(),
+            Extra::Share(1, 3).added_to(21 * 60),
+        )];
+        let t = propose(&span, &epreuves, &who);
+        assert!(
+            clashes(&span, &epreuves, &who, &t).is_empty(),
+            "{:?}",
+            clashes(&span, &epreuves, &who, &t)
+        );
+        // The group: Monday to Wednesday, 8 h 30 – 12 h and 13 h 30 – 17 h (7 h a day).
+        let msp = &t[0];
+        assert_eq!(msp.candidate, None);
+        assert_eq!(
+            msp.hours(),
+            "jour 1 : 8 h 30 – 12 h, 13 h 30 – 17 h ; jour 2 : 8 h 30 – 12 h, 13 h 30 – 17 h ; \
+             jour 3 : 8 h 30 – 12 h, 13 h 30 – 17 h"
+        );
+        assert_eq!(msp.parts[0].date, date(2027, 4, 5));
+        assert_eq!(msp.parts[5].date, date(2027, 4, 7));
+        // FAURE Zoé: 21 h + 7 h = 28 h, to Thursday evening.
+        let zoe = of_candidate(&t, "c5");
+        assert_eq!(zoe[0].parts.len(), 8);
+        assert_eq!(zoe[0].last().unwrap().date, date(2027, 4, 8));
+        assert_eq!(zoe[0].last().unwrap().end, time(17, 0, 0, 0));
+        // Everyone waits for her: the entretiens technique start on Friday at 8 h 30, 30 min
+        // each back to back: 8 h 30, 9 h, 9 h 30, 10 h, then the jury rests a quarter of an
+        // hour after two hours (10 h 30 → 10 h 45), 10 h 45, 11 h 15.
+        let starts: Vec<String> = t
+            .iter()
+            .filter(|p| p.epreuve == "Entretien technique")
+            .map(|p| format!("{} {}", p.parts[0].date, fr::time(p.parts[0].start)))
+            .collect();
+        assert_eq!(
+            starts,
+            [
+                "2027-04-09 8 h 30",
+                "2027-04-09 9 h",
+                "2027-04-09 9 h 30",
+                "2027-04-09 10 h",
+                "2027-04-09 10 h 45",
+                "2027-04-09 11 h 15",
+            ]
+        );
+        // The entretiens final after lunch, 20 min each: 13 h 30 … 15 h 10, a break after two
+        // hours never reached (6 × 20 = 2 h: the last starts at 15 h 10).
+        let finals: Vec<String> = t
+            .iter()
+            .filter(|p| p.epreuve == "Entretien final")
+            .map(|p| fr::time(p.parts[0].start))
+            .collect();
+        assert_eq!(
+            finals,
+            [
+                "13 h 30", "13 h 50", "14 h 10", "14 h 30", "14 h 50", "15 h 10"
+            ]
+        );
+        // ARNAUD Paul's own timetable: the group's MSP, then his two entretiens.
+        let paul: Vec<&str> = of_candidate(&t, "c0")
+            .iter()
+            .map(|p| p.epreuve.as_str())
+            .collect();
+        assert_eq!(
+            paul,
+            [
+                "Mise en situation professionnelle",
+                "Entretien technique",
+                "Entretien final"
+            ]
+        );
+        // One jury pair a day without a cap; two when the title allows four candidates a day.
+        assert_eq!(jury_pairs(&epreuves, &t, None), [(date(2027, 4, 9), 1)]);
+        assert_eq!(jury_pairs(&epreuves, &t, Some(4)), [(date(2027, 4, 9), 2)]);
+    }
+
+    #[test]
+    fn an_edited_timetable_says_every_clash_with_names_and_times() {
+        let span = Span {
+            start: date(2027, 4, 5),
+            end: date(2027, 4, 6),
+            zone: Zone::Metropole,
+        };
+        let epreuves = [
+            epreuve(
+                "Questionnaire professionnel",
+                EpreuveKind::Questionnaire,
+                60,
+                false,
+            ),
+            epreuve("Entretien final", EpreuveKind::FinalInterview, 20, true),
+        ];
+        let who = people(&["ARNAUD Paul"]);
+        let part = |d: Date, s: Time, e: Time| Part {
+            date: d,
+            start: s,
+            end: e,
+        };
+        let t = vec![
+            Passage {
+                epreuve: "Questionnaire professionnel".into(),
+                candidate: None,
+                room: Some("Salle 2".into()),
+                parts: vec![part(date(2027, 4, 5), time(9, 0, 0, 0), time(10, 0, 0, 0))],
+            },
+            Passage {
+                epreuve: "Entretien final".into(),
+                candidate: Some("c0".into()),
+                room: Some("Salle 2".into()),
+                parts: vec![part(date(2027, 4, 5), time(9, 30, 0, 0), time(9, 50, 0, 0))],
+            },
+            Passage {
+                epreuve: "Entretien final".into(),
+                candidate: Some("c0".into()),
+                room: None,
+                parts: vec![part(date(2027, 4, 7), time(18, 0, 0, 0), time(19, 0, 0, 0))],
+            },
+        ];
+        let rules: Vec<&str> = clashes(&span, &epreuves, &who, &t)
+            .iter()
+            .map(|c| c.rule)
+            .collect();
+        assert_eq!(
+            rules,
+            [
+                "timetable.outside_session",
+                "timetable.past_evening",
+                "timetable.overlap_candidate",
+                "timetable.final_not_last",
+                "timetable.overlap_room",
+            ]
+        );
+        let all = clashes(&span, &epreuves, &who, &t);
+        assert_eq!(
+            all[2].message,
+            "ARNAUD Paul aurait deux épreuves en même temps le lundi 5 avril 2027 : \
+             Questionnaire professionnel (9 h – 10 h) et Entretien final (9 h 30 – 9 h 50)"
+        );
+        assert_eq!(
+            all[4].message,
+            "« Salle 2 » a deux réservations en même temps le lundi 5 avril 2027 : Questionnaire \
+             professionnel, de 9 h à 10 h, et Entretien final (ARNAUD Paul), de 9 h 30 à 9 h 50"
+        );
+        assert!(
+            all[0]
+                .message
+                .contains("le mercredi 7 avril 2027 n'est pas un jour ouvré de la session"),
+            "{}",
+            all[0].message
+        );
+    }
+
+    #[test]
+    fn extra_time_is_minutes_or_a_share_rounded_up() {
+        assert_eq!(Extra::Minutes(20).added_to(60), 20);
+        assert_eq!(Extra::Share(1, 3).added_to(1260), 420);
+        assert_eq!(Extra::Share(1, 3).added_to(100), 34);
+        assert_eq!(Extra::Share(1, 0).added_to(100), 0);
+    }
+
+    mod properties {
+        use super::*;
+        use proptest::prelude::*;
+
+        fn kinds() -> impl Strategy<Value = (EpreuveKind, bool)> {
+            prop_oneof![
+                Just((EpreuveKind::Practical, false)),
+                Just((EpreuveKind::Questionnaire, false)),
+                Just((EpreuveKind::TechnicalInterview, true)),
+                Just((EpreuveKind::ProjectPresentation, true)),
+            ]
+        }
+
+        proptest! {
+            /// Whatever the épreuves, candidates and extra times: no candidate in two places,
+            /// every part within the day's hours on a working day, every candidate has every
+            /// épreuve, the entretien final last — within the session when it is long enough.
+            #[test]
+            fn a_proposed_timetable_never_clashes(
+                list in proptest::collection::vec((kinds(), 10u32..1500), 1..5),
+                n in 1usize..12,
+                extra in proptest::collection::vec(0u32..200, 12),
+                day in 0i32..200,
+            ) {
+                let start = add_days(date(2027, 1, 4), day).unwrap();
+                let span = Span { start, end: add_days(start, 60).unwrap(), zone: Zone::Metropole };
+                let mut epreuves: Vec<Epreuve> = list
+                    .iter()
+                    .enumerate()
+                    .map(|(i, ((k, ind), m))| epreuve(&format!("Épreuve {i}"), *k, if *ind { *m % 90 + 10 } else { *m }, *ind))
+                    .collect();
+                epreuves.push(epreuve("Entretien final", EpreuveKind::FinalInterview, 20, true));
+                let mut who = people(&(0..n).map(|i| format!("CANDIDAT {i}")).collect::<Vec<_>>().iter().map(String::as_str).collect::<Vec<_>>());
+                for (i, p) in who.iter_mut().enumerate() {
+                    if extra[i] > 0 {
+                        p.extra = vec![("Épreuve 0".into(), extra[i])];
+                    }
+                }
+                let t = propose(&span, &epreuves, &who);
+                let found = clashes(&span, &epreuves, &who, &t);
+                prop_assert!(found.is_empty(), "{:?}", found);
+                for p in &t {
+                    for part in &p.parts {
+                        prop_assert!(part.start >= DAY_START && part.end <= DAY_END, "{:?}", part);
+                        prop_assert!(!(part.start < LUNCH_END && part.end > LUNCH_START), "over lunch: {:?}", part);
+                    }
+                }
+                for c in &who {
+                    let theirs = of_candidate(&t, &c.id);
+                    prop_assert_eq!(theirs.len(), epreuves.len());
+                    let minutes: i32 = theirs.iter().find(|p| p.epreuve == "Épreuve 0").unwrap().parts.iter().map(Part::minutes).sum();
+                    prop_assert_eq!(minutes, (epreuves[0].minutes + c.extra_for("Épreuve 0")) as i32);
+                }
+            }
+        }
+    }
+}
