@@ -210,10 +210,19 @@ pub fn slots_from_input(
             }
         };
         if let (Some(date), Some(at)) = (date, time) {
-            if minutes_of(at) + slot.minutes as i32 >= 24 * 60 {
+            use crate::timetable::{DAY_END, DAY_START, LUNCH_END, LUNCH_START};
+            if at < DAY_START || at >= DAY_END || (at >= LUNCH_START && at < LUNCH_END) {
                 problems.push(Problem::new(
                     format!("start_{i}"),
-                    format!("{} : l'épreuve finirait après minuit", slot.name),
+                    format!(
+                        "{} : {} n'est pas dans les heures d'épreuve ({} – {}, {} – {})",
+                        slot.name,
+                        fr::time(at),
+                        fr::time(DAY_START),
+                        fr::time(LUNCH_START),
+                        fr::time(LUNCH_END),
+                        fr::time(DAY_END)
+                    ),
                 ));
             }
             slots.push(Slot {
@@ -335,7 +344,7 @@ mod tests {
     }
 
     #[test]
-    fn typed_slots_stay_in_the_session_and_before_midnight() {
+    fn typed_slots_stay_in_the_session_and_the_days_hours() {
         let (start, end) = (date(2027, 3, 15), date(2027, 3, 16));
         let current = vec![
             Slot {
@@ -381,9 +390,24 @@ mod tests {
             &[("15/03/2027", "21:00"), ("15/03/2027", "8:00")],
         )
         .unwrap_err();
+        // Neither in the evening nor before the day's start nor over lunch.
         assert_eq!(
             late[0].message,
-            "Mise en situation : l'épreuve finirait après minuit"
+            "Mise en situation : 21 h n'est pas dans les heures d'épreuve (8 h 30 – 12 h, 13 h 30 – 17 h)"
+        );
+        assert_eq!(late[1].field, "start_1");
+        let lunch = slots_from_input(
+            start,
+            end,
+            &current,
+            &[("15/03/2027", "12:30"), ("15/03/2027", "13:30")],
+        )
+        .unwrap_err();
+        assert_eq!(lunch.len(), 1);
+        assert!(
+            lunch[0]
+                .message
+                .contains("12 h 30 n'est pas dans les heures d'épreuve")
         );
         let short = slots_from_input(start, end, &current, &[("15/03/2027", "8:00")]).unwrap_err();
         assert_eq!(short[0].field, "schedule");

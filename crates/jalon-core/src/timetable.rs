@@ -24,6 +24,8 @@ pub const DAY_END: Time = time(17, 0, 0, 0);
 pub const EVENING: Time = time(18, 30, 0, 0);
 /// The jury rests this long after two hours of passages in a row.
 pub const JURY_BREAK_MINUTES: i32 = 15;
+/// A pause between two épreuves.
+pub const GAP_MINUTES: i32 = 15;
 const JURY_STRETCH_MINUTES: i32 = 120;
 
 /// A continuous piece of a passage, within one day.
@@ -291,6 +293,17 @@ fn fill_one(from: Cursor, minutes: u32, zone: Zone) -> (Vec<Part>, Cursor) {
 /// What does not fit in the session's days goes on the next working days, never lost:
 /// `clashes` names it.
 pub fn propose(span: &Span, epreuves: &[Epreuve], candidates: &[Person]) -> Vec<Passage> {
+    lay_out(span, epreuves, candidates, &[])
+}
+
+/// The same, each épreuve of `starts` (name, day, time: the manager's choice) beginning
+/// there, the others following on. `clashes` says what such a choice breaks.
+pub fn lay_out(
+    span: &Span,
+    epreuves: &[Epreuve],
+    candidates: &[Person],
+    starts: &[(String, Date, Time)],
+) -> Vec<Passage> {
     let zone = span.zone;
     let mut cursor = Cursor::start(span);
     let mut out = Vec::new();
@@ -298,7 +311,14 @@ pub fn propose(span: &Span, epreuves: &[Epreuve], candidates: &[Person]) -> Vec<
         .iter()
         .partition(|e| e.kind == EpreuveKind::FinalInterview);
     for e in others.into_iter().chain(finals) {
-        if e.individual || e.kind == EpreuveKind::FinalInterview {
+        if let Some((_, date, start)) = starts.iter().find(|(n, _, _)| *n == e.name) {
+            cursor = Cursor {
+                date: *date,
+                minute: minutes_of(*start),
+            };
+        }
+        let alone = e.individual || e.kind == EpreuveKind::FinalInterview;
+        if alone && !candidates.is_empty() {
             // The jury's run of passages without a pause: since when, and where the last ended.
             let mut run: Option<(Date, i32)> = None;
             let mut last_end: Option<(Date, i32)> = None;
@@ -354,6 +374,13 @@ pub fn propose(span: &Span, epreuves: &[Epreuve], candidates: &[Person]) -> Vec<
                 }
             }
             cursor = next;
+        }
+        // A pause before the next épreuve, unless lunch or the night already gives one.
+        if cursor.minute != minutes_of(DAY_START) && cursor.minute != minutes_of(LUNCH_END) {
+            cursor = Cursor {
+                minute: cursor.minute + GAP_MINUTES,
+                ..cursor
+            };
         }
     }
     out
@@ -760,6 +787,56 @@ mod tests {
             "{}",
             all[0].message
         );
+    }
+
+    #[test]
+    fn the_managers_start_of_an_epreuve_is_kept_and_the_rest_follows() {
+        let span = Span {
+            start: date(2027, 4, 5),
+            end: date(2027, 4, 9),
+            zone: Zone::Metropole,
+        };
+        let epreuves = [
+            epreuve(
+                "Questionnaire professionnel",
+                EpreuveKind::Questionnaire,
+                90,
+                false,
+            ),
+            epreuve(
+                "Entretien technique",
+                EpreuveKind::TechnicalInterview,
+                45,
+                true,
+            ),
+            epreuve("Entretien final", EpreuveKind::FinalInterview, 20, true),
+        ];
+        let who = people(&["ARNAUD Paul", "BLANC Léa"]);
+        // The questionnaire on Tuesday at 14 h: the entretiens follow it, not Monday morning.
+        let t = lay_out(
+            &span,
+            &epreuves,
+            &who,
+            &[(
+                "Questionnaire professionnel".into(),
+                date(2027, 4, 6),
+                time(14, 0, 0, 0),
+            )],
+        );
+        let starts: Vec<String> = t.iter().map(|p| p.parts[0].describe()).collect();
+        assert_eq!(
+            starts,
+            [
+                "mardi 6 avril 2027, 14 h – 15 h 30",
+                "mardi 6 avril 2027, 15 h 45 – 16 h 30",
+                // A quarter of an hour between two épreuves; 16 h 30 + 45 min would end past
+                // 17 h: the next morning.
+                "mercredi 7 avril 2027, 8 h 30 – 9 h 15",
+                "mercredi 7 avril 2027, 9 h 30 – 9 h 50",
+                "mercredi 7 avril 2027, 9 h 50 – 10 h 10",
+            ]
+        );
+        assert!(clashes(&span, &epreuves, &who, &t).is_empty());
     }
 
     #[test]

@@ -8,7 +8,8 @@ use std::path::{Path, PathBuf};
 
 use jalon_core::fr;
 use jalon_core::schedule::{self, Slot};
-use jiff::civil::Date;
+use jalon_core::timetable::{self, Part, Passage};
+use jiff::civil::{Date, Time};
 use serde::Serialize;
 use typst::diag::SourceDiagnostic;
 use typst::foundations::{Bytes, Dict, IntoValue};
@@ -118,7 +119,30 @@ pub struct SlotLine {
     pub name: String,
     pub start: String,
     pub end: String,
+    /// « 8 h 30 – 12 h, 13 h 30 – 17 h »: the épreuve's hours that day, lunch apart.
+    pub hours: String,
     pub duration: String,
+}
+
+/// One sign-in sheet: a day, an épreuve, and who signs it at what time.
+#[derive(Debug, Clone, Serialize)]
+pub struct Sheet {
+    /// « lundi 14 décembre 2026 ».
+    pub date: String,
+    pub name: String,
+    /// « 8 h 30 – 12 h, 13 h 30 – 17 h », or the span of the day's individual passages.
+    pub hours: String,
+    pub rows: Vec<SheetRow>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct SheetRow {
+    pub last_name: String,
+    pub first_names: String,
+    pub birth_date: String,
+    /// The candidate's own hours, when they differ from the sheet's (their passage, their
+    /// extra time); empty otherwise.
+    pub time: String,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -151,6 +175,9 @@ pub struct CandidateLine {
     pub accommodation_plan: String,
     /// The convocation carries a receipt to sign and return (hand delivery, signed return).
     pub with_receipt: bool,
+    /// Their own days and times (their passages, their extra time); the session's when empty.
+    #[serde(default)]
+    pub schedule: Vec<Day>,
 }
 
 /// Everything a session's documents show.
@@ -169,6 +196,10 @@ pub struct SessionDocument {
     pub ceres: String,
     pub session: SessionInfo,
     pub schedule: Vec<Day>,
+    /// One sign-in sheet per day and épreuve (from the timetable); one per day and épreuve
+    /// of `schedule`, every candidate on it, when empty.
+    #[serde(default)]
+    pub sheets: Vec<Sheet>,
     /// The day the documents are issued, « 28 novembre 2026 ».
     pub issued: String,
     /// The session manager's name, or empty.
@@ -221,11 +252,185 @@ pub fn schedule_days(slots: &[Slot]) -> Vec<Day> {
                     name: s.name.clone(),
                     start: fr::time(s.start),
                     end: fr::time(s.end()),
+                    hours: format!("{} – {}", fr::time(s.start), fr::time(s.end())),
                     duration: fr::duration(s.minutes),
                 })
                 .collect(),
         })
         .collect()
+}
+
+/// The days of `passages` (one candidate's, or the group's), each with its welcome time and
+/// one line per épreuve taken that day: its hours (lunch apart) and time spent that day.
+/// `individual` names the épreuves each candidate passes alone, shown in the group's days as
+/// the span of the day's passages.
+pub fn timetable_days(passages: &[&Passage], individual: &[&str], per_candidate: bool) -> Vec<Day> {
+    let mut dates: Vec<Date> = passages
+        .iter()
+        .flat_map(|p| p.parts.iter().map(|x| x.date))
+        .collect();
+    dates.sort();
+    dates.dedup();
+    dates
+        .into_iter()
+        .map(|date| {
+            let mut lines: Vec<(Time, SlotLine)> = Vec::new();
+            let mut names: Vec<&str> = Vec::new();
+            for p in passages {
+                if !names.contains(&p.epreuve.as_str()) {
+                    names.push(&p.epreuve);
+                }
+            }
+            for name in names {
+                let parts: Vec<&Part> = passages
+                    .iter()
+                    .filter(|p| p.epreuve == name)
+                    .flat_map(|p| p.parts.iter())
+                    .filter(|x| x.date == date)
+                    .collect();
+                let (Some(first), Some(last)) = (
+                    parts.iter().map(|x| x.start).min(),
+                    parts.iter().map(|x| x.end).max(),
+                ) else {
+                    continue;
+                };
+                let alone = individual.contains(&name) && !per_candidate;
+                let (label, hours, duration) = if alone {
+                    (
+                        format!("{name} (passages individuels)"),
+                        format!("{} – {}", fr::time(first), fr::time(last)),
+                        "selon la convocation".to_owned(),
+                    )
+                } else {
+                    let minutes: i32 = parts.iter().map(|x| x.minutes()).sum();
+                    (
+                        name.to_owned(),
+                        parts
+                            .iter()
+                            .map(|x| format!("{} – {}", fr::time(x.start), fr::time(x.end)))
+                            .collect::<Vec<_>>()
+                            .join(", "),
+                        fr::duration(minutes.max(0) as u32),
+                    )
+                };
+                lines.push((
+                    first,
+                    SlotLine {
+                        name: label,
+                        start: fr::time(first),
+                        end: fr::time(last),
+                        hours,
+                        duration,
+                    },
+                ));
+            }
+            lines.sort_by_key(|(t, _)| *t);
+            let welcome = lines
+                .first()
+                .map(|(t, _)| {
+                    let m = i32::from(t.hour()) * 60 + i32::from(t.minute())
+                        - schedule::WELCOME_MINUTES;
+                    fr::time(jiff::civil::time((m / 60) as i8, (m % 60) as i8, 0, 0))
+                })
+                .unwrap_or_default();
+            Day {
+                date: fr::long_date(date),
+                welcome,
+                slots: lines.into_iter().map(|(_, l)| l).collect(),
+            }
+        })
+        .collect()
+}
+
+/// The documents' parts of a timetable: the group's days (the posting), each candidate's own
+/// (set on their line, for their convocation), and one sign-in sheet per day and épreuve with
+/// each candidate's time where it is theirs alone.
+pub fn from_timetable(
+    passages: &[Passage],
+    individual: &[&str],
+    candidates: &mut [CandidateLine],
+) -> (Vec<Day>, Vec<Sheet>) {
+    // The group: the collective épreuves as the group takes them, the individual ones as the
+    // span of their passages.
+    let group: Vec<&Passage> = passages
+        .iter()
+        .filter(|p| p.candidate.is_none() || individual.contains(&p.epreuve.as_str()))
+        .collect();
+    let days = timetable_days(&group, individual, false);
+    let mut sheets: Vec<(Date, Time, Sheet)> = Vec::new();
+    for c in candidates.iter_mut() {
+        let theirs = timetable::of_candidate(passages, &c.id);
+        c.schedule = timetable_days(&theirs, individual, true);
+        for p in theirs {
+            let mut dates: Vec<Date> = p.parts.iter().map(|x| x.date).collect();
+            dates.dedup();
+            for date in dates {
+                let today: Vec<&Part> = p.parts.iter().filter(|x| x.date == date).collect();
+                let hours = today
+                    .iter()
+                    .map(|x| format!("{} – {}", fr::time(x.start), fr::time(x.end)))
+                    .collect::<Vec<_>>()
+                    .join(", ");
+                let sheet_hours = if individual.contains(&p.epreuve.as_str()) {
+                    group_span(passages, &p.epreuve, date)
+                } else {
+                    passages
+                        .iter()
+                        .find(|g| g.epreuve == p.epreuve && g.candidate.is_none())
+                        .map(|g| {
+                            g.parts
+                                .iter()
+                                .filter(|x| x.date == date)
+                                .map(|x| format!("{} – {}", fr::time(x.start), fr::time(x.end)))
+                                .collect::<Vec<_>>()
+                                .join(", ")
+                        })
+                        .unwrap_or_else(|| hours.clone())
+                };
+                let row = SheetRow {
+                    last_name: c.last_name.clone(),
+                    first_names: c.first_names.clone(),
+                    birth_date: c.birth_date.clone(),
+                    time: if hours == sheet_hours {
+                        String::new()
+                    } else {
+                        hours.clone()
+                    },
+                };
+                match sheets
+                    .iter_mut()
+                    .find(|(d, _, s)| *d == date && s.name == p.epreuve)
+                {
+                    Some((_, _, s)) => s.rows.push(row),
+                    None => sheets.push((
+                        date,
+                        today.first().map_or(Time::MIN, |x| x.start),
+                        Sheet {
+                            date: fr::long_date(date),
+                            name: p.epreuve.clone(),
+                            hours: sheet_hours,
+                            rows: vec![row],
+                        },
+                    )),
+                }
+            }
+        }
+    }
+    sheets.sort_by_key(|(d, t, _)| (*d, *t));
+    (days, sheets.into_iter().map(|(_, _, s)| s).collect())
+}
+
+/// « 8 h 30 – 11 h 45 »: from the first to the last passage of an individual épreuve that day.
+fn group_span(passages: &[Passage], epreuve: &str, date: Date) -> String {
+    let parts = passages
+        .iter()
+        .filter(|p| p.epreuve == epreuve)
+        .flat_map(|p| p.parts.iter())
+        .filter(|x| x.date == date);
+    let (first, last) = parts.fold((Time::MAX, Time::MIN), |(a, b), x| {
+        (a.min(x.start), b.max(x.end))
+    });
+    format!("{} – {}", fr::time(first), fr::time(last))
 }
 
 /// « 14/02/1990 », or empty.
@@ -533,7 +738,9 @@ pub fn sample(candidates: usize) -> SessionDocument {
                     String::new()
                 },
                 with_receipt: i % 2 == 0,
+                schedule: Vec::new(),
             })
             .collect(),
+        sheets: Vec::new(),
     }
 }

@@ -28,6 +28,7 @@ fn candidate(last: &str, first: &str, accommodation: &str, receipt: bool) -> Can
             "salle au rez-de-chaussée, surveillant dédié".to_owned()
         },
         with_receipt: receipt,
+        schedule: Vec::new(),
     }
 }
 
@@ -68,6 +69,7 @@ fn session(candidates: Vec<CandidateLine>) -> SessionDocument {
         documents: pdf::default_documents(),
         rules: pdf::default_rules(),
         candidates,
+        sheets: Vec::new(),
     }
 }
 

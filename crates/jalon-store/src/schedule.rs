@@ -2,28 +2,44 @@
 //! and times, which then appear on the convocations, the posting and the sign-in sheets.
 
 use jalon_core::schedule::{self, Slot};
+use jalon_core::timetable::{self, Clash, Passage, Person, Span};
 use jalon_core::{Zone, fr};
 use serde::Serialize;
 use serde_json::json;
 
 use crate::Store;
 use crate::catalog::Title;
-use crate::error::{Result, StoreError};
+use crate::error::{FieldError, Result, StoreError};
 use crate::ids::Stamp;
 use crate::journal::{self, Action, Change, Subject};
 use crate::scope::{SessionHandle, SessionWriter};
 use crate::sessions::Session;
 
-/// A session's schedule, one slot per épreuve of its title, in the title's order.
+/// A session's schedule: the start of each épreuve (the manager's, or Jalon's proposal), and
+/// the timetable laid out from them — each épreuve over its days, each candidate's passage.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SessionSchedule {
+    /// One slot per épreuve of the title, in its order: where the épreuve begins, and its
+    /// duration (of each candidate's passage, for an individual épreuve).
     pub slots: Vec<Slot>,
-    /// Some slots are still Jalon's proposal (none set by the manager, or the title's
+    /// Some starts are still Jalon's proposal (none set by the manager, or the title's
     /// épreuves changed since).
     pub proposed: bool,
-    /// Épreuves set on a day outside the session's dates (the dates moved since).
+    /// Épreuves with a part outside the session's dates (the dates moved since, or the
+    /// candidates are too many for its days).
     pub outside: Vec<String>,
+    /// Every épreuve as each candidate (or the group) takes it, part by part.
+    pub timetable: Vec<Passage>,
+    /// What is wrong with the timetable, under its rule ids.
+    pub clashes: Vec<Clash>,
+}
+
+impl SessionSchedule {
+    /// The passages of `candidate` (theirs, and the group's), in time order.
+    pub fn of_candidate(&self, candidate: &str) -> Vec<&Passage> {
+        timetable::of_candidate(&self.timetable, candidate)
+    }
 }
 
 /// The day and time the manager gives one épreuve.
@@ -35,82 +51,56 @@ pub struct SlotInput {
 
 pub use jalon_core::schedule::parse_time;
 
+/// The rules an edited schedule may not break (the others are shown, not refused: a session
+/// too short for its candidates is the manager's to see and decide).
+const REFUSED: [&str; 3] = [
+    "timetable.overlap_candidate",
+    "timetable.final_not_last",
+    "timetable.past_evening",
+];
+
 impl Store {
-    /// The schedule of a session: the manager's where set, Jalon's proposal elsewhere.
+    /// The schedule of a session: the manager's starts where set, Jalon's proposal elsewhere.
     pub async fn schedule(&self, session: &SessionHandle<'_>) -> Result<SessionSchedule> {
         let (actor, s) = (session.actor(), session.session());
         let (title, site) =
             tokio::try_join!(self.title(actor, &s.title_id), self.site(actor, &s.site_id))?;
-        self.schedule_of(s, &title, site.zone).await
+        self.schedule_of(session, &title, site.zone).await
     }
 
     /// The same, for a session whose title and site the caller has already read.
     pub async fn schedule_of(
         &self,
-        s: &Session,
+        session: &SessionHandle<'_>,
         title: &Title,
         zone: Zone,
     ) -> Result<SessionSchedule> {
         let mut conn = self.pool().acquire().await?;
-        self.schedule_in(&mut conn, s, title, zone).await
+        let saved = saved_slots(&mut conn, session.session()).await?;
+        let people = self.people_in(&mut conn, session).await?;
+        Ok(lay_out(session.session(), title, zone, &people, &saved))
     }
 
-    /// The schedule, read on `conn`.
-    async fn schedule_in(
+    /// The session's candidates as the timetable needs them, in French order of their names.
+    async fn people_in(
         &self,
         conn: &mut sqlx::AnyConnection,
-        s: &Session,
-        title: &Title,
-        zone: Zone,
-    ) -> Result<SessionSchedule> {
-        let epreuves: Vec<(String, u32)> = title
-            .structure
-            .epreuves
-            .iter()
-            .map(|e| (e.name.clone(), e.minutes))
-            .collect();
-        let proposal = schedule::propose(s.start, s.end, zone, &epreuves);
-        let saved: Option<(Option<String>,)> =
-            sqlx::query_as("SELECT schedule FROM sessions WHERE id = $1")
-                .bind(&s.id)
-                .fetch_optional(&mut *conn)
-                .await?;
-        let saved: Vec<Slot> = match saved.and_then(|(s,)| s) {
-            Some(text) => serde_json::from_str(&text)
-                .map_err(|e| StoreError::Corrupt(format!("calendrier des épreuves : {e}")))?,
-            None => Vec::new(),
-        };
-        let mut proposed = false;
-        let slots: Vec<Slot> = proposal
+        session: &SessionHandle<'_>,
+    ) -> Result<Vec<Person>> {
+        Ok(self
+            .candidates_in(conn, session, None, false)
+            .await?
             .into_iter()
-            .enumerate()
-            .map(|(i, p)| {
-                match saved
-                    .get(i)
-                    .filter(|s| s.name == p.name)
-                    .or_else(|| saved.iter().find(|s| s.name == p.name))
-                {
-                    Some(s) => Slot {
-                        minutes: p.minutes,
-                        ..s.clone()
-                    },
-                    None => {
-                        proposed = true;
-                        p
-                    }
-                }
+            .map(|c| Person {
+                name: format!(
+                    "{} {}",
+                    c.input.last_name.trim().to_uppercase(),
+                    c.input.first_names.trim()
+                ),
+                id: c.id.to_string(),
+                extra: Vec::new(),
             })
-            .collect();
-        let outside = slots
-            .iter()
-            .filter(|x| x.date < s.start || x.date > s.end)
-            .map(|x| x.name.clone())
-            .collect();
-        Ok(SessionSchedule {
-            slots,
-            proposed,
-            outside,
-        })
+            .collect())
     }
 
     /// Sets the day and time of every épreuve (one input per épreuve, in the title's
@@ -136,15 +126,27 @@ impl Store {
             .await?
             .ok_or_else(missing)?;
         let (start, end) = (session.start, session.end);
-        let current = self
-            .schedule_in(&mut tx, &session, &title, site.zone)
-            .await?;
+        let saved = saved_slots(&mut tx, &session).await?;
+        let people = self.people_in(&mut tx, w.handle()).await?;
+        let current = lay_out(&session, &title, site.zone, &people, &saved);
         let typed: Vec<(&str, &str)> = inputs
             .iter()
             .map(|i| (i.date.as_str(), i.start.as_str()))
             .collect();
         let slots = schedule::slots_from_input(start, end, &current.slots, &typed)
             .map_err(StoreError::Invalid)?;
+        // The timetable those starts give: nobody in two places, the entretien final last,
+        // nothing in the evening — every problem at once.
+        let after = lay_out(&session, &title, site.zone, &people, &slots);
+        let refused: Vec<FieldError> = after
+            .clashes
+            .iter()
+            .filter(|c| REFUSED.contains(&c.rule))
+            .map(|c| FieldError::new(c.rule, c.message.clone()))
+            .collect();
+        if !refused.is_empty() {
+            return Err(StoreError::Invalid(refused));
+        }
         let text = serde_json::to_string(&slots)
             .map_err(|e| StoreError::Corrupt(format!("calendrier des épreuves : {e}")))?;
         sqlx::query("UPDATE sessions SET schedule = $1, updated_at = $2 WHERE id = $3")
@@ -176,10 +178,79 @@ impl Store {
             },
         )
         .await?;
-        let after = self
-            .schedule_in(&mut tx, &session, &title, site.zone)
-            .await?;
         tx.commit().await?;
         Ok(after)
+    }
+}
+
+/// The starts the manager set, as saved (name, day, time).
+async fn saved_slots(conn: &mut sqlx::AnyConnection, s: &Session) -> Result<Vec<Slot>> {
+    let saved: Option<(Option<String>,)> =
+        sqlx::query_as("SELECT schedule FROM sessions WHERE id = $1")
+            .bind(&s.id)
+            .fetch_optional(&mut *conn)
+            .await?;
+    match saved.and_then(|(s,)| s) {
+        Some(text) => serde_json::from_str(&text)
+            .map_err(|e| StoreError::Corrupt(format!("calendrier des épreuves : {e}"))),
+        None => Ok(Vec::new()),
+    }
+}
+
+/// The schedule and timetable of `s` from the manager's `saved` starts (those of épreuves the
+/// title still has), Jalon's proposal for the others.
+fn lay_out(
+    s: &Session,
+    title: &Title,
+    zone: Zone,
+    people: &[Person],
+    saved: &[Slot],
+) -> SessionSchedule {
+    let epreuves = &title.structure.epreuves;
+    let starts: Vec<(String, jiff::civil::Date, jiff::civil::Time)> = epreuves
+        .iter()
+        .filter_map(|e| saved.iter().find(|x| x.name == e.name))
+        .map(|x| (x.name.clone(), x.date, x.start))
+        .collect();
+    let span = Span {
+        start: s.start,
+        end: s.end,
+        zone,
+    };
+    let passages = timetable::lay_out(&span, epreuves, people, &starts);
+    let slots: Vec<Slot> = epreuves
+        .iter()
+        .filter_map(|e| {
+            let first = passages
+                .iter()
+                .filter(|p| p.epreuve == e.name)
+                .filter_map(|p| p.first())
+                .min_by_key(|p| (p.date, p.start))?;
+            Some(Slot {
+                name: e.name.clone(),
+                date: first.date,
+                start: first.start,
+                minutes: e.minutes,
+            })
+        })
+        .collect();
+    let outside = epreuves
+        .iter()
+        .filter(|e| {
+            passages
+                .iter()
+                .filter(|p| p.epreuve == e.name)
+                .flat_map(|p| &p.parts)
+                .any(|p| p.date < s.start || p.date > s.end)
+        })
+        .map(|e| e.name.clone())
+        .collect();
+    let clashes = timetable::clashes(&span, epreuves, people, &passages);
+    SessionSchedule {
+        slots,
+        proposed: starts.len() < epreuves.len(),
+        outside,
+        timetable: passages,
+        clashes,
     }
 }

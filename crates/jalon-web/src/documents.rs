@@ -24,7 +24,7 @@ pub async fn session_document(
         store.candidates(session),
         store.convocations(session),
     )?;
-    let schedule = store.schedule_of(s, &title, site.zone).await?;
+    let schedule = store.schedule_of(session, &title, site.zone).await?;
     let approval = match &s.approval_id {
         Some(id) => store.approval(actor, id).await?.number,
         None => String::new(),
@@ -38,7 +38,7 @@ pub async fn session_document(
     {
         return Err(StoreError::NotFound { what: "candidat" });
     }
-    let candidates = candidates
+    let mut candidates: Vec<CandidateLine> = candidates
         .iter()
         .filter(|c| only.is_none_or(|id| c.id == *id))
         .map(|c| {
@@ -62,9 +62,19 @@ pub async fn session_document(
                 // Without a chosen mode, the paper copy carries the receipt: it is what a
                 // hand delivery needs, and harmless otherwise.
                 with_receipt: !matches!(mode, Some(Mode::EmailReceipts)),
+                schedule: Vec::new(),
             }
         })
         .collect();
+    // Each candidate's own days and times, the group's, and the sign-in sheets.
+    let individual: Vec<&str> = title
+        .structure
+        .epreuves
+        .iter()
+        .filter(|e| e.individual || e.kind == jalon_core::catalog::EpreuveKind::FinalInterview)
+        .map(|e| e.name.as_str())
+        .collect();
+    let (days, sheets) = pdf::from_timetable(&schedule.timetable, &individual, &mut candidates);
     // The centre's own contact first; the manager's address otherwise.
     let contact = [centre.email.trim(), centre.phone.trim()]
         .into_iter()
@@ -106,7 +116,8 @@ pub async fn session_document(
         session: SessionInfo {
             dates: fr::date_range(s.start, s.end),
         },
-        schedule: pdf::schedule_days(&schedule.slots),
+        schedule: days,
+        sheets,
         issued: fr::date_without_weekday(store.today()),
         manager: manager
             .as_ref()

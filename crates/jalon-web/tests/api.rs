@@ -1345,9 +1345,44 @@ async fn the_schedule_and_the_pdf_documents_over_http() {
     assert_eq!(data.schedule.len(), 2, "two days");
     assert_eq!(data.schedule[0].date, "lundi 15 mars 2027");
     assert_eq!(data.schedule[0].welcome, "8 h 30");
+    // 3 h 30 from 9 h: the morning, then after lunch.
     assert_eq!(data.schedule[0].slots[0].start, "9 h");
-    assert_eq!(data.schedule[0].slots[0].end, "12 h 30");
-    assert_eq!(data.schedule[1].slots[0].start, "14 h");
+    assert_eq!(data.schedule[0].slots[0].end, "14 h");
+    assert_eq!(
+        data.schedule[0].slots[0].hours,
+        "9 h – 12 h, 13 h 30 – 14 h"
+    );
+    assert_eq!(data.schedule[0].slots[0].duration, "3 h 30");
+    // The entretien final: each candidate alone, 20 minutes, in the order of their names.
+    assert_eq!(
+        data.schedule[1].slots[0].name,
+        "Entretien final (passages individuels)"
+    );
+    assert_eq!(data.schedule[1].slots[0].hours, "14 h – 14 h 40");
+    let own = |n: usize| data.candidates[n].schedule[1].slots[0].hours.clone();
+    assert_eq!(
+        (own(0), own(1)),
+        ("14 h – 14 h 20".to_owned(), "14 h 20 – 14 h 40".to_owned())
+    );
+    assert_eq!(data.candidates[1].schedule[1].welcome, "13 h 50");
+    // One sign-in sheet per day and épreuve, each candidate's time on the entretien's.
+    let sheets: Vec<(&str, &str)> = data
+        .sheets
+        .iter()
+        .map(|s| (s.name.as_str(), s.hours.as_str()))
+        .collect();
+    assert_eq!(
+        sheets,
+        [
+            (
+                "Mise en situation professionnelle",
+                "9 h – 12 h, 13 h 30 – 14 h"
+            ),
+            ("Entretien final", "14 h – 14 h 40"),
+        ]
+    );
+    assert_eq!(data.sheets[0].rows[0].time, "", "the group's hours");
+    assert_eq!(data.sheets[1].rows[1].time, "14 h 20 – 14 h 40");
     assert_eq!(data.approval, "AGR-1");
     // « RNCP37674 » as typed, « RNCP 37674 » as printed.
     assert_eq!(data.title.rncp, "RNCP\u{a0}37674");
