@@ -586,12 +586,13 @@ async fn fill(store: &Store) -> Result<(), Failure> {
             ..s(0, 16, 5, true, Some(0))
         },
         s(3, 3, 2, true, Some(0)),
-        // Under way: two candidates are still to welcome (arriving late), so the welcome is
-        // still open on the tablet.
+        // Under way since the day before yesterday, for five days (21 hours of mise en
+        // situation, then the entretiens): two candidates are still to welcome (arriving
+        // late), so the welcome is still open on the tablet.
         DemoSession {
             exact: true,
             leave: &["day.welcome_candidates"],
-            ..s(2, -1, 4, true, Some(0))
+            ..s(2, -2, 5, true, Some(0))
         },
         DemoSession {
             leave: &["close.transmit"],
