@@ -116,7 +116,15 @@ impl Default for Epreuve {
 pub struct TitleStructure {
     pub ccps: Vec<Ccp>,
     pub epreuves: Vec<Epreuve>,
+    /// The most candidates one jury pair may evaluate in a day, when the title sets it.
+    #[serde(default)]
+    pub max_per_jury_day: Option<u32>,
 }
+
+/// The longest collective épreuve (several days of mise en situation) and the longest
+/// passage of one candidate, in minutes.
+pub const MAX_EPREUVE_MINUTES: u32 = 60 * 60;
+pub const MAX_PASSAGE_MINUTES: u32 = 8 * 60;
 
 fn required(out: &mut Vec<Problem>, field: &str, value: &str, what: &str) {
     if value.trim().is_empty() {
@@ -248,12 +256,45 @@ pub fn title_problems(rncp_code: &str, name: &str, s: &TitleStructure) -> Vec<Pr
         if e.name.trim().is_empty() {
             errs.push(Problem::new(&field, "une épreuve a besoin d'un intitulé"));
         }
-        if e.minutes == 0 || e.minutes > 24 * 60 {
+        let max = if e.individual {
+            MAX_PASSAGE_MINUTES
+        } else {
+            MAX_EPREUVE_MINUTES
+        };
+        if e.minutes == 0 || e.minutes > max {
             errs.push(Problem::new(
                 &field,
-                format!("durée de {} minutes invalide (entre 1 et 1440)", e.minutes),
+                format!(
+                    "{} : durée de {} minutes invalide (entre 1 et {max}{})",
+                    e.name.trim(),
+                    e.minutes,
+                    if e.individual {
+                        " pour le passage d'un candidat"
+                    } else {
+                        ""
+                    }
+                ),
             ));
         }
+        for code in e
+            .ccps
+            .iter()
+            .filter(|c| !s.ccps.iter().any(|x| x.code == **c))
+        {
+            errs.push(Problem::new(
+                &field,
+                format!(
+                    "{} évalue « {code} », que le titre n'a pas parmi ses CCP",
+                    e.name.trim()
+                ),
+            ));
+        }
+    }
+    if s.max_per_jury_day == Some(0) {
+        errs.push(Problem::new(
+            "structure.max_per_jury_day",
+            "le nombre de candidats par jury et par jour doit être d'au moins 1 (ou laissé vide)",
+        ));
     }
     let finals = s
         .epreuves
@@ -411,6 +452,7 @@ mod tests {
                 epreuve("Mise en situation", EpreuveKind::Practical, 240),
                 epreuve("Entretien final", EpreuveKind::FinalInterview, 20),
             ],
+            max_per_jury_day: None,
         };
         assert!(title_problems("RNCP37674", "Développeur web", &good).is_empty());
         assert_eq!(rncp_code(" 37674 "), "RNCP37674");
@@ -431,6 +473,24 @@ mod tests {
         assert!(
             p[3].message
                 .contains("l'entretien final doit figurer une fois")
+        );
+        // Several days of mise en situation, but not a week of entretien; the CCPs an
+        // épreuve evaluates are the title's; a cap of candidates per jury is 1 at least.
+        let mut long = good.clone();
+        long.epreuves[0].minutes = 21 * 60;
+        assert!(title_problems("RNCP35309", "Maçon", &long).is_empty());
+        long.epreuves[0].individual = true;
+        long.epreuves[0].ccps = vec!["CCP1".into(), "CCP4".into()];
+        long.max_per_jury_day = Some(0);
+        let p = title_problems("RNCP35309", "Maçon", &long);
+        let messages: Vec<&str> = p.iter().map(|p| p.message.as_str()).collect();
+        assert_eq!(
+            messages,
+            [
+                "Mise en situation : durée de 1260 minutes invalide (entre 1 et 480 pour le passage d'un candidat)",
+                "Mise en situation évalue « CCP4 », que le titre n'a pas parmi ses CCP",
+                "le nombre de candidats par jury et par jour doit être d'au moins 1 (ou laissé vide)",
+            ]
         );
     }
 

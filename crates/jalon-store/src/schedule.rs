@@ -33,6 +33,20 @@ pub struct SessionSchedule {
     pub timetable: Vec<Passage>,
     /// What is wrong with the timetable, under its rule ids.
     pub clashes: Vec<Clash>,
+    /// The épreuves each candidate passes alone in front of the jury.
+    pub individual: Vec<String>,
+    /// The days of individual passages, and how many jury pairs each needs (the title's
+    /// cap of candidates per jury and day; one pair without a cap).
+    pub juries: Vec<JuryDay>,
+}
+
+/// A day of individual passages and the jury pairs it needs.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct JuryDay {
+    #[cfg_attr(feature = "openapi", schema(value_type = String, format = Date))]
+    pub date: jiff::civil::Date,
+    pub pairs: u32,
 }
 
 impl SessionSchedule {
@@ -246,11 +260,21 @@ fn lay_out(
         .map(|e| e.name.clone())
         .collect();
     let clashes = timetable::clashes(&span, epreuves, people, &passages);
+    let juries = timetable::jury_pairs(epreuves, &passages, title.structure.max_per_jury_day)
+        .into_iter()
+        .map(|(date, pairs)| JuryDay { date, pairs })
+        .collect();
     SessionSchedule {
         slots,
         proposed: starts.len() < epreuves.len(),
         outside,
         timetable: passages,
         clashes,
+        individual: epreuves
+            .iter()
+            .filter(|e| e.individual || e.kind == jalon_core::catalog::EpreuveKind::FinalInterview)
+            .map(|e| e.name.clone())
+            .collect(),
+        juries,
     }
 }

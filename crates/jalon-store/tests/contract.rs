@@ -72,6 +72,7 @@ async fn fixture(store: &Store, centre: &str) -> Fixture {
                 transport: false,
                 expiry: date(2030, 9, 1),
                 structure: TitleStructure {
+                    max_per_jury_day: None,
                     ccps: vec![Ccp {
                         code: "CCP1".into(),
                         name: "Développer la partie front-end".into(),
@@ -636,6 +637,7 @@ async fn catalog_validation_and_concurrency(store: Store) {
         transport: false,
         expiry: date(2029, 1, 1),
         structure: TitleStructure {
+            max_per_jury_day: None,
             ccps: vec![],
             epreuves: vec![
                 Epreuve {

@@ -67,13 +67,7 @@ pub async fn session_document(
         })
         .collect();
     // Each candidate's own days and times, the group's, and the sign-in sheets.
-    let individual: Vec<&str> = title
-        .structure
-        .epreuves
-        .iter()
-        .filter(|e| e.individual || e.kind == jalon_core::catalog::EpreuveKind::FinalInterview)
-        .map(|e| e.name.as_str())
-        .collect();
+    let individual: Vec<&str> = schedule.individual.iter().map(String::as_str).collect();
     let (days, sheets) = pdf::from_timetable(&schedule.timetable, &individual, &mut candidates);
     // The centre's own contact first; the manager's address otherwise.
     let contact = [centre.email.trim(), centre.phone.trim()]

@@ -1180,6 +1180,56 @@ async fn the_manager_sets_the_schedule_of_the_epreuves_from_the_page() {
         page.contains("14 h 20"),
         "the end of the entretien final: {page}"
     );
+
+    // With candidates, each passes the entretien final alone, one after the other; an
+    // entretien final before the mise en situation is refused, the candidate named.
+    let id: jalon_store::SessionId = a.session.as_str().into();
+    let actor = Actor::command_line(store.centre_of_session(&id).await.unwrap());
+    let h = store.open_session(&actor, &id).await.unwrap();
+    for (last, first) in [("Martin", "Léa"), ("Dupont", "Jean")] {
+        let input = jalon_core::candidate::CandidateInput {
+            last_name: last.into(),
+            first_names: first.into(),
+            birth_date: Some(date(1990, 2, 1)),
+            ..Default::default()
+        };
+        store
+            .add_candidate(h.writer().unwrap(), input)
+            .await
+            .unwrap();
+    }
+    let page = html_unescape(&c.get(&page_url).send().await.unwrap().text().await.unwrap());
+    assert!(page.contains("20 min par candidat"), "{page}");
+    assert!(
+        page.contains("<li>DUPONT Jean : 14 h – 14 h 20</li>"),
+        "{page}"
+    );
+    assert!(
+        page.contains("<li>MARTIN Léa : 14 h 20 – 14 h 40</li>"),
+        "{page}"
+    );
+    let r = c
+        .post(&url)
+        .form(&[
+            ("csrf", csrf.as_str()),
+            ("date", "2027-03-15"),
+            ("start", "09:00"),
+            ("date", "2027-03-15"),
+            ("start", "10:00"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let page = html_unescape(&r.text().await.unwrap());
+    assert!(
+        page.contains("DUPONT Jean : l'entretien final (10 h – 10 h 20) doit suivre ses autres épreuves, dont Mise en situation professionnelle (9 h – 11 h)"),
+        "{page}"
+    );
+    assert!(
+        page.contains("DUPONT Jean aurait deux épreuves en même temps le lundi 15 mars 2027"),
+        "{page}"
+    );
 }
 
 #[tokio::test]

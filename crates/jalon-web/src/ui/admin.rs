@@ -169,6 +169,9 @@ struct AdminForm {
     expiry: String,
     #[serde(default)]
     ccps: String,
+    /// The most candidates a jury pair evaluates in a day (empty: no cap).
+    #[serde(default)]
+    jury_cap: String,
     #[serde(default)]
     epreuves: String,
     // Approvals
@@ -397,6 +400,11 @@ async fn page_for(
                         .map(epreuve_line)
                         .collect::<Vec<_>>()
                         .join("\n"),
+                    jury_cap: t
+                        .structure
+                        .max_per_jury_day
+                        .map(|n| n.to_string())
+                        .unwrap_or_default(),
                     ..Default::default()
                 }
             }),
@@ -477,6 +485,9 @@ async fn page_for(
                     .optional(),
                 Input::new("epreuves", "Épreuves, dans l'ordre", "textarea", f.epreuves.clone())
                     .hint("une par ligne : « intitulé ; durée en minutes ; individuelle ou collective ; CCP évalués » (les deux derniers facultatifs ; pour une épreuve individuelle, la durée du passage d'un candidat) ; l'entretien final en dernier")
+                    .optional(),
+                Input::new("jury_cap", "Candidats par jury et par jour, au plus", "text", f.jury_cap.clone())
+                    .hint("si le référentiel le fixe ; Jalon en déduit le nombre de jurys nécessaires chaque jour")
                     .optional(),
             ],
         ),
@@ -668,9 +679,23 @@ async fn save(
                     .ok(),
             };
             let expiry = date("expiry", &f.expiry, &mut errs);
+            let max_per_jury_day = match f.jury_cap.trim() {
+                "" => None,
+                typed => match typed.parse::<u32>() {
+                    Ok(n) => Some(n),
+                    Err(_) => {
+                        errs.push(FieldError::new(
+                            "jury_cap",
+                            format!("« {typed} » n'est pas un nombre de candidats"),
+                        ));
+                        None
+                    }
+                },
+            };
             let structure = TitleStructure {
                 ccps: parse_ccps(&f.ccps, &mut errs),
                 epreuves: parse_epreuves(&f.epreuves, &mut errs),
+                max_per_jury_day,
             };
             // Every problem at once: what the form could not read, and what the title breaks.
             if !errs.is_empty() {

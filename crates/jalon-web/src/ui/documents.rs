@@ -33,6 +33,19 @@ pub struct Row {
     pub end: String,
 }
 
+/// A day of the timetable, as the page shows it.
+pub struct DayView {
+    pub date: String,
+    pub lines: Vec<LineView>,
+}
+
+pub struct LineView {
+    pub name: String,
+    pub hours: String,
+    /// Each candidate's own hours, for an épreuve they pass alone (or with extra time).
+    pub passages: Vec<(String, String)>,
+}
+
 #[derive(Template)]
 #[template(path = "documents.html")]
 struct DocumentsPage {
@@ -52,6 +65,11 @@ struct DocumentsPage {
     can_write: bool,
     errors: Vec<String>,
     notice: Option<String>,
+    days: Vec<DayView>,
+    /// « 8 h 30 – 12 h, 13 h 30 – 17 h ».
+    hours: String,
+    clashes: Vec<String>,
+    juries: Vec<String>,
 }
 
 async fn show(
@@ -82,6 +100,24 @@ async fn page(
         state.store.candidates(session),
     )?;
     let s = session.session();
+    let alone = |name: &str| schedule.individual.iter().any(|i| i == name);
+    // Where each épreuve ends: its last part, the day named when it is not its first.
+    let end_of = |name: &str, first: jiff::civil::Date| {
+        schedule
+            .timetable
+            .iter()
+            .filter(|p| p.epreuve == name)
+            .filter_map(|p| p.last())
+            .max_by_key(|p| (p.date, p.end))
+            .map(|last| {
+                if last.date == first {
+                    fr::time(last.end)
+                } else {
+                    format!("{}, {}", fr::long_date(last.date), fr::time(last.end))
+                }
+            })
+            .unwrap_or_default()
+    };
     let rows = schedule
         .slots
         .iter()
@@ -90,14 +126,47 @@ async fn page(
             let typed = typed.and_then(|t| t.get(i));
             Row {
                 name: slot.name.clone(),
-                duration: fr::duration(slot.minutes),
+                duration: if alone(&slot.name) {
+                    format!("{} par candidat", fr::duration(slot.minutes))
+                } else {
+                    fr::duration(slot.minutes)
+                },
                 date: typed.map_or_else(|| slot.date.to_string(), |t| t.date.clone()),
                 start: typed.map_or_else(
                     || format!("{:02}:{:02}", slot.start.hour(), slot.start.minute()),
                     |t| t.start.clone(),
                 ),
-                end: fr::time(slot.end()),
+                end: end_of(&slot.name, slot.date),
             }
+        })
+        .collect();
+    let names: std::collections::HashMap<String, String> = candidates
+        .iter()
+        .map(|c| {
+            (
+                c.id.to_string(),
+                format!(
+                    "{} {}",
+                    c.input.last_name.trim().to_uppercase(),
+                    c.input.first_names.trim()
+                ),
+            )
+        })
+        .collect();
+    let days = timetable_view(&schedule, &names);
+    let juries = schedule
+        .juries
+        .iter()
+        .map(|j| {
+            format!(
+                "{} : {}",
+                fr::long_date(j.date),
+                fr::count(
+                    j.pairs as usize,
+                    "jury (binôme d'évaluateurs)",
+                    "jurys (binômes d'évaluateurs) en parallèle"
+                )
+            )
         })
         .collect();
     let status = if errors.is_empty() {
@@ -130,8 +199,95 @@ async fn page(
         can_write: p.actor.writer().is_ok(),
         errors,
         notice,
+        days,
+        hours: format!(
+            "{} – {}, {} – {}",
+            fr::time(jalon_core::timetable::DAY_START),
+            fr::time(jalon_core::timetable::LUNCH_START),
+            fr::time(jalon_core::timetable::LUNCH_END),
+            fr::time(jalon_core::timetable::DAY_END)
+        ),
+        clashes: schedule.clashes.iter().map(|c| c.message.clone()).collect(),
+        juries,
     };
     Ok((status, render(&view)).into_response())
+}
+
+/// The timetable day by day: each épreuve's hours, and for those passed alone (or with extra
+/// time) each candidate's own.
+fn timetable_view(
+    schedule: &jalon_store::schedule::SessionSchedule,
+    names: &std::collections::HashMap<String, String>,
+) -> Vec<DayView> {
+    let spans = |parts: &mut dyn Iterator<Item = &jalon_core::timetable::Part>| {
+        parts
+            .map(|x| format!("{} – {}", fr::time(x.start), fr::time(x.end)))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let mut dates: Vec<jiff::civil::Date> = schedule
+        .timetable
+        .iter()
+        .flat_map(|p| p.parts.iter().map(|x| x.date))
+        .collect();
+    dates.sort();
+    dates.dedup();
+    dates
+        .into_iter()
+        .map(|date| {
+            let mut lines: Vec<(jiff::civil::Time, LineView)> = Vec::new();
+            for slot in &schedule.slots {
+                let of_day: Vec<&jalon_core::timetable::Passage> = schedule
+                    .timetable
+                    .iter()
+                    .filter(|p| p.epreuve == slot.name && p.parts.iter().any(|x| x.date == date))
+                    .collect();
+                let Some(first) = of_day
+                    .iter()
+                    .flat_map(|p| p.parts.iter())
+                    .filter(|x| x.date == date)
+                    .map(|x| x.start)
+                    .min()
+                else {
+                    continue;
+                };
+                let group = of_day.iter().find(|p| p.candidate.is_none());
+                let hours = match group {
+                    Some(g) => spans(&mut g.parts.iter().filter(|x| x.date == date)),
+                    None => {
+                        let last = of_day
+                            .iter()
+                            .flat_map(|p| p.parts.iter())
+                            .filter(|x| x.date == date)
+                            .map(|x| x.end)
+                            .max()
+                            .unwrap_or(first);
+                        format!("{} – {}", fr::time(first), fr::time(last))
+                    }
+                };
+                let passages = of_day
+                    .iter()
+                    .filter_map(|p| {
+                        let who = names.get(p.candidate.as_deref()?)?.clone();
+                        Some((who, spans(&mut p.parts.iter().filter(|x| x.date == date))))
+                    })
+                    .collect();
+                lines.push((
+                    first,
+                    LineView {
+                        name: slot.name.clone(),
+                        hours,
+                        passages,
+                    },
+                ));
+            }
+            lines.sort_by_key(|(t, _)| *t);
+            DayView {
+                date: fr::long_date(date),
+                lines: lines.into_iter().map(|(_, l)| l).collect(),
+            }
+        })
+        .collect()
 }
 
 #[derive(Deserialize)]

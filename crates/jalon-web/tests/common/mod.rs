@@ -109,6 +109,7 @@ pub async fn catalog(store: &Store, admin: Admin<'_>, spec: Spec<'_>) -> Catalog
                 transport: false,
                 expiry: date(2030, 1, 1),
                 structure: TitleStructure {
+                    max_per_jury_day: None,
                     ccps: Vec::new(),
                     epreuves: spec.epreuves,
                 },
