@@ -291,7 +291,16 @@ const TOWNS: [(&str, &str); 5] = [
     ("69120", "Vaulx-en-Velin"),
 ];
 
-fn candidates(n: usize, count: usize, start: Date) -> Vec<jalon_core::candidate::CandidateInput> {
+fn candidates(
+    n: usize,
+    count: usize,
+    start: Date,
+    today: Date,
+) -> Vec<jalon_core::candidate::CandidateInput> {
+    // The accommodation decided fifty days before the session (or by the registration, if
+    // later), asked for three weeks before that.
+    let decided = plus(start, -50).min(today);
+    let asked = plus(decided, -21);
     use jalon_core::candidate::{AccessRoute, CandidateInput};
     (0..count)
         .map(|k| {
@@ -359,6 +368,17 @@ fn candidates(n: usize, count: usize, start: Date) -> Vec<jalon_core::candidate:
                     String::new()
                 },
                 civility: civility.to_owned(),
+                // A third of extra time on every épreuve, as decided by the departmental
+                // service, asked for ten weeks before the session.
+                extra_time: (k == 1).then_some(jalon_core::timetable::Extra::Share(1, 3)),
+                extra_time_epreuves: Vec::new(),
+                accommodation_reference: if k == 1 {
+                    format!("DDETS 69 — décision n° 2026-{:03}", 400 + n)
+                } else {
+                    String::new()
+                },
+                accommodation_decided_on: (k == 1).then_some(decided),
+                accommodation_requested_on: (k == 1).then_some(asked),
             }
         })
         .collect()
@@ -759,7 +779,7 @@ async fn fill(store: &Store) -> Result<(), Failure> {
                     .await?;
             }
             Step::Register => {
-                let list = candidates(p.n, 6 + p.n % 5, p.start);
+                let list = candidates(p.n, 6 + p.n % 5, p.start, clerk.today());
                 clerk.import_candidates(h.writer()?, list, false).await?;
             }
             Step::Convoke => {

@@ -5,6 +5,7 @@ use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
 
 use crate::fr;
+use crate::timetable::Extra;
 
 /// How the candidate comes to the exam.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
@@ -92,6 +93,37 @@ pub struct CandidateInput {
     /// « Madame », « Monsieur », or empty when not given.
     #[serde(default)]
     pub civility: String,
+    /// Extra time granted with the accommodation: minutes, or a share of each épreuve.
+    #[serde(default)]
+    pub extra_time: Option<Extra>,
+    /// The épreuves the extra time applies to, by name; every épreuve when empty.
+    #[serde(default)]
+    pub extra_time_epreuves: Vec<String>,
+    /// The reference of the departmental service's decision on the accommodation.
+    #[serde(default)]
+    pub accommodation_reference: String,
+    #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, format = Date))]
+    pub accommodation_decided_on: Option<Date>,
+    /// When the accommodation was asked of the departmental service.
+    #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, format = Date))]
+    pub accommodation_requested_on: Option<Date>,
+}
+
+impl CandidateInput {
+    /// The minutes added to `epreuve` (of `minutes`) for this candidate.
+    pub fn extra_minutes(&self, epreuve: &str, minutes: u32) -> u32 {
+        match self.extra_time {
+            Some(extra)
+                if self.extra_time_epreuves.is_empty()
+                    || self.extra_time_epreuves.iter().any(|e| e == epreuve) =>
+            {
+                extra.added_to(minutes)
+            }
+            _ => 0,
+        }
+    }
 }
 
 /// The civilities a convocation may use.
@@ -323,6 +355,50 @@ impl CandidateInput {
             );
         }
         let has_accommodation = !self.accommodation.trim().is_empty();
+        if let Some(extra) = self.extra_time {
+            if !has_accommodation {
+                push(
+                    "extra_time",
+                    "le temps supplémentaire fait partie d'un aménagement : décrivez l'aménagement accordé".to_owned(),
+                );
+            }
+            if let Some(problem) = extra.problem() {
+                push("extra_time", problem);
+            }
+        }
+        if let (Some(asked), Some(decided)) = (
+            self.accommodation_requested_on,
+            self.accommodation_decided_on,
+        ) && asked > decided
+        {
+            push(
+                "accommodation_requested_on",
+                format!(
+                    "la demande d'aménagement ({}) ne peut pas suivre la décision ({})",
+                    fr::long_date(asked),
+                    fr::long_date(decided)
+                ),
+            );
+        }
+        for (field, what, day) in [
+            (
+                "accommodation_requested_on",
+                "la demande d'aménagement",
+                self.accommodation_requested_on,
+            ),
+            (
+                "accommodation_decided_on",
+                "la décision d'aménagement",
+                self.accommodation_decided_on,
+            ),
+        ] {
+            if let Some(d) = day.filter(|d| *d > today) {
+                push(
+                    field,
+                    format!("{what} est datée du {}, dans le futur", fr::long_date(d)),
+                );
+            }
+        }
         if !has_accommodation
             && (!self.accommodation_granted_by.trim().is_empty()
                 || !self.accommodation_plan.trim().is_empty())
@@ -463,6 +539,40 @@ mod tests {
             email: "jean.dupont@exemple.fr".into(),
             ..Default::default()
         }
+    }
+
+    #[test]
+    fn extra_time_comes_with_an_accommodation_and_applies_to_its_epreuves() {
+        let today = date(2026, 11, 28);
+        let mut c = jean();
+        c.extra_time = Some(Extra::Share(1, 3));
+        let p = c.problems(today);
+        assert_eq!(p[0].field, "extra_time");
+        assert!(p[0].message.contains("décrivez l'aménagement accordé"));
+        c.accommodation = "Tiers-temps".into();
+        c.accommodation_requested_on = Some(date(2026, 10, 2));
+        c.accommodation_decided_on = Some(date(2026, 10, 20));
+        assert!(c.problems(today).is_empty());
+        assert_eq!(
+            c.extra_minutes("Mise en situation professionnelle", 1260),
+            420
+        );
+        c.extra_time_epreuves = vec!["Questionnaire professionnel".into()];
+        assert_eq!(
+            c.extra_minutes("Mise en situation professionnelle", 1260),
+            0
+        );
+        assert_eq!(c.extra_minutes("Questionnaire professionnel", 90), 30);
+        // A request after its decision, a decision in the future, a share over the whole.
+        c.accommodation_requested_on = Some(date(2026, 10, 25));
+        c.accommodation_decided_on = Some(date(2026, 12, 1));
+        c.extra_time = Some(Extra::Share(3, 2));
+        let fields: Vec<String> = c.problems(today).into_iter().map(|p| p.field).collect();
+        assert_eq!(fields, ["extra_time", "accommodation_decided_on"]);
+        c.accommodation_decided_on = Some(date(2026, 10, 20));
+        let p = c.problems(today);
+        assert!(p.iter().any(|p| p.field == "accommodation_requested_on"
+            && p.message.contains("ne peut pas suivre la décision")));
     }
 
     #[test]

@@ -6,7 +6,9 @@
 //! Jalon proposes one (`propose`), the manager edits it, and `clashes` says everything that
 //! is wrong with it at once, each under a stable rule id:
 //! `timetable.overlap_candidate`, `timetable.overlap_room`, `timetable.outside_session`,
-//! `timetable.past_evening`, `timetable.final_not_last`.
+//! `timetable.past_evening`, `timetable.final_not_last`, `timetable.overlap_jury` — and, to be
+//! seen rather than refused, `timetable.extra_overflow` (extra time carrying a candidate past
+//! the group's days).
 
 use jiff::civil::{Date, Time, time};
 use serde::{Deserialize, Serialize};
@@ -72,6 +74,9 @@ pub struct Passage {
     /// The room or plateau technique booked, if any.
     #[serde(default)]
     pub room: Option<String>,
+    /// The jury pair (1, 2…) evaluating a candidate's individual passage.
+    #[serde(default)]
+    pub jury: Option<u32>,
     pub parts: Vec<Part>,
 }
 
@@ -137,6 +142,82 @@ pub enum Extra {
 }
 
 impl Extra {
+    /// Reads « tiers-temps », « 1/3 », « un tiers », « 30 min », « 30 », « 1 h 30 »; the error
+    /// is a French sentence.
+    pub fn parse(typed: &str) -> Result<Extra, String> {
+        let t = crate::candidate::fold(typed);
+        let t = t.trim();
+        let named = match t {
+            "tiers temps" | "tiers" | "un tiers" | "un tiers du temps" => Some(Extra::Share(1, 3)),
+            "quart temps" | "quart" | "un quart" | "un quart du temps" => Some(Extra::Share(1, 4)),
+            "moitie" | "mi temps" | "une moitie" | "la moitie du temps" => Some(Extra::Share(1, 2)),
+            _ => None,
+        };
+        if let Some(e) = named {
+            return Ok(e);
+        }
+        let bad = || {
+            format!(
+                "« {} » n'est pas un temps supplémentaire (par exemple « tiers-temps », « 1/3 » ou « 30 min »)",
+                typed.trim()
+            )
+        };
+        let t = typed.trim().to_lowercase();
+        if let Some((n, d)) = t.split_once('/') {
+            let n: u32 = n.trim().parse().map_err(|_| bad())?;
+            let d: u32 = d.trim().parse().map_err(|_| bad())?;
+            return Ok(Extra::Share(n, d));
+        }
+        let compact: String = t.chars().filter(|c| !c.is_whitespace()).collect();
+        let minutes = if let Some(m) = compact
+            .strip_suffix("min")
+            .or_else(|| compact.strip_suffix("minutes"))
+        {
+            m.parse::<u32>().ok()
+        } else if let Some((h, m)) = compact.split_once('h') {
+            let h: u32 = h.parse().ok().unwrap_or(u32::MAX);
+            let m: u32 = if m.is_empty() {
+                Some(0)
+            } else {
+                m.parse().ok()
+            }
+            .unwrap_or(u32::MAX);
+            h.checked_mul(60).and_then(|h| h.checked_add(m))
+        } else {
+            compact.parse::<u32>().ok()
+        };
+        minutes.map(Extra::Minutes).ok_or_else(bad)
+    }
+
+    /// « un tiers du temps », « 1/5 du temps », « 30 min ».
+    pub fn label(self) -> String {
+        match self {
+            Extra::Minutes(m) => fr::duration(m),
+            Extra::Share(1, 2) => "la moitié du temps".to_owned(),
+            Extra::Share(1, 3) => "un tiers du temps".to_owned(),
+            Extra::Share(1, 4) => "un quart du temps".to_owned(),
+            Extra::Share(n, d) => format!("{n}/{d} du temps"),
+        }
+    }
+
+    /// What is wrong with it, if anything: a share between 1/10 and the whole, at most ten
+    /// hours of minutes.
+    pub fn problem(self) -> Option<String> {
+        match self {
+            Extra::Minutes(0) => {
+                Some("un temps supplémentaire de 0 minute n'en est pas un".to_owned())
+            }
+            Extra::Minutes(m) if m > 600 => Some(format!(
+                "{} de temps supplémentaire : 10 h au plus",
+                fr::duration(m)
+            )),
+            Extra::Share(n, d) if n == 0 || d == 0 || n > d || d > 10 => Some(format!(
+                "{n}/{d} n'est pas une part du temps de l'épreuve (de 1/10 à 1/1)"
+            )),
+            _ => None,
+        }
+    }
+
     /// The minutes added to an épreuve of `minutes`, rounded up to the minute.
     pub fn added_to(self, minutes: u32) -> u32 {
         match self {
@@ -293,16 +374,18 @@ fn fill_one(from: Cursor, minutes: u32, zone: Zone) -> (Vec<Part>, Cursor) {
 /// What does not fit in the session's days goes on the next working days, never lost:
 /// `clashes` names it.
 pub fn propose(span: &Span, epreuves: &[Epreuve], candidates: &[Person]) -> Vec<Passage> {
-    lay_out(span, epreuves, candidates, &[])
+    lay_out(span, epreuves, candidates, &[], 1)
 }
 
 /// The same, each épreuve of `starts` (name, day, time: the manager's choice) beginning
-/// there, the others following on. `clashes` says what such a choice breaks.
+/// there, the others following on, with `juries` jury pairs passing candidates in parallel.
+/// `clashes` says what such a choice breaks.
 pub fn lay_out(
     span: &Span,
     epreuves: &[Epreuve],
     candidates: &[Person],
     starts: &[(String, Date, Time)],
+    juries: u32,
 ) -> Vec<Passage> {
     let zone = span.zone;
     let mut cursor = Cursor::start(span);
@@ -319,38 +402,51 @@ pub fn lay_out(
         }
         let alone = e.individual || e.kind == EpreuveKind::FinalInterview;
         if alone && !candidates.is_empty() {
-            // The jury's run of passages without a pause: since when, and where the last ended.
-            let mut run: Option<(Date, i32)> = None;
-            let mut last_end: Option<(Date, i32)> = None;
+            // Each jury pair works in parallel; a candidate goes to the pair free first. A
+            // pair rests after two hours of passages in a row.
+            let tracks = juries.max(1) as usize;
+            let mut free = vec![cursor; tracks];
+            // Per pair: since when it has been passing candidates, and where the last ended.
+            let mut run: Vec<Option<(Date, i32)>> = vec![None; tracks];
+            let mut last_end: Vec<Option<(Date, i32)>> = vec![None; tracks];
             for p in candidates {
-                let c = cursor.settle(zone);
-                if let Some((d, since)) = run
+                let k = (0..tracks)
+                    .min_by_key(|&k| {
+                        let c = free[k].settle(zone);
+                        (c.date, c.minute, k)
+                    })
+                    .unwrap_or(0);
+                let c = free[k].settle(zone);
+                let mut from = free[k];
+                if let Some((d, since)) = run[k]
                     && d == c.date
-                    && Some((c.date, c.minute)) == last_end
+                    && Some((c.date, c.minute)) == last_end[k]
                     && c.minute - since >= JURY_STRETCH_MINUTES
                 {
-                    cursor = Cursor {
+                    from = Cursor {
                         minute: c.minute + JURY_BREAK_MINUTES,
                         ..c
                     };
                 }
-                let (parts, next) = fill_one(cursor, e.minutes + p.extra_for(&e.name), zone);
+                let (parts, next) = fill_one(from, e.minutes + p.extra_for(&e.name), zone);
                 if let (Some(first), Some(last)) = (parts.first(), parts.last()) {
                     let begins = (first.date, minutes_of(first.start));
                     // A pause (lunch, the night, a break) starts a new run.
-                    if last_end != Some(begins) {
-                        run = Some(begins);
+                    if last_end[k] != Some(begins) {
+                        run[k] = Some(begins);
                     }
-                    last_end = Some((last.date, minutes_of(last.end)));
+                    last_end[k] = Some((last.date, minutes_of(last.end)));
                 }
                 out.push(Passage {
                     epreuve: e.name.clone(),
                     candidate: Some(p.id.clone()),
                     room: None,
+                    jury: Some(k as u32 + 1),
                     parts,
                 });
-                cursor = next;
+                free[k] = next;
             }
+            cursor = free.iter().fold(free[0], |a, b| a.later(*b));
         } else {
             let start = cursor;
             let (parts, mut next) = fill(start, e.minutes, zone);
@@ -358,6 +454,7 @@ pub fn lay_out(
                 epreuve: e.name.clone(),
                 candidate: None,
                 room: None,
+                jury: None,
                 parts,
             });
             for p in candidates {
@@ -368,6 +465,7 @@ pub fn lay_out(
                         epreuve: e.name.clone(),
                         candidate: Some(p.id.clone()),
                         room: None,
+                        jury: None,
                         parts,
                     });
                     next = next.later(end);
@@ -493,6 +591,61 @@ pub fn clashes(
                     ),
                 ));
             }
+        }
+    }
+    // A jury pair with two candidates at once.
+    for (i, a) in passages.iter().enumerate() {
+        for b in &passages[i + 1..] {
+            if let (Some(ja), Some(jb)) = (a.jury, b.jury)
+                && ja == jb
+                && let Some((pa, _)) = first_overlap(a, b)
+            {
+                out.push(Clash::new(
+                    "timetable.overlap_jury",
+                    format!(
+                        "le jury {ja} aurait deux candidats en même temps le {} : {}{} ({}) et {}{} ({})",
+                        fr::long_date(pa.date),
+                        a.epreuve,
+                        who(candidates, a),
+                        a.hours(),
+                        b.epreuve,
+                        who(candidates, b),
+                        b.hours()
+                    ),
+                ));
+            }
+        }
+    }
+    // Extra time that carries a candidate past the group's last day: said, not refused (the
+    // others wait for them).
+    for p in passages {
+        let (Some(id), Some(own_end)) = (&p.candidate, p.last()) else {
+            continue;
+        };
+        let Some(group_end) = passages
+            .iter()
+            .find(|g| g.epreuve == p.epreuve && g.candidate.is_none())
+            .and_then(Passage::last)
+        else {
+            continue;
+        };
+        if own_end.date > group_end.date {
+            let name = candidates
+                .iter()
+                .find(|c| c.id == *id)
+                .map_or(id.as_str(), |c| c.name.as_str());
+            out.push(Clash::new(
+                "timetable.extra_overflow",
+                format!(
+                    "{name} : avec son temps supplémentaire, {} finit le {} à {}, après le groupe \
+                     (le {} à {}) ; les épreuves suivantes commencent après",
+                    p.epreuve,
+                    fr::long_date(own_end.date),
+                    fr::time(own_end.end),
+                    fr::long_date(group_end.date),
+                    fr::time(group_end.end)
+                ),
+            ));
         }
     }
     // A room booked twice at once.
@@ -643,11 +796,17 @@ mod tests {
             Extra::Share(1, 3).added_to(21 * 60),
         )];
         let t = propose(&span, &epreuves, &who);
-        assert!(
-            clashes(&span, &epreuves, &who, &t).is_empty(),
-            "{:?}",
-            clashes(&span, &epreuves, &who, &t)
+        // Nothing wrong; FAURE Zoé's extra time carries her a day past the group: said.
+        let found = clashes(&span, &epreuves, &who, &t);
+        assert_eq!(
+            found.iter().map(|c| c.message.as_str()).collect::<Vec<_>>(),
+            [
+                "FAURE Zoé : avec son temps supplémentaire, Mise en situation professionnelle finit \
+              le jeudi 8 avril 2027 à 17 h, après le groupe (le mercredi 7 avril 2027 à 17 h) ; \
+              les épreuves suivantes commencent après"
+            ]
         );
+        assert_eq!(found[0].rule, "timetable.extra_overflow");
         // The group: Monday to Wednesday, 8 h 30 – 12 h and 13 h 30 – 17 h (7 h a day).
         let msp = &t[0];
         assert_eq!(msp.candidate, None);
@@ -711,6 +870,43 @@ mod tests {
         // One jury pair a day without a cap; two when the title allows four candidates a day.
         assert_eq!(jury_pairs(&epreuves, &t, None), [(date(2027, 4, 9), 1)]);
         assert_eq!(jury_pairs(&epreuves, &t, Some(4)), [(date(2027, 4, 9), 2)]);
+        // Two pairs in parallel: three candidates each, the entretiens technique over by 10 h,
+        // the entretiens final from 10 h 15, 20 minutes each.
+        let two = lay_out(&span, &epreuves, &who, &[], 2);
+        let by_jury = |name: &str| -> Vec<String> {
+            two.iter()
+                .filter(|p| p.epreuve == name)
+                .map(|p| format!("{} {}", p.jury.unwrap_or(0), fr::time(p.parts[0].start)))
+                .collect()
+        };
+        assert_eq!(
+            by_jury("Entretien technique"),
+            [
+                "1 8 h 30", "2 8 h 30", "1 9 h", "2 9 h", "1 9 h 30", "2 9 h 30"
+            ]
+        );
+        assert_eq!(
+            by_jury("Entretien final"),
+            [
+                "1 10 h 15",
+                "2 10 h 15",
+                "1 10 h 35",
+                "2 10 h 35",
+                "1 10 h 55",
+                "2 10 h 55"
+            ]
+        );
+        // One pair given two candidates at once: said.
+        let mut same = two.clone();
+        for p in same.iter_mut().filter(|p| p.jury == Some(2)) {
+            p.jury = Some(1);
+        }
+        let found = clashes(&span, &epreuves, &who, &same);
+        assert!(
+            found.iter().any(|c| c.rule == "timetable.overlap_jury"
+                && c.message.starts_with("le jury 1 aurait deux candidats en même temps le vendredi 9 avril 2027 : Entretien technique (ARNAUD Paul) (8 h 30 – 9 h)")),
+            "{found:?}"
+        );
     }
 
     #[test]
@@ -740,18 +936,21 @@ mod tests {
                 epreuve: "Questionnaire professionnel".into(),
                 candidate: None,
                 room: Some("Salle 2".into()),
+                jury: None,
                 parts: vec![part(date(2027, 4, 5), time(9, 0, 0, 0), time(10, 0, 0, 0))],
             },
             Passage {
                 epreuve: "Entretien final".into(),
                 candidate: Some("c0".into()),
                 room: Some("Salle 2".into()),
+                jury: None,
                 parts: vec![part(date(2027, 4, 5), time(9, 30, 0, 0), time(9, 50, 0, 0))],
             },
             Passage {
                 epreuve: "Entretien final".into(),
                 candidate: Some("c0".into()),
                 room: None,
+                jury: None,
                 parts: vec![part(date(2027, 4, 7), time(18, 0, 0, 0), time(19, 0, 0, 0))],
             },
         ];
@@ -822,6 +1021,7 @@ mod tests {
                 date(2027, 4, 6),
                 time(14, 0, 0, 0),
             )],
+            1,
         );
         let starts: Vec<String> = t.iter().map(|p| p.parts[0].describe()).collect();
         assert_eq!(
@@ -837,6 +1037,25 @@ mod tests {
             ]
         );
         assert!(clashes(&span, &epreuves, &who, &t).is_empty());
+    }
+
+    #[test]
+    fn extra_time_is_read_as_people_write_it() {
+        assert_eq!(Extra::parse("Tiers-temps"), Ok(Extra::Share(1, 3)));
+        assert_eq!(Extra::parse("1/4"), Ok(Extra::Share(1, 4)));
+        assert_eq!(Extra::parse(" 30 min "), Ok(Extra::Minutes(30)));
+        assert_eq!(Extra::parse("1 h 30"), Ok(Extra::Minutes(90)));
+        assert_eq!(Extra::parse("45"), Ok(Extra::Minutes(45)));
+        assert!(
+            Extra::parse("beaucoup")
+                .unwrap_err()
+                .contains("« beaucoup » n'est pas un temps supplémentaire")
+        );
+        assert_eq!(Extra::Share(1, 3).label(), "un tiers du temps");
+        assert_eq!(Extra::Minutes(90).label(), "1 h 30");
+        assert!(Extra::Share(4, 3).problem().is_some());
+        assert!(Extra::Minutes(0).problem().is_some());
+        assert_eq!(Extra::Share(1, 3).problem(), None);
     }
 
     #[test]
@@ -870,6 +1089,7 @@ mod tests {
                 n in 1usize..12,
                 extra in proptest::collection::vec(0u32..200, 12),
                 day in 0i32..200,
+                juries in 1u32..4,
             ) {
                 let start = add_days(date(2027, 1, 4), day).unwrap();
                 let span = Span { start, end: add_days(start, 60).unwrap(), zone: Zone::Metropole };
@@ -885,8 +1105,11 @@ mod tests {
                         p.extra = vec![("Épreuve 0".into(), extra[i])];
                     }
                 }
-                let t = propose(&span, &epreuves, &who);
-                let found = clashes(&span, &epreuves, &who, &t);
+                let t = lay_out(&span, &epreuves, &who, &[], juries);
+                let found: Vec<Clash> = clashes(&span, &epreuves, &who, &t)
+                    .into_iter()
+                    .filter(|c| c.rule != "timetable.extra_overflow")
+                    .collect();
                 prop_assert!(found.is_empty(), "{:?}", found);
                 for p in &t {
                     for part in &p.parts {

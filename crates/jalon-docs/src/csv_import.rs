@@ -443,6 +443,7 @@ pub fn read_candidates(bytes: &[u8], today: Date) -> ImportReport {
             accommodation_granted_by: get(Column::AccommodationGrantedBy),
             accommodation_plan: get(Column::AccommodationPlan),
             civility: civility(&get(Column::Civility)),
+            ..CandidateInput::default()
         };
         for p in candidate.problems(today) {
             // A date that did not parse was already reported.

@@ -178,6 +178,9 @@ pub struct CandidateLine {
     /// Their own days and times (their passages, their extra time); the session's when empty.
     #[serde(default)]
     pub schedule: Vec<Day>,
+    /// « un tiers du temps », « 30 min (Questionnaire professionnel) », or empty.
+    #[serde(default)]
+    pub extra_time: String,
 }
 
 /// Everything a session's documents show.
@@ -739,6 +742,7 @@ pub fn sample(candidates: usize) -> SessionDocument {
                 },
                 with_receipt: i % 2 == 0,
                 schedule: Vec::new(),
+                extra_time: String::new(),
             })
             .collect(),
         sheets: Vec::new(),

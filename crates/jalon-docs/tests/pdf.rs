@@ -29,6 +29,7 @@ fn candidate(last: &str, first: &str, accommodation: &str, receipt: bool) -> Can
         },
         with_receipt: receipt,
         schedule: Vec::new(),
+        extra_time: String::new(),
     }
 }
 

@@ -3,7 +3,7 @@
 use jalon_core::candidate::{AccessRoute, CandidateInput};
 use jalon_core::milestone::ids;
 use jiff::civil::Date;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use serde_json::json;
 use sqlx::AnyConnection;
 
@@ -100,6 +100,7 @@ struct Row {
     accommodation_granted_by: String,
     accommodation_plan: String,
     civility: String,
+    accommodation_details: String,
     withdrawn_on: Option<String>,
     withdrawal_reason: Option<String>,
     presence: String,
@@ -116,6 +117,7 @@ struct Row {
 
 const SELECT: &str = "SELECT id, last_name, first_names, birth_date, email, phone, address, postcode, city, \
      access_route, training_end, accommodation, accommodation_granted_by, accommodation_plan, civility, \
+     accommodation_details, \
      withdrawn_on, withdrawal_reason, presence, \
      identity_checked, convocation_presented, documents_presented, signed, \
      CAST(CASE WHEN signature IS NULL THEN 0 ELSE 1 END AS BIGINT) AS drawn_signature, \
@@ -278,8 +280,8 @@ impl Store {
             sqlx::query(
                 "INSERT INTO candidates (id, session_id, identity, last_name, first_names, birth_date, email, phone, \
                  address, postcode, city, access_route, training_end, accommodation, accommodation_granted_by, \
-                 accommodation_plan, registered_at, civility) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)",
+                 accommodation_plan, registered_at, civility, accommodation_details) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19)",
             )
             .bind(&id)
             .bind(session_id)
@@ -299,6 +301,7 @@ impl Store {
             .bind(c.accommodation_plan.trim())
             .bind(now)
             .bind(c.civility.trim())
+            .bind(details_of(c)?)
             .execute(&mut *tx)
             .await
             .map_err(|e| match e {
@@ -372,7 +375,7 @@ impl Store {
             "UPDATE candidates SET identity = $1, last_name = $2, first_names = $3, birth_date = $4, email = $5, \
              phone = $6, address = $7, postcode = $8, city = $9, access_route = $10, training_end = $11, \
              accommodation = $12, accommodation_granted_by = $13, accommodation_plan = $14, civility = $15, \
-             version = version + 1 WHERE id = $16 AND session_id = $17 AND version = $18",
+             accommodation_details = $16, version = version + 1 WHERE id = $17 AND session_id = $18 AND version = $19",
         )
         .bind(c.identity_key())
         .bind(c.last_name.trim())
@@ -389,6 +392,7 @@ impl Store {
         .bind(c.accommodation_granted_by.trim())
         .bind(c.accommodation_plan.trim())
         .bind(c.civility.trim())
+        .bind(details_of(c)?)
         .bind(candidate_id)
         .bind(session_id)
         .bind(version)
@@ -623,6 +627,37 @@ impl Store {
     }
 }
 
+/// What the departmental service decided with an accommodation, kept as one JSON column.
+#[derive(Debug, Default, Serialize, Deserialize)]
+struct Details {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    extra_time: Option<jalon_core::timetable::Extra>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    extra_time_epreuves: Vec<String>,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    reference: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    decided_on: Option<Date>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    requested_on: Option<Date>,
+}
+
+fn details_of(c: &CandidateInput) -> Result<String> {
+    serde_json::to_string(&Details {
+        extra_time: c.extra_time,
+        extra_time_epreuves: c
+            .extra_time_epreuves
+            .iter()
+            .map(|e| e.trim().to_owned())
+            .filter(|e| !e.is_empty())
+            .collect(),
+        reference: c.accommodation_reference.trim().to_owned(),
+        decided_on: c.accommodation_decided_on,
+        requested_on: c.accommodation_requested_on,
+    })
+    .map_err(|e| StoreError::Corrupt(format!("détails de l'aménagement : {e}")))
+}
+
 fn candidate_from_row(r: Row, deadline: Option<Date>) -> Result<Candidate> {
     let Row {
         id,
@@ -640,6 +675,7 @@ fn candidate_from_row(r: Row, deadline: Option<Date>) -> Result<Candidate> {
         accommodation_granted_by: by,
         accommodation_plan: plan,
         civility,
+        accommodation_details,
         withdrawn_on,
         withdrawal_reason,
         presence,
@@ -654,6 +690,8 @@ fn candidate_from_row(r: Row, deadline: Option<Date>) -> Result<Candidate> {
         version,
     } = r;
     let registered = registered_at.paris_date();
+    let details: Details = serde_json::from_str(&accommodation_details)
+        .map_err(|e| StoreError::Corrupt(format!("détails de l'aménagement : {e}")))?;
     Ok(Candidate {
         input: CandidateInput {
             last_name: last,
@@ -673,6 +711,11 @@ fn candidate_from_row(r: Row, deadline: Option<Date>) -> Result<Candidate> {
             accommodation_granted_by: by,
             accommodation_plan: plan,
             civility,
+            extra_time: details.extra_time,
+            extra_time_epreuves: details.extra_time_epreuves,
+            accommodation_reference: details.reference,
+            accommodation_decided_on: details.decided_on,
+            accommodation_requested_on: details.requested_on,
         },
         withdrawal: match withdrawn_on {
             Some(on) => Some(Withdrawal {

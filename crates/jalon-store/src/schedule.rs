@@ -91,7 +91,7 @@ impl Store {
     ) -> Result<SessionSchedule> {
         let mut conn = self.pool().acquire().await?;
         let saved = saved_slots(&mut conn, session.session()).await?;
-        let people = self.people_in(&mut conn, session).await?;
+        let people = self.people_in(&mut conn, session, title).await?;
         Ok(lay_out(session.session(), title, zone, &people, &saved))
     }
 
@@ -100,6 +100,7 @@ impl Store {
         &self,
         conn: &mut sqlx::AnyConnection,
         session: &SessionHandle<'_>,
+        title: &Title,
     ) -> Result<Vec<Person>> {
         Ok(self
             .candidates_in(conn, session, None, false)
@@ -112,7 +113,14 @@ impl Store {
                     c.input.first_names.trim()
                 ),
                 id: c.id.to_string(),
-                extra: Vec::new(),
+                // Their extra time, in minutes, on each épreuve it applies to.
+                extra: title
+                    .structure
+                    .epreuves
+                    .iter()
+                    .map(|e| (e.name.clone(), c.input.extra_minutes(&e.name, e.minutes)))
+                    .filter(|(_, m)| *m > 0)
+                    .collect(),
             })
             .collect())
     }
@@ -141,7 +149,7 @@ impl Store {
             .ok_or_else(missing)?;
         let (start, end) = (session.start, session.end);
         let saved = saved_slots(&mut tx, &session).await?;
-        let people = self.people_in(&mut tx, w.handle()).await?;
+        let people = self.people_in(&mut tx, w.handle(), &title).await?;
         let current = lay_out(&session, &title, site.zone, &people, &saved);
         let typed: Vec<(&str, &str)> = inputs
             .iter()
@@ -231,7 +239,13 @@ fn lay_out(
         end: s.end,
         zone,
     };
-    let passages = timetable::lay_out(&span, epreuves, people, &starts);
+    // As many jury pairs in parallel as the title's cap of candidates per jury and day needs.
+    let juries = title
+        .structure
+        .max_per_jury_day
+        .filter(|cap| *cap > 0)
+        .map_or(1, |cap| (people.len() as u32).div_ceil(cap).max(1));
+    let passages = timetable::lay_out(&span, epreuves, people, &starts, juries);
     let slots: Vec<Slot> = epreuves
         .iter()
         .filter_map(|e| {

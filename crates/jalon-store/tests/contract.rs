@@ -3136,7 +3136,80 @@ async fn a_centre_gives_its_logo_and_takes_it_back(store: Store) {
     ));
 }
 
+async fn extra_time_lengthens_the_candidates_own_passages(store: Store) {
+    use jalon_core::candidate::CandidateInput;
+    use jalon_core::timetable::Extra;
+    let f = fixture(&store, "Centre Tiers-temps").await;
+    let s = store
+        .create_session(
+            f.admin.writer().unwrap(),
+            session_input(&f, date(2027, 3, 15), date(2027, 3, 19)),
+        )
+        .await
+        .unwrap();
+    let h = open(&store, &f.admin, &s.session.id).await;
+    let w = h.writer().unwrap();
+    let person = |last: &str| CandidateInput {
+        last_name: last.into(),
+        first_names: "Camille".into(),
+        birth_date: Some(date(1990, 2, 1)),
+        ..Default::default()
+    };
+    store.add_candidate(w, person("Arnaud")).await.unwrap();
+    // Extra time without an accommodation: refused on its field.
+    let Err(StoreError::Invalid(e)) = store
+        .add_candidate(
+            w,
+            CandidateInput {
+                extra_time: Some(Extra::Share(1, 3)),
+                ..person("Blanc")
+            },
+        )
+        .await
+    else {
+        panic!("extra time alone")
+    };
+    assert_eq!(e[0].field, "extra_time");
+    let blanc = store
+        .add_candidate(
+            w,
+            CandidateInput {
+                accommodation: "Tiers-temps".into(),
+                extra_time: Some(Extra::Share(1, 3)),
+                extra_time_epreuves: vec!["Mise en situation professionnelle".into()],
+                accommodation_reference: "DDETS 69 n° 2027-12".into(),
+                accommodation_requested_on: Some(date(2026, 11, 2)),
+                accommodation_decided_on: Some(date(2026, 11, 20)),
+                ..person("Blanc")
+            },
+        )
+        .await
+        .unwrap();
+    // Kept as given.
+    let again = store.candidate(&h, &blanc.id).await.unwrap();
+    assert_eq!(again.input.extra_time, Some(Extra::Share(1, 3)));
+    assert_eq!(again.input.accommodation_reference, "DDETS 69 n° 2027-12");
+    assert_eq!(
+        again.input.accommodation_decided_on,
+        Some(date(2026, 11, 20))
+    );
+    // The mise en situation (60 min) lasts 80 for her, 8 h 30 – 9 h 50; the group's ends at
+    // 9 h 30, and the entretiens final follow her: 10 h 05, then 10 h 25.
+    let schedule = store.schedule(&h).await.unwrap();
+    let hers = schedule.of_candidate(blanc.id.as_str());
+    assert_eq!(hers[0].hours(), "8 h 30 – 9 h 50");
+    let finals: Vec<String> = schedule
+        .timetable
+        .iter()
+        .filter(|p| p.epreuve == "Entretien final")
+        .map(|p| p.hours())
+        .collect();
+    assert_eq!(finals, ["10 h 05 – 10 h 25", "10 h 25 – 10 h 45"]);
+    assert!(schedule.clashes.is_empty(), "{:?}", schedule.clashes);
+}
+
 contract!(
+    extra_time_lengthens_the_candidates_own_passages,
     a_centre_gives_its_logo_and_takes_it_back,
     files_are_attached_to_milestones_with_their_sha256,
     the_centres_settings_are_changed_by_an_administrator,

@@ -63,6 +63,16 @@ pub async fn session_document(
                 // hand delivery needs, and harmless otherwise.
                 with_receipt: !matches!(mode, Some(Mode::EmailReceipts)),
                 schedule: Vec::new(),
+                extra_time: i
+                    .extra_time
+                    .map(|e| {
+                        if i.extra_time_epreuves.is_empty() {
+                            e.label()
+                        } else {
+                            format!("{} ({})", e.label(), i.extra_time_epreuves.join(", "))
+                        }
+                    })
+                    .unwrap_or_default(),
             }
         })
         .collect();

@@ -1693,6 +1693,78 @@ async fn a_candidate_is_corrected_and_withdrawn_from_the_pages() {
 }
 
 #[tokio::test]
+async fn a_candidates_extra_time_is_registered_and_lengthens_their_timetable() {
+    let (base, store, _dir) = app().await;
+    let a = centre(&store, "alpha").await;
+    let (c, csrf) = signed_in(&base, "manager@alpha.example").await;
+    let list_url = format!("{base}/sessions/{}/candidates", a.session);
+    // The form offers the title's épreuves to tick.
+    let page = html_unescape(&c.get(&list_url).send().await.unwrap().text().await.unwrap());
+    assert!(
+        page.contains(r#"name="extra_time_epreuves" value="Mise en situation professionnelle""#),
+        "{page}"
+    );
+    let form = |extra: &str| {
+        vec![
+            ("csrf", csrf.clone()),
+            ("last_name", "Petit".to_owned()),
+            ("first_names", "Léa".to_owned()),
+            ("birth_date", "01/02/1990".to_owned()),
+            ("access_route", "training".to_owned()),
+            ("accommodation", "Tiers-temps".to_owned()),
+            ("extra_time", extra.to_owned()),
+            (
+                "extra_time_epreuves",
+                "Mise en situation professionnelle".to_owned(),
+            ),
+            ("accommodation_reference", "DDETS 69 n° 2027-12".to_owned()),
+            ("accommodation_requested_on", "02/11/2026".to_owned()),
+            ("accommodation_decided_on", "20/11/2026".to_owned()),
+        ]
+    };
+    let r = c
+        .post(&list_url)
+        .form(&form("beaucoup"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let page = html_unescape(&r.text().await.unwrap());
+    assert!(
+        page.contains(r#"id="ce-extra">« beaucoup » n'est pas un temps supplémentaire"#),
+        "{page}"
+    );
+    let r = c
+        .post(&list_url)
+        .form(&form("tiers-temps"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let list = html_unescape(&c.get(&list_url).send().await.unwrap().text().await.unwrap());
+    assert!(
+        list.contains(
+            "temps supplémentaire : un tiers du temps (Mise en situation professionnelle)"
+        ),
+        "{list}"
+    );
+    // Her mise en situation: 120 minutes and a third, 8 h 30 – 11 h 10.
+    let page = html_unescape(
+        &c.get(format!("{base}/sessions/{}/documents", a.session))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap(),
+    );
+    assert!(
+        page.contains("<li>PETIT Léa : 8 h 30 – 11 h 10</li>"),
+        "{page}"
+    );
+}
+
+#[tokio::test]
 async fn the_dashboard_groups_a_sessions_day_and_shows_the_managers_own() {
     let (base, store, _dir) = app().await;
     let a = centre(&store, "alpha").await;

@@ -136,6 +136,21 @@ pub struct AddForm {
     city: String,
     #[serde(default)]
     civility: String,
+    /// « tiers-temps », « 1/3 », « 30 min », or empty.
+    #[serde(default)]
+    extra_time: String,
+    /// The épreuves the extra time applies to; all when none is ticked.
+    #[serde(default)]
+    extra_time_epreuves: Vec<String>,
+    #[serde(default)]
+    accommodation_reference: String,
+    #[serde(default)]
+    accommodation_decided_on: String,
+    #[serde(default)]
+    accommodation_requested_on: String,
+    /// The title's épreuves, for the form's choices (not posted).
+    #[serde(skip)]
+    epreuve_choices: Vec<String>,
     /// When correcting: the version read.
     #[serde(default)]
     version: i64,
@@ -160,9 +175,43 @@ impl AddForm {
             postcode: i.postcode.clone(),
             city: i.city.clone(),
             civility: i.civility.clone(),
+            extra_time: i.extra_time.map(|e| e.label()).unwrap_or_default(),
+            extra_time_epreuves: i.extra_time_epreuves.clone(),
+            accommodation_reference: i.accommodation_reference.clone(),
+            accommodation_decided_on: i
+                .accommodation_decided_on
+                .map(fr::short_date)
+                .unwrap_or_default(),
+            accommodation_requested_on: i
+                .accommodation_requested_on
+                .map(fr::short_date)
+                .unwrap_or_default(),
+            epreuve_choices: Vec::new(),
             version: c.version,
         }
     }
+
+    /// The extra time applies to `epreuve` (ticked, or none ticked).
+    fn extra_applies(&self, epreuve: &str) -> bool {
+        self.extra_time_epreuves.iter().any(|e| e == epreuve)
+    }
+}
+
+/// The names of the session's title's épreuves, in order.
+async fn epreuve_names(
+    state: &AppState,
+    session: &SessionHandle<'_>,
+) -> Result<Vec<String>, StoreError> {
+    let title = state
+        .store
+        .title(session.actor(), &session.session().title_id)
+        .await?;
+    Ok(title
+        .structure
+        .epreuves
+        .into_iter()
+        .map(|e| e.name)
+        .collect())
 }
 
 #[derive(Deserialize, Default)]
@@ -235,7 +284,18 @@ pub(super) fn row(c: &Candidate) -> Row {
             } else {
                 format!(" — prévu : {}", i.accommodation_plan)
             };
-            format!("{}{by}{plan}", i.accommodation)
+            let extra = i
+                .extra_time
+                .map(|e| {
+                    let on = if i.extra_time_epreuves.is_empty() {
+                        String::new()
+                    } else {
+                        format!(" ({})", i.extra_time_epreuves.join(", "))
+                    };
+                    format!(" — temps supplémentaire : {}{on}", e.label())
+                })
+                .unwrap_or_default();
+            format!("{}{by}{plan}{extra}", i.accommodation)
         },
         late: c.late_registration,
         presence: match c.presence {
@@ -250,11 +310,12 @@ pub(super) async fn page(
     state: &AppState,
     page: &Page,
     session: &SessionHandle<'_>,
-    form: AddForm,
+    mut form: AddForm,
     errors: Vec<FieldError>,
     preview: Option<Preview>,
     notice: Option<String>,
 ) -> PageResult {
+    form.epreuve_choices = epreuve_names(state, session).await?;
     let all = state.store.all_candidates(session).await?;
     let (list, gone): (Vec<Candidate>, Vec<Candidate>) =
         all.into_iter().partition(|c| c.withdrawal.is_none());
@@ -341,6 +402,22 @@ fn to_input(f: &AddForm, errs: &mut Vec<FieldError>) -> CandidateInput {
     };
     let birth_date = date("birth_date", &f.birth_date, errs);
     let training_end = date("training_end", &f.training_end, errs);
+    let accommodation_decided_on = date(
+        "accommodation_decided_on",
+        &f.accommodation_decided_on,
+        errs,
+    );
+    let accommodation_requested_on = date(
+        "accommodation_requested_on",
+        &f.accommodation_requested_on,
+        errs,
+    );
+    let extra_time = match f.extra_time.trim() {
+        "" => None,
+        typed => jalon_core::timetable::Extra::parse(typed)
+            .map_err(|e| errs.push(FieldError::new("extra_time", e)))
+            .ok(),
+    };
     let access_route = match f.access_route.as_str() {
         "vae" => AccessRoute::Vae,
         "apprenticeship" => AccessRoute::Apprenticeship,
@@ -361,6 +438,11 @@ fn to_input(f: &AddForm, errs: &mut Vec<FieldError>) -> CandidateInput {
         postcode: f.postcode.clone(),
         city: f.city.clone(),
         civility: f.civility.clone(),
+        extra_time,
+        extra_time_epreuves: f.extra_time_epreuves.clone(),
+        accommodation_reference: f.accommodation_reference.clone(),
+        accommodation_decided_on,
+        accommodation_requested_on,
     }
 }
 
@@ -583,13 +665,15 @@ impl EditPage {
 
 /// The correction page of one candidate, with the withdrawal below.
 async fn edit_page(
+    state: &AppState,
     page: &Page,
     session: &SessionHandle<'_>,
     candidate: &Candidate,
-    form: AddForm,
+    mut form: AddForm,
     errors: Vec<FieldError>,
     withdrawal: (String, String, Option<String>),
 ) -> PageResult {
+    form.epreuve_choices = epreuve_names(state, session).await?;
     let status = if errors.is_empty() && withdrawal.2.is_none() {
         StatusCode::OK
     } else {
@@ -625,6 +709,7 @@ async fn edit_form(
     let c = state.store.candidate(&session, &candidate).await?;
     let today = state.store.today().to_string();
     edit_page(
+        &state,
         &p,
         &session,
         &c,
@@ -647,7 +732,16 @@ async fn edit(
     let input = to_input(&f, &mut errs);
     let today = state.store.today().to_string();
     if !errs.is_empty() {
-        return edit_page(&p, &session, &c, f, errs, (today, String::new(), None)).await;
+        return edit_page(
+            &state,
+            &p,
+            &session,
+            &c,
+            f,
+            errs,
+            (today, String::new(), None),
+        )
+        .await;
     }
     match state
         .store
@@ -656,7 +750,16 @@ async fn edit(
     {
         Ok(_) => Ok(Redirect::to(&format!("/sessions/{id}/candidates?ok=modifie")).into_response()),
         Err(StoreError::Invalid(fields)) => {
-            edit_page(&p, &session, &c, f, fields, (today, String::new(), None)).await
+            edit_page(
+                &state,
+                &p,
+                &session,
+                &c,
+                f,
+                fields,
+                (today, String::new(), None),
+            )
+            .await
         }
         Err(StoreError::Conflict { .. }) => {
             let fresh = state.store.candidate(&session, &candidate).await?;
@@ -665,6 +768,7 @@ async fn edit(
                 "ce candidat a été modifié entre-temps par quelqu'un d'autre : voici sa fiche à jour, recommencez",
             );
             edit_page(
+                &state,
                 &p,
                 &session,
                 &fresh,
@@ -698,6 +802,7 @@ async fn withdraw(
     let c = state.store.candidate(&session, &candidate).await?;
     let refused = |msg: String| {
         edit_page(
+            &state,
             &p,
             &session,
             &c,
