@@ -66,6 +66,7 @@ actions! {
     SessionReplanned = "session.replanned", "Dates de la session recalculées";
     SessionCancelled = "session.cancelled", "Session annulée";
     SessionScheduleSet = "session.schedule_set", "Calendrier des épreuves fixé";
+    SessionTimetableSet = "session.timetable_set", "Emploi du temps modifié passage par passage";
     MilestoneCompleted = "milestone.completed", "Jalon fait";
     MilestoneReopened = "milestone.reopened", "Jalon rouvert";
     MilestoneFileAttached = "milestone.file_attached", "Pièce jointe à un jalon";

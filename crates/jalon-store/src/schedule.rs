@@ -38,6 +38,8 @@ pub struct SessionSchedule {
     /// The days of individual passages, and how many jury pairs each needs (the title's
     /// cap of candidates per jury and day; one pair without a cap).
     pub juries: Vec<JuryDay>,
+    /// The timetable was edited passage by passage (rather than laid out from the starts).
+    pub edited: bool,
 }
 
 /// A day of individual passages and the jury pairs it needs.
@@ -92,7 +94,15 @@ impl Store {
         let mut conn = self.pool().acquire().await?;
         let saved = saved_slots(&mut conn, session.session()).await?;
         let people = self.people_in(&mut conn, session, title).await?;
-        Ok(lay_out(session.session(), title, zone, &people, &saved))
+        let edited = saved_timetable(&mut conn, session.session()).await?;
+        Ok(lay_out(
+            session.session(),
+            title,
+            zone,
+            &people,
+            &saved,
+            edited.as_deref(),
+        ))
     }
 
     /// The session's candidates as the timetable needs them, in French order of their names.
@@ -150,7 +160,7 @@ impl Store {
         let (start, end) = (session.start, session.end);
         let saved = saved_slots(&mut tx, &session).await?;
         let people = self.people_in(&mut tx, w.handle(), &title).await?;
-        let current = lay_out(&session, &title, site.zone, &people, &saved);
+        let current = lay_out(&session, &title, site.zone, &people, &saved, None);
         let typed: Vec<(&str, &str)> = inputs
             .iter()
             .map(|i| (i.date.as_str(), i.start.as_str()))
@@ -159,7 +169,7 @@ impl Store {
             .map_err(StoreError::Invalid)?;
         // The timetable those starts give: nobody in two places, the entretien final last,
         // nothing in the evening — every problem at once.
-        let after = lay_out(&session, &title, site.zone, &people, &slots);
+        let after = lay_out(&session, &title, site.zone, &people, &slots, None);
         let refused: Vec<FieldError> = after
             .clashes
             .iter()
@@ -171,12 +181,15 @@ impl Store {
         }
         let text = serde_json::to_string(&slots)
             .map_err(|e| StoreError::Corrupt(format!("calendrier des épreuves : {e}")))?;
-        sqlx::query("UPDATE sessions SET schedule = $1, updated_at = $2 WHERE id = $3")
-            .bind(&text)
-            .bind(Stamp::new(self.now()))
-            .bind(session_id)
-            .execute(&mut *tx)
-            .await?;
+        // New starts lay the timetable out again: a passage-by-passage edit is dropped.
+        sqlx::query(
+            "UPDATE sessions SET schedule = $1, timetable = NULL, updated_at = $2 WHERE id = $3",
+        )
+        .bind(&text)
+        .bind(Stamp::new(self.now()))
+        .bind(session_id)
+        .execute(&mut *tx)
+        .await?;
         let described: Vec<String> = slots
             .iter()
             .map(|s| {
@@ -203,6 +216,117 @@ impl Store {
         tx.commit().await?;
         Ok(after)
     }
+
+    /// Sets the timetable passage by passage (the API's contract for scripts): each passage
+    /// of an épreuve of the title, for the group or one candidate of the session, with its
+    /// parts, room and jury pair. Everything wrong is refused at once, each under its rule id;
+    /// an empty list returns to Jalon's layout from the starts.
+    pub async fn set_timetable(
+        &self,
+        w: SessionWriter<'_>,
+        passages: Vec<Passage>,
+    ) -> Result<SessionSchedule> {
+        let (actor, session_id) = (w.actor(), w.id());
+        let centre = actor.centre_id();
+        let mut tx = self.begin().await?;
+        let session = self.detail_in(&mut tx, centre, session_id).await?.session;
+        let missing = || StoreError::NotFound { what: "session" };
+        let title = self
+            .title_in(&mut tx, centre, &session.title_id)
+            .await?
+            .ok_or_else(missing)?;
+        let site = self
+            .site_in(&mut tx, centre, &session.site_id)
+            .await?
+            .ok_or_else(missing)?;
+        let saved = saved_slots(&mut tx, &session).await?;
+        let people = self.people_in(&mut tx, w.handle(), &title).await?;
+        let mut refused = Vec::new();
+        for (i, p) in passages.iter().enumerate() {
+            let field = format!("passages[{}]", i + 1);
+            if !title.structure.epreuves.iter().any(|e| e.name == p.epreuve) {
+                refused.push(FieldError::new(
+                    &field,
+                    format!("« {} » n'est pas une épreuve du titre", p.epreuve),
+                ));
+            }
+            if let Some(c) = &p.candidate
+                && !people.iter().any(|x| x.id == *c)
+            {
+                refused.push(FieldError::new(
+                    &field,
+                    format!(
+                        "{} : aucun candidat inscrit n'a l'identifiant « {c} »",
+                        p.epreuve
+                    ),
+                ));
+            }
+            if p.parts.is_empty() || p.parts.iter().any(|x| x.end <= x.start) {
+                refused.push(FieldError::new(
+                    &field,
+                    format!(
+                        "{} : chaque partie a un début et une fin, après le début",
+                        p.epreuve
+                    ),
+                ));
+            }
+        }
+        StoreError::check(refused)?;
+        let edited = (!passages.is_empty()).then_some(passages.as_slice());
+        let after = lay_out(&session, &title, site.zone, &people, &saved, edited);
+        let refused: Vec<FieldError> = after
+            .clashes
+            .iter()
+            .filter(|c| c.rule != "timetable.extra_overflow")
+            .map(|c| FieldError::new(c.rule, c.message.clone()))
+            .collect();
+        StoreError::check(refused)?;
+        let text = match edited {
+            Some(p) => Some(
+                serde_json::to_string(p)
+                    .map_err(|e| StoreError::Corrupt(format!("emploi du temps : {e}")))?,
+            ),
+            None => None,
+        };
+        sqlx::query("UPDATE sessions SET timetable = $1, updated_at = $2 WHERE id = $3")
+            .bind(text)
+            .bind(Stamp::new(self.now()))
+            .bind(session_id)
+            .execute(&mut *tx)
+            .await?;
+        journal::append(
+            &mut tx,
+            self,
+            actor,
+            Change {
+                action: Action::SessionTimetableSet,
+                subject_type: Subject::Session,
+                subject_id: session_id.as_str(),
+                data: json!({ "passages": passages.len() }),
+            },
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(after)
+    }
+}
+
+/// The timetable as edited passage by passage, if it was.
+async fn saved_timetable(
+    conn: &mut sqlx::AnyConnection,
+    s: &Session,
+) -> Result<Option<Vec<Passage>>> {
+    let saved: Option<(Option<String>,)> =
+        sqlx::query_as("SELECT timetable FROM sessions WHERE id = $1")
+            .bind(&s.id)
+            .fetch_optional(&mut *conn)
+            .await?;
+    match saved.and_then(|(t,)| t) {
+        Some(text) => serde_json::from_str(&text)
+            .map(Some)
+            .map_err(|e| StoreError::Corrupt(format!("emploi du temps : {e}"))),
+        None => Ok(None),
+    }
 }
 
 /// The starts the manager set, as saved (name, day, time).
@@ -220,13 +344,16 @@ async fn saved_slots(conn: &mut sqlx::AnyConnection, s: &Session) -> Result<Vec<
 }
 
 /// The schedule and timetable of `s` from the manager's `saved` starts (those of épreuves the
-/// title still has), Jalon's proposal for the others.
+/// title still has), Jalon's proposal for the others — or the timetable `edited` passage by
+/// passage, less what no longer exists (an épreuve gone, a candidate withdrawn), plus Jalon's
+/// layout of what it lacks (a candidate registered since).
 fn lay_out(
     s: &Session,
     title: &Title,
     zone: Zone,
     people: &[Person],
     saved: &[Slot],
+    edited: Option<&[Passage]>,
 ) -> SessionSchedule {
     let epreuves = &title.structure.epreuves;
     let starts: Vec<(String, jiff::civil::Date, jiff::civil::Time)> = epreuves
@@ -245,7 +372,43 @@ fn lay_out(
         .max_per_jury_day
         .filter(|cap| *cap > 0)
         .map_or(1, |cap| (people.len() as u32).div_ceil(cap).max(1));
-    let passages = timetable::lay_out(&span, epreuves, people, &starts, juries);
+    let laid_out = timetable::lay_out(&span, epreuves, people, &starts, juries);
+    let passages = match edited {
+        None => laid_out,
+        Some(edited) => {
+            let exists = |p: &Passage| {
+                epreuves.iter().any(|e| e.name == p.epreuve)
+                    && p.candidate
+                        .as_ref()
+                        .is_none_or(|c| people.iter().any(|x| x.id == *c))
+            };
+            let mut kept: Vec<Passage> = edited.iter().filter(|p| exists(p)).cloned().collect();
+            let alone = |name: &str| {
+                epreuves.iter().any(|e| {
+                    e.name == name
+                        && (e.individual
+                            || e.kind == jalon_core::catalog::EpreuveKind::FinalInterview)
+                })
+            };
+            let lacking: Vec<Passage> = laid_out
+                .into_iter()
+                .filter(|p| {
+                    let has_own = kept
+                        .iter()
+                        .any(|k| k.epreuve == p.epreuve && k.candidate == p.candidate);
+                    // The group's passage, as edited, stands for a collective épreuve.
+                    let group_covers = p.candidate.is_some()
+                        && !alone(&p.epreuve)
+                        && kept
+                            .iter()
+                            .any(|k| k.epreuve == p.epreuve && k.candidate.is_none());
+                    !has_own && !group_covers
+                })
+                .collect();
+            kept.extend(lacking);
+            kept
+        }
+    };
     let slots: Vec<Slot> = epreuves
         .iter()
         .filter_map(|e| {
@@ -290,5 +453,6 @@ fn lay_out(
             .map(|e| e.name.clone())
             .collect(),
         juries,
+        edited: edited.is_some(),
     }
 }

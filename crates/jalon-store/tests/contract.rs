@@ -3208,7 +3208,106 @@ async fn extra_time_lengthens_the_candidates_own_passages(store: Store) {
     assert!(schedule.clashes.is_empty(), "{:?}", schedule.clashes);
 }
 
+async fn the_timetable_is_edited_passage_by_passage_and_follows_the_candidates(store: Store) {
+    use jalon_core::candidate::CandidateInput;
+    use jalon_core::timetable::Part;
+    use jiff::civil::time;
+    let f = fixture(&store, "Centre Passages").await;
+    let s = store
+        .create_session(
+            f.admin.writer().unwrap(),
+            session_input(&f, date(2027, 3, 15), date(2027, 3, 19)),
+        )
+        .await
+        .unwrap();
+    let h = open(&store, &f.admin, &s.session.id).await;
+    let w = h.writer().unwrap();
+    let person = |last: &str| CandidateInput {
+        last_name: last.into(),
+        first_names: "Camille".into(),
+        birth_date: Some(date(1990, 2, 1)),
+        ..Default::default()
+    };
+    let arnaud = store.add_candidate(w, person("Arnaud")).await.unwrap();
+    let blanc = store.add_candidate(w, person("Blanc")).await.unwrap();
+    let laid = store.schedule(&h).await.unwrap();
+    assert!(!laid.edited);
+    // Blanc's entretien final on Monday at 9 h, during the mise en situation: refused, named.
+    let mut t = laid.timetable.clone();
+    let at = |d, s, e| Part {
+        date: d,
+        start: s,
+        end: e,
+    };
+    let i = t
+        .iter()
+        .position(|p| p.candidate.as_deref() == Some(blanc.id.as_str()))
+        .unwrap();
+    t[i].parts = vec![at(date(2027, 3, 15), time(9, 0, 0, 0), time(9, 20, 0, 0))];
+    let Err(StoreError::Invalid(e)) = store.set_timetable(w, t.clone()).await else {
+        panic!("a candidate in two places")
+    };
+    let rules: Vec<&str> = e.iter().map(|e| e.field.as_str()).collect();
+    assert_eq!(
+        rules,
+        ["timetable.overlap_candidate", "timetable.final_not_last"]
+    );
+    assert!(
+        e[0].message
+            .starts_with("BLANC Camille aurait deux épreuves en même temps")
+    );
+    assert!(!store.schedule(&h).await.unwrap().edited, "nothing written");
+    // On Tuesday at 14 h, room B: kept, and read back.
+    t[i].parts = vec![at(date(2027, 3, 16), time(14, 0, 0, 0), time(14, 20, 0, 0))];
+    t[i].room = Some("Salle B".into());
+    let set = store.set_timetable(w, t).await.unwrap();
+    assert!(set.edited);
+    let again = store.schedule(&h).await.unwrap();
+    assert_eq!(again, set);
+    assert_eq!(
+        again.of_candidate(blanc.id.as_str())[1].hours(),
+        "14 h – 14 h 20"
+    );
+    // A candidate registered since gets Jalon's layout; one who withdrew leaves it.
+    let chevalier = store.add_candidate(w, person("Chevalier")).await.unwrap();
+    let version = store.candidate(&h, &arnaud.id).await.unwrap().version;
+    store
+        .withdraw_candidate(
+            w,
+            &arnaud.id,
+            version,
+            date(2026, 11, 27),
+            "Courrier du candidat",
+        )
+        .await
+        .unwrap();
+    let now = store.schedule(&h).await.unwrap();
+    let who: Vec<Option<&str>> = now
+        .timetable
+        .iter()
+        .map(|p| p.candidate.as_deref())
+        .collect();
+    assert!(who.contains(&Some(chevalier.id.as_str())), "{who:?}");
+    assert!(!who.contains(&Some(arnaud.id.as_str())), "{who:?}");
+    assert!(who.contains(&Some(blanc.id.as_str())));
+    // New starts lay it out again.
+    use jalon_store::schedule::SlotInput;
+    let starts = [
+        SlotInput {
+            date: "15/03/2027".into(),
+            start: "9:00".into(),
+        },
+        SlotInput {
+            date: "17/03/2027".into(),
+            start: "9:00".into(),
+        },
+    ];
+    let reset = store.set_schedule(w, &starts).await.unwrap();
+    assert!(!reset.edited);
+}
+
 contract!(
+    the_timetable_is_edited_passage_by_passage_and_follows_the_candidates,
     extra_time_lengthens_the_candidates_own_passages,
     a_centre_gives_its_logo_and_takes_it_back,
     files_are_attached_to_milestones_with_their_sha256,

@@ -256,6 +256,11 @@ pub fn document() -> Value {
             "put": op("Fixer la date et l'heure de chaque épreuve (une entrée par épreuve du titre, dans son ordre) ; toutes les erreurs sont rendues ensemble, rien n'est écrit.",
                 Some(json!({"type": "object", "required": ["slots"], "properties": {"slots": list(slot_input.clone())}})),
                 "200", ok("Enregistré.", r("SessionSchedule")), true)}), &["id"]),
+        "/api/v1/sessions/{id}/timetable": with_params(json!({
+            "get": op("L'emploi du temps : chaque épreuve sur ses jours (parts), pour le groupe (candidate nul) ou pour un candidat (épreuve individuelle, temps supplémentaire), avec sa salle et son jury ; clashes dit ce qui est à revoir.", None, "200", ok("Emploi du temps.", r("SessionSchedule")), false),
+            "put": op("Fixer l'emploi du temps passage par passage (une liste vide revient à celui que Jalon déroule des heures de début). Refus 422, tous ensemble, sous les règles timetable.overlap_candidate, timetable.overlap_room, timetable.overlap_jury, timetable.outside_session, timetable.past_evening, timetable.final_not_last (champ field).",
+                Some(json!({"type": "object", "required": ["passages"], "properties": {"passages": list(r("Passage"))}})),
+                "200", ok("Enregistré.", r("SessionSchedule")), true)}), &["id"]),
         "/api/v1/sessions/{id}/documents/{name}": with_params(json!({
             "get": {"summary": "Documents PDF de la session : convocations.pdf (toutes, ou ?candidate=ID pour une), convocations.zip (un PDF par candidat), affichage.pdf (candidats et calendrier), emargement.pdf (une feuille par jour et par épreuve).",
                     "parameters": [{"name": "candidate", "in": "query", "required": false, "schema": {"type": "string"}, "description": "Seulement la convocation de ce candidat."}],

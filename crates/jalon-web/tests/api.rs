@@ -658,6 +658,12 @@ fn operations(a: &Centre) -> Vec<(Method, &'static str, Option<Value>)> {
             ),
         ),
         (Method::GET, "/api/v1/sessions/{session}/schedule", None),
+        (Method::GET, "/api/v1/sessions/{session}/timetable", None),
+        (
+            Method::PUT,
+            "/api/v1/sessions/{session}/timetable",
+            Some(json!({"passages": []})),
+        ),
         (
             Method::PUT,
             "/api/v1/sessions/{session}/schedule",
@@ -713,6 +719,39 @@ fn openapi_form(path: &str) -> String {
 
 /// A PNG of 2 × 2 green pixels.
 const PNG: &[u8] = b"\x89PNG\r\n\x1a\n\x00\x00\x00\x0dIHDR\x00\x00\x00\x02\x00\x00\x00\x02\x08\x02\x00\x00\x00\xfd\xd4\x9a\x73\x00\x00\x00\x0fIDAT\x78\xda\x63\x60\x68\x60\x00\x21\x08\x05\x00\x0e\x0e\x02\x01\xd8\x61\xc1\xc3\x00\x00\x00\x00IEND\xae\x42\x60\x82";
+
+#[tokio::test]
+async fn every_schema_the_openapi_document_names_is_in_it() {
+    let app = spawn_app().await;
+    let (_, doc) = send(
+        &client(),
+        Method::GET,
+        app.url("/api/v1/openapi.json"),
+        None,
+    )
+    .await;
+    fn refs(v: &Value, out: &mut Vec<String>) {
+        match v {
+            Value::Object(m) => {
+                for (k, x) in m {
+                    match (k.as_str(), x.as_str()) {
+                        ("$ref", Some(r)) => out.push(r.rsplit('/').next().unwrap_or(r).to_owned()),
+                        _ => refs(x, out),
+                    }
+                }
+            }
+            Value::Array(a) => a.iter().for_each(|x| refs(x, out)),
+            _ => {}
+        }
+    }
+    let mut named = Vec::new();
+    refs(&doc, &mut named);
+    let schemas = doc["components"]["schemas"].as_object().unwrap();
+    let missing: Vec<&String> = named.iter().filter(|n| !schemas.contains_key(*n)).collect();
+    assert!(missing.is_empty(), "named but not described: {missing:?}");
+    assert!(schemas.contains_key("Passage"), "the timetable's passages");
+    app.shutdown().await;
+}
 
 #[tokio::test]
 async fn an_administrator_gives_the_logo_through_the_api() {
@@ -1439,6 +1478,107 @@ async fn the_schedule_and_the_pdf_documents_over_http() {
     )
     .await;
     assert_eq!(status, StatusCode::NOT_FOUND);
+
+    // The timetable, passage by passage (the contract for scripts).
+    let (_, t) = send(&c, Method::GET, url("/timetable"), None).await;
+    assert_eq!(t["edited"], false);
+    let mut passages = t["timetable"].as_array().unwrap().clone();
+    assert_eq!(
+        passages.len(),
+        3,
+        "the group's mise en situation, two entretiens final"
+    );
+    let martin = list[1]["id"].as_str().unwrap().to_owned();
+    // Martin's entretien final at the same time as Dupont's, before the end of her mise en
+    // situation, in the evening, with the same jury: every refusal at once, under its rule.
+    let i = passages
+        .iter()
+        .position(|p| p["candidate"] == martin.as_str())
+        .unwrap();
+    passages[i]["parts"] = json!([{"date": "2027-03-16", "start": "14:00:00", "end": "14:20:00"}]);
+    let (status, body) = send(
+        &c,
+        Method::PUT,
+        url("/timetable"),
+        Some(json!({"passages": passages})),
+    )
+    .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    let rules: Vec<&str> = body["fields"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["field"].as_str().unwrap())
+        .collect();
+    assert_eq!(rules, ["timetable.overlap_jury"], "{body}");
+    passages[i]["parts"] = json!([{"date": "2027-03-15", "start": "11:00:00", "end": "11:20:00"}]);
+    passages[i]["jury"] = json!(2);
+    let (status, body) = send(
+        &c,
+        Method::PUT,
+        url("/timetable"),
+        Some(json!({"passages": passages})),
+    )
+    .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    let rules: Vec<&str> = body["fields"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["field"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        rules,
+        ["timetable.overlap_candidate", "timetable.final_not_last"],
+        "{body}"
+    );
+    // An épreuve the title does not have: named.
+    let (status, body) = send(
+        &c,
+        Method::PUT,
+        url("/timetable"),
+        Some(json!({"passages": [{"epreuve": "Oral", "parts": [{"date": "2027-03-16", "start": "09:00:00", "end": "10:00:00"}]}]})),
+    )
+    .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    assert_eq!(
+        body["fields"][0]["message"],
+        "« Oral » n'est pas une épreuve du titre"
+    );
+    // Martin with a second jury pair, at 14 h on Tuesday like Dupont, in room B: kept.
+    passages[i]["parts"] = json!([{"date": "2027-03-16", "start": "14:00:00", "end": "14:20:00"}]);
+    passages[i]["room"] = json!("Salle B");
+    let (status, body) = send(
+        &c,
+        Method::PUT,
+        url("/timetable"),
+        Some(json!({"passages": passages})),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(body["edited"], true);
+    let data = jalon_web::documents::session_document(&app.store, &h, None)
+        .await
+        .unwrap();
+    assert_eq!(
+        data.candidates[1].schedule[1].slots[0].hours,
+        "14 h – 14 h 20"
+    );
+    let (_, journal) = send(&c, Method::GET, url("/journal"), None).await;
+    assert_eq!(
+        journal[0]["action_label"],
+        "Emploi du temps modifié passage par passage"
+    );
+    // An empty list: back to Jalon's layout.
+    let (status, body) = send(
+        &c,
+        Method::PUT,
+        url("/timetable"),
+        Some(json!({"passages": []})),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(body["edited"], false);
 
     // The welcome cannot happen before the session's first day…
     let version = list[0]["version"].as_i64().unwrap();

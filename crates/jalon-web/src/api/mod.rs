@@ -169,6 +169,10 @@ pub fn routes() -> Router<AppState> {
             get(sessions::get_schedule).put(sessions::set_schedule),
         )
         .route(
+            "/api/v1/sessions/{id}/timetable",
+            get(sessions::get_schedule).put(sessions::set_timetable),
+        )
+        .route(
             "/api/v1/sessions/{id}/documents/{name}",
             get(documents::session_document),
         )

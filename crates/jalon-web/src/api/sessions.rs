@@ -223,6 +223,25 @@ pub(super) async fn set_schedule(
     Ok(Json(s.store.set_schedule(h.writer()?, &slots).await?))
 }
 
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct TimetableBody {
+    /// Every passage: épreuve, candidate (none for the group), room, jury pair, parts.
+    passages: Vec<jalon_core::timetable::Passage>,
+}
+
+pub(super) async fn set_timetable(
+    State(s): State<AppState>,
+    Auth(a): Auth,
+    Path(id): Path<SessionId>,
+    Body(body): Body<TimetableBody>,
+) -> ApiResult<Json<SessionSchedule>> {
+    let h = s.store.open_session(&a, &id).await?;
+    Ok(Json(
+        s.store.set_timetable(h.writer()?, body.passages).await?,
+    ))
+}
+
 pub(super) async fn get_checklists(
     State(s): State<AppState>,
     Auth(a): Auth,
