@@ -461,6 +461,7 @@ async fn fill(store: &Store) -> Result<(), Failure> {
     let (claire, karim) = (users[0].id.clone(), users[1].id.clone());
 
     let site = |name: &str, address: &str, postcode: &str, city: &str, zone| SiteInput {
+        rooms: Vec::new(),
         name: name.into(),
         address: address.into(),
         postcode: postcode.into(),

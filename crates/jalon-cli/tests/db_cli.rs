@@ -705,6 +705,7 @@ fn with_a_session(dir: &Path) -> String {
             .create_site(
                 a,
                 SiteInput {
+                    rooms: Vec::new(),
                     name: "S".into(),
                     address: "1 rue".into(),
                     postcode: "69001".into(),

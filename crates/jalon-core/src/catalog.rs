@@ -110,6 +110,43 @@ impl Default for Epreuve {
     }
 }
 
+/// A room of a site, or its plateau technique with the equipment it holds: what a timetable
+/// books.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Room {
+    pub name: String,
+    /// A plateau technique (the mises en situation take place there), not a room.
+    #[serde(default)]
+    pub plateau: bool,
+    /// What it holds, one line each (« bétonnière », « échafaudage roulant »).
+    #[serde(default)]
+    pub equipment: Vec<String>,
+}
+
+/// What is wrong with a site's rooms: a name each, none twice.
+pub fn rooms_problems(rooms: &[Room]) -> Vec<Problem> {
+    let mut errs = Vec::new();
+    let mut seen: Vec<String> = Vec::new();
+    for (i, r) in rooms.iter().enumerate() {
+        let key = crate::candidate::fold(&r.name);
+        if key.is_empty() {
+            errs.push(Problem::new(
+                "rooms",
+                format!("la salle n° {} n'a pas de nom", i + 1),
+            ));
+        } else if seen.contains(&key) {
+            errs.push(Problem::new(
+                "rooms",
+                format!("« {} » figure deux fois parmi les salles", r.name.trim()),
+            ));
+        } else {
+            seen.push(key);
+        }
+    }
+    errs
+}
+
 /// A title's CCPs and its épreuves in order (from its référentiel d'évaluation).
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -439,6 +476,25 @@ mod tests {
         let fields: Vec<&str> = p.iter().map(|p| p.field.as_str()).collect();
         assert_eq!(fields, ["name", "address", "postcode"]);
         assert!(p[2].message.contains("« 6900 » n'est pas un code postal"));
+    }
+
+    #[test]
+    fn a_sites_rooms_have_a_name_each_and_none_twice() {
+        let room = |n: &str| Room {
+            name: n.into(),
+            plateau: false,
+            equipment: Vec::new(),
+        };
+        assert!(rooms_problems(&[room("Salle 1"), room("Salle 2")]).is_empty());
+        let p = rooms_problems(&[room("Salle 1"), room(" "), room("salle 1")]);
+        let messages: Vec<&str> = p.iter().map(|p| p.message.as_str()).collect();
+        assert_eq!(
+            messages,
+            [
+                "la salle n° 2 n'a pas de nom",
+                "« salle 1 » figure deux fois parmi les salles"
+            ]
+        );
     }
 
     #[test]

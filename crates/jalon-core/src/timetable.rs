@@ -484,6 +484,86 @@ pub fn lay_out(
     out
 }
 
+/// Books the site's `rooms` for the passages that have none: a mise en situation (or a
+/// presentation of a project) on the plateau technique, the other collective épreuves in the
+/// first room, each jury pair in its own room. A candidate's extra time stays where the
+/// group sits.
+pub fn assign_rooms(
+    passages: &mut [Passage],
+    epreuves: &[Epreuve],
+    rooms: &[crate::catalog::Room],
+) {
+    let plateaus: Vec<&str> = rooms
+        .iter()
+        .filter(|r| r.plateau)
+        .map(|r| r.name.as_str())
+        .collect();
+    let halls: Vec<&str> = rooms
+        .iter()
+        .filter(|r| !r.plateau)
+        .map(|r| r.name.as_str())
+        .collect();
+    let any = |list: &[&str]| list.first().map(|r| (*r).to_owned());
+    let group_room: Vec<(String, Option<String>)> = epreuves
+        .iter()
+        .map(|e| {
+            let on_plateau = matches!(
+                e.kind,
+                EpreuveKind::Practical | EpreuveKind::ProjectPresentation
+            );
+            let room = if on_plateau {
+                any(&plateaus).or_else(|| any(&halls))
+            } else {
+                any(&halls).or_else(|| any(&plateaus))
+            };
+            (e.name.clone(), room)
+        })
+        .collect();
+    for p in passages.iter_mut().filter(|p| p.room.is_none()) {
+        p.room = match p.jury {
+            Some(k) if !halls.is_empty() => Some(halls[(k as usize - 1) % halls.len()].to_owned()),
+            Some(k) if !plateaus.is_empty() => {
+                Some(plateaus[(k as usize - 1) % plateaus.len()].to_owned())
+            }
+            _ => group_room
+                .iter()
+                .find(|(n, _)| *n == p.epreuve)
+                .and_then(|(_, r)| r.clone()),
+        };
+    }
+}
+
+/// The rooms `mine` books that `theirs` (another session at the same site, `label`) books at
+/// the same time: one clash each, naming both.
+pub fn room_clashes(mine: &[Passage], theirs: &[Passage], label: &str) -> Vec<Clash> {
+    let mut out = Vec::new();
+    for a in mine {
+        let Some(room) = &a.room else { continue };
+        if let Some((pa, pb)) = theirs
+            .iter()
+            .filter(|b| b.room.as_ref() == Some(room))
+            .find_map(|b| first_overlap(a, b))
+        {
+            let clash = Clash::new(
+                "timetable.overlap_room",
+                format!(
+                    "« {room} » est aussi réservé par {label} le {} ({} – {}) : {} ({} – {}) ne peut pas s'y tenir",
+                    fr::long_date(pb.date),
+                    fr::time(pb.start),
+                    fr::time(pb.end),
+                    a.epreuve,
+                    fr::time(pa.start),
+                    fr::time(pa.end)
+                ),
+            );
+            if !out.contains(&clash) {
+                out.push(clash);
+            }
+        }
+    }
+    out
+}
+
 /// The passages `candidate` takes: theirs, and the group's for the épreuves they have no
 /// passage of their own in. In time order.
 pub fn of_candidate<'a>(passages: &'a [Passage], candidate: &str) -> Vec<&'a Passage> {
@@ -651,8 +731,14 @@ pub fn clashes(
     // A room booked twice at once.
     for (i, a) in passages.iter().enumerate() {
         for b in &passages[i + 1..] {
+            // A candidate's extra time on a collective épreuve sits with the group.
+            let same_sitting = a.epreuve == b.epreuve
+                && (a.candidate.is_none() || b.candidate.is_none())
+                && a.jury.is_none()
+                && b.jury.is_none();
             if let (Some(ra), Some(rb)) = (&a.room, &b.room)
                 && ra == rb
+                && !same_sitting
                 && let Some((pa, pb)) = first_overlap(a, b)
             {
                 out.push(Clash::new(
@@ -1037,6 +1123,104 @@ mod tests {
             ]
         );
         assert!(clashes(&span, &epreuves, &who, &t).is_empty());
+    }
+
+    #[test]
+    fn rooms_are_booked_and_a_room_taken_by_another_session_is_named() {
+        use crate::catalog::Room;
+        let span = Span {
+            start: date(2027, 4, 5),
+            end: date(2027, 4, 9),
+            zone: Zone::Metropole,
+        };
+        let epreuves = [
+            epreuve(
+                "Mise en situation professionnelle",
+                EpreuveKind::Practical,
+                7 * 60,
+                false,
+            ),
+            epreuve(
+                "Entretien technique",
+                EpreuveKind::TechnicalInterview,
+                30,
+                true,
+            ),
+            epreuve("Entretien final", EpreuveKind::FinalInterview, 20, true),
+        ];
+        let mut who = people(&["ARNAUD Paul", "BLANC Léa", "CARON Max", "DIAZ Inès"]);
+        who[1].extra = vec![("Mise en situation professionnelle".into(), 60)];
+        let room = |name: &str, plateau: bool| Room {
+            name: name.into(),
+            plateau,
+            equipment: Vec::new(),
+        };
+        let rooms = [
+            room("Salle 1", false),
+            room("Plateau maçonnerie", true),
+            room("Salle 2", false),
+        ];
+        let mut t = lay_out(&span, &epreuves, &who, &[], 2);
+        assign_rooms(&mut t, &epreuves, &rooms);
+        let booked: Vec<(String, Option<u32>, String)> = t
+            .iter()
+            .map(|p| {
+                (
+                    p.epreuve.clone(),
+                    p.jury,
+                    p.room.clone().unwrap_or_default(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            booked[0],
+            (
+                "Mise en situation professionnelle".into(),
+                None,
+                "Plateau maçonnerie".into()
+            )
+        );
+        // BLANC Léa's extra hour stays on the plateau, with the group: no clash.
+        assert_eq!(booked[1].2, "Plateau maçonnerie");
+        assert!(
+            booked
+                .iter()
+                .filter(|b| b.1 == Some(1))
+                .all(|b| b.2 == "Salle 1")
+        );
+        assert!(
+            booked
+                .iter()
+                .filter(|b| b.1 == Some(2))
+                .all(|b| b.2 == "Salle 2")
+        );
+        let mine: Vec<Clash> = clashes(&span, &epreuves, &who, &t)
+            .into_iter()
+            .filter(|c| c.rule != "timetable.extra_overflow")
+            .collect();
+        assert!(mine.is_empty(), "{mine:?}");
+        // Another session on the plateau on Monday afternoon.
+        let other = [Passage {
+            epreuve: "Mise en situation professionnelle".into(),
+            candidate: None,
+            room: Some("Plateau maçonnerie".into()),
+            jury: None,
+            parts: vec![Part {
+                date: date(2027, 4, 5),
+                start: time(13, 30, 0, 0),
+                end: time(17, 0, 0, 0),
+            }],
+        }];
+        let found = room_clashes(&t, &other, "la session Coffreur bancheur du 5 avril 2027");
+        assert_eq!(
+            found.iter().map(|c| c.message.as_str()).collect::<Vec<_>>(),
+            [
+                "« Plateau maçonnerie » est aussi réservé par la session Coffreur bancheur du 5 avril 2027 \
+                 le lundi 5 avril 2027 (13 h 30 – 17 h) : Mise en situation professionnelle (13 h 30 – 17 h) \
+                 ne peut pas s'y tenir"
+            ]
+        );
+        assert!(room_clashes(&t, &[], "x").is_empty());
     }
 
     #[test]

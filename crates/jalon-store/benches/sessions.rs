@@ -50,6 +50,7 @@ fn setup() -> Setup {
             .create_site(
                 a,
                 SiteInput {
+                    rooms: Vec::new(),
                     name: "S".into(),
                     address: "1 rue".into(),
                     postcode: "69001".into(),

@@ -1,14 +1,14 @@
 //! The schedule of a session's épreuves: Jalon's proposal until the manager sets the days
 //! and times, which then appear on the convocations, the posting and the sign-in sheets.
 
+use jalon_core::fr;
 use jalon_core::schedule::{self, Slot};
 use jalon_core::timetable::{self, Clash, Passage, Person, Span};
-use jalon_core::{Zone, fr};
 use serde::Serialize;
 use serde_json::json;
 
 use crate::Store;
-use crate::catalog::Title;
+use crate::catalog::{Site, Title};
 use crate::error::{FieldError, Result, StoreError};
 use crate::ids::Stamp;
 use crate::journal::{self, Action, Change, Subject};
@@ -40,6 +40,9 @@ pub struct SessionSchedule {
     pub juries: Vec<JuryDay>,
     /// The timetable was edited passage by passage (rather than laid out from the starts).
     pub edited: bool,
+    /// Rooms this session books that another session at the same site books at the same
+    /// time (shown on both).
+    pub conflicts: Vec<Clash>,
 }
 
 /// A day of individual passages and the jury pairs it needs.
@@ -81,7 +84,52 @@ impl Store {
         let (actor, s) = (session.actor(), session.session());
         let (title, site) =
             tokio::try_join!(self.title(actor, &s.title_id), self.site(actor, &s.site_id))?;
-        self.schedule_of(session, &title, site.zone).await
+        let mut mine = self.schedule_of(session, &title, &site).await?;
+        mine.conflicts = self.room_conflicts(session, &site, &mine.timetable).await?;
+        Ok(mine)
+    }
+
+    /// The rooms `timetable` (of `session`, at `site`) books that the other sessions at the
+    /// same site, on days that meet, book at the same time.
+    pub async fn room_conflicts(
+        &self,
+        session: &SessionHandle<'_>,
+        site: &Site,
+        timetable: &[Passage],
+    ) -> Result<Vec<Clash>> {
+        if timetable.iter().all(|p| p.room.is_none()) {
+            return Ok(Vec::new());
+        }
+        let s = session.session();
+        let others: Vec<(crate::SessionId,)> = sqlx::query_as(
+            "SELECT id FROM sessions WHERE centre_id = $1 AND site_id = $2 AND id <> $3 \
+             AND cancelled_at IS NULL AND start_date <= $4 AND end_date >= $5 ORDER BY start_date, id",
+        )
+        .bind(session.actor().centre_id())
+        .bind(&s.site_id)
+        .bind(&s.id)
+        .bind(s.end.to_string())
+        .bind(s.start.to_string())
+        .fetch_all(self.pool())
+        .await?;
+        let mut out = Vec::new();
+        for (id,) in others {
+            let other = self.open_session(session.actor(), &id).await?;
+            let o = other.session();
+            let title = self.title(session.actor(), &o.title_id).await?;
+            let theirs = self.schedule_of(&other, &title, site).await?;
+            let label = format!(
+                "la session {} ({})",
+                o.title_name,
+                fr::date_range(o.start, o.end)
+            );
+            out.extend(timetable::room_clashes(
+                timetable,
+                &theirs.timetable,
+                &label,
+            ));
+        }
+        Ok(out)
     }
 
     /// The same, for a session whose title and site the caller has already read.
@@ -89,7 +137,7 @@ impl Store {
         &self,
         session: &SessionHandle<'_>,
         title: &Title,
-        zone: Zone,
+        site: &Site,
     ) -> Result<SessionSchedule> {
         let mut conn = self.pool().acquire().await?;
         let saved = saved_slots(&mut conn, session.session()).await?;
@@ -98,7 +146,7 @@ impl Store {
         Ok(lay_out(
             session.session(),
             title,
-            zone,
+            site,
             &people,
             &saved,
             edited.as_deref(),
@@ -160,7 +208,7 @@ impl Store {
         let (start, end) = (session.start, session.end);
         let saved = saved_slots(&mut tx, &session).await?;
         let people = self.people_in(&mut tx, w.handle(), &title).await?;
-        let current = lay_out(&session, &title, site.zone, &people, &saved, None);
+        let current = lay_out(&session, &title, &site, &people, &saved, None);
         let typed: Vec<(&str, &str)> = inputs
             .iter()
             .map(|i| (i.date.as_str(), i.start.as_str()))
@@ -169,7 +217,7 @@ impl Store {
             .map_err(StoreError::Invalid)?;
         // The timetable those starts give: nobody in two places, the entretien final last,
         // nothing in the evening — every problem at once.
-        let after = lay_out(&session, &title, site.zone, &people, &slots, None);
+        let after = lay_out(&session, &title, &site, &people, &slots, None);
         let refused: Vec<FieldError> = after
             .clashes
             .iter()
@@ -273,7 +321,7 @@ impl Store {
         }
         StoreError::check(refused)?;
         let edited = (!passages.is_empty()).then_some(passages.as_slice());
-        let after = lay_out(&session, &title, site.zone, &people, &saved, edited);
+        let after = lay_out(&session, &title, &site, &people, &saved, edited);
         let refused: Vec<FieldError> = after
             .clashes
             .iter()
@@ -350,7 +398,7 @@ async fn saved_slots(conn: &mut sqlx::AnyConnection, s: &Session) -> Result<Vec<
 fn lay_out(
     s: &Session,
     title: &Title,
-    zone: Zone,
+    site: &Site,
     people: &[Person],
     saved: &[Slot],
     edited: Option<&[Passage]>,
@@ -364,7 +412,7 @@ fn lay_out(
     let span = Span {
         start: s.start,
         end: s.end,
-        zone,
+        zone: site.zone,
     };
     // As many jury pairs in parallel as the title's cap of candidates per jury and day needs.
     let juries = title
@@ -409,6 +457,8 @@ fn lay_out(
             kept
         }
     };
+    let mut passages = passages;
+    timetable::assign_rooms(&mut passages, epreuves, &site.rooms);
     let slots: Vec<Slot> = epreuves
         .iter()
         .filter_map(|e| {
@@ -454,5 +504,6 @@ fn lay_out(
             .collect(),
         juries,
         edited: edited.is_some(),
+        conflicts: Vec::new(),
     }
 }

@@ -53,6 +53,7 @@ async fn fixture(store: &Store, centre: &str) -> Fixture {
         .create_site(
             a,
             SiteInput {
+                rooms: Vec::new(),
                 name: "Plateau de Lyon".into(),
                 address: "12 rue des Métiers".into(),
                 postcode: "69007".into(),
@@ -616,6 +617,7 @@ async fn catalog_validation_and_concurrency(store: Store) {
     let f = fixture(&store, "Centre Sud").await;
     let a = f.admin.admin().unwrap();
     let bad = SiteInput {
+        rooms: Vec::new(),
         name: "".into(),
         address: "1 rue".into(),
         postcode: "7500".into(),
@@ -677,6 +679,7 @@ async fn catalog_validation_and_concurrency(store: Store) {
     // Two edits of the same site: the second, stale, is refused.
     let site = f.site.clone();
     let edit = |city: &str| SiteInput {
+        rooms: Vec::new(),
         name: site.name.clone(),
         address: site.address.clone(),
         postcode: site.postcode.clone(),
@@ -1813,6 +1816,7 @@ async fn an_approval_in_use_keeps_its_title_and_site(store: Store) {
         .create_site(
             a,
             SiteInput {
+                rooms: Vec::new(),
                 name: "Plateau de Villeurbanne".into(),
                 address: "3 rue Léon-Blum".into(),
                 postcode: "69100".into(),
@@ -2006,6 +2010,7 @@ async fn names_sort_in_french_order_on_both_backends(store: Store) {
             .create_site(
                 a,
                 SiteInput {
+                    rooms: Vec::new(),
                     name: name.into(),
                     address: "1 place Bellecour".into(),
                     postcode: "69002".into(),
@@ -3306,7 +3311,101 @@ async fn the_timetable_is_edited_passage_by_passage_and_follows_the_candidates(s
     assert!(!reset.edited);
 }
 
+async fn two_sessions_booking_one_plateau_at_once_is_shown_on_both(store: Store) {
+    use jalon_core::catalog::Room;
+    let f = fixture(&store, "Centre Plateaux").await;
+    let a = f.admin.admin().unwrap();
+    let room = |name: &str, plateau: bool| Room {
+        name: name.into(),
+        plateau,
+        equipment: vec![" bétonnière ".into(), "".into()],
+    };
+    // A room twice: refused, nothing changed.
+    let site = store.site(&f.admin, &f.site.id).await.unwrap();
+    let input = |rooms: Vec<Room>| SiteInput {
+        rooms,
+        name: site.name.clone(),
+        address: site.address.clone(),
+        postcode: site.postcode.clone(),
+        city: site.city.clone(),
+        zone: site.zone,
+    };
+    let Err(StoreError::Invalid(e)) = store
+        .update_site(
+            &f.admin,
+            &site.id,
+            site.version,
+            input(vec![room("Salle 1", false), room("salle 1", false)]),
+        )
+        .await
+    else {
+        panic!("a room twice")
+    };
+    assert_eq!(e[0].field, "rooms");
+    let site = store
+        .update_site(
+            &f.admin,
+            &site.id,
+            site.version,
+            input(vec![
+                room("Plateau maçonnerie", true),
+                room("Salle 1", false),
+            ]),
+        )
+        .await
+        .unwrap();
+    assert_eq!(site.rooms[0].equipment, ["bétonnière"], "kept trimmed");
+    assert_eq!(
+        store.site(&f.admin, &site.id).await.unwrap().rooms,
+        site.rooms
+    );
+    // Two sessions the same week at this site: both on the plateau on Monday morning.
+    let w = a.writer();
+    let one = store
+        .create_session(w, session_input(&f, date(2027, 3, 15), date(2027, 3, 19)))
+        .await
+        .unwrap();
+    let mut later = session_input(&f, date(2027, 3, 15), date(2027, 3, 16));
+    later.override_justification = Some("Deux groupes la même semaine, plateau partagé".into());
+    let two = store.create_session(w, later).await.unwrap();
+    let h1 = open(&store, &f.admin, &one.session.id).await;
+    let h2 = open(&store, &f.admin, &two.session.id).await;
+    let s1 = store.schedule(&h1).await.unwrap();
+    assert_eq!(s1.timetable[0].room.as_deref(), Some("Plateau maçonnerie"));
+    // The plateau for the mises en situation, room 1 for the entretiens final.
+    assert_eq!(s1.conflicts.len(), 2, "{:?}", s1.conflicts);
+    assert_eq!(s1.conflicts[0].rule, "timetable.overlap_room");
+    assert!(
+        s1.conflicts[0].message.starts_with("« Plateau maçonnerie » est aussi réservé par la session Développeur web et web mobile (du lundi 15 au mardi 16 mars 2027) le lundi 15 mars 2027"),
+        "{}",
+        s1.conflicts[0].message
+    );
+    let s2 = store.schedule(&h2).await.unwrap();
+    assert_eq!(s2.conflicts.len(), 2, "shown on both: {:?}", s2.conflicts);
+    // The second moves to Tuesday afternoon: no conflict left on either.
+    use jalon_store::schedule::SlotInput;
+    store
+        .set_schedule(
+            h2.writer().unwrap(),
+            &[
+                SlotInput {
+                    date: "16/03/2027".into(),
+                    start: "13:30".into(),
+                },
+                SlotInput {
+                    date: "16/03/2027".into(),
+                    start: "15:00".into(),
+                },
+            ],
+        )
+        .await
+        .unwrap();
+    assert!(store.schedule(&h1).await.unwrap().conflicts.is_empty());
+    assert!(store.schedule(&h2).await.unwrap().conflicts.is_empty());
+}
+
 contract!(
+    two_sessions_booking_one_plateau_at_once_is_shown_on_both,
     the_timetable_is_edited_passage_by_passage_and_follows_the_candidates,
     extra_time_lengthens_the_candidates_own_passages,
     a_centre_gives_its_logo_and_takes_it_back,

@@ -24,7 +24,7 @@ pub async fn session_document(
         store.candidates(session),
         store.convocations(session),
     )?;
-    let schedule = store.schedule_of(session, &title, site.zone).await?;
+    let schedule = store.schedule_of(session, &title, &site).await?;
     let approval = match &s.approval_id {
         Some(id) => store.approval(actor, id).await?.number,
         None => String::new(),

@@ -1201,11 +1201,11 @@ async fn the_manager_sets_the_schedule_of_the_epreuves_from_the_page() {
     let page = html_unescape(&c.get(&page_url).send().await.unwrap().text().await.unwrap());
     assert!(page.contains("20 min par candidat"), "{page}");
     assert!(
-        page.contains("<li>DUPONT Jean : 14 h – 14 h 20</li>"),
+        page.contains("<li>DUPONT Jean : 14 h – 14 h 20 (jury 1)</li>"),
         "{page}"
     );
     assert!(
-        page.contains("<li>MARTIN Léa : 14 h 20 – 14 h 40</li>"),
+        page.contains("<li>MARTIN Léa : 14 h 20 – 14 h 40 (jury 1)</li>"),
         "{page}"
     );
     let r = c
@@ -1760,6 +1760,87 @@ async fn a_candidates_extra_time_is_registered_and_lengthens_their_timetable() {
     );
     assert!(
         page.contains("<li>PETIT Léa : 8 h 30 – 11 h 10</li>"),
+        "{page}"
+    );
+}
+
+#[tokio::test]
+async fn a_plateau_booked_by_two_sessions_at_once_shows_on_the_dashboard() {
+    let (base, store, _dir) = app().await;
+    let a = centre(&store, "alpha").await;
+    let (c, csrf) = signed_in(&base, "admin@alpha.example").await;
+    // The site's rooms, from its form.
+    let r = c
+        .post(format!("{base}/admin/sites/{}", a.site))
+        .form(&[
+            ("csrf", csrf.as_str()),
+            ("version", "1"),
+            ("name", "Site Centre alpha"),
+            ("address", "1 rue du Port"),
+            ("postcode", "69007"),
+            ("city", "Lyon"),
+            ("zone", "metropole"),
+            (
+                "rooms",
+                "Plateau maçonnerie : bétonnière, échafaudage roulant\nSalle 1",
+            ),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        r.status(),
+        StatusCode::SEE_OTHER,
+        "{}",
+        r.text().await.unwrap()
+    );
+    let sites = html_unescape(
+        &c.get(format!("{base}/admin/sites"))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap(),
+    );
+    assert!(sites.contains("Plateau maçonnerie, Salle 1"), "{sites}");
+    // Two sessions on the same days in January, at this site.
+    let id: jalon_store::SessionId = a.session.as_str().into();
+    let actor = Actor::command_line(store.centre_of_session(&id).await.unwrap());
+    let h = store.open_session(&actor, &id).await.unwrap();
+    let s = h.session().clone();
+    for _ in 0..2 {
+        store
+            .create_session(
+                actor.writer().unwrap(),
+                SessionInput {
+                    title_id: s.title_id.clone(),
+                    approval_id: s.approval_id.clone(),
+                    site_id: s.site_id.clone(),
+                    kind: Kind::Title,
+                    start: date(2027, 1, 11),
+                    end: Some(date(2027, 1, 12)),
+                    ceres_number: None,
+                    ceres_created_on: None,
+                    manager_id: s.manager_id.clone(),
+                    override_justification: Some("Session ajoutée à la demande de la DDETS".into()),
+                },
+            )
+            .await
+            .unwrap();
+    }
+    let page = html_unescape(
+        &c.get(format!("{base}/"))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap(),
+    );
+    assert!(page.contains("Salles réservées deux fois"), "{page}");
+    assert!(
+        page.contains("« Plateau maçonnerie » est aussi réservé par la session"),
         "{page}"
     );
 }

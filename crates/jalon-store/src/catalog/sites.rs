@@ -1,5 +1,6 @@
 //! The sites (plateaux techniques) where a centre holds its sessions.
 
+use jalon_core::catalog::Room;
 use jalon_core::{Zone, catalog};
 use serde::Serialize;
 use serde_json::json;
@@ -21,6 +22,8 @@ pub struct Site {
     pub postcode: String,
     pub city: String,
     pub zone: Zone,
+    /// Its rooms and plateaux techniques, which the timetables book.
+    pub rooms: Vec<Room>,
     pub version: i64,
 }
 
@@ -31,19 +34,42 @@ pub struct SiteInput {
     pub postcode: String,
     pub city: String,
     pub zone: Zone,
+    pub rooms: Vec<Room>,
 }
 
 impl SiteInput {
     fn check(&self) -> Vec<FieldError> {
-        catalog::site_problems(&self.name, &self.address, &self.postcode, &self.city)
+        let mut errs =
+            catalog::site_problems(&self.name, &self.address, &self.postcode, &self.city);
+        errs.extend(catalog::rooms_problems(&self.rooms));
+        errs
+    }
+
+    /// The rooms as kept: names and equipment trimmed, empty equipment lines dropped.
+    fn rooms(&self) -> Vec<Room> {
+        self.rooms
+            .iter()
+            .map(|r| Room {
+                name: r.name.trim().to_owned(),
+                plateau: r.plateau,
+                equipment: r
+                    .equipment
+                    .iter()
+                    .map(|e| e.trim().to_owned())
+                    .filter(|e| !e.is_empty())
+                    .collect(),
+            })
+            .collect()
     }
 }
 
-type SiteRow = (SiteId, String, String, String, String, String, i64);
+type SiteRow = (SiteId, String, String, String, String, String, String, i64);
 
 fn site_from_row(r: SiteRow) -> Result<Site> {
-    let (id, name, address, postcode, city, zone, version) = r;
+    let (id, name, address, postcode, city, zone, rooms, version) = r;
     let zone = zone.parse().map_err(StoreError::Corrupt)?;
+    let rooms = serde_json::from_str(&rooms)
+        .map_err(|e| StoreError::Corrupt(format!("salles du site : {e}")))?;
     Ok(Site {
         id,
         name,
@@ -51,12 +77,16 @@ fn site_from_row(r: SiteRow) -> Result<Site> {
         postcode,
         city,
         zone,
+        rooms,
         version,
     })
 }
 
-const SITE_SELECT: &str =
-    "SELECT id, name, address, postcode, city, zone, version FROM sites WHERE centre_id = $1";
+fn rooms_json(rooms: &[Room]) -> Result<String> {
+    serde_json::to_string(rooms).map_err(|e| StoreError::Corrupt(format!("salles du site : {e}")))
+}
+
+const SITE_SELECT: &str = "SELECT id, name, address, postcode, city, zone, rooms, version FROM sites WHERE centre_id = $1";
 
 impl Store {
     pub(crate) async fn site_in(
@@ -105,12 +135,13 @@ impl Store {
             postcode: input.postcode.trim().to_owned(),
             city: input.city.trim().to_owned(),
             zone: input.zone,
+            rooms: input.rooms(),
             version: 1,
         };
         let mut tx = self.begin().await?;
         sqlx::query(
-            "INSERT INTO sites (id, centre_id, name, address, postcode, city, zone, created_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+            "INSERT INTO sites (id, centre_id, name, address, postcode, city, zone, created_at, rooms) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
         )
         .bind(&site.id)
         .bind(admin.actor().centre_id())
@@ -120,6 +151,7 @@ impl Store {
         .bind(&site.city)
         .bind(site.zone.as_str())
         .bind(Stamp::new(self.now()))
+        .bind(rooms_json(&site.rooms)?)
         .execute(&mut *tx)
         .await?;
         journal::append(
@@ -162,17 +194,19 @@ impl Store {
             postcode: input.postcode.trim().to_owned(),
             city: input.city.trim().to_owned(),
             zone: input.zone,
+            rooms: input.rooms(),
             version: version + 1,
         };
         let done = sqlx::query(
-            "UPDATE sites SET name = $1, address = $2, postcode = $3, city = $4, zone = $5, version = version + 1 \
-             WHERE id = $6 AND centre_id = $7 AND version = $8",
+            "UPDATE sites SET name = $1, address = $2, postcode = $3, city = $4, zone = $5, rooms = $6, \
+             version = version + 1 WHERE id = $7 AND centre_id = $8 AND version = $9",
         )
         .bind(&after.name)
         .bind(&after.address)
         .bind(&after.postcode)
         .bind(&after.city)
         .bind(after.zone.as_str())
+        .bind(rooms_json(&after.rooms)?)
         .bind(id)
         .bind(actor.centre_id())
         .bind(version)

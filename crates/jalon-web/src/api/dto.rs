@@ -21,11 +21,15 @@ pub struct SiteBody {
     pub city: String,
     #[serde(default)]
     pub zone: Zone,
+    /// Its rooms and plateaux techniques (name, plateau, equipment), booked by timetables.
+    #[serde(default)]
+    pub rooms: Vec<jalon_core::catalog::Room>,
 }
 
 impl From<SiteBody> for SiteInput {
     fn from(b: SiteBody) -> SiteInput {
         SiteInput {
+            rooms: b.rooms,
             name: b.name,
             address: b.address,
             postcode: b.postcode,

@@ -169,6 +169,9 @@ struct AdminForm {
     expiry: String,
     #[serde(default)]
     ccps: String,
+    /// A site's rooms, one per line.
+    #[serde(default)]
+    rooms: String,
     /// The most candidates a jury pair evaluates in a day (empty: no cap).
     #[serde(default)]
     jury_cap: String,
@@ -314,6 +317,37 @@ fn parse_epreuves(text: &str, errs: &mut Vec<FieldError>) -> Vec<Epreuve> {
     out
 }
 
+/// « Salle 2 », « Plateau maçonnerie : bétonnière, échafaudage roulant », one per line: a
+/// line that begins with « Plateau » or « Atelier » is a plateau technique.
+fn parse_rooms(text: &str) -> Vec<jalon_core::catalog::Room> {
+    text.lines()
+        .filter(|l| !l.trim().is_empty())
+        .map(|line| {
+            let (name, equipment) = line.split_once(':').unwrap_or((line, ""));
+            let folded = jalon_core::candidate::fold(name);
+            jalon_core::catalog::Room {
+                name: name.trim().to_owned(),
+                plateau: folded.starts_with("plateau") || folded.starts_with("atelier"),
+                equipment: equipment
+                    .split(',')
+                    .map(str::trim)
+                    .filter(|e| !e.is_empty())
+                    .map(str::to_owned)
+                    .collect(),
+            }
+        })
+        .collect()
+}
+
+/// A room as its line of the form reads.
+fn room_line(r: &jalon_core::catalog::Room) -> String {
+    if r.equipment.is_empty() {
+        r.name.clone()
+    } else {
+        format!("{} : {}", r.name, r.equipment.join(", "))
+    }
+}
+
 /// An épreuve as its line of the form reads.
 fn epreuve_line(e: &Epreuve) -> String {
     let mut line = format!(
@@ -375,6 +409,7 @@ async fn page_for(
                     postcode: s.postcode.clone(),
                     city: s.city.clone(),
                     zone: s.zone.as_str().to_owned(),
+                    rooms: s.rooms.iter().map(room_line).collect::<Vec<_>>().join("\n"),
                     ..Default::default()
                 }
             }),
@@ -438,12 +473,17 @@ async fn page_for(
     }
     let (columns, rows, mut inputs): (Vec<&'static str>, Vec<Row>, Vec<Input>) = match kind {
         Kind::Sites => (
-            vec!["Nom", "Adresse", "Zone"],
+            vec!["Nom", "Adresse", "Zone", "Salles"],
             sites
                 .iter()
                 .map(|s| Row {
                     id: s.id.to_string(),
-                    cells: vec![s.name.clone(), format!("{}, {} {}", s.address, s.postcode, s.city), s.zone.label().to_owned()],
+                    cells: vec![
+                        s.name.clone(),
+                        format!("{}, {} {}", s.address, s.postcode, s.city),
+                        s.zone.label().to_owned(),
+                        s.rooms.iter().map(|r| r.name.as_str()).collect::<Vec<_>>().join(", "),
+                    ],
                 })
                 .collect(),
             vec![
@@ -455,6 +495,9 @@ async fn page_for(
                     Zone::ALL.iter().map(|z| (z.as_str(), z.label().to_owned())),
                     &[if f.zone.is_empty() { "metropole" } else { &f.zone }],
                 )),
+                Input::new("rooms", "Salles et plateaux techniques", "textarea", f.rooms.clone())
+                    .hint("une par ligne ; un plateau technique commence par « Plateau » ou « Atelier » et peut lister son équipement après « : », par exemple « Plateau maçonnerie : bétonnière, échafaudage roulant » ; les emplois du temps les réservent")
+                    .optional(),
             ],
         ),
         Kind::Titles => (
@@ -645,6 +688,7 @@ async fn save(
         Kind::Sites => {
             let zone = f.zone.parse().unwrap_or_default();
             let input = SiteInput {
+                rooms: parse_rooms(&f.rooms),
                 name: f.name.clone(),
                 address: f.address.clone(),
                 postcode: f.postcode.clone(),

@@ -73,6 +73,13 @@ pub struct Choice {
     pub selected: bool,
 }
 
+/// A room or plateau two sessions book at the same time.
+struct RoomConflict {
+    session_id: String,
+    session: String,
+    message: String,
+}
+
 #[derive(Template)]
 #[template(path = "dashboard.html")]
 struct DashboardPage {
@@ -84,6 +91,8 @@ struct DashboardPage {
     soon_count: usize,
     next: Vec<Item>,
     under_way: Vec<UnderWay>,
+    /// Rooms booked by two sessions at once, in the coming weeks.
+    rooms: Vec<RoomConflict>,
     /// Only the user's own sessions (those they manage).
     mine: bool,
     /// The user manages sessions: the « mes sessions » choice is offered.
@@ -231,6 +240,26 @@ async fn dashboard(state: AppState, headers: HeaderMap, f: Filters) -> PageResul
             ),
         })
         .collect();
+    // Rooms booked twice in the coming weeks (or today), before anyone prints a convocation.
+    let mut rooms = Vec::new();
+    let horizon = jalon_core::calendar::add_days(today, 60).unwrap_or(today);
+    for d in active
+        .iter()
+        .filter(|d| d.session.end >= today && d.session.start <= horizon)
+    {
+        let h = state.store.open_session(actor, &d.session.id).await?;
+        for c in state.store.schedule(&h).await?.conflicts {
+            rooms.push(RoomConflict {
+                session_id: d.session.id.to_string(),
+                session: format!(
+                    "{} — {}",
+                    d.session.title_name,
+                    session_dates(d.session.start, d.session.end)
+                ),
+                message: c.message,
+            });
+        }
+    }
     let (mut late, mut soon, mut next) = (Vec::new(), Vec::new(), Vec::new());
     for d in &active {
         let name = format!(
@@ -356,6 +385,7 @@ async fn dashboard(state: AppState, headers: HeaderMap, f: Filters) -> PageResul
         soon: groups,
         soon_count,
         under_way,
+        rooms,
         mine,
         manages,
         start,

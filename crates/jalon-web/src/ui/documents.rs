@@ -207,7 +207,12 @@ async fn page(
             fr::time(jalon_core::timetable::LUNCH_END),
             fr::time(jalon_core::timetable::DAY_END)
         ),
-        clashes: schedule.clashes.iter().map(|c| c.message.clone()).collect(),
+        clashes: schedule
+            .clashes
+            .iter()
+            .chain(&schedule.conflicts)
+            .map(|c| c.message.clone())
+            .collect(),
         juries,
     };
     Ok((status, render(&view)).into_response())
@@ -252,8 +257,12 @@ fn timetable_view(
                     continue;
                 };
                 let group = of_day.iter().find(|p| p.candidate.is_none());
+                let room = group
+                    .and_then(|g| g.room.clone())
+                    .map(|r| format!(" — {r}"))
+                    .unwrap_or_default();
                 let hours = match group {
-                    Some(g) => spans(&mut g.parts.iter().filter(|x| x.date == date)),
+                    Some(g) => spans(&mut g.parts.iter().filter(|x| x.date == date)) + &room,
                     None => {
                         let last = of_day
                             .iter()
@@ -269,7 +278,14 @@ fn timetable_view(
                     .iter()
                     .filter_map(|p| {
                         let who = names.get(p.candidate.as_deref()?)?.clone();
-                        Some((who, spans(&mut p.parts.iter().filter(|x| x.date == date))))
+                        let at = spans(&mut p.parts.iter().filter(|x| x.date == date));
+                        let place = match (p.jury, &p.room) {
+                            (Some(j), Some(r)) => format!(" (jury {j}, {r})"),
+                            (Some(j), None) => format!(" (jury {j})"),
+                            (None, Some(r)) if group.is_none() => format!(" ({r})"),
+                            _ => String::new(),
+                        };
+                        Some((who, format!("{at}{place}")))
                     })
                     .collect();
                 lines.push((

@@ -90,6 +90,7 @@ pub async fn catalog(store: &Store, admin: Admin<'_>, spec: Spec<'_>) -> Catalog
         .create_site(
             admin,
             SiteInput {
+                rooms: Vec::new(),
                 name: spec.site.into(),
                 address: "1 rue Haute".into(),
                 postcode: "69001".into(),
