@@ -460,8 +460,22 @@ async fn fill(store: &Store) -> Result<(), Failure> {
     }
     let (claire, karim) = (users[0].id.clone(), users[1].id.clone());
 
+    // Each site: its plateau technique, two rooms for the questionnaires and the juries.
+    let room = |name: &str, plateau: bool, equipment: &[&str]| jalon_core::catalog::Room {
+        name: name.into(),
+        plateau,
+        equipment: equipment.iter().map(|e| (*e).to_owned()).collect(),
+    };
     let site = |name: &str, address: &str, postcode: &str, city: &str, zone| SiteInput {
-        rooms: Vec::new(),
+        rooms: vec![
+            room(
+                "Plateau technique",
+                true,
+                &["postes de travail équipés", "outillage du référentiel"],
+            ),
+            room("Salle 1", false, &[]),
+            room("Salle 2", false, &[]),
+        ],
         name: name.into(),
         address: address.into(),
         postcode: postcode.into(),

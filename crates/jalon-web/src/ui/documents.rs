@@ -261,8 +261,16 @@ fn timetable_view(
                     .and_then(|g| g.room.clone())
                     .map(|r| format!(" — {r}"))
                     .unwrap_or_default();
+                let alone = schedule.individual.contains(&slot.name);
                 let hours = match group {
                     Some(g) => spans(&mut g.parts.iter().filter(|x| x.date == date)) + &room,
+                    // Only a candidate's extra time that day: its hours, as theirs.
+                    None if !alone => of_day
+                        .iter()
+                        .map(|p| spans(&mut p.parts.iter().filter(|x| x.date == date)))
+                        .next()
+                        .map(|h| format!("{h} (temps supplémentaire)"))
+                        .unwrap_or_default(),
                     None => {
                         let last = of_day
                             .iter()
