@@ -366,6 +366,16 @@ fn fill_one(from: Cursor, minutes: u32, zone: Zone) -> (Vec<Part>, Cursor) {
     fill(next, minutes, zone)
 }
 
+/// The épreuves a session of `kind` holds: all of the title's, but for a session of a CCP
+/// alone, only those held in CCP sessions.
+pub fn epreuves_of(kind: crate::Kind, epreuves: &[Epreuve]) -> Vec<Epreuve> {
+    epreuves
+        .iter()
+        .filter(|e| kind != crate::Kind::Ccp || e.in_ccp_session)
+        .cloned()
+        .collect()
+}
+
 /// The proposed timetable of `epreuves` (in the référentiel's order) for `candidates` (in
 /// the order they pass; alphabetical is the usual default). Collective épreuves are taken
 /// together, one after the other; individual ones pass each candidate alone, back to back,
@@ -1221,6 +1231,38 @@ mod tests {
             ]
         );
         assert!(room_clashes(&t, &[], "x").is_empty());
+    }
+
+    #[test]
+    fn a_ccp_session_holds_only_the_epreuves_of_ccp_sessions() {
+        let mut project = epreuve(
+            "Présentation d'un projet",
+            EpreuveKind::ProjectPresentation,
+            35,
+            true,
+        );
+        project.in_ccp_session = false;
+        let list = [
+            project,
+            epreuve(
+                "Mise en situation professionnelle",
+                EpreuveKind::Practical,
+                240,
+                false,
+            ),
+            epreuve("Entretien final", EpreuveKind::FinalInterview, 20, true),
+        ];
+        let names = |k| {
+            epreuves_of(k, &list)
+                .into_iter()
+                .map(|e| e.name)
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(names(crate::Kind::Title).len(), 3);
+        assert_eq!(
+            names(crate::Kind::Ccp),
+            ["Mise en situation professionnelle", "Entretien final"]
+        );
     }
 
     #[test]

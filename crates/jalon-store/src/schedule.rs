@@ -403,7 +403,7 @@ fn lay_out(
     saved: &[Slot],
     edited: Option<&[Passage]>,
 ) -> SessionSchedule {
-    let epreuves = &title.structure.epreuves;
+    let epreuves = &timetable::epreuves_of(s.kind, &title.structure.epreuves);
     let starts: Vec<(String, jiff::civil::Date, jiff::civil::Time)> = epreuves
         .iter()
         .filter_map(|e| saved.iter().find(|x| x.name == e.name))

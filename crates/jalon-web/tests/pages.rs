@@ -1454,8 +1454,8 @@ async fn a_titles_epreuves_say_how_candidates_pass_them_and_what_they_evaluate()
     let r = c
         .post(format!("{base}/admin/titles"))
         .form(&form(
-            "Présentation d'un projet réalisé en amont ; 35 ; CCP1, ccp2\n\
-             Entretien technique ; 40 ; collective\n\
+            "Présentation d'un projet réalisé en amont ; 35 ; CCP1, ccp2 ; jury 45\n\
+             Entretien technique ; 40 ; collective ; hors session CCP\n\
              Questionnaire professionnel ; 30\n\
              Entretien final ; 15",
         ))
@@ -1481,6 +1481,8 @@ async fn a_titles_epreuves_say_how_candidates_pass_them_and_what_they_evaluate()
     assert!(e[0].individual, "a presentation is individual by default");
     assert_eq!(e[0].ccps, ["CCP1", "CCP2"]);
     assert!(!e[1].individual, "unless the line says otherwise");
+    assert_eq!(e[0].jury_minutes, Some(45));
+    assert!(e[0].in_ccp_session && !e[1].in_ccp_session);
     assert!(!e[2].individual);
     assert!(e[3].individual && e[3].kind == EpreuveKind::FinalInterview);
     // The form shows them back as they are kept.
@@ -1494,7 +1496,7 @@ async fn a_titles_epreuves_say_how_candidates_pass_them_and_what_they_evaluate()
             .unwrap(),
     );
     assert!(
-        edit.contains("Présentation d'un projet réalisé en amont ; 35 ; individuelle ; CCP1, CCP2\nEntretien technique ; 40 ; collective"),
+        edit.contains("Présentation d'un projet réalisé en amont ; 35 ; individuelle ; CCP1, CCP2 ; jury 45\nEntretien technique ; 40 ; collective ; hors session CCP"),
         "{edit}"
     );
 }

@@ -292,9 +292,14 @@ fn parse_epreuves(text: &str, errs: &mut Vec<FieldError>) -> Vec<Epreuve> {
         };
         for field in fields.filter(|f| !f.is_empty()) {
             let folded = jalon_core::candidate::fold(field);
+            let jury = folded
+                .strip_prefix("jury")
+                .map(|m| m.trim().trim_end_matches("min").trim().parse::<u32>());
             match folded.as_str() {
                 "individuelle" | "individuel" | "par candidat" => e.individual = true,
                 "collective" | "collectif" | "en groupe" => e.individual = false,
+                "hors session ccp" | "titre complet seulement" => e.in_ccp_session = false,
+                _ if matches!(jury, Some(Ok(_))) => e.jury_minutes = jury.and_then(Result::ok),
                 _ if folded.starts_with("ccp") => {
                     e.ccps = field
                         .split([',', ' '])
@@ -306,7 +311,7 @@ fn parse_epreuves(text: &str, errs: &mut Vec<FieldError>) -> Vec<Epreuve> {
                 _ => errs.push(FieldError::new(
                     "epreuves",
                     format!(
-                        "ligne {} : « {field} » n'est ni « individuelle », ni « collective », ni une liste de CCP (« CCP1, CCP2 »)",
+                        "ligne {} : « {field} » n'est ni « individuelle », ni « collective », ni une liste de CCP (« CCP1, CCP2 »), ni « jury 45 », ni « hors session CCP »",
                         i + 1
                     ),
                 )),
@@ -362,6 +367,12 @@ fn epreuve_line(e: &Epreuve) -> String {
     );
     if !e.ccps.is_empty() {
         line.push_str(&format!(" ; {}", e.ccps.join(", ")));
+    }
+    if let Some(m) = e.jury_minutes {
+        line.push_str(&format!(" ; jury {m}"));
+    }
+    if !e.in_ccp_session {
+        line.push_str(" ; hors session CCP");
     }
     line
 }
@@ -527,7 +538,7 @@ async fn page_for(
                     .hint("un par ligne : « code : intitulé »")
                     .optional(),
                 Input::new("epreuves", "Épreuves, dans l'ordre", "textarea", f.epreuves.clone())
-                    .hint("une par ligne : « intitulé ; durée en minutes ; individuelle ou collective ; CCP évalués » (les deux derniers facultatifs ; pour une épreuve individuelle, la durée du passage d'un candidat) ; l'entretien final en dernier")
+                    .hint("une par ligne : « intitulé ; durée en minutes ; individuelle ou collective ; CCP évalués » — pour une épreuve individuelle, la durée du passage d'un candidat ; ajoutez « jury 45 » si le jury est présent un autre temps que l'épreuve, « hors session CCP » si elle n'a lieu qu'en session de titre complet ; l'entretien final en dernier")
                     .optional(),
                 Input::new("jury_cap", "Candidats par jury et par jour, au plus", "text", f.jury_cap.clone())
                     .hint("si le référentiel le fixe ; Jalon en déduit le nombre de jurys nécessaires chaque jour")
