@@ -51,6 +51,11 @@ impl Part {
         self.date == other.date && self.start < other.end && other.start < self.end
     }
 
+    /// « 8 h 30 – 12 h ».
+    pub fn span(&self) -> String {
+        format!("{} – {}", fr::time(self.start), fr::time(self.end))
+    }
+
     /// « lundi 14 décembre 2026, 8 h 30 – 12 h ».
     pub fn describe(&self) -> String {
         format!(
@@ -94,7 +99,7 @@ impl Passage {
     pub fn hours(&self) -> String {
         let mut days: Vec<(Date, Vec<String>)> = Vec::new();
         for p in &self.parts {
-            let span = format!("{} – {}", fr::time(p.start), fr::time(p.end));
+            let span = p.span();
             match days.last_mut() {
                 Some((d, spans)) if *d == p.date => spans.push(span),
                 _ => days.push((p.date, vec![span])),

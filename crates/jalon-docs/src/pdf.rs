@@ -310,7 +310,7 @@ pub fn timetable_days(passages: &[&Passage], individual: &[&str], per_candidate:
                         name.to_owned(),
                         parts
                             .iter()
-                            .map(|x| format!("{} – {}", fr::time(x.start), fr::time(x.end)))
+                            .map(|x| x.span())
                             .collect::<Vec<_>>()
                             .join(", "),
                         fr::duration(minutes.max(0) as u32),
@@ -371,7 +371,7 @@ pub fn from_timetable(
                 let today: Vec<&Part> = p.parts.iter().filter(|x| x.date == date).collect();
                 let hours = today
                     .iter()
-                    .map(|x| format!("{} – {}", fr::time(x.start), fr::time(x.end)))
+                    .map(|x| x.span())
                     .collect::<Vec<_>>()
                     .join(", ");
                 let sheet_hours = if individual.contains(&p.epreuve.as_str()) {
@@ -384,7 +384,7 @@ pub fn from_timetable(
                             g.parts
                                 .iter()
                                 .filter(|x| x.date == date)
-                                .map(|x| format!("{} – {}", fr::time(x.start), fr::time(x.end)))
+                                .map(|x| x.span())
                                 .collect::<Vec<_>>()
                                 .join(", ")
                         })

@@ -225,10 +225,7 @@ fn timetable_view(
     names: &std::collections::HashMap<String, String>,
 ) -> Vec<DayView> {
     let spans = |parts: &mut dyn Iterator<Item = &jalon_core::timetable::Part>| {
-        parts
-            .map(|x| format!("{} – {}", fr::time(x.start), fr::time(x.end)))
-            .collect::<Vec<_>>()
-            .join(", ")
+        parts.map(|x| x.span()).collect::<Vec<_>>().join(", ")
     };
     let mut dates: Vec<jiff::civil::Date> = schedule
         .timetable
