@@ -579,6 +579,33 @@ pub fn room_clashes(mine: &[Passage], theirs: &[Passage], label: &str) -> Vec<Cl
     out
 }
 
+/// Why presence at `epreuve` on `day` cannot be noted for `candidate` (named `name`) today:
+/// the day has not come, or the timetable gives them no such passage that day.
+pub fn attendance_problem(
+    passages: &[Passage],
+    candidate: &str,
+    name: &str,
+    epreuve: &str,
+    day: Date,
+    today: Date,
+) -> Option<String> {
+    if day > today {
+        return Some(format!(
+            "la présence du {} se note ce jour-là, pas avant",
+            fr::long_date(day)
+        ));
+    }
+    let has = of_candidate(passages, candidate)
+        .iter()
+        .any(|p| p.epreuve == epreuve && p.parts.iter().any(|x| x.date == day));
+    (!has).then(|| {
+        format!(
+            "{name} ne passe pas « {epreuve} » le {} d'après l'emploi du temps",
+            fr::long_date(day)
+        )
+    })
+}
+
 /// The passages `candidate` takes: theirs, and the group's for the épreuves they have no
 /// passage of their own in. In time order.
 pub fn of_candidate<'a>(passages: &'a [Passage], candidate: &str) -> Vec<&'a Passage> {
@@ -1267,6 +1294,65 @@ mod tests {
         assert_eq!(
             names(crate::Kind::Ccp),
             ["Mise en situation professionnelle", "Entretien final"]
+        );
+    }
+
+    #[test]
+    fn presence_is_noted_on_the_day_for_a_passage_of_that_day() {
+        let span = Span {
+            start: date(2027, 4, 5),
+            end: date(2027, 4, 9),
+            zone: Zone::Metropole,
+        };
+        let epreuves = [
+            epreuve(
+                "Mise en situation professionnelle",
+                EpreuveKind::Practical,
+                14 * 60,
+                false,
+            ),
+            epreuve("Entretien final", EpreuveKind::FinalInterview, 20, true),
+        ];
+        let who = people(&["ARNAUD Paul"]);
+        let t = propose(&span, &epreuves, &who);
+        let msp = "Mise en situation professionnelle";
+        // The mise en situation on Monday and Tuesday; noted on Tuesday for Tuesday.
+        assert_eq!(
+            attendance_problem(
+                &t,
+                "c0",
+                "ARNAUD Paul",
+                msp,
+                date(2027, 4, 6),
+                date(2027, 4, 6)
+            ),
+            None
+        );
+        assert_eq!(
+            attendance_problem(
+                &t,
+                "c0",
+                "ARNAUD Paul",
+                msp,
+                date(2027, 4, 6),
+                date(2027, 4, 5)
+            )
+            .as_deref(),
+            Some("la présence du mardi 6 avril 2027 se note ce jour-là, pas avant")
+        );
+        assert_eq!(
+            attendance_problem(
+                &t,
+                "c0",
+                "ARNAUD Paul",
+                "Entretien final",
+                date(2027, 4, 6),
+                date(2027, 4, 7)
+            )
+            .as_deref(),
+            Some(
+                "ARNAUD Paul ne passe pas « Entretien final » le mardi 6 avril 2027 d'après l'emploi du temps"
+            )
         );
     }
 

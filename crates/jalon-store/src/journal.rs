@@ -80,6 +80,7 @@ actions! {
     CandidateWithdrawn = "candidate.withdrawn", "Désistement enregistré";
     CandidateCheckedIn = "candidate.checked_in", "Candidat accueilli";
     CandidateAbsent = "candidate.absent", "Candidat absent";
+    AttendanceRecorded = "attendance.recorded", "Présence à une épreuve notée";
     ConvocationModeChosen = "convocation.mode_chosen", "Mode de convocation choisi";
     ConvocationHandDelivered = "convocation.hand_delivered", "Convocation remise en main propre";
     ConvocationSignedDocumentReceived = "convocation.signed_document_received", "Convocation signée reçue";

@@ -3404,7 +3404,110 @@ async fn two_sessions_booking_one_plateau_at_once_is_shown_on_both(store: Store)
     assert!(store.schedule(&h2).await.unwrap().conflicts.is_empty());
 }
 
+async fn presence_is_noted_per_day_and_epreuve(store: Store) {
+    use jalon_core::candidate::CandidateInput;
+    use jalon_store::attendance::AttendanceInput;
+    let f = fixture(&store, "Centre Émargement").await;
+    let s = store
+        .create_session(
+            f.admin.writer().unwrap(),
+            session_input(&f, date(2027, 3, 15), date(2027, 3, 19)),
+        )
+        .await
+        .unwrap();
+    let h = open(&store, &f.admin, &s.session.id).await;
+    let person = |last: &str| CandidateInput {
+        last_name: last.into(),
+        first_names: "Camille".into(),
+        birth_date: Some(date(1990, 2, 1)),
+        ..Default::default()
+    };
+    let arnaud = store
+        .add_candidate(h.writer().unwrap(), person("Arnaud"))
+        .await
+        .unwrap();
+    let blanc = store
+        .add_candidate(h.writer().unwrap(), person("Blanc"))
+        .await
+        .unwrap();
+    let mark = |epreuve: &str, day: Date, present: bool| AttendanceInput {
+        day,
+        epreuve: epreuve.into(),
+        present,
+        identity_checked: true,
+        signed: true,
+    };
+    let msp = "Mise en situation professionnelle";
+    // Before the day: refused.
+    let Err(StoreError::Invalid(e)) = store
+        .record_attendance(
+            h.writer().unwrap(),
+            &arnaud.id,
+            mark(msp, date(2027, 3, 15), true),
+        )
+        .await
+    else {
+        panic!("before the day")
+    };
+    assert!(
+        e[0].message.contains("se note ce jour-là, pas avant"),
+        "{e:?}"
+    );
+    // Monday: the mise en situation and the entretiens final (one hour, then 20 minutes each).
+    let monday = on_day(&store, date(2027, 3, 15));
+    let h = open(&monday, &f.admin, &s.session.id).await;
+    let w = h.writer().unwrap();
+    monday
+        .record_attendance(w, &arnaud.id, mark(msp, date(2027, 3, 15), true))
+        .await
+        .unwrap();
+    monday
+        .record_attendance(
+            w,
+            &blanc.id,
+            mark("Entretien final", date(2027, 3, 15), false),
+        )
+        .await
+        .unwrap();
+    // Noted again: the last note stands.
+    let again = monday
+        .record_attendance(
+            w,
+            &blanc.id,
+            mark("Entretien final", date(2027, 3, 15), true),
+        )
+        .await
+        .unwrap();
+    assert!(again.present && again.signed);
+    // Nothing on Tuesday for them.
+    let tuesday = on_day(&store, date(2027, 3, 16));
+    let h2 = open(&tuesday, &f.admin, &s.session.id).await;
+    let Err(StoreError::Invalid(e)) = tuesday
+        .record_attendance(
+            h2.writer().unwrap(),
+            &arnaud.id,
+            mark(msp, date(2027, 3, 16), true),
+        )
+        .await
+    else {
+        panic!("no such passage")
+    };
+    assert_eq!(
+        e[0].message,
+        "ARNAUD Camille ne passe pas « Mise en situation professionnelle » le mardi 16 mars 2027 d'après l'emploi du temps"
+    );
+    let all = monday.attendance(&h).await.unwrap();
+    let seen: Vec<(&str, bool)> = all
+        .iter()
+        .map(|a| (a.epreuve.as_str(), a.present))
+        .collect();
+    assert_eq!(seen, [("Entretien final", true), (msp, true)]);
+    let entry = &monday.session_journal(&h, 1).await.unwrap()[0];
+    assert_eq!(entry.action.label(), "Présence à une épreuve notée");
+}
+
 contract!(
+    presence_is_noted_per_day_and_epreuve,
     two_sessions_booking_one_plateau_at_once_is_shown_on_both,
     the_timetable_is_edited_passage_by_passage_and_follows_the_candidates,
     extra_time_lengthens_the_candidates_own_passages,

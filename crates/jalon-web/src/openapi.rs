@@ -31,6 +31,8 @@ use serde_json::{Value, json};
     jalon_store::convocations::Convocation,
     jalon_store::conformity::SessionConformity,
     jalon_store::schedule::SessionSchedule,
+    jalon_store::attendance::Attendance,
+    jalon_store::attendance::AttendanceInput,
     jalon_core::checks::Finding,
 )))]
 struct Schemas;
@@ -108,6 +110,19 @@ pub fn document() -> Value {
     let opt_date = json!({"type": ["string", "null"], "format": "date"});
     let opt_str = json!({"type": ["string", "null"]});
     // Checklists item by item, and the validation's other outcome.
+    // The timetable and the presence at each épreuve.
+    let timetable_paths = json!({
+        "/api/v1/sessions/{id}/candidates/{candidate}/attendance": with_params(json!({
+            "post": op("Émargement d'une épreuve : le candidat présent (identité vérifiée, feuille signée) ou absent à une épreuve d'un jour, ce jour-là ou après, pour un passage que l'emploi du temps lui donne ce jour-là ; la dernière note compte.",
+                Some(r("AttendanceInput")), "201", ok("Noté.", r("Attendance")), true)}), &["id", "candidate"]),
+        "/api/v1/sessions/{id}/attendance": with_params(json!({
+            "get": op("Les présences notées, par jour, épreuve et candidat.", None, "200", ok("Présences.", list(r("Attendance"))), false)}), &["id"]),
+        "/api/v1/sessions/{id}/timetable": with_params(json!({
+            "get": op("L'emploi du temps : chaque épreuve sur ses jours (parts), pour le groupe (candidate nul) ou pour un candidat (épreuve individuelle, temps supplémentaire), avec sa salle et son jury ; clashes dit ce qui est à revoir.", None, "200", ok("Emploi du temps.", r("SessionSchedule")), false),
+            "put": op("Fixer l'emploi du temps passage par passage (une liste vide revient à celui que Jalon déroule des heures de début). Refus 422, tous ensemble, sous les règles timetable.overlap_candidate, timetable.overlap_room, timetable.overlap_jury, timetable.outside_session, timetable.past_evening, timetable.final_not_last (champ field).",
+                Some(json!({"type": "object", "required": ["passages"], "properties": {"passages": list(r("Passage"))}})),
+                "200", ok("Enregistré.", r("SessionSchedule")), true)}), &["id"]),
+    });
     let seed_paths = json!({
         "/api/v1/sessions/{id}/milestones/{milestone}/items": with_params(json!({
             "post": op("Cocher un point de la liste d'un jalon (state = done), ou le déclarer sans objet avec un motif (state = not_applicable). Le jalon doit être à faire.",
@@ -256,11 +271,6 @@ pub fn document() -> Value {
             "put": op("Fixer la date et l'heure de chaque épreuve (une entrée par épreuve du titre, dans son ordre) ; toutes les erreurs sont rendues ensemble, rien n'est écrit.",
                 Some(json!({"type": "object", "required": ["slots"], "properties": {"slots": list(slot_input.clone())}})),
                 "200", ok("Enregistré.", r("SessionSchedule")), true)}), &["id"]),
-        "/api/v1/sessions/{id}/timetable": with_params(json!({
-            "get": op("L'emploi du temps : chaque épreuve sur ses jours (parts), pour le groupe (candidate nul) ou pour un candidat (épreuve individuelle, temps supplémentaire), avec sa salle et son jury ; clashes dit ce qui est à revoir.", None, "200", ok("Emploi du temps.", r("SessionSchedule")), false),
-            "put": op("Fixer l'emploi du temps passage par passage (une liste vide revient à celui que Jalon déroule des heures de début). Refus 422, tous ensemble, sous les règles timetable.overlap_candidate, timetable.overlap_room, timetable.overlap_jury, timetable.outside_session, timetable.past_evening, timetable.final_not_last (champ field).",
-                Some(json!({"type": "object", "required": ["passages"], "properties": {"passages": list(r("Passage"))}})),
-                "200", ok("Enregistré.", r("SessionSchedule")), true)}), &["id"]),
         "/api/v1/sessions/{id}/documents/{name}": with_params(json!({
             "get": {"summary": "Documents PDF de la session : convocations.pdf (toutes, ou ?candidate=ID pour une), convocations.zip (un PDF par candidat), affichage.pdf (candidats et calendrier), emargement.pdf (une feuille par jour et par épreuve).",
                     "parameters": [{"name": "candidate", "in": "query", "required": false, "schema": {"type": "string"}, "description": "Seulement la convocation de ce candidat."}],
@@ -282,6 +292,9 @@ pub fn document() -> Value {
             ok("Rapport.", json!({"type": "object", "properties": {"sessions": list(r("SessionConformity"))}})), false)},
         "/api/v1/openapi.json": {"get": {"summary": "Ce document.", "responses": {"200": {"description": "OpenAPI 3.1."}}}},
     });
+    if let (Some(all), Value::Object(more)) = (paths.as_object_mut(), timetable_paths) {
+        all.extend(more);
+    }
     if let (Some(all), Value::Object(more)) = (paths.as_object_mut(), seed_paths) {
         all.extend(more);
     }

@@ -626,6 +626,12 @@ fn operations(a: &Centre) -> Vec<(Method, &'static str, Option<Value>)> {
         ),
         (
             Method::POST,
+            "/api/v1/sessions/{session}/candidates/{candidate}/attendance",
+            Some(json!({"day": "2027-03-15", "epreuve": "Entretien final", "present": true})),
+        ),
+        (Method::GET, "/api/v1/sessions/{session}/attendance", None),
+        (
+            Method::POST,
             "/api/v1/sessions/{session}/candidates/{candidate}/check-in",
             Some(json!({"version": 1, "present": true, "signed": true})),
         ),

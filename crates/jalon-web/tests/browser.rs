@@ -953,3 +953,204 @@ async fn no_page_overflows_a_360_pixel_phone() {
     assert_eq!(timeline[3], true, "today's line in view: {timeline:?}");
     b.close().await.unwrap();
 }
+
+/// The timetable in the browser: the manager moves an épreuve to a day another session has
+/// the plateau, sees the conflict, then on the session's second day notes a candidate
+/// present at the épreuve of that day.
+#[tokio::test]
+async fn a_slot_moved_onto_another_sessions_plateau_shows_and_the_second_day_is_signed() {
+    use jalon_core::catalog::{Epreuve, EpreuveKind, Room, TitleStructure};
+    use jalon_store::catalog::{SiteInput, TitleInput};
+    use jalon_store::schedule::SlotInput;
+    let Some((_driver, url)) = chromedriver() else {
+        return;
+    };
+    let w = world().await;
+    let base = w.base.clone();
+    let store = &w.store;
+    let centre = store
+        .centres()
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|c| c.name == "Centre Alpha")
+        .unwrap();
+    let actor = Actor::command_line(centre.id);
+    let first = store.sessions(&actor).await.unwrap()[0].session.clone();
+    // The title: a day of mise en situation, then the entretiens final; the site: a plateau
+    // and a room.
+    let title = store.title(&actor, &first.title_id).await.unwrap();
+    store
+        .update_title(
+            &actor,
+            &title.id,
+            title.version,
+            TitleInput {
+                rncp_code: title.rncp_code.clone(),
+                name: title.name.clone(),
+                domain: title.domain,
+                transport: title.transport,
+                expiry: title.expiry,
+                structure: TitleStructure {
+                    ccps: title.structure.ccps.clone(),
+                    epreuves: vec![
+                        Epreuve {
+                            name: "Mise en situation professionnelle".into(),
+                            kind: EpreuveKind::Practical,
+                            minutes: 420,
+                            ..Default::default()
+                        },
+                        Epreuve {
+                            name: "Entretien final".into(),
+                            kind: EpreuveKind::FinalInterview,
+                            minutes: 20,
+                            individual: true,
+                            ..Default::default()
+                        },
+                    ],
+                    max_per_jury_day: None,
+                },
+            },
+        )
+        .await
+        .unwrap();
+    let site = store.site(&actor, &first.site_id).await.unwrap();
+    store
+        .update_site(
+            &actor,
+            &site.id,
+            site.version,
+            SiteInput {
+                name: site.name.clone(),
+                address: site.address.clone(),
+                postcode: site.postcode.clone(),
+                city: site.city.clone(),
+                zone: site.zone,
+                rooms: vec![
+                    Room {
+                        name: "Plateau technique".into(),
+                        plateau: true,
+                        equipment: Vec::new(),
+                    },
+                    Room {
+                        name: "Salle 1".into(),
+                        plateau: false,
+                        equipment: Vec::new(),
+                    },
+                ],
+            },
+        )
+        .await
+        .unwrap();
+    // Two candidates; another session the same week has the plateau on Tuesday.
+    let h = store.open_session(&actor, &first.id).await.unwrap();
+    for last in ["Petit", "Roux"] {
+        store
+            .add_candidate(
+                h.writer().unwrap(),
+                jalon_core::candidate::CandidateInput {
+                    last_name: last.into(),
+                    first_names: "Lou".into(),
+                    birth_date: Some(date(2001, 9, 9)),
+                    ..Default::default()
+                },
+            )
+            .await
+            .unwrap();
+    }
+    let other = store
+        .create_session(
+            actor.writer().unwrap(),
+            SessionInput {
+                title_id: first.title_id.clone(),
+                approval_id: first.approval_id.clone(),
+                site_id: first.site_id.clone(),
+                kind: Kind::Title,
+                start: date(2027, 3, 15),
+                end: Some(date(2027, 3, 17)),
+                ceres_number: None,
+                ceres_created_on: None,
+                manager_id: first.manager_id.clone(),
+                override_justification: Some("Deuxième groupe, même semaine".into()),
+            },
+        )
+        .await
+        .unwrap();
+    let ho = store.open_session(&actor, &other.session.id).await.unwrap();
+    store
+        .set_schedule(
+            ho.writer().unwrap(),
+            &[
+                SlotInput {
+                    date: "16/03/2027".into(),
+                    start: "8:30".into(),
+                },
+                SlotInput {
+                    date: "17/03/2027".into(),
+                    start: "8:30".into(),
+                },
+            ],
+        )
+        .await
+        .unwrap();
+
+    let b = browser(&url).await;
+    sign_in(&b, &base, "manager@alpha.example").await;
+    let page = format!("{base}/sessions/{}/documents", first.id);
+    b.goto(&page).await.unwrap();
+    let before = text(&b, "main").await;
+    assert!(!before.contains("est aussi réservé"), "{before}");
+    // Move the mise en situation to Tuesday, onto the other session's plateau.
+    b.execute(
+        "document.getElementById('date-0').value = '2027-03-16'; \
+         document.getElementById('start-0').value = '08:30'; \
+         document.getElementById('date-1').value = '2027-03-17';",
+        vec![],
+    )
+    .await
+    .unwrap();
+    b.find(Locator::Css(
+        "form[action$='/schedule'] button[type=submit]",
+    ))
+    .await
+    .unwrap()
+    .click()
+    .await
+    .unwrap();
+    b.wait().for_element(Locator::Css(".notice")).await.unwrap();
+    let after = text(&b, "main").await;
+    assert!(
+        after.contains("« Plateau technique » est aussi réservé par la session"),
+        "{after}"
+    );
+    // Tuesday, the second day: the welcome page opens on it; Roux present at the épreuve.
+    let tuesday = common::server_on_day(store, date(2027, 3, 16)).await;
+    sign_in(&b, &tuesday, "manager@alpha.example").await;
+    b.goto(&format!("{tuesday}/sessions/{}/checkin", first.id))
+        .await
+        .unwrap();
+    let day = text(&b, "#h-emargement + nav a[aria-current=page]").await;
+    assert_eq!(day, "mardi 16 mars 2027");
+    let roux = store
+        .candidates(&h)
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|c| c.input.last_name == "Roux")
+        .unwrap();
+    b.find(Locator::Css(&format!(
+        "#a-{} button[name=present][value='1']",
+        roux.id
+    )))
+    .await
+    .unwrap()
+    .click()
+    .await
+    .unwrap();
+    let noted = text(&b, &format!("#a-{} .badge", roux.id)).await;
+    assert!(
+        noted.starts_with("présent, identité vérifiée, a signé"),
+        "{noted}"
+    );
+    b.close().await.unwrap();
+}

@@ -199,6 +199,32 @@ pub(super) struct CheckInBody {
     signature_png: Option<String>,
 }
 
+pub(super) async fn record_attendance(
+    State(s): State<AppState>,
+    Auth(a): Auth,
+    Path((id, candidate)): Path<(SessionId, CandidateId)>,
+    Body(b): Body<jalon_store::attendance::AttendanceInput>,
+) -> ApiResult<(StatusCode, Json<jalon_store::attendance::Attendance>)> {
+    let h = s.store.open_session(&a, &id).await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(
+            s.store
+                .record_attendance(h.writer()?, &candidate, b)
+                .await?,
+        ),
+    ))
+}
+
+pub(super) async fn list_attendance(
+    State(s): State<AppState>,
+    Auth(a): Auth,
+    Path(id): Path<SessionId>,
+) -> ApiResult<Json<Vec<jalon_store::attendance::Attendance>>> {
+    let h = s.store.open_session(&a, &id).await?;
+    Ok(Json(s.store.attendance(&h).await?))
+}
+
 pub(super) async fn check_in(
     State(s): State<AppState>,
     Auth(a): Auth,

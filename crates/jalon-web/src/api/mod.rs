@@ -108,6 +108,14 @@ pub fn routes() -> Router<AppState> {
             post(candidates::check_in),
         )
         .route(
+            "/api/v1/sessions/{id}/candidates/{candidate}/attendance",
+            post(candidates::record_attendance),
+        )
+        .route(
+            "/api/v1/sessions/{id}/attendance",
+            get(candidates::list_attendance),
+        )
+        .route(
             "/api/v1/sessions/{id}/convocations",
             get(candidates::list_convocations),
         )

@@ -23,6 +23,10 @@ pub(super) fn routes() -> Router<AppState> {
         .route("/sessions/{id}/checkin", get(checkin))
         .route("/sessions/{id}/checkin/{candidate}", post(check_in))
         .route(
+            "/sessions/{id}/checkin/{candidate}/attendance",
+            post(record_attendance),
+        )
+        .route(
             "/sessions/{id}/checkin/{candidate}/signature.png",
             get(signature_image),
         )
@@ -58,6 +62,31 @@ struct CheckInPage {
     signature_js: String,
     /// The day's welcome and épreuves: « Lundi 14 décembre 2026 : accueil à 8 h ; … ».
     day: Option<String>,
+    /// The session's days with épreuves: ISO date, label, the one shown.
+    days: Vec<(String, String, bool)>,
+    /// The day shown, ISO.
+    day_iso: String,
+    /// Each épreuve of the day and who passes it then.
+    sittings: Vec<Sitting>,
+}
+
+/// One épreuve of the day, as its sign-in sheet: who, at what time, and what was noted.
+pub struct Sitting {
+    /// Its place in the day, for the form's ids.
+    pub n: usize,
+    pub epreuve: String,
+    pub hours: String,
+    pub rows: Vec<Attend>,
+}
+
+pub struct Attend {
+    pub candidate_id: String,
+    pub name: String,
+    /// Their own hours, when they pass alone or have extra time.
+    pub hours: String,
+    /// « présent, identité vérifiée, a signé » or « absent », once noted.
+    pub noted: Option<String>,
+    pub present: bool,
 }
 
 async fn checkin_page(
@@ -65,11 +94,45 @@ async fn checkin_page(
     p: &Page,
     session: &SessionHandle<'_>,
     error: Option<String>,
+    asked: Option<jiff::civil::Date>,
 ) -> PageResult {
-    let (list, schedule) = tokio::try_join!(
+    let (list, schedule, noted) = tokio::try_join!(
         state.store.candidates(session),
         state.store.schedule(session),
+        state.store.attendance(session),
     )?;
+    // The session's days with épreuves; the one shown: asked, or today, or the next one.
+    let mut timetable_days: Vec<jiff::civil::Date> = schedule
+        .timetable
+        .iter()
+        .flat_map(|p| p.parts.iter().map(|x| x.date))
+        .collect();
+    timetable_days.sort();
+    timetable_days.dedup();
+    let today = state.store.today();
+    let shown = asked
+        .filter(|d| timetable_days.contains(d))
+        .or_else(|| timetable_days.iter().find(|d| **d >= today).copied())
+        .or_else(|| timetable_days.last().copied())
+        .unwrap_or(today);
+    let names: std::collections::HashMap<String, String> = list
+        .iter()
+        .map(|c| {
+            (
+                c.id.to_string(),
+                format!(
+                    "{} {}",
+                    c.input.last_name.to_uppercase(),
+                    c.input.first_names
+                ),
+            )
+        })
+        .collect();
+    let sittings = sittings_of(&schedule, &list, &noted, shown, &names);
+    let days = timetable_days
+        .iter()
+        .map(|d| (d.to_string(), fr::long_date(*d), *d == shown))
+        .collect();
     let present = list
         .iter()
         .filter(|c| c.presence == Presence::Present)
@@ -140,6 +203,9 @@ async fn checkin_page(
         error,
         signature_js: crate::assets::signature_path(),
         day: day_programme(&schedule.slots, state.store.today()),
+        days,
+        day_iso: shown.to_string(),
+        sittings,
     };
     Ok((status, render(&view)).into_response())
 }
@@ -171,9 +237,169 @@ fn day_programme(slots: &[jalon_core::schedule::Slot], today: jiff::civil::Date)
     ))
 }
 
-async fn checkin(State(state): State<AppState>, p: Page, Path(id): Path<SessionId>) -> PageResult {
+/// Each épreuve of `day`, with the candidates who pass it then (their own hours when they
+/// differ from the group's) and what was noted.
+fn sittings_of(
+    schedule: &jalon_store::schedule::SessionSchedule,
+    list: &[jalon_store::candidates::Candidate],
+    noted: &[jalon_store::attendance::Attendance],
+    day: jiff::civil::Date,
+    names: &std::collections::HashMap<String, String>,
+) -> Vec<Sitting> {
+    let spans = |p: &jalon_core::timetable::Passage| {
+        p.parts
+            .iter()
+            .filter(|x| x.date == day)
+            .map(|x| x.span())
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let mut out: Vec<(jiff::civil::Time, Sitting)> = Vec::new();
+    for slot in &schedule.slots {
+        let group = schedule
+            .timetable
+            .iter()
+            .find(|p| p.epreuve == slot.name && p.candidate.is_none());
+        let mut rows = Vec::new();
+        let mut first: Option<jiff::civil::Time> = None;
+        for c in list {
+            let id = c.id.to_string();
+            let Some(p) = schedule
+                .of_candidate(&id)
+                .into_iter()
+                .find(|p| p.epreuve == slot.name && p.parts.iter().any(|x| x.date == day))
+            else {
+                continue;
+            };
+            let start = p
+                .parts
+                .iter()
+                .filter(|x| x.date == day)
+                .map(|x| x.start)
+                .min();
+            first = first.min(start).or(start);
+            let mark = noted
+                .iter()
+                .find(|a| a.candidate_id == c.id && a.day == day && a.epreuve == slot.name);
+            rows.push(Attend {
+                candidate_id: id.clone(),
+                name: names.get(&id).cloned().unwrap_or_default(),
+                hours: if p.candidate.is_some() {
+                    spans(p)
+                } else {
+                    String::new()
+                },
+                noted: mark.map(|a| {
+                    if a.present {
+                        let mut said = vec!["présent"];
+                        if a.identity_checked {
+                            said.push("identité vérifiée");
+                        }
+                        if a.signed {
+                            said.push("a signé");
+                        }
+                        format!("{} (noté par {})", said.join(", "), a.recorded_by)
+                    } else {
+                        format!("absent (noté par {})", a.recorded_by)
+                    }
+                }),
+                present: mark.is_some_and(|a| a.present),
+            });
+        }
+        if let Some(first) = first {
+            let hours = match group {
+                Some(g) if g.parts.iter().any(|x| x.date == day) => spans(g),
+                _ => "passages individuels".to_owned(),
+            };
+            out.push((
+                first,
+                Sitting {
+                    n: 0,
+                    epreuve: slot.name.clone(),
+                    hours,
+                    rows,
+                },
+            ));
+        }
+    }
+    out.sort_by_key(|(t, _)| *t);
+    out.into_iter()
+        .enumerate()
+        .map(|(n, (_, s))| Sitting { n, ..s })
+        .collect()
+}
+
+#[derive(Deserialize)]
+struct DayQuery {
+    #[serde(default)]
+    jour: Option<String>,
+}
+
+async fn checkin(
+    State(state): State<AppState>,
+    p: Page,
+    Path(id): Path<SessionId>,
+    axum::extract::Query(q): axum::extract::Query<DayQuery>,
+) -> PageResult {
     let session = state.store.open_session(&p.actor, &id).await?;
-    checkin_page(&state, &p, &session, None).await
+    let asked = q.jour.and_then(|d| d.parse().ok());
+    checkin_page(&state, &p, &session, None, asked).await
+}
+
+#[derive(Deserialize)]
+struct AttendanceForm {
+    #[serde(default)]
+    day: String,
+    #[serde(default)]
+    epreuve: String,
+    #[serde(default)]
+    present: String,
+    #[serde(default)]
+    identity_checked: Option<String>,
+    #[serde(default)]
+    signed: Option<String>,
+}
+
+async fn record_attendance(
+    State(state): State<AppState>,
+    Path((id, candidate)): Path<(SessionId, CandidateId)>,
+    FormPost(p, f): FormPost<AttendanceForm>,
+) -> PageResult {
+    let session = state.store.open_session(&p.actor, &id).await?;
+    let writer = session.writer()?;
+    let Ok(day) = f.day.parse::<jiff::civil::Date>() else {
+        let msg = format!("Rien n'a été enregistré : « {} » n'est pas un jour.", f.day);
+        return checkin_page(&state, &p, &session, Some(msg), None).await;
+    };
+    let input = jalon_store::attendance::AttendanceInput {
+        day,
+        epreuve: f.epreuve.clone(),
+        present: f.present == "1",
+        identity_checked: f.identity_checked.is_some(),
+        signed: f.signed.is_some(),
+    };
+    match state
+        .store
+        .record_attendance(writer, &candidate, input)
+        .await
+    {
+        Ok(_) => Ok(
+            Redirect::to(&format!("/sessions/{id}/checkin?jour={day}#a-{candidate}"))
+                .into_response(),
+        ),
+        Err(StoreError::Invalid(fields)) => {
+            let msg = crate::ui::messages(fields);
+            checkin_page(
+                &state,
+                &p,
+                &session,
+                Some(format!("Rien n'a été enregistré : {msg}.")),
+                Some(day),
+            )
+            .await
+        }
+        Err(e) => Err(e.into()),
+    }
 }
 
 #[derive(Deserialize)]
@@ -219,6 +445,7 @@ async fn check_in(
                 &p,
                 &session,
                 Some(format!("Rien n'a été enregistré : {e}.")),
+                None,
             )
             .await;
         }
@@ -231,7 +458,7 @@ async fn check_in(
         Ok(_) => Ok(Redirect::to(&format!("/sessions/{id}/checkin#c-{candidate}")).into_response()),
         Err(StoreError::Conflict { .. }) => {
             let msg = "Ce candidat vient d'être pointé par quelqu'un d'autre : la liste est à jour, vérifiez puis recommencez.";
-            checkin_page(&state, &p, &session, Some(msg.to_owned())).await
+            checkin_page(&state, &p, &session, Some(msg.to_owned()), None).await
         }
         Err(StoreError::Invalid(fields)) => {
             let msg = crate::ui::messages(fields);
@@ -240,6 +467,7 @@ async fn check_in(
                 &p,
                 &session,
                 Some(format!("Rien n'a été enregistré : {msg}.")),
+                None,
             )
             .await
         }
