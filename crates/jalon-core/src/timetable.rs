@@ -579,6 +579,20 @@ pub fn room_clashes(mine: &[Passage], theirs: &[Passage], label: &str) -> Vec<Cl
     out
 }
 
+/// The candidates in the order they pass: those of `order` (ids) first, in that order, then
+/// the others as given (alphabetical, by default).
+pub fn ordered(people: Vec<Person>, order: &[String]) -> Vec<Person> {
+    let rank = |p: &Person| {
+        order
+            .iter()
+            .position(|id| *id == p.id)
+            .unwrap_or(usize::MAX)
+    };
+    let mut people: Vec<(usize, Person)> = people.into_iter().enumerate().collect();
+    people.sort_by_key(|(i, p)| (rank(p), *i));
+    people.into_iter().map(|(_, p)| p).collect()
+}
+
 /// Why presence at `epreuve` on `day` cannot be noted for `candidate` (named `name`) today:
 /// the day has not come, or the timetable gives them no such passage that day.
 pub fn attendance_problem(
@@ -1354,6 +1368,20 @@ mod tests {
                 "ARNAUD Paul ne passe pas « Entretien final » le mardi 6 avril 2027 d'après l'emploi du temps"
             )
         );
+    }
+
+    #[test]
+    fn the_order_of_passage_is_the_managers_then_alphabetical() {
+        let who = people(&["ARNAUD Paul", "BLANC Léa", "CARON Max", "DIAZ Inès"]);
+        let names = |p: Vec<Person>| p.into_iter().map(|p| p.name).collect::<Vec<_>>();
+        assert_eq!(
+            names(ordered(
+                who.clone(),
+                &["c2".into(), "c0".into(), "gone".into()]
+            )),
+            ["CARON Max", "ARNAUD Paul", "BLANC Léa", "DIAZ Inès"]
+        );
+        assert_eq!(names(ordered(who.clone(), &[])), names(who));
     }
 
     #[test]

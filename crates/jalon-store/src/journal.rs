@@ -67,6 +67,7 @@ actions! {
     SessionCancelled = "session.cancelled", "Session annulée";
     SessionScheduleSet = "session.schedule_set", "Calendrier des épreuves fixé";
     SessionTimetableSet = "session.timetable_set", "Emploi du temps modifié passage par passage";
+    SessionPassageOrderSet = "session.passage_order_set", "Ordre de passage fixé";
     MilestoneCompleted = "milestone.completed", "Jalon fait";
     MilestoneReopened = "milestone.reopened", "Jalon rouvert";
     MilestoneFileAttached = "milestone.file_attached", "Pièce jointe à un jalon";

@@ -43,6 +43,10 @@ pub struct SessionSchedule {
     /// Rooms this session books that another session at the same site books at the same
     /// time (shown on both).
     pub conflicts: Vec<Clash>,
+    /// The candidates (ids) in the order they pass the individual épreuves.
+    pub order: Vec<String>,
+    /// That order was set by the manager (alphabetical otherwise).
+    pub order_set: bool,
 }
 
 /// A day of individual passages and the jury pairs it needs.
@@ -143,14 +147,19 @@ impl Store {
         let saved = saved_slots(&mut conn, session.session()).await?;
         let people = self.people_in(&mut conn, session, title).await?;
         let edited = saved_timetable(&mut conn, session.session()).await?;
-        Ok(lay_out(
+        let order_set = !passage_order(&mut conn, session.session())
+            .await?
+            .is_empty();
+        let mut laid = lay_out(
             session.session(),
             title,
             site,
             &people,
             &saved,
             edited.as_deref(),
-        ))
+        );
+        laid.order_set = order_set;
+        Ok(laid)
     }
 
     /// The session's candidates as the timetable needs them, in French order of their names.
@@ -160,7 +169,8 @@ impl Store {
         session: &SessionHandle<'_>,
         title: &Title,
     ) -> Result<Vec<Person>> {
-        Ok(self
+        let order = passage_order(conn, session.session()).await?;
+        let people = self
             .candidates_in(conn, session, None, false)
             .await?
             .into_iter()
@@ -180,7 +190,82 @@ impl Store {
                     .filter(|(_, m)| *m > 0)
                     .collect(),
             })
-            .collect())
+            .collect();
+        Ok(timetable::ordered(people, &order))
+    }
+
+    /// Sets the order candidates pass the individual épreuves in (every candidate of the
+    /// session once; an empty list returns to alphabetical order). The timetable is laid out
+    /// again from the starts.
+    pub async fn set_passage_order(
+        &self,
+        w: SessionWriter<'_>,
+        order: &[String],
+    ) -> Result<SessionSchedule> {
+        let (actor, session_id) = (w.actor(), w.id());
+        let mut tx = self.begin().await?;
+        let candidates = self.candidates_in(&mut tx, w.handle(), None, false).await?;
+        let mut errs = Vec::new();
+        for (i, id) in order.iter().enumerate() {
+            if !candidates.iter().any(|c| c.id.as_str() == id) {
+                errs.push(FieldError::new(
+                    "order",
+                    format!("aucun candidat inscrit n'a l'identifiant « {id} »"),
+                ));
+            } else if order[..i].contains(id) {
+                let c = candidates.iter().find(|c| c.id.as_str() == id);
+                errs.push(FieldError::new(
+                    "order",
+                    format!(
+                        "{} figure deux fois dans l'ordre de passage",
+                        c.map(|c| c.input.display()).unwrap_or_default()
+                    ),
+                ));
+            }
+        }
+        if !order.is_empty() && errs.is_empty() && order.len() != candidates.len() {
+            let missing: Vec<String> = candidates
+                .iter()
+                .filter(|c| !order.iter().any(|id| id == c.id.as_str()))
+                .map(|c| c.input.display())
+                .collect();
+            errs.push(FieldError::new(
+                "order",
+                format!("l'ordre de passage oublie {}", missing.join(", ")),
+            ));
+        }
+        StoreError::check(errs)?;
+        let text = (!order.is_empty())
+            .then(|| serde_json::to_string(order))
+            .transpose()
+            .map_err(|e| StoreError::Corrupt(format!("ordre de passage : {e}")))?;
+        sqlx::query(
+            "UPDATE sessions SET passage_order = $1, timetable = NULL, updated_at = $2 WHERE id = $3",
+        )
+        .bind(text)
+        .bind(Stamp::new(self.now()))
+        .bind(session_id)
+        .execute(&mut *tx)
+        .await?;
+        let names: Vec<String> = order
+            .iter()
+            .filter_map(|id| candidates.iter().find(|c| c.id.as_str() == id))
+            .map(|c| c.input.display())
+            .collect();
+        journal::append(
+            &mut tx,
+            self,
+            actor,
+            Change {
+                action: Action::SessionPassageOrderSet,
+                subject_type: Subject::Session,
+                subject_id: session_id.as_str(),
+                data: json!({ "order": names }),
+            },
+        )
+        .await?;
+        tx.commit().await?;
+        self.schedule(w.handle()).await
     }
 
     /// Sets the day and time of every épreuve (one input per épreuve, in the title's
@@ -359,6 +444,20 @@ impl Store {
     }
 }
 
+/// The order of passage the manager set (candidate ids), if any.
+async fn passage_order(conn: &mut sqlx::AnyConnection, s: &Session) -> Result<Vec<String>> {
+    let saved: Option<(Option<String>,)> =
+        sqlx::query_as("SELECT passage_order FROM sessions WHERE id = $1")
+            .bind(&s.id)
+            .fetch_optional(&mut *conn)
+            .await?;
+    match saved.and_then(|(t,)| t) {
+        Some(text) => serde_json::from_str(&text)
+            .map_err(|e| StoreError::Corrupt(format!("ordre de passage : {e}"))),
+        None => Ok(Vec::new()),
+    }
+}
+
 /// The timetable as edited passage by passage, if it was.
 async fn saved_timetable(
     conn: &mut sqlx::AnyConnection,
@@ -505,5 +604,7 @@ fn lay_out(
         juries,
         edited: edited.is_some(),
         conflicts: Vec::new(),
+        order: people.iter().map(|p| p.id.clone()).collect(),
+        order_set: false,
     }
 }

@@ -3295,6 +3295,42 @@ async fn the_timetable_is_edited_passage_by_passage_and_follows_the_candidates(s
     assert!(who.contains(&Some(chevalier.id.as_str())), "{who:?}");
     assert!(!who.contains(&Some(arnaud.id.as_str())), "{who:?}");
     assert!(who.contains(&Some(blanc.id.as_str())));
+    // The order of passage: Chevalier first, then Blanc; the entretiens final follow it.
+    let order = [chevalier.id.to_string(), blanc.id.to_string()];
+    let Err(StoreError::Invalid(e)) = store
+        .set_passage_order(w, &[chevalier.id.to_string(), chevalier.id.to_string()])
+        .await
+    else {
+        panic!("twice")
+    };
+    assert!(
+        e[0].message
+            .contains("figure deux fois dans l'ordre de passage"),
+        "{e:?}"
+    );
+    let Err(StoreError::Invalid(e)) = store
+        .set_passage_order(w, &[chevalier.id.to_string()])
+        .await
+    else {
+        panic!("someone forgotten")
+    };
+    assert!(
+        e[0].message
+            .starts_with("l'ordre de passage oublie BLANC Camille"),
+        "{e:?}"
+    );
+    let ordered = store.set_passage_order(w, &order).await.unwrap();
+    assert!(ordered.order_set && !ordered.edited, "laid out again");
+    let finals: Vec<Option<&str>> = ordered
+        .timetable
+        .iter()
+        .filter(|p| p.epreuve == "Entretien final")
+        .map(|p| p.candidate.as_deref())
+        .collect();
+    assert_eq!(finals, [Some(order[0].as_str()), Some(order[1].as_str())]);
+    let back = store.set_passage_order(w, &[]).await.unwrap();
+    assert!(!back.order_set);
+    assert_eq!(back.order, [blanc.id.to_string(), chevalier.id.to_string()]);
     // New starts lay it out again.
     use jalon_store::schedule::SlotInput;
     let starts = [

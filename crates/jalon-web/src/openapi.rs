@@ -112,6 +112,10 @@ pub fn document() -> Value {
     // Checklists item by item, and the validation's other outcome.
     // The timetable and the presence at each épreuve.
     let timetable_paths = json!({
+        "/api/v1/sessions/{id}/passage-order": with_params(json!({
+            "put": op("Fixer l'ordre de passage aux épreuves individuelles : chaque candidat de la session une fois (une liste vide revient à l'ordre alphabétique) ; l'emploi du temps est déroulé à nouveau.",
+                Some(json!({"type": "object", "required": ["candidates"], "properties": {"candidates": list(json!({"type": "string"}))}})),
+                "200", ok("Enregistré.", r("SessionSchedule")), true)}), &["id"]),
         "/api/v1/sessions/{id}/candidates/{candidate}/attendance": with_params(json!({
             "post": op("Émargement d'une épreuve : le candidat présent (identité vérifiée, feuille signée) ou absent à une épreuve d'un jour, ce jour-là ou après, pour un passage que l'emploi du temps lui donne ce jour-là ; la dernière note compte.",
                 Some(r("AttendanceInput")), "201", ok("Noté.", r("Attendance")), true)}), &["id", "candidate"]),

@@ -667,6 +667,11 @@ fn operations(a: &Centre) -> Vec<(Method, &'static str, Option<Value>)> {
         (Method::GET, "/api/v1/sessions/{session}/timetable", None),
         (
             Method::PUT,
+            "/api/v1/sessions/{session}/passage-order",
+            Some(json!({"candidates": []})),
+        ),
+        (
+            Method::PUT,
             "/api/v1/sessions/{session}/timetable",
             Some(json!({"passages": []})),
         ),

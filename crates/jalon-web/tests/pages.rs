@@ -1230,6 +1230,51 @@ async fn the_manager_sets_the_schedule_of_the_epreuves_from_the_page() {
         page.contains("DUPONT Jean aurait deux épreuves en même temps le lundi 15 mars 2027"),
         "{page}"
     );
+    // The order of passage, by rank: Martin first; a rank that is not a number is said.
+    let ids: Vec<(String, String)> = store
+        .candidates(&h)
+        .await
+        .unwrap()
+        .iter()
+        .map(|c| (c.input.last_name.clone(), c.id.to_string()))
+        .collect();
+    let id_of = |n: &str| ids.iter().find(|(l, _)| l == n).unwrap().1.clone();
+    let order_url = format!("{base}/sessions/{}/order", a.session);
+    let r = c
+        .post(&order_url)
+        .form(&[
+            ("csrf", csrf.clone()),
+            ("candidate", id_of("Dupont")),
+            ("rank", "deux".to_owned()),
+            ("candidate", id_of("Martin")),
+            ("rank", "1".to_owned()),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        html_unescape(&r.text().await.unwrap()).contains("rang « deux » : un nombre est attendu")
+    );
+    let r = c
+        .post(&order_url)
+        .form(&[
+            ("csrf", csrf.clone()),
+            ("candidate", id_of("Dupont")),
+            ("rank", "2".to_owned()),
+            ("candidate", id_of("Martin")),
+            ("rank", "1".to_owned()),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let page = html_unescape(&c.get(&page_url).send().await.unwrap().text().await.unwrap());
+    assert!(page.contains("Ordre de passage (fixé)"), "{page}");
+    assert!(
+        page.contains("<li>MARTIN Léa : 14 h – 14 h 20 (jury 1)</li>"),
+        "{page}"
+    );
 }
 
 #[tokio::test]

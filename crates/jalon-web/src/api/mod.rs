@@ -11,7 +11,7 @@ mod sessions;
 pub use account::Me;
 pub use catalog::UserInput;
 
-use axum::routing::{get, post};
+use axum::routing::{get, post, put};
 use axum::{Json, Router};
 use serde::Deserialize;
 use serde_json::Value;
@@ -179,6 +179,10 @@ pub fn routes() -> Router<AppState> {
         .route(
             "/api/v1/sessions/{id}/timetable",
             get(sessions::get_schedule).put(sessions::set_timetable),
+        )
+        .route(
+            "/api/v1/sessions/{id}/passage-order",
+            put(sessions::set_passage_order),
         )
         .route(
             "/api/v1/sessions/{id}/documents/{name}",

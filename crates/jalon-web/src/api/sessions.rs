@@ -242,6 +242,27 @@ pub(super) async fn set_timetable(
     ))
 }
 
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct OrderBody {
+    /// Every candidate's id, in the order they pass; empty: alphabetical order.
+    candidates: Vec<String>,
+}
+
+pub(super) async fn set_passage_order(
+    State(s): State<AppState>,
+    Auth(a): Auth,
+    Path(id): Path<SessionId>,
+    Body(body): Body<OrderBody>,
+) -> ApiResult<Json<SessionSchedule>> {
+    let h = s.store.open_session(&a, &id).await?;
+    Ok(Json(
+        s.store
+            .set_passage_order(h.writer()?, &body.candidates)
+            .await?,
+    ))
+}
+
 pub(super) async fn get_checklists(
     State(s): State<AppState>,
     Auth(a): Auth,

@@ -21,6 +21,7 @@ pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/sessions/{id}/documents", get(show))
         .route("/sessions/{id}/schedule", post(save))
+        .route("/sessions/{id}/order", post(save_order))
 }
 
 pub struct Row {
@@ -66,6 +67,9 @@ struct DocumentsPage {
     errors: Vec<String>,
     notice: Option<String>,
     days: Vec<DayView>,
+    /// The candidates in their order of passage (id, name), and whether the manager set it.
+    order: Vec<(String, String)>,
+    order_set: bool,
     /// « 8 h 30 – 12 h, 13 h 30 – 17 h ».
     hours: String,
     clashes: Vec<String>,
@@ -78,10 +82,14 @@ async fn show(
     Path(id): Path<SessionId>,
     RawQuery(query): RawQuery,
 ) -> PageResult {
-    let notice = (query.as_deref() == Some("enregistre")).then(|| {
-        "Calendrier enregistré : les convocations, l'affichage et les feuilles d'émargement le reprennent."
-            .to_owned()
-    });
+    let notice = match query.as_deref() {
+        Some("enregistre") => Some(
+            "Calendrier enregistré : les convocations, l'affichage et les feuilles d'émargement le reprennent."
+                .to_owned(),
+        ),
+        Some("ordre") => Some("Ordre de passage enregistré.".to_owned()),
+        _ => None,
+    };
     let session = state.store.open_session(&p.actor, &id).await?;
     page(&state, &p, &session, None, Vec::new(), notice).await
 }
@@ -199,6 +207,12 @@ async fn page(
         can_write: p.actor.writer().is_ok(),
         errors,
         notice,
+        order: schedule
+            .order
+            .iter()
+            .map(|id| (id.clone(), names.get(id).cloned().unwrap_or_default()))
+            .collect(),
+        order_set: schedule.order_set,
         days,
         hours: format!(
             "{} – {}, {} – {}",
@@ -317,6 +331,54 @@ struct ScheduleForm {
     date: Vec<String>,
     #[serde(default)]
     start: Vec<String>,
+}
+
+#[derive(Deserialize)]
+struct OrderForm {
+    #[serde(default)]
+    candidate: Vec<String>,
+    #[serde(default)]
+    rank: Vec<String>,
+    /// « alphabetique »: back to alphabetical order.
+    #[serde(default)]
+    reset: Option<String>,
+}
+
+/// The order of passage, from the rank typed beside each candidate (ties keep the current
+/// order).
+async fn save_order(
+    State(state): State<AppState>,
+    Path(id): Path<SessionId>,
+    FormPost(p, form): FormPost<OrderForm>,
+) -> PageResult {
+    let session = state.store.open_session(&p.actor, &id).await?;
+    let writer = session.writer()?;
+    let mut errors = Vec::new();
+    let mut ranked: Vec<(u32, usize, String)> = Vec::new();
+    if form.reset.is_none() {
+        for (i, (c, r)) in form.candidate.iter().zip(&form.rank).enumerate() {
+            match r.trim().parse::<u32>() {
+                Ok(n) => ranked.push((n, i, c.clone())),
+                Err(_) => errors.push(format!(
+                    "rang « {} » : un nombre est attendu (1, 2, 3…)",
+                    r.trim()
+                )),
+            }
+        }
+    }
+    if !errors.is_empty() {
+        return page(&state, &p, &session, None, errors, None).await;
+    }
+    ranked.sort();
+    let order: Vec<String> = ranked.into_iter().map(|(_, _, c)| c).collect();
+    match state.store.set_passage_order(writer, &order).await {
+        Ok(_) => Ok(Redirect::to(&format!("/sessions/{id}/documents?ordre#ordre")).into_response()),
+        Err(StoreError::Invalid(fields)) => {
+            let errors = fields.into_iter().map(|f| f.message).collect();
+            page(&state, &p, &session, None, errors, None).await
+        }
+        Err(e) => Err(e.into()),
+    }
 }
 
 async fn save(
