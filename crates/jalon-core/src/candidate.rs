@@ -111,7 +111,49 @@ pub struct CandidateInput {
     pub accommodation_requested_on: Option<Date>,
 }
 
+/// Where a candidate's accommodation request stands: its words, and whether it is late.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RequestState {
+    pub text: String,
+    pub late: bool,
+}
+
 impl CandidateInput {
+    /// Where the request of this candidate's accommodation to the departmental service
+    /// stands, against the day it is `due` (the rulebook's); `None` without an accommodation.
+    pub fn accommodation_request(&self, due: Option<Date>, today: Date) -> Option<RequestState> {
+        if self.accommodation.trim().is_empty() {
+            return None;
+        }
+        let by = |d: Date| format!("au plus tard le {}", fr::long_date(d));
+        Some(match (self.accommodation_requested_on, due) {
+            (Some(on), Some(due)) if on > due => RequestState {
+                text: format!(
+                    "demande d'aménagement faite le {}, après la date limite du {}",
+                    fr::long_date(on),
+                    fr::long_date(due)
+                ),
+                late: true,
+            },
+            (Some(on), _) => RequestState {
+                text: format!("demande d'aménagement faite le {}", fr::long_date(on)),
+                late: false,
+            },
+            (None, Some(due)) if today > due => RequestState {
+                text: format!("demande d'aménagement en retard : à faire {}", by(due)),
+                late: true,
+            },
+            (None, Some(due)) => RequestState {
+                text: format!("demande d'aménagement à faire {}", by(due)),
+                late: false,
+            },
+            (None, None) => RequestState {
+                text: "demande d'aménagement à faire".to_owned(),
+                late: false,
+            },
+        })
+    }
+
     /// The minutes added to `epreuve` (of `minutes`) for this candidate.
     pub fn extra_minutes(&self, epreuve: &str, minutes: u32) -> u32 {
         match self.extra_time {
@@ -573,6 +615,38 @@ mod tests {
         let p = c.problems(today);
         assert!(p.iter().any(|p| p.field == "accommodation_requested_on"
             && p.message.contains("ne peut pas suivre la décision")));
+    }
+
+    #[test]
+    fn an_accommodation_request_is_due_before_the_session_and_said_late() {
+        let mut c = jean();
+        let due = Some(date(2027, 1, 29));
+        assert_eq!(
+            c.accommodation_request(due, date(2027, 1, 2)),
+            None,
+            "no accommodation"
+        );
+        c.accommodation = "Tiers-temps".into();
+        let state = |c: &CandidateInput, today| c.accommodation_request(due, today).unwrap();
+        assert_eq!(
+            state(&c, date(2027, 1, 2)).text,
+            "demande d'aménagement à faire au plus tard le vendredi 29 janvier 2027"
+        );
+        assert!(state(&c, date(2027, 2, 1)).late);
+        c.accommodation_requested_on = Some(date(2027, 1, 20));
+        assert_eq!(
+            state(&c, date(2027, 2, 1)),
+            RequestState {
+                text: "demande d'aménagement faite le mercredi 20 janvier 2027".into(),
+                late: false
+            }
+        );
+        c.accommodation_requested_on = Some(date(2027, 2, 3));
+        assert!(
+            state(&c, date(2027, 2, 5))
+                .text
+                .ends_with("après la date limite du vendredi 29 janvier 2027")
+        );
     }
 
     #[test]

@@ -225,6 +225,16 @@ pub struct Rulebook {
     /// In chronological order: by phase, then as written in the file.
     pub milestones: Vec<MilestoneRule>,
     pub afpa_mailboxes: AfpaMailboxes,
+    /// When each candidate's accommodation must be asked of the departmental service (a
+    /// date before the session's start), if the rulebook says.
+    pub accommodation_request: Option<DateRule>,
+}
+
+impl Rulebook {
+    /// The day a candidate's accommodation must be asked by, for a session starting `start`.
+    pub fn accommodation_request_by(&self, start: Date) -> Option<Date> {
+        self.accommodation_request.and_then(|r| r.apply(start))
+    }
 }
 
 /// Everything wrong with a rulebook, one French line per problem.
@@ -274,6 +284,15 @@ struct RawRulebook {
     #[serde(default)]
     milestones: Vec<RawMilestone>,
     afpa_mailboxes: AfpaMailboxes,
+    #[serde(default)]
+    candidates: Option<RawCandidateRules>,
+}
+
+/// The deadlines of each candidate (`[candidates]`).
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawCandidateRules {
+    accommodation_request: Option<RawDateRule>,
 }
 
 #[derive(Deserialize)]
@@ -455,6 +474,28 @@ impl Rulebook {
         if milestones.is_empty() {
             problems.push("aucun jalon : ajoutez au moins une section [[milestones]]".to_owned());
         }
+        let accommodation_request = match raw.candidates.and_then(|c| c.accommodation_request) {
+            None => None,
+            Some(r) => {
+                let field = "candidates.accommodation_request";
+                let rule = date_rule(field, r, &mut problems);
+                match rule {
+                    Some(r) if r.anchor != Anchor::Start => {
+                        problems.push(format!(
+                            "{field} : la demande d'aménagement se compte depuis le début de la session (anchor = \"start\")"
+                        ));
+                        None
+                    }
+                    Some(r) if r.months > 0 || r.days >= 0 => {
+                        problems.push(format!(
+                            "{field} : la demande d'aménagement précède la session (un décalage négatif)"
+                        ));
+                        None
+                    }
+                    other => other,
+                }
+            }
+        };
         if !problems.is_empty() {
             return Err(RulebookError { problems });
         }
@@ -466,6 +507,7 @@ impl Rulebook {
             phases,
             milestones,
             afpa_mailboxes: raw.afpa_mailboxes,
+            accommodation_request,
         })
     }
 }

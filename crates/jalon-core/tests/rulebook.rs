@@ -588,3 +588,40 @@ fn a_recommended_date_precedes_the_deadline_and_a_ticked_list_has_items() {
         Some("aucun formateur présent")
     );
 }
+
+#[test]
+fn the_accommodation_request_is_dated_from_the_start_and_before_it() {
+    use jiff::civil::date;
+    let with = |rule: &str| {
+        MINIMAL.replace(
+            "[[phases]]",
+            &format!("[candidates]\naccommodation_request = {rule}\n[[phases]]"),
+        )
+    };
+    let book = Rulebook::from_toml(&with("{ anchor = \"start\", days = -45 }")).unwrap();
+    assert_eq!(
+        book.accommodation_request_by(date(2027, 3, 15)),
+        Some(date(2027, 1, 29))
+    );
+    assert_eq!(
+        Rulebook::from_toml(MINIMAL).unwrap().accommodation_request,
+        None
+    );
+    assert_eq!(
+        problems(&with("{ anchor = \"end\", days = -45 }")),
+        [
+            "candidates.accommodation_request : la demande d'aménagement se compte depuis le début de la session (anchor = \"start\")"
+        ]
+    );
+    assert_eq!(
+        problems(&with("{ anchor = \"start\", days = 3 }")),
+        [
+            "candidates.accommodation_request : la demande d'aménagement précède la session (un décalage négatif)"
+        ]
+    );
+    // The embedded rulebook says 45 days before.
+    assert_eq!(
+        Rulebook::embedded().accommodation_request_by(date(2027, 3, 15)),
+        Some(date(2027, 1, 29))
+    );
+}

@@ -1795,6 +1795,11 @@ async fn a_candidates_extra_time_is_registered_and_lengthens_their_timetable() {
         ),
         "{list}"
     );
+    // The request to the departmental service, against the rulebook's date (D − 45).
+    assert!(
+        list.contains("demande d'aménagement faite le lundi 2 novembre 2026"),
+        "{list}"
+    );
     // Her mise en situation: 120 minutes and a third, 8 h 30 – 11 h 10.
     let page = html_unescape(
         &c.get(format!("{base}/sessions/{}/documents", a.session))

@@ -49,6 +49,9 @@ pub struct Row {
     pub contact: String,
     pub route: &'static str,
     pub accommodation: String,
+    /// Where the accommodation's request to the departmental service stands, and whether
+    /// it is late.
+    pub request: Option<(String, bool)>,
     pub late: bool,
     pub presence: &'static str,
 }
@@ -297,6 +300,7 @@ pub(super) fn row(c: &Candidate) -> Row {
                 .unwrap_or_default();
             format!("{}{by}{plan}{extra}", i.accommodation)
         },
+        request: None,
         late: c.late_registration,
         presence: match c.presence {
             Presence::Expected => "attendu",
@@ -331,7 +335,22 @@ pub(super) async fn page(
         id: s.id.to_string(),
         title: s.title_name.clone(),
         dates: session_dates(s.start, s.end),
-        rows: list.iter().map(row).collect(),
+        rows: {
+            let due = state
+                .store
+                .rules()
+                .accommodation_request_by(session.session().start);
+            let today = state.store.today();
+            list.iter()
+                .map(|c| Row {
+                    request: c
+                        .input
+                        .accommodation_request(due, today)
+                        .map(|r| (r.text, r.late)),
+                    ..row(c)
+                })
+                .collect()
+        },
         withdrawn: gone
             .iter()
             .filter_map(|c| {
