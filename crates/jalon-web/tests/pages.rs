@@ -1898,6 +1898,93 @@ async fn a_plateau_booked_by_two_sessions_at_once_shows_on_the_dashboard() {
 }
 
 #[tokio::test]
+async fn the_welcome_of_a_day_lists_the_candidates_who_pass_an_epreuve_that_day() {
+    use jalon_core::timetable::Part;
+    use jiff::civil::time;
+    let (base, store, _dir) = app().await;
+    let a = centre(&store, "alpha").await;
+    let first: jalon_store::SessionId = a.session.as_str().into();
+    let actor = Actor::command_line(store.centre_of_session(&first).await.unwrap());
+    let s = store
+        .open_session(&actor, &first)
+        .await
+        .unwrap()
+        .session()
+        .clone();
+    // A session of two days.
+    let two = store
+        .create_session(
+            actor.writer().unwrap(),
+            SessionInput {
+                title_id: s.title_id.clone(),
+                approval_id: s.approval_id.clone(),
+                site_id: s.site_id.clone(),
+                kind: Kind::Title,
+                start: date(2027, 3, 15),
+                end: Some(date(2027, 3, 16)),
+                ceres_number: None,
+                ceres_created_on: None,
+                manager_id: s.manager_id.clone(),
+                override_justification: Some("Deuxième groupe du mois de mars".into()),
+            },
+        )
+        .await
+        .unwrap();
+    let id = two.session.id.clone();
+    let h = store.open_session(&actor, &id).await.unwrap();
+    for last in ["Dupont", "Martin"] {
+        let input = jalon_core::candidate::CandidateInput {
+            last_name: last.into(),
+            first_names: "Léa".into(),
+            birth_date: Some(date(1990, 2, 1)),
+            ..Default::default()
+        };
+        store
+            .add_candidate(h.writer().unwrap(), input)
+            .await
+            .unwrap();
+    }
+    // Martin's entretien final moved to Tuesday: Dupont has nothing that day.
+    let martin = store
+        .candidates(&h)
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|c| c.input.last_name == "Martin")
+        .unwrap();
+    let mut t = store.schedule(&h).await.unwrap().timetable;
+    for p in t
+        .iter_mut()
+        .filter(|p| p.candidate.as_deref() == Some(martin.id.as_str()))
+    {
+        p.parts = vec![Part {
+            date: date(2027, 3, 16),
+            start: time(9, 0, 0, 0),
+            end: time(9, 20, 0, 0),
+        }];
+    }
+    store.set_timetable(h.writer().unwrap(), t).await.unwrap();
+    let (c, _) = signed_in(&base, "manager@alpha.example").await;
+    let welcome = |day: &str| {
+        let c = c.clone();
+        let url = format!("{base}/sessions/{id}/checkin?jour={day}");
+        async move { html_unescape(&c.get(url).send().await.unwrap().text().await.unwrap()) }
+    };
+    let monday = welcome("2027-03-15").await;
+    assert!(
+        monday.contains("DUPONT Léa") && monday.contains("MARTIN Léa"),
+        "{monday}"
+    );
+    let tuesday = welcome("2027-03-16").await;
+    assert!(tuesday.contains("MARTIN Léa"), "{tuesday}");
+    assert!(
+        !tuesday.contains("DUPONT Léa"),
+        "not hers that day: {tuesday}"
+    );
+    assert!(tuesday.contains("Entretien final"), "{tuesday}");
+}
+
+#[tokio::test]
 async fn the_dashboard_groups_a_sessions_day_and_shows_the_managers_own() {
     let (base, store, _dir) = app().await;
     let a = centre(&store, "alpha").await;

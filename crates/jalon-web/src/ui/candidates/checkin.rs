@@ -133,6 +133,20 @@ async fn checkin_page(
         .iter()
         .map(|d| (d.to_string(), fr::long_date(*d), *d == shown))
         .collect();
+    // The welcome of the day: the candidates who pass an épreuve that day (all of them while
+    // the timetable has no épreuve).
+    let list: Vec<jalon_store::candidates::Candidate> = if sittings.is_empty() {
+        list
+    } else {
+        list.into_iter()
+            .filter(|c| {
+                let id = c.id.to_string();
+                sittings
+                    .iter()
+                    .any(|s| s.rows.iter().any(|r| r.candidate_id == id))
+            })
+            .collect()
+    };
     let present = list
         .iter()
         .filter(|c| c.presence == Presence::Present)
