@@ -155,6 +155,31 @@ pub struct SessionFacts {
     pub candidates: Vec<CandidateFacts>,
     /// The checklist items ticked or marked « sans objet », by milestone.
     pub ticked: HashMap<MilestoneId, HashSet<String>>,
+    /// Presence at each épreuve, once the session keeps its sign-in per épreuve (`None`
+    /// before: the welcome alone is checked).
+    pub attendance: Option<AttendanceFacts>,
+}
+
+/// What the sign-in per épreuve must hold: each passage of the days gone by noted.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct AttendanceFacts {
+    /// Each passage of a day up to today: the day, the épreuve, the candidate's name.
+    pub due: Vec<(Date, String, String)>,
+    /// Those noted (present or absent), the same way.
+    pub noted: HashSet<(Date, String, String)>,
+}
+
+/// The passages of the days gone by whose presence is not noted, one French line each:
+/// « mardi 16 mars 2027, Entretien final : MARTIN Léa ».
+pub fn attendance_missing(f: &SessionFacts) -> Vec<String> {
+    let Some(a) = &f.attendance else {
+        return Vec::new();
+    };
+    a.due
+        .iter()
+        .filter(|d| !a.noted.contains(*d))
+        .map(|(day, epreuve, name)| format!("{}, {epreuve} : {name}", fr::long_date(*day)))
+        .collect()
 }
 
 impl SessionFacts {
@@ -214,9 +239,24 @@ pub fn evaluate(
             "Aucun candidat n'est inscrit : il n'y a personne à convoquer.".to_owned(),
         ),
         CheckId::ConvocationsProven => convocations(milestone, f),
-        CheckId::CandidatesWelcomed => {
-            welcome_missing(f).map(|m| Finding::new("candidates.welcome_incomplete", milestone, m))
-        }
+        CheckId::CandidatesWelcomed => match welcome_missing(f) {
+            Some(m) => Some(Finding::new("candidates.welcome_incomplete", milestone, m)),
+            None => {
+                let missing = attendance_missing(f);
+                let n = missing.len();
+                (n > 0).then(|| {
+                    let s = plural(n);
+                    Finding::new(
+                        "attendance.incomplete",
+                        milestone,
+                        format!(
+                            "{n} présence{s} à une épreuve non notée{s} : {}.",
+                            first_three(&missing)
+                        ),
+                    )
+                })
+            }
+        },
         CheckId::ChecklistTicked => {
             let missing = checklist::missing(rule, f);
             let n = missing.len();
@@ -465,6 +505,7 @@ pub(crate) mod tests {
             }),
             candidates: vec![candidate("DURAND Léa")],
             ticked: HashMap::new(),
+            attendance: None,
         }
     }
 
@@ -498,6 +539,57 @@ pub(crate) mod tests {
 
     fn rule(check: CheckId, f: &SessionFacts, today: Date) -> Option<&'static str> {
         evaluate(check, &on(&ids::CERES_CREATE_SESSION), f, today).map(|x| x.rule)
+    }
+
+    #[test]
+    fn once_kept_per_epreuve_the_sign_in_of_each_day_gone_by_is_complete() {
+        let rule = Rulebook::embedded();
+        let welcome = rule.milestone("day.welcome_candidates").unwrap().clone();
+        let mut f = facts();
+        for c in f.candidates.iter_mut() {
+            c.presence = Presence::Present;
+            c.identity_checked = true;
+            c.convocation_presented = true;
+            c.documents_presented = true;
+            c.signed = true;
+        }
+        let today = jiff::civil::date(2027, 3, 16);
+        assert_eq!(
+            evaluate(CheckId::CandidatesWelcomed, &welcome, &f, today),
+            None
+        );
+        let d = |day| jiff::civil::date(2027, 3, day);
+        let due = vec![
+            (
+                d(15),
+                "Mise en situation".to_owned(),
+                "DUPONT Jean".to_owned(),
+            ),
+            (
+                d(16),
+                "Entretien final".to_owned(),
+                "DUPONT Jean".to_owned(),
+            ),
+        ];
+        f.attendance = Some(AttendanceFacts {
+            noted: [due[0].clone()].into(),
+            due,
+        });
+        let found = evaluate(CheckId::CandidatesWelcomed, &welcome, &f, today).unwrap();
+        assert_eq!(found.rule, "attendance.incomplete");
+        assert_eq!(
+            found.message,
+            "1 présence à une épreuve non notée : mardi 16 mars 2027, Entretien final : DUPONT Jean."
+        );
+        f.attendance.as_mut().unwrap().noted.insert((
+            d(16),
+            "Entretien final".to_owned(),
+            "DUPONT Jean".to_owned(),
+        ));
+        assert_eq!(
+            evaluate(CheckId::CandidatesWelcomed, &welcome, &f, today),
+            None
+        );
     }
 
     #[test]

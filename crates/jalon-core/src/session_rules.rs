@@ -337,6 +337,7 @@ mod tests {
             title_expiry: date(2030, 1, 1),
             zone: crate::Zone::Metropole,
             ticked: Default::default(),
+            attendance: None,
             approval: Some(ApprovalFacts {
                 number: "AGR-75-001".to_owned(),
                 valid_from: date(2025, 1, 1),

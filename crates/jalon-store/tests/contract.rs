@@ -3540,6 +3540,51 @@ async fn presence_is_noted_per_day_and_epreuve(store: Store) {
     assert_eq!(seen, [("Entretien final", true), (msp, true)]);
     let entry = &monday.session_journal(&h, 1).await.unwrap()[0];
     assert_eq!(entry.action.label(), "Présence à une épreuve notée");
+    // Both welcomed; now that the sign-in is kept per épreuve, the day's passages not noted
+    // keep the welcome from holding.
+    for c in [&arnaud, &blanc] {
+        let version = monday.candidate(&h, &c.id).await.unwrap().version;
+        monday
+            .check_in(
+                w,
+                &c.id,
+                version,
+                jalon_store::candidates::CheckIn {
+                    present: true,
+                    identity_checked: true,
+                    convocation_presented: true,
+                    documents_presented: true,
+                    signed: true,
+                },
+            )
+            .await
+            .unwrap();
+    }
+    let checks = monday.checks(&h).await.unwrap();
+    let welcome = checks
+        .iter()
+        .find(|(m, _)| m.as_str() == "day.welcome_candidates")
+        .and_then(|(_, v)| v.clone())
+        .expect("two passages not noted");
+    assert_eq!(welcome.rule, "attendance.incomplete");
+    assert_eq!(
+        welcome.message,
+        "2 présences à une épreuve non notées : lundi 15 mars 2027, Entretien final : ARNAUD Camille ; \
+         lundi 15 mars 2027, Mise en situation professionnelle : BLANC Camille."
+    );
+    for (who, epreuve) in [(&arnaud, "Entretien final"), (&blanc, msp)] {
+        monday
+            .record_attendance(w, &who.id, mark(epreuve, date(2027, 3, 15), true))
+            .await
+            .unwrap();
+    }
+    let checks = monday.checks(&h).await.unwrap();
+    assert!(
+        checks
+            .iter()
+            .any(|(m, v)| m.as_str() == "day.welcome_candidates" && v.is_none()),
+        "{checks:?}"
+    );
 }
 
 contract!(

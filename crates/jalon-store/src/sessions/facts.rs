@@ -6,7 +6,9 @@ use std::collections::HashMap;
 use jiff::civil::Date;
 
 use jalon_core::candidate::{CandidateInput, Presence};
-use jalon_core::checks::{self, ApprovalFacts, CandidateFacts, ManagerFacts, SessionFacts};
+use jalon_core::checks::{
+    self, ApprovalFacts, AttendanceFacts, CandidateFacts, ManagerFacts, SessionFacts,
+};
 use jalon_core::convocation::{Mode, Proof, SendState};
 use jalon_core::milestone::{MilestoneId, MilestoneState};
 use sqlx::AnyConnection;
@@ -153,6 +155,7 @@ impl Store {
                     }),
                     candidates: Vec::new(),
                     ticked: HashMap::new(),
+                    attendance: None,
                 },
             );
         }
@@ -202,7 +205,75 @@ impl Store {
                     .then(|| (c.accommodation.clone(), c.accommodation_plan.clone())),
             });
         }
+        // The sessions that keep their sign-in per épreuve: each passage of the days gone by
+        // is due (their timetable is laid out for them alone).
+        let kept: Vec<(SessionId,)> = sqlx::query_as(
+            "SELECT DISTINCT session_id FROM attendance \
+             WHERE session_id IN (SELECT id FROM sessions WHERE centre_id = $1 AND ($2 = '' OR id = $2))",
+        )
+        .bind(centre)
+        .bind(only)
+        .fetch_all(&mut *conn)
+        .await?;
+        for (id,) in kept {
+            if out.contains_key(&id) {
+                let attendance = self.attendance_facts(centre, &id).await?;
+                if let Some(facts) = out.get_mut(&id) {
+                    facts.attendance = Some(attendance);
+                }
+            }
+        }
         Ok(out)
+    }
+
+    /// Each passage of the days up to today, and those whose presence was noted.
+    async fn attendance_facts(&self, centre: &CentreId, id: &SessionId) -> Result<AttendanceFacts> {
+        let actor = Actor::command_line(centre.clone());
+        let session = self.open_session(&actor, id).await?;
+        let s = session.session();
+        let (title, site) = tokio::try_join!(
+            self.title(&actor, &s.title_id),
+            self.site(&actor, &s.site_id)
+        )?;
+        let (schedule, candidates, noted) = tokio::try_join!(
+            self.schedule_of(&session, &title, &site),
+            self.candidates(&session),
+            self.attendance(&session),
+        )?;
+        let today = self.today();
+        let name = |id: &str| {
+            candidates.iter().find(|c| c.id.as_str() == id).map(|c| {
+                format!(
+                    "{} {}",
+                    c.input.last_name.trim().to_uppercase(),
+                    c.input.first_names.trim()
+                )
+            })
+        };
+        let mut due = Vec::new();
+        for c in &candidates {
+            let Some(who) = name(c.id.as_str()) else {
+                continue;
+            };
+            for p in schedule.of_candidate(c.id.as_str()) {
+                let mut days: Vec<Date> = p
+                    .parts
+                    .iter()
+                    .map(|x| x.date)
+                    .filter(|d| *d <= today)
+                    .collect();
+                days.dedup();
+                for day in days {
+                    due.push((day, p.epreuve.clone(), who.clone()));
+                }
+            }
+        }
+        due.sort();
+        let noted = noted
+            .iter()
+            .filter_map(|a| Some((a.day, a.epreuve.clone(), name(a.candidate_id.as_str())?)))
+            .collect();
+        Ok(AttendanceFacts { due, noted })
     }
 
     /// The facts of one session of the handle's centre.

@@ -78,6 +78,7 @@ impl Context {
             }),
             candidates: Vec::new(),
             ticked: Default::default(),
+            attendance: None,
         }
     }
 }
