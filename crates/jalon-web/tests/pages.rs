@@ -821,8 +821,8 @@ async fn candidates_are_welcomed_on_the_day_from_a_tablet() {
     // first day).
     assert!(
         page.contains(
-            "Lundi 15 mars 2027 : accueil à 8 h ; Mise en situation professionnelle 8 h 30 – 10 h 30 ; \
-             Entretien final 10 h 45 – 11 h 05."
+            "Lundi 15 mars 2027 : accueil à 8 h ; Mise en situation professionnelle (8 h 30 – 10 h 30) ; \
+             Entretien final (passages individuels, 10 h 45 – 11 h 05)."
         ),
         "{page}"
     );

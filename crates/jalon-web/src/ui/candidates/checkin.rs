@@ -216,12 +216,50 @@ async fn checkin_page(
         can_write: p.actor.writer().is_ok(),
         error,
         signature_js: crate::assets::signature_path(),
-        day: day_programme(&schedule.slots, state.store.today()),
+        day: if sittings.is_empty() {
+            day_programme(&schedule.slots, state.store.today())
+        } else {
+            Some(day_of(&schedule, shown, &sittings))
+        },
         days,
         day_iso: shown.to_string(),
         sittings,
     };
     Ok((status, render(&view)).into_response())
+}
+
+/// « Mercredi 2 décembre 2026 : accueil à 8 h ; Mise en situation professionnelle 8 h 30 –
+/// 12 h, 13 h 30 – 17 h. » — the day shown, from the timetable.
+fn day_of(
+    schedule: &jalon_store::schedule::SessionSchedule,
+    day: jiff::civil::Date,
+    sittings: &[Sitting],
+) -> String {
+    let first = schedule
+        .timetable
+        .iter()
+        .flat_map(|p| p.parts.iter())
+        .filter(|x| x.date == day)
+        .map(|x| x.start)
+        .min();
+    let welcome = first
+        .and_then(|t| {
+            t.checked_sub(jiff::SignedDuration::from_mins(i64::from(
+                jalon_core::schedule::WELCOME_MINUTES,
+            )))
+            .ok()
+        })
+        .map(|t| format!(" : accueil à {}", fr::time(t)))
+        .unwrap_or_default();
+    let mut date = fr::long_date(day);
+    if let Some(first) = date.get(..1) {
+        date = first.to_uppercase() + &date[1..];
+    }
+    let epreuves: Vec<String> = sittings
+        .iter()
+        .map(|s| format!("{} ({})", s.epreuve, s.hours))
+        .collect();
+    format!("{date}{welcome} ; {}.", epreuves.join(" ; "))
 }
 
 /// What the day holds for the person at the welcome: today's épreuves, or those of the
@@ -298,10 +336,11 @@ fn sittings_of(
             rows.push(Attend {
                 candidate_id: id.clone(),
                 name: names.get(&id).cloned().unwrap_or_default(),
-                hours: if p.candidate.is_some() {
-                    spans(p)
-                } else {
-                    String::new()
+                hours: match (p.candidate.is_some(), p.jury, &p.room) {
+                    (false, _, _) => String::new(),
+                    (true, Some(j), Some(r)) => format!("{} (jury {j}, {r})", spans(p)),
+                    (true, Some(j), None) => format!("{} (jury {j})", spans(p)),
+                    (true, None, _) => spans(p),
                 },
                 noted: mark.map(|a| {
                     if a.present {
@@ -321,9 +360,22 @@ fn sittings_of(
             });
         }
         if let Some(first) = first {
+            let last = schedule
+                .timetable
+                .iter()
+                .filter(|p| p.epreuve == slot.name)
+                .flat_map(|p| p.parts.iter())
+                .filter(|x| x.date == day)
+                .map(|x| x.end)
+                .max()
+                .unwrap_or(first);
             let hours = match group {
                 Some(g) if g.parts.iter().any(|x| x.date == day) => spans(g),
-                _ => "passages individuels".to_owned(),
+                _ => format!(
+                    "passages individuels, {} – {}",
+                    fr::time(first),
+                    fr::time(last)
+                ),
             };
             out.push((
                 first,
