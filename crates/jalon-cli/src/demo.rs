@@ -219,6 +219,8 @@ enum Step {
     Register,
     Convoke,
     Welcome,
+    /// Each épreuve's sign-in, noted at the end of the session (or now, if it is under way).
+    SignIn,
     Attest(Date),
     Complete(MilestoneId),
     Complements,
@@ -742,6 +744,7 @@ async fn fill(store: &Store) -> Result<(), Failure> {
             // Sessions already begun: welcomed on the first morning, the last one absent.
             if p.start <= today {
                 at(p.start, 8, Step::Welcome);
+                at(plus(p.start, d.days + 3), 18, Step::SignIn);
             }
             // No trainer on the premises, attested each morning of the session so far.
             let mut day = p.start;
@@ -832,6 +835,38 @@ async fn fill(store: &Store) -> Result<(), Failure> {
                         signed: present,
                     };
                     clerk.check_in(h.writer()?, &c.id, c.version, check).await?;
+                }
+            }
+            Step::SignIn => {
+                // Every passage of the days gone by, for those welcomed: present, or absent
+                // for the one absent at the welcome; those still to welcome are not noted.
+                let schedule = clerk.schedule(&h).await?;
+                let today = clerk.today();
+                for c in clerk.candidates(&h).await? {
+                    let present = match c.presence {
+                        jalon_store::candidates::Presence::Present => true,
+                        jalon_store::candidates::Presence::Absent => false,
+                        jalon_store::candidates::Presence::Expected => continue,
+                    };
+                    for passage in schedule.of_candidate(c.id.as_str()) {
+                        let mut days: Vec<Date> = passage
+                            .parts
+                            .iter()
+                            .map(|x| x.date)
+                            .filter(|d| *d <= today)
+                            .collect();
+                        days.dedup();
+                        for day in days {
+                            let mark = jalon_store::attendance::AttendanceInput {
+                                day,
+                                epreuve: passage.epreuve.clone(),
+                                present,
+                                identity_checked: present,
+                                signed: present,
+                            };
+                            clerk.record_attendance(h.writer()?, &c.id, mark).await?;
+                        }
+                    }
                 }
             }
             Step::Complete(m) => {
