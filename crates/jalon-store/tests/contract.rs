@@ -1275,10 +1275,36 @@ async fn the_days_welcome_is_recorded_per_candidate(store: Store) {
         )
         .await
         .unwrap();
+    // Every present candidate checked, with convocation and documents, and signed; the
+    // session under way, each épreuve's sign-in of the day is due too.
+    let due = welcome(store.clone()).await.unwrap();
+    assert!(
+        due.starts_with("4 présences à une épreuve non notées : lundi 15 mars 2027, "),
+        "{due}"
+    );
+    let schedule = store.schedule(&h).await.unwrap();
+    for c in [&jean.id, &anne.id] {
+        for p in schedule.of_candidate(c.as_str()) {
+            store
+                .record_attendance(
+                    sw,
+                    c,
+                    jalon_store::attendance::AttendanceInput {
+                        day: date(2027, 3, 15),
+                        epreuve: p.epreuve.clone(),
+                        present: *c == jean.id,
+                        identity_checked: true,
+                        signed: true,
+                    },
+                )
+                .await
+                .unwrap();
+        }
+    }
     assert_eq!(
         welcome(store.clone()).await,
         None,
-        "every present candidate checked, with convocation and documents, and signed"
+        "the welcome complete, and each épreuve's sign-in of the day noted"
     );
     let anne = store
         .candidates(&h)
@@ -1293,11 +1319,13 @@ async fn the_days_welcome_is_recorded_per_candidate(store: Store) {
         "an absent candidate signs nothing"
     );
     let actions: Vec<&str> = store
-        .session_journal(&h, 3)
+        .session_journal(&h, 50)
         .await
         .unwrap()
         .into_iter()
         .map(|e| e.action.as_str())
+        .filter(|a| a.starts_with("candidate."))
+        .take(3)
         .collect();
     assert_eq!(
         actions,

@@ -861,17 +861,44 @@ async fn candidates_are_welcomed_on_the_day_from_a_tablet() {
             .unwrap()
             .contains("vient d&#39;être pointé par quelqu&#39;un d&#39;autre")
     );
-    // The chronology's check now holds.
-    let session = m
-        .get(format!("{base}/sessions/{}", a.session))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
-    let at = session.find("id=\"m-day.welcome_candidates\"").unwrap();
-    let milestone: String = session[at..].chars().take(3000).collect();
+    // The chronology's check waits for each épreuve's sign-in of the day…
+    let check = || async {
+        let session = m
+            .get(format!("{base}/sessions/{}", a.session))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        let at = session.find("id=\"m-day.welcome_candidates\"").unwrap();
+        html_unescape(&session[at..].chars().take(3000).collect::<String>())
+    };
+    let milestone = check().await;
+    assert!(
+        milestone.contains(
+            "2 présences à une épreuve non notées : lundi 15 mars 2027, Entretien final : DUPONT Jean"
+        ),
+        "{milestone}"
+    );
+    // … noted from the welcome page, each épreuve of the day in turn; then it holds.
+    for epreuve in ["Mise en situation professionnelle", "Entretien final"] {
+        let r = m
+            .post(format!("{url}/attendance"))
+            .form(&[
+                ("csrf", csrf.as_str()),
+                ("day", "2027-03-15"),
+                ("epreuve", epreuve),
+                ("identity_checked", "on"),
+                ("signed", "on"),
+                ("present", "1"),
+            ])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), StatusCode::SEE_OTHER, "{epreuve}");
+    }
+    let milestone = check().await;
     assert!(
         milestone.contains("Contrôle automatique : conforme."),
         "{milestone}"

@@ -205,14 +205,20 @@ impl Store {
                     .then(|| (c.accommodation.clone(), c.accommodation_plan.clone())),
             });
         }
-        // The sessions that keep their sign-in per épreuve: each passage of the days gone by
-        // is due (their timetable is laid out for them alone).
+        // The sessions under way or held in the last 30 days, and those that keep their
+        // sign-in per épreuve: each passage of the days gone by is due (their timetable is
+        // laid out for them alone, a handful whatever the centre's size).
+        let today = self.today();
+        let recent = jalon_core::calendar::add_days(today, -30).unwrap_or(today);
         let kept: Vec<(SessionId,)> = sqlx::query_as(
-            "SELECT DISTINCT session_id FROM attendance \
-             WHERE session_id IN (SELECT id FROM sessions WHERE centre_id = $1 AND ($2 = '' OR id = $2))",
+            "SELECT id FROM sessions WHERE centre_id = $1 AND ($2 = '' OR id = $2) AND cancelled_at IS NULL \
+             AND ((start_date <= $3 AND end_date >= $4) \
+             OR id IN (SELECT DISTINCT session_id FROM attendance))",
         )
         .bind(centre)
         .bind(only)
+        .bind(today.to_string())
+        .bind(recent.to_string())
         .fetch_all(&mut *conn)
         .await?;
         for (id,) in kept {
