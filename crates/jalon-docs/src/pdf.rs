@@ -394,10 +394,11 @@ pub fn from_timetable(
                     last_name: c.last_name.clone(),
                     first_names: c.first_names.clone(),
                     birth_date: c.birth_date.clone(),
-                    time: if hours == sheet_hours {
-                        String::new()
-                    } else {
-                        hours.clone()
+                    time: match (hours == sheet_hours, p.jury, &p.room) {
+                        (true, _, _) => String::new(),
+                        (false, Some(j), Some(r)) => format!("{hours} · jury {j}, {r}"),
+                        (false, Some(j), None) => format!("{hours} · jury {j}"),
+                        (false, None, _) => hours.clone(),
                     },
                 };
                 match sheets

@@ -1432,7 +1432,7 @@ async fn the_schedule_and_the_pdf_documents_over_http() {
         ]
     );
     assert_eq!(data.sheets[0].rows[0].time, "", "the group's hours");
-    assert_eq!(data.sheets[1].rows[1].time, "14 h 20 – 14 h 40");
+    assert_eq!(data.sheets[1].rows[1].time, "14 h 20 – 14 h 40 · jury 1");
     assert_eq!(data.approval, "AGR-1");
     // « RNCP37674 » as typed, « RNCP 37674 » as printed.
     assert_eq!(data.title.rncp, "RNCP\u{a0}37674");
