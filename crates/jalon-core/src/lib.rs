@@ -11,6 +11,7 @@ pub mod checklist;
 pub mod checks;
 pub mod convocation;
 pub mod fr;
+pub mod jury;
 pub mod milestone;
 pub mod plan;
 pub mod rulebook;
