@@ -174,7 +174,7 @@ pub const CIVILITIES: [&str; 2] = ["Madame", "Monsieur"];
 /// A name as the civil status writes it: letters (any alphabet, with their accents), spaces,
 /// hyphens, apostrophes, full stops and the commas between first names (« Anne, Marie »);
 /// no markup, no emoji, no digits.
-fn civil_name(name: &str) -> bool {
+pub fn civil_name(name: &str) -> bool {
     name.chars()
         .all(|c| c.is_alphabetic() || matches!(c, ' ' | '-' | '\'' | '’' | '.' | ','))
 }

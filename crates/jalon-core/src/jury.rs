@@ -102,6 +102,120 @@ pub struct DeclaredLink {
     pub what: String,
 }
 
+/// A juror as a centre records them.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct JurorInput {
+    pub last_name: String,
+    pub first_names: String,
+    #[serde(default)]
+    pub email: String,
+    #[serde(default)]
+    pub phone: String,
+    /// Their trade (« chef de chantier gros œuvre »).
+    #[serde(default)]
+    pub profession: String,
+    #[serde(default)]
+    pub employer: String,
+    /// Fourteen digits.
+    #[serde(default)]
+    pub employer_siret: String,
+    #[serde(default)]
+    pub status: JurorStatus,
+    /// They train candidates at the centre.
+    #[serde(default)]
+    pub trainer_of_centre: bool,
+    #[serde(default)]
+    pub habilitations: Vec<Habilitation>,
+    #[serde(default)]
+    pub licences: Vec<Licence>,
+}
+
+impl JurorInput {
+    /// « Marc LEROY ».
+    pub fn display(&self) -> String {
+        format!(
+            "{} {}",
+            self.first_names.trim(),
+            self.last_name.trim().to_uppercase()
+        )
+    }
+
+    /// Everything wrong at once. `titles` gives the centre's titles (RNCP code, expiry): a
+    /// habilitation names one of them and ends by its expiry.
+    pub fn problems(&self, titles: &[(String, Date)]) -> Vec<Problem> {
+        let mut out = Vec::new();
+        for (field, what, value) in [
+            ("last_name", "le nom", &self.last_name),
+            ("first_names", "le prénom", &self.first_names),
+        ] {
+            if value.trim().is_empty() {
+                out.push(Problem::new(field, format!("{what} est obligatoire")));
+            } else if !crate::candidate::civil_name(value.trim()) {
+                out.push(Problem::new(
+                    field,
+                    format!(
+                        "« {} » n'est pas un nom d'état civil : lettres, espaces, traits d'union et apostrophes seulement",
+                        value.trim()
+                    ),
+                ));
+            }
+        }
+        if !self.email.trim().is_empty() && !crate::candidate::valid_email(&self.email) {
+            out.push(Problem::new(
+                "email",
+                format!(
+                    "« {} » n'est pas une adresse électronique valide",
+                    self.email.trim()
+                ),
+            ));
+        }
+        let siret: String = self
+            .employer_siret
+            .chars()
+            .filter(|c| !c.is_whitespace())
+            .collect();
+        if !siret.is_empty() && (siret.len() != 14 || !siret.bytes().all(|b| b.is_ascii_digit())) {
+            out.push(Problem::new(
+                "employer_siret",
+                format!(
+                    "« {} » n'est pas un SIRET (14 chiffres)",
+                    self.employer_siret.trim()
+                ),
+            ));
+        }
+        for (i, h) in self.habilitations.iter().enumerate() {
+            let field = format!("habilitations[{}]", i + 1);
+            match titles
+                .iter()
+                .find(|(code, _)| code.eq_ignore_ascii_case(h.title.trim()))
+            {
+                None => out.push(Problem::new(
+                    &field,
+                    format!(
+                        "le titre « {} » n'est pas enregistré dans le centre",
+                        h.title.trim()
+                    ),
+                )),
+                Some((_, expiry)) => out.extend(
+                    habilitation_problems(h, *expiry)
+                        .into_iter()
+                        .map(|p| Problem::new(&field, p.message)),
+                ),
+            }
+        }
+        for (i, l) in self.licences.iter().enumerate() {
+            if l.category.trim().is_empty() {
+                out.push(Problem::new(
+                    format!("licences[{}]", i + 1),
+                    "un permis a besoin de sa catégorie (B, C, D…)",
+                ));
+            }
+        }
+        out
+    }
+}
+
 /// What is wrong with a habilitation as given: its dates, its service, and never beyond the
 /// title's expiry.
 pub fn habilitation_problems(h: &Habilitation, title_expiry: Date) -> Vec<Problem> {
@@ -319,6 +433,55 @@ mod tests {
             habilitations: vec![habilitation(date(2025, 1, 1), date(2027, 4, 6))],
             ..Juror::default()
         }
+    }
+
+    #[test]
+    fn a_juror_is_recorded_with_every_problem_at_once() {
+        let titles = [("RNCP35309".to_owned(), date(2030, 3, 31))];
+        let good = JurorInput {
+            last_name: "Leroy".into(),
+            first_names: "Marc".into(),
+            email: "marc.leroy@btp.example".into(),
+            employer_siret: "123 456 789 00011".into(),
+            status: JurorStatus::Salaried,
+            habilitations: vec![habilitation(date(2025, 1, 1), date(2029, 12, 31))],
+            ..JurorInput::default()
+        };
+        assert!(
+            good.problems(&titles).is_empty(),
+            "{:?}",
+            good.problems(&titles)
+        );
+        assert_eq!(good.display(), "Marc LEROY");
+        let bad = JurorInput {
+            last_name: "Leroy <b>".into(),
+            email: "marc@".into(),
+            employer_siret: "1234".into(),
+            habilitations: vec![
+                Habilitation {
+                    title: "RNCP99999".into(),
+                    ..habilitation(date(2025, 1, 1), date(2026, 1, 1))
+                },
+                habilitation(date(2025, 1, 1), date(2031, 1, 1)),
+            ],
+            licences: vec![Licence {
+                category: " ".into(),
+                valid_until: date(2030, 1, 1),
+            }],
+            ..good
+        };
+        let fields: Vec<String> = bad.problems(&titles).into_iter().map(|p| p.field).collect();
+        assert_eq!(
+            fields,
+            [
+                "last_name",
+                "email",
+                "employer_siret",
+                "habilitations[1]",
+                "habilitations[2]",
+                "licences[1]"
+            ]
+        );
     }
 
     #[test]
