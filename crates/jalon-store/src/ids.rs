@@ -108,6 +108,10 @@ id_type!(
     /// A file attached to a milestone as its evidence.
     FileId
 );
+id_type!(
+    /// A juror of a centre.
+    JurorId
+);
 
 /// An instant, stored as RFC 3339 text in UTC with six fraction digits
 /// (`2026-12-01T08:30:00.000000Z`): text order is time order.

@@ -61,6 +61,8 @@ actions! {
     TitleUpdated = "title.updated", "Titre modifié";
     ApprovalCreated = "approval.created", "Agrément enregistré";
     ApprovalUpdated = "approval.updated", "Agrément modifié";
+    JurorCreated = "juror.created", "Juré enregistré";
+    JurorUpdated = "juror.updated", "Juré modifié";
     SessionCreated = "session.created", "Session créée";
     SessionUpdated = "session.updated", "Session modifiée";
     SessionReplanned = "session.replanned", "Dates de la session recalculées";
@@ -138,16 +140,18 @@ pub enum Subject {
     Title,
     Approval,
     Session,
+    Juror,
 }
 
 impl Subject {
-    pub const ALL: [Subject; 6] = [
+    pub const ALL: [Subject; 7] = [
         Subject::Centre,
         Subject::User,
         Subject::Site,
         Subject::Title,
         Subject::Approval,
         Subject::Session,
+        Subject::Juror,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -158,6 +162,7 @@ impl Subject {
             Subject::Title => "title",
             Subject::Approval => "approval",
             Subject::Session => "session",
+            Subject::Juror => "juror",
         }
     }
 

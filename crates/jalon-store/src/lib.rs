@@ -12,6 +12,7 @@ pub mod convocations;
 pub mod error;
 pub mod ids;
 pub mod journal;
+pub mod jurors;
 pub mod schedule;
 pub mod scope;
 pub mod sessions;
@@ -30,7 +31,7 @@ use sqlx::{Any, AnyPool, Transaction};
 
 pub use error::{FieldError, Result, RuleViolation, StoreError};
 pub use ids::{
-    ApprovalId, CandidateId, CentreId, FileId, SessionId, SiteId, Stamp, TitleId, UserId,
+    ApprovalId, CandidateId, CentreId, FileId, JurorId, SessionId, SiteId, Stamp, TitleId, UserId,
 };
 pub use scope::{Actor, Admin, Role, SessionHandle, SessionWriter, Writer};
 

@@ -3615,7 +3615,73 @@ async fn presence_is_noted_per_day_and_epreuve(store: Store) {
     );
 }
 
+async fn a_centre_records_its_jurors_and_their_habilitations(store: Store) {
+    use jalon_core::jury::{Habilitation, JurorInput, JurorStatus};
+    let f = fixture(&store, "Centre Jurys").await;
+    let other = fixture(&store, "Centre Voisin Jurys").await;
+    let w = f.admin.writer().unwrap();
+    let habilitation = |until| Habilitation {
+        title: " rncp37674 ".into(),
+        granted_by: "DDETS du Rhône".into(),
+        valid_from: date(2025, 1, 1),
+        valid_until: until,
+        reference: "H-2025-118".into(),
+    };
+    let marc = JurorInput {
+        last_name: "Leroy".into(),
+        first_names: "Marc".into(),
+        employer_siret: "123 456 789 00011".into(),
+        status: JurorStatus::Salaried,
+        habilitations: vec![habilitation(date(2031, 1, 1))],
+        ..JurorInput::default()
+    };
+    // Beyond the title's expiry (1 September 2030): refused, every problem at once.
+    let Err(StoreError::Invalid(e)) = store.add_juror(w, marc.clone()).await else {
+        panic!("past the title's expiry")
+    };
+    assert_eq!(e[0].field, "habilitations[1]");
+    assert!(
+        e[0].message.contains("au-delà de l'échéance du titre"),
+        "{e:?}"
+    );
+    let marc = JurorInput {
+        habilitations: vec![habilitation(date(2029, 12, 31))],
+        ..marc
+    };
+    let j = store.add_juror(w, marc).await.unwrap();
+    assert_eq!(
+        j.input.employer_siret, "12345678900011",
+        "kept without spaces"
+    );
+    assert_eq!(j.input.habilitations[0].title, "RNCP37674");
+    assert_eq!(store.jurors(&f.admin).await.unwrap(), vec![j.clone()]);
+    // Another centre sees nothing of them.
+    assert!(store.jurors(&other.admin).await.unwrap().is_empty());
+    assert!(matches!(
+        store.juror(&other.admin, &j.id).await,
+        Err(StoreError::NotFound { .. })
+    ));
+    // Corrected with the version read; a stale one is a conflict.
+    let moved = JurorInput {
+        profession: "Chef de chantier".into(),
+        ..j.input.clone()
+    };
+    let after = store
+        .update_juror(w, &j.id, j.version, moved.clone())
+        .await
+        .unwrap();
+    assert_eq!(after.input.profession, "Chef de chantier");
+    assert!(matches!(
+        store.update_juror(w, &j.id, j.version, moved).await,
+        Err(StoreError::Conflict { .. })
+    ));
+    let entry = &store.journal(&f.admin, 1).await.unwrap()[0];
+    assert_eq!(entry.action.label(), "Juré modifié");
+    assert_eq!(entry.data["name"], "Marc LEROY");
+}
+
 contract!(
+    a_centre_records_its_jurors_and_their_habilitations,
     presence_is_noted_per_day_and_epreuve,
     two_sessions_booking_one_plateau_at_once_is_shown_on_both,
     the_timetable_is_edited_passage_by_passage_and_follows_the_candidates,

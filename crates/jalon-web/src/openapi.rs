@@ -33,6 +33,8 @@ use serde_json::{Value, json};
     jalon_store::schedule::SessionSchedule,
     jalon_store::attendance::Attendance,
     jalon_store::attendance::AttendanceInput,
+    jalon_store::jurors::Juror,
+    jalon_core::jury::JurorInput,
     jalon_core::checks::Finding,
 )))]
 struct Schemas;
@@ -110,8 +112,17 @@ pub fn document() -> Value {
     let opt_date = json!({"type": ["string", "null"], "format": "date"});
     let opt_str = json!({"type": ["string", "null"]});
     // Checklists item by item, and the validation's other outcome.
-    // The timetable and the presence at each épreuve.
+    // The timetable and the presence at each épreuve; the jurors.
     let timetable_paths = json!({
+        "/api/v1/jurors": {
+            "get": op("Les jurés du centre, avec leurs habilitations et leurs permis.", None, "200", ok("Jurés.", list(r("Juror"))), false),
+            "post": op("Enregistrer un juré (responsables et administrateurs) : une habilitation nomme un titre du centre et ne va pas au-delà de son échéance ; toutes les erreurs ensemble.",
+                Some(r("JurorInput")), "201", ok("Enregistré.", r("Juror")), true)},
+        "/api/v1/jurors/{id}": with_params(json!({
+            "get": op("Un juré du centre.", None, "200", ok("Juré.", r("Juror")), false),
+            "put": op("Corriger un juré, avec la version lue.",
+                Some(json!({"allOf": [r("JurorInput"), {"type": "object", "required": ["version"], "properties": {"version": {"type": "integer"}}}]})),
+                "200", ok("Corrigé.", r("Juror")), true)}), &["id"]),
         "/api/v1/sessions/{id}/passage-order": with_params(json!({
             "put": op("Fixer l'ordre de passage aux épreuves individuelles : chaque candidat de la session une fois (une liste vide revient à l'ordre alphabétique) ; l'emploi du temps est déroulé à nouveau.",
                 Some(json!({"type": "object", "required": ["candidates"], "properties": {"candidates": list(json!({"type": "string"}))}})),

@@ -700,16 +700,29 @@ fn operations(a: &Centre) -> Vec<(Method, &'static str, Option<Value>)> {
             "/api/v1/centre",
             Some(json!({"version": 1, "name": "Centre Alpha", "reply_to": "examens@alpha.fr"})),
         ),
+        (Method::GET, "/api/v1/jurors", None),
+        (
+            Method::POST,
+            "/api/v1/jurors",
+            Some(json!({"last_name": "Roche", "first_names": "Paul"})),
+        ),
+        (Method::GET, "/api/v1/jurors/{juror}", None),
+        (
+            Method::PUT,
+            "/api/v1/jurors/{juror}",
+            Some(json!({"version": 1, "last_name": "Roche", "first_names": "Paul"})),
+        ),
         (Method::GET, "/api/v1/centre/logo", None),
         (Method::PUT, "/api/v1/centre/logo", Some(json!("%PDF-1.7"))),
         (Method::DELETE, "/api/v1/centre/logo", None),
     ]
 }
 
-/// A path of `operations` with the ids of things that exist (`ids`: candidate, file).
-fn fill(path: &str, a: &Centre, session: &str, user: &str, ids: (&str, &str)) -> String {
+/// A path of `operations` with the ids of things that exist (`ids`: candidate, file, juror).
+fn fill(path: &str, a: &Centre, session: &str, user: &str, ids: (&str, &str, &str)) -> String {
     path.replace("{candidate}", ids.0)
         .replace("{file}", ids.1)
+        .replace("{juror}", ids.2)
         .replace("{site}", &a.site)
         .replace("{title}", &a.title)
         .replace("{approval}", &a.approval)
@@ -724,6 +737,7 @@ fn openapi_form(path: &str) -> String {
         .replace("{approval}", "{id}")
         .replace("{session}", "{id}")
         .replace("{user}", "{id}")
+        .replace("{juror}", "{id}")
         .replace("dte.order", "{milestone}")
         .replace("convocations.pdf", "{name}")
 }
@@ -873,6 +887,16 @@ async fn the_isolation_matrix_covers_every_route() {
     let cb = logged_in(&app, &b.admin).await;
     let (status, _) = send(&cb, Method::GET, app.url("/api/v1/centre/logo"), None).await;
     assert_eq!(status, StatusCode::NOT_FOUND);
+    // A juror of A, so that their GET has something.
+    let (status, j) = send(
+        &ca,
+        Method::POST,
+        app.url("/api/v1/jurors"),
+        Some(json!({"last_name": "Leroy", "first_names": "Marc", "status": "salaried"})),
+    )
+    .await;
+    assert_eq!(status, StatusCode::CREATED, "{j}");
+    let juror = j["id"].as_str().unwrap().to_owned();
     let ops = operations(&a);
 
     // The matrix covers every operation that the OpenAPI document lists, and no other.
@@ -914,7 +938,7 @@ async fn the_isolation_matrix_covers_every_route() {
                 &a,
                 &session,
                 &a.manager_id,
-                (&candidate, &file),
+                (&candidate, &file, &juror),
             ));
             let (status, resp) = send(&cb, method.clone(), url, body.clone()).await;
             assert_eq!(
@@ -938,7 +962,7 @@ async fn the_isolation_matrix_covers_every_route() {
             &a,
             &session,
             &a.manager_id,
-            (&candidate, &file),
+            (&candidate, &file, &juror),
         ));
         let (status, resp) = send(&ci, method.clone(), url, body.clone()).await;
         if *method == Method::GET {
@@ -983,7 +1007,7 @@ async fn the_isolation_matrix_covers_every_route() {
                     &a,
                     &session,
                     &a.manager_id,
-                    (&candidate, &file),
+                    (&candidate, &file, &juror),
                 )),
                 body.clone(),
             )
@@ -1001,7 +1025,7 @@ async fn the_isolation_matrix_covers_every_route() {
                 &a,
                 &session,
                 &a.manager_id,
-                (&candidate, &file),
+                (&candidate, &file, &juror),
             )),
             body.clone(),
         )

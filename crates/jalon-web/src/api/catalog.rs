@@ -256,3 +256,44 @@ pub(super) async fn update_centre(
     let (_, version) = s.store.centre_settings(&a).await?;
     Ok(Json(CentreView { settings, version }))
 }
+
+pub(super) async fn list_jurors(
+    State(s): State<AppState>,
+    Auth(a): Auth,
+) -> ApiResult<Json<Vec<jalon_store::jurors::Juror>>> {
+    Ok(Json(s.store.jurors(&a).await?))
+}
+
+pub(super) async fn get_juror(
+    State(s): State<AppState>,
+    Auth(a): Auth,
+    Path(id): Path<jalon_store::JurorId>,
+) -> ApiResult<Json<jalon_store::jurors::Juror>> {
+    Ok(Json(s.store.juror(&a, &id).await?))
+}
+
+pub(super) async fn create_juror(
+    State(s): State<AppState>,
+    Auth(a): Auth,
+    Body(b): Body<jalon_core::jury::JurorInput>,
+) -> ApiResult<impl IntoResponse> {
+    Ok((
+        StatusCode::CREATED,
+        Json(s.store.add_juror(a.writer()?, b).await?),
+    ))
+}
+
+pub(super) async fn update_juror(
+    State(s): State<AppState>,
+    Auth(a): Auth,
+    Path(id): Path<jalon_store::JurorId>,
+    Body(b): Body<super::Versioned<jalon_core::jury::JurorInput>>,
+) -> ApiResult<Json<jalon_store::jurors::Juror>> {
+    // Not found in another centre before any refusal of the role.
+    s.store.juror(&a, &id).await?;
+    Ok(Json(
+        s.store
+            .update_juror(a.writer()?, &id, b.version, b.data)
+            .await?,
+    ))
+}

@@ -30,6 +30,14 @@ pub fn routes() -> Router<AppState> {
             get(catalog::get_centre).put(catalog::update_centre),
         )
         .route(
+            "/api/v1/jurors",
+            get(catalog::list_jurors).post(catalog::create_juror),
+        )
+        .route(
+            "/api/v1/jurors/{id}",
+            get(catalog::get_juror).put(catalog::update_juror),
+        )
+        .route(
             "/api/v1/centre/logo",
             get(catalog::get_logo)
                 .put(catalog::set_logo)
