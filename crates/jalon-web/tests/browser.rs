@@ -877,6 +877,7 @@ async fn no_page_overflows_a_360_pixel_phone() {
                 format!("/sessions/{session}/documents"),
                 format!("/sessions/{session}/checkin"),
                 format!("/sessions/{session}/journal"),
+                "/jurors".to_owned(),
                 "/account".to_owned(),
             ],
         ),

@@ -2012,6 +2012,106 @@ async fn the_welcome_of_a_day_lists_the_candidates_who_pass_an_epreuve_that_day(
 }
 
 #[tokio::test]
+async fn a_manager_records_a_juror_and_their_habilitation() {
+    let (base, store, _dir) = app().await;
+    centre(&store, "alpha").await;
+    centre(&store, "beta").await;
+    let (c, csrf) = signed_in(&base, "manager@alpha.example").await;
+    let url = format!("{base}/jurors");
+    let form = |habilitations: &str| {
+        vec![
+            ("csrf", csrf.clone()),
+            ("last_name", "Leroy".to_owned()),
+            ("first_names", "Marc".to_owned()),
+            ("profession", "Chef de chantier".to_owned()),
+            ("employer", "Bâtir Lyon".to_owned()),
+            ("employer_siret", "123 456 789 00011".to_owned()),
+            ("status", "salaried".to_owned()),
+            ("habilitations", habilitations.to_owned()),
+        ]
+    };
+    // A line that is not a habilitation, a date that is not one: said with their lines.
+    let r = c
+        .post(&url)
+        .form(&form(
+            "RNCP37674 ; DDETS du Rhône\nRNCP37674 ; DDETS ; 01/01/2025 ; 31/02/2029",
+        ))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let page = html_unescape(&r.text().await.unwrap());
+    assert!(
+        page.contains("ligne 1 : attendu « code RNCP ; service ; du JJ/MM/AAAA"),
+        "{page}"
+    );
+    assert!(
+        page.contains("ligne 2 : « 31/02/2029 » n'est pas une date valide"),
+        "{page}"
+    );
+    let r = c
+        .post(&url)
+        .form(&form(
+            "RNCP37674 ; DDETS du Rhône ; 01/01/2025 ; 31/12/2029 ; H-2025-118",
+        ))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let page = html_unescape(
+        &c.get(format!("{url}?ok"))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap(),
+    );
+    assert!(page.contains("Juré enregistré."), "{page}");
+    assert!(page.contains("Marc LEROY"), "{page}");
+    assert!(
+        page.contains("RNCP37674 — DDETS du Rhône, jusqu'au 31/12/2029"),
+        "{page}"
+    );
+    // Its correction page gives the lines back as they are kept.
+    let at = page.find("href=\"/jurors/").unwrap() + 6;
+    let edit = &page[at..at + page[at..].find('"').unwrap()];
+    let page = html_unescape(
+        &c.get(format!("{base}{edit}"))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap(),
+    );
+    assert!(
+        page.contains("RNCP37674 ; DDETS du Rhône ; 01/01/2025 ; 31/12/2029 ; H-2025-118"),
+        "{page}"
+    );
+    // Another centre does not find them; an inspector reads without the form.
+    let (b, _) = signed_in(&base, "manager@beta.example").await;
+    assert_eq!(
+        b.get(format!("{base}{edit}"))
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        StatusCode::NOT_FOUND
+    );
+    let (i, csrf_i) = signed_in(&base, "inspector@alpha.example").await;
+    let page = i.get(&url).send().await.unwrap().text().await.unwrap();
+    assert!(page.contains("Marc LEROY") && !page.contains("Enregistrer un juré"));
+    let r = i
+        .post(&url)
+        .form(&[("csrf", csrf_i.as_str()), ("last_name", "X")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::FORBIDDEN);
+}
+
+#[tokio::test]
 async fn the_dashboard_groups_a_sessions_day_and_shows_the_managers_own() {
     let (base, store, _dir) = app().await;
     let a = centre(&store, "alpha").await;

@@ -8,6 +8,7 @@ mod candidates;
 mod centre;
 mod dashboard;
 mod documents;
+mod jurors;
 mod login;
 mod session;
 mod session_form;
@@ -33,6 +34,7 @@ pub fn routes() -> Router<AppState> {
         .merge(session_form::routes())
         .merge(admin::routes())
         .merge(centre::routes())
+        .merge(jurors::routes())
         .merge(ack::routes())
         .merge(candidates::routes())
         .merge(documents::routes())
