@@ -324,20 +324,12 @@ fn candidates(
                 1 + ((i * 11) % 28) as i8,
             )
             .unwrap_or(Date::constant(1990, 1, 1));
-            let ascii: String = format!("{first}.{last}")
-                .to_lowercase()
-                .chars()
-                .map(|c| match c {
-                    'é' | 'è' | 'ê' => 'e',
-                    'ï' | 'î' => 'i',
-                    c => c,
-                })
-                .collect();
+            let address = ascii(&format!("{first}.{last}"));
             CandidateInput {
                 last_name: last.to_owned(),
                 first_names: first.to_owned(),
                 birth_date: Some(born),
-                email: format!("{ascii}@exemple.fr"),
+                email: format!("{address}@exemple.fr"),
                 phone: format!(
                     "06 {:02} {:02} {:02} {:02}",
                     10 + i % 89,
@@ -382,6 +374,21 @@ fn candidates(
                 accommodation_decided_on: (k == 1).then_some(decided),
                 accommodation_requested_on: (k == 1).then_some(asked),
             }
+        })
+        .collect()
+}
+
+/// « helene » for « Hélène »: an address's letters.
+fn ascii(s: &str) -> String {
+    s.to_lowercase()
+        .chars()
+        .map(|c| match c {
+            'é' | 'è' | 'ê' | 'ë' => 'e',
+            'ï' | 'î' => 'i',
+            'ô' => 'o',
+            'à' | 'â' => 'a',
+            'ç' => 'c',
+            c => c,
         })
         .collect()
 }
@@ -598,6 +605,92 @@ async fn fill(store: &Store) -> Result<(), Failure> {
         approvals.push(a);
     }
 
+    // The centre's jurors: professionals habilitated for its titles (invented names and
+    // SIRETs; habilitations within the titles' expiry).
+    {
+        use jalon_core::jury::{Habilitation, JurorInput, JurorStatus, Licence};
+        let habilitation = |title: &str, until: Date| Habilitation {
+            title: title.into(),
+            granted_by: "DDETS du Rhône".into(),
+            valid_from: Date::constant(2024, 9, 1),
+            valid_until: until,
+            reference: format!("HAB-69-{}", &title[4..]),
+        };
+        let jurors = [
+            (
+                "Leroy",
+                "Marc",
+                "Chef de chantier gros œuvre",
+                "Bâtir Lyon",
+                "48213795600017",
+                JurorStatus::Salaried,
+                vec![habilitation("RNCP35309", Date::constant(2029, 8, 31))],
+                vec![],
+            ),
+            (
+                "Nguyen",
+                "Hélène",
+                "Conductrice de travaux",
+                "",
+                "",
+                JurorStatus::Independent,
+                vec![habilitation("RNCP35309", Date::constant(2029, 8, 31))],
+                vec![],
+            ),
+            (
+                "Roche",
+                "Paul",
+                "Compagnon maçon",
+                "",
+                "",
+                JurorStatus::Retired,
+                vec![habilitation("RNCP35309", Date::constant(2027, 2, 28))],
+                vec![],
+            ),
+            (
+                "Marty",
+                "Sophie",
+                "Développeuse web",
+                "Numérique & Co",
+                "73921468500024",
+                JurorStatus::Salaried,
+                vec![habilitation("RNCP37674", Date::constant(2028, 8, 31))],
+                vec![],
+            ),
+            (
+                "Benoît",
+                "Yves",
+                "Conducteur receveur",
+                "TCL",
+                "31205478900031",
+                JurorStatus::Salaried,
+                vec![],
+                vec![Licence {
+                    category: "D".into(),
+                    valid_until: Date::constant(2029, 6, 30),
+                }],
+            ),
+        ];
+        for (last, first, job, employer, siret, status, habilitations, licences) in jurors {
+            store
+                .add_juror(
+                    actor.writer()?,
+                    JurorInput {
+                        last_name: last.into(),
+                        first_names: first.into(),
+                        email: format!("{}.{}@jury.example", ascii(first), ascii(last)),
+                        profession: job.into(),
+                        employer: employer.into(),
+                        employer_siret: siret.into(),
+                        status,
+                        habilitations,
+                        licences,
+                        ..JurorInput::default()
+                    },
+                )
+                .await?;
+        }
+    }
     let plan = [
         s(0, 243, 5, false, None),
         DemoSession {
