@@ -373,6 +373,24 @@ fn candidates(
                 },
                 accommodation_decided_on: (k == 1).then_some(decided),
                 accommodation_requested_on: (k == 1).then_some(asked),
+                // Apprentices work for a company (one of them the employer of a juror);
+                // those in training were trained by the centre.
+                employer: if k % 5 == 4 {
+                    "Bâtir Lyon".into()
+                } else {
+                    String::new()
+                },
+                employer_siret: if k % 5 == 4 {
+                    "48213795600017".into()
+                } else {
+                    String::new()
+                },
+                trained_by: if k % 5 < 3 {
+                    "Centre de formation Les Tilleuls".into()
+                } else {
+                    String::new()
+                },
+                trained_by_siret: String::new(),
             }
         })
         .collect()

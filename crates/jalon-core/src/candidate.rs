@@ -109,6 +109,16 @@ pub struct CandidateInput {
     #[serde(default)]
     #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, format = Date))]
     pub accommodation_requested_on: Option<Date>,
+    /// Their employer, and its SIRET: a juror of the same company may not assess them.
+    #[serde(default)]
+    pub employer: String,
+    #[serde(default)]
+    pub employer_siret: String,
+    /// The organisation that trained them, and its SIRET (likewise for its staff).
+    #[serde(default)]
+    pub trained_by: String,
+    #[serde(default)]
+    pub trained_by_siret: String,
 }
 
 /// Where a candidate's accommodation request stands: its words, and whether it is late.
@@ -396,6 +406,14 @@ impl CandidateInput {
                 format!("« {pc} » n'est pas un code postal (5 chiffres)"),
             );
         }
+        for (field, value) in [
+            ("employer_siret", &self.employer_siret),
+            ("trained_by_siret", &self.trained_by_siret),
+        ] {
+            if let Some(p) = crate::jury::siret_problem(field, value) {
+                push(field, p.message);
+            }
+        }
         let has_accommodation = !self.accommodation.trim().is_empty();
         if let Some(extra) = self.extra_time {
             if !has_accommodation {
@@ -647,6 +665,18 @@ mod tests {
                 .text
                 .ends_with("après la date limite du vendredi 29 janvier 2027")
         );
+    }
+
+    #[test]
+    fn the_candidates_employer_and_training_organisation_have_a_siret_of_14_digits() {
+        let mut c = jean();
+        c.employer = "Bâtir Lyon".into();
+        c.employer_siret = "482 137 956 00017".into();
+        c.trained_by_siret = "7392".into();
+        let p = c.problems(date(2026, 11, 28));
+        assert_eq!(p.len(), 1, "{p:?}");
+        assert_eq!(p[0].field, "trained_by_siret");
+        assert_eq!(p[0].message, "« 7392 » n'est pas un SIRET (14 chiffres)");
     }
 
     #[test]

@@ -170,20 +170,7 @@ impl JurorInput {
                 ),
             ));
         }
-        let siret: String = self
-            .employer_siret
-            .chars()
-            .filter(|c| !c.is_whitespace())
-            .collect();
-        if !siret.is_empty() && (siret.len() != 14 || !siret.bytes().all(|b| b.is_ascii_digit())) {
-            out.push(Problem::new(
-                "employer_siret",
-                format!(
-                    "« {} » n'est pas un SIRET (14 chiffres)",
-                    self.employer_siret.trim()
-                ),
-            ));
-        }
+        out.extend(siret_problem("employer_siret", &self.employer_siret));
         for (i, h) in self.habilitations.iter().enumerate() {
             let field = format!("habilitations[{}]", i + 1);
             match titles
@@ -214,6 +201,22 @@ impl JurorInput {
         }
         out
     }
+}
+
+/// A SIRET as typed, without its spaces (empty when none).
+pub fn siret(typed: &str) -> String {
+    typed.chars().filter(|c| !c.is_whitespace()).collect()
+}
+
+/// « 1234 » is not a SIRET: fourteen digits, spaces allowed; empty is fine.
+pub fn siret_problem(field: &str, typed: &str) -> Option<Problem> {
+    let s = siret(typed);
+    (!s.is_empty() && (s.len() != 14 || !s.bytes().all(|b| b.is_ascii_digit()))).then(|| {
+        Problem::new(
+            field,
+            format!("« {} » n'est pas un SIRET (14 chiffres)", typed.trim()),
+        )
+    })
 }
 
 /// What is wrong with a habilitation as given: its dates, its service, and never beyond the

@@ -101,6 +101,7 @@ struct Row {
     accommodation_plan: String,
     civility: String,
     accommodation_details: String,
+    ties: String,
     withdrawn_on: Option<String>,
     withdrawal_reason: Option<String>,
     presence: String,
@@ -117,7 +118,7 @@ struct Row {
 
 const SELECT: &str = "SELECT id, last_name, first_names, birth_date, email, phone, address, postcode, city, \
      access_route, training_end, accommodation, accommodation_granted_by, accommodation_plan, civility, \
-     accommodation_details, \
+     accommodation_details, ties, \
      withdrawn_on, withdrawal_reason, presence, \
      identity_checked, convocation_presented, documents_presented, signed, \
      CAST(CASE WHEN signature IS NULL THEN 0 ELSE 1 END AS BIGINT) AS drawn_signature, \
@@ -280,8 +281,8 @@ impl Store {
             sqlx::query(
                 "INSERT INTO candidates (id, session_id, identity, last_name, first_names, birth_date, email, phone, \
                  address, postcode, city, access_route, training_end, accommodation, accommodation_granted_by, \
-                 accommodation_plan, registered_at, civility, accommodation_details) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19)",
+                 accommodation_plan, registered_at, civility, accommodation_details, ties) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20)",
             )
             .bind(&id)
             .bind(session_id)
@@ -302,6 +303,7 @@ impl Store {
             .bind(now)
             .bind(c.civility.trim())
             .bind(details_of(c)?)
+            .bind(ties_of(c)?)
             .execute(&mut *tx)
             .await
             .map_err(|e| match e {
@@ -375,7 +377,8 @@ impl Store {
             "UPDATE candidates SET identity = $1, last_name = $2, first_names = $3, birth_date = $4, email = $5, \
              phone = $6, address = $7, postcode = $8, city = $9, access_route = $10, training_end = $11, \
              accommodation = $12, accommodation_granted_by = $13, accommodation_plan = $14, civility = $15, \
-             accommodation_details = $16, version = version + 1 WHERE id = $17 AND session_id = $18 AND version = $19",
+             accommodation_details = $16, ties = $17, version = version + 1 WHERE id = $18 AND session_id = $19 \
+             AND version = $20",
         )
         .bind(c.identity_key())
         .bind(c.last_name.trim())
@@ -393,6 +396,7 @@ impl Store {
         .bind(c.accommodation_plan.trim())
         .bind(c.civility.trim())
         .bind(details_of(c)?)
+        .bind(ties_of(c)?)
         .bind(candidate_id)
         .bind(session_id)
         .bind(version)
@@ -658,6 +662,29 @@ fn details_of(c: &CandidateInput) -> Result<String> {
     .map_err(|e| StoreError::Corrupt(format!("détails de l'aménagement : {e}")))
 }
 
+/// What links a candidate to a company or an organisation, kept as one JSON column.
+#[derive(Debug, Default, Serialize, Deserialize)]
+struct Ties {
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    employer: String,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    employer_siret: String,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    trained_by: String,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    trained_by_siret: String,
+}
+
+fn ties_of(c: &CandidateInput) -> Result<String> {
+    serde_json::to_string(&Ties {
+        employer: c.employer.trim().to_owned(),
+        employer_siret: jalon_core::jury::siret(&c.employer_siret),
+        trained_by: c.trained_by.trim().to_owned(),
+        trained_by_siret: jalon_core::jury::siret(&c.trained_by_siret),
+    })
+    .map_err(|e| StoreError::Corrupt(format!("employeur et organisme du candidat : {e}")))
+}
+
 fn candidate_from_row(r: Row, deadline: Option<Date>) -> Result<Candidate> {
     let Row {
         id,
@@ -676,6 +703,7 @@ fn candidate_from_row(r: Row, deadline: Option<Date>) -> Result<Candidate> {
         accommodation_plan: plan,
         civility,
         accommodation_details,
+        ties,
         withdrawn_on,
         withdrawal_reason,
         presence,
@@ -692,6 +720,8 @@ fn candidate_from_row(r: Row, deadline: Option<Date>) -> Result<Candidate> {
     let registered = registered_at.paris_date();
     let details: Details = serde_json::from_str(&accommodation_details)
         .map_err(|e| StoreError::Corrupt(format!("détails de l'aménagement : {e}")))?;
+    let ties: Ties = serde_json::from_str(&ties)
+        .map_err(|e| StoreError::Corrupt(format!("employeur et organisme du candidat : {e}")))?;
     Ok(Candidate {
         input: CandidateInput {
             last_name: last,
@@ -716,6 +746,10 @@ fn candidate_from_row(r: Row, deadline: Option<Date>) -> Result<Candidate> {
             accommodation_reference: details.reference,
             accommodation_decided_on: details.decided_on,
             accommodation_requested_on: details.requested_on,
+            employer: ties.employer,
+            employer_siret: ties.employer_siret,
+            trained_by: ties.trained_by,
+            trained_by_siret: ties.trained_by_siret,
         },
         withdrawal: match withdrawn_on {
             Some(on) => Some(Withdrawal {

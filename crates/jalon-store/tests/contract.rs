@@ -3213,6 +3213,8 @@ async fn extra_time_lengthens_the_candidates_own_passages(store: Store) {
                 accommodation_reference: "DDETS 69 n° 2027-12".into(),
                 accommodation_requested_on: Some(date(2026, 11, 2)),
                 accommodation_decided_on: Some(date(2026, 11, 20)),
+                employer: " Bâtir Lyon ".into(),
+                employer_siret: "482 137 956 00017".into(),
                 ..person("Blanc")
             },
         )
@@ -3225,6 +3227,14 @@ async fn extra_time_lengthens_the_candidates_own_passages(store: Store) {
     assert_eq!(
         again.input.accommodation_decided_on,
         Some(date(2026, 11, 20))
+    );
+    // Her employer, kept for the jury's eligibility (the SIRET without its spaces).
+    assert_eq!(
+        (
+            again.input.employer.as_str(),
+            again.input.employer_siret.as_str()
+        ),
+        ("Bâtir Lyon", "48213795600017")
     );
     // The mise en situation (60 min) lasts 80 for her, 8 h 30 – 9 h 50; the group's ends at
     // 9 h 30, and the entretiens final follow her: 10 h 05, then 10 h 25.

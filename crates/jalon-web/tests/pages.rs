@@ -2012,6 +2012,43 @@ async fn the_welcome_of_a_day_lists_the_candidates_who_pass_an_epreuve_that_day(
 }
 
 #[tokio::test]
+async fn a_candidates_employer_is_registered_with_its_siret() {
+    let (base, store, _dir) = app().await;
+    let a = centre(&store, "alpha").await;
+    let (c, csrf) = signed_in(&base, "manager@alpha.example").await;
+    let url = format!("{base}/sessions/{}/candidates", a.session);
+    let form = |siret: &str| {
+        vec![
+            ("csrf", csrf.clone()),
+            ("last_name", "Petit".to_owned()),
+            ("first_names", "Lou".to_owned()),
+            ("birth_date", "01/02/1990".to_owned()),
+            ("employer", "Bâtir Lyon".to_owned()),
+            ("employer_siret", siret.to_owned()),
+        ]
+    };
+    let r = c.post(&url).form(&form("4821")).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let page = html_unescape(&r.text().await.unwrap());
+    assert!(
+        page.contains(r#"id="ce-employer-siret">« 4821 » n'est pas un SIRET (14 chiffres)"#),
+        "{page}"
+    );
+    let r = c
+        .post(&url)
+        .form(&form("482 137 956 00017"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let id: jalon_store::SessionId = a.session.as_str().into();
+    let actor = Actor::command_line(store.centre_of_session(&id).await.unwrap());
+    let h = store.open_session(&actor, &id).await.unwrap();
+    let lou = &store.candidates(&h).await.unwrap()[0];
+    assert_eq!(lou.input.employer_siret, "48213795600017");
+}
+
+#[tokio::test]
 async fn a_manager_records_a_juror_and_their_habilitation() {
     let (base, store, _dir) = app().await;
     centre(&store, "alpha").await;

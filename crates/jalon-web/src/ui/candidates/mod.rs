@@ -151,6 +151,14 @@ pub struct AddForm {
     accommodation_decided_on: String,
     #[serde(default)]
     accommodation_requested_on: String,
+    #[serde(default)]
+    employer: String,
+    #[serde(default)]
+    employer_siret: String,
+    #[serde(default)]
+    trained_by: String,
+    #[serde(default)]
+    trained_by_siret: String,
     /// The title's épreuves, for the form's choices (not posted).
     #[serde(skip)]
     epreuve_choices: Vec<String>,
@@ -189,6 +197,10 @@ impl AddForm {
                 .accommodation_requested_on
                 .map(fr::short_date)
                 .unwrap_or_default(),
+            employer: i.employer.clone(),
+            employer_siret: i.employer_siret.clone(),
+            trained_by: i.trained_by.clone(),
+            trained_by_siret: i.trained_by_siret.clone(),
             epreuve_choices: Vec::new(),
             version: c.version,
         }
@@ -462,6 +474,10 @@ fn to_input(f: &AddForm, errs: &mut Vec<FieldError>) -> CandidateInput {
         accommodation_reference: f.accommodation_reference.clone(),
         accommodation_decided_on,
         accommodation_requested_on,
+        employer: f.employer.clone(),
+        employer_siret: f.employer_siret.clone(),
+        trained_by: f.trained_by.clone(),
+        trained_by_siret: f.trained_by_siret.clone(),
     }
 }
 
