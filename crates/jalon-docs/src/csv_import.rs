@@ -31,6 +31,10 @@ enum Column {
     AccommodationGrantedBy,
     AccommodationPlan,
     Civility,
+    Employer,
+    EmployerSiret,
+    TrainedBy,
+    TrainedBySiret,
 }
 
 /// Headers as centres write them, folded (lowercase, no accents, single spaces).
@@ -71,6 +75,15 @@ const ALIASES: &[(&str, Column)] = &[
     ("amenagement prevu", Column::AccommodationPlan),
     ("civilite", Column::Civility),
     ("civ", Column::Civility),
+    ("employeur", Column::Employer),
+    ("entreprise", Column::Employer),
+    ("siret employeur", Column::EmployerSiret),
+    ("siret de l employeur", Column::EmployerSiret),
+    ("siret entreprise", Column::EmployerSiret),
+    ("organisme de formation", Column::TrainedBy),
+    ("siret organisme de formation", Column::TrainedBySiret),
+    ("siret de l organisme de formation", Column::TrainedBySiret),
+    ("siret organisme", Column::TrainedBySiret),
 ];
 
 /// « Mme », « M. », « Monsieur »… as the civility a convocation writes; anything else is
@@ -107,7 +120,7 @@ fn column_of(folded: &str) -> Option<Column> {
 }
 
 /// The headers written on export, read back on import.
-pub const EXPORT_HEADERS: [&str; 14] = [
+pub const EXPORT_HEADERS: [&str; 18] = [
     "Nom",
     "Prénom",
     "Date de naissance",
@@ -122,6 +135,10 @@ pub const EXPORT_HEADERS: [&str; 14] = [
     "Aménagement accordé par",
     "Aménagement prévu",
     "Civilité",
+    "Employeur",
+    "SIRET de l'employeur",
+    "Organisme de formation",
+    "SIRET de l'organisme de formation",
 ];
 
 const REQUIRED: [(Column, &str); 3] = [
@@ -443,6 +460,10 @@ pub fn read_candidates(bytes: &[u8], today: Date) -> ImportReport {
             accommodation_granted_by: get(Column::AccommodationGrantedBy),
             accommodation_plan: get(Column::AccommodationPlan),
             civility: civility(&get(Column::Civility)),
+            employer: get(Column::Employer),
+            employer_siret: get(Column::EmployerSiret),
+            trained_by: get(Column::TrainedBy),
+            trained_by_siret: get(Column::TrainedBySiret),
             ..CandidateInput::default()
         };
         for p in candidate.problems(today) {
@@ -526,6 +547,10 @@ pub fn write_candidates(candidates: &[CandidateInput]) -> String {
             &c.accommodation_granted_by,
             &c.accommodation_plan,
             &c.civility,
+            &c.employer,
+            &c.employer_siret,
+            &c.trained_by,
+            &c.trained_by_siret,
         ]
         .map(|cell| guard(cell).into_owned());
         let _ = w.write_record(cells);
@@ -689,6 +714,9 @@ mod tests {
             training_end: Some(date(2026, 12, 4)),
             accommodation: "Tiers temps ; « salle à part »".into(),
             civility: "Monsieur".into(),
+            employer: "Bâtir Lyon".into(),
+            employer_siret: "48213795600017".into(),
+            trained_by: "Centre de formation Les Tilleuls".into(),
             ..Default::default()
         };
         let csv = write_candidates(std::slice::from_ref(&c));
