@@ -237,15 +237,13 @@ impl Store {
         let actor = Actor::command_line(centre.clone());
         let session = self.open_session(&actor, id).await?;
         let s = session.session();
-        let (title, site) = tokio::try_join!(
-            self.title(&actor, &s.title_id),
-            self.site(&actor, &s.site_id)
-        )?;
-        let (schedule, candidates, noted) = tokio::try_join!(
-            self.schedule_of(&session, &title, &site),
-            self.candidates(&session),
-            self.attendance(&session),
-        )?;
+        // One read after another: the facts may be gathered inside a write transaction,
+        // which already holds a connection of the pool.
+        let title = self.title(&actor, &s.title_id).await?;
+        let site = self.site(&actor, &s.site_id).await?;
+        let schedule = self.schedule_of(&session, &title, &site).await?;
+        let candidates = self.candidates(&session).await?;
+        let noted = self.attendance(&session).await?;
         let today = self.today();
         let name = |id: &str| {
             candidates.iter().find(|c| c.id.as_str() == id).map(|c| {
