@@ -194,6 +194,36 @@ impl Store {
         Ok(timetable::ordered(people, &order))
     }
 
+    /// What a change of the timetable is checked against, read in the transaction that writes
+    /// it: the session's dates, its title's épreuves, its site's calendar and rooms, the
+    /// manager's starts and the candidates.
+    async fn inputs_in(
+        &self,
+        conn: &mut sqlx::AnyConnection,
+        w: &SessionWriter<'_>,
+    ) -> Result<Inputs> {
+        let centre = w.actor().centre_id();
+        let session = self.detail_in(conn, centre, w.id()).await?.session;
+        let missing = || StoreError::NotFound { what: "session" };
+        let title = self
+            .title_in(conn, centre, &session.title_id)
+            .await?
+            .ok_or_else(missing)?;
+        let site = self
+            .site_in(conn, centre, &session.site_id)
+            .await?
+            .ok_or_else(missing)?;
+        let saved = saved_slots(conn, &session).await?;
+        let people = self.people_in(conn, w.handle(), &title).await?;
+        Ok(Inputs {
+            session,
+            title,
+            site,
+            saved,
+            people,
+        })
+    }
+
     /// Sets the order candidates pass the individual épreuves in (every candidate of the
     /// session once; an empty list returns to alphabetical order). The timetable is laid out
     /// again from the starts.
@@ -276,23 +306,15 @@ impl Store {
         inputs: &[SlotInput],
     ) -> Result<SessionSchedule> {
         let (actor, session_id) = (w.actor(), w.id());
-        let centre = actor.centre_id();
-        // What is checked is read in the transaction that writes: the session's dates, its
-        // title's épreuves, its site's calendar.
         let mut tx = self.begin().await?;
-        let session = self.detail_in(&mut tx, centre, session_id).await?.session;
-        let missing = || StoreError::NotFound { what: "session" };
-        let title = self
-            .title_in(&mut tx, centre, &session.title_id)
-            .await?
-            .ok_or_else(missing)?;
-        let site = self
-            .site_in(&mut tx, centre, &session.site_id)
-            .await?
-            .ok_or_else(missing)?;
+        let Inputs {
+            session,
+            title,
+            site,
+            saved,
+            people,
+        } = self.inputs_in(&mut tx, &w).await?;
         let (start, end) = (session.start, session.end);
-        let saved = saved_slots(&mut tx, &session).await?;
-        let people = self.people_in(&mut tx, w.handle(), &title).await?;
         let current = lay_out(&session, &title, &site, &people, &saved, None);
         let typed: Vec<(&str, &str)> = inputs
             .iter()
@@ -360,20 +382,14 @@ impl Store {
         passages: Vec<Passage>,
     ) -> Result<SessionSchedule> {
         let (actor, session_id) = (w.actor(), w.id());
-        let centre = actor.centre_id();
         let mut tx = self.begin().await?;
-        let session = self.detail_in(&mut tx, centre, session_id).await?.session;
-        let missing = || StoreError::NotFound { what: "session" };
-        let title = self
-            .title_in(&mut tx, centre, &session.title_id)
-            .await?
-            .ok_or_else(missing)?;
-        let site = self
-            .site_in(&mut tx, centre, &session.site_id)
-            .await?
-            .ok_or_else(missing)?;
-        let saved = saved_slots(&mut tx, &session).await?;
-        let people = self.people_in(&mut tx, w.handle(), &title).await?;
+        let Inputs {
+            session,
+            title,
+            site,
+            saved,
+            people,
+        } = self.inputs_in(&mut tx, &w).await?;
         let mut refused = Vec::new();
         for (i, p) in passages.iter().enumerate() {
             let field = format!("passages[{}]", i + 1);
@@ -442,6 +458,15 @@ impl Store {
         tx.commit().await?;
         Ok(after)
     }
+}
+
+/// What the timetable of a session is laid out from.
+struct Inputs {
+    session: Session,
+    title: Title,
+    site: Site,
+    saved: Vec<Slot>,
+    people: Vec<Person>,
 }
 
 /// The order of passage the manager set (candidate ids), if any.
