@@ -122,15 +122,10 @@ impl Store {
             let o = other.session();
             let title = self.title(session.actor(), &o.title_id).await?;
             let theirs = self.schedule_of(&other, &title, site).await?;
-            let label = format!(
-                "la session {} ({})",
-                o.title_name,
-                fr::date_range(o.start, o.end)
-            );
             out.extend(timetable::room_clashes(
                 timetable,
                 &theirs.timetable,
-                &label,
+                &other_session(o),
             ));
         }
         Ok(out)
@@ -458,6 +453,15 @@ impl Store {
         tx.commit().await?;
         Ok(after)
     }
+}
+
+/// « la session Maçon (du lundi 5 au mardi 6 avril 2027) »: another session, in a clash.
+pub fn other_session(s: &Session) -> String {
+    format!(
+        "la session {} ({})",
+        s.title_name,
+        fr::date_range(s.start, s.end)
+    )
 }
 
 /// What the timetable of a session is laid out from.

@@ -240,24 +240,60 @@ async fn dashboard(state: AppState, headers: HeaderMap, f: Filters) -> PageResul
             ),
         })
         .collect();
-    // Rooms booked twice in the coming weeks (or today), before anyone prints a convocation.
-    let mut rooms = Vec::new();
+    // Rooms booked twice in the coming weeks (or today), before anyone prints a convocation:
+    // each timetable laid out once, for the sessions that share a site and days with another.
     let horizon = jalon_core::calendar::add_days(today, 60).unwrap_or(today);
+    let window: Vec<&SessionDetail> = details
+        .iter()
+        .filter(|d| d.session.status != Status::Cancelled)
+        .filter(|d| d.session.end >= today && d.session.start <= horizon)
+        .collect();
+    let meet = |a: &SessionDetail, b: &SessionDetail| {
+        a.session.id != b.session.id
+            && a.session.site_id == b.session.site_id
+            && jalon_core::jury::overlap(
+                (a.session.start, a.session.end),
+                (b.session.start, b.session.end),
+            )
+    };
+    let label = |d: &SessionDetail| {
+        format!(
+            "{} — {}",
+            d.session.title_name,
+            session_dates(d.session.start, d.session.end)
+        )
+    };
+    let mut timetables = std::collections::HashMap::new();
+    for d in window.iter().filter(|d| window.iter().any(|o| meet(d, o))) {
+        let (Some(title), Some(site)) = (
+            titles.iter().find(|t| t.id == d.session.title_id),
+            sites.iter().find(|s| s.id == d.session.site_id),
+        ) else {
+            continue;
+        };
+        let h = state.store.open_session(actor, &d.session.id).await?;
+        let laid = state.store.schedule_of(&h, title, site).await?;
+        timetables.insert(d.session.id.clone(), laid.timetable);
+    }
+    let mut rooms = Vec::new();
     for d in active
         .iter()
-        .filter(|d| d.session.end >= today && d.session.start <= horizon)
+        .filter(|d| timetables.contains_key(&d.session.id))
     {
-        let h = state.store.open_session(actor, &d.session.id).await?;
-        for c in state.store.schedule(&h).await?.conflicts {
-            rooms.push(RoomConflict {
-                session_id: d.session.id.to_string(),
-                session: format!(
-                    "{} — {}",
-                    d.session.title_name,
-                    session_dates(d.session.start, d.session.end)
-                ),
-                message: c.message,
-            });
+        for o in window.iter().filter(|o| meet(d, o)) {
+            let (Some(mine), Some(theirs)) =
+                (timetables.get(&d.session.id), timetables.get(&o.session.id))
+            else {
+                continue;
+            };
+            let other = jalon_store::schedule::other_session(&o.session);
+            for c in jalon_core::timetable::room_clashes(mine, theirs, &other) {
+                rooms.push(RoomConflict {
+                    session_id: d.session.id.to_string(),
+                    session: label(d),
+                    message: c.message,
+                });
+            }
         }
     }
     let (mut late, mut soon, mut next) = (Vec::new(), Vec::new(), Vec::new());
