@@ -16,6 +16,7 @@ use crate::candidate::Presence;
 use crate::convocation::{self, Proof};
 use crate::milestone::MilestoneId;
 use crate::rulebook::{MilestoneRule, Rulebook};
+use crate::jury::{JuryFacts, JuryFinding};
 use crate::{Zone, calendar, checklist, fr};
 
 /// A broken rule, found by a check or when a session is created or changed.
@@ -60,10 +61,18 @@ pub enum CheckId {
     CandidatesWelcomed,
     /// Every item of the milestone's checklist is ticked, or marked « sans objet ».
     ChecklistTicked,
+    /// At least two habilitated jurors with no link may assess each candidate at each
+    /// épreuve; none sits elsewhere that day; the juries within the title's cap.
+    JuryAppointed,
+    /// Every juror seated on the days gone by pointed present or absent, the quorum held,
+    /// and the briefing's checklist ticked.
+    JuryWelcomed,
+    /// Every juror present signed their sworn statement.
+    JuryDeclarations,
 }
 
 impl CheckId {
-    pub const ALL: [CheckId; 7] = [
+    pub const ALL: [CheckId; 10] = [
         CheckId::TitleExpiryMargin,
         CheckId::CeresSession,
         CheckId::ManagerDeclared,
@@ -71,6 +80,9 @@ impl CheckId {
         CheckId::ConvocationsProven,
         CheckId::CandidatesWelcomed,
         CheckId::ChecklistTicked,
+        CheckId::JuryAppointed,
+        CheckId::JuryWelcomed,
+        CheckId::JuryDeclarations,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -82,6 +94,9 @@ impl CheckId {
             CheckId::ConvocationsProven => "convocations_proven",
             CheckId::CandidatesWelcomed => "candidates_welcomed",
             CheckId::ChecklistTicked => "checklist_ticked",
+            CheckId::JuryAppointed => "jury_appointed",
+            CheckId::JuryWelcomed => "jury_welcomed",
+            CheckId::JuryDeclarations => "jury_declarations",
         }
     }
 
@@ -158,6 +173,9 @@ pub struct SessionFacts {
     /// Presence at each épreuve, once the session keeps its sign-in per épreuve (`None`
     /// before: the welcome alone is checked).
     pub attendance: Option<AttendanceFacts>,
+    /// The jury: its seats, the jurors, what the timetable has them assess, the day's
+    /// presence and statements.
+    pub jury: JuryFacts,
 }
 
 /// What the sign-in per épreuve must hold: each passage of the days gone by noted.
@@ -257,6 +275,10 @@ pub fn evaluate(
                 })
             }
         },
+        CheckId::JuryAppointed => jury_finding(milestone, f.jury.findings(today)),
+        CheckId::JuryWelcomed => jury_finding(milestone, f.jury.welcome_findings(today))
+            .or_else(|| evaluate(CheckId::ChecklistTicked, rule, f, today)),
+        CheckId::JuryDeclarations => jury_finding(milestone, f.jury.declaration_findings()),
         CheckId::ChecklistTicked => {
             let missing = checklist::missing(rule, f);
             let n = missing.len();
@@ -273,6 +295,17 @@ pub fn evaluate(
             })
         }
     }
+}
+
+/// The jury's findings as one, under the first one's rule: « a ; b ; c ; et 2 autres ».
+fn jury_finding(milestone: &MilestoneId, found: Vec<JuryFinding>) -> Option<Finding> {
+    let first = found.first()?.rule;
+    let lines: Vec<String> = found.into_iter().map(|f| f.message).collect();
+    let mut message = first_three(&lines);
+    if !message.ends_with('.') {
+        message.push('.');
+    }
+    Some(Finding::new(first, milestone, message))
 }
 
 /// « a ; b ; c ; et 2 autres ».
@@ -506,6 +539,60 @@ pub(crate) mod tests {
             candidates: vec![candidate("DURAND Léa")],
             ticked: HashMap::new(),
             attendance: None,
+            jury: jury(),
+        }
+    }
+
+    /// Two jurors habilitated for the title seated on the first day, where DURAND Léa passes
+    /// the group's épreuve.
+    fn jury() -> JuryFacts {
+        use crate::jury::{Habilitation, Juror, Seat};
+        use crate::timetable::{Part, Passage};
+        let juror = |id: &str, name: &str| Juror {
+            id: id.into(),
+            name: name.into(),
+            habilitations: vec![Habilitation {
+                title: "RNCP35309".into(),
+                granted_by: "DDETS du Rhône".into(),
+                valid_from: date(2025, 1, 1),
+                valid_until: date(2029, 1, 1),
+                reference: String::new(),
+            }],
+            ..Juror::default()
+        };
+        let d = date(2027, 3, 15);
+        JuryFacts {
+            title: crate::jury::JuryTitle {
+                rncp: "RNCP35309".into(),
+                name: "Maçon".into(),
+                ..Default::default()
+            },
+            start: Some(d),
+            jurors: vec![juror("j1", "Marc LEROY"), juror("j2", "Sophie MARTY")],
+            seats: ["j1", "j2"]
+                .map(|j| Seat {
+                    juror: j.into(),
+                    day: d,
+                    jury: 1,
+                })
+                .to_vec(),
+            candidates: vec![crate::jury::CandidateTies {
+                id: "c1".into(),
+                name: "DURAND Léa".into(),
+                ..Default::default()
+            }],
+            passages: vec![Passage {
+                epreuve: "Mise en situation professionnelle".into(),
+                candidate: None,
+                room: None,
+                jury: None,
+                parts: vec![Part {
+                    date: d,
+                    start: jiff::civil::time(9, 0, 0, 0),
+                    end: jiff::civil::time(12, 0, 0, 0),
+                }],
+            }],
+            ..JuryFacts::default()
         }
     }
 
@@ -599,6 +686,8 @@ pub(crate) mod tests {
             let found = rule(c, &f, TODAY);
             if c == CheckId::CandidatesWelcomed {
                 assert_eq!(found, Some("candidates.welcome_incomplete"));
+            } else if c == CheckId::JuryDeclarations {
+                assert_eq!(found, Some("jury.not_checked_in"), "nobody pointed yet");
             } else {
                 assert_eq!(found, None, "{c}");
             }
@@ -913,12 +1002,14 @@ pub(crate) mod tests {
                 (CheckId::CeresSession, "ceres.create_session"),
                 (CheckId::ManagerDeclared, "manager.appoint"),
                 (CheckId::CandidatesRegistered, "candidates.register"),
+                (CheckId::JuryAppointed, "jury.appoint"),
                 (CheckId::ConvocationsProven, "convocations.send"),
                 (CheckId::ChecklistTicked, "prep.compliance"),
                 (CheckId::ChecklistTicked, "day.final_checks"),
                 (CheckId::ChecklistTicked, "day.trainers_absent"),
-                (CheckId::ChecklistTicked, "day.welcome_jury"),
+                (CheckId::JuryWelcomed, "day.welcome_jury"),
                 (CheckId::CandidatesWelcomed, "day.welcome_candidates"),
+                (CheckId::JuryDeclarations, "launch.jury_declarations"),
                 (CheckId::ChecklistTicked, "close.archive"),
             ]
         );

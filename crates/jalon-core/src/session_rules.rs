@@ -338,6 +338,7 @@ mod tests {
             zone: crate::Zone::Metropole,
             ticked: Default::default(),
             attendance: None,
+            jury: Default::default(),
             approval: Some(ApprovalFacts {
                 number: "AGR-75-001".to_owned(),
                 valid_from: date(2025, 1, 1),

@@ -520,7 +520,8 @@ fn checks_are_named_by_known_ids_or_attested_by_text() {
         [
             "jalon n° 1 « ceres.create_session » : check : contrôle inconnu « ceres » (attendu : \
           title_expiry_margin, ceres_session, manager_declared, candidates_registered, \
-          convocations_proven, candidates_welcomed ou checklist_ticked)"
+          convocations_proven, candidates_welcomed, checklist_ticked, jury_appointed, \
+          jury_welcomed ou jury_declarations)"
         ]
     );
     let p = problems(&with("check = { id = \"ceres_session\", texte = \"x\" }"));

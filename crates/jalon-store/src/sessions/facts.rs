@@ -156,6 +156,7 @@ impl Store {
                     candidates: Vec::new(),
                     ticked: HashMap::new(),
                     attendance: None,
+                    jury: Default::default(),
                 },
             );
         }

@@ -79,6 +79,7 @@ impl Context {
             candidates: Vec::new(),
             ticked: Default::default(),
             attendance: None,
+            jury: Default::default(),
         }
     }
 }

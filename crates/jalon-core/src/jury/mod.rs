@@ -10,6 +10,9 @@ use serde::{Deserialize, Serialize};
 use crate::calendar::add_days;
 use crate::{Problem, fr};
 
+pub mod panel;
+pub use panel::{Cell, Elsewhere, Excluded, JuryFacts, JuryFinding, JuryTitle, Seat};
+
 /// Days before the start by which a salaried juror asks their employer (L.3142-44).
 pub const EMPLOYER_REQUEST_DAYS: i32 = 15;
 /// The fewest jurors who may assess a candidate.
@@ -283,22 +286,23 @@ pub fn habilitation_gap(
     ))
 }
 
-/// Why `juror` may not sit for a transport title on `days`: a licence of `category` missing,
-/// or not valid on the last of them.
-pub fn licence_gap(juror: &Juror, category: &str, days: &[Date]) -> Option<String> {
+/// Why `juror` may not sit for a transport title on `days`: a licence (of `category`, when the
+/// title names one) missing, or not valid on the last of them.
+pub fn licence_gap(juror: &Juror, category: Option<&str>, days: &[Date]) -> Option<String> {
     let last = days.iter().max()?;
     let best = juror
         .licences
         .iter()
-        .filter(|l| l.category.eq_ignore_ascii_case(category))
-        .map(|l| l.valid_until)
-        .max();
+        .filter(|l| category.is_none_or(|c| l.category.trim().eq_ignore_ascii_case(c.trim())))
+        .max_by_key(|l| l.valid_until);
+    let what = category.map_or("de conduire".to_owned(), |c| c.trim().to_owned());
     match best {
-        None => Some(format!("{} n'a pas de permis {category}", juror.name)),
-        Some(until) if until < *last => Some(format!(
-            "le permis {category} de {} n'est valable que jusqu'au {}, avant le {}",
+        None => Some(format!("{} n'a pas de permis {what}", juror.name)),
+        Some(l) if l.valid_until < *last => Some(format!(
+            "le permis {} de {} n'est valable que jusqu'au {}, avant le {}",
+            l.category.trim(),
             juror.name,
-            fr::long_date(until),
+            fr::long_date(l.valid_until),
             fr::long_date(*last)
         )),
         Some(_) => None,
@@ -541,7 +545,7 @@ mod tests {
         let days = [date(2027, 1, 11), date(2027, 1, 13)];
         let mut j = marc();
         assert_eq!(
-            licence_gap(&j, "D", &days).as_deref(),
+            licence_gap(&j, Some("D"), &days).as_deref(),
             Some("Marc LEROY n'a pas de permis D")
         );
         j.licences.push(Licence {
@@ -549,7 +553,7 @@ mod tests {
             valid_until: date(2027, 1, 12),
         });
         assert!(
-            licence_gap(&j, "D", &days)
+            licence_gap(&j, Some("D"), &days)
                 .unwrap()
                 .contains("valable que jusqu'au mardi 12 janvier 2027")
         );
@@ -557,7 +561,7 @@ mod tests {
             category: "d".into(),
             valid_until: date(2031, 1, 1),
         });
-        assert_eq!(licence_gap(&j, "D", &days), None);
+        assert_eq!(licence_gap(&j, Some("D"), &days), None);
     }
 
     #[test]
