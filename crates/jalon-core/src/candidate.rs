@@ -513,6 +513,30 @@ impl CandidateInput {
         )
     }
 
+    /// « DUPONT Jean », as the timetable and the jury name them.
+    pub fn short_name(&self) -> String {
+        format!(
+            "{} {}",
+            self.last_name.trim().to_uppercase(),
+            self.first_names.trim()
+        )
+    }
+
+    /// What the jury's links need of them: their employer's and training organisation's
+    /// SIRET, and whether the centre trained them (after a training course or an
+    /// apprenticeship, no other organisation named).
+    pub fn ties(&self, id: &str) -> crate::jury::CandidateTies {
+        crate::jury::CandidateTies {
+            id: id.to_owned(),
+            name: self.short_name(),
+            employer_siret: crate::jury::siret(&self.employer_siret),
+            trained_by_siret: crate::jury::siret(&self.trained_by_siret),
+            trained_by_centre: self.access_route != AccessRoute::Vae
+                && self.trained_by.trim().is_empty()
+                && self.trained_by_siret.trim().is_empty(),
+        }
+    }
+
     /// « DUPONT Jean, né le 01/02/1990 » (« née » for Madame, « né(e) » without a civility).
     pub fn display(&self) -> String {
         let born = self

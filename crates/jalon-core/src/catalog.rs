@@ -156,6 +156,9 @@ pub struct TitleStructure {
     /// The most candidates one jury pair may evaluate in a day, when the title sets it.
     #[serde(default)]
     pub max_per_jury_day: Option<u32>,
+    /// The driving licence category its jurors hold (« D »), for a transport title.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub licence: Option<String>,
 }
 
 /// The longest collective épreuve (several days of mise en situation) and the longest
@@ -509,6 +512,7 @@ mod tests {
                 epreuve("Entretien final", EpreuveKind::FinalInterview, 20),
             ],
             max_per_jury_day: None,
+            licence: None,
         };
         assert!(title_problems("RNCP37674", "Développeur web", &good).is_empty());
         assert_eq!(rncp_code(" 37674 "), "RNCP37674");

@@ -14,9 +14,9 @@ use serde::{Deserialize, Serialize};
 
 use crate::candidate::Presence;
 use crate::convocation::{self, Proof};
+use crate::jury::{JuryFacts, JuryFinding};
 use crate::milestone::MilestoneId;
 use crate::rulebook::{MilestoneRule, Rulebook};
-use crate::jury::{JuryFacts, JuryFinding};
 use crate::{Zone, calendar, checklist, fr};
 
 /// A broken rule, found by a check or when a session is created or changed.

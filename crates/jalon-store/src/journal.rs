@@ -90,6 +90,15 @@ actions! {
     ConvocationSent = "convocation.sent", "Convocation envoyée par courriel";
     ConvocationSendFailed = "convocation.send_failed", "Échec de l'envoi d'une convocation";
     ConvocationRead = "convocation.read", "Convocation lue par le candidat";
+    JuryAppointed = "jury.appointed", "Jury de la session désigné";
+    JurorConvoked = "jury.convoked", "Convocation d'un juré envoyée ou remise";
+    JurorConvocationRead = "jury.convocation_read", "Convocation lue par le juré";
+    JurorLinksDeclared = "jury.links_declared", "Liens avec les candidats déclarés par le juré";
+    JurorStatementSigned = "jury.statement_signed", "Déclaration sur l'honneur signée par un juré";
+    JurorCheckedIn = "jury.checked_in", "Juré pointé présent";
+    JurorAbsent = "jury.absent", "Juré absent";
+    JurorLinkIssued = "jury.link_issued", "Lien personnel d'un juré créé";
+    JurorLinksRevoked = "jury.links_revoked", "Liens personnels d'un juré révoqués";
 }
 
 #[cfg(feature = "openapi")]

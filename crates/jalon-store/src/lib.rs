@@ -13,6 +13,7 @@ pub mod error;
 pub mod ids;
 pub mod journal;
 pub mod jurors;
+pub mod jury;
 pub mod schedule;
 pub mod scope;
 pub mod sessions;

@@ -74,6 +74,7 @@ async fn fixture(store: &Store, centre: &str) -> Fixture {
                 expiry: date(2030, 9, 1),
                 structure: TitleStructure {
                     max_per_jury_day: None,
+                    licence: None,
                     ccps: vec![Ccp {
                         code: "CCP1".into(),
                         name: "Développer la partie front-end".into(),
@@ -640,6 +641,7 @@ async fn catalog_validation_and_concurrency(store: Store) {
         expiry: date(2029, 1, 1),
         structure: TitleStructure {
             max_per_jury_day: None,
+            licence: None,
             ccps: vec![],
             epreuves: vec![
                 Epreuve {
@@ -901,17 +903,17 @@ async fn two_people_completing_the_same_milestone_at_once_never_lose_an_update(s
     let m = s
         .milestones
         .iter()
-        .find(|m| m.id == "jury.appoint")
+        .find(|m| m.id == "title.check_expiry")
         .unwrap()
         .clone();
     let h = open(&store, &f.admin, &id).await;
     let sw = h.writer().unwrap();
     let (a, b) = tokio::join!(
-        store.complete_milestone(sw, &m.id, m.version, "Jurés : Mme A et M. B", None),
-        store.complete_milestone(sw, &m.id, m.version, "Jurés : M. C et Mme D", None),
+        store.complete_milestone(sw, &m.id, m.version, "Échéance vérifiée par Mme A", None),
+        store.complete_milestone(sw, &m.id, m.version, "Échéance vérifiée par M. C", None),
     );
     let (ok, err): (Vec<_>, Vec<_>) = [a, b].into_iter().partition(|r| r.is_ok());
-    assert_eq!(ok.len(), 1, "exactly one wins");
+    assert_eq!(ok.len(), 1, "exactly one wins: {err:?}");
     assert!(
         matches!(err[0], Err(StoreError::Conflict { .. })),
         "{err:?}"
@@ -921,7 +923,7 @@ async fn two_people_completing_the_same_milestone_at_once_never_lose_an_update(s
     let stored = stored
         .milestones
         .iter()
-        .find(|m| m.id == "jury.appoint")
+        .find(|m| m.id == "title.check_expiry")
         .unwrap();
     assert_eq!(
         stored.evidence, winner.evidence,

@@ -144,6 +144,19 @@ impl JurorInput {
         )
     }
 
+    /// The juror as the rules need them.
+    pub fn rules(&self, id: &str) -> Juror {
+        Juror {
+            id: id.to_owned(),
+            name: self.display(),
+            status: self.status,
+            employer_siret: siret(&self.employer_siret),
+            trainer_of_centre: self.trainer_of_centre,
+            habilitations: self.habilitations.clone(),
+            licences: self.licences.clone(),
+        }
+    }
+
     /// Everything wrong at once. `titles` gives the centre's titles (RNCP code, expiry): a
     /// habilitation names one of them and ends by its expiry.
     pub fn problems(&self, titles: &[(String, Date)]) -> Vec<Problem> {

@@ -129,7 +129,10 @@ impl Cell {
 
     /// « DUPONT Jean — Entretien technique, vendredi 9 avril 2027 (jury 1) ».
     pub fn describe(&self) -> String {
-        let jury = self.jury.map(|j| format!(" (jury {j})")).unwrap_or_default();
+        let jury = self
+            .jury
+            .map(|j| format!(" (jury {j})"))
+            .unwrap_or_default();
         format!(
             "{} — {}, {}{jury}",
             self.name,
@@ -393,7 +396,12 @@ impl JuryFacts {
             .seats
             .iter()
             .filter(|s| s.day <= today)
-            .filter(|s| !self.noted.iter().any(|(j, d, _)| *j == s.juror && *d == s.day))
+            .filter(|s| {
+                !self
+                    .noted
+                    .iter()
+                    .any(|(j, d, _)| *j == s.juror && *d == s.day)
+            })
             .map(|s| format!("{} ({})", self.name(&s.juror), fr::long_date(s.day)))
             .collect();
         if !unnoted.is_empty() {
@@ -664,7 +672,8 @@ mod tests {
             "Aucun membre du jury n'est désigné pour cette session."
         );
         let mut f = macon();
-        f.seats.retain(|s| s.juror == "j1" || s.day == date(2027, 4, 5));
+        f.seats
+            .retain(|s| s.juror == "j1" || s.day == date(2027, 4, 5));
         let found = f.findings(date(2027, 1, 4));
         assert_eq!(rules(&found), ["jury.too_few", "jury.too_few"]);
         assert!(found[0].message.starts_with(
@@ -700,7 +709,10 @@ mod tests {
             f.capacity_findings()[0].message,
             "le jury 1 reçoit 2 candidats le vendredi 9 avril 2027 : le référentiel du titre en permet 1 par jour et par jury"
         );
-        assert_eq!(rules(&f.findings(date(2027, 1, 4))), ["jury.capacity_exceeded"]);
+        assert_eq!(
+            rules(&f.findings(date(2027, 1, 4))),
+            ["jury.capacity_exceeded"]
+        );
     }
 
     #[test]
@@ -745,8 +757,16 @@ mod tests {
         f.noted.push(("j2".into(), d, false));
         let found = f.welcome_findings(d);
         assert_eq!(rules(&found), ["jury.quorum", "jury.quorum"]);
-        assert!(found[0].message.contains("1 seul juré présent peut l'évaluer (Marc LEROY)"));
-        assert!(found[0].message.ends_with("rédigez le rapport d'absence pour le service départemental"));
+        assert!(
+            found[0]
+                .message
+                .contains("1 seul juré présent peut l'évaluer (Marc LEROY)")
+        );
+        assert!(
+            found[0]
+                .message
+                .ends_with("rédigez le rapport d'absence pour le service départemental")
+        );
         f.noted[1].2 = true;
         assert_eq!(f.welcome_findings(d), [], "the 9th has not come");
         assert_eq!(
@@ -756,6 +776,9 @@ mod tests {
         f.signed = vec!["j1".into(), "j2".into()];
         assert_eq!(f.declaration_findings(), []);
         // On the 9th, nobody pointed yet.
-        assert_eq!(rules(&f.welcome_findings(date(2027, 4, 9))), ["jury.not_checked_in"]);
+        assert_eq!(
+            rules(&f.welcome_findings(date(2027, 4, 9))),
+            ["jury.not_checked_in"]
+        );
     }
 }

@@ -230,6 +230,26 @@ impl Store {
                 }
             }
         }
+        // The sessions whose jury is appointed: its matrix reads their timetable and the
+        // candidates' ties (the others have nobody seated, which their facts already say).
+        let seated: Vec<(SessionId,)> = sqlx::query_as(
+            "SELECT DISTINCT session_id FROM jury_seats \
+             WHERE session_id IN (SELECT id FROM sessions WHERE centre_id = $1 AND ($2 = '' OR id = $2))",
+        )
+        .bind(centre)
+        .bind(only)
+        .fetch_all(&mut *conn)
+        .await?;
+        for (id,) in seated {
+            if out.contains_key(&id) {
+                let actor = Actor::command_line(centre.clone());
+                let session = self.open_session(&actor, &id).await?;
+                let jury = self.gather_jury(&session, None).await?.facts;
+                if let Some(facts) = out.get_mut(&id) {
+                    facts.jury = jury;
+                }
+            }
+        }
         Ok(out)
     }
 

@@ -175,6 +175,9 @@ struct AdminForm {
     /// The most candidates a jury pair evaluates in a day (empty: no cap).
     #[serde(default)]
     jury_cap: String,
+    /// The driving licence category a transport title's jurors hold (« D »; empty: any).
+    #[serde(default)]
+    licence: String,
     #[serde(default)]
     epreuves: String,
     // Approvals
@@ -451,6 +454,7 @@ async fn page_for(
                         .max_per_jury_day
                         .map(|n| n.to_string())
                         .unwrap_or_default(),
+                    licence: t.structure.licence.clone().unwrap_or_default(),
                     ..Default::default()
                 }
             }),
@@ -542,6 +546,9 @@ async fn page_for(
                     .optional(),
                 Input::new("jury_cap", "Candidats par jury et par jour, au plus", "text", f.jury_cap.clone())
                     .hint("si le référentiel le fixe ; Jalon en déduit le nombre de jurys nécessaires chaque jour")
+                    .optional(),
+                Input::new("licence", "Permis exigé des jurés (titre de transport)", "text", f.licence.clone())
+                    .hint("la catégorie, par exemple « D » ou « CE » : Jalon vérifie qu'il est valide sur les jours de la session")
                     .optional(),
             ],
         ),
@@ -751,6 +758,7 @@ async fn save(
                 ccps: parse_ccps(&f.ccps, &mut errs),
                 epreuves: parse_epreuves(&f.epreuves, &mut errs),
                 max_per_jury_day,
+                licence: Some(f.licence.trim().to_uppercase()).filter(|l| !l.is_empty()),
             };
             // Every problem at once: what the form could not read, and what the title breaks.
             if !errs.is_empty() {

@@ -111,6 +111,7 @@ pub async fn catalog(store: &Store, admin: Admin<'_>, spec: Spec<'_>) -> Catalog
                 expiry: date(2030, 1, 1),
                 structure: TitleStructure {
                     max_per_jury_day: None,
+                    licence: None,
                     ccps: Vec::new(),
                     epreuves: spec.epreuves,
                 },
