@@ -556,3 +556,229 @@ impl Store {
         self.jury(session).await
     }
 }
+
+/// How a juror's convocation went out.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Deserialize, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum JurorConvocation {
+    /// Sent by email with their personal link.
+    Email,
+    /// Handed over or posted.
+    Hand,
+}
+
+impl JurorConvocation {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            JurorConvocation::Email => "email",
+            JurorConvocation::Hand => "hand",
+        }
+    }
+
+    /// « par courriel », « remise en main propre ou par courrier ».
+    pub fn label(how: &str) -> &'static str {
+        match how {
+            "email" => "par courriel",
+            _ => "remise en main propre ou par courrier",
+        }
+    }
+}
+
+impl Store {
+    /// The juror, appointed to this session, and their name; refused otherwise.
+    async fn appointed(&self, session: &SessionHandle<'_>, juror: &JurorId) -> Result<Juror> {
+        let j = self.juror(session.actor(), juror).await?;
+        let seated: Option<(i64,)> = sqlx::query_as(
+            "SELECT COUNT(*) FROM jury_seats WHERE session_id = $1 AND juror_id = $2 HAVING COUNT(*) > 0",
+        )
+        .bind(session.id())
+        .bind(juror)
+        .fetch_optional(self.pool())
+        .await?;
+        if seated.is_none() {
+            return Err(StoreError::invalid(
+                "juror",
+                format!(
+                    "{} n'est pas désigné(e) dans le jury de cette session",
+                    j.input.display()
+                ),
+            ));
+        }
+        Ok(j)
+    }
+
+    /// Records a juror's presence (or absence) on a day they sit, that day or later.
+    pub async fn note_juror(
+        &self,
+        w: SessionWriter<'_>,
+        juror: &JurorId,
+        day: Date,
+        present: bool,
+    ) -> Result<SessionJury> {
+        let (actor, session) = (w.actor(), w.handle());
+        let j = self.appointed(session, juror).await?;
+        let name = j.input.display();
+        if let Some(p) = jalon_core::jury::presence_day_problem(&name, day, self.today()) {
+            return Err(StoreError::Invalid(vec![p]));
+        }
+        let mut tx = self.begin().await?;
+        let done = sqlx::query(
+            "UPDATE jury_seats SET presence = $1, noted_at = $2, noted_by = $3 \
+             WHERE session_id = $4 AND juror_id = $5 AND day = $6",
+        )
+        .bind(if present { "present" } else { "absent" })
+        .bind(Stamp::new(self.now()))
+        .bind(actor.name())
+        .bind(session.id())
+        .bind(juror)
+        .bind(day.to_string())
+        .execute(&mut *tx)
+        .await?;
+        if done.rows_affected() == 0 {
+            return Err(StoreError::invalid(
+                "day",
+                format!(
+                    "{name} ne siège pas le {} dans cette session",
+                    jalon_core::fr::long_date(day)
+                ),
+            ));
+        }
+        journal::append(
+            &mut tx,
+            self,
+            actor,
+            Change {
+                action: if present {
+                    Action::JurorCheckedIn
+                } else {
+                    Action::JurorAbsent
+                },
+                subject_type: Subject::Session,
+                subject_id: session.id().as_str(),
+                data: json!({"juror": name, "day": day.to_string()}),
+            },
+        )
+        .await?;
+        tx.commit().await?;
+        self.jury(session).await
+    }
+
+    /// A juror signs their sworn statement on the centre's tablet (a drawn PNG).
+    pub async fn sign_juror_statement(
+        &self,
+        w: SessionWriter<'_>,
+        juror: &JurorId,
+        png: &[u8],
+    ) -> Result<SessionJury> {
+        let (actor, session) = (w.actor(), w.handle());
+        let j = self.appointed(session, juror).await?;
+        let from = format!("tablette du centre, en présence de {}", actor.name());
+        self.record_statement(session.id(), &j, png, &from, journal::Author::from(actor))
+            .await?;
+        self.jury(session).await
+    }
+
+    /// Writes a sworn statement, once, and journals it.
+    pub(crate) async fn record_statement(
+        &self,
+        session: &SessionId,
+        j: &Juror,
+        png: &[u8],
+        from: &str,
+        author: journal::Author<'_>,
+    ) -> Result<()> {
+        let name = j.input.display();
+        jalon_core::upload::check_signature(png).map_err(|e| {
+            StoreError::invalid(
+                "signature",
+                e.replace("faites signer le candidat", "signez"),
+            )
+        })?;
+        let now = Stamp::new(self.now());
+        let mut tx = self.begin().await?;
+        let done = sqlx::query(
+            "UPDATE session_jurors SET signed_at = $1, signed_from = $2, signature = $3 \
+             WHERE session_id = $4 AND juror_id = $5 AND signed_at IS NULL",
+        )
+        .bind(now)
+        .bind(from)
+        .bind(png.to_vec())
+        .bind(session)
+        .bind(&j.id)
+        .execute(&mut *tx)
+        .await?;
+        if done.rows_affected() == 0 {
+            let p = jalon_core::jury::statement_problem(&name, true, true);
+            return Err(StoreError::Invalid(p.into_iter().collect()));
+        }
+        journal::append(
+            &mut tx,
+            self,
+            author,
+            Change {
+                action: Action::JurorStatementSigned,
+                subject_type: Subject::Session,
+                subject_id: session.as_str(),
+                data: json!({"juror": name, "from": from}),
+            },
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// The signature a juror drew on their statement (PNG), if any.
+    pub async fn juror_signature(
+        &self,
+        session: &SessionHandle<'_>,
+        juror: &JurorId,
+    ) -> Result<Option<Vec<u8>>> {
+        let row: Option<(Option<Vec<u8>>,)> = sqlx::query_as(
+            "SELECT signature FROM session_jurors WHERE session_id = $1 AND juror_id = $2",
+        )
+        .bind(session.id())
+        .bind(juror)
+        .fetch_optional(self.pool())
+        .await?;
+        Ok(row.and_then(|(s,)| s))
+    }
+
+    /// Records that a juror's convocation was sent or handed over now (again after a
+    /// change: the juror's reading is asked again).
+    pub async fn record_juror_convocation(
+        &self,
+        w: SessionWriter<'_>,
+        juror: &JurorId,
+        how: JurorConvocation,
+    ) -> Result<SessionJury> {
+        let (actor, session) = (w.actor(), w.handle());
+        let j = self.appointed(session, juror).await?;
+        let mut tx = self.begin().await?;
+        sqlx::query(
+            "UPDATE session_jurors SET convoked_at = $1, convoked_how = $2, convoked_by = $3, read_at = NULL, read_from = NULL \
+             WHERE session_id = $4 AND juror_id = $5",
+        )
+        .bind(Stamp::new(self.now()))
+        .bind(how.as_str())
+        .bind(actor.name())
+        .bind(session.id())
+        .bind(juror)
+        .execute(&mut *tx)
+        .await?;
+        journal::append(
+            &mut tx,
+            self,
+            actor,
+            Change {
+                action: Action::JurorConvoked,
+                subject_type: Subject::Session,
+                subject_id: session.id().as_str(),
+                data: json!({"juror": j.input.display(), "how": JurorConvocation::label(how.as_str())}),
+            },
+        )
+        .await?;
+        tx.commit().await?;
+        self.jury(session).await
+    }
+}

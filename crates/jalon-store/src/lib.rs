@@ -12,6 +12,7 @@ pub mod convocations;
 pub mod error;
 pub mod ids;
 pub mod journal;
+pub mod juror_link;
 pub mod jurors;
 pub mod jury;
 pub mod schedule;

@@ -3692,7 +3692,323 @@ async fn a_centre_records_its_jurors_and_their_habilitations(store: Store) {
     assert_eq!(entry.data["name"], "Marc LEROY");
 }
 
+async fn a_jury_is_appointed_checked_welcomed_and_sworn(store: Store) {
+    use jalon_core::candidate::CandidateInput;
+    use jalon_core::jury::{Habilitation, JurorInput, JurorStatus, Seat};
+    use jalon_store::jury::{JurorConvocation, LinkInput};
+    let f = fixture(&store, "Centre Jury").await;
+    let other = fixture(&store, "Centre Jury Voisin").await;
+    let w = f.admin.writer().unwrap();
+    let (d, d2) = (date(2027, 3, 15), date(2027, 3, 16));
+    let s = store
+        .create_session(w, session_input(&f, d, date(2027, 3, 19)))
+        .await
+        .unwrap();
+    let id = s.session.id.clone();
+    let h = open(&store, &f.admin, &id).await;
+    for (last, siret) in [("Arnaud", "12345678900011"), ("Blanc", "")] {
+        store
+            .add_candidate(
+                h.writer().unwrap(),
+                CandidateInput {
+                    last_name: last.into(),
+                    first_names: "Camille".into(),
+                    birth_date: Some(date(1990, 2, 1)),
+                    employer: "BTP Rhône".into(),
+                    employer_siret: siret.into(),
+                    trained_by: "Greta Lyon".into(),
+                    ..Default::default()
+                },
+            )
+            .await
+            .unwrap();
+    }
+    let juror = |last: &str, until: Date, siret: &str| JurorInput {
+        last_name: last.into(),
+        first_names: "Marc".into(),
+        email: format!("{}@exemple.fr", last.to_lowercase()),
+        employer_siret: siret.into(),
+        status: JurorStatus::Salaried,
+        habilitations: vec![Habilitation {
+            title: "RNCP37674".into(),
+            granted_by: "DDETS du Rhône".into(),
+            valid_from: date(2025, 1, 1),
+            valid_until: until,
+            reference: String::new(),
+        }],
+        ..JurorInput::default()
+    };
+    let leroy = store
+        .add_juror(w, juror("Leroy", date(2027, 3, 15), ""))
+        .await
+        .unwrap();
+    let marty = store
+        .add_juror(w, juror("Marty", date(2029, 1, 1), ""))
+        .await
+        .unwrap();
+    let roche = store
+        .add_juror(w, juror("Roche", date(2029, 1, 1), "123 456 789 00011"))
+        .await
+        .unwrap();
+    let seat = |j: &jalon_store::jurors::Juror, day: Date| Seat {
+        juror: j.id.to_string(),
+        day,
+        jury: 1,
+    };
+    let jury = store.jury(&h).await.unwrap();
+    assert_eq!(
+        jury.findings[0].message,
+        "Aucun membre du jury n'est désigné pour cette session."
+    );
+    // Leroy's habilitation ends on the 15th: seated on the 16th too, refused, named.
+    let both = |j| vec![seat(j, d), seat(j, d2)];
+    let mut seats = both(&leroy);
+    seats.extend(both(&marty));
+    let Err(StoreError::RulesBroken(v)) = store
+        .set_jury(h.writer().unwrap(), jury.version, seats.clone(), vec![])
+        .await
+    else {
+        panic!("a habilitation that does not cover the 16th")
+    };
+    assert_eq!(v[0].rule, "jury.habilitation_ends");
+    assert_eq!(
+        v[0].message,
+        "Marc LEROY n'est pas habilité(e) pour le titre Développeur web et web mobile le mardi 16 mars 2027 : son habilitation ne couvre pas ce jour"
+    );
+    // On the 15th only: accepted.
+    let mut seats = vec![seat(&leroy, d)];
+    seats.extend(both(&marty));
+    let jury = store
+        .set_jury(h.writer().unwrap(), jury.version, seats, vec![])
+        .await
+        .unwrap();
+    assert_eq!(jury.jurors.len(), 2);
+    assert_eq!(jury.jurors[0].employer_request_by, Some(date(2027, 2, 28)));
+    let entry = &store.journal(&f.admin, 1).await.unwrap()[0];
+    assert_eq!(entry.action.label(), "Jury de la session désigné");
+    // A stale version is a conflict.
+    assert!(matches!(
+        store
+            .set_jury(h.writer().unwrap(), jury.version - 1, vec![], vec![])
+            .await,
+        Err(StoreError::Conflict { .. })
+    ));
+    // Roche works for Arnaud's employer: barred for him only, and Arnaud is short whenever
+    // Roche is one of his two jurors.
+    let seats = vec![seat(&marty, d), seat(&roche, d)];
+    let jury = store
+        .set_jury(h.writer().unwrap(), jury.version, seats.clone(), vec![])
+        .await
+        .unwrap();
+    let rules: Vec<&str> = jury.findings.iter().map(|x| x.rule).collect();
+    assert!(
+        !rules.is_empty() && rules.iter().all(|r| *r == "jury.linked_to_candidate"),
+        "{rules:?}"
+    );
+    assert!(
+        jury.findings[0].message.starts_with("ARNAUD Camille"),
+        "{:?}",
+        jury.findings
+    );
+    let arnaud = jury
+        .matrix
+        .iter()
+        .find(|c| c.name == "ARNAUD Camille")
+        .unwrap();
+    assert_eq!(arnaud.eligible, [marty.id.to_string()]);
+    let blanc = jury
+        .matrix
+        .iter()
+        .find(|c| c.name == "BLANC Camille")
+        .unwrap();
+    assert_eq!(blanc.eligible.len(), 2);
+    // The same conclusion from the session's checks.
+    let check = check_of(&store, &f.admin, &id, "jury.appoint")
+        .await
+        .unwrap();
+    assert!(check.contains("ARNAUD Camille"), "{check}");
+    // A link the manager declares bars the same way, for Blanc.
+    let jury = store
+        .set_jury(
+            h.writer().unwrap(),
+            jury.version,
+            vec![seat(&marty, d), seat(&leroy, d)],
+            vec![LinkInput {
+                juror: leroy.id.to_string(),
+                candidate: blanc.candidate.clone(),
+                what: "a été son tuteur".into(),
+            }],
+        )
+        .await
+        .unwrap();
+    assert!(
+        jury.findings
+            .iter()
+            .any(|x| x.message.starts_with("BLANC Camille")),
+        "{:?}",
+        jury.findings
+    );
+    // Another session the same day seats Marty: refused in the second one.
+    let s2 = store
+        .create_session(w, session_input(&f, d, d2))
+        .await
+        .unwrap();
+    let h2 = open(&store, &f.admin, &s2.session.id).await;
+    let Err(StoreError::RulesBroken(v)) = store
+        .set_jury(h2.writer().unwrap(), 0, vec![seat(&marty, d)], vec![])
+        .await
+    else {
+        panic!("seated twice the same day")
+    };
+    assert_eq!(v[0].rule, "jury.overlapping_sessions");
+    assert!(
+        v[0].message
+            .starts_with("Marc MARTY siège aussi le lundi 15 mars 2027 dans"),
+        "{}",
+        v[0].message
+    );
+    // Another centre cannot seat these jurors, nor read this jury.
+    let o = store
+        .create_session(other.admin.writer().unwrap(), session_input(&other, d, d2))
+        .await
+        .unwrap();
+    let oh = open(&store, &other.admin, &o.session.id).await;
+    let Err(StoreError::Invalid(e)) = store
+        .set_jury(oh.writer().unwrap(), 0, vec![seat(&marty, d)], vec![])
+        .await
+    else {
+        panic!("another centre's juror")
+    };
+    assert!(e[0].message.starts_with("aucun juré du centre"), "{e:?}");
+    assert!(store.open_session(&other.admin, &id).await.is_err());
+    assert!(matches!(
+        store
+            .note_juror(oh.writer().unwrap(), &marty.id, d, true)
+            .await,
+        Err(StoreError::NotFound { .. })
+    ));
+    // Convoked by email, through a personal link that opens this sitting only.
+    store
+        .record_juror_convocation(h.writer().unwrap(), &marty.id, JurorConvocation::Email)
+        .await
+        .unwrap();
+    let token = store.issue_juror_link(w, &marty.id).await.unwrap();
+    let link = store.juror_link(&token).await.unwrap().unwrap();
+    assert_eq!(link.name(), "Marc MARTY");
+    store.juror_opened(&link, "203.0.113.9").await.unwrap();
+    let sittings = store.juror_sittings(&link).await.unwrap();
+    assert_eq!(sittings.len(), 1, "not the session he was refused in");
+    let mine = &sittings[0];
+    assert!(mine.read_at.is_some());
+    assert_eq!(mine.days, [(d, 1)]);
+    let names: Vec<&str> = mine.assessed.iter().map(|(_, n)| n.as_str()).collect();
+    assert_eq!(names, ["ARNAUD Camille", "BLANC Camille"]);
+    assert!(matches!(
+        store.juror_sitting(&link, &o.session.id).await,
+        Err(StoreError::NotFound { .. })
+    ));
+    // The statement waits for his answers; all or nothing.
+    let png = b"\x89PNG\r\n\x1a\n une signature".to_vec();
+    let Err(StoreError::Invalid(e)) = store
+        .sign_statement_by_link(&link, &id, &png, "203.0.113.9")
+        .await
+    else {
+        panic!("before the answers")
+    };
+    assert!(e[0].message.contains("aucun lien"), "{e:?}");
+    let (a, b) = (mine.assessed[0].0.clone(), mine.assessed[1].0.clone());
+    let Err(StoreError::Invalid(e)) = store
+        .declare_juror_links(&link, &id, vec![(a.clone(), None)], "203.0.113.9")
+        .await
+    else {
+        panic!("Blanc unanswered")
+    };
+    assert_eq!(
+        e[0].message,
+        "BLANC Camille : indiquez un lien ou « aucun lien »"
+    );
+    let after = store
+        .declare_juror_links(
+            &link,
+            &id,
+            vec![(a, None), (b, Some("ancien collègue".into()))],
+            "203.0.113.9",
+        )
+        .await
+        .unwrap();
+    assert_eq!(after.answers.len(), 2);
+    let jury = store.jury(&h).await.unwrap();
+    let blanc = jury
+        .matrix
+        .iter()
+        .find(|c| c.name == "BLANC Camille")
+        .unwrap();
+    assert!(
+        blanc.eligible.is_empty(),
+        "Leroy by the manager, Marty by himself"
+    );
+    store
+        .sign_statement_by_link(&link, &id, &png, "203.0.113.9")
+        .await
+        .unwrap();
+    assert!(
+        store
+            .sign_statement_by_link(&link, &id, &png, "x")
+            .await
+            .is_err(),
+        "once"
+    );
+    let entry = &store.journal(&f.admin, 1).await.unwrap()[0];
+    assert_eq!(
+        entry.action.label(),
+        "Déclaration sur l'honneur signée par un juré"
+    );
+    assert_eq!(entry.actor_name, "Marc MARTY (lien personnel)");
+    // Revoked, the link opens nothing.
+    assert_eq!(store.revoke_juror_links(w, &marty.id).await.unwrap(), 1);
+    assert!(store.juror_link(&token).await.unwrap().is_none());
+    // On the day: presence before the day is refused; then noted, and Leroy signs on the tablet.
+    let Err(StoreError::Invalid(e)) = store
+        .note_juror(h.writer().unwrap(), &leroy.id, d, true)
+        .await
+    else {
+        panic!("before the day")
+    };
+    assert!(
+        e[0].message.contains("se note ce jour-là, pas avant"),
+        "{e:?}"
+    );
+    let monday = on_day(&store, d);
+    let h = open(&monday, &f.admin, &id).await;
+    monday
+        .note_juror(h.writer().unwrap(), &marty.id, d, true)
+        .await
+        .unwrap();
+    let jury = monday
+        .note_juror(h.writer().unwrap(), &leroy.id, d, false)
+        .await
+        .unwrap();
+    assert_eq!(
+        jury.seats.iter().filter(|x| x.presence == "absent").count(),
+        1
+    );
+    let welcome = check_of(&monday, &f.admin, &id, "day.welcome_jury")
+        .await
+        .unwrap();
+    assert!(welcome.contains("1 seul juré présent"), "{welcome}");
+    let jury = monday
+        .sign_juror_statement(h.writer().unwrap(), &leroy.id, &png)
+        .await
+        .unwrap();
+    assert!(jury.jurors.iter().all(|j| j.signed_at.is_some()));
+    assert_eq!(
+        monday.juror_signature(&h, &leroy.id).await.unwrap(),
+        Some(png)
+    );
+}
+
 contract!(
+    a_jury_is_appointed_checked_welcomed_and_sworn,
     a_centre_records_its_jurors_and_their_habilitations,
     presence_is_noted_per_day_and_epreuve,
     two_sessions_booking_one_plateau_at_once_is_shown_on_both,

@@ -429,6 +429,84 @@ pub fn overlap(a: (Date, Date), b: (Date, Date)) -> bool {
     a.0 <= b.1 && b.0 <= a.1
 }
 
+/// A juror's presence on `day` is noted that day or later, never before.
+pub fn presence_day_problem(name: &str, day: Date, today: Date) -> Option<Problem> {
+    (day > today).then(|| {
+        Problem::new(
+            "day",
+            format!(
+                "la présence de {name} le {} se note ce jour-là, pas avant",
+                fr::long_date(day)
+            ),
+        )
+    })
+}
+
+/// Why a juror may not sign their sworn statement now: signed already, or — through their
+/// link — before answering for each candidate they assess (link or « aucun lien »).
+pub fn statement_problem(name: &str, signed: bool, links_declared: bool) -> Option<Problem> {
+    if signed {
+        return Some(Problem::new(
+            "signature",
+            format!("{name} a déjà signé sa déclaration sur l'honneur pour cette session"),
+        ));
+    }
+    (!links_declared).then(|| {
+        Problem::new(
+            "signature",
+            "déclarez d'abord, pour chaque candidat que vous évaluez, un lien ou « aucun lien »",
+        )
+    })
+}
+
+/// The longest description of a link, in characters.
+pub const MAX_LINK_CHARS: usize = 300;
+
+/// A juror's answers for the candidates they assess (id, name): each answered once, with
+/// « aucun lien » (`None`) or the link in one line; nobody else.
+pub fn answers_problems(
+    assessed: &[(String, String)],
+    answers: &[(String, Option<String>)],
+) -> Vec<Problem> {
+    let mut out = Vec::new();
+    for (i, (candidate, what)) in answers.iter().enumerate() {
+        let field = format!("links[{}]", i + 1);
+        let Some((_, name)) = assessed.iter().find(|(id, _)| id == candidate) else {
+            out.push(Problem::new(
+                &field,
+                "ce candidat ne fait pas partie de ceux que vous évaluez",
+            ));
+            continue;
+        };
+        if answers[..i].iter().any(|(c, _)| c == candidate) {
+            out.push(Problem::new(&field, format!("{name} : une seule réponse")));
+        }
+        if let Some(what) = what {
+            let what = what.trim();
+            if what.is_empty()
+                || what.chars().count() > MAX_LINK_CHARS
+                || what.chars().any(char::is_control)
+            {
+                out.push(Problem::new(
+                    &field,
+                    format!(
+                        "{name} : dites en une ligne ({MAX_LINK_CHARS} caractères au plus) quel est le lien"
+                    ),
+                ));
+            }
+        }
+    }
+    for (id, name) in assessed {
+        if !answers.iter().any(|(c, _)| c == id) {
+            out.push(Problem::new(
+                "links",
+                format!("{name} : indiquez un lien ou « aucun lien »"),
+            ));
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -551,6 +629,58 @@ mod tests {
         j.habilitations
             .push(habilitation(date(2027, 4, 7), date(2029, 1, 1)));
         assert_eq!(habilitation_gap(&j, "RNCP35309", "Maçon", &days), None);
+    }
+
+    #[test]
+    fn a_jurors_presence_statement_and_answers_are_checked() {
+        let d = date(2027, 4, 5);
+        assert_eq!(presence_day_problem("Marc LEROY", d, d), None);
+        assert_eq!(
+            presence_day_problem("Marc LEROY", d, date(2027, 4, 4))
+                .unwrap()
+                .message,
+            "la présence de Marc LEROY le lundi 5 avril 2027 se note ce jour-là, pas avant"
+        );
+        assert_eq!(statement_problem("Marc LEROY", false, true), None);
+        assert!(
+            statement_problem("Marc LEROY", true, true)
+                .unwrap()
+                .message
+                .contains("déjà signé")
+        );
+        assert!(
+            statement_problem("Marc LEROY", false, false)
+                .unwrap()
+                .message
+                .contains("aucun lien")
+        );
+        let assessed = vec![
+            ("c1".to_owned(), "DUPONT Jean".to_owned()),
+            ("c2".to_owned(), "MARTIN Léa".to_owned()),
+        ];
+        let ok = vec![
+            ("c1".to_owned(), None),
+            ("c2".to_owned(), Some("a été son tuteur".to_owned())),
+        ];
+        assert_eq!(answers_problems(&assessed, &ok), []);
+        let bad = vec![
+            ("c1".to_owned(), Some("  ".to_owned())),
+            ("c1".to_owned(), None),
+            ("c9".to_owned(), None),
+        ];
+        let found: Vec<String> = answers_problems(&assessed, &bad)
+            .into_iter()
+            .map(|p| format!("{} {}", p.field, p.message))
+            .collect();
+        assert_eq!(
+            found,
+            [
+                "links[1] DUPONT Jean : dites en une ligne (300 caractères au plus) quel est le lien",
+                "links[2] DUPONT Jean : une seule réponse",
+                "links[3] ce candidat ne fait pas partie de ceux que vous évaluez",
+                "links MARTIN Léa : indiquez un lien ou « aucun lien »",
+            ]
+        );
     }
 
     #[test]

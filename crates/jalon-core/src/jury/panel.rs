@@ -178,6 +178,23 @@ impl JuryFacts {
         days.into_iter().collect()
     }
 
+    /// The candidates `juror` is seated to assess (a passage on a day and in a jury they
+    /// sit), as (id, name), in the candidates' order: those they declare their links with.
+    pub fn assessed_by(&self, juror: &str) -> Vec<(String, String)> {
+        let cells = self.matrix();
+        self.candidates
+            .iter()
+            .filter(|c| {
+                cells.iter().any(|cell| {
+                    cell.candidate == c.id
+                        && (cell.eligible.iter().any(|j| j == juror)
+                            || cell.excluded.iter().any(|x| x.juror == juror))
+                })
+            })
+            .map(|c| (c.id.clone(), c.name.clone()))
+            .collect()
+    }
+
     /// Why `juror` may not sit on `days`: not habilitated for the title, a habilitation that
     /// does not cover one of the days, a licence that does not.
     pub fn seat_gaps(&self, juror: &Juror, days: &[Date]) -> Vec<JuryFinding> {
@@ -621,6 +638,25 @@ mod tests {
         // A juror with no habilitation for the title at all.
         f.jurors[0].habilitations[0].title = "RNCP37674".into();
         assert_eq!(rules(&f.seat_problems()), ["jury.not_habilitated"]);
+    }
+
+    #[test]
+    fn a_juror_declares_their_links_with_the_candidates_they_are_seated_to_assess() {
+        let mut f = macon();
+        // Paul sits only on the 5th: the group's épreuve, both candidates.
+        f.seats.push(seat("j3", date(2027, 4, 5), 1));
+        let both = vec![
+            ("c1".to_owned(), "DUPONT Jean".to_owned()),
+            ("c2".to_owned(), "MARTIN Léa".to_owned()),
+        ];
+        assert_eq!(f.assessed_by("j3"), both);
+        // Only the entretiens, in jury 2 on the 9th: nobody passes before jury 2.
+        f.seats.retain(|s| s.juror != "j3");
+        f.seats.push(seat("j3", date(2027, 4, 9), 2));
+        assert_eq!(f.assessed_by("j3"), []);
+        // Excluded for one candidate, they still declare for them.
+        f.jurors[0].employer_siret = "12345678900011".into();
+        assert_eq!(f.assessed_by("j1"), both);
     }
 
     #[test]
