@@ -116,6 +116,7 @@ fn session(kind: Kind, a: DocsArgs) -> Result<(), Failure> {
                 sheets(&data),
                 plural(sheets(&data))
             ),
+            other => other.label().to_lowercase(),
         };
         println!("{what} : « {} »", a.out.display());
     }
@@ -175,11 +176,30 @@ fn sample(a: SampleArgs) -> Result<(), Failure> {
             a.out.display()
         ))
     })?;
-    let data = pdf::sample(12);
+    let mut data = pdf::sample(12);
+    data.absence = Some(pdf::Absence {
+        day: "lundi 14 décembre 2026".to_owned(),
+        present: vec!["Sophie MARTY".to_owned()],
+        absent: vec!["Marc LEROY".to_owned()],
+        short: data
+            .candidates
+            .iter()
+            .take(3)
+            .map(|c| {
+                format!(
+                    "{} {} — Entretien final : 1 seul juré présent (Sophie MARTY)",
+                    c.last_name, c.first_names
+                )
+            })
+            .collect(),
+    });
     for (kind, name) in [
         (Kind::Convocation, "convocations.pdf"),
         (Kind::Posting, "affichage.pdf"),
         (Kind::SignIn, "emargement.pdf"),
+        (Kind::JurorConvocation, "convocations-jury.pdf"),
+        (Kind::EmployerLetter, "demandes-employeur.pdf"),
+        (Kind::AbsenceReport, "rapport-absence-jury.pdf"),
     ] {
         let bytes = renderer
             .render(kind, &data)
@@ -187,7 +207,7 @@ fn sample(a: SampleArgs) -> Result<(), Failure> {
         write(&a.out.join(name), &bytes)?;
     }
     println!(
-        "Documents d'exemple écrits dans « {} » : convocations.pdf, affichage.pdf, emargement.pdf",
+        "Documents d'exemple écrits dans « {} » : convocations.pdf, affichage.pdf, emargement.pdf, convocations-jury.pdf, demandes-employeur.pdf, rapport-absence-jury.pdf",
         a.out.display()
     );
     Ok(())

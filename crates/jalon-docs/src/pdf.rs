@@ -21,7 +21,7 @@ use typst_layout::PagedDocument;
 /// Draws a logo alone, to know that it can be drawn.
 const LOGO_CHECK: &str = "logo-check.typ";
 
-pub const TEMPLATES: [(&str, &str); 6] = [
+pub const TEMPLATES: [(&str, &str); 9] = [
     ("jalon.typ", include_str!("../templates/jalon.typ")),
     ("entete.typ", include_str!("../templates/entete.typ")),
     (
@@ -33,6 +33,18 @@ pub const TEMPLATES: [(&str, &str); 6] = [
         "emargement.typ",
         include_str!("../templates/emargement.typ"),
     ),
+    (
+        "convocation-jure.typ",
+        include_str!("../templates/convocation-jure.typ"),
+    ),
+    (
+        "lettre-employeur.typ",
+        include_str!("../templates/lettre-employeur.typ"),
+    ),
+    (
+        "absence-jury.typ",
+        include_str!("../templates/absence-jury.typ"),
+    ),
     (LOGO_CHECK, "#image(sys.inputs.logo, width: 3cm)"),
 ];
 
@@ -42,6 +54,12 @@ pub enum Kind {
     Convocation,
     Posting,
     SignIn,
+    /// One letter per juror of `jury`.
+    JurorConvocation,
+    /// One request per salaried juror of `jury`, to their employer.
+    EmployerLetter,
+    /// The report of a juror's absence on a day, for the departmental service.
+    AbsenceReport,
 }
 
 impl Kind {
@@ -50,6 +68,9 @@ impl Kind {
             Kind::Convocation => "convocation.typ",
             Kind::Posting => "affichage.typ",
             Kind::SignIn => "emargement.typ",
+            Kind::JurorConvocation => "convocation-jure.typ",
+            Kind::EmployerLetter => "lettre-employeur.typ",
+            Kind::AbsenceReport => "absence-jury.typ",
         }
     }
 
@@ -59,6 +80,9 @@ impl Kind {
             Kind::Convocation => "Convocation",
             Kind::Posting => "Affichage des candidats et des épreuves",
             Kind::SignIn => "Feuilles d'émargement",
+            Kind::JurorConvocation => "Convocation du juré",
+            Kind::EmployerLetter => "Demande d'autorisation d'absence",
+            Kind::AbsenceReport => "Rapport d'absence d'un membre du jury",
         }
     }
 }
@@ -214,6 +238,45 @@ pub struct SessionDocument {
     /// The reminder of the règlement de session.
     pub rules: Vec<String>,
     pub candidates: Vec<CandidateLine>,
+    /// The jury appointed (the posting's composition; one letter each for the jurors').
+    #[serde(default)]
+    pub jury: Vec<JurorLine>,
+    /// The day a juror was missing, for the absence report.
+    #[serde(default)]
+    pub absence: Option<Absence>,
+}
+
+/// One juror, as the documents show them.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct JurorLine {
+    /// The juror's id in the store (not shown).
+    #[serde(skip_serializing)]
+    pub id: String,
+    /// « Marc LEROY ».
+    pub name: String,
+    pub first_names: String,
+    pub last_name: String,
+    pub profession: String,
+    pub employer: String,
+    /// A salaried juror asks their employer (the letter, the deadline).
+    pub salaried: bool,
+    /// « lundi 15 mars 2027 — jury 1 ».
+    pub days: Vec<String>,
+    /// The day a salaried juror asks their employer by, « samedi 27 février 2027 », or empty.
+    pub request_by: String,
+    /// Their personal link (to declare their links and sign their statement), or empty.
+    pub link: String,
+}
+
+/// A day a juror was missing: who was convoked, who came, who is left short.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Absence {
+    /// « lundi 15 mars 2027 ».
+    pub day: String,
+    pub present: Vec<String>,
+    pub absent: Vec<String>,
+    /// « DUPONT Jean — Entretien final (jury 1) : 1 seul juré présent… ».
+    pub short: Vec<String>,
 }
 
 /// What a candidate brings, by default.
@@ -747,5 +810,35 @@ pub fn sample(candidates: usize) -> SessionDocument {
             })
             .collect(),
         sheets: Vec::new(),
+        jury: vec![
+            JurorLine {
+                id: "exemple-jure-1".to_owned(),
+                name: "Marc LEROY".to_owned(),
+                first_names: "Marc".to_owned(),
+                last_name: "LEROY".to_owned(),
+                profession: "Chef de cuisine".to_owned(),
+                employer: "Brasserie du Parc".to_owned(),
+                salaried: true,
+                days: vec![
+                    "lundi 14 décembre 2026 — jury 1".to_owned(),
+                    "mardi 15 décembre 2026 — jury 1".to_owned(),
+                ],
+                request_by: fr::long_date(date(2026, 11, 29)),
+                link: "https://jalon.tilleuls.example/jure/exemple".to_owned(),
+            },
+            JurorLine {
+                id: "exemple-jure-2".to_owned(),
+                name: "Sophie MARTY".to_owned(),
+                first_names: "Sophie".to_owned(),
+                last_name: "MARTY".to_owned(),
+                profession: "Responsable de restauration collective".to_owned(),
+                employer: String::new(),
+                salaried: false,
+                days: vec!["lundi 14 décembre 2026 — jury 1".to_owned()],
+                request_by: String::new(),
+                link: String::new(),
+            },
+        ],
+        absence: None,
     }
 }

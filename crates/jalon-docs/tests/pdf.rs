@@ -71,6 +71,8 @@ fn session(candidates: Vec<CandidateLine>) -> SessionDocument {
         rules: pdf::default_rules(),
         candidates,
         sheets: Vec::new(),
+        jury: Vec::new(),
+        absence: None,
     }
 }
 
@@ -380,4 +382,54 @@ fn what_people_typed_is_printed_as_typed_never_run_as_markup() {
         text.contains("*Gras* _penché_ $x^2$ <étiquette> O’BRIEN #panic(\"x\") @ref"),
         "{text}"
     );
+}
+
+#[test]
+fn the_jurors_letters_the_employer_request_and_the_absence_report_say_what_each_must_do() {
+    let r = renderer();
+    let mut data = pdf::sample(3);
+    // One letter per juror; the salaried one is told his employer's deadline.
+    let letters = r
+        .pages_text(Kind::JurorConvocation, &data)
+        .unwrap()
+        .join(" ");
+    let (leroy, marty) = letters.split_once("Sophie MARTY").unwrap();
+    assert!(
+        leroy.contains("au plus tard le dimanche 29 novembre 2026"),
+        "{leroy}"
+    );
+    assert!(
+        leroy.contains("https://jalon.tilleuls.example/jure/exemple"),
+        "{leroy}"
+    );
+    assert!(leroy.contains("lundi 14 décembre 2026 — jury 1"), "{leroy}");
+    assert!(!marty.contains("Autorisation d’absence"), "{marty}");
+    assert!(marty.contains("à l’accueil du jury"), "{marty}");
+    // The employer's request: for the salaried juror only.
+    let requests = r.pages_text(Kind::EmployerLetter, &data).unwrap();
+    assert_eq!(requests.len(), 1, "{requests:?}");
+    assert!(requests[0].contains("L. 3142-42"), "{}", requests[0]);
+    assert!(requests[0].contains("Brasserie du Parc"));
+    // The posting shows the composition of the jury.
+    let posting = r.pages_text(Kind::Posting, &data).unwrap().join(" ");
+    assert!(posting.contains("Composition du jury"), "{posting}");
+    assert!(posting.contains("Responsable de restauration collective"));
+    // The absence report names who came, who did not, and who is left short.
+    data.absence = Some(pdf::Absence {
+        day: "lundi 14 décembre 2026".to_owned(),
+        present: vec!["Sophie MARTY".to_owned()],
+        absent: vec!["Marc LEROY".to_owned()],
+        short: vec!["MARTIN Léa — Entretien final : 1 seul juré présent".to_owned()],
+    });
+    let report = r.pages_text(Kind::AbsenceReport, &data).unwrap().join(" ");
+    assert!(
+        report.contains("Jurés convoqués absents Marc LEROY"),
+        "{report}"
+    );
+    assert!(report.contains("MARTIN Léa — Entretien final : 1 seul juré présent"));
+    assert!(report.contains("aucune délibération"), "{report}");
+    // No jury: the posting says nothing of it.
+    data.jury.clear();
+    let posting = r.pages_text(Kind::Posting, &data).unwrap().join(" ");
+    assert!(!posting.contains("Composition du jury"));
 }

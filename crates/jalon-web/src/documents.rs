@@ -131,7 +131,42 @@ pub async fn session_document(
         documents: pdf::default_documents(),
         rules: pdf::default_rules(),
         candidates,
+        jury: jury_lines(&store.jury(session).await?),
+        absence: None,
     })
+}
+
+/// The jurors appointed, as the documents show them (their links are added by whoever
+/// sends them one).
+pub fn jury_lines(jury: &jalon_store::jury::SessionJury) -> Vec<pdf::JurorLine> {
+    jury.jurors
+        .iter()
+        .map(|j| {
+            let (first_names, last_name) = j
+                .name
+                .rsplit_once(' ')
+                .map_or((String::new(), j.name.clone()), |(f, l)| {
+                    (f.to_owned(), l.to_owned())
+                });
+            pdf::JurorLine {
+                id: j.id.to_string(),
+                name: j.name.clone(),
+                first_names,
+                last_name,
+                profession: j.profession.clone(),
+                employer: j.employer.clone(),
+                salaried: j.status == jalon_core::jury::JurorStatus::Salaried,
+                days: jury
+                    .seats
+                    .iter()
+                    .filter(|x| x.seat.juror == j.id.as_str())
+                    .map(|x| format!("{} — jury {}", fr::long_date(x.seat.day), x.seat.jury))
+                    .collect(),
+                request_by: j.employer_request_by.map(fr::long_date).unwrap_or_default(),
+                link: String::new(),
+            }
+        })
+        .collect()
 }
 
 /// Whether a logo given for the centre can be printed: checked by its content, then decoded
