@@ -40,6 +40,16 @@ impl JurorLink {
     fn actor(&self) -> Actor {
         Actor::command_line(self.centre_id.clone())
     }
+
+    /// A read-only actor of the juror's centre, to typeset the documents of a session they
+    /// sit in (their convocation, their request to the employer): it can change nothing.
+    /// Open a session with it only after [`Store::juror_sitting`] found the juror seated.
+    pub fn documents_reader(&self) -> Actor {
+        Actor::reader(
+            self.centre_id.clone(),
+            format!("{} (lien personnel)", self.name()),
+        )
+    }
 }
 
 /// A session the juror sits in, as their link shows it.

@@ -93,6 +93,8 @@ pub struct SessionJury {
     pub matrix: Vec<Cell>,
     /// What is wrong with the jury as appointed.
     pub findings: Vec<JuryFinding>,
+    /// On the days up to today: jurors not pointed, candidates without two jurors present.
+    pub welcome: Vec<JuryFinding>,
 }
 
 /// A link the manager declares between a juror and a candidate.
@@ -189,7 +191,7 @@ impl Store {
                     seat: seat.clone(),
                 })
                 .collect();
-            states.sort_by(|a, b| (a.seat.day, a.seat.jury).cmp(&(b.seat.day, b.seat.jury)));
+            states.sort_by_key(|a| (a.seat.day, a.seat.jury));
         }
         let links: Vec<LinkRow> = sqlx::query_as(
             "SELECT juror_id, candidate_id, linked, what, declared_by, declared_at FROM jury_links \
@@ -354,6 +356,11 @@ impl Store {
             version: g.version,
             matrix: g.facts.matrix(),
             findings: g.facts.findings(self.today()),
+            welcome: if g.seats.iter().any(|x| x.seat.day <= self.today()) {
+                g.facts.welcome_findings(self.today())
+            } else {
+                Vec::new()
+            },
             seats: g.seats,
             jurors,
             links: g.links,
@@ -726,6 +733,17 @@ impl Store {
         .await?;
         tx.commit().await?;
         Ok(())
+    }
+
+    /// The candidates left without two jurors present on `day`, in French (the absence
+    /// report's list).
+    pub async fn jury_quorum(&self, session: &SessionHandle<'_>, day: Date) -> Result<Vec<String>> {
+        let g = self.gather_jury(session, None).await?;
+        Ok(g.facts
+            .quorum_findings(day)
+            .into_iter()
+            .map(|f| f.message)
+            .collect())
     }
 
     /// The signature a juror drew on their statement (PNG), if any.

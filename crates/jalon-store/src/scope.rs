@@ -78,6 +78,17 @@ impl Actor {
         }
     }
 
+    /// Someone outside the centre reading through a personal link: an inspector's rights
+    /// (reads, changes nothing), under their name.
+    pub(crate) fn reader(centre_id: CentreId, name: String) -> Actor {
+        Actor {
+            user_id: None,
+            name,
+            centre_id,
+            role: Role::Inspector,
+        }
+    }
+
     pub fn user_id(&self) -> Option<&UserId> {
         self.user_id.as_ref()
     }

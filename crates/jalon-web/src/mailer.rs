@@ -229,3 +229,117 @@ async fn convocation_pdf(
         .map(|bytes| (name, bytes))
         .map_err(|e| format!("convocation PDF impossible à produire : {e}"))
 }
+
+/// Sends one juror their convocation by email — the letter, and for a salaried juror the
+/// request to their employer — with a new personal link, then records it. The refusal is a
+/// French sentence.
+pub async fn send_juror_convocation(
+    state: &AppState,
+    writer: SessionWriter<'_>,
+    juror: &jalon_store::JurorId,
+) -> Result<(), StoreError> {
+    let refused = |m: String| StoreError::invalid("juror", m);
+    let j = state.store.juror(writer.actor(), juror).await?;
+    let email = j.input.email.trim().to_owned();
+    if email.is_empty() {
+        return Err(refused(format!(
+            "{} n'a pas d'adresse de courriel : remettez-lui sa convocation, ou ajoutez son adresse dans la liste des jurés",
+            j.input.display()
+        )));
+    }
+    let address: Mailbox = email
+        .parse()
+        .map_err(|_| refused(format!("adresse « {email} » invalide")))?;
+    let mut document =
+        crate::documents::session_document(&state.store, writer.handle(), None).await?;
+    document.jury.retain(|l| l.id == juror.as_str());
+    let Some(line) = document.jury.first_mut() else {
+        return Err(refused(format!(
+            "{} n'est pas désigné(e) dans le jury de cette session",
+            j.input.display()
+        )));
+    };
+    let token = state
+        .store
+        .issue_juror_link(writer.actor().writer()?, juror)
+        .await?;
+    let link = format!("{}/jure/{token}", state.mail.public_url);
+    line.link = link.clone();
+    let line = line.clone();
+    let (centre, _) = state.store.centre_settings(writer.actor()).await?;
+    let mut files = vec![(
+        "convocation-jury.pdf".to_owned(),
+        crate::documents::render(state.docs.clone(), Kind::JurorConvocation, document.clone())
+            .await
+            .map_err(|e| refused(format!("convocation PDF impossible à produire : {e}")))?,
+    )];
+    let employer = if line.salaried {
+        files.push((
+            "demande-autorisation-absence.pdf".to_owned(),
+            crate::documents::render(state.docs.clone(), Kind::EmployerLetter, document.clone())
+                .await
+                .map_err(|e| {
+                    refused(format!("demande à l'employeur impossible à produire : {e}"))
+                })?,
+        ));
+        format!(
+            "\nSalarié(e), adressez à votre employeur, au plus tard le {}, la demande d'autorisation d'absence jointe (à compléter et signer), avec cette convocation.\n",
+            line.request_by
+        )
+    } else {
+        String::new()
+    };
+    let body = format!(
+        "Bonjour {first},\n\n\
+         Vous êtes convoqué(e) comme membre du jury de la session d'examen du titre professionnel « {title} », {dates}, à {site}, {city}.\n\
+         Vous siégez : {days}.\n\n\
+         Votre convocation est jointe à ce courriel (PDF).\n{employer}\n\
+         Avant les épreuves, déclarez vos liens éventuels avec les candidats que vous évaluez et signez votre déclaration sur l'honneur, à votre adresse personnelle :\n\
+         {link}\n\n\
+         {centre}\n{reach}",
+        first = j.input.first_names.trim(),
+        title = document.title.name,
+        dates = document.session.dates,
+        site = document.site.name,
+        city = document.site.city,
+        days = line.days.join(" ; "),
+        centre = document.centre.name,
+        reach = centre.reach(),
+    );
+    let from = Mailbox::new(
+        Some(document.centre.name.clone()),
+        state.mail.from.email.clone(),
+    );
+    let mut builder = Message::builder().from(from).to(address);
+    if let Some(reply) = centre
+        .reply_address()
+        .and_then(|a| a.parse::<lettre::Address>().ok())
+    {
+        builder = builder.reply_to(Mailbox::new(Some(centre.name.clone()), reply));
+    }
+    let mut parts = MultiPart::mixed().singlepart(SinglePart::plain(body));
+    for (name, bytes) in files {
+        parts = parts.singlepart(Attachment::new(name).body(
+            bytes,
+            ContentType::parse("application/pdf").expect("a media type"),
+        ));
+    }
+    let message = builder
+        .subject(format!(
+            "Convocation du jury — {} — {}",
+            document.title.name, document.session.dates
+        ))
+        .multipart(parts)
+        .map_err(|e| refused(format!("courriel impossible à composer : {e}")))?;
+    state.mail.send(message).await.map_err(|e| {
+        refused(format!(
+            "la convocation de {} n'est pas partie : {e}",
+            line.name
+        ))
+    })?;
+    state
+        .store
+        .record_juror_convocation(writer, juror, jalon_store::jury::JurorConvocation::Email)
+        .await?;
+    Ok(())
+}

@@ -431,16 +431,33 @@ impl JuryFacts {
                 ),
             ));
         }
-        for cell in self.quorum_short(today) {
-            let present = self.present_eligible(&cell);
-            let mut f = self.short_finding(&cell, &present, "présent peut l'évaluer");
-            f.rule = "jury.quorum";
-            f.message.push_str(
-                " : pas de délibération à un seul juré, rédigez le rapport d'absence pour le service départemental",
-            );
-            out.push(f);
-        }
+        out.extend(self.quorum_of(self.quorum_short(today)));
         out
+    }
+
+    /// The candidates left without two jurors present on `day` alone (the absence report).
+    pub fn quorum_findings(&self, day: Date) -> Vec<JuryFinding> {
+        let cells = self
+            .quorum_short(day)
+            .into_iter()
+            .filter(|c| c.day == day)
+            .collect();
+        self.quorum_of(cells)
+    }
+
+    fn quorum_of(&self, cells: Vec<Cell>) -> Vec<JuryFinding> {
+        cells
+            .into_iter()
+            .map(|cell| {
+                let present = self.present_eligible(&cell);
+                let mut f = self.short_finding(&cell, &present, "présent peut l'évaluer");
+                f.rule = "jury.quorum";
+                f.message.push_str(
+                    " : pas de délibération à un seul juré, rédigez le rapport d'absence pour le service départemental",
+                );
+                f
+            })
+            .collect()
     }
 
     /// The eligible jurors of `cell` pointed present that day.

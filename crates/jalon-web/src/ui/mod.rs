@@ -8,7 +8,9 @@ mod candidates;
 mod centre;
 mod dashboard;
 mod documents;
+mod juror_link;
 mod jurors;
+mod jury;
 mod login;
 mod session;
 mod session_form;
@@ -35,6 +37,8 @@ pub fn routes() -> Router<AppState> {
         .merge(admin::routes())
         .merge(centre::routes())
         .merge(jurors::routes())
+        .merge(jury::routes())
+        .merge(juror_link::routes())
         .merge(ack::routes())
         .merge(candidates::routes())
         .merge(documents::routes())
