@@ -35,6 +35,9 @@ use serde_json::{Value, json};
     jalon_store::attendance::AttendanceInput,
     jalon_store::jurors::Juror,
     jalon_core::jury::JurorInput,
+    jalon_core::jury::Seat,
+    jalon_store::jury::SessionJury,
+    jalon_store::jury::LinkInput,
     jalon_core::checks::Finding,
 )))]
 struct Schemas;
@@ -123,6 +126,14 @@ pub fn document() -> Value {
             "put": op("Corriger un juré, avec la version lue.",
                 Some(json!({"allOf": [r("JurorInput"), {"type": "object", "required": ["version"], "properties": {"version": {"type": "integer"}}}]})),
                 "200", ok("Corrigé.", r("Juror")), true)}), &["id"]),
+        "/api/v1/sessions/{id}/jury": with_params(json!({
+            "get": op("Le jury de la session : chaque siège (juré, jour, jury), les jurés désignés avec leur convocation et leur déclaration sur l'honneur, les liens déclarés, les besoins de l'emploi du temps, la matrice d'éligibilité (par candidat, épreuve et jour : qui peut l'évaluer, qui est écarté et pourquoi) et ce qui ne va pas (findings).", None, "200", ok("Jury.", r("SessionJury")), false),
+            "put": op("Désigner le jury : tous les sièges et les liens que déclare le responsable, avec la version lue (une version périmée : 409). Refus 422 nommant le juré, le titre et la date, sous les règles jury.not_habilitated, jury.habilitation_ends, jury.licence_invalid, jury.overlapping_sessions ; une fois désigné, la réponse dit dans findings jury.too_few, jury.linked_to_candidate, jury.capacity_exceeded, jury.convocation_late.",
+                Some(json!({"type": "object", "required": ["version", "seats"], "properties": {
+                    "version": {"type": "integer"},
+                    "seats": list(r("Seat")),
+                    "links": list(r("LinkInput"))}})),
+                "200", ok("Enregistré.", r("SessionJury")), true)}), &["id"]),
         "/api/v1/sessions/{id}/passage-order": with_params(json!({
             "put": op("Fixer l'ordre de passage aux épreuves individuelles : chaque candidat de la session une fois (une liste vide revient à l'ordre alphabétique) ; l'emploi du temps est déroulé à nouveau.",
                 Some(json!({"type": "object", "required": ["candidates"], "properties": {"candidates": list(json!({"type": "string"}))}})),

@@ -664,6 +664,14 @@ fn operations(a: &Centre) -> Vec<(Method, &'static str, Option<Value>)> {
             ),
         ),
         (Method::GET, "/api/v1/sessions/{session}/schedule", None),
+        (Method::GET, "/api/v1/sessions/{session}/jury", None),
+        (
+            Method::PUT,
+            "/api/v1/sessions/{session}/jury",
+            Some(
+                json!({"version": 0, "seats": [{"juror": "{juror}", "day": "2027-03-15", "jury": 1}]}),
+            ),
+        ),
         (Method::GET, "/api/v1/sessions/{session}/timetable", None),
         (
             Method::PUT,
@@ -1663,5 +1671,87 @@ async fn the_schedule_and_the_pdf_documents_over_http() {
     assert_eq!(status, StatusCode::OK, "{body}");
     assert_eq!(body["signed"], true);
     assert_eq!(body["drawn_signature"], true);
+    app.shutdown().await;
+}
+
+#[tokio::test]
+async fn a_script_appoints_the_jury_and_reads_its_matrix() {
+    let app = spawn_app().await;
+    let a = centre(&app.store, "Centre Alpha").await;
+    let c = logged_in(&app, &a.manager).await;
+    let (_, s) = send(
+        &c,
+        Method::POST,
+        app.url("/api/v1/sessions"),
+        Some(session_body(&a, "2027-03-15", "2027-03-19")),
+    )
+    .await;
+    let session = s["id"].as_str().unwrap().to_owned();
+    let juror = |last: &str, rncp: &str| {
+        json!({"last_name": last, "first_names": "Marc", "status": "independent",
+               "habilitations": [{"title": rncp, "granted_by": "DDETS du Rhône",
+                                  "valid_from": "2025-01-01", "valid_until": "2029-12-31"}]})
+    };
+    let mut ids = Vec::new();
+    for last in ["Leroy", "Marty", "Roche"] {
+        let mut body = juror(last, "RNCP37674");
+        if last == "Roche" {
+            body["habilitations"] = json!([]);
+        }
+        let (status, j) = send(&c, Method::POST, app.url("/api/v1/jurors"), Some(body)).await;
+        assert_eq!(status, StatusCode::CREATED, "{j}");
+        ids.push(j["id"].as_str().unwrap().to_owned());
+    }
+    let url = app.url(&format!("/api/v1/sessions/{session}/jury"));
+    let (status, jury) = send(&c, Method::GET, url.clone(), None).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(jury["findings"][0]["rule"], "jury.too_few");
+    let seat = |id: &str| json!({"juror": id, "day": "2027-03-15", "jury": 1});
+    // Roche has no habilitation: 422 naming him, the title and the rule.
+    let (status, body) = send(
+        &c,
+        Method::PUT,
+        url.clone(),
+        Some(json!({"version": jury["version"], "seats": [seat(&ids[0]), seat(&ids[2])]})),
+    )
+    .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    assert_eq!(body["violations"][0]["rule"], "jury.not_habilitated");
+    assert!(
+        body["violations"][0]["message"]
+            .as_str()
+            .unwrap()
+            .starts_with("Marc ROCHE n'a pas d'habilitation pour le titre"),
+        "{body}"
+    );
+    // A day outside the session, an unknown field: 422 with the field.
+    let (status, body) = send(
+        &c,
+        Method::PUT,
+        url.clone(),
+        Some(json!({"version": 0, "seats": [{"juror": ids[0], "day": "2027-04-01", "jury": 1}]})),
+    )
+    .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    assert_eq!(body["fields"][0]["field"], "seats[1]");
+    // Leroy and Marty: accepted; a stale version is 409.
+    let (status, jury) = send(
+        &c,
+        Method::PUT,
+        url.clone(),
+        Some(json!({"version": 0, "seats": [seat(&ids[0]), seat(&ids[1])]})),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{jury}");
+    assert_eq!(jury["version"], 1);
+    assert_eq!(jury["jurors"].as_array().unwrap().len(), 2);
+    let (status, _) = send(
+        &c,
+        Method::PUT,
+        url.clone(),
+        Some(json!({"version": 0, "seats": []})),
+    )
+    .await;
+    assert_eq!(status, StatusCode::CONFLICT);
     app.shutdown().await;
 }

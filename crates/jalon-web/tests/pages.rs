@@ -2663,3 +2663,192 @@ async fn a_hand_delivery_is_proven_by_the_receipt_the_candidate_signs() {
         "{page}"
     );
 }
+
+#[tokio::test]
+async fn a_juror_declares_a_link_and_signs_through_their_link_and_the_manager_sees_both() {
+    use jalon_core::jury::{Habilitation, JurorInput, JurorStatus};
+    let (base, store, _dir) = app().await;
+    let alpha = centre(&store, "alpha").await;
+    let beta = centre(&store, "beta").await;
+    let (_, admin) = store.login("admin@alpha.example", PASSWORD).await.unwrap();
+    let w = admin.writer().unwrap();
+    let juror = |last: &str| JurorInput {
+        last_name: last.into(),
+        first_names: "Marc".into(),
+        status: JurorStatus::Salaried,
+        habilitations: vec![Habilitation {
+            title: "RNCP37674".into(),
+            granted_by: "DDETS du Rhône".into(),
+            valid_from: date(2025, 1, 1),
+            valid_until: date(2029, 12, 31),
+            reference: String::new(),
+        }],
+        ..JurorInput::default()
+    };
+    let leroy = store.add_juror(w, juror("Leroy")).await.unwrap();
+    let marty = store.add_juror(w, juror("Marty")).await.unwrap();
+    let h = store
+        .open_session(&admin, &alpha.session.as_str().into())
+        .await
+        .unwrap();
+    let dupont = store
+        .add_candidate(
+            h.writer().unwrap(),
+            jalon_core::candidate::CandidateInput {
+                last_name: "Dupont".into(),
+                first_names: "Jean".into(),
+                birth_date: Some(date(1990, 2, 1)),
+                email: "jean.dupont@exemple.fr".into(),
+                phone: "06 12 34 56 78".into(),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+    // The manager seats both jurors on the 15th, in jury 1.
+    let (c, csrf) = signed_in(&base, "manager@alpha.example").await;
+    let jury = format!("{base}/sessions/{}/jury", alpha.session);
+    let r = c
+        .post(&jury)
+        .form(&[
+            ("csrf", csrf.clone()),
+            ("version", "0".to_owned()),
+            (&format!("seat.{}.2027-03-15", leroy.id), "1".to_owned()),
+            (&format!("seat.{}.2027-03-15", marty.id), "1".to_owned()),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let page = html_unescape(&c.get(&jury).send().await.unwrap().text().await.unwrap());
+    assert!(
+        page.contains("Jurés désignés") && page.contains("Marc LEROY"),
+        "{page}"
+    );
+    assert!(
+        page.contains("demande à l'employeur au plus tard le dimanche 28 février 2027"),
+        "{page}"
+    );
+    // A personal link for Marty, shown once.
+    let r = c
+        .post(format!("{jury}/{}/link", marty.id))
+        .form(&[("csrf", csrf.as_str())])
+        .send()
+        .await
+        .unwrap();
+    let page = r.text().await.unwrap();
+    let at = page.find("/jure/").expect("the link") + 6;
+    let token = page[at..at + 64].to_owned();
+    // Through it: his sitting and the candidates' names only.
+    let juror_client = client();
+    let mine = format!("{base}/jure/{token}");
+    let page = html_unescape(
+        &juror_client
+            .get(&mine)
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap(),
+    );
+    assert!(
+        page.contains("Titre alpha") && page.contains("DUPONT Jean"),
+        "{page}"
+    );
+    assert!(!page.contains("jean.dupont@exemple.fr") && !page.contains("06 12 34 56 78"));
+    assert!(!page.contains("Marc LEROY"), "no other juror");
+    // He signs first: refused, his answers come first.
+    let sig = "data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAIAAAACCAIAAAD91JpzAAAAD0lEQVR42mNgaGAAIQgFAA4OAgHYYcHDAAAAAElFTkSuQmCC";
+    let sign = format!("{base}/jure/{token}/{}/declaration", alpha.session);
+    let r = juror_client
+        .post(&sign)
+        .form(&[("sworn", "on"), ("signature", sig)])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let r = juror_client
+        .post(format!("{base}/jure/{token}/{}/liens", alpha.session))
+        .form(&[
+            (format!("answer.{}", dupont.id), "link"),
+            (format!("what.{}", dupont.id), "ancien collègue"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    assert!(html_unescape(&r.text().await.unwrap()).contains("Vos réponses sont enregistrées"));
+    let r = juror_client
+        .post(&sign)
+        .form(&[("sworn", "on"), ("signature", sig)])
+        .send()
+        .await
+        .unwrap();
+    let page = html_unescape(&r.text().await.unwrap());
+    assert!(
+        page.contains("Votre déclaration sur l'honneur est signée"),
+        "{page}"
+    );
+    // His convocation, as PDF; nothing of another session or centre.
+    let pdf = juror_client
+        .get(format!(
+            "{base}/jure/{token}/{}/convocation.pdf",
+            alpha.session
+        ))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(pdf.headers()["content-type"], "application/pdf");
+    for other in [&beta.session, &"inconnue".to_owned()] {
+        for doc in ["convocation.pdf", "employeur.pdf"] {
+            let r = juror_client
+                .get(format!("{base}/jure/{token}/{other}/{doc}"))
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(r.status(), StatusCode::NOT_FOUND, "{other} {doc}");
+        }
+        let r = juror_client
+            .post(format!("{base}/jure/{token}/{other}/liens"))
+            .form(&[("answer.x", "none")])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), StatusCode::NOT_FOUND);
+    }
+    // The manager sees the link declared and the statement signed; Marty is out for Dupont.
+    let page = html_unescape(&c.get(&jury).send().await.unwrap().text().await.unwrap());
+    assert!(
+        page.contains("ancien collègue (déclaré par le juré)"),
+        "{page}"
+    );
+    assert!(page.contains("déclaration signée"), "{page}");
+    assert!(
+        page.contains("1 seul juré peut l'évaluer (Marc LEROY)"),
+        "{page}"
+    );
+    // Another centre finds nothing of this jury.
+    let (b, csrf_b) = signed_in(&base, "manager@beta.example").await;
+    assert_eq!(
+        b.get(&jury).send().await.unwrap().status(),
+        StatusCode::NOT_FOUND
+    );
+    let r = b
+        .post(format!("{jury}/{}/link", marty.id))
+        .form(&[("csrf", csrf_b.as_str())])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::NOT_FOUND);
+    // Revoked, the link opens nothing.
+    c.post(format!("{jury}/{}/revoke", marty.id))
+        .form(&[("csrf", csrf.as_str())])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        juror_client.get(&mine).send().await.unwrap().status(),
+        StatusCode::NOT_FOUND
+    );
+}

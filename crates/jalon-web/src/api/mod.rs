@@ -189,6 +189,10 @@ pub fn routes() -> Router<AppState> {
             get(sessions::get_schedule).put(sessions::set_timetable),
         )
         .route(
+            "/api/v1/sessions/{id}/jury",
+            get(sessions::get_jury).put(sessions::set_jury),
+        )
+        .route(
             "/api/v1/sessions/{id}/passage-order",
             put(sessions::set_passage_order),
         )

@@ -375,3 +375,38 @@ pub(super) async fn get_file(
     let (name, kind, bytes) = s.store.milestone_file(&h, &file).await?;
     Ok(super::download(&name, kind, bytes))
 }
+
+pub(super) async fn get_jury(
+    State(s): State<AppState>,
+    Auth(a): Auth,
+    Path(id): Path<SessionId>,
+) -> ApiResult<Json<jalon_store::jury::SessionJury>> {
+    let h = s.store.open_session(&a, &id).await?;
+    Ok(Json(s.store.jury(&h).await?))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct JuryBody {
+    /// The jury's version as read.
+    version: i64,
+    /// Every seat: juror, day, jury (replaces those kept).
+    seats: Vec<jalon_core::jury::Seat>,
+    /// The links the manager declares (replaces theirs; the jurors' own stay).
+    #[serde(default)]
+    links: Vec<jalon_store::jury::LinkInput>,
+}
+
+pub(super) async fn set_jury(
+    State(s): State<AppState>,
+    Auth(a): Auth,
+    Path(id): Path<SessionId>,
+    Body(body): Body<JuryBody>,
+) -> ApiResult<Json<jalon_store::jury::SessionJury>> {
+    let h = s.store.open_session(&a, &id).await?;
+    Ok(Json(
+        s.store
+            .set_jury(h.writer()?, body.version, body.seats, body.links)
+            .await?,
+    ))
+}
