@@ -21,6 +21,8 @@ pub const DEFAULT_DIR: &str = "jalon-demo";
 
 /// The demonstration's titles: real Titres Professionnels (see the file's sources).
 const TITLES: &str = include_str!("../demo/titles.toml");
+/// A juror's signature drawn on the tablet.
+const SIGNATURE: &[u8] = include_bytes!("../demo/signature.png");
 
 pub const PASSWORD: &str = "demo-jalon-2026";
 
@@ -222,6 +224,12 @@ enum Step {
     /// Each épreuve's sign-in, noted at the end of the session (or now, if it is under way).
     SignIn,
     Attest(Date),
+    /// The jury appointed, from the title's habilitated jurors free on its days.
+    Jury,
+    /// The jurors' convocations handed over; the first juror answers and signs by link.
+    JuryConvoke,
+    /// The jury of a day pointed present (and, on the first day, sworn on the tablet).
+    JuryDay(Date),
     Complete(MilestoneId),
     Complements,
     Cancel,
@@ -374,7 +382,8 @@ fn candidates(
                 accommodation_decided_on: (k == 1).then_some(decided),
                 accommodation_requested_on: (k == 1).then_some(asked),
                 // Apprentices work for a company (one of them the employer of a juror);
-                // those in training were trained by the centre.
+                // those in training were trained by the centre (left empty: the centre),
+                // the others by a training organisation of their own.
                 employer: if k % 5 == 4 {
                     "Bâtir Lyon".into()
                 } else {
@@ -385,12 +394,16 @@ fn candidates(
                 } else {
                     String::new()
                 },
-                trained_by: if k % 5 < 3 {
-                    "Centre de formation Les Tilleuls".into()
+                trained_by: if k % 5 == 4 {
+                    "CFA du BTP Rhône".into()
                 } else {
                     String::new()
                 },
-                trained_by_siret: String::new(),
+                trained_by_siret: if k % 5 == 4 {
+                    "77935618200042".into()
+                } else {
+                    String::new()
+                },
             }
         })
         .collect()
@@ -624,7 +637,10 @@ async fn fill(store: &Store) -> Result<(), Failure> {
     }
 
     // The centre's jurors: professionals habilitated for its titles (invented names and
-    // SIRETs; habilitations within the titles' expiry).
+    // SIRETs; habilitations within the titles' expiry). Marc Leroy works for the company of
+    // the apprentice maçons (barred for them only); Claire Perrin trains at the centre
+    // (barred for the candidates it trained); Paul Roche's habilitation ends on the first
+    // day of the next Maçon session; Rachid Colin's licence has expired.
     {
         use jalon_core::jury::{Habilitation, JurorInput, JurorStatus, Licence};
         let habilitation = |title: &str, until: Date| Habilitation {
@@ -634,16 +650,108 @@ async fn fill(store: &Store) -> Result<(), Failure> {
             valid_until: until,
             reference: format!("HAB-69-{}", &title[4..]),
         };
+        let licence = |until: Date| Licence {
+            category: "D".into(),
+            valid_until: until,
+        };
+        let far = Date::constant(2028, 5, 31);
+        use JurorStatus::{Independent, Other, Retired, Salaried};
         let jurors = [
+            (
+                "Marty",
+                "Sophie",
+                "Développeuse web",
+                "Numérique & Co",
+                "73921468500024",
+                Salaried,
+                false,
+                "RNCP37674",
+                far,
+                None,
+            ),
+            (
+                "Lambert",
+                "Julien",
+                "Architecte logiciel",
+                "",
+                "",
+                Independent,
+                false,
+                "RNCP37674",
+                far,
+                None,
+            ),
+            (
+                "Perrin",
+                "Claire",
+                "Formatrice en développement web",
+                "",
+                "",
+                Other,
+                true,
+                "RNCP37674",
+                far,
+                None,
+            ),
+            (
+                "Morel",
+                "Anne",
+                "Assistante de direction",
+                "Groupe Saône Services",
+                "52148796300018",
+                Salaried,
+                false,
+                "RNCP38667",
+                far,
+                None,
+            ),
+            (
+                "Fabre",
+                "Michel",
+                "Directeur administratif",
+                "",
+                "",
+                Retired,
+                false,
+                "RNCP38667",
+                far,
+                None,
+            ),
+            (
+                "Girard",
+                "Nadia",
+                "Secrétaire médicale",
+                "Clinique du Parc",
+                "41235896700026",
+                Salaried,
+                false,
+                "RNCP36805",
+                Date::constant(2027, 8, 31),
+                None,
+            ),
+            (
+                "Blanc",
+                "Élodie",
+                "Cadre de santé",
+                "",
+                "",
+                Independent,
+                false,
+                "RNCP36805",
+                Date::constant(2027, 8, 31),
+                None,
+            ),
             (
                 "Leroy",
                 "Marc",
                 "Chef de chantier gros œuvre",
                 "Bâtir Lyon",
                 "48213795600017",
-                JurorStatus::Salaried,
-                vec![habilitation("RNCP35309", Date::constant(2029, 8, 31))],
-                vec![],
+                Salaried,
+                false,
+                "RNCP35309",
+                Date::constant(2029, 8, 31),
+                None,
             ),
             (
                 "Nguyen",
@@ -651,9 +759,11 @@ async fn fill(store: &Store) -> Result<(), Failure> {
                 "Conductrice de travaux",
                 "",
                 "",
-                JurorStatus::Independent,
-                vec![habilitation("RNCP35309", Date::constant(2029, 8, 31))],
-                vec![],
+                Independent,
+                false,
+                "RNCP35309",
+                Date::constant(2029, 8, 31),
+                None,
             ),
             (
                 "Roche",
@@ -661,19 +771,47 @@ async fn fill(store: &Store) -> Result<(), Failure> {
                 "Compagnon maçon",
                 "",
                 "",
-                JurorStatus::Retired,
-                vec![habilitation("RNCP35309", Date::constant(2027, 2, 28))],
-                vec![],
+                Retired,
+                false,
+                "RNCP35309",
+                free_week(plus(today, 120), 2, Zone::AlsaceMoselle, today),
+                None,
             ),
             (
-                "Marty",
-                "Sophie",
-                "Développeuse web",
-                "Numérique & Co",
-                "73921468500024",
-                JurorStatus::Salaried,
-                vec![habilitation("RNCP37674", Date::constant(2028, 8, 31))],
-                vec![],
+                "Garnier",
+                "Luc",
+                "Chef d'équipe maçonnerie",
+                "",
+                "",
+                Retired,
+                false,
+                "RNCP35309",
+                Date::constant(2029, 8, 31),
+                None,
+            ),
+            (
+                "Henry",
+                "Patrick",
+                "Responsable maintenance",
+                "Sidérurgie Rhône-Alpes",
+                "38521479600013",
+                Salaried,
+                false,
+                "RNCP41536",
+                Date::constant(2030, 6, 30),
+                None,
+            ),
+            (
+                "Dumas",
+                "Sylvie",
+                "Technicienne de maintenance",
+                "",
+                "",
+                Independent,
+                false,
+                "RNCP41536",
+                Date::constant(2030, 6, 30),
+                None,
             ),
             (
                 "Benoît",
@@ -681,15 +819,38 @@ async fn fill(store: &Store) -> Result<(), Failure> {
                 "Conducteur receveur",
                 "TCL",
                 "31205478900031",
-                JurorStatus::Salaried,
-                vec![],
-                vec![Licence {
-                    category: "D".into(),
-                    valid_until: Date::constant(2029, 6, 30),
-                }],
+                Salaried,
+                false,
+                "RNCP37878",
+                far,
+                Some(Date::constant(2029, 6, 30)),
+            ),
+            (
+                "Carré",
+                "Martine",
+                "Formatrice conduite de bus",
+                "",
+                "",
+                Independent,
+                false,
+                "RNCP37878",
+                far,
+                Some(Date::constant(2030, 3, 31)),
+            ),
+            (
+                "Colin",
+                "Rachid",
+                "Conducteur de car retraité",
+                "",
+                "",
+                Retired,
+                false,
+                "RNCP37878",
+                far,
+                Some(plus(today, -20)),
             ),
         ];
-        for (last, first, job, employer, siret, status, habilitations, licences) in jurors {
+        for (last, first, job, employer, siret, status, trainer, title, until, driving) in jurors {
             store
                 .add_juror(
                     actor.writer()?,
@@ -697,13 +858,14 @@ async fn fill(store: &Store) -> Result<(), Failure> {
                         last_name: last.into(),
                         first_names: first.into(),
                         email: format!("{}.{}@jury.example", ascii(first), ascii(last)),
+                        phone: format!("06 {:02} 41 52 {:02}", 20 + last.len(), 10 + first.len()),
                         profession: job.into(),
                         employer: employer.into(),
                         employer_siret: siret.into(),
                         status,
-                        habilitations,
-                        licences,
-                        ..JurorInput::default()
+                        trainer_of_centre: trainer,
+                        habilitations: vec![habilitation(title, until)],
+                        licences: driving.map(licence).into_iter().collect(),
                     },
                 )
                 .await?;
@@ -852,6 +1014,17 @@ async fn fill(store: &Store) -> Result<(), Failure> {
             if d.start <= 30 {
                 at(plus(p.start, -35), 11, Step::Convoke);
             }
+            // The jury appointed seven weeks before (after the registration), convoked five
+            // weeks before; pointed each morning of the session so far.
+            at(plus(p.start, -41), 10, Step::Jury);
+            if d.start <= 30 {
+                at(plus(p.start, -35), 12, Step::JuryConvoke);
+            }
+            let mut day = p.start;
+            while day <= plus(p.start, d.days - 1) && day <= today {
+                at(day, 8, Step::JuryDay(day));
+                day = plus(day, 1);
+            }
             // Sessions already begun: welcomed on the first morning, the last one absent.
             if p.start <= today {
                 at(p.start, 8, Step::Welcome);
@@ -977,6 +1150,133 @@ async fn fill(store: &Store) -> Result<(), Failure> {
                             };
                             clerk.record_attendance(h.writer()?, &c.id, mark).await?;
                         }
+                    }
+                }
+            }
+            Step::Jury => {
+                use jalon_core::jury::Seat;
+                let title = clerk.title(p.actor, &h.session().title_id).await?;
+                let days: Vec<Date> = {
+                    let mut v = Vec::new();
+                    let mut d = h.session().start;
+                    while d <= h.session().end {
+                        v.push(d);
+                        d = plus(d, 1);
+                    }
+                    v
+                };
+                let rncp = jalon_core::catalog::rncp_code(&title.rncp_code);
+                let pool: Vec<_> = clerk
+                    .jurors(p.actor)
+                    .await?
+                    .into_iter()
+                    .filter(|j| {
+                        let rules = j.input.rules(j.id.as_str());
+                        jalon_core::jury::habilitation_gap(&rules, &rncp, &title.name, &days[..1])
+                            .is_none()
+                            && (!title.transport
+                                || jalon_core::jury::licence_gap(
+                                    &rules,
+                                    title.structure.licence.as_deref(),
+                                    &days,
+                                )
+                                .is_none())
+                    })
+                    .collect();
+                let needs = clerk.schedule(&h).await?.juries;
+                let mut seats = Vec::new();
+                for day in &days {
+                    let pairs = needs
+                        .iter()
+                        .find(|n| n.date == *day)
+                        .map_or(1, |n| n.pairs.max(1)) as usize;
+                    // Those habilitated that day; a juror whose habilitation ends sits no more.
+                    let free: Vec<_> = pool
+                        .iter()
+                        .filter(|j| {
+                            jalon_core::jury::habilitation_gap(
+                                &j.input.rules(j.id.as_str()),
+                                &rncp,
+                                &title.name,
+                                &[*day],
+                            )
+                            .is_none()
+                        })
+                        .collect();
+                    let juries = pairs.min((free.len() / 2).max(1));
+                    for (i, j) in free.iter().enumerate() {
+                        seats.push(Seat {
+                            juror: j.id.to_string(),
+                            day: *day,
+                            jury: (i % juries) as u32 + 1,
+                        });
+                    }
+                }
+                // Three months ahead, the manager learns that a juror was a candidate's tutor:
+                // that candidate is left with one juror, a third is to be found.
+                let links = match (p.d.start == 95, seats.first()) {
+                    (true, Some(seat)) => clerk
+                        .candidates(&h)
+                        .await?
+                        .first()
+                        .map(|c| jalon_store::jury::LinkInput {
+                            juror: seat.juror.clone(),
+                            candidate: c.id.to_string(),
+                            what: "a été son tuteur en entreprise pendant son alternance".into(),
+                        })
+                        .into_iter()
+                        .collect(),
+                    _ => Vec::new(),
+                };
+                let version = clerk.jury(&h).await?.version;
+                clerk.set_jury(h.writer()?, version, seats, links).await?;
+            }
+            Step::JuryConvoke => {
+                let jury = clerk.jury(&h).await?;
+                for (i, j) in jury.jurors.iter().enumerate() {
+                    clerk
+                        .record_juror_convocation(
+                            h.writer()?,
+                            &j.id,
+                            jalon_store::jury::JurorConvocation::Hand,
+                        )
+                        .await?;
+                    // The first juror opens their link: « aucun lien », then signs.
+                    if i == 0 {
+                        let token = clerk.issue_juror_link(p.actor.writer()?, &j.id).await?;
+                        let Some(link) = clerk.juror_link(&token).await? else {
+                            continue;
+                        };
+                        let origin = "192.0.2.14 — Mozilla/5.0 (démonstration)";
+                        clerk.juror_opened(&link, origin).await?;
+                        let sitting = clerk.juror_sitting(&link, &id).await?;
+                        let answers = sitting
+                            .assessed
+                            .iter()
+                            .map(|(c, _)| (c.clone(), None))
+                            .collect();
+                        clerk
+                            .declare_juror_links(&link, &id, answers, origin)
+                            .await?;
+                        clerk
+                            .sign_statement_by_link(&link, &id, SIGNATURE, origin)
+                            .await?;
+                    }
+                }
+            }
+            Step::JuryDay(day) => {
+                let jury = clerk.jury(&h).await?;
+                for seat in jury.seats.iter().filter(|x| x.seat.day == day) {
+                    let juror: jalon_store::JurorId = seat.seat.juror.as_str().into();
+                    let after = clerk.note_juror(h.writer()?, &juror, day, true).await?;
+                    let unsigned = after
+                        .jurors
+                        .iter()
+                        .any(|j| j.id == juror && j.signed_at.is_none());
+                    if unsigned {
+                        clerk
+                            .sign_juror_statement(h.writer()?, &juror, SIGNATURE)
+                            .await?;
                     }
                 }
             }

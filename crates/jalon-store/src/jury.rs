@@ -272,6 +272,7 @@ impl Store {
                 cap: title.structure.max_per_jury_day,
             },
             start: Some(s.start),
+            end: Some(s.end),
             jurors: jurors
                 .iter()
                 .map(|j| j.input.rules(j.id.as_str()))
@@ -564,6 +565,16 @@ impl Store {
     }
 }
 
+/// What is wrong with the jury of a coming session, for the dashboard.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct JuryAlert {
+    pub session_id: SessionId,
+    /// « Maçon — du lundi 5 au mardi 6 avril 2027 ».
+    pub session: String,
+    pub rule: &'static str,
+    pub message: String,
+}
+
 /// How a juror's convocation went out.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Deserialize, Serialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -733,6 +744,45 @@ impl Store {
         .await?;
         tx.commit().await?;
         Ok(())
+    }
+
+    /// What is wrong with the juries of the actor's sessions under way or starting within
+    /// `days`: a juror seated in two sessions at once, a habilitation or licence that no
+    /// longer covers a day they sit (changed since), a candidate left with fewer than two
+    /// jurors, a jury over its capacity, a salaried juror convoked too late.
+    pub async fn jury_alerts(&self, actor: &crate::Actor, days: i32) -> Result<Vec<JuryAlert>> {
+        let today = self.today();
+        let horizon = jalon_core::calendar::add_days(today, days).unwrap_or(today);
+        let ids: Vec<(SessionId,)> = sqlx::query_as(
+            "SELECT s.id FROM sessions s WHERE s.centre_id = $1 AND s.cancelled_at IS NULL \
+             AND s.end_date >= $2 AND s.start_date <= $3 \
+             AND s.id IN (SELECT session_id FROM jury_seats) ORDER BY s.start_date, s.id",
+        )
+        .bind(actor.centre_id())
+        .bind(today.to_string())
+        .bind(horizon.to_string())
+        .fetch_all(self.pool())
+        .await?;
+        let mut out = Vec::new();
+        for (id,) in ids {
+            let session = self.open_session(actor, &id).await?;
+            let s = session.session();
+            let label = format!(
+                "{} — {}",
+                s.title_name,
+                jalon_core::fr::date_range(s.start, s.end)
+            );
+            let g = self.gather_jury(&session, None).await?;
+            for f in g.facts.findings(today) {
+                out.push(JuryAlert {
+                    session_id: id.clone(),
+                    session: label.clone(),
+                    rule: f.rule,
+                    message: f.message,
+                });
+            }
+        }
+        Ok(out)
     }
 
     /// The candidates left without two jurors present on `day`, in French (the absence

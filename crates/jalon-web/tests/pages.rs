@@ -2828,6 +2828,22 @@ async fn a_juror_declares_a_link_and_signs_through_their_link_and_the_manager_se
         page.contains("1 seul juré peut l'évaluer (Marc LEROY)"),
         "{page}"
     );
+    // The dashboard says it among what is to review, with a way to the jury.
+    let home = html_unescape(
+        &c.get(format!("{base}/?qui=toutes"))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap(),
+    );
+    let at = home.find("Jurys à revoir").expect("the jury's problems");
+    assert!(home[at..].contains(&format!("/sessions/{}/jury", alpha.session)));
+    assert!(
+        home[at..].contains("1 seul juré peut l'évaluer (Marc LEROY)"),
+        "{home}"
+    );
     // Another centre finds nothing of this jury.
     let (b, csrf_b) = signed_in(&base, "manager@beta.example").await;
     assert_eq!(

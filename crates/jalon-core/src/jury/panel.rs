@@ -59,6 +59,9 @@ pub struct JuryFacts {
     pub title: JuryTitle,
     /// The session's first day (the employer's request is due 15 days before).
     pub start: Option<Date>,
+    /// Its last day: a passage the timetable puts after it has no jury to seat (the
+    /// timetable's own check says so), and is not in the matrix.
+    pub end: Option<Date>,
     /// The jurors seated, with what the rules need of them.
     pub jurors: Vec<Juror>,
     pub seats: Vec<Seat>,
@@ -259,6 +262,11 @@ impl JuryFacts {
                 days.dedup();
                 let jury = p.candidate.as_ref().and(p.jury);
                 for day in days {
+                    let outside =
+                        self.start.is_some_and(|s| day < s) || self.end.is_some_and(|e| day > e);
+                    if outside {
+                        continue;
+                    }
                     let (mut eligible, mut excluded) = (Vec::new(), Vec::new());
                     for j in self.seated(day, jury) {
                         let barred = self
@@ -671,6 +679,10 @@ mod tests {
         f.seats.retain(|s| s.juror != "j3");
         f.seats.push(seat("j3", date(2027, 4, 9), 2));
         assert_eq!(f.assessed_by("j3"), []);
+        // A passage the timetable puts after the last day is not the jury's to cover.
+        f.end = Some(date(2027, 4, 8));
+        assert!(f.matrix().iter().all(|c| c.day == date(2027, 4, 5)));
+        f.end = None;
         // Excluded for one candidate, they still declare for them.
         f.jurors[0].employer_siret = "12345678900011".into();
         assert_eq!(f.assessed_by("j1"), both);

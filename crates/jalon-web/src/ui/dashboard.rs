@@ -93,6 +93,8 @@ struct DashboardPage {
     under_way: Vec<UnderWay>,
     /// Rooms booked by two sessions at once, in the coming weeks.
     rooms: Vec<RoomConflict>,
+    /// What is wrong with the juries of the coming sessions.
+    juries: Vec<RoomConflict>,
     /// Only the user's own sessions (those they manage).
     mine: bool,
     /// The user manages sessions: the « mes sessions » choice is offered.
@@ -296,6 +298,36 @@ async fn dashboard(state: AppState, headers: HeaderMap, f: Filters) -> PageResul
             }
         }
     }
+    // The juries of the sessions under way or within four months: conflicts across
+    // sessions, habilitations that no longer cover a day, candidates short of two jurors.
+    // One line per session: its first three problems, and how many more.
+    let mut juries: Vec<(RoomConflict, Vec<String>)> = Vec::new();
+    for a in state.store.jury_alerts(actor, 120).await? {
+        if !active.iter().any(|d| d.session.id == a.session_id) {
+            continue;
+        }
+        match juries
+            .iter_mut()
+            .find(|(r, _)| r.session_id == a.session_id.as_str())
+        {
+            Some((_, lines)) => lines.push(a.message),
+            None => juries.push((
+                RoomConflict {
+                    session_id: a.session_id.to_string(),
+                    session: a.session,
+                    message: String::new(),
+                },
+                vec![a.message],
+            )),
+        }
+    }
+    let juries: Vec<RoomConflict> = juries
+        .into_iter()
+        .map(|(r, lines)| RoomConflict {
+            message: jalon_core::checks::first_three(&lines),
+            ..r
+        })
+        .collect();
     let (mut late, mut soon, mut next) = (Vec::new(), Vec::new(), Vec::new());
     for d in &active {
         let name = format!(
@@ -422,6 +454,7 @@ async fn dashboard(state: AppState, headers: HeaderMap, f: Filters) -> PageResul
         soon_count,
         under_way,
         rooms,
+        juries,
         mine,
         manages,
         start,
