@@ -309,7 +309,7 @@ fn jury_finding(milestone: &MilestoneId, found: Vec<JuryFinding>) -> Option<Find
 }
 
 /// « a ; b ; c ; et 2 autres ».
-pub fn first_three(items: &[String]) -> String {
+fn first_three(items: &[String]) -> String {
     let n = items.len();
     let shown: Vec<&str> = items.iter().take(3).map(String::as_str).collect();
     let more = if n > 3 {

@@ -1156,3 +1156,206 @@ async fn a_slot_moved_onto_another_sessions_plateau_shows_and_the_second_day_is_
     );
     b.close().await.unwrap();
 }
+
+#[tokio::test]
+async fn a_juror_declares_a_link_and_signs_through_their_link() {
+    use fantoccini::actions::{InputSource, MOUSE_BUTTON_LEFT, MouseActions, PointerAction};
+    use jalon_core::candidate::CandidateInput;
+    use jalon_core::jury::{Habilitation, JurorInput, JurorStatus, Seat};
+    let Some((_driver, url)) = chromedriver() else {
+        return;
+    };
+    let w = world().await;
+    let centre = w
+        .store
+        .centres()
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|c| c.name == "Centre Alpha")
+        .unwrap();
+    let actor = Actor::command_line(centre.id);
+    let session = w.store.sessions(&actor).await.unwrap()[0]
+        .session
+        .id
+        .clone();
+    let h = w.store.open_session(&actor, &session).await.unwrap();
+    let lou = w
+        .store
+        .add_candidate(
+            h.writer().unwrap(),
+            CandidateInput {
+                last_name: "Petit".into(),
+                first_names: "Lou".into(),
+                birth_date: Some(date(2001, 9, 9)),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+    let title = w.store.title(&actor, &h.session().title_id).await.unwrap();
+    let mut seats = Vec::new();
+    let mut marty = None;
+    for last in ["Leroy", "Marty"] {
+        let j = w
+            .store
+            .add_juror(
+                actor.writer().unwrap(),
+                JurorInput {
+                    last_name: last.into(),
+                    first_names: "Marc".into(),
+                    status: JurorStatus::Independent,
+                    habilitations: vec![Habilitation {
+                        title: title.rncp_code.clone(),
+                        granted_by: "DDETS du Rhône".into(),
+                        valid_from: date(2025, 1, 1),
+                        valid_until: date(2029, 12, 31),
+                        reference: String::new(),
+                    }],
+                    ..JurorInput::default()
+                },
+            )
+            .await
+            .unwrap();
+        seats.push(Seat {
+            juror: j.id.to_string(),
+            day: date(2027, 3, 15),
+            jury: 1,
+        });
+        marty = Some(j);
+    }
+    let marty = marty.unwrap();
+    w.store
+        .set_jury(h.writer().unwrap(), 0, seats, Vec::new())
+        .await
+        .unwrap();
+    let token = w
+        .store
+        .issue_juror_link(actor.writer().unwrap(), &marty.id)
+        .await
+        .unwrap();
+
+    // The juror, in a browser of their own: a link with Lou, then the statement signed.
+    let juror = browser(&url).await;
+    juror
+        .goto(&format!("{}/jure/{token}", w.base))
+        .await
+        .unwrap();
+    assert_eq!(text(&juror, "h1").await, "Espace juré");
+    let page = body(&juror).await;
+    assert!(page.contains("PETIT Lou"), "{page}");
+    juror
+        .find(Locator::Id(&format!("l-{session}-{}", lou.id)))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    juror
+        .find(Locator::Id(&format!("w-{session}-{}", lou.id)))
+        .await
+        .unwrap()
+        .send_keys("ancienne voisine")
+        .await
+        .unwrap();
+    juror
+        .find(Locator::XPath(
+            "//button[contains(., 'Enregistrer mes réponses')]",
+        ))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    assert!(
+        text(&juror, "[role=status]")
+            .await
+            .contains("Vos réponses sont enregistrées")
+    );
+    juror
+        .find(Locator::Id(&format!("sw-{session}")))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    let canvas = juror
+        .find(Locator::Css(".signature-pad canvas"))
+        .await
+        .unwrap();
+    let stroke = MouseActions::new("stylet".into())
+        .then(PointerAction::MoveToElement {
+            element: canvas.clone(),
+            duration: None,
+            x: -100.0,
+            y: 0.0,
+        })
+        .then(PointerAction::Down {
+            button: MOUSE_BUTTON_LEFT,
+        })
+        .then(PointerAction::MoveBy {
+            duration: None,
+            x: 80.0,
+            y: -25.0,
+        })
+        .then(PointerAction::MoveBy {
+            duration: None,
+            x: 90.0,
+            y: 35.0,
+        })
+        .then(PointerAction::Up {
+            button: MOUSE_BUTTON_LEFT,
+        });
+    juror.perform_actions(stroke).await.unwrap();
+    juror
+        .find(Locator::XPath(
+            "//button[contains(., 'Signer ma déclaration')]",
+        ))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    // The page after signing (the one before had its own notice).
+    let done = juror
+        .wait()
+        .for_element(Locator::XPath(
+            "//div[@role='status']/p[contains(., 'est signée')]",
+        ))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        done.contains("Votre déclaration sur l'honneur est signée"),
+        "{done}"
+    );
+    juror.close().await.unwrap();
+    let png = w
+        .store
+        .juror_signature(&h, &marty.id)
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(png.starts_with(b"\x89PNG\r\n\x1a\n"));
+
+    // The manager sees both on the jury tab: the link, and the statement signed by link.
+    let b = browser(&url).await;
+    sign_in(&b, &w.base, "manager@alpha.example").await;
+    b.goto(&format!("{}/sessions/{session}/jury", w.base))
+        .await
+        .unwrap();
+    let page = body(&b).await;
+    assert!(
+        page.contains("ancienne voisine (déclaré par le juré)"),
+        "{page}"
+    );
+    assert!(page.contains("déclaration signée"), "{page}");
+    assert!(page.contains("lien personnel"), "{page}");
+    assert!(
+        page.contains("Marc MARTY — PETIT Lou : ancienne voisine"),
+        "{page}"
+    );
+    b.close().await.unwrap();
+}

@@ -183,7 +183,15 @@ impl JuryFacts {
 
     /// The candidates `juror` is seated to assess (a passage on a day and in a jury they
     /// sit), as (id, name), in the candidates' order: those they declare their links with.
+    /// Without a timetable yet, every candidate of the session.
     pub fn assessed_by(&self, juror: &str) -> Vec<(String, String)> {
+        if self.passages.is_empty() {
+            return self
+                .candidates
+                .iter()
+                .map(|c| (c.id.clone(), c.name.clone()))
+                .collect();
+        }
         let cells = self.matrix();
         self.candidates
             .iter()
@@ -686,6 +694,9 @@ mod tests {
         // Excluded for one candidate, they still declare for them.
         f.jurors[0].employer_siret = "12345678900011".into();
         assert_eq!(f.assessed_by("j1"), both);
+        // No timetable yet: every candidate of the session.
+        f.passages.clear();
+        assert_eq!(f.assessed_by("j3"), both);
     }
 
     #[test]

@@ -300,7 +300,7 @@ async fn dashboard(state: AppState, headers: HeaderMap, f: Filters) -> PageResul
     }
     // The juries of the sessions under way or within four months: conflicts across
     // sessions, habilitations that no longer cover a day, candidates short of two jurors.
-    // One line per session: its first three problems, and how many more.
+    // One line per session: its first problem, and how many more.
     let mut juries: Vec<(RoomConflict, Vec<String>)> = Vec::new();
     for a in state.store.jury_alerts(actor, 120).await? {
         if !active.iter().any(|d| d.session.id == a.session_id) {
@@ -324,7 +324,14 @@ async fn dashboard(state: AppState, headers: HeaderMap, f: Filters) -> PageResul
     let juries: Vec<RoomConflict> = juries
         .into_iter()
         .map(|(r, lines)| RoomConflict {
-            message: jalon_core::checks::first_three(&lines),
+            message: match lines.len() {
+                1 => lines[0].clone(),
+                n => format!(
+                    "{} ; et {} à revoir",
+                    lines[0],
+                    fr::count(n - 1, "autre point", "autres points")
+                ),
+            },
             ..r
         })
         .collect();

@@ -118,7 +118,10 @@ struct JuryPage {
     links: Vec<LinkRow>,
     juror_options: Vec<(String, String)>,
     candidate_options: Vec<(String, String)>,
+    /// The passages where a juror is barred or jurors are short.
     matrix: Vec<MatrixRow>,
+    /// The others: two jurors or more, none barred.
+    matrix_rest: Vec<MatrixRow>,
     appointed: Vec<AppointedRow>,
     welcome: Option<Welcome>,
     signature_js: String,
@@ -241,7 +244,7 @@ async fn page(
             ),
         })
         .collect();
-    let matrix = jury
+    let (matrix, matrix_rest): (Vec<MatrixRow>, Vec<MatrixRow>) = jury
         .matrix
         .iter()
         .map(|c| MatrixRow {
@@ -268,7 +271,7 @@ async fn page(
                 .collect(),
             short: c.short(),
         })
-        .collect();
+        .partition(|m| m.short || !m.excluded.is_empty());
     let appointed = jury
         .jurors
         .iter()
@@ -320,6 +323,7 @@ async fn page(
         needs: jury
             .needs
             .iter()
+            .filter(|n| s.start <= n.date && n.date <= s.end)
             .map(|n| {
                 format!(
                     "{} : {} pour les passages individuels",
@@ -347,6 +351,7 @@ async fn page(
             .map(|c| (c.id.to_string(), c.input.short_name()))
             .collect(),
         matrix,
+        matrix_rest,
         appointed,
         welcome,
         signature_js: crate::assets::signature_path(),
