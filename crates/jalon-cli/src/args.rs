@@ -121,6 +121,26 @@ pub enum ImportCommand {
     /// son numéro de ligne
     #[command(help_template = HELP_TEMPLATE, next_help_heading = "Options ")]
     Candidates(ImportCandidatesArgs),
+    /// Enregistre les jurés d'un fichier CSV, une ligne par habilitation (tout ou rien) ; un
+    /// juré déjà connu est complété, jamais doublé
+    #[command(help_template = HELP_TEMPLATE, next_help_heading = "Options ")]
+    Jurors(ImportJurorsArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ImportJurorsArgs {
+    #[command(flatten)]
+    pub db: DbArgs,
+    /// Nom du centre, quand la base en a plusieurs
+    #[arg(long, value_name = "NOM")]
+    pub centre: Option<String>,
+    /// Vérifie le fichier sans rien enregistrer
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Le fichier CSV (« ; » ou « , », UTF-8 ou Windows-1252, titres de colonnes en français :
+    /// Nom, Prénom, Courriel, Métier, Employeur, SIRET, Statut, Code RNCP, Délivrée par, Du, Au…)
+    #[arg(value_name = "FICHIER")]
+    pub file: PathBuf,
 }
 
 #[derive(Debug, Subcommand)]

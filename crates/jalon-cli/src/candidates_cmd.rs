@@ -12,21 +12,44 @@ use crate::args::{ExportCommand, ImportCommand};
 /// A CSV of candidates is a few kilobytes; this is far above any real one.
 const MAX_FILE: u64 = 20 * 1024 * 1024;
 
-pub fn import(c: ImportCommand) -> Result<(), Failure> {
-    let ImportCommand::Candidates(a) = c;
-    let path = a.file.display().to_string();
-    let meta = std::fs::metadata(&a.file)
+/// The bytes of a CSV file given on the command line, or why not (`what`: « une liste de
+/// candidats »).
+pub fn read_file(file: &std::path::Path, what: &str) -> Result<Vec<u8>, Failure> {
+    let path = file.display().to_string();
+    let meta = std::fs::metadata(file)
         .map_err(|_| Failure::usage(format!("fichier introuvable : « {path} »")))?;
     if !meta.is_file() {
         return Err(Failure::usage(format!("« {path} » n'est pas un fichier")));
     }
     if meta.len() > MAX_FILE {
         return Err(Failure::runtime(format!(
-            "« {path} » est trop gros pour une liste de candidats (20 Mio au plus) : rien n'a été importé"
+            "« {path} » est trop gros pour {what} (20 Mio au plus) : rien n'a été importé"
         )));
     }
-    let bytes = std::fs::read(&a.file)
-        .map_err(|e| Failure::runtime(format!("lecture de « {path} » impossible : {e}")))?;
+    std::fs::read(file)
+        .map_err(|e| Failure::runtime(format!("lecture de « {path} » impossible : {e}")))
+}
+
+/// Errors printed one per line on the standard error, and the refusal that sums them up.
+pub fn refuse(path: &str, errors: Vec<String>) -> Failure {
+    let mut err = std::io::stderr().lock();
+    for e in &errors {
+        let _ = writeln!(err, "{e}");
+    }
+    let n = errors.len();
+    Failure::runtime(format!(
+        "{n} erreur{} dans « {path} » : rien n'a été importé",
+        if n > 1 { "s" } else { "" }
+    ))
+}
+
+pub fn import(c: ImportCommand) -> Result<(), Failure> {
+    let a = match c {
+        ImportCommand::Candidates(a) => a,
+        ImportCommand::Jurors(a) => return crate::jurors_cmd::import(a),
+    };
+    let path = a.file.display().to_string();
+    let bytes = read_file(&a.file, "une liste de candidats")?;
     crate::db::runtime()?.block_on(async {
         let store = crate::db::open(&a.db, crate::serve_cmd::DEFAULT_DIR).await?;
         let session_id = SessionId::from(a.session.as_str());
@@ -37,17 +60,7 @@ pub fn import(c: ImportCommand) -> Result<(), Failure> {
         let actor = Actor::command_line(centre);
         let session = store.open_session(&actor, &session_id).await?;
         let report = read_candidates(&bytes, store.today());
-        let refuse = |errors: Vec<String>| {
-            let mut err = std::io::stderr().lock();
-            for e in &errors {
-                let _ = writeln!(err, "{e}");
-            }
-            let n = errors.len();
-            Failure::runtime(format!(
-                "{n} erreur{} dans « {path} » : rien n'a été importé",
-                if n > 1 { "s" } else { "" }
-            ))
-        };
+        let refuse = |errors: Vec<String>| refuse(&path, errors);
         if !report.is_valid() {
             return Err(refuse(report.errors()));
         }

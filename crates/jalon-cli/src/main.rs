@@ -7,6 +7,7 @@ mod db;
 mod demo;
 mod docs_cmd;
 mod journal_cmd;
+mod jurors_cmd;
 mod plan_cmd;
 mod serve_cmd;
 mod table;

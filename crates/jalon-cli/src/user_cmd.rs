@@ -64,23 +64,7 @@ fn add(a: UserAddArgs) -> Result<(), Failure> {
             );
             return Ok(());
         }
-        let centre = match &a.centre {
-            Some(name) => centres.iter().find(|c| c.name == *name).ok_or_else(|| {
-                let names: Vec<&str> = centres.iter().map(|c| c.name.as_str()).collect();
-                Failure::usage(format!(
-                    "--centre : centre inconnu « {name} » (centres : {})",
-                    names.join(", ")
-                ))
-            })?,
-            None if centres.len() == 1 => &centres[0],
-            None => {
-                let names: Vec<&str> = centres.iter().map(|c| c.name.as_str()).collect();
-                return Err(Failure::usage(format!(
-                    "--centre est obligatoire : la base a plusieurs centres ({})",
-                    names.join(", ")
-                )));
-            }
-        };
+        let centre = pick_centre(&centres, a.centre.as_deref())?;
         let actor = Actor::command_line(centre.id.clone());
         let u = store.add_user(actor.admin()?, new(password()?)).await?;
         println!(
@@ -92,4 +76,34 @@ fn add(a: UserAddArgs) -> Result<(), Failure> {
         );
         Ok(())
     })
+}
+
+/// The centre `--centre` names, or the only one of the database.
+pub fn pick_centre<'a>(
+    centres: &'a [jalon_store::users::Centre],
+    name: Option<&str>,
+) -> Result<&'a jalon_store::users::Centre, Failure> {
+    let names = || {
+        centres
+            .iter()
+            .map(|c| c.name.as_str())
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    match name {
+        Some(name) => centres.iter().find(|c| c.name == name).ok_or_else(|| {
+            Failure::usage(format!(
+                "--centre : centre inconnu « {name} » (centres : {})",
+                names()
+            ))
+        }),
+        None if centres.len() == 1 => Ok(&centres[0]),
+        None if centres.is_empty() => Err(Failure::usage(
+            "la base n'a encore aucun centre : créez-le d'abord (jalon user add --centre …)",
+        )),
+        None => Err(Failure::usage(format!(
+            "--centre est obligatoire : la base a plusieurs centres ({})",
+            names()
+        ))),
+    }
 }

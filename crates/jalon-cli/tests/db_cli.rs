@@ -1288,3 +1288,70 @@ fn every_help_speaks_french_defaults_included() {
         "jalon : commande inconnue : list (commandes disponibles : add)"
     );
 }
+
+#[test]
+fn jurors_are_imported_from_csv_all_or_nothing_and_completed_when_known() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path().to_str().unwrap();
+    with_a_session(dir.path());
+    // Two lines of one juror (two habilitations), and another juror.
+    let good = dir.path().join("jures.csv");
+    std::fs::write(
+        &good,
+        "Nom;Prénom;Courriel;Statut;Code RNCP;Délivrée par;Du;Au\n\
+         Leroy;Marc;marc.leroy@exemple.fr;salarié;RNCP1;DDETS du Rhône;01/01/2025;31/12/2029\n\
+         Nguyen;Hélène;;indépendante;RNCP1;DDETS de l'Ain;2025-01-01;2029-12-31\n",
+    )
+    .unwrap();
+    let g = good.to_str().unwrap();
+    let run = |extra: &[&str]| {
+        let mut args = vec!["import", "jurors", "--data-dir", d, g];
+        args.extend_from_slice(extra);
+        jalon(&args, &[])
+    };
+    let o = run(&["--dry-run"]);
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    assert_eq!(
+        text(&o.stdout),
+        "2 jurés nouveaux : rien n'a été enregistré (--dry-run)\n"
+    );
+    let o = run(&[]);
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    assert!(
+        text(&o.stdout).starts_with("2 jurés nouveaux"),
+        "{}",
+        text(&o.stdout)
+    );
+    let o = run(&[]);
+    assert!(
+        text(&o.stdout).starts_with("2 jurés inchangés — centre"),
+        "{}",
+        text(&o.stdout)
+    );
+    // A bad line: every error with its line, nothing recorded.
+    let bad = dir.path().join("mauvais.csv");
+    std::fs::write(
+        &bad,
+        "Nom;Prénom;Statut;Code RNCP;Délivrée par;Du;Au\n\
+         Roche;Paul;retraité;RNCP99999;DDETS;01/01/2025;31/12/2029\n\
+         Marty;Sophie;bénévole;;;;\n",
+    )
+    .unwrap();
+    let o = jalon(
+        &["import", "jurors", "--data-dir", d, bad.to_str().unwrap()],
+        &[],
+    );
+    assert!(!o.status.success());
+    let err = text(&o.stderr);
+    assert!(
+        err.contains(
+            "ligne 2 (Paul ROCHE) : le titre « RNCP99999 » n'est pas enregistré dans le centre"
+        ),
+        "{err}"
+    );
+    assert!(
+        err.contains("ligne 3 : statut « bénévole » inconnu"),
+        "{err}"
+    );
+    assert!(err.contains("2 erreurs dans"), "{err}");
+}

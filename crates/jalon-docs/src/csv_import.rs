@@ -291,25 +291,32 @@ fn field_name(field: &str) -> &'static str {
     }
 }
 
-/// Reads and checks a file of candidates; `today` bounds the birth dates.
-pub fn read_candidates(bytes: &[u8], today: Date) -> ImportReport {
+/// A CSV file as read: its encoding and separator, its header, and each data line with
+/// its number in the file (blank lines left out), or the number of a line that could not
+/// be read.
+pub(crate) struct Table {
+    pub encoding: &'static str,
+    pub separator: char,
+    pub header: Vec<String>,
+    pub rows: Vec<Result<(usize, Vec<String>), usize>>,
+}
+
+/// Reads a CSV file as centres export it; the refusal is a French sentence.
+pub(crate) fn read_table(bytes: &[u8]) -> Result<Table, String> {
     if bytes.iter().all(|b| b.is_ascii_whitespace()) {
-        return ImportReport::failed("le fichier est vide".to_owned());
+        return Err("le fichier est vide".to_owned());
     }
     let controls = bytes
         .iter()
         .filter(|&&b| b < 0x20 && !matches!(b, b'\n' | b'\r' | b'\t'))
         .count();
     if bytes.contains(&0) || controls > 0 {
-        return ImportReport::failed(
+        return Err(
             "le fichier n'est pas un tableau CSV (contenu binaire) : enregistrez-le depuis le tableur au format « CSV »"
                 .to_owned(),
         );
     }
-    let (text, encoding) = match decode(bytes) {
-        Ok(x) => x,
-        Err(e) => return ImportReport::failed(e),
-    };
+    let (text, encoding) = decode(bytes)?;
     let header_line = text.lines().next().unwrap_or("");
     let sep = separator(header_line);
     let mut reader = csv::ReaderBuilder::new()
@@ -319,12 +326,56 @@ pub fn read_candidates(bytes: &[u8], today: Date) -> ImportReport {
         .from_reader(text.as_bytes());
     let mut records = reader.records();
     let header = match records.next() {
-        Some(Ok(h)) => h,
-        Some(Err(e)) => return ImportReport::failed(format!("ligne 1 illisible : {e}")),
-        None => return ImportReport::failed("le fichier est vide".to_owned()),
+        Some(Ok(h)) => h.iter().map(str::to_owned).collect(),
+        Some(Err(e)) => return Err(format!("ligne 1 illisible : {e}")),
+        None => return Err("le fichier est vide".to_owned()),
     };
-    let mut report = ImportReport {
+    // Line numbers as the file shows them: the reader's positions count from where it
+    // started reading, blank lines included.
+    let newlines: Vec<usize> = text
+        .bytes()
+        .enumerate()
+        .filter(|(_, b)| *b == b'\n')
+        .map(|(i, _)| i)
+        .collect();
+    let line_of = |byte: usize| {
+        let mut pos = byte;
+        let rest = text.as_bytes();
+        while pos < rest.len() && matches!(rest[pos], b'\n' | b'\r') {
+            pos += 1;
+        }
+        1 + newlines.partition_point(|&nl| nl < pos)
+    };
+    let mut rows = Vec::new();
+    for record in records {
+        match record {
+            Ok(r) => {
+                if r.iter().all(|f| f.trim().is_empty()) {
+                    continue;
+                }
+                let line = r.position().map_or(0, |p| line_of(p.byte() as usize));
+                rows.push(Ok((line, r.iter().map(str::to_owned).collect())));
+            }
+            Err(e) => rows.push(Err(e.position().map_or(0, |p| line_of(p.byte() as usize)))),
+        }
+    }
+    Ok(Table {
         encoding,
+        separator: sep,
+        header,
+        rows,
+    })
+}
+
+/// Reads and checks a file of candidates; `today` bounds the birth dates.
+pub fn read_candidates(bytes: &[u8], today: Date) -> ImportReport {
+    let table = match read_table(bytes) {
+        Ok(t) => t,
+        Err(e) => return ImportReport::failed(e),
+    };
+    let (header, sep) = (&table.header, table.separator);
+    let mut report = ImportReport {
+        encoding: table.encoding,
         separator: sep,
         file_errors: Vec::new(),
         lines: Vec::new(),
@@ -367,39 +418,18 @@ pub fn read_candidates(bytes: &[u8], today: Date) -> ImportReport {
         return report;
     }
 
-    // Line numbers as the file shows them: the reader's positions count from where it
-    // started reading, blank lines included.
-    let newlines: Vec<usize> = text
-        .bytes()
-        .enumerate()
-        .filter(|(_, b)| *b == b'\n')
-        .map(|(i, _)| i)
-        .collect();
-    let line_of = |byte: usize| {
-        let mut pos = byte;
-        let rest = text.as_bytes();
-        while pos < rest.len() && matches!(rest[pos], b'\n' | b'\r') {
-            pos += 1;
-        }
-        1 + newlines.partition_point(|&nl| nl < pos)
-    };
     let mut seen: HashMap<(String, String, Option<Date>), usize> = HashMap::new();
     let mut count = 0usize;
-    for record in records {
-        let record = match record {
-            Ok(r) => r,
-            Err(e) => {
-                let line = e.position().map_or(0, |p| line_of(p.byte() as usize));
+    for row in &table.rows {
+        let (line, record) = match row {
+            Ok((line, cells)) => (*line, cells),
+            Err(line) => {
                 report.file_errors.push(format!(
                     "ligne {line} illisible : guillemets mal fermés ou caractères invalides"
                 ));
                 continue;
             }
         };
-        let line = record.position().map_or(0, |p| line_of(p.byte() as usize));
-        if record.iter().all(|f| f.trim().is_empty()) {
-            continue;
-        }
         count += 1;
         if count > MAX_CANDIDATES {
             continue;
@@ -409,7 +439,7 @@ pub fn read_candidates(bytes: &[u8], today: Date) -> ImportReport {
                 columns
                     .get(&c)
                     .and_then(|&i| record.get(i))
-                    .unwrap_or("")
+                    .map_or("", String::as_str)
                     .trim(),
             )
             .to_owned()
@@ -516,7 +546,7 @@ fn guard(cell: &str) -> std::borrow::Cow<'_, str> {
     }
 }
 
-fn unguard(cell: &str) -> &str {
+pub(crate) fn unguard(cell: &str) -> &str {
     match cell.strip_prefix('\'') {
         Some(rest) if rest.starts_with(['=', '+', '-', '@', '\'']) => rest,
         _ => cell,

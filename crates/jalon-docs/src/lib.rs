@@ -2,6 +2,7 @@
 //! sheets as PDF, its chronology as an iCalendar file, and the candidate files it reads.
 
 pub mod csv_import;
+pub mod csv_jurors;
 pub mod ics;
 #[cfg(feature = "pdf")]
 pub mod pdf;

@@ -198,3 +198,149 @@ impl Store {
         Ok(after)
     }
 }
+
+/// What an import of jurors did (or would do, on a dry run).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct JurorsImported {
+    pub created: usize,
+    /// Jurors already kept, completed (new habilitations, contacts).
+    pub updated: usize,
+    /// Jurors already kept that the file adds nothing to.
+    pub unchanged: usize,
+    pub dry_run: bool,
+}
+
+/// The position (from 1) of the juror a refusal of [`Store::import_jurors`] names.
+pub fn juror_index(field: &str) -> Option<usize> {
+    field
+        .strip_prefix("jurors[")?
+        .split_once(']')?
+        .0
+        .parse()
+        .ok()
+}
+
+impl Store {
+    /// Imports jurors, all or nothing: each is checked as at entry (every problem given with
+    /// its position, `jurors[3].…`); a juror already kept (same names, same address when
+    /// both have one) is completed rather than doubled. Each change is journaled.
+    pub async fn import_jurors(
+        &self,
+        w: Writer<'_>,
+        jurors: Vec<JurorInput>,
+        dry_run: bool,
+    ) -> Result<JurorsImported> {
+        let actor = w.actor();
+        let titles: Vec<(String, jiff::civil::Date)> = self
+            .titles(actor)
+            .await?
+            .into_iter()
+            .map(|t| (t.rncp_code, t.expiry))
+            .collect();
+        let mut errs = Vec::new();
+        for (i, j) in jurors.iter().enumerate() {
+            for p in j.problems(&titles) {
+                errs.push(FieldError::new(
+                    format!("jurors[{}].{}", i + 1, p.field),
+                    p.message,
+                ));
+            }
+        }
+        StoreError::check(errs)?;
+        let kept_now = self.jurors(actor).await?;
+        let mut outcome = JurorsImported {
+            created: 0,
+            updated: 0,
+            unchanged: 0,
+            dry_run,
+        };
+        // What each juror of the file becomes: new, or the completion of one kept (two
+        // lines of the file for the same person complete the same one).
+        let mut plan: Vec<(Option<Juror>, JurorInput)> = Vec::new();
+        for j in jurors.into_iter().map(kept) {
+            let known = plan
+                .iter()
+                .position(|(_, p)| jalon_core::jury::same_juror(p, &j));
+            match known {
+                Some(at) => plan[at].1 = jalon_core::jury::merged(&plan[at].1, &j),
+                None => {
+                    let before = kept_now
+                        .iter()
+                        .find(|k| jalon_core::jury::same_juror(&k.input, &j))
+                        .cloned();
+                    let after = match &before {
+                        Some(b) => jalon_core::jury::merged(&b.input, &j),
+                        None => j,
+                    };
+                    plan.push((before, after));
+                }
+            }
+        }
+        let mut tx = self.begin().await?;
+        for (before, after) in plan {
+            let details = serde_json::to_string(&after)
+                .map_err(|e| StoreError::Corrupt(format!("juré : {e}")))?;
+            let (id, action, data) = match &before {
+                Some(b) if b.input == after => {
+                    outcome.unchanged += 1;
+                    continue;
+                }
+                Some(b) => {
+                    outcome.updated += 1;
+                    sqlx::query(
+                        "UPDATE jurors SET details = $1, version = version + 1 WHERE id = $2 AND centre_id = $3",
+                    )
+                    .bind(&details)
+                    .bind(&b.id)
+                    .bind(actor.centre_id())
+                    .execute(&mut *tx)
+                    .await?;
+                    (
+                        b.id.clone(),
+                        Action::JurorUpdated,
+                        json!({"before": b.input, "after": after, "name": after.display(), "import": true}),
+                    )
+                }
+                None => {
+                    outcome.created += 1;
+                    let id = JurorId::generate();
+                    sqlx::query(
+                        "INSERT INTO jurors (id, centre_id, last_name, first_names, details, created_at) \
+                         VALUES ($1, $2, $3, $4, $5, $6)",
+                    )
+                    .bind(&id)
+                    .bind(actor.centre_id())
+                    .bind(&after.last_name)
+                    .bind(&after.first_names)
+                    .bind(&details)
+                    .bind(Stamp::new(self.now()))
+                    .execute(&mut *tx)
+                    .await?;
+                    (
+                        id,
+                        Action::JurorCreated,
+                        json!({"after": after, "name": after.display(), "import": true}),
+                    )
+                }
+            };
+            journal::append(
+                &mut tx,
+                self,
+                actor,
+                Change {
+                    action,
+                    subject_type: Subject::Juror,
+                    subject_id: id.as_str(),
+                    data,
+                },
+            )
+            .await?;
+        }
+        if dry_run {
+            tx.rollback().await?;
+        } else {
+            tx.commit().await?;
+        }
+        Ok(outcome)
+    }
+}

@@ -4007,7 +4007,72 @@ async fn a_jury_is_appointed_checked_welcomed_and_sworn(store: Store) {
     );
 }
 
+async fn jurors_are_imported_all_or_nothing_and_completed_not_doubled(store: Store) {
+    use jalon_core::jury::{Habilitation, JurorInput};
+    use jalon_store::jurors::juror_index;
+    let f = fixture(&store, "Centre Import Jurés").await;
+    let w = f.admin.writer().unwrap();
+    let h = |from, until| Habilitation {
+        title: "RNCP37674".into(),
+        granted_by: "DDETS du Rhône".into(),
+        valid_from: from,
+        valid_until: until,
+        reference: String::new(),
+    };
+    let leroy = JurorInput {
+        last_name: "Leroy".into(),
+        first_names: "Marc".into(),
+        habilitations: vec![h(date(2024, 1, 1), date(2026, 12, 31))],
+        ..JurorInput::default()
+    };
+    store.add_juror(w, leroy.clone()).await.unwrap();
+    let file = vec![
+        JurorInput {
+            last_name: "LEROY".into(),
+            email: "marc.leroy@exemple.fr".into(),
+            habilitations: vec![h(date(2027, 1, 1), date(2029, 12, 31))],
+            ..leroy.clone()
+        },
+        JurorInput {
+            last_name: "Marty".into(),
+            first_names: "Sophie".into(),
+            habilitations: vec![h(date(2025, 1, 1), date(2029, 12, 31))],
+            ..JurorInput::default()
+        },
+    ];
+    // A dry run says what would happen, and does nothing.
+    let dry = store.import_jurors(w, file.clone(), true).await.unwrap();
+    assert_eq!((dry.created, dry.updated), (1, 1));
+    assert_eq!(store.jurors(&f.admin).await.unwrap().len(), 1);
+    // One bad juror: nothing at all, and the refusal names its position.
+    let mut bad = file.clone();
+    bad.push(JurorInput {
+        first_names: "Paul".into(),
+        habilitations: vec![h(date(2025, 1, 1), date(2031, 1, 1))],
+        ..JurorInput::default()
+    });
+    let Err(StoreError::Invalid(e)) = store.import_jurors(w, bad, false).await else {
+        panic!("a juror without a name, past the title's expiry")
+    };
+    assert!(e.iter().all(|x| juror_index(&x.field) == Some(3)), "{e:?}");
+    assert_eq!(e.len(), 2, "{e:?}");
+    assert_eq!(store.jurors(&f.admin).await.unwrap().len(), 1);
+    // Imported: Leroy completed (his address, a second habilitation), Marty created.
+    let done = store.import_jurors(w, file.clone(), false).await.unwrap();
+    assert_eq!((done.created, done.updated, done.unchanged), (1, 1, 0));
+    let all = store.jurors(&f.admin).await.unwrap();
+    assert_eq!(all.len(), 2);
+    assert_eq!(all[0].input.email, "marc.leroy@exemple.fr");
+    assert_eq!(all[0].input.habilitations.len(), 2);
+    // Again: nothing changes.
+    let again = store.import_jurors(w, file, false).await.unwrap();
+    assert_eq!((again.created, again.updated, again.unchanged), (0, 0, 2));
+    let entry = &store.journal(&f.admin, 1).await.unwrap()[0];
+    assert_eq!(entry.action.label(), "Juré enregistré");
+}
+
 contract!(
+    jurors_are_imported_all_or_nothing_and_completed_not_doubled,
     a_jury_is_appointed_checked_welcomed_and_sworn,
     a_centre_records_its_jurors_and_their_habilitations,
     presence_is_noted_per_day_and_epreuve,

@@ -429,6 +429,59 @@ pub fn overlap(a: (Date, Date), b: (Date, Date)) -> bool {
     a.0 <= b.1 && b.0 <= a.1
 }
 
+/// The same juror, imported again: the same names (accents and case aside) and, when both
+/// give one, the same email address.
+pub fn same_juror(a: &JurorInput, b: &JurorInput) -> bool {
+    let fold = crate::candidate::fold;
+    let (ea, eb) = (a.email.trim().to_lowercase(), b.email.trim().to_lowercase());
+    fold(&a.last_name) == fold(&b.last_name)
+        && fold(&a.first_names) == fold(&b.first_names)
+        && (ea.is_empty() || eb.is_empty() || ea == eb)
+}
+
+/// A juror kept, completed by a new import of them: what was empty is filled, the status
+/// and employer follow the file when it gives them, and the habilitations and licences it
+/// adds join those kept (an identical one is not doubled).
+pub fn merged(kept: &JurorInput, new: &JurorInput) -> JurorInput {
+    let or = |a: &str, b: &str| {
+        if b.trim().is_empty() {
+            a.to_owned()
+        } else {
+            b.to_owned()
+        }
+    };
+    let mut out = JurorInput {
+        email: or(&kept.email, &new.email),
+        phone: or(&kept.phone, &new.phone),
+        profession: or(&kept.profession, &new.profession),
+        employer: or(&kept.employer, &new.employer),
+        employer_siret: or(&kept.employer_siret, &new.employer_siret),
+        status: if new.status == JurorStatus::Other {
+            kept.status
+        } else {
+            new.status
+        },
+        trainer_of_centre: kept.trainer_of_centre || new.trainer_of_centre,
+        ..kept.clone()
+    };
+    for h in &new.habilitations {
+        let same = |k: &Habilitation| {
+            k.title.eq_ignore_ascii_case(h.title.trim())
+                && k.valid_from == h.valid_from
+                && k.valid_until == h.valid_until
+        };
+        if !out.habilitations.iter().any(same) {
+            out.habilitations.push(h.clone());
+        }
+    }
+    for l in &new.licences {
+        if !out.licences.contains(l) {
+            out.licences.push(l.clone());
+        }
+    }
+    out
+}
+
 /// A juror's presence on `day` is noted that day or later, never before.
 pub fn presence_day_problem(name: &str, day: Date, today: Date) -> Option<Problem> {
     (day > today).then(|| {
@@ -629,6 +682,48 @@ mod tests {
         j.habilitations
             .push(habilitation(date(2027, 4, 7), date(2029, 1, 1)));
         assert_eq!(habilitation_gap(&j, "RNCP35309", "Maçon", &days), None);
+    }
+
+    #[test]
+    fn a_juror_imported_again_is_completed_not_doubled() {
+        let h = |title: &str| Habilitation {
+            title: title.into(),
+            granted_by: "DDETS du Rhône".into(),
+            valid_from: date(2025, 1, 1),
+            valid_until: date(2029, 12, 31),
+            reference: String::new(),
+        };
+        let kept = JurorInput {
+            last_name: "Leroy".into(),
+            first_names: "Marc".into(),
+            phone: "06 11 22 33 44".into(),
+            status: JurorStatus::Salaried,
+            habilitations: vec![h("RNCP35309")],
+            ..JurorInput::default()
+        };
+        let again = JurorInput {
+            last_name: "LEROY".into(),
+            first_names: "Marc".into(),
+            email: "marc.leroy@exemple.fr".into(),
+            habilitations: vec![h("rncp35309"), h("RNCP37674")],
+            ..JurorInput::default()
+        };
+        assert!(same_juror(&kept, &again));
+        let m = merged(&kept, &again);
+        assert_eq!(m.email, "marc.leroy@exemple.fr");
+        assert_eq!(m.phone, "06 11 22 33 44");
+        assert_eq!(
+            m.status,
+            JurorStatus::Salaried,
+            "the file said nothing of it"
+        );
+        assert_eq!(m.habilitations.len(), 2);
+        // Another Marc Leroy, by his address.
+        let other = JurorInput {
+            email: "m.leroy@ailleurs.fr".into(),
+            ..again.clone()
+        };
+        assert!(!same_juror(&m, &other));
     }
 
     #[test]
