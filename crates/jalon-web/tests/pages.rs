@@ -298,6 +298,11 @@ async fn no_page_or_fragment_across_centres_or_to_the_wrong_role() {
         format!("/sessions/{}/documents", a.session),
         format!("/sessions/{}/checkin", a.session),
         format!("/sessions/{}/candidates/x/edit", a.session),
+        format!("/sessions/{}/jury", a.session),
+        format!("/sessions/{}/jury/absence.pdf", a.session),
+        format!("/sessions/{}/jury/x/signature.png", a.session),
+        format!("/sessions/{}/jury/x/convocation.pdf", a.session),
+        format!("/sessions/{}/jury/x/employeur.pdf", a.session),
     ] {
         let r = cb.get(format!("{base}{path}")).send().await.unwrap();
         assert_eq!(r.status(), StatusCode::NOT_FOUND, "{path}");
@@ -321,11 +326,20 @@ async fn no_page_or_fragment_across_centres_or_to_the_wrong_role() {
         format!("/sessions/{}/convocations/modes", a.session),
         format!("/sessions/{}/edit", a.session),
         format!("/sessions/{}/schedule", a.session),
+        format!("/sessions/{}/jury", a.session),
+        format!("/sessions/{}/jury/x/convocation", a.session),
+        format!("/sessions/{}/jury/x/link", a.session),
+        format!("/sessions/{}/jury/x/revoke", a.session),
+        format!("/sessions/{}/jury/x/presence", a.session),
+        format!("/sessions/{}/jury/x/statement", a.session),
     ] {
         let r = cb
             .post(format!("{base}{path}"))
             .form(&[
                 ("csrf", csrf_b.as_str()),
+                ("how", "hand"),
+                ("day", "2027-03-15"),
+                ("present", "1"),
                 ("version", "1"),
                 ("evidence", "x"),
                 ("reason", "x"),
@@ -2866,5 +2880,87 @@ async fn a_juror_declares_a_link_and_signs_through_their_link_and_the_manager_se
     assert_eq!(
         juror_client.get(&mine).send().await.unwrap().status(),
         StatusCode::NOT_FOUND
+    );
+}
+
+#[tokio::test]
+async fn a_list_of_jurors_is_imported_after_a_preview() {
+    let (base, store, _dir) = app().await;
+    centre(&store, "alpha").await;
+    let (c, csrf) = signed_in(&base, "manager@alpha.example").await;
+    let upload = |bytes: &'static [u8]| {
+        let form = reqwest::multipart::Form::new()
+            .text("csrf", csrf.clone())
+            .part(
+                "file",
+                reqwest::multipart::Part::bytes(bytes).file_name("jures.csv"),
+            );
+        c.post(format!("{base}/jurors/import"))
+            .multipart(form)
+            .send()
+    };
+    // A bad line: said with its line, nothing offered to import.
+    let r = upload(b"Nom;Prenom;Statut;Code RNCP;Delivree par;Du;Au\nRoche;Paul;benevole;;;;\n")
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let page = html_unescape(&r.text().await.unwrap());
+    assert!(
+        page.contains("ligne 2 : statut « benevole » inconnu"),
+        "{page}"
+    );
+    assert!(!page.contains("Importer ces jurés"));
+    // A good one: previewed, then imported on confirmation.
+    let r = upload(
+        b"Nom;Prenom;Statut;Code RNCP;Delivree par;Du;Au\nLeroy;Marc;salarie;RNCP37674;DDETS du Rhone;01/01/2025;31/12/2029\n",
+    )
+    .await
+    .unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    let page = html_unescape(&r.text().await.unwrap());
+    assert!(
+        page.contains("Le fichier est valide : 1 juré nouveau"),
+        "{page}"
+    );
+    assert!(
+        store
+            .jurors(
+                &store
+                    .login("admin@alpha.example", PASSWORD)
+                    .await
+                    .unwrap()
+                    .1
+            )
+            .await
+            .unwrap()
+            .is_empty(),
+        "nothing before confirmation"
+    );
+    let at = page.find("name=\"data\" value=\"").unwrap() + 19;
+    let data = &page[at..at + page[at..].find('"').unwrap()];
+    let r = c
+        .post(format!("{base}/jurors/import/confirm"))
+        .form(&[("csrf", csrf.as_str()), ("data", data)])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let to = r.headers()["location"].to_str().unwrap().to_owned();
+    let page = html_unescape(
+        &c.get(format!("{base}{to}"))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap(),
+    );
+    assert!(
+        page.contains("Import enregistré : 1 juré nouveau."),
+        "{page}"
+    );
+    assert!(
+        page.contains("Marc LEROY") && page.contains("RNCP37674 — DDETS du Rhone"),
+        "{page}"
     );
 }

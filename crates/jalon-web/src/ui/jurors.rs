@@ -19,6 +19,8 @@ use crate::AppState;
 pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/jurors", get(list).post(create))
+        .route("/jurors/import", axum::routing::post(preview))
+        .route("/jurors/import/confirm", axum::routing::post(import))
         .route("/jurors/{id}", get(edit).post(update))
 }
 
@@ -77,6 +79,17 @@ struct JurorsPage {
     statuses: Vec<(&'static str, &'static str)>,
     errors: Vec<FieldError>,
     notice: Option<String>,
+    /// A file read, before it is imported.
+    preview: Option<Preview>,
+}
+
+/// What a file of jurors would do: who, with what habilitations, what is wrong.
+pub struct Preview {
+    pub rows: Vec<(usize, String, String)>,
+    pub errors: Vec<String>,
+    pub summary: String,
+    /// The file itself (base64), posted back to import it.
+    pub data: String,
 }
 
 impl JurorsPage {
@@ -250,8 +263,20 @@ async fn page(
     errors: Vec<FieldError>,
     notice: Option<String>,
 ) -> PageResult {
+    page_with(state, p, editing, form, errors, notice, None).await
+}
+
+async fn page_with(
+    state: &AppState,
+    p: &Page,
+    editing: Option<(String, i64)>,
+    form: JurorForm,
+    errors: Vec<FieldError>,
+    notice: Option<String>,
+    preview: Option<Preview>,
+) -> PageResult {
     let jurors = state.store.jurors(&p.actor).await?;
-    let status = if errors.is_empty() {
+    let status = if errors.is_empty() && preview.as_ref().is_none_or(|v| v.errors.is_empty()) {
         StatusCode::OK
     } else {
         StatusCode::UNPROCESSABLE_ENTITY
@@ -266,6 +291,7 @@ async fn page(
         statuses: STATUSES.to_vec(),
         errors,
         notice,
+        preview,
     };
     Ok((status, render(&view)).into_response())
 }
@@ -274,10 +300,17 @@ async fn page(
 struct Saved {
     #[serde(default)]
     ok: Option<String>,
+    /// What an import did, in words.
+    #[serde(default)]
+    importes: Option<String>,
 }
 
 async fn list(State(state): State<AppState>, p: Page, Query(q): Query<Saved>) -> PageResult {
-    let notice = q.ok.map(|_| "Juré enregistré.".to_owned());
+    let notice = match (q.ok, q.importes) {
+        (_, Some(n)) => Some(n),
+        (Some(_), None) => Some("Juré enregistré.".to_owned()),
+        (None, None) => None,
+    };
     let form = JurorForm {
         status: "salaried".to_owned(),
         ..JurorForm::default()
@@ -357,4 +390,137 @@ async fn update(
         }
         Err(e) => Err(e.into()),
     }
+}
+
+/// Reads a file of jurors and checks it against the centre, writing nothing.
+async fn check_file(state: &AppState, p: &Page, bytes: &[u8]) -> Result<Preview, StoreError> {
+    use base64::Engine;
+    let titles: Vec<(String, jiff::civil::Date)> = state
+        .store
+        .titles(&p.actor)
+        .await?
+        .into_iter()
+        .map(|t| (t.rncp_code, t.expiry))
+        .collect();
+    let report = jalon_docs::csv_jurors::read_jurors(bytes, &titles);
+    let mut errors = report.errors();
+    let mut summary = String::new();
+    if errors.is_empty() {
+        let jurors = report.jurors.iter().map(|j| j.juror.clone()).collect();
+        match state
+            .store
+            .import_jurors(p.actor.writer()?, jurors, true)
+            .await
+        {
+            Ok(o) => summary = imported(&o),
+            Err(StoreError::Invalid(f)) => errors.extend(f.into_iter().map(|f| f.message)),
+            Err(e) => return Err(e),
+        }
+    }
+    if !report.ignored_columns.is_empty() {
+        summary.push_str(&format!(
+            " Colonnes ignorées : {}.",
+            report.ignored_columns.join(", ")
+        ));
+    }
+    Ok(Preview {
+        rows: report
+            .jurors
+            .iter()
+            .map(|j| {
+                (
+                    j.line,
+                    j.juror.display(),
+                    j.juror
+                        .habilitations
+                        .iter()
+                        .map(|h| format!("{} jusqu'au {}", h.title, fr::short_date(h.valid_until)))
+                        .collect::<Vec<_>>()
+                        .join(", "),
+                )
+            })
+            .collect(),
+        errors,
+        summary,
+        data: base64::engine::general_purpose::STANDARD.encode(bytes),
+    })
+}
+
+/// « 2 jurés nouveaux, 1 juré complété ».
+fn imported(o: &jalon_store::jurors::JurorsImported) -> String {
+    let parts: Vec<String> = [
+        (o.created, "juré nouveau", "jurés nouveaux"),
+        (o.updated, "juré complété", "jurés complétés"),
+        (o.unchanged, "juré inchangé", "jurés inchangés"),
+    ]
+    .into_iter()
+    .filter(|(k, _, _)| *k > 0)
+    .map(|(k, one, many)| fr::count(k, one, many))
+    .collect();
+    parts.join(", ")
+}
+
+/// The file given, read and checked: shown before anything is recorded.
+async fn preview(
+    State(state): State<AppState>,
+    p: Page,
+    headers: axum::http::HeaderMap,
+    form: axum::extract::Multipart,
+) -> PageResult {
+    p.actor.writer()?;
+    let (_, bytes) = super::uploaded_file(&p, &headers, form, "file").await?;
+    let preview = check_file(&state, &p, &bytes).await?;
+    let form = JurorForm {
+        status: "salaried".to_owned(),
+        ..JurorForm::default()
+    };
+    page_with(&state, &p, None, form, Vec::new(), None, Some(preview)).await
+}
+
+#[derive(Deserialize)]
+struct Confirm {
+    #[serde(default)]
+    data: String,
+}
+
+/// Imports the file previewed, all or nothing.
+async fn import(State(state): State<AppState>, FormPost(p, f): FormPost<Confirm>) -> PageResult {
+    use base64::Engine;
+    let w = p.actor.writer()?;
+    let bytes = base64::engine::general_purpose::STANDARD
+        .decode(f.data.trim())
+        .unwrap_or_default();
+    let preview = check_file(&state, &p, &bytes).await?;
+    if preview.errors.is_empty() {
+        let titles: Vec<(String, jiff::civil::Date)> = state
+            .store
+            .titles(&p.actor)
+            .await?
+            .into_iter()
+            .map(|t| (t.rncp_code, t.expiry))
+            .collect();
+        let report = jalon_docs::csv_jurors::read_jurors(&bytes, &titles);
+        let jurors = report.jurors.iter().map(|j| j.juror.clone()).collect();
+        if let Ok(o) = state.store.import_jurors(w, jurors, false).await {
+            let words = format!("Import enregistré : {}.", imported(&o));
+            return Ok(
+                Redirect::to(&format!("/jurors?importes={}", super::encode(&words)))
+                    .into_response(),
+            );
+        }
+    }
+    let form = JurorForm {
+        status: "salaried".to_owned(),
+        ..JurorForm::default()
+    };
+    page_with(
+        &state,
+        &p,
+        None,
+        form,
+        Vec::new(),
+        None,
+        Some(check_file(&state, &p, &bytes).await?),
+    )
+    .await
 }
