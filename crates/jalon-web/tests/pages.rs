@@ -2964,3 +2964,136 @@ async fn a_list_of_jurors_is_imported_after_a_preview() {
         "{page}"
     );
 }
+
+#[tokio::test]
+async fn on_the_day_the_jury_is_pointed_sworn_and_a_missing_juror_gives_the_absence_report() {
+    use jalon_core::jury::{Habilitation, JurorInput, JurorStatus, Seat};
+    let (_base, store, _dir) = app().await;
+    let alpha = centre(&store, "alpha").await;
+    let (_, admin) = store.login("admin@alpha.example", PASSWORD).await.unwrap();
+    let id: jalon_store::SessionId = alpha.session.as_str().into();
+    let h = store.open_session(&admin, &id).await.unwrap();
+    store
+        .add_candidate(
+            h.writer().unwrap(),
+            jalon_core::candidate::CandidateInput {
+                last_name: "Dupont".into(),
+                first_names: "Jean".into(),
+                birth_date: Some(date(1990, 2, 1)),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+    let mut ids = Vec::new();
+    for last in ["Leroy", "Marty"] {
+        let j = store
+            .add_juror(
+                admin.writer().unwrap(),
+                JurorInput {
+                    last_name: last.into(),
+                    first_names: "Marc".into(),
+                    status: JurorStatus::Retired,
+                    habilitations: vec![Habilitation {
+                        title: "RNCP37674".into(),
+                        granted_by: "DDETS du Rhône".into(),
+                        valid_from: date(2025, 1, 1),
+                        valid_until: date(2029, 12, 31),
+                        reference: String::new(),
+                    }],
+                    ..JurorInput::default()
+                },
+            )
+            .await
+            .unwrap();
+        ids.push(j.id);
+    }
+    let seats = ids
+        .iter()
+        .map(|j| Seat {
+            juror: j.to_string(),
+            day: date(2027, 3, 15),
+            jury: 1,
+        })
+        .collect();
+    store
+        .set_jury(h.writer().unwrap(), 0, seats, Vec::new())
+        .await
+        .unwrap();
+    // The 15th, on the tablet.
+    let base = common::server_on_day(&store, date(2027, 3, 15)).await;
+    let (c, csrf) = signed_in(&base, "manager@alpha.example").await;
+    let jury = format!("{base}/sessions/{}/jury", alpha.session);
+    let page = html_unescape(&c.get(&jury).send().await.unwrap().text().await.unwrap());
+    assert!(
+        page.contains("Accueil du jury — lundi 15 mars 2027"),
+        "{page}"
+    );
+    let note = |j: &jalon_store::JurorId, present: &'static str| {
+        c.post(format!("{jury}/{j}/presence"))
+            .form(&[
+                ("csrf", csrf.as_str()),
+                ("day", "2027-03-15"),
+                ("present", present),
+            ])
+            .send()
+    };
+    note(&ids[0], "1").await.unwrap();
+    let r = note(&ids[1], "0").await.unwrap();
+    let page = html_unescape(&r.text().await.unwrap());
+    assert!(
+        page.contains("1 seul juré présent peut l'évaluer (Marc LEROY)"),
+        "{page}"
+    );
+    assert!(page.contains("absence.pdf?jour=2027-03-15"), "{page}");
+    // The welcome page says it too.
+    let welcome = html_unescape(
+        &c.get(format!("{base}/sessions/{}/checkin", alpha.session))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap(),
+    );
+    assert!(welcome.contains("1 juré présent sur 2"), "{welcome}");
+    assert!(
+        welcome.contains("rédigez le rapport d'absence"),
+        "{welcome}"
+    );
+    let pdf = c
+        .get(format!("{jury}/absence.pdf?jour=2027-03-15"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(pdf.headers()["content-type"], "application/pdf");
+    // Leroy signs his statement on the tablet: the box first, then the drawing.
+    let sig = "data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAIAAAACCAIAAAD91JpzAAAAD0lEQVR42mNgaGAAIQgFAA4OAgHYYcHDAAAAAElFTkSuQmCC";
+    let sign = format!("{jury}/{}/statement", ids[0]);
+    let r = c
+        .post(&sign)
+        .form(&[("csrf", csrf.as_str()), ("signature", sig)])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(html_unescape(&r.text().await.unwrap()).contains("coche la déclaration sur l'honneur"));
+    let r = c
+        .post(&sign)
+        .form(&[("csrf", csrf.as_str()), ("signature", sig), ("sworn", "on")])
+        .send()
+        .await
+        .unwrap();
+    let page = html_unescape(&r.text().await.unwrap());
+    assert!(page.contains("Déclaration sur l'honneur signée."), "{page}");
+    assert!(
+        page.contains("tablette du centre, en présence de manager alpha"),
+        "{page}"
+    );
+    let png = c
+        .get(format!("{jury}/{}/signature.png", ids[0]))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(png.headers()["content-type"], "image/png");
+}

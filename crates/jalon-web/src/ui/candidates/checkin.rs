@@ -68,6 +68,8 @@ struct CheckInPage {
     day_iso: String,
     /// Each épreuve of the day and who passes it then.
     sittings: Vec<Sitting>,
+    /// The jury of the day shown: « 2 jurés présents sur 3 », and the quorum's problems.
+    jury: Option<(String, Vec<String>)>,
 }
 
 /// One épreuve of the day, as its sign-in sheet: who, at what time, and what was noted.
@@ -96,10 +98,11 @@ async fn checkin_page(
     error: Option<String>,
     asked: Option<jiff::civil::Date>,
 ) -> PageResult {
-    let (list, schedule, noted) = tokio::try_join!(
+    let (list, schedule, noted, jury) = tokio::try_join!(
         state.store.candidates(session),
         state.store.schedule(session),
         state.store.attendance(session),
+        state.store.jury(session),
     )?;
     // The session's days with épreuves; the one shown: asked, or today, or the next one.
     let mut timetable_days: Vec<jiff::civil::Date> = schedule
@@ -224,6 +227,7 @@ async fn checkin_page(
         days,
         day_iso: shown.to_string(),
         sittings,
+        jury: jury_of_day(&jury, shown),
     };
     Ok((status, render(&view)).into_response())
 }
@@ -556,4 +560,44 @@ async fn signature_image(
         png,
     )
         .into_response())
+}
+
+/// The jury of `day` for the welcome: how many are pointed present, and the quorum.
+fn jury_of_day(
+    jury: &jalon_store::jury::SessionJury,
+    day: jiff::civil::Date,
+) -> Option<(String, Vec<String>)> {
+    let seated: Vec<_> = jury.seats.iter().filter(|x| x.seat.day == day).collect();
+    if seated.is_empty() {
+        return None;
+    }
+    let present = seated.iter().filter(|x| x.presence == "present").count();
+    let unsigned = jury
+        .jurors
+        .iter()
+        .filter(|j| j.days.contains(&day) && j.signed_at.is_none())
+        .count();
+    let mut line = format!(
+        "{} sur {}",
+        fr::count(present, "juré présent", "jurés présents"),
+        seated.len()
+    );
+    if unsigned > 0 {
+        line.push_str(&format!(
+            " · {} à signer",
+            fr::count(
+                unsigned,
+                "déclaration sur l'honneur",
+                "déclarations sur l'honneur"
+            )
+        ));
+    }
+    let day_text = fr::long_date(day);
+    let quorum = jury
+        .welcome
+        .iter()
+        .filter(|f| f.rule == "jury.quorum" && f.message.contains(&day_text))
+        .map(|f| f.message.clone())
+        .collect();
+    Some((line, quorum))
 }
