@@ -303,17 +303,17 @@ pub fn read_jurors(bytes: &[u8], titles: &[(String, jiff::civil::Date)]) -> Juro
             }
         }
         let mut licences = Vec::new();
-        if !get(Column::Licence).is_empty() {
-            if let Some(valid_until) = date(
+        if !get(Column::Licence).is_empty()
+            && let Some(valid_until) = date(
                 Column::LicenceUntil,
                 "fin de validité du permis",
                 &mut problems,
-            ) {
-                licences.push(Licence {
-                    category: get(Column::Licence),
-                    valid_until,
-                });
-            }
+            )
+        {
+            licences.push(Licence {
+                category: get(Column::Licence),
+                valid_until,
+            });
         }
         let juror = JurorInput {
             last_name: get(Column::LastName),
