@@ -74,7 +74,7 @@ fn view(s: &Sitting) -> SittingView {
         days: s
             .days
             .iter()
-            .map(|(d, j)| format!("{} — jury {j}", fr::long_date(*d)))
+            .map(|(d, j)| format!("{} (jury {j})", fr::short_date(*d)))
             .collect(),
         convoked: s.convoked_at.is_some(),
         request_by: s.employer_request_by.map(fr::long_date),
