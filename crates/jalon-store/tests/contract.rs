@@ -3887,6 +3887,31 @@ async fn a_jury_is_appointed_checked_welcomed_and_sworn(store: Store) {
             .await,
         Err(StoreError::NotFound { .. })
     ));
+    // Marty's habilitation corrected afterwards to end before the 15th: the jury of this
+    // session says so, and so do the dashboard's alerts.
+    let mut shorter = marty.input.clone();
+    shorter.habilitations[0].valid_until = date(2027, 3, 14);
+    let marty_v = store.juror(&f.admin, &marty.id).await.unwrap().version;
+    store
+        .update_juror(w, &marty.id, marty_v, shorter)
+        .await
+        .unwrap();
+    let alerts = on_day(&store, date(2027, 1, 4))
+        .jury_alerts(&f.admin, 120)
+        .await
+        .unwrap();
+    assert!(
+        alerts
+            .iter()
+            .any(|a| a.session_id == id && a.rule == "jury.habilitation_ends"),
+        "{alerts:?}"
+    );
+    let mut back = store.juror(&f.admin, &marty.id).await.unwrap();
+    back.input.habilitations[0].valid_until = date(2029, 1, 1);
+    store
+        .update_juror(w, &marty.id, back.version, back.input)
+        .await
+        .unwrap();
     // Convoked by email, through a personal link that opens this sitting only.
     store
         .record_juror_convocation(h.writer().unwrap(), &marty.id, JurorConvocation::Email)

@@ -2842,9 +2842,12 @@ async fn a_juror_declares_a_link_and_signs_through_their_link_and_the_manager_se
         page.contains("1 seul juré peut l'évaluer (Marc LEROY)"),
         "{page}"
     );
-    // The dashboard says it among what is to review, with a way to the jury.
+    // The dashboard says it among what is to review, with a way to the jury (seen in
+    // January, the session within its four months).
+    let january = common::server_on_day(&store, date(2027, 1, 4)).await;
+    let (cj, _) = signed_in(&january, "manager@alpha.example").await;
     let home = html_unescape(
-        &c.get(format!("{base}/?qui=toutes"))
+        &cj.get(format!("{january}/?qui=toutes"))
             .send()
             .await
             .unwrap()
@@ -2852,7 +2855,9 @@ async fn a_juror_declares_a_link_and_signs_through_their_link_and_the_manager_se
             .await
             .unwrap(),
     );
-    let at = home.find("Jurys à revoir").expect("the jury's problems");
+    let at = home
+        .find("Jurys à revoir")
+        .unwrap_or_else(|| panic!("the jury's problems: {home}"));
     assert!(home[at..].contains(&format!("/sessions/{}/jury", alpha.session)));
     assert!(
         home[at..].contains("1 seul juré peut l'évaluer (Marc LEROY)"),
