@@ -112,6 +112,14 @@ id_type!(
     /// A juror of a centre.
     JurorId
 );
+id_type!(
+    /// A sealed packet of a session's DTE.
+    PacketId
+);
+id_type!(
+    /// An incident reported during a session.
+    IncidentId
+);
 
 /// An instant, stored as RFC 3339 text in UTC with six fraction digits
 /// (`2026-12-01T08:30:00.000000Z`): text order is time order.

@@ -99,6 +99,14 @@ actions! {
     JurorAbsent = "jury.absent", "Juré absent";
     JurorLinkIssued = "jury.link_issued", "Lien personnel d'un juré créé";
     JurorLinksRevoked = "jury.links_revoked", "Liens personnels d'un juré révoqués";
+    DteOrdered = "dte.ordered", "Commande des DTE enregistrée";
+    DteReceived = "dte.received", "Réception des DTE enregistrée";
+    DteChased = "dte.chased", "Relance de l'AFPA enregistrée";
+    PacketStored = "packet.stored", "Pli rangé sous clé";
+    PacketOpened = "packet.opened", "Pli ouvert";
+    PacketDestroyed = "packet.destroyed", "Pli détruit";
+    PacketReturned = "packet.returned", "Pli retourné";
+    IncidentReported = "incident.reported", "Incident consigné";
 }
 
 #[cfg(feature = "openapi")]

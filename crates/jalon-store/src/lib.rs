@@ -9,6 +9,7 @@ pub mod catalog;
 pub mod collate;
 pub mod conformity;
 pub mod convocations;
+pub mod custody;
 pub mod error;
 pub mod ids;
 pub mod journal;
@@ -33,7 +34,8 @@ use sqlx::{Any, AnyPool, Transaction};
 
 pub use error::{FieldError, Result, RuleViolation, StoreError};
 pub use ids::{
-    ApprovalId, CandidateId, CentreId, FileId, JurorId, SessionId, SiteId, Stamp, TitleId, UserId,
+    ApprovalId, CandidateId, CentreId, FileId, IncidentId, JurorId, PacketId, SessionId, SiteId,
+    Stamp, TitleId, UserId,
 };
 pub use scope::{Actor, Admin, Role, SessionHandle, SessionWriter, Writer};
 

@@ -11,7 +11,9 @@ use jalon_store::catalog::{
 use jalon_store::journal::JournalEntry;
 use jalon_store::sessions::SessionInput;
 use jalon_store::users::{NewUser, User};
-use jalon_store::{Actor, CandidateId, Role, SessionHandle, SessionId, SiteId, Store, StoreError};
+use jalon_store::{
+    Actor, CandidateId, Role, SessionHandle, SessionId, SiteId, Stamp, Store, StoreError,
+};
 use jiff::civil::{Date, date};
 
 struct Fixture {
@@ -4096,7 +4098,319 @@ async fn jurors_are_imported_all_or_nothing_and_completed_not_doubled(store: Sto
     assert_eq!(entry.action.label(), "Juré enregistré");
 }
 
+async fn sealed_packets_move_forward_only_and_never_at_the_wrong_moment(store: Store) {
+    use jalon_core::candidate::CandidateInput;
+    use jalon_core::custody::{Move, PacketKind, PacketState};
+    use jalon_core::launch::{IncidentCategory, IncidentInput};
+    use jalon_store::custody::{DteOrder, MoveInput, PacketInput, ReceptionInput};
+    let f = fixture(&store, "Centre Plis").await;
+    let other = fixture(&store, "Centre Plis Voisin").await;
+    let s = store
+        .create_session(
+            f.admin.writer().unwrap(),
+            session_input(&f, date(2027, 3, 15), date(2027, 3, 19)),
+        )
+        .await
+        .unwrap();
+    let id = s.session.id.clone();
+    let h = open(&store, &f.admin, &id).await;
+    let c = store
+        .add_candidate(
+            h.writer().unwrap(),
+            CandidateInput {
+                last_name: "Arnaud".into(),
+                first_names: "Camille".into(),
+                birth_date: Some(date(1990, 2, 1)),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+    // The order, at J−91 (14 December 2026), with the version read.
+    let december = on_day(&store, date(2026, 12, 14));
+    let h = open(&december, &f.admin, &id).await;
+    let order = DteOrder {
+        on: date(2026, 12, 14),
+        reference: "CMD-2026-4471".into(),
+        by: "Claire Martin".into(),
+    };
+    let dte = december
+        .record_dte_order(h.writer().unwrap(), 0, order.clone())
+        .await
+        .unwrap();
+    assert_eq!(dte.order.as_ref().unwrap().reference, "CMD-2026-4471");
+    assert_eq!(dte.chase_advised, Some(date(2027, 3, 1)));
+    assert_eq!(dte.mailbox, "epreuves-tertiaire@afpa.fr");
+    assert!(matches!(
+        december
+            .record_dte_order(h.writer().unwrap(), 0, order)
+            .await,
+        Err(StoreError::Conflict { .. })
+    ));
+    // The reception, at J−21: every problem at once, then the packets.
+    let feb = on_day(&store, date(2027, 2, 22));
+    let h = open(&feb, &f.admin, &id).await;
+    let packet = |kind, label: &str, epreuve: Option<&str>, seals| PacketInput {
+        kind,
+        label: label.into(),
+        epreuve: epreuve.map(Into::into),
+        seals_intact: seals,
+    };
+    let msp = "Mise en situation professionnelle";
+    let mut r = ReceptionInput {
+        at: Stamp::new(feb.now()),
+        by: "Claire Martin".into(),
+        storage: "Armoire forte, bureau 12".into(),
+        key_holders: vec!["inconnu".into()],
+        packets: vec![packet(PacketKind::Subjects, "Pli 2", None, true)],
+    };
+    let Err(StoreError::Invalid(e)) = feb.receive_dte(h.writer().unwrap(), 1, r.clone()).await
+    else {
+        panic!("an unknown key holder, a subject envelope without its épreuve")
+    };
+    let fields: Vec<&str> = e.iter().map(|x| x.field.as_str()).collect();
+    assert_eq!(fields, ["key_holders[1]", "packets[1]"], "{e:?}");
+    r.key_holders = vec![f.manager.id.to_string()];
+    r.packets = vec![
+        packet(PacketKind::Organiser, "Pli organisateur", None, true),
+        packet(PacketKind::Subjects, "Pli 1", Some(msp), false),
+        packet(PacketKind::Subjects, "Pli 2", Some("Entretien final"), true),
+        packet(PacketKind::Other, "Grilles vierges", None, true),
+    ];
+    let dte = feb.receive_dte(h.writer().unwrap(), 1, r).await.unwrap();
+    assert_eq!(
+        dte.reception.as_ref().unwrap().key_holders,
+        ["Claire Martin"]
+    );
+    assert_eq!(dte.packets.len(), 4);
+    assert!(!dte.packets[1].seals_intact, "the broken seal is kept");
+    let entry = &feb.journal(&f.admin, 1).await.unwrap()[0];
+    assert_eq!(entry.action.label(), "Réception des DTE enregistrée");
+    let by = |who: &str, version| MoveInput {
+        version,
+        by: who.into(),
+        witnesses: String::new(),
+        before: String::new(),
+        place: String::new(),
+        how: String::new(),
+        reason: String::new(),
+    };
+    let (organiser, subjects, interview, other_packet) = (
+        dte.packets[0].clone(),
+        dte.packets[1].clone(),
+        dte.packets[2].clone(),
+        dte.packets[3].clone(),
+    );
+    // Stored under lock.
+    let stored = feb
+        .move_packet(
+            h.writer().unwrap(),
+            &organiser.id,
+            Move::Store,
+            MoveInput {
+                place: "Armoire forte".into(),
+                ..by("Claire Martin", 1)
+            },
+        )
+        .await
+        .unwrap();
+    assert_eq!(stored.state, PacketState::Stored);
+    let opening = |version| MoveInput {
+        witnesses: "Marc LEROY, juré".into(),
+        before: "les candidats".into(),
+        ..by("Claire Martin", version)
+    };
+    // The organiser's envelope: on J−6 (9 March) refused, on J−5 (10 March) opened.
+    let j6 = on_day(&store, date(2027, 3, 9));
+    let h6 = open(&j6, &f.admin, &id).await;
+    let Err(StoreError::RulesBroken(v)) = j6
+        .move_packet(h6.writer().unwrap(), &organiser.id, Move::Open, opening(2))
+        .await
+    else {
+        panic!("J−6")
+    };
+    assert_eq!(v[0].rule, "packet.too_early");
+    assert!(
+        v[0].message.contains("le mercredi 10 mars 2027"),
+        "{}",
+        v[0].message
+    );
+    let j5 = on_day(&store, date(2027, 3, 10));
+    let h5 = open(&j5, &f.admin, &id).await;
+    let opened = j5
+        .move_packet(h5.writer().unwrap(), &organiser.id, Move::Open, opening(2))
+        .await
+        .unwrap();
+    assert_eq!(opened.opened_witnesses.as_deref(), Some("Marc LEROY, juré"));
+    let Err(StoreError::RulesBroken(v)) = j5
+        .move_packet(h5.writer().unwrap(), &organiser.id, Move::Open, opening(3))
+        .await
+    else {
+        panic!("twice")
+    };
+    assert_eq!(v[0].rule, "packet.already_opened");
+    // A stale version is a conflict.
+    assert!(matches!(
+        j5.move_packet(h5.writer().unwrap(), &organiser.id, Move::Open, opening(2))
+            .await,
+        Err(StoreError::Conflict { .. })
+    ));
+    // The mise en situation's envelope: the day before refused; on the 15th opened, then
+    // destroyed with a witness; then nothing more.
+    let eve = on_day(&store, date(2027, 3, 14));
+    let he = open(&eve, &f.admin, &id).await;
+    let Err(StoreError::RulesBroken(v)) = eve
+        .move_packet(he.writer().unwrap(), &subjects.id, Move::Open, opening(1))
+        .await
+    else {
+        panic!("the day before its épreuve")
+    };
+    assert_eq!(v[0].rule, "packet.too_early");
+    let monday = on_day(&store, date(2027, 3, 15));
+    let hm = open(&monday, &f.admin, &id).await;
+    monday
+        .move_packet(hm.writer().unwrap(), &subjects.id, Move::Open, opening(1))
+        .await
+        .unwrap();
+    let Err(StoreError::Invalid(e)) = monday
+        .move_packet(
+            hm.writer().unwrap(),
+            &subjects.id,
+            Move::Destroy,
+            by("Claire Martin", 2),
+        )
+        .await
+    else {
+        panic!("a destruction without its witness nor how")
+    };
+    assert_eq!(e.len(), 2, "{e:?}");
+    let destroyed = monday
+        .move_packet(
+            hm.writer().unwrap(),
+            &subjects.id,
+            Move::Destroy,
+            MoveInput {
+                witnesses: "Sophie MARTY, jurée".into(),
+                how: "broyeur du secrétariat".into(),
+                ..by("Claire Martin", 2)
+            },
+        )
+        .await
+        .unwrap();
+    assert_eq!(destroyed.state, PacketState::Destroyed);
+    let Err(StoreError::RulesBroken(v)) = monday
+        .move_packet(hm.writer().unwrap(), &subjects.id, Move::Open, opening(3))
+        .await
+    else {
+        panic!("opened after its destruction")
+    };
+    assert_eq!(v[0].rule, "packet.destroyed");
+    // The entretien's envelope destroyed unopened: only with a written reason.
+    let unopened = |reason: &str| MoveInput {
+        witnesses: "Sophie MARTY".into(),
+        how: "broyeur".into(),
+        reason: reason.into(),
+        ..by("Claire Martin", 1)
+    };
+    let Err(StoreError::RulesBroken(v)) = monday
+        .move_packet(
+            hm.writer().unwrap(),
+            &interview.id,
+            Move::Destroy,
+            unopened(""),
+        )
+        .await
+    else {
+        panic!("unopened, no reason")
+    };
+    assert_eq!(v[0].rule, "packet.destroy_unopened");
+    monday
+        .move_packet(
+            hm.writer().unwrap(),
+            &interview.id,
+            Move::Destroy,
+            unopened("sujet de secours non utilisé"),
+        )
+        .await
+        .unwrap();
+    // Returned to the AFPA, with whom and why.
+    let returned = monday
+        .move_packet(
+            hm.writer().unwrap(),
+            &other_packet.id,
+            Move::Return,
+            MoveInput {
+                place: "AFPA, service des épreuves".into(),
+                reason: "envoyé par erreur".into(),
+                ..by("Claire Martin", 1)
+            },
+        )
+        .await
+        .unwrap();
+    assert_eq!(returned.state, PacketState::Returned);
+    let entry = &monday.journal(&f.admin, 1).await.unwrap()[0];
+    assert_eq!(entry.action.label(), "Pli retourné");
+    // Chased, and an incident on the day (a suspected fraud names its candidate).
+    let dte = monday
+        .record_chase(hm.writer().unwrap(), date(2027, 3, 1), "Claire Martin")
+        .await
+        .unwrap();
+    assert_eq!(dte.chases.len(), 1);
+    let incident = IncidentInput {
+        category: IncidentCategory::SuspectedFraud,
+        day: date(2027, 3, 15),
+        time: jiff::civil::time(10, 40, 0, 0),
+        epreuve: msp.into(),
+        candidates: vec![c.id.to_string()],
+        description: "Téléphone allumé sous la table".into(),
+        measure: "Téléphone retiré".into(),
+        witnesses: "Marc LEROY".into(),
+    };
+    let Err(StoreError::Invalid(_)) = monday
+        .report_incident(
+            hm.writer().unwrap(),
+            IncidentInput {
+                candidates: vec![],
+                ..incident.clone()
+            },
+        )
+        .await
+    else {
+        panic!("a fraud without its candidate")
+    };
+    monday
+        .report_incident(hm.writer().unwrap(), incident)
+        .await
+        .unwrap();
+    let list = monday.incidents(&hm).await.unwrap();
+    assert_eq!(list[0].candidate_names, ["ARNAUD Camille"]);
+    assert_eq!(list[0].input.time, jiff::civil::time(10, 40, 0, 0));
+    // Another centre: nothing of these packets.
+    let o = store
+        .create_session(
+            other.admin.writer().unwrap(),
+            session_input(&other, date(2027, 3, 15), date(2027, 3, 19)),
+        )
+        .await
+        .unwrap();
+    let oh = open(&monday, &other.admin, &o.session.id).await;
+    assert!(matches!(
+        monday
+            .move_packet(
+                oh.writer().unwrap(),
+                &other_packet.id,
+                Move::Open,
+                opening(2)
+            )
+            .await,
+        Err(StoreError::NotFound { .. })
+    ));
+    assert!(monday.dte(&oh).await.unwrap().packets.is_empty());
+    assert!(monday.incidents(&oh).await.unwrap().is_empty());
+}
+
 contract!(
+    sealed_packets_move_forward_only_and_never_at_the_wrong_moment,
     jurors_are_imported_all_or_nothing_and_completed_not_doubled,
     a_jury_is_appointed_checked_welcomed_and_sworn,
     a_centre_records_its_jurors_and_their_habilitations,
