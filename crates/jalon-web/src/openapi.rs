@@ -38,6 +38,13 @@ use serde_json::{Value, json};
     jalon_core::jury::Seat,
     jalon_store::jury::SessionJury,
     jalon_store::jury::LinkInput,
+    jalon_store::custody::Dte,
+    jalon_store::custody::DteOrder,
+    jalon_store::custody::ReceptionInput,
+    jalon_store::custody::MoveInput,
+    jalon_store::custody::Packet,
+    jalon_store::custody::Incident,
+    jalon_core::launch::IncidentInput,
     jalon_core::checks::Finding,
 )))]
 struct Schemas;
@@ -126,6 +133,28 @@ pub fn document() -> Value {
             "put": op("Corriger un juré, avec la version lue.",
                 Some(json!({"allOf": [r("JurorInput"), {"type": "object", "required": ["version"], "properties": {"version": {"type": "integer"}}}]})),
                 "200", ok("Corrigé.", r("Juror")), true)}), &["id"]),
+        "/api/v1/sessions/{id}/packets": with_params(json!({
+            "get": op("Les DTE de la session : la commande, la réception (quand, par qui, le lieu fermé à clé, les détenteurs de la clé), les relances de l'AFPA (et le jour conseillé, J−14, et la boîte à écrire), chaque pli et sa garde.", None, "200", ok("DTE.", r("Dte")), false),
+            "post": op("Enregistrer la réception des DTE avec la version lue : chaque pli (pli réservé à l'organisateur, pli sujets d'une épreuve, autre ; libellé ; scellés intacts). Tout ou rien.",
+                Some(versioned("ReceptionInput")), "201", ok("Enregistrée.", r("Dte")), true)}), &["id"]),
+        "/api/v1/sessions/{id}/packets/{packet}/store": with_params(json!({
+            "post": op("Ranger un pli sous clé (place : le lieu), avec la version du pli.", Some(r("MoveInput")), "200", ok("Rangé.", r("Packet")), true)}), &["id", "packet"]),
+        "/api/v1/sessions/{id}/packets/{packet}/open": with_params(json!({
+            "post": op("Ouvrir un pli (témoins, devant qui) : refus 422 sous packet.already_opened, packet.destroyed, packet.returned, packet.too_early (le pli de l'organisateur avant J−5, un pli sujets avant le jour de son épreuve), packet.not_its_day.", Some(r("MoveInput")), "200", ok("Ouvert.", r("Packet")), true)}), &["id", "packet"]),
+        "/api/v1/sessions/{id}/packets/{packet}/destroy": with_params(json!({
+            "post": op("Détruire un pli (témoin, comment) ; non ouvert, seulement avec un motif écrit (packet.destroy_unopened).", Some(r("MoveInput")), "200", ok("Détruit.", r("Packet")), true)}), &["id", "packet"]),
+        "/api/v1/sessions/{id}/packets/{packet}/return": with_params(json!({
+            "post": op("Retourner un pli non ouvert (place : à qui ; reason : pourquoi).", Some(r("MoveInput")), "200", ok("Retourné.", r("Packet")), true)}), &["id", "packet"]),
+        "/api/v1/sessions/{id}/dte/order": with_params(json!({
+            "put": op("Enregistrer la commande des DTE (date, référence, qui) avec la version lue.", Some(versioned("DteOrder")), "200", ok("Enregistrée.", r("Dte")), true)}), &["id"]),
+        "/api/v1/sessions/{id}/dte/chases": with_params(json!({
+            "post": op("Enregistrer une relance de l'AFPA (« relancé le … »).",
+                Some(json!({"type": "object", "required": ["on", "by"], "properties": {"on": {"type": "string", "format": "date"}, "by": {"type": "string"}}})),
+                "201", ok("Enregistrée.", r("Dte")), true)}), &["id"]),
+        "/api/v1/sessions/{id}/incidents": with_params(json!({
+            "get": op("Les incidents de la session, dans l'ordre où ils sont survenus.", None, "200", ok("Incidents.", list(r("Incident"))), false),
+            "post": op("Consigner un incident (retard, fraude suspectée, malaise, matériel, interruption, autre ; jour et heure ; candidats ; description ; mesure ; témoins). Une fraude suspectée nomme ses candidats.",
+                Some(r("IncidentInput")), "201", ok("Consigné.", r("Incident")), true)}), &["id"]),
         "/api/v1/sessions/{id}/jury": with_params(json!({
             "get": op("Le jury de la session : chaque siège (juré, jour, jury), les jurés désignés avec leur convocation et leur déclaration sur l'honneur, les liens déclarés, les besoins de l'emploi du temps, la matrice d'éligibilité (par candidat, épreuve et jour : qui peut l'évaluer, qui est écarté et pourquoi) et ce qui ne va pas (findings).", None, "200", ok("Jury.", r("SessionJury")), false),
             "put": op("Désigner le jury : tous les sièges et les liens que déclare le responsable, avec la version lue (une version périmée : 409). Refus 422 nommant le juré, le titre et la date, sous les règles jury.not_habilitated, jury.habilitation_ends, jury.licence_invalid, jury.overlapping_sessions ; une fois désigné, la réponse dit dans findings jury.too_few, jury.linked_to_candidate, jury.capacity_exceeded, jury.convocation_late.",

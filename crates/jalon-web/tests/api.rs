@@ -664,6 +664,53 @@ fn operations(a: &Centre) -> Vec<(Method, &'static str, Option<Value>)> {
             ),
         ),
         (Method::GET, "/api/v1/sessions/{session}/schedule", None),
+        (Method::GET, "/api/v1/sessions/{session}/packets", None),
+        (
+            Method::POST,
+            "/api/v1/sessions/{session}/packets",
+            Some(
+                json!({"version": 0, "at": "2027-02-22T09:00:00Z", "by": "C", "storage": "Armoire",
+                        "key_holders": [], "packets": []}),
+            ),
+        ),
+        (
+            Method::POST,
+            "/api/v1/sessions/{session}/packets/{packet}/store",
+            Some(json!({"version": 1, "by": "C", "place": "Armoire"})),
+        ),
+        (
+            Method::POST,
+            "/api/v1/sessions/{session}/packets/{packet}/open",
+            Some(json!({"version": 1, "by": "C", "witnesses": "J"})),
+        ),
+        (
+            Method::POST,
+            "/api/v1/sessions/{session}/packets/{packet}/destroy",
+            Some(json!({"version": 1, "by": "C", "witnesses": "J", "how": "broyeur"})),
+        ),
+        (
+            Method::POST,
+            "/api/v1/sessions/{session}/packets/{packet}/return",
+            Some(json!({"version": 1, "by": "C", "place": "AFPA", "reason": "erreur"})),
+        ),
+        (
+            Method::PUT,
+            "/api/v1/sessions/{session}/dte/order",
+            Some(json!({"version": 0, "on": "2026-12-01", "by": "C"})),
+        ),
+        (
+            Method::POST,
+            "/api/v1/sessions/{session}/dte/chases",
+            Some(json!({"on": "2026-12-01", "by": "C"})),
+        ),
+        (Method::GET, "/api/v1/sessions/{session}/incidents", None),
+        (
+            Method::POST,
+            "/api/v1/sessions/{session}/incidents",
+            Some(
+                json!({"category": "other", "day": "2027-03-15", "time": "10:40", "description": "d"}),
+            ),
+        ),
         (Method::GET, "/api/v1/sessions/{session}/jury", None),
         (
             Method::PUT,
@@ -729,6 +776,7 @@ fn operations(a: &Centre) -> Vec<(Method, &'static str, Option<Value>)> {
 /// A path of `operations` with the ids of things that exist (`ids`: candidate, file, juror).
 fn fill(path: &str, a: &Centre, session: &str, user: &str, ids: (&str, &str, &str)) -> String {
     path.replace("{candidate}", ids.0)
+        .replace("{packet}", "pli-inconnu")
         .replace("{file}", ids.1)
         .replace("{juror}", ids.2)
         .replace("{site}", &a.site)
@@ -1753,5 +1801,85 @@ async fn a_script_appoints_the_jury_and_reads_its_matrix() {
     )
     .await;
     assert_eq!(status, StatusCode::CONFLICT);
+    app.shutdown().await;
+}
+
+#[tokio::test]
+async fn a_script_keeps_the_custody_log_of_the_sealed_papers() {
+    let app = spawn_app().await;
+    let a = centre(&app.store, "Centre Alpha").await;
+    let c = logged_in(&app, &a.manager).await;
+    let (_, s) = send(
+        &c,
+        Method::POST,
+        app.url("/api/v1/sessions"),
+        Some(session_body(&a, "2027-03-15", "2027-03-19")),
+    )
+    .await;
+    let session = s["id"].as_str().unwrap().to_owned();
+    let url = |p: &str| app.url(&format!("/api/v1/sessions/{session}{p}"));
+    let (status, dte) = send(&c, Method::GET, url("/packets"), None).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(dte["chase_advised"], "2027-03-01");
+    // Received the day before (the server's clock says 28 November 2026).
+    let now = "2026-11-27T09:00:00Z";
+    let (status, dte) = send(
+        &c,
+        Method::POST,
+        url("/packets"),
+        Some(
+            json!({"version": dte["version"], "at": now, "by": "Claire", "storage": "Armoire forte",
+                    "key_holders": [a.manager_id], "packets": [
+                        {"kind": "organiser", "label": "Pli organisateur", "seals_intact": true}]}),
+        ),
+    )
+    .await;
+    assert_eq!(status, StatusCode::CREATED, "{dte}");
+    let packet = dte["packets"][0]["id"].as_str().unwrap().to_owned();
+    // Opened three months early: 422 under its rule, the packet named.
+    let (status, body) = send(
+        &c,
+        Method::POST,
+        url(&format!("/packets/{packet}/open")),
+        Some(json!({"version": 1, "by": "Claire", "witnesses": "Marc LEROY"})),
+    )
+    .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    assert_eq!(body["violations"][0]["rule"], "packet.too_early");
+    assert!(
+        body["violations"][0]["message"]
+            .as_str()
+            .unwrap()
+            .starts_with("le pli réservé à l'organisateur « Pli organisateur » s'ouvre à partir de J−5, le mercredi 10 mars 2027"),
+        "{body}"
+    );
+    // Stored, then a stale version: 409.
+    let (status, p) = send(
+        &c,
+        Method::POST,
+        url(&format!("/packets/{packet}/store")),
+        Some(json!({"version": 1, "by": "Claire", "place": "Armoire forte"})),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{p}");
+    assert_eq!(p["state"], "stored");
+    let (status, _) = send(
+        &c,
+        Method::POST,
+        url(&format!("/packets/{packet}/store")),
+        Some(json!({"version": 1, "by": "Claire", "place": "Armoire forte"})),
+    )
+    .await;
+    assert_eq!(status, StatusCode::CONFLICT);
+    // An incident before its day: 422 naming the field.
+    let (status, body) = send(
+        &c,
+        Method::POST,
+        url("/incidents"),
+        Some(json!({"category": "illness", "day": "2027-03-15", "time": "10:40", "description": "Malaise"})),
+    )
+    .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    assert_eq!(body["fields"][0]["field"], "day");
     app.shutdown().await;
 }

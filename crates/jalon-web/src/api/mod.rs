@@ -4,6 +4,7 @@
 mod account;
 mod candidates;
 mod catalog;
+mod custody;
 mod documents;
 pub mod dto;
 mod sessions;
@@ -187,6 +188,32 @@ pub fn routes() -> Router<AppState> {
         .route(
             "/api/v1/sessions/{id}/timetable",
             get(sessions::get_schedule).put(sessions::set_timetable),
+        )
+        .route(
+            "/api/v1/sessions/{id}/packets",
+            get(custody::get_packets).post(custody::receive),
+        )
+        .route(
+            "/api/v1/sessions/{id}/packets/{packet}/store",
+            post(custody::store_packet),
+        )
+        .route(
+            "/api/v1/sessions/{id}/packets/{packet}/open",
+            post(custody::open_packet),
+        )
+        .route(
+            "/api/v1/sessions/{id}/packets/{packet}/destroy",
+            post(custody::destroy_packet),
+        )
+        .route(
+            "/api/v1/sessions/{id}/packets/{packet}/return",
+            post(custody::return_packet),
+        )
+        .route("/api/v1/sessions/{id}/dte/order", put(custody::order))
+        .route("/api/v1/sessions/{id}/dte/chases", post(custody::chase))
+        .route(
+            "/api/v1/sessions/{id}/incidents",
+            get(custody::list_incidents).post(custody::report_incident),
         )
         .route(
             "/api/v1/sessions/{id}/jury",
