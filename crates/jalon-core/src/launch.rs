@@ -171,6 +171,50 @@ impl IncidentInput {
     }
 }
 
+/// What happens on a day is recorded that day or after, and only for a day of the session.
+pub fn day_problem(day: Date, today: Date, start: Date, end: Date) -> Option<Problem> {
+    if day < start || day > end {
+        return Some(Problem::new(
+            "day",
+            format!(
+                "le {} n'est pas un jour de la session ({})",
+                fr::long_date(day),
+                fr::date_range(start, end)
+            ),
+        ));
+    }
+    (day > today).then(|| {
+        Problem::new(
+            "day",
+            format!(
+                "le {} n'est pas encore venu : cela s'enregistre ce jour-là",
+                fr::long_date(day)
+            ),
+        )
+    })
+}
+
+/// A candidate is admitted late to an épreuve begun: after its official start.
+pub fn late_problem(name: &str, started: Option<Time>, arrived: Time) -> Option<Problem> {
+    match started {
+        None => Some(Problem::new(
+            "arrived",
+            format!(
+                "{name} : l'épreuve n'a pas encore commencé ; enregistrez d'abord son heure de début"
+            ),
+        )),
+        Some(s) if arrived <= s => Some(Problem::new(
+            "arrived",
+            format!(
+                "{name} est arrivé(e) à {}, avant le début de l'épreuve ({}) : ce n'est pas un retard",
+                fr::time(arrived),
+                fr::time(s)
+            ),
+        )),
+        Some(_) => None,
+    }
+}
+
 /// An épreuve is launched only with the session manager recorded present that day.
 pub fn launch_problem(manager_present: Option<&str>, day: Date) -> Option<(&'static str, String)> {
     manager_present.is_none().then(|| {
@@ -260,6 +304,39 @@ mod tests {
             IncidentCategory::parse("illness").unwrap().label(),
             "malaise"
         );
+    }
+
+    #[test]
+    fn the_days_records_are_of_its_days_and_a_late_candidate_comes_after_the_start() {
+        let (start, end) = (date(2027, 3, 15), date(2027, 3, 19));
+        assert_eq!(
+            day_problem(date(2027, 3, 16), date(2027, 3, 16), start, end),
+            None
+        );
+        assert!(
+            day_problem(date(2027, 3, 16), date(2027, 3, 15), start, end)
+                .unwrap()
+                .message
+                .contains("n'est pas encore venu")
+        );
+        assert!(
+            day_problem(date(2027, 3, 20), date(2027, 3, 25), start, end)
+                .unwrap()
+                .message
+                .contains("n'est pas un jour de la session")
+        );
+        let nine = time(9, 0, 0, 0);
+        assert_eq!(
+            late_problem("DUPONT Jean", Some(nine), time(9, 20, 0, 0)),
+            None
+        );
+        assert!(
+            late_problem("DUPONT Jean", Some(nine), time(8, 55, 0, 0))
+                .unwrap()
+                .message
+                .contains("ce n'est pas un retard")
+        );
+        assert!(late_problem("DUPONT Jean", None, nine).is_some());
     }
 
     #[test]

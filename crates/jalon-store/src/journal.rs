@@ -107,6 +107,11 @@ actions! {
     PacketDestroyed = "packet.destroyed", "Pli détruit";
     PacketReturned = "packet.returned", "Pli retourné";
     IncidentReported = "incident.reported", "Incident consigné";
+    ManagerPresent = "launch.manager_present", "Présence du responsable de session enregistrée";
+    EpreuveStarted = "launch.started", "Début officiel d'une épreuve enregistré";
+    EpreuveEnded = "launch.ended", "Fin officielle d'une épreuve enregistrée";
+    LateAdmitted = "launch.late_admitted", "Candidat admis en retard";
+    UnusedDestroyed = "launch.unused_destroyed", "Sujets non utilisés détruits";
 }
 
 #[cfg(feature = "openapi")]

@@ -16,6 +16,7 @@ pub mod journal;
 pub mod juror_link;
 pub mod jurors;
 pub mod jury;
+pub mod launch;
 pub mod schedule;
 pub mod scope;
 pub mod sessions;

@@ -4409,7 +4409,174 @@ async fn sealed_packets_move_forward_only_and_never_at_the_wrong_moment(store: S
     assert!(monday.incidents(&oh).await.unwrap().is_empty());
 }
 
+async fn an_epreuve_is_launched_with_its_manager_and_its_times_are_kept(store: Store) {
+    use jalon_core::candidate::CandidateInput;
+    use jalon_store::launch::LaunchRecord;
+    let f = fixture(&store, "Centre Lancement").await;
+    let s = store
+        .create_session(
+            f.admin.writer().unwrap(),
+            session_input(&f, date(2027, 3, 15), date(2027, 3, 19)),
+        )
+        .await
+        .unwrap();
+    let id = s.session.id.clone();
+    let h = open(&store, &f.admin, &id).await;
+    let c = store
+        .add_candidate(
+            h.writer().unwrap(),
+            CandidateInput {
+                last_name: "Arnaud".into(),
+                first_names: "Camille".into(),
+                birth_date: Some(date(1990, 2, 1)),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+    let d = date(2027, 3, 15);
+    let msp = "Mise en situation professionnelle";
+    let t = |h, m| jiff::civil::time(h, m, 0, 0);
+    // Before the day: refused.
+    let Err(StoreError::Invalid(e)) = store
+        .record_day_manager(h.writer().unwrap(), d, "Claire Martin")
+        .await
+    else {
+        panic!("before the day")
+    };
+    assert!(e[0].message.contains("n'est pas encore venu"), "{e:?}");
+    let monday = on_day(&store, d);
+    let h = open(&monday, &f.admin, &id).await;
+    let day = monday.launch_day(&h, d).await.unwrap();
+    assert_eq!(day.epreuves[0].epreuve, msp);
+    let planned = day.epreuves[0].planned_start.unwrap();
+    // No manager recorded: no launch.
+    let Err(StoreError::RulesBroken(v)) = monday
+        .record_launch(
+            h.writer().unwrap(),
+            d,
+            msp,
+            LaunchRecord::Start { at: planned },
+        )
+        .await
+    else {
+        panic!("without the manager")
+    };
+    assert_eq!(v[0].rule, "launch.no_manager");
+    monday
+        .record_day_manager(h.writer().unwrap(), d, "Claire Martin")
+        .await
+        .unwrap();
+    let late_start = planned
+        .checked_add(jiff::SignedDuration::from_mins(12))
+        .unwrap();
+    let day = monday
+        .record_launch(
+            h.writer().unwrap(),
+            d,
+            msp,
+            LaunchRecord::Start { at: late_start },
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        day.epreuves[0].start_against_schedule.as_deref(),
+        Some(
+            format!(
+                "{}, 12 min après l'heure prévue ({})",
+                jalon_core::fr::time(late_start),
+                jalon_core::fr::time(planned)
+            )
+            .as_str()
+        )
+    );
+    // A late candidate: after the start only.
+    let Err(StoreError::Invalid(e)) = monday
+        .record_launch(
+            h.writer().unwrap(),
+            d,
+            msp,
+            LaunchRecord::Late {
+                candidate: c.id.to_string(),
+                arrived: planned,
+            },
+        )
+        .await
+    else {
+        panic!("arrived before the start")
+    };
+    assert!(e[0].message.contains("ce n'est pas un retard"), "{e:?}");
+    let arrived = late_start
+        .checked_add(jiff::SignedDuration::from_mins(20))
+        .unwrap();
+    let day = monday
+        .record_launch(
+            h.writer().unwrap(),
+            d,
+            msp,
+            LaunchRecord::Late {
+                candidate: c.id.to_string(),
+                arrived,
+            },
+        )
+        .await
+        .unwrap();
+    assert_eq!(day.epreuves[0].late[0].0, "ARNAUD Camille");
+    monday
+        .record_launch(
+            h.writer().unwrap(),
+            d,
+            msp,
+            LaunchRecord::DestroyUnused {
+                count: 2,
+                witness: "Marc LEROY, juré".into(),
+            },
+        )
+        .await
+        .unwrap();
+    let Err(StoreError::Invalid(_)) = monday
+        .record_launch(
+            h.writer().unwrap(),
+            d,
+            msp,
+            LaunchRecord::End { at: t(7, 0) },
+        )
+        .await
+    else {
+        panic!("an end before the start")
+    };
+    let day = monday
+        .record_launch(
+            h.writer().unwrap(),
+            d,
+            msp,
+            LaunchRecord::End { at: t(17, 0) },
+        )
+        .await
+        .unwrap();
+    assert_eq!(day.epreuves[0].ended, Some(t(17, 0)));
+    assert_eq!(day.epreuves[0].unused_count, Some(2));
+    // An épreuve the timetable does not hold that day.
+    assert!(matches!(
+        monday
+            .record_launch(
+                h.writer().unwrap(),
+                d,
+                "Dictée",
+                LaunchRecord::Start { at: t(9, 0) }
+            )
+            .await,
+        Err(StoreError::Invalid(_))
+    ));
+    let entry = &monday.journal(&f.admin, 1).await.unwrap()[0];
+    assert_eq!(
+        entry.action.label(),
+        "Fin officielle d'une épreuve enregistrée"
+    );
+}
+
 contract!(
+    an_epreuve_is_launched_with_its_manager_and_its_times_are_kept,
     sealed_packets_move_forward_only_and_never_at_the_wrong_moment,
     jurors_are_imported_all_or_nothing_and_completed_not_doubled,
     a_jury_is_appointed_checked_welcomed_and_sworn,
