@@ -53,7 +53,7 @@ pub struct LaunchDay {
 /// What is recorded of an épreuve on a day.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[serde(tag = "what", rename_all = "snake_case", deny_unknown_fields)]
+#[serde(tag = "what", rename_all = "snake_case")]
 pub enum LaunchRecord {
     /// The official start (« 9:05 »).
     Start {

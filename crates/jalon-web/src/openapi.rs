@@ -45,6 +45,9 @@ use serde_json::{Value, json};
     jalon_store::custody::Packet,
     jalon_store::custody::Incident,
     jalon_core::launch::IncidentInput,
+    jalon_store::launch::LaunchDay,
+    jalon_store::launch::Launch,
+    jalon_store::launch::LaunchRecord,
     jalon_core::checks::Finding,
 )))]
 struct Schemas;
@@ -151,6 +154,15 @@ pub fn document() -> Value {
             "post": op("Enregistrer une relance de l'AFPA (« relancé le … »).",
                 Some(json!({"type": "object", "required": ["on", "by"], "properties": {"on": {"type": "string", "format": "date"}, "by": {"type": "string"}}})),
                 "201", ok("Enregistrée.", r("Dte")), true)}), &["id"]),
+        "/api/v1/sessions/{id}/launch/{day}": with_params(json!({
+            "get": op("Le lancement d'un jour (AAAA-MM-JJ) : le responsable de session présent, et pour chaque épreuve du jour ses heures prévues et officielles (et l'écart), les retards admis, les sujets non utilisés détruits.", None, "200", ok("Lancement.", r("LaunchDay")), false),
+            "post": op("Enregistrer, pour une épreuve du jour (champ epreuve), son début (what = start, at), sa fin (end), un candidat admis en retard (late : candidate, arrived) ou la destruction des sujets non utilisés (destroy_unused : count, witness). Refus 422 launch.no_manager sans responsable présent ce jour-là.",
+                Some(json!({"allOf": [r("LaunchRecord"), {"type": "object", "required": ["epreuve"], "properties": {"epreuve": {"type": "string"}}}]})),
+                "200", ok("Enregistré.", r("LaunchDay")), true)}), &["id", "day"]),
+        "/api/v1/sessions/{id}/launch/{day}/manager": with_params(json!({
+            "put": op("Enregistrer le responsable de session présent ce jour-là (le jour même ou après).",
+                Some(json!({"type": "object", "required": ["manager"], "properties": {"manager": {"type": "string"}}})),
+                "200", ok("Enregistré.", r("LaunchDay")), true)}), &["id", "day"]),
         "/api/v1/sessions/{id}/incidents": with_params(json!({
             "get": op("Les incidents de la session, dans l'ordre où ils sont survenus.", None, "200", ok("Incidents.", list(r("Incident"))), false),
             "post": op("Consigner un incident (retard, fraude suspectée, malaise, matériel, interruption, autre ; jour et heure ; candidats ; description ; mesure ; témoins). Une fraude suspectée nomme ses candidats.",

@@ -703,6 +703,21 @@ fn operations(a: &Centre) -> Vec<(Method, &'static str, Option<Value>)> {
             "/api/v1/sessions/{session}/dte/chases",
             Some(json!({"on": "2026-12-01", "by": "C"})),
         ),
+        (
+            Method::GET,
+            "/api/v1/sessions/{session}/launch/2027-03-15",
+            None,
+        ),
+        (
+            Method::POST,
+            "/api/v1/sessions/{session}/launch/2027-03-15",
+            Some(json!({"epreuve": "Entretien final", "what": "start", "at": "09:00"})),
+        ),
+        (
+            Method::PUT,
+            "/api/v1/sessions/{session}/launch/2027-03-15/manager",
+            Some(json!({"manager": "Claire"})),
+        ),
         (Method::GET, "/api/v1/sessions/{session}/incidents", None),
         (
             Method::POST,
@@ -795,6 +810,7 @@ fn openapi_form(path: &str) -> String {
         .replace("{user}", "{id}")
         .replace("{juror}", "{id}")
         .replace("dte.order", "{milestone}")
+        .replace("2027-03-15", "{day}")
         .replace("convocations.pdf", "{name}")
 }
 

@@ -125,3 +125,53 @@ pub(super) async fn report_incident(
     let incident = s.store.report_incident(h.writer()?, body).await?;
     Ok((StatusCode::CREATED, Json(incident)))
 }
+
+pub(super) async fn get_launch(
+    State(s): State<AppState>,
+    Auth(a): Auth,
+    Path((id, day)): Path<(SessionId, Date)>,
+) -> ApiResult<Json<jalon_store::launch::LaunchDay>> {
+    let h = s.store.open_session(&a, &id).await?;
+    Ok(Json(s.store.launch_day(&h, day).await?))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct ManagerBody {
+    manager: String,
+}
+
+pub(super) async fn day_manager(
+    State(s): State<AppState>,
+    Auth(a): Auth,
+    Path((id, day)): Path<(SessionId, Date)>,
+    Body(body): Body<ManagerBody>,
+) -> ApiResult<Json<jalon_store::launch::LaunchDay>> {
+    let h = s.store.open_session(&a, &id).await?;
+    Ok(Json(
+        s.store
+            .record_day_manager(h.writer()?, day, &body.manager)
+            .await?,
+    ))
+}
+
+#[derive(Deserialize)]
+pub(super) struct LaunchBody {
+    epreuve: String,
+    #[serde(flatten)]
+    record: jalon_store::launch::LaunchRecord,
+}
+
+pub(super) async fn launch(
+    State(s): State<AppState>,
+    Auth(a): Auth,
+    Path((id, day)): Path<(SessionId, Date)>,
+    Body(body): Body<LaunchBody>,
+) -> ApiResult<Json<jalon_store::launch::LaunchDay>> {
+    let h = s.store.open_session(&a, &id).await?;
+    Ok(Json(
+        s.store
+            .record_launch(h.writer()?, day, &body.epreuve, body.record)
+            .await?,
+    ))
+}

@@ -212,6 +212,14 @@ pub fn routes() -> Router<AppState> {
         .route("/api/v1/sessions/{id}/dte/order", put(custody::order))
         .route("/api/v1/sessions/{id}/dte/chases", post(custody::chase))
         .route(
+            "/api/v1/sessions/{id}/launch/{day}",
+            get(custody::get_launch).post(custody::launch),
+        )
+        .route(
+            "/api/v1/sessions/{id}/launch/{day}/manager",
+            put(custody::day_manager),
+        )
+        .route(
             "/api/v1/sessions/{id}/incidents",
             get(custody::list_incidents).post(custody::report_incident),
         )
