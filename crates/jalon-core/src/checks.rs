@@ -69,10 +69,26 @@ pub enum CheckId {
     JuryWelcomed,
     /// Every juror present signed their sworn statement.
     JuryDeclarations,
+    /// The DTE order is recorded.
+    DteOrdered,
+    /// The DTE reception is recorded: packets, locked place, key holders.
+    DteReceived,
+    /// The DTE received, or the AFPA chased.
+    DteChased,
+    /// The organiser's envelope received, then opened.
+    OrganiserOpened,
+    /// Each subject envelope of an épreuve begun opened.
+    SubjectsOpened,
+    /// Each day gone by: the manager present, each épreuve's official start.
+    EpreuvesStarted,
+    /// Each épreuve begun: its unused subjects destroyed.
+    UnusedDestroyed,
+    /// After each épreuve: its opened subjects destroyed.
+    SubjectsDestroyed,
 }
 
 impl CheckId {
-    pub const ALL: [CheckId; 10] = [
+    pub const ALL: [CheckId; 18] = [
         CheckId::TitleExpiryMargin,
         CheckId::CeresSession,
         CheckId::ManagerDeclared,
@@ -83,6 +99,14 @@ impl CheckId {
         CheckId::JuryAppointed,
         CheckId::JuryWelcomed,
         CheckId::JuryDeclarations,
+        CheckId::DteOrdered,
+        CheckId::DteReceived,
+        CheckId::DteChased,
+        CheckId::OrganiserOpened,
+        CheckId::SubjectsOpened,
+        CheckId::EpreuvesStarted,
+        CheckId::UnusedDestroyed,
+        CheckId::SubjectsDestroyed,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -97,6 +121,14 @@ impl CheckId {
             CheckId::JuryAppointed => "jury_appointed",
             CheckId::JuryWelcomed => "jury_welcomed",
             CheckId::JuryDeclarations => "jury_declarations",
+            CheckId::DteOrdered => "dte_ordered",
+            CheckId::DteReceived => "dte_received",
+            CheckId::DteChased => "dte_chased",
+            CheckId::OrganiserOpened => "organiser_opened",
+            CheckId::SubjectsOpened => "subjects_opened",
+            CheckId::EpreuvesStarted => "epreuves_started",
+            CheckId::UnusedDestroyed => "unused_destroyed",
+            CheckId::SubjectsDestroyed => "subjects_destroyed",
         }
     }
 
@@ -176,6 +208,8 @@ pub struct SessionFacts {
     /// The jury: its seats, the jurors, what the timetable has them assess, the day's
     /// presence and statements.
     pub jury: JuryFacts,
+    /// The sealed papers and the day's launch.
+    pub custody: crate::custody::CustodyFacts,
 }
 
 /// What the sign-in per épreuve must hold: each passage of the days gone by noted.
@@ -279,6 +313,14 @@ pub fn evaluate(
         CheckId::JuryWelcomed => jury_finding(milestone, f.jury.welcome_findings(today))
             .or_else(|| evaluate(CheckId::ChecklistTicked, rule, f, today)),
         CheckId::JuryDeclarations => jury_finding(milestone, f.jury.declaration_findings()),
+        CheckId::DteOrdered => custody(milestone, f.custody.order()),
+        CheckId::DteReceived => custody(milestone, f.custody.reception()),
+        CheckId::DteChased => custody(milestone, f.custody.chase()),
+        CheckId::OrganiserOpened => custody(milestone, f.custody.organiser()),
+        CheckId::SubjectsOpened => custody(milestone, f.custody.subjects_opened(today)),
+        CheckId::EpreuvesStarted => custody(milestone, f.custody.started()),
+        CheckId::UnusedDestroyed => custody(milestone, f.custody.unused()),
+        CheckId::SubjectsDestroyed => custody(milestone, f.custody.subjects_destroyed(today)),
         CheckId::ChecklistTicked => {
             let missing = checklist::missing(rule, f);
             let n = missing.len();
@@ -295,6 +337,14 @@ pub fn evaluate(
             })
         }
     }
+}
+
+/// A custody check's finding under its milestone.
+fn custody(
+    milestone: &MilestoneId,
+    found: Option<crate::custody::CustodyFinding>,
+) -> Option<Finding> {
+    found.map(|(rule, message)| Finding::new(rule, milestone, message))
 }
 
 /// The jury's findings as one, under the first one's rule: « a ; b ; c ; et 2 autres ».
@@ -540,6 +590,37 @@ pub(crate) mod tests {
             ticked: HashMap::new(),
             attendance: None,
             jury: jury(),
+            custody: custody(),
+        }
+    }
+
+    /// DTE ordered and received (locked away, one key holder), the organiser's envelope
+    /// opened; the subjects still sealed before their day.
+    fn custody() -> crate::custody::CustodyFacts {
+        use crate::custody::{CustodyFacts, PacketFacts, PacketKind, PacketState};
+        CustodyFacts {
+            ordered: true,
+            received: Some((2, true, 1)),
+            chased: false,
+            packets: vec![
+                PacketFacts {
+                    kind: PacketKind::Organiser,
+                    label: "Pli organisateur".into(),
+                    epreuve: None,
+                    state: PacketState::Opened,
+                },
+                PacketFacts {
+                    kind: PacketKind::Subjects,
+                    label: "Pli 1".into(),
+                    epreuve: Some("Mise en situation professionnelle".into()),
+                    state: PacketState::Stored,
+                },
+            ],
+            epreuve_days: vec![(
+                "Mise en situation professionnelle".into(),
+                date(2027, 3, 15),
+            )],
+            days: Vec::new(),
         }
     }
 
@@ -1000,16 +1081,24 @@ pub(crate) mod tests {
                 (CheckId::TitleExpiryMargin, "title.check_expiry"),
                 (CheckId::ChecklistTicked, "approval.apply"),
                 (CheckId::CeresSession, "ceres.create_session"),
+                (CheckId::DteOrdered, "dte.order"),
                 (CheckId::ManagerDeclared, "manager.appoint"),
                 (CheckId::CandidatesRegistered, "candidates.register"),
                 (CheckId::JuryAppointed, "jury.appoint"),
                 (CheckId::ConvocationsProven, "convocations.send"),
+                (CheckId::DteReceived, "dte.receive"),
+                (CheckId::DteChased, "dte.chase_afpa"),
+                (CheckId::OrganiserOpened, "prep.open_organiser_envelope"),
                 (CheckId::ChecklistTicked, "prep.compliance"),
                 (CheckId::ChecklistTicked, "day.final_checks"),
                 (CheckId::ChecklistTicked, "day.trainers_absent"),
                 (CheckId::JuryWelcomed, "day.welcome_jury"),
                 (CheckId::CandidatesWelcomed, "day.welcome_candidates"),
                 (CheckId::JuryDeclarations, "launch.jury_declarations"),
+                (CheckId::SubjectsOpened, "launch.open_subjects"),
+                (CheckId::EpreuvesStarted, "launch.start"),
+                (CheckId::UnusedDestroyed, "launch.destroy_unused"),
+                (CheckId::SubjectsDestroyed, "close.destroy_subjects"),
                 (CheckId::ChecklistTicked, "close.archive"),
             ]
         );

@@ -428,3 +428,274 @@ mod tests {
         );
     }
 }
+
+/// What the custody checks read of a session.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct CustodyFacts {
+    pub ordered: bool,
+    /// The reception, when recorded: how many packets, a storage place, key holders.
+    pub received: Option<(usize, bool, usize)>,
+    pub chased: bool,
+    pub packets: Vec<PacketFacts>,
+    /// Each épreuve's days, from the timetable (for the sessions whose days are checked).
+    pub epreuve_days: Vec<(String, Date)>,
+    /// The days gone by of a session under way or just held, with what was recorded.
+    pub days: Vec<DayFacts>,
+}
+
+/// What was recorded on one day of the session.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct DayFacts {
+    pub day: Date,
+    pub manager: bool,
+    /// The épreuves whose official start is recorded.
+    pub started: Vec<String>,
+    /// The épreuves whose unused subjects were destroyed.
+    pub unused_destroyed: Vec<String>,
+}
+
+/// One custody check that fails: its rule, and what to do, in French.
+pub type CustodyFinding = (&'static str, String);
+
+fn listed(rule: &'static str, what: &str, items: &[String]) -> Option<CustodyFinding> {
+    (!items.is_empty()).then(|| {
+        let shown: Vec<&str> = items.iter().take(3).map(String::as_str).collect();
+        let more = match items.len() {
+            n if n > 3 => format!(" ; et {} autre{}", n - 3, if n - 3 > 1 { "s" } else { "" }),
+            _ => String::new(),
+        };
+        (rule, format!("{what} : {}{more}.", shown.join(" ; ")))
+    })
+}
+
+impl CustodyFacts {
+    fn days_of(&self, epreuve: &str) -> Vec<Date> {
+        let mut d: Vec<Date> = self
+            .epreuve_days
+            .iter()
+            .filter(|(e, _)| e == epreuve)
+            .map(|(_, d)| *d)
+            .collect();
+        d.sort();
+        d.dedup();
+        d
+    }
+
+    /// `dte.order`: the order recorded.
+    pub fn order(&self) -> Option<CustodyFinding> {
+        (!self.ordered).then(|| {
+            (
+                "dte.order_missing",
+                "La commande des DTE n'est pas enregistrée : sa date, sa référence et qui l'a passée.".to_owned(),
+            )
+        })
+    }
+
+    /// `dte.receive`: the reception recorded, with its packets, its locked place and who holds
+    /// the key.
+    pub fn reception(&self) -> Option<CustodyFinding> {
+        match self.received {
+            None => Some((
+                "dte.not_received",
+                "La réception des DTE n'est pas enregistrée : les plis reçus, leurs scellés, le lieu fermé à clé et qui en détient la clé.".to_owned(),
+            )),
+            Some((0, _, _)) => Some((
+                "dte.no_packets",
+                "La réception des DTE ne liste aucun pli.".to_owned(),
+            )),
+            Some((_, false, _)) | Some((_, _, 0)) => Some((
+                "dte.storage_missing",
+                "La réception des DTE ne dit pas où ils sont fermés à clé ni qui en détient la clé.".to_owned(),
+            )),
+            Some(_) => None,
+        }
+    }
+
+    /// `dte.chase_afpa`: DTE received, or the AFPA chased.
+    pub fn chase(&self) -> Option<CustodyFinding> {
+        (self.received.is_none() && !self.chased).then(|| {
+            (
+                "dte.not_chased",
+                "Les DTE ne sont pas reçus et aucune relance de l'AFPA n'est enregistrée."
+                    .to_owned(),
+            )
+        })
+    }
+
+    /// `prep.open_organiser_envelope`: the organiser's envelope received, then opened.
+    pub fn organiser(&self) -> Option<CustodyFinding> {
+        let theirs: Vec<&PacketFacts> = self
+            .packets
+            .iter()
+            .filter(|p| p.kind == PacketKind::Organiser)
+            .collect();
+        if theirs.is_empty() {
+            return Some((
+                "packet.no_organiser",
+                "Aucun pli réservé à l'organisateur n'est enregistré à la réception des DTE."
+                    .to_owned(),
+            ));
+        }
+        let shut: Vec<String> = theirs
+            .iter()
+            .filter(|p| matches!(p.state, PacketState::Received | PacketState::Stored))
+            .map(|p| p.describe())
+            .collect();
+        listed("packet.organiser_unopened", "Pli non ouvert", &shut)
+    }
+
+    /// `launch.open_subjects`: each subject envelope of an épreuve begun opened.
+    pub fn subjects_opened(&self, today: Date) -> Option<CustodyFinding> {
+        let shut: Vec<String> = self
+            .packets
+            .iter()
+            .filter(|p| p.kind == PacketKind::Subjects)
+            .filter(|p| matches!(p.state, PacketState::Received | PacketState::Stored))
+            .filter(|p| {
+                p.epreuve
+                    .as_deref()
+                    .is_some_and(|e| self.days_of(e).first().is_some_and(|d| *d <= today))
+            })
+            .map(|p| p.describe())
+            .collect();
+        listed(
+            "packet.subjects_unopened",
+            "Pli sujets de l'épreuve commencée non ouvert",
+            &shut,
+        )
+    }
+
+    /// `launch.start`: each day gone by, the manager recorded present and each épreuve's
+    /// official start recorded.
+    pub fn started(&self) -> Option<CustodyFinding> {
+        let mut missing = Vec::new();
+        for d in &self.days {
+            if !d.manager {
+                missing.push(format!(
+                    "responsable de session non enregistré présent le {}",
+                    fr::long_date(d.day)
+                ));
+            }
+            for (e, _) in self.epreuve_days.iter().filter(|(_, day)| *day == d.day) {
+                if !d.started.contains(e) {
+                    missing.push(format!(
+                        "{e}, {} : début non enregistré",
+                        fr::long_date(d.day)
+                    ));
+                }
+            }
+        }
+        missing.dedup();
+        listed("launch.not_started", "À enregistrer", &missing)
+    }
+
+    /// `launch.destroy_unused`: each épreuve begun, its unused subjects destroyed.
+    pub fn unused(&self) -> Option<CustodyFinding> {
+        let mut missing = Vec::new();
+        for d in &self.days {
+            for e in &d.started {
+                if !d.unused_destroyed.contains(e) {
+                    missing.push(format!("{e}, {}", fr::long_date(d.day)));
+                }
+            }
+        }
+        listed(
+            "launch.unused_not_destroyed",
+            "Destruction des sujets non utilisés non enregistrée",
+            &missing,
+        )
+    }
+
+    /// `close.destroy_subjects`: after each épreuve, its opened subjects destroyed.
+    pub fn subjects_destroyed(&self, today: Date) -> Option<CustodyFinding> {
+        let kept: Vec<String> = self
+            .packets
+            .iter()
+            .filter(|p| p.kind == PacketKind::Subjects && p.state == PacketState::Opened)
+            .filter(|p| {
+                p.epreuve
+                    .as_deref()
+                    .is_none_or(|e| self.days_of(e).last().is_none_or(|d| *d <= today))
+            })
+            .map(|p| p.describe())
+            .collect();
+        listed(
+            "packet.subjects_not_destroyed",
+            "Pli ouvert, à détruire",
+            &kept,
+        )
+    }
+}
+
+#[cfg(test)]
+mod facts_tests {
+    use super::*;
+    use jiff::civil::date;
+
+    fn subjects(state: PacketState) -> PacketFacts {
+        PacketFacts {
+            kind: PacketKind::Subjects,
+            label: "Pli 1".into(),
+            epreuve: Some("Mise en situation".into()),
+            state,
+        }
+    }
+
+    #[test]
+    fn the_custody_checks_say_what_is_missing() {
+        let d = date(2027, 3, 15);
+        let mut f = CustodyFacts {
+            epreuve_days: vec![("Mise en situation".into(), d)],
+            ..CustodyFacts::default()
+        };
+        assert_eq!(f.order().unwrap().0, "dte.order_missing");
+        assert_eq!(f.reception().unwrap().0, "dte.not_received");
+        assert_eq!(f.chase().unwrap().0, "dte.not_chased");
+        f.chased = true;
+        assert_eq!(f.chase(), None);
+        f.received = Some((2, true, 0));
+        assert_eq!(f.reception().unwrap().0, "dte.storage_missing");
+        f.received = Some((2, true, 1));
+        assert_eq!(f.reception(), None);
+        assert_eq!(f.organiser().unwrap().0, "packet.no_organiser");
+        f.packets = vec![
+            PacketFacts {
+                kind: PacketKind::Organiser,
+                label: "Pli organisateur".into(),
+                epreuve: None,
+                state: PacketState::Stored,
+            },
+            subjects(PacketState::Stored),
+        ];
+        assert_eq!(
+            f.organiser().unwrap().1,
+            "Pli non ouvert : le pli réservé à l'organisateur « Pli organisateur »."
+        );
+        assert_eq!(f.subjects_opened(date(2027, 3, 14)), None, "not begun");
+        assert_eq!(
+            f.subjects_opened(d).unwrap().1,
+            "Pli sujets de l'épreuve commencée non ouvert : le pli sujets « Pli 1 » (Mise en situation)."
+        );
+        f.days = vec![DayFacts {
+            day: d,
+            ..DayFacts::default()
+        }];
+        assert_eq!(
+            f.started().unwrap().1,
+            "À enregistrer : responsable de session non enregistré présent le lundi 15 mars 2027 ; Mise en situation, lundi 15 mars 2027 : début non enregistré."
+        );
+        f.days[0].manager = true;
+        f.days[0].started = vec!["Mise en situation".into()];
+        assert_eq!(f.started(), None);
+        assert_eq!(f.unused().unwrap().0, "launch.unused_not_destroyed");
+        f.days[0].unused_destroyed = vec!["Mise en situation".into()];
+        assert_eq!(f.unused(), None);
+        f.packets[1].state = PacketState::Opened;
+        assert_eq!(
+            f.subjects_destroyed(d).unwrap().0,
+            "packet.subjects_not_destroyed"
+        );
+        f.packets[1].state = PacketState::Destroyed;
+        assert_eq!(f.subjects_destroyed(d), None);
+    }
+}

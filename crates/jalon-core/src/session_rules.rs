@@ -339,6 +339,7 @@ mod tests {
             ticked: Default::default(),
             attendance: None,
             jury: Default::default(),
+            custody: Default::default(),
             approval: Some(ApprovalFacts {
                 number: "AGR-75-001".to_owned(),
                 valid_from: date(2025, 1, 1),

@@ -521,7 +521,9 @@ fn checks_are_named_by_known_ids_or_attested_by_text() {
             "jalon n° 1 « ceres.create_session » : check : contrôle inconnu « ceres » (attendu : \
           title_expiry_margin, ceres_session, manager_declared, candidates_registered, \
           convocations_proven, candidates_welcomed, checklist_ticked, jury_appointed, \
-          jury_welcomed ou jury_declarations)"
+          jury_welcomed, jury_declarations, dte_ordered, dte_received, dte_chased, \
+          organiser_opened, subjects_opened, epreuves_started, unused_destroyed ou \
+          subjects_destroyed)"
         ]
     );
     let p = problems(&with("check = { id = \"ceres_session\", texte = \"x\" }"));

@@ -157,6 +157,7 @@ impl Store {
                     ticked: HashMap::new(),
                     attendance: None,
                     jury: Default::default(),
+                    custody: Default::default(),
                 },
             );
         }

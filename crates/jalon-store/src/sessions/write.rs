@@ -80,6 +80,7 @@ impl Context {
             ticked: Default::default(),
             attendance: None,
             jury: Default::default(),
+            custody: Default::default(),
         }
     }
 }
