@@ -282,6 +282,46 @@ async fn approval_and_manager_rules_are_enforced(store: Store) {
     assert_eq!(e[0].field, "title_id");
 }
 
+/// The DTE of a session ordered and received today (its organiser's envelope among them),
+/// so that their milestones' checks hold.
+async fn with_dte(store: &Store, actor: &Actor, id: &SessionId) {
+    use jalon_core::custody::PacketKind;
+    use jalon_store::custody::{DteOrder, PacketInput, ReceptionInput};
+    let h = store.open_session(actor, id).await.unwrap();
+    let holder = store.users(actor).await.unwrap()[0].id.to_string();
+    let dte = store
+        .record_dte_order(
+            h.writer().unwrap(),
+            0,
+            DteOrder {
+                on: store.today(),
+                reference: "CMD-1".into(),
+                by: "Claire Martin".into(),
+            },
+        )
+        .await
+        .unwrap();
+    store
+        .receive_dte(
+            h.writer().unwrap(),
+            dte.version,
+            ReceptionInput {
+                at: Stamp::new(store.now()),
+                by: "Claire Martin".into(),
+                storage: "Armoire forte".into(),
+                key_holders: vec![holder],
+                packets: vec![PacketInput {
+                    kind: PacketKind::Organiser,
+                    label: "Pli organisateur".into(),
+                    epreuve: None,
+                    seals_intact: true,
+                }],
+            },
+        )
+        .await
+        .unwrap();
+}
+
 async fn moving_a_session_keeps_what_was_done_and_duplicating_copies_nothing(store: Store) {
     let f = fixture(&store, "Centre Cèdre").await;
     let w = f.admin.writer().unwrap();
@@ -290,6 +330,7 @@ async fn moving_a_session_keeps_what_was_done_and_duplicating_copies_nothing(sto
         .await
         .unwrap();
     let id = s.session.id.clone();
+    with_dte(&store, &f.admin, &id).await;
     let h = open(&store, &f.admin, &id).await;
     let sw = h.writer().unwrap();
     let order = s.milestones.iter().find(|m| m.id == "dte.order").unwrap();
@@ -370,6 +411,7 @@ async fn completing_and_reopening_a_milestone(store: Store) {
         .await
         .unwrap();
     let id = s.session.id.clone();
+    with_dte(&store, &f.admin, &id).await;
     let ceres = s
         .milestones
         .iter()
@@ -450,6 +492,8 @@ async fn completing_and_reopening_a_milestone(store: Store) {
             "milestone.reopened",
             "milestone.completed",
             "session.updated",
+            "dte.received",
+            "dte.ordered",
             "session.created"
         ]
     );
@@ -2417,6 +2461,7 @@ async fn a_milestone_done_two_days_late_says_so_everywhere(store: Store) {
         .await
         .unwrap();
     let id = s.session.id.clone();
+    with_dte(&store, &f.admin, &id).await;
     // dte.order is due on Monday 14 December 2026; done on Wednesday 16.
     let late = on_day(&store, date(2026, 12, 16));
     let h = open(&late, &f.admin, &id).await;
@@ -2768,6 +2813,7 @@ async fn the_days_own_work_cannot_be_done_before_its_day(store: Store) {
         .await
         .unwrap();
     let id = s.session.id.clone();
+    with_dte(&store, &f.admin, &id).await;
     let h = open(&store, &f.admin, &id).await;
     let start = h.detail().milestone("launch.start").unwrap().clone();
     let Err(StoreError::Invalid(e)) = store
@@ -2798,9 +2844,26 @@ async fn the_days_own_work_cannot_be_done_before_its_day(store: Store) {
         )
         .await
         .unwrap();
-    // On the day, the launch is recorded.
+    // On the day, the launch is recorded: the manager present, each épreuve's start.
     let day = on_day(&store, date(2027, 4, 5));
     let h = open(&day, &f.admin, &id).await;
+    let d = date(2027, 4, 5);
+    let launch = day
+        .record_day_manager(h.writer().unwrap(), d, "Claire Martin")
+        .await
+        .unwrap();
+    for e in &launch.epreuves {
+        day.record_launch(
+            h.writer().unwrap(),
+            d,
+            &e.epreuve,
+            jalon_store::launch::LaunchRecord::Start {
+                at: e.planned_start.unwrap(),
+            },
+        )
+        .await
+        .unwrap();
+    }
     day.complete_milestone(
         h.writer().unwrap(),
         &start.id,

@@ -231,6 +231,21 @@ impl Store {
                 }
             }
         }
+        // The sealed papers of every session; the launch of the days gone by for those
+        // under way or just held (their timetable laid out for them alone).
+        self.custody_facts_in(conn, centre, only, &mut out).await?;
+        let kept_ids: Vec<SessionId> = out
+            .iter()
+            .filter(|(_, f)| f.attendance.is_some())
+            .map(|(id, _)| id.clone())
+            .collect();
+        for id in kept_ids {
+            let (epreuve_days, days) = self.launch_facts(centre, &id).await?;
+            if let Some(facts) = out.get_mut(&id) {
+                facts.custody.epreuve_days = epreuve_days;
+                facts.custody.days = days;
+            }
+        }
         // The sessions whose jury is appointed: its matrix reads their timetable and the
         // candidates' ties (the others have nobody seated, which their facts already say).
         let seated: Vec<(SessionId,)> = sqlx::query_as(
@@ -252,6 +267,134 @@ impl Store {
             }
         }
         Ok(out)
+    }
+
+    /// The DTE records, chases and packets of a centre's sessions (or of the one given).
+    async fn custody_facts_in(
+        &self,
+        conn: &mut AnyConnection,
+        centre: &CentreId,
+        only: &str,
+        out: &mut FactsOf,
+    ) -> Result<()> {
+        let records: Vec<(SessionId, i64, i64, i64, i64)> = sqlx::query_as(
+            "SELECT session_id, CAST(CASE WHEN ordered_on IS NULL THEN 0 ELSE 1 END AS BIGINT), \
+             CAST(CASE WHEN received_at IS NULL THEN 0 ELSE 1 END AS BIGINT), \
+             CAST(CASE WHEN storage IS NULL OR storage = '' THEN 0 ELSE 1 END AS BIGINT), \
+             CAST(CASE WHEN key_holders IS NULL OR key_holders = '[]' THEN 0 ELSE 1 END AS BIGINT) \
+             FROM dte_records WHERE session_id IN (SELECT id FROM sessions WHERE centre_id = $1 AND ($2 = '' OR id = $2))",
+        )
+        .bind(centre)
+        .bind(only)
+        .fetch_all(&mut *conn)
+        .await?;
+        let chases: Vec<(SessionId,)> = sqlx::query_as(
+            "SELECT DISTINCT session_id FROM dte_chases \
+             WHERE session_id IN (SELECT id FROM sessions WHERE centre_id = $1 AND ($2 = '' OR id = $2))",
+        )
+        .bind(centre)
+        .bind(only)
+        .fetch_all(&mut *conn)
+        .await?;
+        let packets: Vec<(SessionId, String, String, Option<String>, String)> = sqlx::query_as(
+            "SELECT session_id, kind, label, epreuve, state FROM packets \
+             WHERE session_id IN (SELECT id FROM sessions WHERE centre_id = $1 AND ($2 = '' OR id = $2)) \
+             ORDER BY session_id, position",
+        )
+        .bind(centre)
+        .bind(only)
+        .fetch_all(&mut *conn)
+        .await?;
+        let counts: std::collections::HashMap<&SessionId, usize> =
+            packets.iter().fold(Default::default(), |mut m, p| {
+                *m.entry(&p.0).or_default() += 1;
+                m
+            });
+        for (id, ordered, received, storage, holders) in &records {
+            if let Some(f) = out.get_mut(id) {
+                f.custody.ordered = *ordered != 0;
+                f.custody.received = (*received != 0).then(|| {
+                    (
+                        counts.get(id).copied().unwrap_or(0),
+                        *storage != 0,
+                        usize::from(*holders != 0),
+                    )
+                });
+            }
+        }
+        for (id,) in &chases {
+            if let Some(f) = out.get_mut(id) {
+                f.custody.chased = true;
+            }
+        }
+        for (id, kind, label, epreuve, state) in packets {
+            if let Some(f) = out.get_mut(&id) {
+                f.custody.packets.push(jalon_core::custody::PacketFacts {
+                    kind: match kind.as_str() {
+                        "organiser" => jalon_core::custody::PacketKind::Organiser,
+                        "subjects" => jalon_core::custody::PacketKind::Subjects,
+                        _ => jalon_core::custody::PacketKind::Other,
+                    },
+                    label,
+                    epreuve,
+                    state: jalon_core::custody::PacketState::parse(&state)
+                        .ok_or_else(|| corrupt("état de pli", &state))?,
+                });
+            }
+        }
+        Ok(())
+    }
+
+    /// Each épreuve's days from the timetable, and what was recorded on each day gone by.
+    async fn launch_facts(
+        &self,
+        centre: &CentreId,
+        id: &SessionId,
+    ) -> Result<(Vec<(String, Date)>, Vec<jalon_core::custody::DayFacts>)> {
+        let actor = Actor::command_line(centre.clone());
+        let session = self.open_session(&actor, id).await?;
+        let s = session.session();
+        let today = self.today();
+        let mut epreuve_days = Vec::new();
+        let mut days = Vec::new();
+        let mut day = s.start;
+        while day <= s.end && day <= today {
+            let l = self.launch_day(&session, day).await?;
+            for e in &l.epreuves {
+                epreuve_days.push((e.epreuve.clone(), day));
+            }
+            days.push(jalon_core::custody::DayFacts {
+                day,
+                manager: l.manager.is_some(),
+                started: l
+                    .epreuves
+                    .iter()
+                    .filter(|e| e.started.is_some())
+                    .map(|e| e.epreuve.clone())
+                    .collect(),
+                unused_destroyed: l
+                    .epreuves
+                    .iter()
+                    .filter(|e| e.unused_destroyed_at.is_some())
+                    .map(|e| e.epreuve.clone())
+                    .collect(),
+            });
+            day = match day.tomorrow() {
+                Ok(d) => d,
+                Err(_) => break,
+            };
+        }
+        // The days to come too: a subject envelope's épreuve may be later in the session.
+        let schedule = self.schedule(&session).await?;
+        for p in &schedule.timetable {
+            for part in &p.parts {
+                let key = (p.epreuve.clone(), part.date);
+                if !epreuve_days.contains(&key) {
+                    epreuve_days.push(key);
+                }
+            }
+        }
+        Ok((epreuve_days, days))
     }
 
     /// Each passage of the days up to today, and those whose presence was noted.
