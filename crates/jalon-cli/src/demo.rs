@@ -230,6 +230,13 @@ enum Step {
     JuryConvoke,
     /// The jury of a day pointed present (and, on the first day, sworn on the tablet).
     JuryDay(Date),
+    /// The morning of a day: the manager present, each épreuve of the day started, its
+    /// subject envelope opened before the candidates, the unused subjects destroyed.
+    Launch(Date),
+    /// The evening of a day: the épreuves ending that day ended, their subjects destroyed.
+    Close(Date),
+    /// An incident of the session under way: a candidate admitted late, a phone seen.
+    Incident,
     Complete(MilestoneId),
     Complements,
     Cancel,
@@ -1023,7 +1030,14 @@ async fn fill(store: &Store) -> Result<(), Failure> {
             let mut day = p.start;
             while day <= plus(p.start, d.days - 1) && day <= today {
                 at(day, 8, Step::JuryDay(day));
+                at(day, 8, Step::Launch(day));
+                if day < today {
+                    at(day, 16, Step::Close(day));
+                }
                 day = plus(day, 1);
+            }
+            if d.exact {
+                at(today, 11, Step::Incident);
             }
             // Sessions already begun: welcomed on the first morning, the last one absent.
             if p.start <= today {
@@ -1280,7 +1294,166 @@ async fn fill(store: &Store) -> Result<(), Failure> {
                     }
                 }
             }
+            Step::Launch(day) => {
+                use jalon_core::custody::{Move, PacketKind, PacketState};
+                use jalon_store::launch::LaunchRecord;
+                let manager = p.actor.name().to_owned();
+                let launch = clerk.record_day_manager(h.writer()?, day, &manager).await?;
+                let jurors = clerk.jury(&h).await?.jurors;
+                let witness = jurors
+                    .iter()
+                    .map(|j| j.name.clone())
+                    .take(2)
+                    .collect::<Vec<_>>()
+                    .join(", ");
+                let witness = if witness.is_empty() {
+                    "le jury".to_owned()
+                } else {
+                    witness
+                };
+                for e in &launch.epreuves {
+                    // The subjects opened before the candidates, a few minutes before the start.
+                    for packet in clerk.dte(&h).await?.packets.iter().filter(|x| {
+                        x.kind == PacketKind::Subjects
+                            && x.epreuve.as_deref() == Some(e.epreuve.as_str())
+                            && matches!(x.state, PacketState::Received | PacketState::Stored)
+                    }) {
+                        clerk
+                            .move_packet(
+                                h.writer()?,
+                                &packet.id,
+                                Move::Open,
+                                jalon_store::custody::MoveInput {
+                                    version: packet.version,
+                                    by: manager.clone(),
+                                    witnesses: witness.clone(),
+                                    before: "les candidats".into(),
+                                    place: String::new(),
+                                    how: String::new(),
+                                    reason: String::new(),
+                                },
+                            )
+                            .await?;
+                    }
+                    let Some(planned) = e.planned_start else {
+                        continue;
+                    };
+                    // The first épreuve of the session under way started a little late.
+                    let at = if p.d.exact && day == p.start {
+                        planned
+                            .checked_add(jiff::SignedDuration::from_mins(10))
+                            .unwrap_or(planned)
+                    } else {
+                        planned
+                    };
+                    clerk
+                        .record_launch(h.writer()?, day, &e.epreuve, LaunchRecord::Start { at })
+                        .await?;
+                    clerk
+                        .record_launch(
+                            h.writer()?,
+                            day,
+                            &e.epreuve,
+                            LaunchRecord::DestroyUnused {
+                                count: 1,
+                                witness: witness.clone(),
+                            },
+                        )
+                        .await?;
+                }
+            }
+            Step::Close(day) => {
+                use jalon_core::custody::{Move, PacketKind, PacketState};
+                use jalon_store::launch::LaunchRecord;
+                let launch = clerk.launch_day(&h, day).await?;
+                let schedule = clerk.schedule(&h).await?;
+                let last_day = |epreuve: &str| {
+                    schedule
+                        .timetable
+                        .iter()
+                        .filter(|x| x.epreuve == epreuve)
+                        .flat_map(|x| x.parts.iter().map(|y| y.date))
+                        .max()
+                };
+                for e in &launch.epreuves {
+                    if let (Some(end), Some(_)) = (e.planned_end, e.started) {
+                        clerk
+                            .record_launch(
+                                h.writer()?,
+                                day,
+                                &e.epreuve,
+                                LaunchRecord::End { at: end },
+                            )
+                            .await?;
+                    }
+                    if last_day(&e.epreuve) != Some(day) {
+                        continue;
+                    }
+                    for packet in clerk.dte(&h).await?.packets.iter().filter(|x| {
+                        x.kind == PacketKind::Subjects
+                            && x.epreuve.as_deref() == Some(e.epreuve.as_str())
+                            && x.state == PacketState::Opened
+                    }) {
+                        clerk
+                            .move_packet(
+                                h.writer()?,
+                                &packet.id,
+                                Move::Destroy,
+                                jalon_store::custody::MoveInput {
+                                    version: packet.version,
+                                    by: p.actor.name().to_owned(),
+                                    witnesses: "un membre du jury".into(),
+                                    before: String::new(),
+                                    place: String::new(),
+                                    how: "broyeur du secrétariat des examens".into(),
+                                    reason: String::new(),
+                                },
+                            )
+                            .await?;
+                    }
+                }
+            }
+            Step::Incident => {
+                use jalon_core::launch::{IncidentCategory, IncidentInput};
+                let list = clerk.candidates(&h).await?;
+                let launch = clerk.launch_day(&h, clerk.today()).await?;
+                if let (Some(c), Some(e)) = (list.first(), launch.epreuves.first()) {
+                    let start = e.started.or(e.planned_start);
+                    if let Some(arrived) =
+                        start.and_then(|t| t.checked_add(jiff::SignedDuration::from_mins(25)).ok())
+                    {
+                        clerk
+                            .record_launch(
+                                h.writer()?,
+                                clerk.today(),
+                                &e.epreuve,
+                                jalon_store::launch::LaunchRecord::Late {
+                                    candidate: c.id.to_string(),
+                                    arrived,
+                                },
+                            )
+                            .await?;
+                        clerk
+                            .report_incident(
+                                h.writer()?,
+                                IncidentInput {
+                                    category: IncidentCategory::Lateness,
+                                    day: clerk.today(),
+                                    time: arrived,
+                                    epreuve: e.epreuve.clone(),
+                                    candidates: vec![c.id.to_string()],
+                                    description: "Arrivé 25 minutes après le début de l'épreuve (bus en retard) ; admis par le responsable de session, heure de fin inchangée.".into(),
+                                    measure: "Admis, consignes rappelées à part.".into(),
+                                    witnesses: "Les membres du jury".into(),
+                                },
+                            )
+                            .await?;
+                    }
+                }
+            }
             Step::Complete(m) => {
+                // What the milestone records, before it is ticked.
+                custody_for(&clerk, &h, p.actor, m.as_str(), p.n).await?;
                 // Receiving the DTE retires the AFPA chase: what no longer applies is left.
                 let Some(now) = h.detail().milestone(m.as_str()).cloned() else {
                     continue;
@@ -1341,6 +1514,125 @@ async fn fill(store: &Store) -> Result<(), Failure> {
                     .await?;
             }
         }
+    }
+    Ok(())
+}
+
+/// What a DTE milestone records before it is done: the order, the reception (a broken seal
+/// on one session), the chase, the organiser's envelope opened at J−5.
+async fn custody_for(
+    clerk: &Store,
+    h: &jalon_store::SessionHandle<'_>,
+    actor: &Actor,
+    milestone: &str,
+    n: usize,
+) -> Result<(), Failure> {
+    use jalon_core::custody::{Move, PacketKind};
+    use jalon_store::custody::{DteOrder, MoveInput, PacketInput, ReceptionInput};
+    let who = actor.name().to_owned();
+    let by = |version| MoveInput {
+        version,
+        by: who.clone(),
+        witnesses: String::new(),
+        before: String::new(),
+        place: String::new(),
+        how: String::new(),
+        reason: String::new(),
+    };
+    match milestone {
+        "dte.order" => {
+            let v = clerk.dte(h).await?.version;
+            clerk
+                .record_dte_order(
+                    h.writer()?,
+                    v,
+                    DteOrder {
+                        on: clerk.today(),
+                        reference: format!("CMD-{}-{:04}", clerk.today().year(), 4100 + n * 17),
+                        by: who.clone(),
+                    },
+                )
+                .await?;
+        }
+        "dte.receive" => {
+            let dte = clerk.dte(h).await?;
+            let title = clerk.title(actor, &h.session().title_id).await?;
+            let holders: Vec<String> = h
+                .session()
+                .manager_id
+                .as_ref()
+                .or(actor.user_id())
+                .map(|m| m.to_string())
+                .into_iter()
+                .collect();
+            let mut packets = vec![PacketInput {
+                kind: PacketKind::Organiser,
+                label: "Pli réservé à l'organisateur".into(),
+                epreuve: None,
+                seals_intact: true,
+            }];
+            for (i, e) in title.structure.epreuves.iter().enumerate() {
+                packets.push(PacketInput {
+                    kind: PacketKind::Subjects,
+                    label: format!("Pli sujets n° {}", i + 1),
+                    epreuve: Some(e.name.clone()),
+                    // One session's packet arrived with its seal broken: noted.
+                    seals_intact: !(n == 9 && i == 0),
+                });
+            }
+            let dte = clerk
+                .receive_dte(
+                    h.writer()?,
+                    dte.version,
+                    ReceptionInput {
+                        at: jalon_store::Stamp::new(clerk.now()),
+                        by: who.clone(),
+                        storage: "Armoire forte du secrétariat des examens, bureau 12".into(),
+                        key_holders: holders,
+                        packets,
+                    },
+                )
+                .await?;
+            for packet in &dte.packets {
+                clerk
+                    .move_packet(
+                        h.writer()?,
+                        &packet.id,
+                        Move::Store,
+                        MoveInput {
+                            place: "Armoire forte, bureau 12".into(),
+                            ..by(packet.version)
+                        },
+                    )
+                    .await?;
+            }
+        }
+        "dte.chase_afpa" => {
+            clerk.record_chase(h.writer()?, clerk.today(), &who).await?;
+        }
+        "prep.open_organiser_envelope" => {
+            for packet in clerk
+                .dte(h)
+                .await?
+                .packets
+                .iter()
+                .filter(|x| x.kind == PacketKind::Organiser && x.opened_at.is_none())
+            {
+                clerk
+                    .move_packet(
+                        h.writer()?,
+                        &packet.id,
+                        Move::Open,
+                        MoveInput {
+                            witnesses: "Karim Benali, responsable de session".into(),
+                            before: "l'équipe d'organisation".into(),
+                            ..by(packet.version)
+                        },
+                    )
+                    .await?;
+            }
+        }
+        _ => {}
     }
     Ok(())
 }

@@ -418,7 +418,16 @@ async fn sessions_over_http_with_rules_validation_and_concurrency() {
             .contains("modifié entre-temps")
     );
 
-    // Complete and reopen a milestone with evidence.
+    // Complete and reopen a milestone with evidence (its check reads the order recorded).
+    let (status, dte) = send(
+        &c,
+        Method::PUT,
+        app.url(&format!("/api/v1/sessions/{id}/dte/order")),
+        Some(json!({"version": 0, "on": "2026-11-27", "reference": "1187", "by": "Claire"})),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{dte}");
+    assert_eq!(dte["order"]["reference"], "1187");
     let order = m(&s2, "dte.order");
     let url = app.url(&format!(
         "/api/v1/sessions/{id}/milestones/dte.order/complete"
@@ -475,6 +484,7 @@ async fn sessions_over_http_with_rules_validation_and_concurrency() {
         [
             "milestone.reopened",
             "milestone.completed",
+            "dte.ordered",
             "session.updated",
             "session.created"
         ]

@@ -386,7 +386,26 @@ async fn a_manager_works_through_the_pages_and_each_role_is_held_to_its_rights()
     assert_eq!(drawing[3], 10, "one keyboard stop per phase: {drawing:?}");
     let session_url = c.current_url().await.unwrap();
 
-    // Complete « Commander les DTE » with its evidence.
+    // The order recorded (the milestone's check reads it), then « Commander les DTE »
+    // completed with its evidence.
+    {
+        let id: jalon_store::SessionId = session_url.path().trim_start_matches("/sessions/").into();
+        let centre = w.store.centre_of_session(&id).await.unwrap();
+        let actor = Actor::command_line(centre);
+        let h = w.store.open_session(&actor, &id).await.unwrap();
+        w.store
+            .record_dte_order(
+                h.writer().unwrap(),
+                0,
+                jalon_store::custody::DteOrder {
+                    on: date(2026, 11, 27),
+                    reference: "2026-1187".into(),
+                    by: "manager Centre Alpha".into(),
+                },
+            )
+            .await
+            .unwrap();
+    }
     c.find(Locator::Css("#m-dte\\.order summary"))
         .await
         .unwrap()

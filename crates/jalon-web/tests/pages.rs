@@ -90,6 +90,25 @@ async fn centre(store: &Store, p: &str) -> Centre {
     }
 }
 
+/// The DTE order of a session recorded (what « Commander les DTE » checks).
+async fn order_recorded(store: &Store, session: &str) {
+    let id: jalon_store::SessionId = session.into();
+    let actor = Actor::command_line(store.centre_of_session(&id).await.unwrap());
+    let h = store.open_session(&actor, &id).await.unwrap();
+    store
+        .record_dte_order(
+            h.writer().unwrap(),
+            0,
+            jalon_store::custody::DteOrder {
+                on: store.today(),
+                reference: "5512".into(),
+                by: "manager".into(),
+            },
+        )
+        .await
+        .unwrap();
+}
+
 async fn app() -> (String, Store, tempfile::TempDir) {
     let (store, dir) = common::store().await;
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
@@ -235,7 +254,8 @@ async fn forms_need_their_csrf_token_and_this_origin() {
         s.milestones.iter().all(|m| m.evidence.is_none()),
         "nothing was written"
     );
-    // With the token: done, and back to the session page.
+    // With the token (and the order recorded): done, and back to the session page.
+    order_recorded(&store, &a.session).await;
     let r = c.post(&url).form(&form(&csrf)).send().await.unwrap();
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
     assert_eq!(
@@ -1331,6 +1351,7 @@ async fn late_work_shows_and_checklists_are_ticked_on_the_page() {
         .unwrap()
         .timestamp();
     let late = store.clone().with_clock(jalon_store::Clock::Fixed(noon));
+    order_recorded(&late, &a.session).await;
     let h = late.open_session(&actor, &id).await.unwrap();
     let m = h.detail().milestone("dte.order").unwrap().clone();
     late.complete_milestone(
