@@ -200,6 +200,9 @@ fn sample(a: SampleArgs) -> Result<(), Failure> {
         (Kind::JurorConvocation, "convocations-jury.pdf"),
         (Kind::EmployerLetter, "demandes-employeur.pdf"),
         (Kind::AbsenceReport, "rapport-absence-jury.pdf"),
+        (Kind::OpeningAttestation, "attestation-ouverture.pdf"),
+        (Kind::DestructionRecord, "pv-destruction.pdf"),
+        (Kind::IncidentReport, "pv-incident.pdf"),
     ] {
         let bytes = renderer
             .render(kind, &data)
@@ -207,7 +210,7 @@ fn sample(a: SampleArgs) -> Result<(), Failure> {
         write(&a.out.join(name), &bytes)?;
     }
     println!(
-        "Documents d'exemple écrits dans « {} » : convocations.pdf, affichage.pdf, emargement.pdf, convocations-jury.pdf, demandes-employeur.pdf, rapport-absence-jury.pdf",
+        "Documents d'exemple écrits dans « {} » : convocations.pdf, affichage.pdf, emargement.pdf, convocations-jury.pdf, demandes-employeur.pdf, rapport-absence-jury.pdf, attestation-ouverture.pdf, pv-destruction.pdf, pv-incident.pdf",
         a.out.display()
     );
     Ok(())

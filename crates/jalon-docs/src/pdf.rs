@@ -21,7 +21,7 @@ use typst_layout::PagedDocument;
 /// Draws a logo alone, to know that it can be drawn.
 const LOGO_CHECK: &str = "logo-check.typ";
 
-pub const TEMPLATES: [(&str, &str); 9] = [
+pub const TEMPLATES: [(&str, &str); 12] = [
     ("jalon.typ", include_str!("../templates/jalon.typ")),
     ("entete.typ", include_str!("../templates/entete.typ")),
     (
@@ -45,6 +45,18 @@ pub const TEMPLATES: [(&str, &str); 9] = [
         "absence-jury.typ",
         include_str!("../templates/absence-jury.typ"),
     ),
+    (
+        "attestation-ouverture.typ",
+        include_str!("../templates/attestation-ouverture.typ"),
+    ),
+    (
+        "pv-destruction.typ",
+        include_str!("../templates/pv-destruction.typ"),
+    ),
+    (
+        "pv-incident.typ",
+        include_str!("../templates/pv-incident.typ"),
+    ),
     (LOGO_CHECK, "#image(sys.inputs.logo, width: 3cm)"),
 ];
 
@@ -60,6 +72,12 @@ pub enum Kind {
     EmployerLetter,
     /// The report of a juror's absence on a day, for the departmental service.
     AbsenceReport,
+    /// The attestation that subject envelopes were opened, sealed, before the candidates.
+    OpeningAttestation,
+    /// The record of the subjects destroyed.
+    DestructionRecord,
+    /// The record of an incident, to sign.
+    IncidentReport,
 }
 
 impl Kind {
@@ -71,6 +89,9 @@ impl Kind {
             Kind::JurorConvocation => "convocation-jure.typ",
             Kind::EmployerLetter => "lettre-employeur.typ",
             Kind::AbsenceReport => "absence-jury.typ",
+            Kind::OpeningAttestation => "attestation-ouverture.typ",
+            Kind::DestructionRecord => "pv-destruction.typ",
+            Kind::IncidentReport => "pv-incident.typ",
         }
     }
 
@@ -83,6 +104,9 @@ impl Kind {
             Kind::JurorConvocation => "Convocation du juré",
             Kind::EmployerLetter => "Demande d'autorisation d'absence",
             Kind::AbsenceReport => "Rapport d'absence d'un membre du jury",
+            Kind::OpeningAttestation => "Attestation de conformité de l'ouverture des sujets",
+            Kind::DestructionRecord => "Procès-verbal de destruction des sujets",
+            Kind::IncidentReport => "Procès-verbal d'incident",
         }
     }
 }
@@ -244,6 +268,59 @@ pub struct SessionDocument {
     /// The day a juror was missing, for the absence report.
     #[serde(default)]
     pub absence: Option<Absence>,
+    /// The sealed papers' records: an opening, destructions, an incident.
+    #[serde(default)]
+    pub custody: Option<CustodyRecords>,
+}
+
+/// What the custody documents show.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct CustodyRecords {
+    /// « lundi 15 mars 2027 ».
+    pub day: String,
+    pub epreuve: String,
+    /// « 8 h 50 ».
+    pub time: String,
+    /// The envelopes opened: (label, « intacts » / « endommagés »).
+    pub packets: Vec<PacketLine>,
+    pub witnesses: String,
+    pub before: String,
+    /// The destructions: one line each.
+    pub destructions: Vec<DestructionLine>,
+    pub incident: Option<IncidentLine>,
+}
+
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct PacketLine {
+    pub label: String,
+    pub epreuve: String,
+    /// « intacts à la réception » or « endommagés à la réception ».
+    pub seals: String,
+}
+
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct DestructionLine {
+    /// « Pli sujets n° 1 (Mise en situation professionnelle) », or « 2 sujets non utilisés ».
+    pub what: String,
+    /// « lundi 15 mars 2027 à 17 h 05 ».
+    pub when: String,
+    pub by: String,
+    pub witness: String,
+    pub how: String,
+    /// Why, for a packet destroyed unopened.
+    pub reason: String,
+}
+
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct IncidentLine {
+    /// « fraude suspectée ».
+    pub category: String,
+    pub candidates: Vec<String>,
+    pub description: String,
+    pub measure: String,
+    pub witnesses: String,
+    pub recorded_by: String,
+    pub fraud: bool,
 }
 
 /// One juror, as the documents show them.
@@ -840,5 +917,44 @@ pub fn sample(candidates: usize) -> SessionDocument {
             },
         ],
         absence: None,
+        custody: Some(CustodyRecords {
+            day: "lundi 14 décembre 2026".to_owned(),
+            epreuve: "Mise en situation professionnelle".to_owned(),
+            time: "8 h 25".to_owned(),
+            packets: vec![PacketLine {
+                label: "Pli sujets n° 1".to_owned(),
+                epreuve: "Mise en situation professionnelle".to_owned(),
+                seals: "intacts à la réception".to_owned(),
+            }],
+            witnesses: "Marc LEROY, Sophie MARTY (jurés)".to_owned(),
+            before: "les candidats".to_owned(),
+            destructions: vec![
+                DestructionLine {
+                    what: "1 sujet non utilisé (Mise en situation professionnelle)".to_owned(),
+                    when: "lundi 14 décembre 2026 à 8 h 40".to_owned(),
+                    by: "Claire Martin".to_owned(),
+                    witness: "Marc LEROY, juré".to_owned(),
+                    how: "broyeur du secrétariat".to_owned(),
+                    reason: String::new(),
+                },
+                DestructionLine {
+                    what: "Pli sujets n° 1 (Mise en situation professionnelle)".to_owned(),
+                    when: "lundi 14 décembre 2026 à 17 h 10".to_owned(),
+                    by: "Claire Martin".to_owned(),
+                    witness: "Sophie MARTY, jurée".to_owned(),
+                    how: "broyeur du secrétariat".to_owned(),
+                    reason: String::new(),
+                },
+            ],
+            incident: Some(IncidentLine {
+                category: "fraude suspectée".to_owned(),
+                candidates: vec!["MARTIN Léa".to_owned()],
+                description: "Téléphone allumé sous la table pendant la mise en situation.".to_owned(),
+                measure: "Téléphone retiré et mis sous enveloppe ; épreuve poursuivie ; consigné pour le jury.".to_owned(),
+                witnesses: "Marc LEROY, juré".to_owned(),
+                recorded_by: "Claire Martin".to_owned(),
+                fraud: true,
+            }),
+        }),
     }
 }

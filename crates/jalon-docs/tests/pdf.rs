@@ -73,6 +73,7 @@ fn session(candidates: Vec<CandidateLine>) -> SessionDocument {
         sheets: Vec::new(),
         jury: Vec::new(),
         absence: None,
+        custody: None,
     }
 }
 
@@ -432,4 +433,50 @@ fn the_jurors_letters_the_employer_request_and_the_absence_report_say_what_each_
     data.jury.clear();
     let posting = r.pages_text(Kind::Posting, &data).unwrap().join(" ");
     assert!(!posting.contains("Composition du jury"));
+}
+
+#[test]
+fn the_opening_attestation_the_destruction_record_and_the_incident_report_read_well() {
+    let r = renderer();
+    let mut data = pdf::sample(3);
+    let opening = r
+        .pages_text(Kind::OpeningAttestation, &data)
+        .unwrap()
+        .join(" ");
+    assert!(
+        opening.contains("Jour et heure d’ouverture lundi 14 décembre 2026, à 8 h 25"),
+        "{opening}"
+    );
+    assert!(
+        opening
+            .contains("Pli sujets n° 1 Mise en situation professionnelle intacts à la réception"),
+        "{opening}"
+    );
+    let destruction = r
+        .pages_text(Kind::DestructionRecord, &data)
+        .unwrap()
+        .join(" ");
+    assert!(destruction.contains("1 sujet non utilisé"), "{destruction}");
+    assert!(
+        destruction.contains("broyeur du secrétariat"),
+        "{destruction}"
+    );
+    let incident = r.pages_text(Kind::IncidentReport, &data).unwrap().join(" ");
+    assert!(incident.contains("Nature fraude suspectée"), "{incident}");
+    assert!(
+        incident.contains("mentionné au procès-verbal de la session"),
+        "{incident}"
+    );
+    // Another kind of incident: no fraud box.
+    if let Some(c) = data.custody.as_mut()
+        && let Some(i) = c.incident.as_mut()
+    {
+        i.fraud = false;
+        i.category = "malaise".to_owned();
+    }
+    let incident = r.pages_text(Kind::IncidentReport, &data).unwrap().join(" ");
+    assert!(
+        incident.contains("Nature malaise") && !incident.contains("Fraude suspectée —"),
+        "{incident}"
+    );
 }

@@ -133,6 +133,7 @@ pub async fn session_document(
         candidates,
         jury: jury_lines(&store.jury(session).await?),
         absence: None,
+        custody: None,
     })
 }
 
