@@ -323,6 +323,13 @@ async fn no_page_or_fragment_across_centres_or_to_the_wrong_role() {
         format!("/sessions/{}/jury/x/signature.png", a.session),
         format!("/sessions/{}/jury/x/convocation.pdf", a.session),
         format!("/sessions/{}/jury/x/employeur.pdf", a.session),
+        format!("/sessions/{}/plis", a.session),
+        format!("/sessions/{}/plis/destruction.pdf", a.session),
+        format!(
+            "/sessions/{}/plis/jour/2027-03-15/attestation.pdf",
+            a.session
+        ),
+        format!("/sessions/{}/plis/incidents/x/pv.pdf", a.session),
     ] {
         let r = cb.get(format!("{base}{path}")).send().await.unwrap();
         assert_eq!(r.status(), StatusCode::NOT_FOUND, "{path}");
@@ -352,6 +359,13 @@ async fn no_page_or_fragment_across_centres_or_to_the_wrong_role() {
         format!("/sessions/{}/jury/x/revoke", a.session),
         format!("/sessions/{}/jury/x/presence", a.session),
         format!("/sessions/{}/jury/x/statement", a.session),
+        format!("/sessions/{}/plis/commande", a.session),
+        format!("/sessions/{}/plis/relance", a.session),
+        format!("/sessions/{}/plis/reception", a.session),
+        format!("/sessions/{}/plis/x/open", a.session),
+        format!("/sessions/{}/plis/jour/2027-03-15/responsable", a.session),
+        format!("/sessions/{}/plis/jour/2027-03-15/epreuve", a.session),
+        format!("/sessions/{}/plis/incidents", a.session),
     ] {
         let r = cb
             .post(format!("{base}{path}"))
@@ -360,6 +374,11 @@ async fn no_page_or_fragment_across_centres_or_to_the_wrong_role() {
                 ("how", "hand"),
                 ("day", "2027-03-15"),
                 ("present", "1"),
+                ("on", "2027-03-01"),
+                ("by", "x"),
+                ("manager", "x"),
+                ("epreuve", "x"),
+                ("what", "start"),
                 ("version", "1"),
                 ("evidence", "x"),
                 ("reason", "x"),
@@ -3122,4 +3141,223 @@ async fn on_the_day_the_jury_is_pointed_sworn_and_a_missing_juror_gives_the_abse
         .await
         .unwrap();
     assert_eq!(png.headers()["content-type"], "image/png");
+}
+
+#[tokio::test]
+async fn the_sealed_papers_and_the_day_are_kept_from_the_page() {
+    let (_base, store, _dir) = app().await;
+    let alpha = centre(&store, "alpha").await;
+    let (_, admin) = store.login("admin@alpha.example", PASSWORD).await.unwrap();
+    let id: jalon_store::SessionId = alpha.session.as_str().into();
+    let h = store.open_session(&admin, &id).await.unwrap();
+    store
+        .add_candidate(
+            h.writer().unwrap(),
+            jalon_core::candidate::CandidateInput {
+                last_name: "Dupont".into(),
+                first_names: "Jean".into(),
+                birth_date: Some(date(1990, 2, 1)),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+    let manager_id = store.users(&admin).await.unwrap()[1].id.to_string();
+    // Received in February, from the page.
+    let feb = common::server_on_day(&store, date(2027, 2, 22)).await;
+    let (c, csrf) = signed_in(&feb, "manager@alpha.example").await;
+    let plis = format!("{feb}/sessions/{}/plis", alpha.session);
+    let page = html_unescape(&c.get(&plis).send().await.unwrap().text().await.unwrap());
+    assert!(
+        page.contains("relance conseillée le lundi 1ᵉʳ mars 2027"),
+        "{page}"
+    );
+    assert!(
+        page.contains("mailto:epreuves-btp@afpa.fr?subject="),
+        "{page}"
+    );
+    let r = c
+        .post(format!("{plis}/reception"))
+        .form(&[
+            ("csrf", csrf.as_str()),
+            ("version", "0"),
+            ("date", "2027-02-22"),
+            ("time", "10:15"),
+            ("by", "manager alpha"),
+            ("storage", "Armoire forte"),
+            ("key_holder", manager_id.as_str()),
+            (
+                "packets",
+                "organisateur ; Pli organisateur\nsujets ; Pli 1 ; Mise en situation professionnelle ; scellés endommagés\nfoo ; x",
+            ),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        html_unescape(&r.text().await.unwrap())
+            .contains("ligne 3 : commencez par « organisateur », « sujets » ou « autre »")
+    );
+    let r = c
+        .post(format!("{plis}/reception"))
+        .form(&[
+            ("csrf", csrf.as_str()),
+            ("version", "0"),
+            ("date", "2027-02-22"),
+            ("time", "10:15"),
+            ("by", "manager alpha"),
+            ("storage", "Armoire forte"),
+            ("key_holder", manager_id.as_str()),
+            (
+                "packets",
+                "organisateur ; Pli organisateur\nsujets ; Pli 1 ; Mise en situation professionnelle ; scellés endommagés",
+            ),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let page = html_unescape(&c.get(&plis).send().await.unwrap().text().await.unwrap());
+    assert!(page.contains("scellés endommagés"), "{page}");
+    let dte = store.dte(&h).await.unwrap();
+    let subjects = dte.packets[1].clone();
+    // Opened in February: refused, the packet named.
+    let r = c
+        .post(format!("{plis}/{}/open", subjects.id))
+        .form(&[
+            ("csrf", csrf.as_str()),
+            ("version", "1"),
+            ("witnesses", "Marc LEROY"),
+            ("before", "les candidats"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        html_unescape(&r.text().await.unwrap())
+            .contains("s'ouvre le jour de son épreuve, le lundi 15 mars 2027")
+    );
+    // On the day: the manager, the opening, the start, a late candidate, the unused subjects,
+    // an incident; the documents to sign.
+    let day = common::server_on_day(&store, date(2027, 3, 15)).await;
+    let (d, csrf) = signed_in(&day, "manager@alpha.example").await;
+    let plis = format!("{day}/sessions/{}/plis", alpha.session);
+    let post = |path: String, form: Vec<(&'static str, String)>| {
+        let mut form = form;
+        form.push(("csrf", csrf.clone()));
+        d.post(path).form(&form).send()
+    };
+    let msp = "Mise en situation professionnelle".to_owned();
+    let r = post(
+        format!("{plis}/jour/2027-03-15/epreuve"),
+        vec![
+            ("epreuve", msp.clone()),
+            ("what", "start".into()),
+            ("at", "9:10".into()),
+        ],
+    )
+    .await
+    .unwrap();
+    assert!(
+        html_unescape(&r.text().await.unwrap())
+            .contains("demande le responsable de session présent")
+    );
+    let r = post(
+        format!("{plis}/jour/2027-03-15/responsable"),
+        vec![("manager", "manager alpha".into())],
+    )
+    .await
+    .unwrap();
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let r = post(
+        format!("{plis}/{}/open", subjects.id),
+        vec![
+            ("version", "1".into()),
+            ("witnesses", "Marc LEROY, juré".into()),
+            ("before", "les candidats".into()),
+        ],
+    )
+    .await
+    .unwrap();
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    for (what, at) in [("start", "9:10")] {
+        let r = post(
+            format!("{plis}/jour/2027-03-15/epreuve"),
+            vec![
+                ("epreuve", msp.clone()),
+                ("what", what.into()),
+                ("at", at.into()),
+            ],
+        )
+        .await
+        .unwrap();
+        assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    }
+    let cand = store.candidates(&h).await.unwrap()[0].id.to_string();
+    let r = post(
+        format!("{plis}/jour/2027-03-15/epreuve"),
+        vec![
+            ("epreuve", msp.clone()),
+            ("what", "late".into()),
+            ("candidate", cand.clone()),
+            ("at", "9:30".into()),
+        ],
+    )
+    .await
+    .unwrap();
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let r = post(
+        format!("{plis}/jour/2027-03-15/epreuve"),
+        vec![
+            ("epreuve", msp.clone()),
+            ("what", "destroy_unused".into()),
+            ("count", "2".into()),
+            ("witness", "Marc LEROY".into()),
+        ],
+    )
+    .await
+    .unwrap();
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let r = post(
+        format!("{plis}/incidents"),
+        vec![
+            ("category", "suspected_fraud".into()),
+            ("day", "2027-03-15".into()),
+            ("time", "10:40".into()),
+            ("epreuve", msp.clone()),
+            ("candidate", cand.clone()),
+            ("description", "Téléphone allumé".into()),
+        ],
+    )
+    .await
+    .unwrap();
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let page = html_unescape(
+        &d.get(format!("{plis}?jour=2027-03-15"))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap(),
+    );
+    assert!(page.contains("9 h 10,"), "{page}");
+    assert!(
+        page.contains("Retard admis : DUPONT Jean, arrivé(e) à 9 h 30"),
+        "{page}"
+    );
+    assert!(page.contains("fraude suspectée à 10 h 40"), "{page}");
+    for doc in ["jour/2027-03-15/attestation.pdf", "destruction.pdf"] {
+        let r = d.get(format!("{plis}/{doc}")).send().await.unwrap();
+        assert_eq!(r.headers()["content-type"], "application/pdf", "{doc}");
+    }
+    let incident = store.incidents(&h).await.unwrap()[0].id.to_string();
+    let r = d
+        .get(format!("{plis}/incidents/{incident}/pv.pdf"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.headers()["content-type"], "application/pdf");
 }

@@ -6,6 +6,7 @@ mod ack;
 mod admin;
 mod candidates;
 mod centre;
+mod custody;
 mod dashboard;
 mod documents;
 mod juror_link;
@@ -38,6 +39,7 @@ pub fn routes() -> Router<AppState> {
         .merge(centre::routes())
         .merge(jurors::routes())
         .merge(jury::routes())
+        .merge(custody::routes())
         .merge(juror_link::routes())
         .merge(ack::routes())
         .merge(candidates::routes())
