@@ -927,3 +927,40 @@ impl Store {
         })
     }
 }
+
+impl Store {
+    /// The actor's sessions starting within two weeks (J−14 or later) whose DTE are not
+    /// received: what the dashboard shows in red. (id, « Maçon — du … », start).
+    pub async fn dte_missing(
+        &self,
+        actor: &crate::Actor,
+    ) -> Result<Vec<(SessionId, String, Date)>> {
+        let today = self.today();
+        let horizon =
+            jalon_core::calendar::add_days(today, -rules::CHASE_ADVISED_DAYS).unwrap_or(today);
+        let rows: Vec<(SessionId, String, String, String)> = sqlx::query_as(
+            "SELECT s.id, t.name, s.start_date, s.end_date FROM sessions s JOIN titles t ON t.id = s.title_id \
+             WHERE s.centre_id = $1 AND s.cancelled_at IS NULL AND s.start_date >= $2 AND s.start_date <= $3 \
+             AND NOT EXISTS (SELECT 1 FROM dte_records d WHERE d.session_id = s.id AND d.received_at IS NOT NULL) \
+             ORDER BY s.start_date, s.id",
+        )
+        .bind(actor.centre_id())
+        .bind(today.to_string())
+        .bind(horizon.to_string())
+        .fetch_all(self.pool())
+        .await?;
+        rows.into_iter()
+            .map(|(id, title, start, end)| {
+                let (start, end) = (
+                    parse_date("start_date", &start)?,
+                    parse_date("end_date", &end)?,
+                );
+                Ok((
+                    id,
+                    format!("{title} — {}", jalon_core::fr::date_range(start, end)),
+                    start,
+                ))
+            })
+            .collect()
+    }
+}

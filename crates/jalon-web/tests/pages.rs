@@ -3163,6 +3163,23 @@ async fn the_sealed_papers_and_the_day_are_kept_from_the_page() {
         .await
         .unwrap();
     let manager_id = store.users(&admin).await.unwrap()[1].id.to_string();
+    // Not received twelve days before: « Aujourd'hui » says so in red, with the way to chase.
+    let march = common::server_on_day(&store, date(2027, 3, 3)).await;
+    let (m, _) = signed_in(&march, "manager@alpha.example").await;
+    let home = html_unescape(
+        &m.get(format!("{march}/?qui=toutes"))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap(),
+    );
+    assert!(
+        home.contains("DTE non reçus à J−12 : relancez l'AFPA"),
+        "{home}"
+    );
+    assert!(home.contains(&format!("/sessions/{}/plis", alpha.session)));
     // Received in February, from the page.
     let feb = common::server_on_day(&store, date(2027, 2, 22)).await;
     let (c, csrf) = signed_in(&feb, "manager@alpha.example").await;

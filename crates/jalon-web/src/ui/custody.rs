@@ -330,7 +330,7 @@ async fn page(
                 ended: e.ended.map(fr::time),
                 unused: e.unused_destroyed_at.map(|at| {
                     format!(
-                        "{} sujet(s) non utilisé(s) détruit(s) {} , témoin : {}",
+                        "{} sujet(s) non utilisé(s) détruit(s) {}, témoin : {}",
                         e.unused_count.unwrap_or(0),
                         when(at),
                         e.unused_witness.clone().unwrap_or_default()

@@ -95,6 +95,8 @@ struct DashboardPage {
     rooms: Vec<RoomConflict>,
     /// What is wrong with the juries of the coming sessions.
     juries: Vec<RoomConflict>,
+    /// The sessions within two weeks whose DTE are not received.
+    dte_missing: Vec<RoomConflict>,
     /// Only the user's own sessions (those they manage).
     mine: bool,
     /// The user manages sessions: the « mes sessions » choice is offered.
@@ -335,6 +337,22 @@ async fn dashboard(state: AppState, headers: HeaderMap, f: Filters) -> PageResul
             ..r
         })
         .collect();
+    // The DTE still missing two weeks before a session: chase the AFPA now.
+    let dte_missing: Vec<RoomConflict> = state
+        .store
+        .dte_missing(actor)
+        .await?
+        .into_iter()
+        .filter(|(id, _, _)| active.iter().any(|d| d.session.id == *id))
+        .map(|(id, session, start)| RoomConflict {
+            session_id: id.to_string(),
+            session,
+            message: format!(
+                "DTE non reçus à J−{} : relancez l'AFPA",
+                calendar::days_between(today, start)
+            ),
+        })
+        .collect();
     let (mut late, mut soon, mut next) = (Vec::new(), Vec::new(), Vec::new());
     for d in &active {
         let name = format!(
@@ -462,6 +480,7 @@ async fn dashboard(state: AppState, headers: HeaderMap, f: Filters) -> PageResul
         under_way,
         rooms,
         juries,
+        dte_missing,
         mine,
         manages,
         start,
