@@ -16,7 +16,7 @@ struct Asset {
     bytes: &'static [u8],
 }
 
-const ASSETS: [Asset; 4] = [
+const ASSETS: [Asset; 5] = [
     Asset {
         stem: "jalon",
         ext: "css",
@@ -41,11 +41,17 @@ const ASSETS: [Asset; 4] = [
         mime: "text/javascript; charset=utf-8",
         bytes: include_bytes!("../static/timeline.js"),
     },
+    Asset {
+        stem: "offline",
+        ext: "js",
+        mime: "text/javascript; charset=utf-8",
+        bytes: include_bytes!("../static/offline.js"),
+    },
 ];
 
 /// `jalon-1a2b3c4d5e.css`: the public name of each asset.
-fn names() -> &'static [String; 4] {
-    static NAMES: OnceLock<[String; 4]> = OnceLock::new();
+fn names() -> &'static [String; 5] {
+    static NAMES: OnceLock<[String; 5]> = OnceLock::new();
     NAMES.get_or_init(|| {
         ASSETS.map(|a| {
             let digest: String = Sha256::digest(a.bytes)
@@ -69,6 +75,11 @@ pub fn htmx_path() -> String {
 /// The signature pad of the day's welcome.
 pub fn signature_path() -> String {
     format!("/static/{}", names()[2])
+}
+
+/// The day-of pages' queue of actions while the network is down.
+pub fn offline_path() -> String {
+    format!("/static/{}", names()[4])
 }
 
 /// Opens the session's timeline on today when it scrolls sideways.

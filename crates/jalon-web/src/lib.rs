@@ -10,6 +10,7 @@ mod error;
 mod limiter;
 pub mod mailer;
 pub mod openapi;
+mod replay;
 mod security;
 mod ui;
 
@@ -85,6 +86,10 @@ pub fn router(state: AppState) -> Router {
         .fallback(not_found)
         // A phone photo of a signed convocation weighs a few megabytes.
         .layer(axum::extract::DefaultBodyLimit::max(BODY_LIMIT))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            replay::replay,
+        ))
         .layer(axum::middleware::from_fn(security::headers))
         .layer(axum::middleware::from_fn(timeout))
         .layer(CompressionLayer::new())
@@ -107,6 +112,8 @@ fn request_span(req: &axum::http::Request<axum::body::Body>) -> tracing::Span {
     let path = req.uri().path();
     let path = if path.starts_with("/accuse/") {
         "/accuse/…"
+    } else if path.starts_with("/jure/") {
+        "/jure/…"
     } else {
         path
     };

@@ -3378,3 +3378,44 @@ async fn the_sealed_papers_and_the_day_are_kept_from_the_page() {
         .unwrap();
     assert_eq!(r.headers()["content-type"], "application/pdf");
 }
+
+#[tokio::test]
+async fn an_action_sent_again_after_the_network_dropped_is_applied_once() {
+    let (_base, store, _dir) = app().await;
+    let alpha = centre(&store, "alpha").await;
+    let day = common::server_on_day(&store, date(2027, 3, 15)).await;
+    let (c, csrf) = signed_in(&day, "manager@alpha.example").await;
+    let url = format!("{day}/sessions/{}/plis/incidents", alpha.session);
+    let form = [
+        ("csrf", csrf.as_str()),
+        ("category", "equipment"),
+        ("day", "2027-03-15"),
+        ("time", "10:40"),
+        ("description", "Panne du poste 3"),
+    ];
+    let send = |id: &'static str| c.post(&url).header("x-action-id", id).form(&form).send();
+    let first = send("0f5c2a9e-1d2b-4c3d-9e8f-7a6b5c4d3e2f").await.unwrap();
+    assert_eq!(first.status(), StatusCode::SEE_OTHER);
+    // The same action again (its answer was lost with the network): not applied twice.
+    let again = send("0f5c2a9e-1d2b-4c3d-9e8f-7a6b5c4d3e2f").await.unwrap();
+    assert_eq!(again.status(), StatusCode::OK);
+    assert_eq!(again.headers()["x-action-replayed"], "303");
+    // Another action: applied.
+    send("1a2b3c4d-0000-4000-8000-000000000001").await.unwrap();
+    let (_, admin) = store.login("admin@alpha.example", PASSWORD).await.unwrap();
+    let h = store
+        .open_session(&admin, &alpha.session.as_str().into())
+        .await
+        .unwrap();
+    assert_eq!(store.incidents(&h).await.unwrap().len(), 2);
+    // An id that is not one is refused, and nothing is applied.
+    let bad = c
+        .post(&url)
+        .header("x-action-id", "pas un identifiant")
+        .form(&form)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(bad.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(store.incidents(&h).await.unwrap().len(), 2);
+}

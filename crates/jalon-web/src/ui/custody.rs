@@ -104,6 +104,7 @@ struct CustodyPage {
     candidates: Vec<(String, String)>,
     incidents: Vec<IncidentRow>,
     categories: Vec<(&'static str, &'static str)>,
+    offline_js: String,
 }
 
 #[derive(Deserialize, Default)]
@@ -371,6 +372,7 @@ async fn page(
                 fraud: i.input.category == IncidentCategory::SuspectedFraud,
             })
             .collect(),
+        offline_js: crate::assets::offline_path(),
         categories: IncidentCategory::ALL
             .iter()
             .map(|c| (c.as_str(), c.label()))

@@ -125,6 +125,7 @@ struct JuryPage {
     appointed: Vec<AppointedRow>,
     welcome: Option<Welcome>,
     signature_js: String,
+    offline_js: String,
 }
 
 fn presence_label(p: &str) -> (&'static str, &'static str) {
@@ -355,6 +356,7 @@ async fn page(
         appointed,
         welcome,
         signature_js: crate::assets::signature_path(),
+        offline_js: crate::assets::offline_path(),
         errors: errors.clone(),
     };
     let status = if errors.is_empty() {

@@ -60,6 +60,7 @@ struct CheckInPage {
     summary: String,
     error: Option<String>,
     signature_js: String,
+    offline_js: String,
     /// The day's welcome and épreuves: « Lundi 14 décembre 2026 : accueil à 8 h ; … ».
     day: Option<String>,
     /// The session's days with épreuves: ISO date, label, the one shown.
@@ -219,6 +220,7 @@ async fn checkin_page(
         can_write: p.actor.writer().is_ok(),
         error,
         signature_js: crate::assets::signature_path(),
+        offline_js: crate::assets::offline_path(),
         day: if sittings.is_empty() {
             day_programme(&schedule.slots, state.store.today())
         } else {
