@@ -86,7 +86,8 @@
 
   document.addEventListener("submit", function (e) {
     var form = e.target;
-    if (!form.matches("form[method=post]") || form.enctype === "multipart/form-data") { return; }
+    // Only the forms of the day that can wait for the network (marked data-offline).
+    if (!form.matches("form[method=post][data-offline]")) { return; }
     e.preventDefault();
     var data = new FormData(form, e.submitter || undefined);
     var label = (form.getAttribute("aria-label") || (e.submitter && e.submitter.textContent) || "action")

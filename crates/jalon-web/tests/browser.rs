@@ -1378,3 +1378,107 @@ async fn a_juror_declares_a_link_and_signs_through_their_link() {
     );
     b.close().await.unwrap();
 }
+
+/// Cuts (or restores) the network of the browser behind `c`, through chromedriver.
+async fn network(c: &Client, driver: &str, offline: bool) {
+    let id = c.session_id().await.unwrap().unwrap();
+    let r = reqwest::Client::new()
+        .post(format!("{driver}/session/{id}/chromium/network_conditions"))
+        .json(&json!({"network_conditions": {
+            "offline": offline, "latency": 0,
+            "download_throughput": 1_000_000, "upload_throughput": 1_000_000}}))
+        .send()
+        .await
+        .unwrap();
+    assert!(r.status().is_success(), "{}", r.text().await.unwrap());
+}
+
+#[tokio::test]
+async fn the_welcome_keeps_working_while_the_network_is_down_and_nothing_is_doubled() {
+    use jalon_core::candidate::CandidateInput;
+    let Some((_driver, url)) = chromedriver() else {
+        return;
+    };
+    let w = world().await;
+    let base = common::server_on_day(&w.store, date(2027, 3, 15)).await;
+    let centre = w
+        .store
+        .centres()
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|c| c.name == "Centre Alpha")
+        .unwrap();
+    let actor = Actor::command_line(centre.id);
+    let session = w.store.sessions(&actor).await.unwrap()[0]
+        .session
+        .id
+        .clone();
+    let h = w.store.open_session(&actor, &session).await.unwrap();
+    let lou = w
+        .store
+        .add_candidate(
+            h.writer().unwrap(),
+            CandidateInput {
+                last_name: "Petit".into(),
+                first_names: "Lou".into(),
+                birth_date: Some(date(2001, 9, 9)),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+    let b = browser(&url).await;
+    sign_in(&b, &base, "manager@alpha.example").await;
+    b.goto(&format!("{base}/sessions/{session}/checkin"))
+        .await
+        .unwrap();
+    // The network drops; Lou is welcomed all the same.
+    network(&b, &url, true).await;
+    let card = format!("#c-{}", lou.id);
+    b.find(Locator::Css(&format!(
+        "{card} input[name=identity_checked]"
+    )))
+    .await
+    .unwrap()
+    .click()
+    .await
+    .unwrap();
+    b.find(Locator::Css(&format!("{card} button[value='1']")))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    let banner = text(&b, ".offline-status").await;
+    assert!(
+        banner.contains("Hors ligne : 1 action en attente"),
+        "{banner}"
+    );
+    let before = w.store.candidate(&h, &lou.id).await.unwrap();
+    assert_eq!(
+        before.presence,
+        jalon_store::candidates::Presence::Expected,
+        "nothing reached the server"
+    );
+    // Back online: sent once, and the page shows what the server has.
+    network(&b, &url, false).await;
+    let mut welcomed = None;
+    for _ in 0..60 {
+        let now = w.store.candidate(&h, &lou.id).await.unwrap();
+        if now.presence == jalon_store::candidates::Presence::Present {
+            welcomed = Some(now);
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+    }
+    let welcomed = welcomed.expect("the queued welcome arrives once the network is back");
+    assert!(welcomed.identity_checked);
+    assert_eq!(welcomed.version, lou.version + 1, "applied once");
+    let queued = b
+        .execute("return localStorage.getItem('jalon-actions')", vec![])
+        .await
+        .unwrap();
+    assert_eq!(queued, json!("[]"), "the queue is empty");
+    b.close().await.unwrap();
+}
