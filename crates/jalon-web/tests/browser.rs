@@ -1482,3 +1482,176 @@ async fn the_welcome_keeps_working_while_the_network_is_down_and_nothing_is_doub
     assert_eq!(queued, json!("[]"), "the queue is empty");
     b.close().await.unwrap();
 }
+
+#[tokio::test]
+async fn a_launch_recorded_offline_arrives_in_order_once_the_network_is_back() {
+    use jalon_core::custody::{PacketKind, PacketState};
+    use jalon_store::catalog::{Epreuve, EpreuveKind, TitleInput, TitleStructure};
+    use jalon_store::custody::{PacketInput, ReceptionInput};
+    let Some((_driver, url)) = chromedriver() else {
+        return;
+    };
+    let w = world().await;
+    let centre = w
+        .store
+        .centres()
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|c| c.name == "Centre Alpha")
+        .unwrap();
+    let actor = Actor::command_line(centre.id);
+    let session = w.store.sessions(&actor).await.unwrap()[0].session.clone();
+    // The title's épreuves, so that the day has one to launch.
+    let title = w.store.title(&actor, &session.title_id).await.unwrap();
+    let msp = "Mise en situation professionnelle";
+    w.store
+        .update_title(
+            &actor,
+            &title.id,
+            title.version,
+            TitleInput {
+                rncp_code: title.rncp_code.clone(),
+                name: title.name.clone(),
+                domain: title.domain,
+                transport: title.transport,
+                expiry: title.expiry,
+                structure: TitleStructure {
+                    epreuves: vec![
+                        Epreuve {
+                            name: msp.into(),
+                            kind: EpreuveKind::Practical,
+                            minutes: 120,
+                            ..Default::default()
+                        },
+                        Epreuve {
+                            name: "Entretien final".into(),
+                            kind: EpreuveKind::FinalInterview,
+                            minutes: 20,
+                            ..Default::default()
+                        },
+                    ],
+                    ..title.structure.clone()
+                },
+            },
+        )
+        .await
+        .unwrap();
+    let h = w.store.open_session(&actor, &session.id).await.unwrap();
+    let holder = w.store.users(&actor).await.unwrap()[0].id.to_string();
+    let dte = w
+        .store
+        .receive_dte(
+            h.writer().unwrap(),
+            0,
+            ReceptionInput {
+                at: jalon_store::Stamp::new(w.store.now()),
+                by: "manager Centre Alpha".into(),
+                storage: "Armoire forte".into(),
+                key_holders: vec![holder],
+                packets: vec![PacketInput {
+                    kind: PacketKind::Subjects,
+                    label: "Pli 1".into(),
+                    epreuve: Some(msp.into()),
+                    seals_intact: true,
+                }],
+            },
+        )
+        .await
+        .unwrap();
+    let packet = dte.packets[0].id.clone();
+    let base = common::server_on_day(&w.store, date(2027, 3, 15)).await;
+    let b = browser(&url).await;
+    sign_in(&b, &base, "manager@alpha.example").await;
+    b.goto(&format!(
+        "{base}/sessions/{}/plis?jour=2027-03-15",
+        session.id
+    ))
+    .await
+    .unwrap();
+    // The network drops in the workshop: the manager present, the envelope opened, the start.
+    network(&b, &url, true).await;
+    b.find(Locator::Css("form[action$='/responsable'] button"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    b.find(Locator::Css(&format!("#p-{packet} summary")))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    b.find(Locator::Id(&format!("ow-{packet}")))
+        .await
+        .unwrap()
+        .send_keys("Marc LEROY, juré")
+        .await
+        .unwrap();
+    b.find(Locator::Css(&format!(
+        "#p-{packet} form[action$='/open'] button"
+    )))
+    .await
+    .unwrap()
+    .click()
+    .await
+    .unwrap();
+    b.find(Locator::Id("t-1"))
+        .await
+        .unwrap()
+        .send_keys("8:40")
+        .await
+        .unwrap();
+    b.find(Locator::Css("button[value=start]"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    let banner = text(&b, ".offline-status").await;
+    assert!(
+        banner.contains("Hors ligne : 3 actions en attente"),
+        "{banner}"
+    );
+    assert_eq!(
+        w.store
+            .launch_day(&h, date(2027, 3, 15))
+            .await
+            .unwrap()
+            .manager,
+        None,
+        "nothing reached the server"
+    );
+    // Back: sent in order (the start needs the manager recorded first), each once.
+    network(&b, &url, false).await;
+    let mut day = None;
+    for _ in 0..60 {
+        let d = w.store.launch_day(&h, date(2027, 3, 15)).await.unwrap();
+        if d.epreuves.iter().any(|e| e.started.is_some()) {
+            day = Some(d);
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+    }
+    let day = day.expect("the queued launch arrives once the network is back");
+    assert_eq!(day.manager.as_deref(), Some("manager Centre Alpha"));
+    let opened = w.store.dte(&h).await.unwrap().packets[0].clone();
+    assert_eq!(opened.state, PacketState::Opened);
+    assert_eq!(opened.version, 2, "opened once");
+    assert_eq!(opened.opened_witnesses.as_deref(), Some("Marc LEROY, juré"));
+    let journal: Vec<String> = w
+        .store
+        .session_journal(&h, 10)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|e| e.action.as_str().to_owned())
+        .collect();
+    assert_eq!(
+        journal[..3],
+        ["launch.started", "packet.opened", "launch.manager_present"],
+        "in order, each once"
+    );
+    b.close().await.unwrap();
+}
