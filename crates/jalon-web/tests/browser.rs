@@ -895,6 +895,8 @@ async fn no_page_overflows_a_360_pixel_phone() {
                 format!("/sessions/{session}/candidates/{}/edit", c.id),
                 format!("/sessions/{session}/documents"),
                 format!("/sessions/{session}/checkin"),
+                format!("/sessions/{session}/jury"),
+                format!("/sessions/{session}/plis"),
                 format!("/sessions/{session}/journal"),
                 "/jurors".to_owned(),
                 "/account".to_owned(),
