@@ -44,6 +44,17 @@ pub fn check_document(bytes: &[u8]) -> Result<&'static str, String> {
     })
 }
 
+/// Checks a photo (of a packet's seals): an image, not a PDF; the error is a French sentence.
+pub fn check_photo(bytes: &[u8]) -> Result<&'static str, String> {
+    match check_document(bytes)? {
+        "application/pdf" => Err(
+            "ce fichier est un PDF : envoyez une photo (PNG, JPEG, WebP, HEIC) du pli et de ses scellés"
+                .to_owned(),
+        ),
+        kind => Ok(kind),
+    }
+}
+
 /// The largest drawn signature: a PNG of a tablet's pad weighs a few dozen kilobytes.
 pub const MAX_SIGNATURE_BYTES: usize = 512 * 1024;
 
@@ -184,6 +195,13 @@ mod tests {
     #[test]
     fn a_drawn_signature_is_a_small_png() {
         assert_eq!(check_signature(b"\x89PNG\r\n\x1a\n\0\0"), Ok(()));
+        assert_eq!(check_photo(b"\xFF\xD8\xFF\xE0 photo"), Ok("image/jpeg"));
+        assert!(
+            check_photo(b"%PDF-1.7")
+                .unwrap_err()
+                .contains("envoyez une photo")
+        );
+        assert!(check_photo(b"").unwrap_err().contains("vide"));
         assert!(check_signature(b"").unwrap_err().contains("vide"));
         assert!(check_signature(b"%PDF-1.7").unwrap_err().contains("PNG"));
         let huge = [

@@ -106,6 +106,8 @@ pub struct Packet {
     pub returned_at: Option<Stamp>,
     pub returned_to: Option<String>,
     pub returned_reason: Option<String>,
+    /// A photo of it (its seals) was joined.
+    pub has_photo: bool,
 }
 
 impl Packet {
@@ -199,6 +201,7 @@ struct PacketRow {
     returned_at: Option<Stamp>,
     returned_to: Option<String>,
     returned_reason: Option<String>,
+    has_photo: i64,
 }
 
 /// The columns of a packet, for a literal query.
@@ -207,7 +210,8 @@ macro_rules! packet_columns {
         "id, kind, label, epreuve, seals_intact, state, version, received_at, \
          stored_at, stored_place, opened_at, opened_by, opened_witnesses, opened_before, \
          destroyed_at, destroyed_by, destroyed_witness, destroyed_how, destroyed_reason, \
-         returned_at, returned_to, returned_reason"
+         returned_at, returned_to, returned_reason, \
+         CAST(CASE WHEN photo IS NULL THEN 0 ELSE 1 END AS BIGINT) AS has_photo"
     };
 }
 
@@ -356,6 +360,7 @@ fn packet_of(r: PacketRow) -> Result<Packet> {
         returned_at: r.returned_at,
         returned_to: r.returned_to,
         returned_reason: r.returned_reason,
+        has_photo: r.has_photo != 0,
     })
 }
 
@@ -962,5 +967,70 @@ impl Store {
                 ))
             })
             .collect()
+    }
+}
+
+impl Store {
+    /// Joins a photo of a packet (its seals), checked by content; a new one replaces it.
+    pub async fn attach_packet_photo(
+        &self,
+        w: SessionWriter<'_>,
+        packet: &PacketId,
+        bytes: &[u8],
+    ) -> Result<Packet> {
+        let (actor, session) = (w.actor(), w.handle());
+        let kind =
+            jalon_core::upload::check_photo(bytes).map_err(|e| StoreError::invalid("photo", e))?;
+        let current = self
+            .packets(session.id())
+            .await?
+            .into_iter()
+            .find(|p| p.id == *packet)
+            .ok_or(StoreError::NotFound { what: "pli" })?;
+        let mut tx = self.begin().await?;
+        sqlx::query(
+            "UPDATE packets SET photo = $1, photo_type = $2 WHERE id = $3 AND session_id = $4",
+        )
+        .bind(bytes.to_vec())
+        .bind(kind)
+        .bind(packet)
+        .bind(session.id())
+        .execute(&mut *tx)
+        .await?;
+        journal::append(
+            &mut tx,
+            self,
+            actor,
+            Change {
+                action: Action::PacketPhotographed,
+                subject_type: Subject::Session,
+                subject_id: session.id().as_str(),
+                data: json!({"packet": current.facts().describe(), "type": kind,
+                             "sha256": crate::sha256_hex(bytes)}),
+            },
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(current)
+    }
+
+    /// A packet's photo and its media type, if one was joined.
+    pub async fn packet_photo(
+        &self,
+        session: &SessionHandle<'_>,
+        packet: &PacketId,
+    ) -> Result<Option<(Vec<u8>, String)>> {
+        let row: Option<(Option<Vec<u8>>, Option<String>)> = sqlx::query_as(
+            "SELECT photo, photo_type FROM packets WHERE id = $1 AND session_id = $2",
+        )
+        .bind(packet)
+        .bind(session.id())
+        .fetch_optional(self.pool())
+        .await?;
+        match row {
+            None => Err(StoreError::NotFound { what: "pli" }),
+            Some((Some(bytes), Some(kind))) => Ok(Some((bytes, kind))),
+            Some(_) => Ok(None),
+        }
     }
 }

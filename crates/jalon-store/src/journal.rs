@@ -106,6 +106,7 @@ actions! {
     PacketOpened = "packet.opened", "Pli ouvert";
     PacketDestroyed = "packet.destroyed", "Pli détruit";
     PacketReturned = "packet.returned", "Pli retourné";
+    PacketPhotographed = "packet.photographed", "Photo d'un pli jointe";
     IncidentReported = "incident.reported", "Incident consigné";
     ManagerPresent = "launch.manager_present", "Présence du responsable de session enregistrée";
     EpreuveStarted = "launch.started", "Début officiel d'une épreuve enregistré";

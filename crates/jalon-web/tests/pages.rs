@@ -330,6 +330,7 @@ async fn no_page_or_fragment_across_centres_or_to_the_wrong_role() {
             a.session
         ),
         format!("/sessions/{}/plis/incidents/x/pv.pdf", a.session),
+        format!("/sessions/{}/photos-plis/x", a.session),
     ] {
         let r = cb.get(format!("{base}{path}")).send().await.unwrap();
         assert_eq!(r.status(), StatusCode::NOT_FOUND, "{path}");
@@ -3239,6 +3240,35 @@ async fn the_sealed_papers_and_the_day_are_kept_from_the_page() {
     assert!(page.contains("scellés endommagés"), "{page}");
     let dte = store.dte(&h).await.unwrap();
     let subjects = dte.packets[1].clone();
+    // A photo of the broken seal: an image, checked by content (a PDF is refused).
+    let photo = |bytes: &'static [u8]| {
+        let form = reqwest::multipart::Form::new()
+            .text("csrf", csrf.clone())
+            .part(
+                "photo",
+                reqwest::multipart::Part::bytes(bytes).file_name("scelle.jpg"),
+            );
+        c.post(format!(
+            "{feb}/sessions/{}/photos-plis/{}",
+            alpha.session, subjects.id
+        ))
+        .multipart(form)
+        .send()
+    };
+    let r = photo(b"%PDF-1.7 pas une photo").await.unwrap();
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(html_unescape(&r.text().await.unwrap()).contains("envoyez une photo"));
+    let r = photo(b"\xFF\xD8\xFF\xE0 une photo").await.unwrap();
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let r = c
+        .get(format!(
+            "{feb}/sessions/{}/photos-plis/{}",
+            alpha.session, subjects.id
+        ))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.headers()["content-type"], "image/jpeg");
     // Opened in February: refused, the packet named.
     let r = c
         .post(format!("{plis}/{}/open", subjects.id))

@@ -43,6 +43,10 @@ pub fn routes() -> Router<AppState> {
             "/sessions/{id}/plis/incidents/{incident}/pv.pdf",
             get(incident_pdf),
         )
+        .route(
+            "/sessions/{id}/photos-plis/{packet}",
+            get(photo).post(attach_photo),
+        )
 }
 
 pub struct PacketRow {
@@ -54,6 +58,7 @@ pub struct PacketRow {
     pub seals: &'static str,
     pub state: &'static str,
     pub done: bool,
+    pub has_photo: bool,
     pub history: Vec<String>,
 }
 
@@ -297,6 +302,7 @@ async fn page(
                 },
                 state: x.state.label(),
                 done: matches!(x.state, PacketState::Destroyed | PacketState::Returned),
+                has_photo: x.has_photo,
                 history: history(x),
             })
             .collect(),
@@ -965,4 +971,37 @@ async fn incident_pdf(
         &format!("pv-incident-{}.pdf", i.input.day),
     )
     .await
+}
+
+async fn photo(
+    State(state): State<AppState>,
+    p: Page,
+    Path((id, packet)): Path<(SessionId, PacketId)>,
+) -> PageResult {
+    let session = state.store.open_session(&p.actor, &id).await?;
+    match state.store.packet_photo(&session, &packet).await? {
+        Some((bytes, kind)) => Ok(([(header::CONTENT_TYPE, kind)], bytes).into_response()),
+        None => Err(StoreError::NotFound {
+            what: "photo du pli",
+        }
+        .into()),
+    }
+}
+
+async fn attach_photo(
+    State(state): State<AppState>,
+    Path((id, packet)): Path<(SessionId, PacketId)>,
+    p: Page,
+    headers: axum::http::HeaderMap,
+    form: axum::extract::Multipart,
+) -> PageResult {
+    let session = state.store.open_session(&p.actor, &id).await?;
+    session.writer()?;
+    let (_, bytes) = super::uploaded_file(&p, &headers, form, "photo").await?;
+    let done = state
+        .store
+        .attach_packet_photo(session.writer()?, &packet, &bytes)
+        .await
+        .map(|_| ());
+    after(&state, &p, &id, None, done).await
 }
