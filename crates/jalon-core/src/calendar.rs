@@ -224,6 +224,20 @@ pub fn days_between(from: Date, to: Date) -> i32 {
     (to - from).get_days()
 }
 
+/// Every day from `start` to `end`, both included.
+pub fn days_from(start: Date, end: Date) -> Vec<Date> {
+    let mut out = Vec::new();
+    let mut d = start;
+    while d <= end {
+        out.push(d);
+        match d.tomorrow() {
+            Ok(n) => d = n,
+            Err(_) => break,
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -103,10 +103,19 @@ pub mod ids {
     pub const CLOSE_TRANSMIT: MilestoneId = MilestoneId::known("close.transmit");
     /// Done, the session is validated.
     pub const VALIDATION_DECISION: MilestoneId = MilestoneId::known("validation.decision");
+    /// The jury's refusals belong to it.
+    pub const JURY_APPOINT: MilestoneId = MilestoneId::known("jury.appoint");
+    /// The organiser's envelope is opened under it.
+    pub const PREP_OPEN_ORGANISER_ENVELOPE: MilestoneId =
+        MilestoneId::known("prep.open_organiser_envelope");
+    /// The subject envelopes are opened under it.
+    pub const LAUNCH_OPEN_SUBJECTS: MilestoneId = MilestoneId::known("launch.open_subjects");
+    /// The subjects are destroyed under it.
+    pub const CLOSE_DESTROY_SUBJECTS: MilestoneId = MilestoneId::known("close.destroy_subjects");
 }
 
 /// Every milestone the code relies on.
-pub const RELIED_ON: [MilestoneId; 10] = [
+pub const RELIED_ON: [MilestoneId; 14] = [
     ids::TITLE_CHECK_EXPIRY,
     ids::APPROVAL_APPLY,
     ids::CERES_CREATE_SESSION,
@@ -117,6 +126,10 @@ pub const RELIED_ON: [MilestoneId; 10] = [
     ids::LAUNCH_START,
     ids::CLOSE_TRANSMIT,
     ids::VALIDATION_DECISION,
+    ids::JURY_APPOINT,
+    ids::PREP_OPEN_ORGANISER_ENVELOPE,
+    ids::LAUNCH_OPEN_SUBJECTS,
+    ids::CLOSE_DESTROY_SUBJECTS,
 ];
 
 /// Where a milestone of a session stands.

@@ -704,12 +704,15 @@ impl Store {
         if let Some(refused) = rules::move_problem(&current.facts(), step, &when) {
             return Err(StoreError::RulesBroken(vec![RuleViolation {
                 rule: refused.rule,
-                milestone: jalon_core::MilestoneId::new(match (step, current.kind) {
-                    (Move::Open, PacketKind::Organiser) => "prep.open_organiser_envelope",
-                    (Move::Open, _) => "launch.open_subjects",
-                    (Move::Destroy, _) => "close.destroy_subjects",
-                    _ => "dte.receive",
-                }),
+                milestone: {
+                    use jalon_core::milestone::ids;
+                    match (step, current.kind) {
+                        (Move::Open, PacketKind::Organiser) => ids::PREP_OPEN_ORGANISER_ENVELOPE,
+                        (Move::Open, _) => ids::LAUNCH_OPEN_SUBJECTS,
+                        (Move::Destroy, _) => ids::CLOSE_DESTROY_SUBJECTS,
+                        _ => ids::DTE_RECEIVE,
+                    }
+                },
                 message: refused.message,
                 overridable: false,
             }]));

@@ -136,7 +136,7 @@ type LinkRow = (String, String, i64, String, String, Stamp);
 
 /// The milestone the jury's rules belong to.
 fn appoint() -> jalon_core::MilestoneId {
-    jalon_core::MilestoneId::new("jury.appoint")
+    jalon_core::milestone::ids::JURY_APPOINT
 }
 
 fn violation(f: JuryFinding) -> RuleViolation {

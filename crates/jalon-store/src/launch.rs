@@ -262,7 +262,7 @@ impl Store {
         if let Some((rule, message)) = rules::launch_problem(current.manager.as_deref(), day) {
             return Err(StoreError::RulesBroken(vec![RuleViolation {
                 rule,
-                milestone: jalon_core::MilestoneId::new("launch.start"),
+                milestone: jalon_core::milestone::ids::LAUNCH_START,
                 message,
                 overridable: false,
             }]));

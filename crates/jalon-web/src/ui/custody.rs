@@ -7,7 +7,7 @@ use askama::Template;
 use axum::Router;
 use axum::extract::{Path, Query, State};
 use axum::http::{StatusCode, header};
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::{IntoResponse, Redirect};
 use axum::routing::{get, post};
 use jalon_core::custody::{Move, PacketKind, PacketState};
 use jalon_core::fr;
@@ -120,19 +120,6 @@ struct DayQuery {
     ok: Option<String>,
 }
 
-fn session_days(start: Date, end: Date) -> Vec<Date> {
-    let mut out = Vec::new();
-    let mut d = start;
-    while d <= end {
-        out.push(d);
-        match d.tomorrow() {
-            Ok(n) => d = n,
-            Err(_) => break,
-        }
-    }
-    out
-}
-
 /// « Pli sujets « Pli 1 » : ouvert le … par …, devant …, témoins … ».
 fn history(p: &jalon_store::custody::Packet) -> Vec<String> {
     let mut out = vec![format!("reçu {}", when(p.received_at))];
@@ -204,7 +191,7 @@ async fn page(
         state.store.title(actor, &s.title_id),
     )?;
     let today = state.store.today();
-    let all_days = session_days(s.start, s.end);
+    let all_days = jalon_core::calendar::days_from(s.start, s.end);
     let shown = day
         .filter(|d| all_days.contains(d))
         .unwrap_or(if all_days.contains(&today) {
@@ -403,18 +390,6 @@ async fn show(
     page(&state, &p, &session, q.jour, notice, Vec::new()).await
 }
 
-fn refusal(e: StoreError) -> Result<Vec<String>, StoreError> {
-    match e {
-        StoreError::Invalid(f) => Ok(f.into_iter().map(|f| f.message).collect()),
-        StoreError::RulesBroken(v) => Ok(v.into_iter().map(|v| v.message).collect()),
-        StoreError::Conflict { .. } => Ok(vec![
-            "modifié entre-temps par quelqu'un d'autre : voici l'état actuel, recommencez"
-                .to_owned(),
-        ]),
-        other => Err(other),
-    }
-}
-
 /// After a form: back to the page (by a GET) on success, or the page with its refusal.
 async fn after(
     state: &AppState,
@@ -429,7 +404,7 @@ async fn after(
             Ok(Redirect::to(&format!("/sessions/{id}/plis?ok{jour}")).into_response())
         }
         Err(e) => {
-            let errors = refusal(e)?;
+            let errors = super::refusal_lines(e)?;
             let session = state.store.open_session(&p.actor, id).await?;
             page(state, p, &session, day, None, errors).await
         }
@@ -773,20 +748,6 @@ async fn incident(
     after(&state, &p, &id, day, done).await
 }
 
-fn pdf(name: &str, bytes: Vec<u8>) -> Response {
-    (
-        [
-            (header::CONTENT_TYPE, "application/pdf".to_owned()),
-            (
-                header::CONTENT_DISPOSITION,
-                format!("inline; filename=\"{name}\""),
-            ),
-        ],
-        bytes,
-    )
-        .into_response()
-}
-
 async fn typeset(
     state: &AppState,
     session: &SessionHandle<'_>,
@@ -799,7 +760,7 @@ async fn typeset(
     let bytes = crate::documents::render(state.docs.clone(), kind, document)
         .await
         .map_err(|e| StoreError::invalid("document", e.0))?;
-    Ok(pdf(name, bytes))
+    Ok(super::pdf_response(name, bytes))
 }
 
 fn paris_time(at: Stamp) -> String {
@@ -872,7 +833,7 @@ async fn destruction_pdf(
     let session = state.store.open_session(&p.actor, &id).await?;
     let s = session.session();
     let mut lines = Vec::new();
-    for day in session_days(s.start, s.end) {
+    for day in jalon_core::calendar::days_from(s.start, s.end) {
         for e in state.store.launch_day(&session, day).await?.epreuves {
             if let Some(at) = e.unused_destroyed_at {
                 lines.push((

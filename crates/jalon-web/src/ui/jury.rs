@@ -7,7 +7,7 @@ use askama::Template;
 use axum::Router;
 use axum::extract::{Path, Query, State};
 use axum::http::{StatusCode, header};
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::{IntoResponse, Redirect};
 use axum::routing::{get, post};
 use jalon_core::fr;
 use jalon_core::jury::{JurorStatus, Seat};
@@ -136,20 +136,6 @@ fn presence_label(p: &str) -> (&'static str, &'static str) {
     }
 }
 
-/// The session's days, first to last.
-fn session_days(start: Date, end: Date) -> Vec<Date> {
-    let mut out = Vec::new();
-    let mut d = start;
-    while d <= end {
-        out.push(d);
-        match d.tomorrow() {
-            Ok(n) => d = n,
-            Err(_) => break,
-        }
-    }
-    out
-}
-
 fn stamp(at: Option<jalon_store::Stamp>) -> Option<String> {
     at.map(crate::ui::session::when)
 }
@@ -169,7 +155,7 @@ async fn page(
         state.store.candidates(session),
         state.store.title(actor, &s.title_id),
     )?;
-    let days = session_days(s.start, s.end);
+    let days = jalon_core::calendar::days_from(s.start, s.end);
     let most = jury.needs.iter().map(|n| n.pairs).max().unwrap_or(1).max(1);
     let seated_most = jury.seats.iter().map(|x| x.seat.jury).max().unwrap_or(1);
     let juries: Vec<u32> = (1..=most.max(seated_most) + 1).collect();
@@ -415,18 +401,6 @@ async fn show(
     page(&state, &p, &session, notice, Vec::new()).await
 }
 
-/// A refusal as the lines the page shows; other errors go up.
-fn refusal(e: StoreError) -> Result<Vec<String>, StoreError> {
-    match e {
-        StoreError::Invalid(f) => Ok(f.into_iter().map(|f| f.message).collect()),
-        StoreError::RulesBroken(v) => Ok(v.into_iter().map(|v| v.message).collect()),
-        StoreError::Conflict { .. } => Ok(vec![
-            "le jury a été modifié entre-temps : voici son état actuel, recommencez".to_owned(),
-        ]),
-        other => Err(other),
-    }
-}
-
 /// The appointment form: `seat.{juror}.{day}` = jury number (empty: does not sit), the
 /// links kept (`link` = « juror|candidate|what ») and a new one.
 fn read_form(fields: &[(String, String)]) -> (i64, Vec<Seat>, Vec<LinkInput>, Vec<String>) {
@@ -512,7 +486,7 @@ async fn appoint(
     {
         Ok(_) => Ok(Redirect::to(&format!("/sessions/{id}/jury?ok")).into_response()),
         Err(e) => {
-            let errors = refusal(e)?;
+            let errors = super::refusal_lines(e)?;
             page(&state, &p, &session, None, errors).await
         }
     }
@@ -529,7 +503,7 @@ async fn outcome(
     match done {
         Ok(notice) => page(state, p, &session, Some(notice), Vec::new()).await,
         Err(e) => {
-            let errors = refusal(e)?;
+            let errors = super::refusal_lines(e)?;
             page(state, p, &session, None, errors).await
         }
     }
@@ -671,20 +645,6 @@ async fn signature(
     }
 }
 
-fn pdf_response(name: &str, bytes: Vec<u8>) -> Response {
-    (
-        [
-            (header::CONTENT_TYPE, "application/pdf".to_owned()),
-            (
-                header::CONTENT_DISPOSITION,
-                format!("inline; filename=\"{name}\""),
-            ),
-        ],
-        bytes,
-    )
-        .into_response()
-}
-
 /// A document for one juror of the session.
 async fn juror_document(
     state: &AppState,
@@ -713,7 +673,7 @@ async fn juror_document(
     let bytes = crate::documents::render(state.docs.clone(), kind, document)
         .await
         .map_err(|e| StoreError::invalid("document", e.0))?;
-    Ok(pdf_response(&file, bytes))
+    Ok(super::pdf_response(&file, bytes))
 }
 
 async fn convocation_pdf(
@@ -798,7 +758,7 @@ async fn absence_report(
     let bytes = crate::documents::render(state.docs.clone(), Kind::AbsenceReport, document)
         .await
         .map_err(|e| StoreError::invalid("document", e.0))?;
-    Ok(pdf_response(
+    Ok(super::pdf_response(
         &format!("rapport-absence-jury-{day}.pdf"),
         bytes,
     ))

@@ -365,3 +365,35 @@ pub(crate) fn messages(fields: Vec<jalon_store::FieldError>) -> String {
         .collect::<Vec<_>>()
         .join(" ; ")
 }
+
+/// A PDF shown in the browser, with its file name.
+pub(crate) fn pdf_response(name: &str, bytes: Vec<u8>) -> Response {
+    (
+        [
+            (
+                axum::http::header::CONTENT_TYPE,
+                "application/pdf".to_owned(),
+            ),
+            (
+                axum::http::header::CONTENT_DISPOSITION,
+                format!("inline; filename=\"{name}\""),
+            ),
+        ],
+        bytes,
+    )
+        .into_response()
+}
+
+/// A refused form as the lines its page shows (invalid fields, rules broken, a stale
+/// version); other errors go up.
+pub(crate) fn refusal_lines(e: StoreError) -> Result<Vec<String>, StoreError> {
+    match e {
+        StoreError::Invalid(f) => Ok(f.into_iter().map(|f| f.message).collect()),
+        StoreError::RulesBroken(v) => Ok(v.into_iter().map(|v| v.message).collect()),
+        StoreError::Conflict { .. } => Ok(vec![
+            "modifié entre-temps par quelqu'un d'autre : voici l'état actuel, recommencez"
+                .to_owned(),
+        ]),
+        other => Err(other),
+    }
+}
