@@ -22,7 +22,7 @@ pub const DEFAULT_DIR: &str = "jalon-demo";
 /// The demonstration's titles: real Titres Professionnels (see the file's sources).
 const TITLES: &str = include_str!("../demo/titles.toml");
 /// A juror's signature drawn on the tablet.
-const SIGNATURE: &[u8] = include_bytes!("../demo/signature.png");
+const SIGNATURE: &[u8] = include_bytes!("../assets/signature.png");
 
 pub const PASSWORD: &str = "demo-jalon-2026";
 
