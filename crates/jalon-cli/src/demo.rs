@@ -1312,7 +1312,11 @@ async fn fill(store: &Store) -> Result<(), Failure> {
                     witness
                 };
                 for e in &launch.epreuves {
-                    // The subjects opened before the candidates, a few minutes before the start.
+                    // The subjects opened before the candidates within the hour of the start,
+                    // the unused ones destroyed at once after it.
+                    let hour = e.planned_start.map_or(8, |t| t.hour());
+                    let clerk = store_on(store, day, hour);
+                    let after = store_on(store, day, (hour + 1).min(23));
                     for packet in clerk.dte(&h).await?.packets.iter().filter(|x| {
                         x.kind == PacketKind::Subjects
                             && x.epreuve.as_deref() == Some(e.epreuve.as_str())
@@ -1349,7 +1353,7 @@ async fn fill(store: &Store) -> Result<(), Failure> {
                     clerk
                         .record_launch(h.writer()?, day, &e.epreuve, LaunchRecord::Start { at })
                         .await?;
-                    clerk
+                    after
                         .record_launch(
                             h.writer()?,
                             day,

@@ -9,9 +9,9 @@ use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
 
 use crate::checks::SessionFacts;
-use crate::milestone::ids;
+use crate::milestone::{MilestoneId, ids};
 use crate::rulebook::MilestoneRule;
-use crate::{Problem, calendar, fr};
+use crate::{Problem, Rulebook, calendar, fr};
 
 /// How an item was dealt with.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -88,6 +88,30 @@ pub fn items(rule: &MilestoneRule, f: &SessionFacts) -> Vec<String> {
         for day in session_days(f.start, f.end, f.zone) {
             out.push(day_item(day, each));
         }
+    }
+    out
+}
+
+/// What the session manager attests on a day of the session, from the launch page: on the
+/// first day the final checks and the candidates' briefing, each day the trainers' absence.
+/// Nothing on a day the session does not hold.
+pub fn of_day(rules: &Rulebook, f: &SessionFacts, day: Date) -> Vec<(MilestoneId, String)> {
+    let days = session_days(f.start, f.end, f.zone);
+    if !days.contains(&day) {
+        return Vec::new();
+    }
+    let mut out = Vec::new();
+    if days.first() == Some(&day) {
+        for id in [ids::DAY_FINAL_CHECKS, ids::LAUNCH_BRIEFING_CANDIDATES] {
+            if let Some(rule) = rules.milestone(&id) {
+                out.extend(items(rule, f).into_iter().map(|i| (id.clone(), i)));
+            }
+        }
+    }
+    if let Some(rule) = rules.milestone(&ids::DAY_TRAINERS_ABSENT)
+        && let Some(each) = &rule.checklist_each_day
+    {
+        out.push((ids::DAY_TRAINERS_ABSENT, day_item(day, each)));
     }
     out
 }
@@ -183,7 +207,6 @@ mod tests {
     use super::*;
     use crate::Rulebook;
     use crate::checks::tests::{candidate, facts};
-    use crate::milestone::MilestoneId;
     use jiff::civil::date;
 
     #[test]
@@ -219,6 +242,42 @@ mod tests {
             ),
             [date(2027, 3, 25)]
         );
+    }
+
+    #[test]
+    fn the_launch_page_attests_the_final_checks_and_briefing_first_then_each_day() {
+        let rules = Rulebook::embedded();
+        // Monday 15 to Friday 19 March 2027.
+        let f = facts();
+        let first = of_day(&rules, &f, date(2027, 3, 15));
+        let ids_of = |v: &[(MilestoneId, String)]| -> Vec<String> {
+            v.iter().map(|(m, _)| m.as_str().to_owned()).collect()
+        };
+        assert_eq!(
+            ids_of(&first),
+            [
+                "day.final_checks",
+                "day.final_checks",
+                "day.final_checks",
+                "launch.briefing_candidates",
+                "launch.briefing_candidates",
+                "day.trainers_absent",
+            ]
+        );
+        assert_eq!(
+            first[3].1,
+            "Déroulement de la session présenté aux candidats"
+        );
+        assert_eq!(first[5].1, "Lundi 15 mars 2027 : aucun formateur présent");
+        let second = of_day(&rules, &f, date(2027, 3, 16));
+        assert_eq!(
+            second,
+            [(
+                MilestoneId::new("day.trainers_absent"),
+                "Mardi 16 mars 2027 : aucun formateur présent".to_owned()
+            )]
+        );
+        assert!(of_day(&rules, &f, date(2027, 3, 20)).is_empty());
     }
 
     #[test]

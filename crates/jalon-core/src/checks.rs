@@ -1096,6 +1096,7 @@ pub(crate) mod tests {
                 (CheckId::CandidatesWelcomed, "day.welcome_candidates"),
                 (CheckId::JuryDeclarations, "launch.jury_declarations"),
                 (CheckId::SubjectsOpened, "launch.open_subjects"),
+                (CheckId::ChecklistTicked, "launch.briefing_candidates"),
                 (CheckId::EpreuvesStarted, "launch.start"),
                 (CheckId::UnusedDestroyed, "launch.destroy_unused"),
                 (CheckId::SubjectsDestroyed, "close.destroy_subjects"),

@@ -112,10 +112,17 @@ pub mod ids {
     pub const LAUNCH_OPEN_SUBJECTS: MilestoneId = MilestoneId::known("launch.open_subjects");
     /// The subjects are destroyed under it.
     pub const CLOSE_DESTROY_SUBJECTS: MilestoneId = MilestoneId::known("close.destroy_subjects");
+    /// Attested on the launch page, on the first day.
+    pub const DAY_FINAL_CHECKS: MilestoneId = MilestoneId::known("day.final_checks");
+    /// Attested on the launch page, each day.
+    pub const DAY_TRAINERS_ABSENT: MilestoneId = MilestoneId::known("day.trainers_absent");
+    /// Attested on the launch page, on the first day.
+    pub const LAUNCH_BRIEFING_CANDIDATES: MilestoneId =
+        MilestoneId::known("launch.briefing_candidates");
 }
 
 /// Every milestone the code relies on.
-pub const RELIED_ON: [MilestoneId; 14] = [
+pub const RELIED_ON: [MilestoneId; 17] = [
     ids::TITLE_CHECK_EXPIRY,
     ids::APPROVAL_APPLY,
     ids::CERES_CREATE_SESSION,
@@ -130,6 +137,9 @@ pub const RELIED_ON: [MilestoneId; 14] = [
     ids::PREP_OPEN_ORGANISER_ENVELOPE,
     ids::LAUNCH_OPEN_SUBJECTS,
     ids::CLOSE_DESTROY_SUBJECTS,
+    ids::DAY_FINAL_CHECKS,
+    ids::DAY_TRAINERS_ABSENT,
+    ids::LAUNCH_BRIEFING_CANDIDATES,
 ];
 
 /// Where a milestone of a session stands.

@@ -3396,6 +3396,62 @@ async fn the_sealed_papers_and_the_day_are_kept_from_the_page() {
         "{page}"
     );
     assert!(page.contains("fraude suspectée à 10 h 40"), "{page}");
+    // The day's attestations, from the same page: the trainers' absence and the candidates'
+    // briefing (another day's absence is not on this one-day session's list).
+    assert!(page.contains("À attester ce jour"), "{page}");
+    for (milestone, item) in [
+        (
+            "day.trainers_absent",
+            "Lundi 15 mars 2027 : aucun formateur présent",
+        ),
+        (
+            "launch.briefing_candidates",
+            "Déroulement de la session présenté aux candidats",
+        ),
+    ] {
+        let r = post(
+            format!("{plis}/jour/2027-03-15/attester"),
+            vec![("milestone", milestone.into()), ("item", item.into())],
+        )
+        .await
+        .unwrap();
+        assert_eq!(r.status(), StatusCode::SEE_OTHER, "{item}");
+    }
+    let r = post(
+        format!("{plis}/jour/2027-03-15/attester"),
+        vec![
+            ("milestone", "day.trainers_absent".into()),
+            (
+                "item",
+                "Mardi 16 mars 2027 : aucun formateur présent".into(),
+            ),
+        ],
+    )
+    .await
+    .unwrap();
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let refused = html_unescape(&r.text().await.unwrap());
+    assert!(
+        refused.contains("ce point ne figure pas dans la liste de ce jalon"),
+        "{refused}"
+    );
+    let page = html_unescape(
+        &d.get(format!("{plis}?jour=2027-03-15"))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap(),
+    );
+    assert!(
+        page.contains("Lundi 15 mars 2027 : aucun formateur présent<br><span class=\"hint\">attesté par manager alpha"),
+        "{page}"
+    );
+    assert!(
+        page.contains("name=\"item\" value=\"Matériel des candidats et du plateau vérifié\""),
+        "{page}"
+    );
     for doc in ["jour/2027-03-15/attestation.pdf", "destruction.pdf"] {
         let r = d.get(format!("{plis}/{doc}")).send().await.unwrap();
         assert_eq!(r.headers()["content-type"], "application/pdf", "{doc}");

@@ -327,6 +327,30 @@ struct ItemRow {
     ticked_by: String,
 }
 
+/// An item of a checklist with its row, if it was ticked.
+fn checklist_item(
+    rows: &[ItemRow],
+    milestone: &MilestoneId,
+    item: String,
+) -> Result<ChecklistItem> {
+    let row = rows
+        .iter()
+        .find(|r| r.milestone_id == milestone.as_str() && r.item == item);
+    Ok(ChecklistItem {
+        state: row
+            .map(|r| {
+                ItemState::parse(&r.state).ok_or_else(|| {
+                    StoreError::Corrupt(format!("état de point de liste inconnu « {} »", r.state))
+                })
+            })
+            .transpose()?,
+        reason: row.and_then(|r| r.reason.clone()),
+        ticked_at: row.map(|r| r.ticked_at),
+        ticked_by: row.map(|r| r.ticked_by.clone()),
+        item,
+    })
+}
+
 impl Store {
     async fn item_rows(
         &self,
@@ -371,31 +395,30 @@ impl Store {
             }
             let list = items
                 .into_iter()
-                .map(|item| {
-                    let row = rows
-                        .iter()
-                        .find(|r| r.milestone_id == m.id.as_str() && r.item == item);
-                    Ok(ChecklistItem {
-                        state: row
-                            .map(|r| {
-                                ItemState::parse(&r.state).ok_or_else(|| {
-                                    StoreError::Corrupt(format!(
-                                        "état de point de liste inconnu « {} »",
-                                        r.state
-                                    ))
-                                })
-                            })
-                            .transpose()?,
-                        reason: row.and_then(|r| r.reason.clone()),
-                        ticked_at: row.map(|r| r.ticked_at),
-                        ticked_by: row.map(|r| r.ticked_by.clone()),
-                        item,
-                    })
-                })
+                .map(|item| checklist_item(&rows, &m.id, item))
                 .collect::<Result<Vec<_>>>()?;
             out.insert(m.id.clone(), list);
         }
         Ok((checks, out))
+    }
+
+    /// What the session manager attests on a day from the launch page (the final checks and
+    /// the candidates' briefing on the first day, the trainers' absence each day), each item
+    /// with who ticked it and when.
+    pub async fn day_attestations(
+        &self,
+        session: &SessionHandle<'_>,
+        day: Date,
+    ) -> Result<Vec<(MilestoneId, ChecklistItem)>> {
+        let mut conn = self.pool().acquire().await?;
+        let facts = self
+            .session_facts_in(&mut conn, session.actor().centre_id(), session.id())
+            .await?;
+        let rows = self.item_rows(&mut conn, session.id()).await?;
+        checklist::of_day(self.rules(), &facts, day)
+            .into_iter()
+            .map(|(m, item)| Ok((m.clone(), checklist_item(&rows, &m, item)?)))
+            .collect()
     }
 
     /// Ticks an item of a milestone's checklist, or marks it « sans objet » with a reason.

@@ -9,9 +9,11 @@ use axum::extract::{Path, Query, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Redirect};
 use axum::routing::{get, post};
+use jalon_core::checklist::ItemState;
 use jalon_core::custody::{Move, PacketKind, PacketState};
 use jalon_core::fr;
 use jalon_core::launch::{IncidentCategory, IncidentInput};
+use jalon_core::milestone::MilestoneId;
 use jalon_docs::pdf::{CustodyRecords, DestructionLine, IncidentLine, Kind, PacketLine};
 use jalon_store::custody::{DteOrder, MoveInput, PacketInput, ReceptionInput};
 use jalon_store::launch::LaunchRecord;
@@ -33,6 +35,7 @@ pub fn routes() -> Router<AppState> {
         .route("/sessions/{id}/plis/{packet}/{step}", post(move_packet))
         .route("/sessions/{id}/plis/jour/{day}/responsable", post(manager))
         .route("/sessions/{id}/plis/jour/{day}/epreuve", post(launch))
+        .route("/sessions/{id}/plis/jour/{day}/attester", post(attest))
         .route("/sessions/{id}/plis/incidents", post(incident))
         .route(
             "/sessions/{id}/plis/jour/{day}/attestation.pdf",
@@ -71,6 +74,15 @@ pub struct EpreuveRow {
     pub late: Vec<String>,
 }
 
+/// An attestation of the day: the final checks, the candidates' briefing, the trainers'
+/// absence — ticked from the launch page.
+pub struct AttestRow {
+    pub milestone: String,
+    pub item: String,
+    /// « attesté par … le … », or `None` while to attest.
+    pub done: Option<String>,
+}
+
 pub struct IncidentRow {
     pub id: String,
     pub line: String,
@@ -105,6 +117,7 @@ struct CustodyPage {
     day_label: String,
     days: Vec<(String, String, bool)>,
     manager: Option<String>,
+    attestations: Vec<AttestRow>,
     launch: Vec<EpreuveRow>,
     candidates: Vec<(String, String)>,
     incidents: Vec<IncidentRow>,
@@ -199,7 +212,10 @@ async fn page(
         } else {
             s.start
         });
-    let launch = state.store.launch_day(session, shown).await?;
+    let (launch, attestations) = tokio::try_join!(
+        state.store.launch_day(session, shown),
+        state.store.day_attestations(session, shown),
+    )?;
     let centre = state.store.centre(actor).await?;
     let approval = match &s.approval_id {
         Some(a) => state.store.approval(actor, a).await?.number,
@@ -311,6 +327,23 @@ async fn page(
             .map(|d| (d.to_string(), fr::long_date(*d), *d == shown))
             .collect(),
         manager: launch.manager.clone(),
+        attestations: attestations
+            .into_iter()
+            .map(|(m, i)| AttestRow {
+                milestone: m.to_string(),
+                done: match (i.state, &i.ticked_by, i.ticked_at) {
+                    (Some(ItemState::NotApplicable), _, _) => Some(format!(
+                        "sans objet ({})",
+                        i.reason.clone().unwrap_or_default()
+                    )),
+                    (Some(ItemState::Done), Some(by), Some(at)) => {
+                        Some(format!("attesté par {by} {}", when(at)))
+                    }
+                    _ => None,
+                },
+                item: i.item,
+            })
+            .collect(),
         launch: launch
             .epreuves
             .iter()
@@ -644,6 +677,34 @@ async fn manager(
     let done = state
         .store
         .record_day_manager(session.writer()?, day, &f.manager)
+        .await
+        .map(|_| ());
+    after(&state, &p, &id, Some(day), done).await
+}
+
+#[derive(Deserialize)]
+struct AttestForm {
+    milestone: MilestoneId,
+    item: String,
+}
+
+/// One attestation of the day ticked from the launch page: the same tick as on the
+/// milestone, back to the day.
+async fn attest(
+    State(state): State<AppState>,
+    Path((id, day)): Path<(SessionId, Date)>,
+    FormPost(p, f): FormPost<AttestForm>,
+) -> PageResult {
+    let session = state.store.open_session(&p.actor, &id).await?;
+    let done = state
+        .store
+        .tick_item(
+            session.writer()?,
+            &f.milestone,
+            &f.item,
+            ItemState::Done,
+            "",
+        )
         .await
         .map(|_| ());
     after(&state, &p, &id, Some(day), done).await
