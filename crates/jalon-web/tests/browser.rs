@@ -1477,27 +1477,46 @@ async fn the_welcome_keeps_working_while_the_network_is_down_and_nothing_is_doub
     let welcomed = welcomed.expect("the queued welcome arrives once the network is back");
     assert!(welcomed.identity_checked);
     assert_eq!(welcomed.version, lou.version + 1, "applied once");
-    // The browser empties its queue once it has the server's answer (which may come just
-    // after the server applied the action).
-    let mut queued = json!(null);
-    for _ in 0..40 {
-        queued = b
-            .execute("return localStorage.getItem('jalon-actions')", vec![])
-            .await
-            .unwrap_or(json!(null));
-        if queued == json!("[]") {
-            break;
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(250)).await;
-    }
-    assert_eq!(queued, json!("[]"), "the queue is empty");
+    assert!(queue_emptied(&b).await, "the queue is empty");
     let after = w.store.candidate(&h, &lou.id).await.unwrap();
     assert_eq!(after.version, lou.version + 1, "still applied once");
     b.close().await.unwrap();
 }
 
+/// Whether the browser emptied its queue of actions (it does once it has the server's
+/// answer, which may come just after the server applied the action).
+async fn queue_emptied(b: &Client) -> bool {
+    for _ in 0..120 {
+        let queued = b
+            .execute("return localStorage.getItem('jalon-actions')", vec![])
+            .await
+            .unwrap_or(json!(null));
+        if queued == json!("[]") {
+            return true;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(250)).await;
+    }
+    false
+}
+
+async fn click(b: &Client, css: &str) {
+    b.find(Locator::Css(css))
+        .await
+        .unwrap_or_else(|e| panic!("{css}: {e}"))
+        .click()
+        .await
+        .unwrap();
+}
+
+async fn fill(b: &Client, id: &str, value: &str) {
+    let field = b.find(Locator::Id(id)).await.unwrap();
+    field.clear().await.unwrap();
+    field.send_keys(value).await.unwrap();
+}
+
 #[tokio::test]
-async fn a_launch_recorded_offline_arrives_in_order_once_the_network_is_back() {
+async fn a_whole_day_kept_with_the_network_cut_arrives_in_order_and_once() {
+    use jalon_core::candidate::CandidateInput;
     use jalon_core::custody::{PacketKind, PacketState};
     use jalon_store::catalog::{Epreuve, EpreuveKind, TitleInput, TitleStructure};
     use jalon_store::custody::{PacketInput, ReceptionInput};
@@ -1551,6 +1570,19 @@ async fn a_launch_recorded_offline_arrives_in_order_once_the_network_is_back() {
         .await
         .unwrap();
     let h = w.store.open_session(&actor, &session.id).await.unwrap();
+    let lou = w
+        .store
+        .add_candidate(
+            h.writer().unwrap(),
+            CandidateInput {
+                last_name: "Petit".into(),
+                first_names: "Lou".into(),
+                birth_date: Some(date(2001, 9, 9)),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
     let holder = w.store.users(&actor).await.unwrap()[0].id.to_string();
     let dte = w
         .store
@@ -1573,98 +1605,172 @@ async fn a_launch_recorded_offline_arrives_in_order_once_the_network_is_back() {
         .await
         .unwrap();
     let packet = dte.packets[0].id.clone();
-    let base = common::server_on_day(&w.store, date(2027, 3, 15)).await;
+    let day = date(2027, 3, 15);
+    let base = common::server_on_day(&w.store, day).await;
     let b = browser(&url).await;
     sign_in(&b, &base, "manager@alpha.example").await;
-    b.goto(&format!(
-        "{base}/sessions/{}/plis?jour=2027-03-15",
-        session.id
-    ))
-    .await
-    .unwrap();
-    // The network drops in the workshop: the manager present, the envelope opened, the start.
+    let journal = |n: i64| {
+        let (store, h) = (&w.store, &h);
+        async move {
+            store
+                .session_journal(h, n)
+                .await
+                .unwrap()
+                .into_iter()
+                .map(|e| e.action.as_str().to_owned())
+                .collect::<Vec<_>>()
+        }
+    };
+    // 8 h: Lou welcomed at the door, the network still up.
+    b.goto(&format!("{base}/sessions/{}/checkin", session.id))
+        .await
+        .unwrap();
+    let card = format!("#c-{}", lou.id);
+    click(&b, &format!("{card} input[name=identity_checked]")).await;
+    click(&b, &format!("{card} button[value='1']")).await;
+    assert!(queue_emptied(&b).await, "the welcome is sent at once");
+    assert_eq!(
+        w.store.candidate(&h, &lou.id).await.unwrap().presence,
+        jalon_store::candidates::Presence::Present
+    );
+    // 8 h 30 in the workshop, the network drops: the manager present, the trainers' absence
+    // attested, the envelope opened before the candidates (tapped twice), the start.
+    let plis = format!("{base}/sessions/{}/plis?jour=2027-03-15", session.id);
+    b.goto(&plis).await.unwrap();
     network(&b, &url, true).await;
-    b.find(Locator::Css("form[action$='/responsable'] button"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
-    b.find(Locator::Css(&format!("#p-{packet} summary")))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
-    b.find(Locator::Id(&format!("ow-{packet}")))
-        .await
-        .unwrap()
-        .send_keys("Marc LEROY, juré")
-        .await
-        .unwrap();
-    b.find(Locator::Css(&format!(
-        "#p-{packet} form[action$='/open'] button"
-    )))
-    .await
-    .unwrap()
-    .click()
-    .await
-    .unwrap();
-    b.find(Locator::Id("t-1"))
-        .await
-        .unwrap()
-        .send_keys("8:40")
-        .await
-        .unwrap();
-    b.find(Locator::Css("button[value=start]"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    click(&b, "form[action$='/responsable'] button").await;
+    click(
+        &b,
+        "form[action$='/attester']:has(input[value='Lundi 15 mars 2027 : aucun formateur présent']) button",
+    )
+    .await;
+    click(&b, &format!("#p-{packet} summary")).await;
+    fill(&b, &format!("ow-{packet}"), "Marc LEROY, juré").await;
+    let open = format!("#p-{packet} form[action$='/open'] button");
+    click(&b, &open).await;
+    click(&b, &open).await;
+    fill(&b, "t-1", "8:40").await;
+    click(&b, "button[value=start]").await;
     let banner = text(&b, ".offline-status").await;
     assert!(
-        banner.contains("Hors ligne : 3 actions en attente"),
+        banner.contains("Hors ligne : 5 actions en attente"),
         "{banner}"
     );
     assert_eq!(
-        w.store
-            .launch_day(&h, date(2027, 3, 15))
-            .await
-            .unwrap()
-            .manager,
+        w.store.launch_day(&h, day).await.unwrap().manager,
         None,
         "nothing reached the server"
     );
-    // Back: sent in order (the start needs the manager recorded first), each once.
+    // Back: sent in order (the start needs the manager recorded first), each once; the
+    // second tap on « Ouvrir » is refused on sync and said so, not lost silently.
     network(&b, &url, false).await;
-    let mut day = None;
-    for _ in 0..60 {
-        let d = w.store.launch_day(&h, date(2027, 3, 15)).await.unwrap();
-        if d.epreuves.iter().any(|e| e.started.is_some()) {
-            day = Some(d);
-            break;
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(500)).await;
-    }
-    let day = day.expect("the queued launch arrives once the network is back");
-    assert_eq!(day.manager.as_deref(), Some("manager Centre Alpha"));
+    assert!(queue_emptied(&b).await, "the queue is sent");
+    let launched = w.store.launch_day(&h, day).await.unwrap();
+    assert_eq!(launched.manager.as_deref(), Some("manager Centre Alpha"));
+    assert!(launched.epreuves[0].started.is_some());
     let opened = w.store.dte(&h).await.unwrap().packets[0].clone();
     assert_eq!(opened.state, PacketState::Opened);
     assert_eq!(opened.version, 2, "opened once");
     assert_eq!(opened.opened_witnesses.as_deref(), Some("Marc LEROY, juré"));
-    let journal: Vec<String> = w
-        .store
-        .session_journal(&h, 10)
-        .await
-        .unwrap()
-        .into_iter()
-        .map(|e| e.action.as_str().to_owned())
-        .collect();
     assert_eq!(
-        journal[..3],
-        ["launch.started", "packet.opened", "launch.manager_present"],
+        journal(4).await,
+        [
+            "launch.started",
+            "packet.opened",
+            "milestone.item_ticked",
+            "launch.manager_present",
+        ],
         "in order, each once"
     );
+    let banner = text(&b, ".offline-status").await;
+    assert!(
+        banner.contains("Refusé à l'envoi") && banner.contains("Ouvrir — "),
+        "{banner}"
+    );
+    // The page the server now has (reloaded after the queue was sent); the network drops
+    // again: Lou arrives late, an incident, the unused subjects destroyed, the end, the
+    // envelope's subjects destroyed.
+    b.goto(&plis).await.unwrap();
+    network(&b, &url, true).await;
+    fill(&b, "la-1", "9:05").await;
+    click(&b, "form[action$='/epreuve']:has(input[value=late]) button").await;
+    click(&b, "section[aria-labelledby=h-incidents] details summary").await;
+    fill(&b, "i-time", "10:40").await;
+    fill(
+        &b,
+        "i-desc",
+        "Lou se sent mal, sort dix minutes accompagnée",
+    )
+    .await;
+    b.find(Locator::Css("#i-cat option[value=illness]"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    click(&b, &format!("#ic-{}", lou.id)).await;
+    click(&b, "form[action$='/incidents'] button").await;
+    fill(&b, "uc-1", "2").await;
+    fill(&b, "uw-1", "Marc LEROY").await;
+    click(
+        &b,
+        "form[action$='/epreuve']:has(input[value=destroy_unused]) button",
+    )
+    .await;
+    fill(&b, "t-1", "10:40").await;
+    click(&b, "button[value=end]").await;
+    click(&b, &format!("#p-{packet} summary")).await;
+    fill(&b, &format!("dw-{packet}"), "Marc LEROY").await;
+    click(&b, &format!("#p-{packet} form[action$='/destroy'] button")).await;
+    let banner = text(&b, ".offline-status").await;
+    assert!(
+        banner.contains("Hors ligne : 5 actions en attente"),
+        "{banner}"
+    );
+    network(&b, &url, false).await;
+    assert!(queue_emptied(&b).await, "the queue is sent");
+    let done = w.store.launch_day(&h, day).await.unwrap();
+    let e = &done.epreuves[0];
+    assert_eq!(e.late, [("PETIT Lou".to_owned(), "9 h 05".to_owned())]);
+    assert_eq!(e.unused_count, Some(2));
+    assert_eq!(e.ended.map(|t| t.to_string()), Some("10:40:00".to_owned()));
+    let incidents = w.store.incidents(&h).await.unwrap();
+    assert_eq!(incidents.len(), 1, "one incident, once");
+    assert_eq!(incidents[0].candidate_names, ["PETIT Lou"]);
+    let destroyed = w.store.dte(&h).await.unwrap().packets[0].clone();
+    assert_eq!(destroyed.state, PacketState::Destroyed);
+    assert_eq!(
+        journal(5).await,
+        [
+            "packet.destroyed",
+            "launch.ended",
+            "launch.unused_destroyed",
+            "incident.reported",
+            "launch.late_admitted",
+        ],
+        "in order, each once"
+    );
+    // The documents of the day, from the same page.
+    for doc in [
+        format!(
+            "/sessions/{}/plis/jour/2027-03-15/attestation.pdf",
+            session.id
+        ),
+        format!("/sessions/{}/plis/destruction.pdf", session.id),
+        format!(
+            "/sessions/{}/plis/incidents/{}/pv.pdf",
+            session.id, incidents[0].id
+        ),
+    ] {
+        let kind = b
+            .execute_async(
+                "const done = arguments[arguments.length - 1]; \
+                 fetch(arguments[0]).then(r => done(r.headers.get('content-type')), () => done(null));",
+                vec![json!(doc)],
+            )
+            .await
+            .unwrap();
+        assert_eq!(kind, json!("application/pdf"), "{doc}");
+    }
     b.close().await.unwrap();
 }
