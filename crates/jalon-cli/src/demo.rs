@@ -1371,6 +1371,12 @@ async fn fill(store: &Store) -> Result<(), Failure> {
                 use jalon_store::launch::LaunchRecord;
                 let launch = clerk.launch_day(&h, day).await?;
                 let schedule = clerk.schedule(&h).await?;
+                let witness = clerk
+                    .jury(&h)
+                    .await?
+                    .jurors
+                    .first()
+                    .map_or_else(|| "le jury".to_owned(), |j| format!("{}, juré", j.name));
                 let last_day = |epreuve: &str| {
                     schedule
                         .timetable
@@ -1406,7 +1412,7 @@ async fn fill(store: &Store) -> Result<(), Failure> {
                                 jalon_store::custody::MoveInput {
                                     version: packet.version,
                                     by: p.actor.name().to_owned(),
-                                    witnesses: "un membre du jury".into(),
+                                    witnesses: witness.clone(),
                                     before: String::new(),
                                     place: String::new(),
                                     how: "broyeur du secrétariat des examens".into(),

@@ -117,6 +117,8 @@ struct CustodyPage {
     day_label: String,
     days: Vec<(String, String, bool)>,
     manager: Option<String>,
+    /// Subject envelopes were opened that day: the attestation can be printed.
+    opened_that_day: bool,
     attestations: Vec<AttestRow>,
     launch: Vec<EpreuveRow>,
     candidates: Vec<(String, String)>,
@@ -327,6 +329,9 @@ async fn page(
             .map(|d| (d.to_string(), fr::long_date(*d), *d == shown))
             .collect(),
         manager: launch.manager.clone(),
+        opened_that_day: dte.packets.iter().any(|x| {
+            x.kind == PacketKind::Subjects && x.opened_at.is_some_and(|a| a.paris_date() == shown)
+        }),
         attestations: attestations
             .into_iter()
             .map(|(m, i)| AttestRow {
