@@ -118,12 +118,14 @@ fn monday_on_or_after(d: Date) -> Date {
 }
 
 /// The Monday nearest the one on or after `d` from which `days` days hold no public holiday,
-/// on the same side of `today` (a session to come stays to come).
+/// on the same side of `today` (a session to come stays to come, one over stays over —
+/// whatever the day of the week the demo is made on).
 fn free_week(d: Date, days: i32, zone: Zone, today: Date) -> Date {
     let first = monday_on_or_after(d);
     let free =
         |start: Date| (0..days).all(|k| calendar::holiday_name(plus(start, k), zone).is_none());
-    let same_side = |start: Date| (start > today) == (first > today);
+    let over = |start: Date| plus(start, days - 1) < today;
+    let same_side = |start: Date| (start > today) == (d > today) && over(start) == over(d);
     (0..52)
         .flat_map(|w| [plus(first, -7 * w), plus(first, 7 * w)])
         .find(|s| free(*s) && same_side(*s))
@@ -1645,4 +1647,27 @@ async fn custody_for(
         _ => {}
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use jiff::civil::date;
+
+    #[test]
+    fn a_demo_session_keeps_its_side_of_today_whatever_the_day_it_is_made() {
+        // Two weeks of days the demo could be made on (Christmas and New Year's Day inside
+        // some of the weeks tried).
+        for k in 0..28 {
+            let today = plus(date(2026, 11, 30), k);
+            for (start, days) in [(16, 5), (3, 2), (-10, 5), (-35, 5), (-28, 3), (-60, 3)] {
+                let d = plus(today, start);
+                let s = free_week(d, days, Zone::AlsaceMoselle, today);
+                let end = |first: Date| plus(first, days - 1);
+                assert_eq!(s.weekday(), Weekday::Monday, "{today}: {start}");
+                assert_eq!(s > today, d > today, "{today}: {start} → {s}");
+                assert_eq!(end(s) < today, end(d) < today, "{today}: {start} → {s}");
+            }
+        }
+    }
 }
