@@ -126,7 +126,7 @@ pub struct Refusal {
 }
 
 impl Refusal {
-    fn new(rule: &'static str, message: String) -> Refusal {
+    pub(crate) fn new(rule: &'static str, message: String) -> Refusal {
         Refusal { rule, message }
     }
 }
