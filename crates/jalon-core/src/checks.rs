@@ -85,10 +85,12 @@ pub enum CheckId {
     UnusedDestroyed,
     /// After each épreuve: its opened subjects destroyed.
     SubjectsDestroyed,
+    /// Every candidate has the jury's result, entered in CERES.
+    ResultsEntered,
 }
 
 impl CheckId {
-    pub const ALL: [CheckId; 18] = [
+    pub const ALL: [CheckId; 19] = [
         CheckId::TitleExpiryMargin,
         CheckId::CeresSession,
         CheckId::ManagerDeclared,
@@ -107,6 +109,7 @@ impl CheckId {
         CheckId::EpreuvesStarted,
         CheckId::UnusedDestroyed,
         CheckId::SubjectsDestroyed,
+        CheckId::ResultsEntered,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -129,6 +132,7 @@ impl CheckId {
             CheckId::EpreuvesStarted => "epreuves_started",
             CheckId::UnusedDestroyed => "unused_destroyed",
             CheckId::SubjectsDestroyed => "subjects_destroyed",
+            CheckId::ResultsEntered => "results_entered",
         }
     }
 
@@ -182,6 +186,10 @@ pub struct CandidateFacts {
     pub convoked_on: Option<Date>,
     /// The accommodation granted to a candidate with a disability, and what is planned.
     pub accommodation: Option<(String, String)>,
+    /// The jury's decision, once recorded.
+    pub decision: Option<crate::results::Decision>,
+    /// The result is entered in CERES (« saisi dans CERES le … »).
+    pub result_in_ceres: bool,
 }
 
 /// Everything the checks need to know about one session.
@@ -255,6 +263,38 @@ fn plural(n: usize) -> &'static str {
     if n > 1 { "s" } else { "" }
 }
 
+/// Every candidate has the jury's result, and each result is entered in CERES.
+fn results_entered(milestone: &MilestoneId, f: &SessionFacts) -> Option<Finding> {
+    let names = |keep: &dyn Fn(&CandidateFacts) -> bool| -> Vec<String> {
+        f.candidates
+            .iter()
+            .filter(|c| keep(c))
+            .map(|c| c.name.clone())
+            .collect()
+    };
+    let missing = names(&|c| c.decision.is_none());
+    if !missing.is_empty() {
+        let (n, s) = (missing.len(), plural(missing.len()));
+        return Some(Finding::new(
+            "results.missing",
+            milestone,
+            format!("{n} candidat{s} sans résultat : {}.", first_three(&missing)),
+        ));
+    }
+    let unentered = names(&|c| c.decision.is_some() && !c.result_in_ceres);
+    (!unentered.is_empty()).then(|| {
+        let (n, s) = (unentered.len(), plural(unentered.len()));
+        Finding::new(
+            "results.not_in_ceres",
+            milestone,
+            format!(
+                "{n} résultat{s} non saisi{s} dans CERES : {}.",
+                first_three(&unentered)
+            ),
+        )
+    })
+}
+
 /// What one check says of a session today, reported on the milestone `rule`: `None` when it
 /// holds.
 pub fn evaluate(
@@ -321,6 +361,7 @@ pub fn evaluate(
         CheckId::EpreuvesStarted => custody(milestone, f.custody.started()),
         CheckId::UnusedDestroyed => custody(milestone, f.custody.unused()),
         CheckId::SubjectsDestroyed => custody(milestone, f.custody.subjects_destroyed(today)),
+        CheckId::ResultsEntered => results_entered(milestone, f),
         CheckId::ChecklistTicked => {
             let missing = checklist::missing(rule, f);
             let n = missing.len();
@@ -687,6 +728,8 @@ pub(crate) mod tests {
             documents_presented: false,
             convoked_on: Some(date(2027, 2, 1)),
             accommodation: None,
+            decision: None,
+            result_in_ceres: false,
             convocation: Some(Proof {
                 mode: Mode::Hand,
                 send: SendState::Sent,
@@ -769,6 +812,8 @@ pub(crate) mod tests {
                 assert_eq!(found, Some("candidates.welcome_incomplete"));
             } else if c == CheckId::JuryDeclarations {
                 assert_eq!(found, Some("jury.not_checked_in"), "nobody pointed yet");
+            } else if c == CheckId::ResultsEntered {
+                assert_eq!(found, Some("results.missing"), "no épreuve taken yet");
             } else {
                 assert_eq!(found, None, "{c}");
             }
@@ -1068,6 +1113,32 @@ pub(crate) mod tests {
     }
 
     #[test]
+    fn every_candidate_needs_a_result_entered_in_ceres() {
+        use crate::results::Decision;
+        let rules = Rulebook::embedded();
+        let enter = MilestoneId::new("close.enter_results");
+        let mut f = facts();
+        f.candidates = vec![candidate("DURAND Léa"), candidate("MARTIN Hugo")];
+        let found = milestone(&rules, &enter, &f, TODAY).unwrap();
+        assert_eq!(found.rule, "results.missing");
+        assert_eq!(
+            found.message,
+            "2 candidats sans résultat : DURAND Léa ; MARTIN Hugo."
+        );
+        f.candidates[0].decision = Some(Decision::Obtained);
+        f.candidates[1].decision = Some(Decision::Partial);
+        f.candidates[1].result_in_ceres = true;
+        let found = milestone(&rules, &enter, &f, TODAY).unwrap();
+        assert_eq!(found.rule, "results.not_in_ceres");
+        assert_eq!(
+            found.message,
+            "1 résultat non saisi dans CERES : DURAND Léa."
+        );
+        f.candidates[0].result_in_ceres = true;
+        assert_eq!(milestone(&rules, &enter, &f, TODAY), None);
+    }
+
+    #[test]
     fn the_embedded_rulebook_names_each_check_on_its_milestones() {
         let rules = Rulebook::embedded();
         let named: Vec<(CheckId, &str)> = rules
@@ -1100,6 +1171,7 @@ pub(crate) mod tests {
                 (CheckId::EpreuvesStarted, "launch.start"),
                 (CheckId::UnusedDestroyed, "launch.destroy_unused"),
                 (CheckId::SubjectsDestroyed, "close.destroy_subjects"),
+                (CheckId::ResultsEntered, "close.enter_results"),
                 (CheckId::ChecklistTicked, "close.archive"),
             ]
         );

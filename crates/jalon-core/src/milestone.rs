@@ -119,10 +119,12 @@ pub mod ids {
     /// Attested on the launch page, on the first day.
     pub const LAUNCH_BRIEFING_CANDIDATES: MilestoneId =
         MilestoneId::known("launch.briefing_candidates");
+    /// The results' refusals belong to it.
+    pub const CLOSE_ENTER_RESULTS: MilestoneId = MilestoneId::known("close.enter_results");
 }
 
 /// Every milestone the code relies on.
-pub const RELIED_ON: [MilestoneId; 17] = [
+pub const RELIED_ON: [MilestoneId; 18] = [
     ids::TITLE_CHECK_EXPIRY,
     ids::APPROVAL_APPLY,
     ids::CERES_CREATE_SESSION,
@@ -140,6 +142,7 @@ pub const RELIED_ON: [MilestoneId; 17] = [
     ids::DAY_FINAL_CHECKS,
     ids::DAY_TRAINERS_ABSENT,
     ids::LAUNCH_BRIEFING_CANDIDATES,
+    ids::CLOSE_ENTER_RESULTS,
 ];
 
 /// Where a milestone of a session stands.

@@ -10,8 +10,10 @@ use std::str::FromStr;
 use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
 
+use crate::catalog::TitleStructure;
 use crate::custody::Refusal;
 use crate::session::named_enum;
+use crate::timetable::epreuves_of;
 use crate::{Kind, fr};
 
 /// How a candidate went through one épreuve.
@@ -268,6 +270,22 @@ pub fn problems(
     out
 }
 
+/// The CCPs a session of `kind` assesses, in the title's order: every CCP of the title for
+/// a title session; for a CCP session, those of the épreuves it holds (every CCP when its
+/// épreuves name none).
+pub fn ccps_of(kind: Kind, s: &TitleStructure) -> Vec<String> {
+    let all: Vec<String> = s.ccps.iter().map(|c| c.code.clone()).collect();
+    if kind == Kind::Title {
+        return all;
+    }
+    let named: std::collections::HashSet<String> = epreuves_of(kind, &s.epreuves)
+        .into_iter()
+        .flat_map(|e| e.ccps)
+        .collect();
+    let held: Vec<String> = all.iter().filter(|c| named.contains(*c)).cloned().collect();
+    if held.is_empty() { all } else { held }
+}
+
 /// The CCPs acquired, in the order of `ccps`.
 pub fn acquired<'a>(ccps: &'a [String], input: &ResultInput) -> Vec<&'a str> {
     ccps.iter()
@@ -453,6 +471,37 @@ mod tests {
             "« Entretien final » : le candidat est noté présent à l'émargement"
         );
         assert_eq!(p[0].rule, INCONSISTENT);
+    }
+
+    #[test]
+    fn a_ccp_session_assesses_the_ccps_of_its_epreuves() {
+        use crate::catalog::{Ccp, Epreuve};
+        let ccp = |code: &str| Ccp {
+            code: code.to_owned(),
+            name: String::new(),
+        };
+        let mut s = TitleStructure {
+            ccps: vec![ccp("CCP1"), ccp("CCP2"), ccp("CCP3")],
+            epreuves: vec![
+                Epreuve {
+                    name: "MSP 1".into(),
+                    ccps: vec!["CCP3".into(), "CCP1".into()],
+                    in_ccp_session: true,
+                    ..Default::default()
+                },
+                Epreuve {
+                    name: "MSP 2".into(),
+                    ccps: vec!["CCP2".into()],
+                    in_ccp_session: false,
+                    ..Default::default()
+                },
+            ],
+            ..Default::default()
+        };
+        assert_eq!(ccps_of(Kind::Title, &s), ["CCP1", "CCP2", "CCP3"]);
+        assert_eq!(ccps_of(Kind::Ccp, &s), ["CCP1", "CCP3"]);
+        s.epreuves[0].ccps.clear();
+        assert_eq!(ccps_of(Kind::Ccp, &s), ["CCP1", "CCP2", "CCP3"]);
     }
 
     #[test]

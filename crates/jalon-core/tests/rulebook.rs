@@ -522,8 +522,8 @@ fn checks_are_named_by_known_ids_or_attested_by_text() {
           title_expiry_margin, ceres_session, manager_declared, candidates_registered, \
           convocations_proven, candidates_welcomed, checklist_ticked, jury_appointed, \
           jury_welcomed, jury_declarations, dte_ordered, dte_received, dte_chased, \
-          organiser_opened, subjects_opened, epreuves_started, unused_destroyed ou \
-          subjects_destroyed)"
+          organiser_opened, subjects_opened, epreuves_started, unused_destroyed, \
+          subjects_destroyed ou results_entered)"
         ]
     );
     let p = problems(&with("check = { id = \"ceres_session\", texte = \"x\" }"));
@@ -535,7 +535,7 @@ fn a_rulebook_for_sessions_keeps_every_milestone_the_code_relies_on() {
     assert_eq!(Rulebook::embedded().check_relied_on(), Ok(()));
     let minimal = Rulebook::from_toml(MINIMAL).unwrap();
     let e = minimal.check_relied_on().unwrap_err();
-    assert_eq!(e.problems.len(), 16, "{e}");
+    assert_eq!(e.problems.len(), 17, "{e}");
     assert!(
         e.problems[0].starts_with("jalon « title.check_expiry » manquant"),
         "{e}"

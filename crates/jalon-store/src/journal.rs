@@ -113,6 +113,7 @@ actions! {
     EpreuveEnded = "launch.ended", "Fin officielle d'une épreuve enregistrée";
     LateAdmitted = "launch.late_admitted", "Candidat admis en retard";
     UnusedDestroyed = "launch.unused_destroyed", "Sujets non utilisés détruits";
+    ResultRecorded = "result.recorded", "Résultat d'un candidat enregistré";
 }
 
 #[cfg(feature = "openapi")]

@@ -4638,7 +4638,228 @@ async fn an_epreuve_is_launched_with_its_manager_and_its_times_are_kept(store: S
     );
 }
 
+async fn a_result_waits_for_the_whole_passage_and_is_corrected_with_its_version(store: Store) {
+    use jalon_core::candidate::CandidateInput;
+    use jalon_core::results::{CcpOutcome, Decision, Outcome, ResultInput};
+    use jalon_store::attendance::AttendanceInput;
+    use jalon_store::results::RecordResult;
+    use jalon_store::schedule::SlotInput;
+    let f = fixture(&store, "Centre Résultats").await;
+    let s = store
+        .create_session(
+            f.admin.writer().unwrap(),
+            session_input(&f, date(2027, 3, 15), date(2027, 3, 19)),
+        )
+        .await
+        .unwrap();
+    let id = s.session.id.clone();
+    let h = open(&store, &f.admin, &id).await;
+    let add = |last: &'static str, first: &'static str| {
+        let h = &h;
+        let store = &store;
+        async move {
+            store
+                .add_candidate(
+                    h.writer().unwrap(),
+                    CandidateInput {
+                        last_name: last.into(),
+                        first_names: first.into(),
+                        birth_date: Some(date(1990, 2, 1)),
+                        ..Default::default()
+                    },
+                )
+                .await
+                .unwrap()
+        }
+    };
+    let lea = add("Arnaud", "Léa").await;
+    let hugo = add("Brun", "Hugo").await;
+    // The mise en situation on Monday, the entretien final on Tuesday.
+    store
+        .set_schedule(
+            h.writer().unwrap(),
+            &[
+                SlotInput {
+                    date: "15/03/2027".into(),
+                    start: "9h".into(),
+                },
+                SlotInput {
+                    date: "16/03/2027".into(),
+                    start: "9h".into(),
+                },
+            ],
+        )
+        .await
+        .unwrap();
+    let (msp, ef) = ("Mise en situation professionnelle", "Entretien final");
+    let result = |e: &[(&str, Outcome)], ccp: Option<CcpOutcome>, d: Decision| ResultInput {
+        epreuves: e.iter().map(|(n, o)| ((*n).to_owned(), *o)).collect(),
+        ccps: ccp.map(|o| ("CCP1".to_owned(), o)).into_iter().collect(),
+        decision: d,
+    };
+    let record = |on: &Store, c: &jalon_store::CandidateId, version: i64, r: ResultInput| {
+        let on = on.clone();
+        let c = c.clone();
+        let id = id.clone();
+        let admin = f.admin.clone();
+        async move {
+            let h = on.open_session(&admin, &id).await.unwrap();
+            on.record_result(
+                h.writer().unwrap(),
+                &c,
+                RecordResult {
+                    version,
+                    result: r,
+                    ceres_entered_on: None,
+                    dp_handed: true,
+                },
+            )
+            .await
+        }
+    };
+    // Monday evening, both noted present at the mise en situation: Léa's result is refused,
+    // her entretien final is tomorrow.
+    let monday = on_day(&store, date(2027, 3, 15));
+    let mh = open(&monday, &f.admin, &id).await;
+    for c in [&lea.id, &hugo.id] {
+        monday
+            .record_attendance(
+                mh.writer().unwrap(),
+                c,
+                AttendanceInput {
+                    day: date(2027, 3, 15),
+                    epreuve: msp.into(),
+                    present: true,
+                    identity_checked: true,
+                    signed: true,
+                },
+            )
+            .await
+            .unwrap();
+    }
+    let done = result(
+        &[(msp, Outcome::Done), (ef, Outcome::Done)],
+        Some(CcpOutcome::Acquired),
+        Decision::Obtained,
+    );
+    let Err(StoreError::RulesBroken(v)) = record(&monday, &lea.id, 0, done.clone()).await else {
+        panic!("before the entretien final")
+    };
+    assert_eq!(v[0].rule, "results.incomplete_passage");
+    assert_eq!(
+        v[0].message,
+        "le passage du candidat n'est pas complet, entretien final compris : « Entretien final » \
+         a lieu le mardi 16 mars 2027"
+    );
+    assert_eq!(v[0].milestone.as_str(), "close.enter_results");
+    // Tuesday: Léa passes her entretien, Hugo misses his.
+    let tuesday = on_day(&store, date(2027, 3, 16));
+    let th = open(&tuesday, &f.admin, &id).await;
+    for (c, present) in [(&lea.id, true), (&hugo.id, false)] {
+        tuesday
+            .record_attendance(
+                th.writer().unwrap(),
+                c,
+                AttendanceInput {
+                    day: date(2027, 3, 16),
+                    epreuve: ef.into(),
+                    present,
+                    identity_checked: present,
+                    signed: present,
+                },
+            )
+            .await
+            .unwrap();
+    }
+    let r = record(&tuesday, &lea.id, 0, done.clone()).await.unwrap();
+    assert_eq!(r.version, 1);
+    assert_eq!(r.input.decision, Decision::Obtained);
+    // Hugo, noted absent: « done » contradicts the sign-in; « absent » is recorded.
+    let Err(StoreError::RulesBroken(v)) = record(&tuesday, &hugo.id, 0, done.clone()).await else {
+        panic!("against the sign-in")
+    };
+    assert_eq!(v[0].rule, "results.inconsistent");
+    assert_eq!(
+        v[0].message,
+        "« Entretien final » : le candidat est noté absent à l'émargement"
+    );
+    let absent = result(
+        &[(msp, Outcome::Done), (ef, Outcome::Absent)],
+        None,
+        Decision::AbsentJustified,
+    );
+    record(&tuesday, &hugo.id, 0, absent).await.unwrap();
+    // Corrected with a stale version: refused; with the one read: kept, and journaled.
+    let partial = result(
+        &[(msp, Outcome::Done), (ef, Outcome::Done)],
+        Some(CcpOutcome::NotAcquired),
+        Decision::NotObtained,
+    );
+    let stale = record(&tuesday, &lea.id, 0, partial.clone()).await;
+    assert!(
+        matches!(stale, Err(StoreError::Conflict { .. })),
+        "{stale:?}"
+    );
+    let r = record(&tuesday, &lea.id, 1, partial).await.unwrap();
+    assert_eq!((r.version, r.input.decision), (2, Decision::NotObtained));
+    let entry = &tuesday.journal(&f.admin, 1).await.unwrap()[0];
+    assert_eq!(entry.action.label(), "Résultat d'un candidat enregistré");
+    assert_eq!(entry.data["decision"], "non obtenu");
+    assert_eq!(entry.data["before"], "titre obtenu");
+    let sheet = tuesday.results(&th).await.unwrap();
+    assert_eq!(
+        sheet.ccps,
+        [(
+            "CCP1".to_owned(),
+            "Développer la partie front-end".to_owned()
+        )]
+    );
+    assert_eq!(sheet.rows.len(), 2);
+    assert!(sheet.rows.iter().all(|r| r.result.is_some()));
+    // The check: both have a result, neither is entered in CERES yet.
+    let check = |on: Store| {
+        let (admin, id) = (f.admin.clone(), id.clone());
+        async move {
+            let h = on.open_session(&admin, &id).await.unwrap();
+            on.review(&h)
+                .await
+                .unwrap()
+                .0
+                .into_iter()
+                .find(|(m, _)| m.as_str() == "close.enter_results")
+                .and_then(|(_, v)| v)
+                .map(|v| v.rule)
+        }
+    };
+    assert_eq!(check(tuesday.clone()).await, Some("results.not_in_ceres"));
+    let h = open(&tuesday, &f.admin, &id).await;
+    for row in tuesday.results(&h).await.unwrap().rows {
+        let r = row.result.unwrap();
+        tuesday
+            .record_result(
+                h.writer().unwrap(),
+                &row.candidate_id,
+                RecordResult {
+                    version: r.version,
+                    result: r.input,
+                    ceres_entered_on: Some(date(2027, 3, 16)),
+                    dp_handed: r.dp_handed,
+                },
+            )
+            .await
+            .unwrap();
+    }
+    assert_eq!(check(tuesday.clone()).await, None);
+    // Another centre reads nothing of it.
+    let other = fixture(&store, "Centre Voisin").await;
+    assert!(matches!(
+        tuesday.open_session(&other.admin, &id).await,
+        Err(StoreError::NotFound { .. })
+    ));
+}
+
 contract!(
+    a_result_waits_for_the_whole_passage_and_is_corrected_with_its_version,
     an_epreuve_is_launched_with_its_manager_and_its_times_are_kept,
     sealed_packets_move_forward_only_and_never_at_the_wrong_moment,
     jurors_are_imported_all_or_nothing_and_completed_not_doubled,

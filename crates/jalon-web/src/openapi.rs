@@ -44,6 +44,11 @@ use serde_json::{Value, json};
     jalon_store::custody::MoveInput,
     jalon_store::custody::Packet,
     jalon_store::custody::Incident,
+    jalon_store::results::ResultsSheet,
+    jalon_store::results::ResultRow,
+    jalon_store::results::PassageView,
+    jalon_store::results::CandidateResult,
+    jalon_core::results::ResultInput,
     jalon_core::launch::IncidentInput,
     jalon_store::launch::LaunchDay,
     jalon_store::launch::Launch,
@@ -150,6 +155,16 @@ pub fn document() -> Value {
             "post": op("Retourner un pli non ouvert (place : à qui ; reason : pourquoi).", Some(r("MoveInput")), "200", ok("Retourné.", r("Packet")), true)}), &["id", "packet"]),
         "/api/v1/sessions/{id}/dte/order": with_params(json!({
             "put": op("Enregistrer la commande des DTE (date, référence, qui) avec la version lue.", Some(versioned("DteOrder")), "200", ok("Enregistrée.", r("Dte")), true)}), &["id"]),
+        "/api/v1/sessions/{id}/results": with_params(json!({
+            "get": op("Les résultats de la session : les CCP évalués, et pour chaque candidat ses épreuves (dernier jour de passage, présence notée à l'émargement) et son résultat une fois enregistré. Visibles du centre et de l'inspecteur ; jamais d'un candidat avant la validation.", None, "200", ok("Résultats.", r("ResultsSheet")), false)}), &["id"]),
+        "/api/v1/sessions/{id}/results/{candidate}": with_params(json!({
+            "get": op("Le résultat d'un candidat et ses épreuves.", None, "200", ok("Résultat.", r("ResultRow")), false),
+            "put": op("Enregistrer ou corriger le résultat d'un candidat avec la version lue (0 pour un premier) : chaque épreuve (done, absent), chaque CCP (acquired, not_acquired), la décision (obtained, partial, not_obtained, absent_justified, absent_unjustified), ceres_entered_on, dp_handed. Refus 422 sous results.incomplete_passage tant que le passage n'est pas complet, entretien final compris (ce qui manque est nommé), ou results.inconsistent ; 409 pour une version périmée.",
+                Some(json!({"allOf": [r("ResultInput"), {"type": "object", "required": ["version"], "properties": {
+                    "version": {"type": "integer"},
+                    "ceres_entered_on": {"type": "string", "format": "date"},
+                    "dp_handed": {"type": "boolean"}}}]})),
+                "200", ok("Enregistré.", r("CandidateResult")), true)}), &["id", "candidate"]),
         "/api/v1/sessions/{id}/dte/chases": with_params(json!({
             "post": op("Enregistrer une relance de l'AFPA (« relancé le … »).",
                 Some(json!({"type": "object", "required": ["on", "by"], "properties": {"on": {"type": "string", "format": "date"}, "by": {"type": "string"}}})),

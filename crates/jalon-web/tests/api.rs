@@ -713,6 +713,19 @@ fn operations(a: &Centre) -> Vec<(Method, &'static str, Option<Value>)> {
             "/api/v1/sessions/{session}/dte/chases",
             Some(json!({"on": "2026-12-01", "by": "C"})),
         ),
+        (Method::GET, "/api/v1/sessions/{session}/results", None),
+        (
+            Method::GET,
+            "/api/v1/sessions/{session}/results/{candidate}",
+            None,
+        ),
+        (
+            Method::PUT,
+            "/api/v1/sessions/{session}/results/{candidate}",
+            Some(
+                json!({"version": 0, "epreuves": {"Entretien final": "absent"}, "decision": "absent_justified"}),
+            ),
+        ),
         (
             Method::GET,
             "/api/v1/sessions/{session}/launch/2027-03-15",

@@ -57,6 +57,8 @@ struct CandidateRow {
     hand_signed_at: Option<Stamp>,
     read_at: Option<Stamp>,
     document_at: Option<Stamp>,
+    decision: Option<String>,
+    ceres_entered_on: Option<String>,
 }
 
 #[derive(sqlx::FromRow)]
@@ -107,8 +109,10 @@ impl Store {
         let candidates: Vec<CandidateRow> = sqlx::query_as(
             "SELECT c.session_id, c.last_name, c.first_names, c.birth_date, c.presence, c.identity_checked, \
              c.convocation_presented, c.documents_presented, c.signed, c.accommodation, c.accommodation_plan, \
-             v.mode, v.send_status, v.sent_at, v.hand_signed_at, v.read_at, v.document_at \
+             v.mode, v.send_status, v.sent_at, v.hand_signed_at, v.read_at, v.document_at, \
+             r.decision, r.ceres_entered_on \
              FROM candidates c LEFT JOIN convocations v ON v.candidate_id = c.id \
+             LEFT JOIN results r ON r.candidate_id = c.id \
              WHERE c.withdrawn_on IS NULL \
              AND c.session_id IN (SELECT id FROM sessions WHERE centre_id = $1 AND ($2 = '' OR id = $2)) \
              ORDER BY c.session_id, c.last_name, c.first_names, c.id",
@@ -205,6 +209,12 @@ impl Store {
                 convoked_on,
                 accommodation: (!c.accommodation.is_empty())
                     .then(|| (c.accommodation.clone(), c.accommodation_plan.clone())),
+                decision: c
+                    .decision
+                    .as_deref()
+                    .map(|d| d.parse().map_err(|_| corrupt("décision", d)))
+                    .transpose()?,
+                result_in_ceres: c.ceres_entered_on.is_some(),
             });
         }
         // The sessions under way or held in the last 30 days, and those that keep their

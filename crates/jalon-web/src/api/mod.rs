@@ -7,6 +7,7 @@ mod catalog;
 mod custody;
 mod documents;
 pub mod dto;
+mod results;
 mod sessions;
 
 pub use account::Me;
@@ -210,6 +211,11 @@ pub fn routes() -> Router<AppState> {
             post(custody::return_packet),
         )
         .route("/api/v1/sessions/{id}/dte/order", put(custody::order))
+        .route("/api/v1/sessions/{id}/results", get(results::sheet))
+        .route(
+            "/api/v1/sessions/{id}/results/{candidate}",
+            get(results::get_result).put(results::put_result),
+        )
         .route("/api/v1/sessions/{id}/dte/chases", post(custody::chase))
         .route(
             "/api/v1/sessions/{id}/launch/{day}",

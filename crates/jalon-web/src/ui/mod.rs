@@ -13,6 +13,7 @@ mod juror_link;
 mod jurors;
 mod jury;
 mod login;
+mod results;
 mod session;
 mod session_form;
 mod timeline;
@@ -40,6 +41,7 @@ pub fn routes() -> Router<AppState> {
         .merge(jurors::routes())
         .merge(jury::routes())
         .merge(custody::routes())
+        .merge(results::routes())
         .merge(juror_link::routes())
         .merge(ack::routes())
         .merge(candidates::routes())

@@ -1,0 +1,362 @@
+//! The jury's results, candidate by candidate (`close.enter_results`): each épreuve done or
+//! absent, each CCP acquired or not, the decision, « saisi dans CERES le … », the dossier
+//! professionnel handed in. Recorded only once the candidate's whole passage is over (the
+//! core's rules); visible inside the centre, never to a candidate before the validation
+//! (`jalon_core::results::may_show`).
+
+use std::collections::BTreeMap;
+
+use jalon_core::results::{
+    self as rules, CcpOutcome, Decision, Outcome, PassageFacts, ResultInput,
+};
+use jiff::civil::Date;
+use serde::Serialize;
+use serde_json::json;
+
+use crate::Store;
+use crate::error::{Result, RuleViolation, StoreError};
+use crate::ids::{CandidateId, Stamp};
+use crate::journal::{self, Action, Change, Subject};
+use crate::scope::{SessionHandle, SessionWriter};
+
+/// A candidate's recorded result.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct CandidateResult {
+    #[cfg_attr(feature = "openapi", schema(value_type = String))]
+    pub candidate_id: CandidateId,
+    #[serde(flatten)]
+    pub input: ResultInput,
+    /// « Saisi dans CERES le … ».
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, format = Date))]
+    pub ceres_entered_on: Option<Date>,
+    /// The dossier professionnel handed in.
+    pub dp_handed: bool,
+    pub recorded_at: Stamp,
+    pub recorded_by: String,
+    pub version: i64,
+}
+
+/// What is recorded of a result, with the version read (0 for a first one).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RecordResult {
+    pub version: i64,
+    pub result: ResultInput,
+    pub ceres_entered_on: Option<Date>,
+    pub dp_handed: bool,
+}
+
+/// One candidate on the results sheet: their épreuves as the timetable and the sign-in
+/// sheets have them, and their result once recorded.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ResultRow {
+    #[cfg_attr(feature = "openapi", schema(value_type = String))]
+    pub candidate_id: CandidateId,
+    /// « DUPONT Jean ».
+    pub name: String,
+    pub passages: Vec<PassageView>,
+    pub result: Option<CandidateResult>,
+}
+
+/// An épreuve of a candidate: its last day, and what the sign-in says (present, absent, or
+/// not noted).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct PassageView {
+    pub epreuve: String,
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, format = Date))]
+    pub last_day: Option<Date>,
+    pub noted: Option<bool>,
+}
+
+/// The results of a session: the CCPs it assesses and each candidate.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ResultsSheet {
+    /// (code, name) of each CCP the session assesses.
+    pub ccps: Vec<(String, String)>,
+    pub rows: Vec<ResultRow>,
+}
+
+#[derive(sqlx::FromRow)]
+struct Row {
+    candidate_id: CandidateId,
+    epreuves: String,
+    ccps: String,
+    decision: String,
+    ceres_entered_on: Option<String>,
+    dp_handed: i64,
+    recorded_at: Stamp,
+    recorded_by: String,
+    version: i64,
+}
+
+fn corrupt(what: &str, v: &str) -> StoreError {
+    StoreError::Corrupt(format!("{what} illisible « {v} »"))
+}
+
+impl Row {
+    fn result(self) -> Result<CandidateResult> {
+        let epreuves: BTreeMap<String, String> = serde_json::from_str(&self.epreuves)
+            .map_err(|_| corrupt("épreuves", &self.epreuves))?;
+        let ccps: BTreeMap<String, String> =
+            serde_json::from_str(&self.ccps).map_err(|_| corrupt("CCP", &self.ccps))?;
+        Ok(CandidateResult {
+            candidate_id: self.candidate_id,
+            input: ResultInput {
+                epreuves: epreuves
+                    .into_iter()
+                    .map(|(k, v)| Ok((k, v.parse::<Outcome>().map_err(|_| corrupt("issue", &v))?)))
+                    .collect::<Result<_>>()?,
+                ccps: ccps
+                    .into_iter()
+                    .map(|(k, v)| {
+                        Ok((
+                            k,
+                            v.parse::<CcpOutcome>().map_err(|_| corrupt("issue", &v))?,
+                        ))
+                    })
+                    .collect::<Result<_>>()?,
+                decision: self
+                    .decision
+                    .parse::<Decision>()
+                    .map_err(|_| corrupt("décision", &self.decision))?,
+            },
+            ceres_entered_on: self
+                .ceres_entered_on
+                .as_deref()
+                .map(|d| d.parse::<Date>().map_err(|_| corrupt("date", d)))
+                .transpose()?,
+            dp_handed: self.dp_handed != 0,
+            recorded_at: self.recorded_at,
+            recorded_by: self.recorded_by,
+            version: self.version,
+        })
+    }
+}
+
+impl Store {
+    /// Every result recorded in a session, by candidate.
+    async fn result_rows(&self, session: &SessionHandle<'_>) -> Result<Vec<CandidateResult>> {
+        let rows: Vec<Row> = sqlx::query_as(
+            "SELECT candidate_id, epreuves, ccps, decision, ceres_entered_on, dp_handed, \
+             recorded_at, recorded_by, version FROM results WHERE session_id = $1",
+        )
+        .bind(session.id())
+        .fetch_all(self.pool())
+        .await?;
+        rows.into_iter().map(Row::result).collect()
+    }
+
+    /// The results sheet of a session: each candidate (those who withdrew left out) with
+    /// their épreuves and their result once recorded.
+    pub async fn results(&self, session: &SessionHandle<'_>) -> Result<ResultsSheet> {
+        let (actor, s) = (session.actor(), session.session());
+        let (title, candidates, schedule, attendance, recorded) = tokio::try_join!(
+            self.title(actor, &s.title_id),
+            self.candidates(session),
+            self.schedule(session),
+            self.attendance(session),
+            self.result_rows(session),
+        )?;
+        let epreuves = jalon_core::timetable::epreuves_of(s.kind, &title.structure.epreuves);
+        let assessed = rules::ccps_of(s.kind, &title.structure);
+        let ccps = assessed
+            .iter()
+            .map(|code| {
+                let name = title
+                    .structure
+                    .ccps
+                    .iter()
+                    .find(|c| &c.code == code)
+                    .map(|c| c.name.clone())
+                    .unwrap_or_default();
+                (code.clone(), name)
+            })
+            .collect();
+        let rows = candidates
+            .into_iter()
+            .map(|c| {
+                let theirs = schedule.of_candidate(c.id.as_str());
+                let passages = epreuves
+                    .iter()
+                    .map(|e| {
+                        let days: Vec<Date> = theirs
+                            .iter()
+                            .filter(|p| p.epreuve == e.name)
+                            .flat_map(|p| p.parts.iter().map(|x| x.date))
+                            .collect();
+                        let marks: Vec<bool> = attendance
+                            .iter()
+                            .filter(|a| a.candidate_id == c.id && a.epreuve == e.name)
+                            .map(|a| a.present)
+                            .collect();
+                        let noted = if marks.contains(&false) {
+                            Some(false)
+                        } else if !marks.is_empty() && marks.len() >= days.len() {
+                            Some(true)
+                        } else {
+                            None
+                        };
+                        PassageView {
+                            epreuve: e.name.clone(),
+                            last_day: days.into_iter().max(),
+                            noted,
+                        }
+                    })
+                    .collect();
+                ResultRow {
+                    name: c.input.short_name(),
+                    result: recorded.iter().find(|r| r.candidate_id == c.id).cloned(),
+                    candidate_id: c.id,
+                    passages,
+                }
+            })
+            .collect();
+        Ok(ResultsSheet { ccps, rows })
+    }
+
+    /// Records (or corrects) a candidate's result, with the version read: refused while
+    /// their passage is not over — the entretien final included — or when its parts
+    /// contradict the sign-in or each other; journaled.
+    pub async fn record_result(
+        &self,
+        w: SessionWriter<'_>,
+        candidate_id: &CandidateId,
+        r: RecordResult,
+    ) -> Result<CandidateResult> {
+        let (actor, session) = (w.actor(), w.handle());
+        let candidate = self.candidate(session, candidate_id).await?;
+        if candidate.withdrawal.is_some() {
+            return Err(StoreError::invalid(
+                "candidate",
+                format!(
+                    "{} s'est désisté(e) : pas de résultat à enregistrer",
+                    candidate.input.display()
+                ),
+            ));
+        }
+        if let Some(on) = r.ceres_entered_on
+            && on > self.today()
+        {
+            return Err(StoreError::invalid(
+                "ceres_entered_on",
+                format!(
+                    "la saisie dans CERES du {} n'a pas encore eu lieu",
+                    jalon_core::fr::long_date(on)
+                ),
+            ));
+        }
+        let sheet = self.results(session).await?;
+        let row = sheet
+            .rows
+            .iter()
+            .find(|x| &x.candidate_id == candidate_id)
+            .ok_or(StoreError::NotFound { what: "candidat" })?;
+        let passages: Vec<PassageFacts> = row
+            .passages
+            .iter()
+            .map(|p| PassageFacts {
+                epreuve: p.epreuve.clone(),
+                last_day: p.last_day,
+                noted: p.noted,
+            })
+            .collect();
+        let sign_in_kept = sheet
+            .rows
+            .iter()
+            .any(|x| x.passages.iter().any(|p| p.noted.is_some()));
+        let codes: Vec<String> = sheet.ccps.iter().map(|(c, _)| c.clone()).collect();
+        let refused = rules::problems(&passages, &codes, &r.result, sign_in_kept, self.today());
+        if !refused.is_empty() {
+            return Err(StoreError::RulesBroken(
+                refused
+                    .into_iter()
+                    .map(|x| RuleViolation {
+                        rule: x.rule,
+                        milestone: jalon_core::milestone::ids::CLOSE_ENTER_RESULTS,
+                        message: x.message,
+                        overridable: false,
+                    })
+                    .collect(),
+            ));
+        }
+        let before = row.result.clone();
+        let now = Stamp::new(self.now());
+        let epreuves = json!(
+            r.result
+                .epreuves
+                .iter()
+                .map(|(k, v)| (k.clone(), v.as_str()))
+                .collect::<BTreeMap<_, _>>()
+        )
+        .to_string();
+        let ccps = json!(
+            r.result
+                .ccps
+                .iter()
+                .map(|(k, v)| (k.clone(), v.as_str()))
+                .collect::<BTreeMap<_, _>>()
+        )
+        .to_string();
+        let mut tx = self.begin().await?;
+        let done = match &before {
+            None if r.version == 0 => {
+                sqlx::query(
+                    "INSERT INTO results (candidate_id, session_id, epreuves, ccps, decision, ceres_entered_on, \
+                     dp_handed, recorded_at, recorded_by, version) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, CAST($10 AS BIGINT) + 1) \
+                     ON CONFLICT (candidate_id) DO NOTHING",
+                )
+                .bind(candidate_id)
+                .bind(session.id())
+            }
+            _ => sqlx::query(
+                "UPDATE results SET epreuves = $3, ccps = $4, decision = $5, ceres_entered_on = $6, \
+                 dp_handed = $7, recorded_at = $8, recorded_by = $9, version = version + 1 \
+                 WHERE candidate_id = $1 AND session_id = $2 AND version = $10",
+            )
+            .bind(candidate_id)
+            .bind(session.id()),
+        }
+        .bind(&epreuves)
+        .bind(&ccps)
+        .bind(r.result.decision.as_str())
+        .bind(r.ceres_entered_on.map(|d| d.to_string()))
+        .bind(i64::from(r.dp_handed))
+        .bind(now)
+        .bind(actor.name())
+        .bind(r.version)
+        .execute(&mut *tx)
+        .await?;
+        if done.rows_affected() == 0 {
+            return Err(StoreError::Conflict {
+                what: "le résultat de ce candidat",
+            });
+        }
+        let kind = session.session().kind;
+        journal::append(
+            &mut tx,
+            self,
+            actor,
+            Change {
+                action: Action::ResultRecorded,
+                subject_type: Subject::Session,
+                subject_id: session.id().as_str(),
+                data: json!({"candidate": candidate_id, "name": row.name,
+                             "decision": r.result.decision.label_for(kind),
+                             "epreuves": r.result.epreuves, "ccps": r.result.ccps,
+                             "ceres_entered_on": r.ceres_entered_on, "dp_handed": r.dp_handed,
+                             "before": before.as_ref().map(|b| b.input.decision.label_for(kind))}),
+            },
+        )
+        .await?;
+        tx.commit().await?;
+        self.result_rows(session)
+            .await?
+            .into_iter()
+            .find(|x| &x.candidate_id == candidate_id)
+            .ok_or(StoreError::NotFound { what: "résultat" })
+    }
+}

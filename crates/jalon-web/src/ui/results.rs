@@ -1,0 +1,330 @@
+//! The session's « Résultats » tab: for each candidate, their épreuves as the sign-in sheets
+//! noted them, and the jury's result — each épreuve done or absent, each CCP acquired or not,
+//! the decision, « saisi dans CERES le … », the dossier professionnel handed in. Visible to
+//! the centre and the inspector; never to a candidate before the validation.
+
+use std::collections::{BTreeMap, HashMap};
+
+use askama::Template;
+use axum::Router;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect};
+use axum::routing::{get, post};
+use jalon_core::fr;
+use jalon_core::milestone::Status;
+use jalon_core::results::{CcpOutcome, Decision, Outcome, ResultInput};
+use jalon_store::results::RecordResult;
+use jalon_store::{CandidateId, SessionHandle, SessionId, StoreError};
+use serde::Deserialize;
+
+use crate::AppState;
+use crate::ui::dashboard::session_dates;
+use crate::ui::session::when;
+use crate::ui::{FormPost, Layout, Page, PageResult, render};
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/sessions/{id}/resultats", get(show))
+        .route("/sessions/{id}/resultats/{candidate}", post(record))
+}
+
+/// One épreuve of a candidate on the page.
+pub struct EpreuveCell {
+    pub name: String,
+    /// « mardi 16 mars 2027 — présent à l'émargement ».
+    pub said: String,
+    /// `done`, `absent` or empty: what the form shows chosen.
+    pub chosen: &'static str,
+}
+
+pub struct CcpCell {
+    pub code: String,
+    pub name: String,
+    pub chosen: &'static str,
+}
+
+pub struct CandidateRow {
+    pub id: String,
+    pub name: String,
+    pub version: i64,
+    /// « titre obtenu — saisi dans CERES le … », or « à enregistrer ».
+    pub summary: String,
+    pub recorded: Option<String>,
+    pub epreuves: Vec<EpreuveCell>,
+    pub ccps: Vec<CcpCell>,
+    pub decision: &'static str,
+    pub ceres_on: String,
+    pub dp_handed: bool,
+    /// This candidate's refusal, shown on their card.
+    pub errors: Vec<String>,
+}
+
+#[derive(Template)]
+#[template(path = "results.html")]
+struct ResultsPage {
+    layout: Layout,
+    id: String,
+    title: String,
+    dates: String,
+    can_write: bool,
+    notice: Option<String>,
+    validated: bool,
+    rows: Vec<CandidateRow>,
+    decisions: Vec<(&'static str, &'static str)>,
+    done_count: usize,
+}
+
+#[derive(Deserialize, Default)]
+struct ShowQuery {
+    #[serde(default)]
+    ok: Option<String>,
+}
+
+async fn page(
+    state: &AppState,
+    p: &Page,
+    session: &SessionHandle<'_>,
+    notice: Option<String>,
+    refused: Option<(CandidateId, Vec<String>, HashMap<String, String>)>,
+) -> PageResult {
+    let s = session.session();
+    let sheet = state.store.results(session).await?;
+    let kind = s.kind;
+    let rows: Vec<CandidateRow> = sheet
+        .rows
+        .iter()
+        .map(|r| {
+            // A refused form shows what was typed, not what is stored.
+            let typed = refused
+                .as_ref()
+                .filter(|(c, _, _)| c == &r.candidate_id)
+                .map(|(_, _, f)| f);
+            let errors = refused
+                .as_ref()
+                .filter(|(c, _, _)| c == &r.candidate_id)
+                .map(|(_, e, _)| e.clone())
+                .unwrap_or_default();
+            let stored = r.result.as_ref();
+            let epreuves = r
+                .passages
+                .iter()
+                .enumerate()
+                .map(|(i, x)| {
+                    let chosen = match typed {
+                        Some(f) => pick(f.get(&format!("e{i}")).map(String::as_str)),
+                        None => match stored.and_then(|s| s.input.epreuves.get(&x.epreuve)) {
+                            Some(o) => o.as_str(),
+                            None => match x.noted {
+                                Some(true) => "done",
+                                Some(false) => "absent",
+                                None => "",
+                            },
+                        },
+                    };
+                    let day = x
+                        .last_day
+                        .map(fr::long_date)
+                        .unwrap_or_else(|| "pas de passage à l'emploi du temps".to_owned());
+                    let noted = match x.noted {
+                        Some(true) => "présent à l'émargement",
+                        Some(false) => "absent à l'émargement",
+                        None => "présence non notée",
+                    };
+                    EpreuveCell {
+                        name: x.epreuve.clone(),
+                        said: format!("{day} — {noted}"),
+                        chosen,
+                    }
+                })
+                .collect();
+            let ccps = sheet
+                .ccps
+                .iter()
+                .enumerate()
+                .map(|(i, (code, name))| CcpCell {
+                    code: code.clone(),
+                    name: name.clone(),
+                    chosen: match typed {
+                        Some(f) => pick_ccp(f.get(&format!("c{i}")).map(String::as_str)),
+                        None => stored
+                            .and_then(|s| s.input.ccps.get(code))
+                            .map_or("", |o| o.as_str()),
+                    },
+                })
+                .collect();
+            let summary = match stored {
+                None => "à enregistrer".to_owned(),
+                Some(s) => format!(
+                    "{}{}",
+                    s.input.decision.label_for(kind),
+                    match s.ceres_entered_on {
+                        Some(d) => format!(" — saisi dans CERES le {}", fr::long_date(d)),
+                        None => " — à saisir dans CERES".to_owned(),
+                    }
+                ),
+            };
+            CandidateRow {
+                id: r.candidate_id.to_string(),
+                name: r.name.clone(),
+                version: stored.map_or(0, |s| s.version),
+                summary,
+                recorded: stored.map(|s| format!("par {} {}", s.recorded_by, when(s.recorded_at))),
+                epreuves,
+                ccps,
+                decision: match typed {
+                    Some(f) => f
+                        .get("decision")
+                        .and_then(|d| d.parse::<Decision>().ok())
+                        .map_or("", |d| d.as_str()),
+                    None => stored.map_or("", |s| s.input.decision.as_str()),
+                },
+                ceres_on: match typed {
+                    Some(f) => f.get("ceres_on").cloned().unwrap_or_default(),
+                    None => stored
+                        .and_then(|s| s.ceres_entered_on)
+                        .map(|d| d.to_string())
+                        .unwrap_or_default(),
+                },
+                dp_handed: match typed {
+                    Some(f) => f.contains_key("dp"),
+                    None => stored.is_some_and(|s| s.dp_handed),
+                },
+                errors,
+            }
+        })
+        .collect();
+    let view = ResultsPage {
+        layout: p.layout(&format!("Résultats — {}", s.title_name), "sessions"),
+        id: s.id.to_string(),
+        title: s.title_name.clone(),
+        dates: session_dates(s.start, s.end),
+        can_write: p.actor.writer().is_ok(),
+        notice,
+        validated: s.status == Status::Validated,
+        done_count: sheet.rows.iter().filter(|r| r.result.is_some()).count(),
+        rows,
+        decisions: Decision::ALL
+            .iter()
+            .map(|d| (d.as_str(), d.label_for(kind)))
+            .collect(),
+    };
+    let status = if refused.is_some() {
+        StatusCode::UNPROCESSABLE_ENTITY
+    } else {
+        StatusCode::OK
+    };
+    Ok((status, render(&view)).into_response())
+}
+
+fn pick(v: Option<&str>) -> &'static str {
+    match v.and_then(|v| v.parse::<Outcome>().ok()) {
+        Some(o) => o.as_str(),
+        None => "",
+    }
+}
+
+fn pick_ccp(v: Option<&str>) -> &'static str {
+    match v.and_then(|v| v.parse::<CcpOutcome>().ok()) {
+        Some(o) => o.as_str(),
+        None => "",
+    }
+}
+
+async fn show(
+    State(state): State<AppState>,
+    p: Page,
+    Path(id): Path<SessionId>,
+    Query(q): Query<ShowQuery>,
+) -> PageResult {
+    let session = state.store.open_session(&p.actor, &id).await?;
+    let notice = q.ok.map(|_| "Résultat enregistré.".to_owned());
+    page(&state, &p, &session, notice, None).await
+}
+
+/// The form of one candidate: `e0`, `e1`… for their épreuves (in the page's order), `c0`,
+/// `c1`… for the CCPs, `decision`, `ceres_on`, `dp`, `version`.
+async fn record(
+    State(state): State<AppState>,
+    Path((id, candidate)): Path<(SessionId, CandidateId)>,
+    FormPost(p, f): FormPost<HashMap<String, String>>,
+) -> PageResult {
+    let session = state.store.open_session(&p.actor, &id).await?;
+    let done = async {
+        let sheet = state.store.results(&session).await?;
+        let row = sheet
+            .rows
+            .iter()
+            .find(|r| r.candidate_id == candidate)
+            .ok_or(StoreError::NotFound { what: "candidat" })?;
+        let mut errs = Vec::new();
+        let mut epreuves = BTreeMap::new();
+        for (i, x) in row.passages.iter().enumerate() {
+            if let Some(o) = f
+                .get(&format!("e{i}"))
+                .and_then(|v| v.parse::<Outcome>().ok())
+            {
+                epreuves.insert(x.epreuve.clone(), o);
+            }
+        }
+        let mut ccps = BTreeMap::new();
+        for (i, (code, _)) in sheet.ccps.iter().enumerate() {
+            if let Some(o) = f
+                .get(&format!("c{i}"))
+                .and_then(|v| v.parse::<CcpOutcome>().ok())
+            {
+                ccps.insert(code.clone(), o);
+            }
+        }
+        let decision = match f.get("decision").and_then(|d| d.parse::<Decision>().ok()) {
+            Some(d) => Some(d),
+            None => {
+                errs.push(jalon_store::error::FieldError::new(
+                    "decision",
+                    "choisissez la décision du jury",
+                ));
+                None
+            }
+        };
+        let ceres_entered_on = match f.get("ceres_on").map(|v| v.trim()).unwrap_or("") {
+            "" => None,
+            typed => match fr::parse_date(typed) {
+                Ok(d) => Some(d),
+                Err(e) => {
+                    errs.push(jalon_store::error::FieldError::new("ceres_on", e));
+                    None
+                }
+            },
+        };
+        StoreError::check(errs)?;
+        let version = f.get("version").and_then(|v| v.parse().ok()).unwrap_or(0);
+        state
+            .store
+            .record_result(
+                session.writer()?,
+                &candidate,
+                RecordResult {
+                    version,
+                    result: ResultInput {
+                        epreuves,
+                        ccps,
+                        decision: decision.unwrap_or(Decision::NotObtained),
+                    },
+                    ceres_entered_on,
+                    dp_handed: f.contains_key("dp"),
+                },
+            )
+            .await
+            .map(|_| ())
+    }
+    .await;
+    match done {
+        Ok(()) => {
+            Ok(Redirect::to(&format!("/sessions/{id}/resultats?ok#r-{candidate}")).into_response())
+        }
+        Err(e) => {
+            let errors = super::refusal_lines(e)?;
+            page(&state, &p, &session, None, Some((candidate, errors, f))).await
+        }
+    }
+}
