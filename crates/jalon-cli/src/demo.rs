@@ -953,6 +953,25 @@ async fn fill(store: &Store) -> Result<(), Failure> {
         actor: &'a Actor,
         manager: jalon_store::UserId,
     }
+    impl Planned<'_> {
+        /// The last day: `days` working days for the session under way (its days never
+        /// cut by a weekend, whatever the day the demo is made), `days` days for the others.
+        fn end(&self) -> Date {
+            if !self.d.exact {
+                return plus(self.start, self.d.days - 1);
+            }
+            let (mut day, mut left) = (self.start, self.d.days);
+            loop {
+                if calendar::is_working_day(day, Zone::Metropole) {
+                    left -= 1;
+                }
+                if left <= 0 {
+                    return day;
+                }
+                day = plus(day, 1);
+            }
+        }
+    }
     let mut planned: Vec<Planned> = plan
         .iter()
         .enumerate()
@@ -996,7 +1015,7 @@ async fn fill(store: &Store) -> Result<(), Failure> {
             site_id: approval.site_id.clone(),
             kind: d.kind,
             start: p.start,
-            end: Some(plus(p.start, d.days - 1)),
+            end: Some(p.end()),
             ceres_number: None,
             ceres_created_on: None,
             manager_id: Some(p.manager.clone()),
@@ -1030,7 +1049,7 @@ async fn fill(store: &Store) -> Result<(), Failure> {
                 at(plus(p.start, -35), 12, Step::JuryConvoke);
             }
             let mut day = p.start;
-            while day <= plus(p.start, d.days - 1) && day <= today {
+            while day <= p.end() && day <= today {
                 at(day, 8, Step::JuryDay(day));
                 at(day, 8, Step::Launch(day));
                 if day < today {
@@ -1048,7 +1067,7 @@ async fn fill(store: &Store) -> Result<(), Failure> {
             }
             // No trainer on the premises, attested each morning of the session so far.
             let mut day = p.start;
-            while day <= plus(p.start, d.days - 1) && day <= today {
+            while day <= p.end() && day <= today {
                 at(day, 8, Step::Attest(day));
                 day = plus(day, 1);
             }
@@ -1466,6 +1485,9 @@ async fn fill(store: &Store) -> Result<(), Failure> {
             Step::Complete(m) => {
                 // What the milestone records, before it is ticked.
                 custody_for(&clerk, &h, p.actor, m.as_str(), p.n).await?;
+                if m == jalon_core::milestone::ids::CLOSE_ENTER_RESULTS {
+                    results_for(&clerk, &h, p.n).await?;
+                }
                 // Receiving the DTE retires the AFPA chase: what no longer applies is left.
                 let Some(now) = h.detail().milestone(m.as_str()).cloned() else {
                     continue;
@@ -1532,6 +1554,89 @@ async fn fill(store: &Store) -> Result<(), Failure> {
 
 /// What a DTE milestone records before it is done: the order, the reception (a broken seal
 /// on one session), the chase, the organiser's envelope opened at J−5.
+/// The jury's results of a session held, as its welcome went: the present pass every
+/// épreuve — most obtain the title, one in four a partial success (the first CCP acquired,
+/// not the others), one in seven nothing —, the absent are absent, with a justification one
+/// time in two. Each entered in CERES the same day; the dossier professionnel handed in by
+/// those present.
+async fn results_for(
+    clerk: &Store,
+    h: &jalon_store::SessionHandle<'_>,
+    n: usize,
+) -> Result<(), Failure> {
+    use jalon_core::results::{CcpOutcome, Decision, Outcome, ResultInput};
+    use jalon_store::candidates::Presence;
+    let sheet = clerk.results(h).await?;
+    let candidates = clerk.candidates(h).await?;
+    for (k, row) in sheet.rows.iter().enumerate() {
+        if row.result.is_some() {
+            continue;
+        }
+        let present = candidates
+            .iter()
+            .find(|c| c.id == row.candidate_id)
+            .is_some_and(|c| c.presence != Presence::Absent);
+        let outcome = if present {
+            Outcome::Done
+        } else {
+            Outcome::Absent
+        };
+        let epreuves = row
+            .passages
+            .iter()
+            .map(|x| (x.epreuve.clone(), outcome))
+            .collect();
+        let turn = k + n;
+        let (decision, acquired) = if !present {
+            let d = if turn % 2 == 0 {
+                Decision::AbsentJustified
+            } else {
+                Decision::AbsentUnjustified
+            };
+            (d, None)
+        } else if turn % 7 == 3 {
+            (Decision::NotObtained, Some(0))
+        } else if turn % 4 == 1 && sheet.ccps.len() > 1 {
+            (Decision::Partial, Some(1))
+        } else {
+            (Decision::Obtained, Some(sheet.ccps.len()))
+        };
+        let ccps = match acquired {
+            None => Default::default(),
+            Some(a) => sheet
+                .ccps
+                .iter()
+                .enumerate()
+                .map(|(i, (code, _))| {
+                    let o = if i < a {
+                        CcpOutcome::Acquired
+                    } else {
+                        CcpOutcome::NotAcquired
+                    };
+                    (code.clone(), o)
+                })
+                .collect(),
+        };
+        clerk
+            .record_result(
+                h.writer()?,
+                &row.candidate_id,
+                jalon_store::results::RecordResult {
+                    version: 0,
+                    result: ResultInput {
+                        epreuves,
+                        ccps,
+                        decision,
+                    },
+                    ceres_entered_on: Some(clerk.today()),
+                    dp_handed: present,
+                },
+            )
+            .await?;
+    }
+    Ok(())
+}
+
 async fn custody_for(
     clerk: &Store,
     h: &jalon_store::SessionHandle<'_>,

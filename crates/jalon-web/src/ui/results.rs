@@ -156,11 +156,16 @@ async fn page(
             let summary = match stored {
                 None => "à enregistrer".to_owned(),
                 Some(s) => format!(
-                    "{}{}",
+                    "{}{}{}",
                     s.input.decision.label_for(kind),
                     match s.ceres_entered_on {
                         Some(d) => format!(" — saisi dans CERES le {}", fr::long_date(d)),
                         None => " — à saisir dans CERES".to_owned(),
+                    },
+                    if s.dp_handed {
+                        " — dossier professionnel remis"
+                    } else {
+                        ""
                     }
                 ),
             };
