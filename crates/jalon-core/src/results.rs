@@ -150,6 +150,14 @@ pub fn problems(
     sign_in_kept: bool,
     today: Date,
 ) -> Vec<Refusal> {
+    if passages.is_empty() {
+        return vec![Refusal::new(
+            INCOMPLETE_PASSAGE,
+            "le titre ne définit aucune épreuve pour cette session : renseignez ses épreuves \
+             avant d'enregistrer un résultat"
+                .to_owned(),
+        )];
+    }
     let mut out = Vec::new();
     let mut missing = Vec::new();
     for p in passages {

@@ -1922,3 +1922,142 @@ async fn a_script_keeps_the_custody_log_of_the_sealed_papers() {
     assert_eq!(body["fields"][0]["field"], "day");
     app.shutdown().await;
 }
+
+#[tokio::test]
+async fn a_script_reads_and_records_results_refused_before_the_passage() {
+    let app = spawn_app().await;
+    let a = centre(&app.store, "Centre Alpha").await;
+    let c = logged_in(&app, &a.manager).await;
+    let (_, s) = send(
+        &c,
+        Method::POST,
+        app.url("/api/v1/sessions"),
+        Some(session_body(&a, "2027-03-15", "2027-03-19")),
+    )
+    .await;
+    let session = s["id"].as_str().unwrap().to_owned();
+    let url = |p: &str| app.url(&format!("/api/v1/sessions/{session}{p}"));
+    // A title without épreuves has nothing to record a result against.
+    let (status, cand) = send(
+        &c,
+        Method::POST,
+        url("/candidates"),
+        Some(json!({"last_name": "Martin", "first_names": "Léa", "birth_date": "1991-03-02"})),
+    )
+    .await;
+    assert_eq!(status, StatusCode::CREATED, "{cand}");
+    let (status, body) = send(
+        &c,
+        Method::PUT,
+        url(&format!("/results/{}", cand["id"].as_str().unwrap())),
+        Some(json!({"version": 0, "epreuves": {}, "decision": "obtained"})),
+    )
+    .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    assert_eq!(body["violations"][0]["rule"], "results.incomplete_passage");
+    {
+        use jalon_core::catalog::{Epreuve, EpreuveKind};
+        use jalon_store::catalog::TitleInput;
+        let centre = app
+            .store
+            .centres()
+            .await
+            .unwrap()
+            .into_iter()
+            .find(|c| c.name == "Centre Alpha")
+            .unwrap();
+        let actor = Actor::command_line(centre.id);
+        let title = app
+            .store
+            .title(&actor, &a.title.as_str().into())
+            .await
+            .unwrap();
+        let mut structure = title.structure.clone();
+        structure.epreuves = vec![
+            Epreuve {
+                name: "Mise en situation professionnelle".into(),
+                kind: EpreuveKind::Practical,
+                minutes: 120,
+                ..Default::default()
+            },
+            Epreuve {
+                name: "Entretien final".into(),
+                kind: EpreuveKind::FinalInterview,
+                minutes: 20,
+                ..Default::default()
+            },
+        ];
+        app.store
+            .update_title(
+                &actor,
+                &title.id,
+                title.version,
+                TitleInput {
+                    rncp_code: title.rncp_code.clone(),
+                    name: title.name.clone(),
+                    domain: title.domain,
+                    transport: title.transport,
+                    expiry: title.expiry,
+                    structure,
+                },
+            )
+            .await
+            .unwrap();
+    }
+    let (status, cand) = send(
+        &c,
+        Method::POST,
+        url("/candidates"),
+        Some(json!({"last_name": "Dupont", "first_names": "Jean", "birth_date": "1990-02-01"})),
+    )
+    .await;
+    assert_eq!(status, StatusCode::CREATED, "{cand}");
+    let cid = cand["id"].as_str().unwrap().to_owned();
+    let (status, sheet) = send(&c, Method::GET, url("/results"), None).await;
+    assert_eq!(status, StatusCode::OK, "{sheet}");
+    assert_eq!(sheet["rows"][0]["name"], "DUPONT Jean");
+    assert_eq!(sheet["rows"][0]["result"], Value::Null);
+    let epreuves: Vec<String> = sheet["rows"][0]["passages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["epreuve"].as_str().unwrap().to_owned())
+        .collect();
+    assert!(!epreuves.is_empty());
+    let all_done: serde_json::Map<String, Value> = epreuves
+        .iter()
+        .map(|e| (e.clone(), json!("done")))
+        .collect();
+    // In November, the March épreuves are still to come: 422 under its rule.
+    let (status, body) = send(
+        &c,
+        Method::PUT,
+        url(&format!("/results/{cid}")),
+        Some(json!({"version": 0, "epreuves": all_done, "decision": "obtained"})),
+    )
+    .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    assert_eq!(body["violations"][0]["rule"], "results.incomplete_passage");
+    assert!(
+        body["violations"][0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("a lieu le lundi 15 mars 2027"),
+        "{body}"
+    );
+    // An unknown decision: a French message, nothing recorded.
+    let (status, body) = send(
+        &c,
+        Method::PUT,
+        url(&format!("/results/{cid}")),
+        Some(json!({"version": 0, "epreuves": all_done, "decision": "admis"})),
+    )
+    .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    assert!(
+        body.to_string().contains("valeur inconnue « admis »"),
+        "{body}"
+    );
+    let (_, row) = send(&c, Method::GET, url(&format!("/results/{cid}")), None).await;
+    assert_eq!(row["result"], Value::Null, "{row}");
+}

@@ -331,6 +331,7 @@ async fn no_page_or_fragment_across_centres_or_to_the_wrong_role() {
         ),
         format!("/sessions/{}/plis/incidents/x/pv.pdf", a.session),
         format!("/sessions/{}/photos-plis/x", a.session),
+        format!("/sessions/{}/resultats", a.session),
     ] {
         let r = cb.get(format!("{base}{path}")).send().await.unwrap();
         assert_eq!(r.status(), StatusCode::NOT_FOUND, "{path}");
@@ -367,6 +368,8 @@ async fn no_page_or_fragment_across_centres_or_to_the_wrong_role() {
         format!("/sessions/{}/plis/jour/2027-03-15/responsable", a.session),
         format!("/sessions/{}/plis/jour/2027-03-15/epreuve", a.session),
         format!("/sessions/{}/plis/incidents", a.session),
+        format!("/sessions/{}/plis/jour/2027-03-15/attester", a.session),
+        format!("/sessions/{}/resultats/x", a.session),
     ] {
         let r = cb
             .post(format!("{base}{path}"))
@@ -386,6 +389,8 @@ async fn no_page_or_fragment_across_centres_or_to_the_wrong_role() {
                 ("title_id", b.title.as_str()),
                 ("site_id", b.site.as_str()),
                 ("start", "2027-06-14"),
+                ("milestone", "day.trainers_absent"),
+                ("item", "x"),
             ])
             .send()
             .await
@@ -496,6 +501,11 @@ async fn no_page_or_fragment_across_centres_or_to_the_wrong_role() {
             "POST",
             format!("/sessions/{}/convocations/modes", a.session),
         ),
+        ("POST", format!("/sessions/{}/resultats/x", a.session)),
+        (
+            "POST",
+            format!("/sessions/{}/plis/jour/2027-03-15/attester", a.session),
+        ),
     ] {
         let req = match method {
             "GET" => ci.get(format!("{base}{path}")),
@@ -503,6 +513,8 @@ async fn no_page_or_fragment_across_centres_or_to_the_wrong_role() {
                 ("csrf", csrf_i.as_str()),
                 ("version", "1"),
                 ("evidence", "x"),
+                ("milestone", "day.trainers_absent"),
+                ("item", "x"),
             ]),
         };
         assert_eq!(
@@ -3504,4 +3516,95 @@ async fn an_action_sent_again_after_the_network_dropped_is_applied_once() {
         .unwrap();
     assert_eq!(bad.status(), StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(store.incidents(&h).await.unwrap().len(), 2);
+}
+
+#[tokio::test]
+async fn results_are_recorded_once_the_passage_is_whole_and_kept_from_candidates() {
+    let (_base, store, _dir) = app().await;
+    let alpha = centre(&store, "alpha").await;
+    let (_, admin) = store.login("admin@alpha.example", PASSWORD).await.unwrap();
+    let id: jalon_store::SessionId = alpha.session.as_str().into();
+    let h = store.open_session(&admin, &id).await.unwrap();
+    let jean = store
+        .add_candidate(
+            h.writer().unwrap(),
+            jalon_core::candidate::CandidateInput {
+                last_name: "Dupont".into(),
+                first_names: "Jean".into(),
+                birth_date: Some(date(1990, 2, 1)),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+    let day = common::server_on_day(&store, date(2027, 3, 15)).await;
+    let (c, csrf) = signed_in(&day, "manager@alpha.example").await;
+    let page_url = format!("{day}/sessions/{}/resultats", alpha.session);
+    let page = html_unescape(&c.get(&page_url).send().await.unwrap().text().await.unwrap());
+    assert!(
+        page.contains("Aucun résultat n'est communiqué aux candidats avant la validation officielle de la session"),
+        "{page}"
+    );
+    assert!(
+        page.contains("DUPONT Jean</strong> — à enregistrer"),
+        "{page}"
+    );
+    // The entretien final left unsaid: refused, naming it, what was typed kept.
+    let post = |form: Vec<(&str, &str)>| {
+        let mut form = form;
+        form.push(("csrf", csrf.as_str()));
+        c.post(format!("{page_url}/{}", jean.id)).form(&form).send()
+    };
+    let r = post(vec![
+        ("version", "0"),
+        ("e0", "done"),
+        ("decision", "obtained"),
+    ])
+    .await
+    .unwrap();
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let refused = html_unescape(&r.text().await.unwrap());
+    assert!(
+        refused.contains(
+            "le passage du candidat n'est pas complet, entretien final compris : « Entretien final » : ni faite ni absent"
+        ),
+        "{refused}"
+    );
+    assert!(refused.contains("value=\"done\" checked"), "{refused}");
+    // No decision: said on its field.
+    let r = post(vec![("version", "0"), ("e0", "done"), ("e1", "done")])
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(html_unescape(&r.text().await.unwrap()).contains("choisissez la décision du jury"));
+    // Whole: recorded, and the page says so.
+    let r = post(vec![
+        ("version", "0"),
+        ("e0", "done"),
+        ("e1", "done"),
+        ("decision", "obtained"),
+        ("ceres_on", "2027-03-15"),
+        ("dp", "1"),
+    ])
+    .await
+    .unwrap();
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let page = html_unescape(&c.get(&page_url).send().await.unwrap().text().await.unwrap());
+    assert!(
+        page.contains(
+            "DUPONT Jean</strong> — titre obtenu — saisi dans CERES le lundi 15 mars 2027 — dossier professionnel remis"
+        ),
+        "{page}"
+    );
+    // The inspector reads it, and has no form.
+    let (i, _) = signed_in(&day, "inspector@alpha.example").await;
+    let seen = html_unescape(&i.get(&page_url).send().await.unwrap().text().await.unwrap());
+    assert!(seen.contains("titre obtenu"), "{seen}");
+    assert!(!seen.contains("Enregistrer le résultat"), "{seen}");
+    // Another centre: nothing.
+    let beta = centre(&store, "beta").await;
+    let _ = beta;
+    let (b, _) = signed_in(&day, "manager@beta.example").await;
+    let r = b.get(&page_url).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::NOT_FOUND);
 }

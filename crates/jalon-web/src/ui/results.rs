@@ -255,6 +255,8 @@ async fn record(
     FormPost(p, f): FormPost<HashMap<String, String>>,
 ) -> PageResult {
     let session = state.store.open_session(&p.actor, &id).await?;
+    // Read-only roles are refused before anything is read.
+    session.writer()?;
     let done = async {
         let sheet = state.store.results(&session).await?;
         let row = sheet
