@@ -1488,6 +1488,13 @@ async fn fill(store: &Store) -> Result<(), Failure> {
                 if m == jalon_core::milestone::ids::CLOSE_ENTER_RESULTS {
                     results_for(&clerk, &h, p.n).await?;
                 }
+                // The validation is one act, with its date: it marks the milestone done.
+                if m == jalon_core::milestone::ids::VALIDATION_DECISION {
+                    clerk
+                        .record_validation(h.writer()?, h.session().version, clerk.today())
+                        .await?;
+                    continue;
+                }
                 // Receiving the DTE retires the AFPA chase: what no longer applies is left.
                 let Some(now) = h.detail().milestone(m.as_str()).cloned() else {
                     continue;
@@ -1535,6 +1542,7 @@ async fn fill(store: &Store) -> Result<(), Failure> {
                         h.session().version,
                         clerk.today(),
                         p.d.complements.unwrap_or_default(),
+                        Some(plus(clerk.today(), 15)),
                     )
                     .await?;
             }

@@ -87,10 +87,12 @@ pub enum CheckId {
     SubjectsDestroyed,
     /// Every candidate has the jury's result, entered in CERES.
     ResultsEntered,
+    /// The departmental service's validation is recorded with its date.
+    ValidationRecorded,
 }
 
 impl CheckId {
-    pub const ALL: [CheckId; 19] = [
+    pub const ALL: [CheckId; 20] = [
         CheckId::TitleExpiryMargin,
         CheckId::CeresSession,
         CheckId::ManagerDeclared,
@@ -110,6 +112,7 @@ impl CheckId {
         CheckId::UnusedDestroyed,
         CheckId::SubjectsDestroyed,
         CheckId::ResultsEntered,
+        CheckId::ValidationRecorded,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -133,6 +136,7 @@ impl CheckId {
             CheckId::UnusedDestroyed => "unused_destroyed",
             CheckId::SubjectsDestroyed => "subjects_destroyed",
             CheckId::ResultsEntered => "results_entered",
+            CheckId::ValidationRecorded => "validation_recorded",
         }
     }
 
@@ -218,6 +222,8 @@ pub struct SessionFacts {
     pub jury: JuryFacts,
     /// The sealed papers and the day's launch.
     pub custody: crate::custody::CustodyFacts,
+    /// The day the departmental service validated the session, once recorded.
+    pub validated_on: Option<Date>,
 }
 
 /// What the sign-in per épreuve must hold: each passage of the days gone by noted.
@@ -362,6 +368,16 @@ pub fn evaluate(
         CheckId::UnusedDestroyed => custody(milestone, f.custody.unused()),
         CheckId::SubjectsDestroyed => custody(milestone, f.custody.subjects_destroyed(today)),
         CheckId::ResultsEntered => results_entered(milestone, f),
+        CheckId::ValidationRecorded => f.validated_on.is_none().then(|| Finding {
+            overridable: false,
+            ..Finding::new(
+                "validation.not_recorded",
+                milestone,
+                "La validation du service départemental n'est pas enregistrée avec sa date : \
+                 enregistrez-la (« Session validée le … ») ; elle seule permet de communiquer \
+                 les résultats aux candidats.",
+            )
+        }),
         CheckId::ChecklistTicked => {
             let missing = checklist::missing(rule, f);
             let n = missing.len();
@@ -632,6 +648,7 @@ pub(crate) mod tests {
             attendance: None,
             jury: jury(),
             custody: custody(),
+            validated_on: None,
         }
     }
 
@@ -814,6 +831,8 @@ pub(crate) mod tests {
                 assert_eq!(found, Some("jury.not_checked_in"), "nobody pointed yet");
             } else if c == CheckId::ResultsEntered {
                 assert_eq!(found, Some("results.missing"), "no épreuve taken yet");
+            } else if c == CheckId::ValidationRecorded {
+                assert_eq!(found, Some("validation.not_recorded"), "not held yet");
             } else {
                 assert_eq!(found, None, "{c}");
             }
@@ -1173,6 +1192,7 @@ pub(crate) mod tests {
                 (CheckId::SubjectsDestroyed, "close.destroy_subjects"),
                 (CheckId::ResultsEntered, "close.enter_results"),
                 (CheckId::ChecklistTicked, "close.archive"),
+                (CheckId::ValidationRecorded, "validation.decision"),
             ]
         );
         let mut f = facts();

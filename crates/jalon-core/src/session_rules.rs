@@ -170,6 +170,15 @@ pub fn waive(findings: Vec<Finding>, text: Option<&str>) -> Result<Option<Waiver
     if findings.is_empty() {
         return Ok(None);
     }
+    // What no justification can waive (the validation's date, which lifts the embargo).
+    let fixed: Vec<Finding> = findings
+        .iter()
+        .filter(|f| !f.overridable)
+        .cloned()
+        .collect();
+    if !fixed.is_empty() {
+        return Err(Refusal::Broken(fixed));
+    }
     match justification(text) {
         None => Err(Refusal::Broken(findings)),
         Some(t) if t.chars().count() < MIN_JUSTIFICATION => Err(Refusal::Justification(Problem {
@@ -223,6 +232,7 @@ pub const MAX_COMPLEMENTS: usize = 2000;
 pub fn complements_problems(
     request: &str,
     on: Date,
+    due: Option<Date>,
     today: Date,
     validated: bool,
     cancelled: bool,
@@ -255,6 +265,107 @@ pub fn complements_problems(
                 "la date de la demande ({}) ne peut pas être dans le futur",
                 fr::long_date(on)
             ),
+        ));
+    }
+    if let Some(d) = due
+        && d < on
+    {
+        out.push(Problem::new(
+            "due",
+            format!(
+                "les compléments ne peuvent être attendus avant la demande du {}",
+                fr::long_date(on)
+            ),
+        ));
+    }
+    out
+}
+
+/// Why the validation of a session by the departmental service, given on `on`, cannot be
+/// recorded: the session cancelled or already validated, its transmission not recorded (the
+/// validation follows it), a day in the future or before the session's end.
+pub fn validation_problems(
+    on: Date,
+    today: Date,
+    end: Date,
+    transmitted: bool,
+    validated_on: Option<Date>,
+    cancelled: bool,
+) -> Vec<Problem> {
+    let mut out = Vec::new();
+    if cancelled {
+        out.push(Problem::new("session", "cette session est annulée"));
+    } else if let Some(v) = validated_on {
+        out.push(Problem::new(
+            "session",
+            format!("cette session est déjà validée, le {}", fr::long_date(v)),
+        ));
+    } else if !transmitted {
+        out.push(Problem::new(
+            "session",
+            "la transmission des documents n'est pas enregistrée (jalon « Transmission des \
+             documents ») : la validation la suit",
+        ));
+    }
+    if on > today {
+        out.push(Problem::new(
+            "on",
+            format!(
+                "la validation du {} n'a pas encore eu lieu",
+                fr::long_date(on)
+            ),
+        ));
+    } else if on < end {
+        out.push(Problem::new(
+            "on",
+            format!(
+                "une session se valide après sa fin, le {}",
+                fr::long_date(end)
+            ),
+        ));
+    }
+    out
+}
+
+/// Why the centre's answer to a request for complements cannot be recorded: no request
+/// waiting, nothing said of what was sent, a day in the future or before the request.
+pub fn answer_problems(
+    answer: &str,
+    on: Date,
+    today: Date,
+    requested_on: Option<Date>,
+) -> Vec<Problem> {
+    let mut out = Vec::new();
+    let Some(asked) = requested_on else {
+        return vec![Problem::new(
+            "session",
+            "aucune demande de compléments n'est enregistrée pour cette session",
+        )];
+    };
+    let answer = answer.trim();
+    if answer.is_empty() {
+        out.push(Problem::new(
+            "answer",
+            "indiquez ce que le centre a envoyé au service départemental",
+        ));
+    } else if answer.chars().count() > MAX_COMPLEMENTS {
+        out.push(Problem::new(
+            "answer",
+            "réponse trop longue (2 000 caractères au plus)",
+        ));
+    }
+    if on > today {
+        out.push(Problem::new(
+            "on",
+            format!(
+                "la date de la réponse ({}) ne peut pas être dans le futur",
+                fr::long_date(on)
+            ),
+        ));
+    } else if on < asked {
+        out.push(Problem::new(
+            "on",
+            format!("la réponse précède la demande du {}", fr::long_date(asked)),
         ));
     }
     out
@@ -310,6 +421,98 @@ pub fn input_problems(
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn a_rule_that_cannot_be_waived_stands_whatever_the_justification() {
+        let rules = crate::Rulebook::embedded();
+        let mut f = crate::checks::tests::facts();
+        let found = crate::checks::milestone(
+            &rules,
+            &crate::milestone::ids::VALIDATION_DECISION,
+            &f,
+            f.end,
+        )
+        .unwrap();
+        assert!(!found.overridable);
+        let long = "Le service a validé par téléphone, la date suivra par courriel.";
+        let Err(super::Refusal::Broken(v)) = super::waive(vec![found], Some(long)) else {
+            panic!("waived")
+        };
+        assert_eq!(v[0].rule, "validation.not_recorded");
+        f.validated_on = Some(f.end);
+        assert_eq!(
+            crate::checks::milestone(
+                &rules,
+                &crate::milestone::ids::VALIDATION_DECISION,
+                &f,
+                f.end
+            ),
+            None
+        );
+    }
+
+    #[test]
+    fn a_session_is_validated_once_after_its_end_and_its_transmission() {
+        use super::validation_problems as v;
+        use jiff::civil::date;
+        let (today, end) = (date(2027, 4, 10), date(2027, 3, 19));
+        let m = |p: Vec<crate::Problem>| p.into_iter().map(|p| p.message).collect::<Vec<_>>();
+        assert!(v(date(2027, 4, 5), today, end, true, None, false).is_empty());
+        assert_eq!(
+            m(v(date(2027, 4, 5), today, end, false, None, false)),
+            [
+                "la transmission des documents n'est pas enregistrée (jalon « Transmission des \
+              documents ») : la validation la suit"
+            ]
+        );
+        assert_eq!(
+            m(v(
+                date(2027, 4, 5),
+                today,
+                end,
+                true,
+                Some(date(2027, 4, 2)),
+                false
+            )),
+            ["cette session est déjà validée, le vendredi 2 avril 2027"]
+        );
+        assert_eq!(
+            m(v(date(2027, 3, 18), today, end, true, None, false)),
+            ["une session se valide après sa fin, le vendredi 19 mars 2027"]
+        );
+        assert_eq!(
+            m(v(date(2027, 4, 11), today, end, true, None, false)),
+            ["la validation du dimanche 11 avril 2027 n'a pas encore eu lieu"]
+        );
+    }
+
+    #[test]
+    fn an_answer_follows_a_request_and_says_what_was_sent() {
+        use super::answer_problems as a;
+        use jiff::civil::date;
+        let today = date(2027, 4, 10);
+        let m = |p: Vec<crate::Problem>| p.into_iter().map(|p| p.message).collect::<Vec<_>>();
+        assert_eq!(
+            m(a("x", today, today, None)),
+            ["aucune demande de compléments n'est enregistrée pour cette session"]
+        );
+        assert!(
+            a(
+                "Feuille signée envoyée",
+                today,
+                today,
+                Some(date(2027, 4, 1))
+            )
+            .is_empty()
+        );
+        assert_eq!(
+            m(a(" ", date(2027, 3, 30), today, Some(date(2027, 4, 1)))),
+            [
+                "indiquez ce que le centre a envoyé au service départemental",
+                "la réponse précède la demande du jeudi 1ᵉʳ avril 2027"
+            ]
+        );
+    }
+
     use super::*;
     use crate::checks::{ApprovalFacts, ManagerFacts};
     use jiff::civil::date;
@@ -340,6 +543,7 @@ mod tests {
             attendance: None,
             jury: Default::default(),
             custody: Default::default(),
+            validated_on: None,
             approval: Some(ApprovalFacts {
                 number: "AGR-75-001".to_owned(),
                 valid_from: date(2025, 1, 1),
@@ -430,13 +634,16 @@ mod tests {
             complements_problems(
                 "Feuille d'émargement du 17 mars",
                 today,
+                None,
                 today,
                 false,
                 false
             )
             .is_empty()
         );
-        let p = complements_problems(" ", date(2027, 4, 3), today, true, false);
+        let late = complements_problems("x", today, Some(date(2027, 3, 1)), today, false, false);
+        assert_eq!(late[0].field, "due");
+        let p = complements_problems(" ", date(2027, 4, 3), None, today, true, false);
         let fields: Vec<&str> = p.iter().map(|p| p.field.as_str()).collect();
         assert_eq!(fields, ["session", "request", "on"]);
         assert!(p[0].message.contains("déjà validée"), "{}", p[0].message);

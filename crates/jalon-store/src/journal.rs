@@ -77,6 +77,8 @@ actions! {
     ChecklistItemNotApplicable = "milestone.item_not_applicable", "Point de liste déclaré sans objet";
     ChecklistItemUnticked = "milestone.item_unticked", "Point de liste décoché";
     ComplementsRequested = "session.complements_requested", "Demande de compléments enregistrée";
+    ComplementsAnswered = "session.complements_answered", "Réponse aux compléments demandés enregistrée";
+    SessionValidated = "session.validated", "Validation de la session enregistrée : l'embargo sur les résultats est levé";
     CandidateRegistered = "candidate.registered", "Candidat inscrit";
     CandidatesImported = "candidates.imported", "Candidats importés";
     CandidateUpdated = "candidate.updated", "Candidat modifié";

@@ -2739,6 +2739,7 @@ async fn complements_requested_keep_the_session_awaiting_validation(store: Store
             h.session().version,
             date(2027, 4, 2),
             "  ",
+            None,
         )
         .await
     else {
@@ -2751,6 +2752,7 @@ async fn complements_requested_keep_the_session_awaiting_validation(store: Store
             h.session().version,
             date(2027, 4, 1),
             "Feuille d'émargement du 17 mars signée",
+            Some(date(2027, 4, 15)),
         )
         .await
         .unwrap();
@@ -2771,30 +2773,99 @@ async fn complements_requested_keep_the_session_awaiting_validation(store: Store
                 h.writer().unwrap(),
                 s.session.version,
                 date(2027, 4, 1),
-                "x"
+                "x",
+                None
             )
             .await,
         Err(StoreError::Conflict { .. })
     ));
+    // The centre answers, the day after.
+    let answered = later
+        .answer_complements(
+            h.writer().unwrap(),
+            h.session().version,
+            date(2027, 4, 2),
+            "Feuille signée par les deux jurés envoyée par courriel",
+        )
+        .await
+        .unwrap();
+    let c = answered.session.complements.clone().unwrap();
+    assert_eq!(c.due, Some(date(2027, 4, 15)));
+    let a = c.answer.unwrap();
+    assert_eq!((a.on, a.by.as_str()), (date(2027, 4, 2), f.admin.name()));
+    // The validation: refused before the transmission is recorded, then once.
+    let h = open(&later, &f.admin, &id).await;
+    let Err(StoreError::Invalid(e)) = later
+        .record_validation(h.writer().unwrap(), h.session().version, date(2027, 4, 2))
+        .await
+    else {
+        panic!("before the transmission")
+    };
+    assert!(
+        e[0].message
+            .contains("la transmission des documents n'est pas enregistrée")
+    );
+    // Completed by hand, without its date: refused (the validation lifts the embargo).
     let m = h.detail().milestone("validation.decision").unwrap().clone();
-    later
+    let Err(StoreError::RulesBroken(v)) = later
         .complete_milestone(
             h.writer().unwrap(),
             &m.id,
             m.version,
-            "Validée dans CERES le 5 avril 2027",
-            None,
+            "Validée dans CERES",
+            Some("Le service a validé par téléphone, la date suivra."),
+        )
+        .await
+    else {
+        panic!("without its date")
+    };
+    assert_eq!(v[0].rule, "validation.not_recorded");
+    let t = h.detail().milestone("close.transmit").unwrap().clone();
+    later
+        .complete_milestone(
+            h.writer().unwrap(),
+            &t.id,
+            t.version,
+            "Transmis par courriel à la DDETS",
+            Some("Session reprise de l'historique du centre (test)."),
         )
         .await
         .unwrap();
     let h = open(&later, &f.admin, &id).await;
+    let Err(StoreError::Invalid(e)) = later
+        .record_validation(h.writer().unwrap(), h.session().version, date(2027, 4, 3))
+        .await
+    else {
+        panic!("in the future")
+    };
+    assert_eq!(e[0].field, "on");
+    let validated = later
+        .record_validation(h.writer().unwrap(), h.session().version, date(2027, 4, 2))
+        .await
+        .unwrap();
+    assert_eq!(validated.session.validated_on, Some(date(2027, 4, 2)));
+    assert!(validated.done(&jalon_core::milestone::ids::VALIDATION_DECISION));
+    let e = &later.session_journal(&h, 1).await.unwrap()[0];
+    assert_eq!(e.action.as_str(), "session.validated");
+    let h = open(&later, &f.admin, &id).await;
     assert_eq!(h.session().status, Status::Validated);
+    let Err(StoreError::Invalid(e)) = later
+        .record_validation(h.writer().unwrap(), h.session().version, date(2027, 4, 2))
+        .await
+    else {
+        panic!("once")
+    };
+    assert_eq!(
+        e[0].message,
+        "cette session est déjà validée, le vendredi 2 avril 2027"
+    );
     let Err(StoreError::Invalid(e)) = later
         .request_complements(
             h.writer().unwrap(),
             h.session().version,
             date(2027, 4, 2),
             "encore",
+            None,
         )
         .await
     else {

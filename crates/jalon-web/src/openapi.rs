@@ -44,6 +44,7 @@ use serde_json::{Value, json};
     jalon_store::custody::MoveInput,
     jalon_store::custody::Packet,
     jalon_store::custody::Incident,
+    jalon_store::sessions::ComplementsAnswer,
     jalon_store::results::ResultsSheet,
     jalon_store::results::ResultRow,
     jalon_store::results::PassageView,
@@ -155,6 +156,16 @@ pub fn document() -> Value {
             "post": op("Retourner un pli non ouvert (place : à qui ; reason : pourquoi).", Some(r("MoveInput")), "200", ok("Retourné.", r("Packet")), true)}), &["id", "packet"]),
         "/api/v1/sessions/{id}/dte/order": with_params(json!({
             "put": op("Enregistrer la commande des DTE (date, référence, qui) avec la version lue.", Some(versioned("DteOrder")), "200", ok("Enregistrée.", r("Dte")), true)}), &["id"]),
+        "/api/v1/sessions/{id}/validation": with_params(json!({
+            "post": op("Enregistrer l'issue de la validation par le service départemental, avec la version lue de la session : outcome = validated (on : le jour de la validation ; refusée avant la transmission, avant la fin de la session, dans le futur ou une seconde fois — elle seule lève l'embargo sur les résultats), complements (on, request, due : ce qui est demandé et pour quand) ou answer (on, answer : ce que le centre a envoyé).",
+                Some(json!({"type": "object", "required": ["outcome", "version", "on"], "properties": {
+                    "outcome": {"type": "string", "enum": ["validated", "complements", "answer"]},
+                    "version": {"type": "integer"},
+                    "on": {"type": "string", "format": "date"},
+                    "request": {"type": "string"},
+                    "due": {"type": "string", "format": "date"},
+                    "answer": {"type": "string"}}})),
+                "200", ok("Enregistrée.", r("SessionDetail")), true)}), &["id"]),
         "/api/v1/sessions/{id}/results": with_params(json!({
             "get": op("Les résultats de la session : les CCP évalués, et pour chaque candidat ses épreuves (dernier jour de passage, présence notée à l'émargement) et son résultat une fois enregistré. Visibles du centre et de l'inspecteur ; jamais d'un candidat avant la validation.", None, "200", ok("Résultats.", r("ResultsSheet")), false)}), &["id"]),
         "/api/v1/sessions/{id}/results/{candidate}": with_params(json!({

@@ -715,6 +715,11 @@ fn operations(a: &Centre) -> Vec<(Method, &'static str, Option<Value>)> {
         ),
         (Method::GET, "/api/v1/sessions/{session}/results", None),
         (
+            Method::POST,
+            "/api/v1/sessions/{session}/validation",
+            Some(json!({"outcome": "validated", "version": 1, "on": "2026-11-20"})),
+        ),
+        (
             Method::GET,
             "/api/v1/sessions/{session}/results/{candidate}",
             None,

@@ -36,6 +36,7 @@ struct SessionRow {
     valid_until: Option<String>,
     manager_name: Option<String>,
     manager_declared: i64,
+    validated_on: Option<String>,
 }
 
 #[derive(sqlx::FromRow)]
@@ -95,11 +96,12 @@ impl Store {
         let sessions: Vec<SessionRow> = sqlx::query_as(
             "SELECT s.id, s.start_date, s.end_date, s.ceres_number, s.ceres_created_on, t.expiry, si.zone, \
              a.number AS approval_number, \
-             a.valid_from, a.valid_until, u.display_name AS manager_name, \
+             a.valid_from, a.valid_until, u.display_name AS manager_name, vd.validated_on, \
              CAST(CASE WHEN EXISTS (SELECT 1 FROM approval_managers m WHERE m.approval_id = s.approval_id \
              AND m.user_id = s.manager_id) THEN 1 ELSE 0 END AS BIGINT) AS manager_declared \
              FROM sessions s JOIN titles t ON t.id = s.title_id JOIN sites si ON si.id = s.site_id \
              LEFT JOIN approvals a ON a.id = s.approval_id LEFT JOIN users u ON u.id = s.manager_id \
+             LEFT JOIN validations vd ON vd.session_id = s.id \
              WHERE s.centre_id = $1 AND ($2 = '' OR s.id = $2)",
         )
         .bind(centre)
@@ -162,6 +164,11 @@ impl Store {
                     attendance: None,
                     jury: Default::default(),
                     custody: Default::default(),
+                    validated_on: r
+                        .validated_on
+                        .as_deref()
+                        .map(|d| parse_date("validated_on", d))
+                        .transpose()?,
                 },
             );
         }

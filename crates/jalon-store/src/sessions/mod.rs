@@ -48,6 +48,10 @@ pub struct Session {
     pub status: Status,
     /// The departmental service's last request for complements: the day it came, what it asks.
     pub complements: Option<Complements>,
+    /// The day the departmental service validated the session, once recorded: the embargo
+    /// on results lifts then.
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, format = Date))]
+    pub validated_on: Option<Date>,
     pub cancelled_at: Option<Stamp>,
     pub created_at: Stamp,
     pub updated_at: Stamp,
@@ -61,6 +65,21 @@ pub struct Complements {
     #[cfg_attr(feature = "openapi", schema(value_type = String, format = Date))]
     pub on: Date,
     pub request: String,
+    /// The day the service expects them, when it says.
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, format = Date))]
+    pub due: Option<Date>,
+    /// The centre's answer, once sent.
+    pub answer: Option<ComplementsAnswer>,
+}
+
+/// What the centre sent in answer to a request for complements, when, and who recorded it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ComplementsAnswer {
+    #[cfg_attr(feature = "openapi", schema(value_type = String, format = Date))]
+    pub on: Date,
+    pub what: String,
+    pub by: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -195,6 +214,11 @@ struct SessionRow {
     cancelled_at: Option<Stamp>,
     complements_requested_on: Option<String>,
     complements_request: Option<String>,
+    complements_due_on: Option<String>,
+    complements_answered_on: Option<String>,
+    complements_answer: Option<String>,
+    complements_answered_by: Option<String>,
+    validated_on: Option<String>,
     created_at: Stamp,
     updated_at: Stamp,
     version: i64,
@@ -202,8 +226,11 @@ struct SessionRow {
 
 const SESSION_SELECT: &str = "SELECT s.id, s.title_id, t.name AS title_name, s.approval_id, s.site_id, s.kind, \
      s.start_date, s.end_date, s.ceres_number, s.ceres_created_on, s.manager_id, s.cancelled_at, \
-     s.complements_requested_on, s.complements_request, s.created_at, s.updated_at, \
-     s.version FROM sessions s JOIN titles t ON t.id = s.title_id";
+     s.complements_requested_on, s.complements_request, s.complements_due_on, \
+     s.complements_answered_on, s.complements_answer, s.complements_answered_by, \
+     vd.validated_on, s.created_at, s.updated_at, \
+     s.version FROM sessions s JOIN titles t ON t.id = s.title_id \
+     LEFT JOIN validations vd ON vd.session_id = s.id";
 
 #[derive(sqlx::FromRow)]
 struct MilestoneRow {
@@ -263,9 +290,19 @@ impl Store {
                 (Some(on), Some(request)) => Some(Complements {
                     on: parse_date("complements_requested_on", &on)?,
                     request,
+                    due: parse_opt_date("complements_due_on", r.complements_due_on)?,
+                    answer: match (r.complements_answered_on, r.complements_answer) {
+                        (Some(on), Some(what)) => Some(ComplementsAnswer {
+                            on: parse_date("complements_answered_on", &on)?,
+                            what,
+                            by: r.complements_answered_by.unwrap_or_default(),
+                        }),
+                        _ => None,
+                    },
                 }),
                 _ => None,
             },
+            validated_on: parse_opt_date("validated_on", r.validated_on)?,
             cancelled_at: r.cancelled_at,
             created_at: r.created_at,
             updated_at: r.updated_at,

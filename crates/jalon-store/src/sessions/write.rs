@@ -81,6 +81,7 @@ impl Context {
             attendance: None,
             jury: Default::default(),
             custody: Default::default(),
+            validated_on: None,
         }
     }
 }
@@ -447,6 +448,7 @@ impl Store {
         version: i64,
         on: Date,
         request: &str,
+        due: Option<Date>,
     ) -> Result<SessionDetail> {
         let (actor, id) = (w.actor(), w.id());
         let centre = actor.centre_id();
@@ -458,6 +460,7 @@ impl Store {
         let problems = session_rules::complements_problems(
             request,
             on,
+            due,
             self.today(),
             before.done(&ids::VALIDATION_DECISION),
             before.session.cancelled_at.is_some(),
@@ -468,10 +471,74 @@ impl Store {
         let request = request.trim();
         let done = sqlx::query(
             "UPDATE sessions SET complements_requested_on = $1, complements_request = $2, updated_at = $3, \
+             complements_due_on = $7, complements_answered_on = NULL, complements_answer = NULL, \
+             complements_answered_by = NULL, \
              version = version + 1 WHERE id = $4 AND centre_id = $5 AND version = $6",
         )
         .bind(on.to_string())
         .bind(request)
+        .bind(Stamp::new(self.now()))
+        .bind(id)
+        .bind(centre)
+        .bind(version)
+        .bind(due.map(|d| d.to_string()))
+        .execute(&mut *tx)
+        .await?;
+        if done.rows_affected() == 0 {
+            return Err(StoreError::Conflict { what: "la session" });
+        }
+        journal::append(
+            &mut tx,
+            self,
+            actor,
+            Change {
+                action: Action::ComplementsRequested,
+                subject_type: Subject::Session,
+                subject_id: id.as_str(),
+                data: json!({"on": on, "request": request, "due": due,
+                             "before": before.session.complements}),
+            },
+        )
+        .await?;
+        let after = self.detail_in(&mut tx, centre, id).await?;
+        tx.commit().await?;
+        Ok(after)
+    }
+
+    /// Records the centre's answer to the request for complements: when it was sent, what,
+    /// by whom (the loop back to the departmental service).
+    pub async fn answer_complements(
+        &self,
+        w: SessionWriter<'_>,
+        version: i64,
+        on: Date,
+        answer: &str,
+    ) -> Result<SessionDetail> {
+        let (actor, id) = (w.actor(), w.id());
+        let centre = actor.centre_id();
+        let mut tx = self.begin().await?;
+        let before = self.detail_in(&mut tx, centre, id).await?;
+        if before.session.version != version {
+            return Err(StoreError::Conflict { what: "la session" });
+        }
+        let problems = session_rules::answer_problems(
+            answer,
+            on,
+            self.today(),
+            before.session.complements.as_ref().map(|c| c.on),
+        );
+        if !problems.is_empty() {
+            return Err(StoreError::Invalid(problems));
+        }
+        let answer = answer.trim();
+        let done = sqlx::query(
+            "UPDATE sessions SET complements_answered_on = $1, complements_answer = $2, \
+             complements_answered_by = $3, updated_at = $4, version = version + 1 \
+             WHERE id = $5 AND centre_id = $6 AND version = $7",
+        )
+        .bind(on.to_string())
+        .bind(answer)
+        .bind(actor.name())
         .bind(Stamp::new(self.now()))
         .bind(id)
         .bind(centre)
@@ -486,10 +553,95 @@ impl Store {
             self,
             actor,
             Change {
-                action: Action::ComplementsRequested,
+                action: Action::ComplementsAnswered,
                 subject_type: Subject::Session,
                 subject_id: id.as_str(),
-                data: json!({"on": on, "request": request, "before": before.session.complements}),
+                data: json!({"on": on, "answer": answer}),
+            },
+        )
+        .await?;
+        let after = self.detail_in(&mut tx, centre, id).await?;
+        tx.commit().await?;
+        Ok(after)
+    }
+
+    /// Records the departmental service's validation of the session on `on`: one act, kept
+    /// once, journaled, that marks `validation.decision` done and lifts the embargo on
+    /// results. Refused before the transmission, before the session's end or in the future.
+    pub async fn record_validation(
+        &self,
+        w: SessionWriter<'_>,
+        version: i64,
+        on: Date,
+    ) -> Result<SessionDetail> {
+        let (actor, id) = (w.actor(), w.id());
+        let centre = actor.centre_id();
+        let mut tx = self.begin().await?;
+        let before = self.detail_in(&mut tx, centre, id).await?;
+        if before.session.version != version {
+            return Err(StoreError::Conflict { what: "la session" });
+        }
+        let s = &before.session;
+        let problems = session_rules::validation_problems(
+            on,
+            self.today(),
+            s.end,
+            before.done(&ids::CLOSE_TRANSMIT),
+            s.validated_on,
+            s.cancelled_at.is_some(),
+        );
+        if !problems.is_empty() {
+            return Err(StoreError::Invalid(problems));
+        }
+        let now = Stamp::new(self.now());
+        let inserted = sqlx::query(
+            "INSERT INTO validations (session_id, validated_on, recorded_at, recorded_by) \
+             VALUES ($1, $2, $3, $4) ON CONFLICT (session_id) DO NOTHING",
+        )
+        .bind(id)
+        .bind(on.to_string())
+        .bind(now)
+        .bind(actor.name())
+        .execute(&mut *tx)
+        .await?;
+        let bumped = sqlx::query(
+            "UPDATE sessions SET updated_at = $1, version = version + 1 \
+             WHERE id = $2 AND centre_id = $3 AND version = $4",
+        )
+        .bind(now)
+        .bind(id)
+        .bind(centre)
+        .bind(version)
+        .execute(&mut *tx)
+        .await?;
+        if inserted.rows_affected() == 0 || bumped.rows_affected() == 0 {
+            return Err(StoreError::Conflict { what: "la session" });
+        }
+        let evidence = format!(
+            "Validée par le service départemental le {}",
+            fr::long_date(on)
+        );
+        sqlx::query(
+            "UPDATE session_milestones SET state = 'done', done_at = $1, done_by = $2, evidence = $3, \
+             version = version + 1 \
+             WHERE session_id = $4 AND milestone_id = $5 AND applicable = 1 AND state = 'todo'",
+        )
+        .bind(now)
+        .bind(actor.name())
+        .bind(&evidence)
+        .bind(id)
+        .bind(ids::VALIDATION_DECISION.as_str())
+        .execute(&mut *tx)
+        .await?;
+        journal::append(
+            &mut tx,
+            self,
+            actor,
+            Change {
+                action: Action::SessionValidated,
+                subject_type: Subject::Session,
+                subject_id: id.as_str(),
+                data: json!({"on": on, "evidence": evidence}),
             },
         )
         .await?;

@@ -213,6 +213,10 @@ pub fn routes() -> Router<AppState> {
         .route("/api/v1/sessions/{id}/dte/order", put(custody::order))
         .route("/api/v1/sessions/{id}/results", get(results::sheet))
         .route(
+            "/api/v1/sessions/{id}/validation",
+            post(sessions::validation),
+        )
+        .route(
             "/api/v1/sessions/{id}/results/{candidate}",
             get(results::get_result).put(results::put_result),
         )

@@ -322,6 +322,9 @@ pub(super) struct ComplementsBody {
     /// The day the departmental service asked.
     on: Date,
     request: String,
+    /// The day it expects them, when it says.
+    #[serde(default)]
+    due: Option<Date>,
 }
 
 pub(super) async fn request_complements(
@@ -333,9 +336,61 @@ pub(super) async fn request_complements(
     let h = s.store.open_session(&a, &id).await?;
     Ok(Json(
         s.store
-            .request_complements(h.writer()?, b.version, b.on, &b.request)
+            .request_complements(h.writer()?, b.version, b.on, &b.request, b.due)
             .await?,
     ))
+}
+
+/// What the departmental service decided, or what the centre answered.
+#[derive(Deserialize)]
+#[serde(tag = "outcome", rename_all = "snake_case", deny_unknown_fields)]
+pub(super) enum ValidationBody {
+    /// Validated on `on`: the embargo on results lifts.
+    Validated { version: i64, on: Date },
+    /// Complements requested on `on`, expected by `due`.
+    Complements {
+        version: i64,
+        on: Date,
+        request: String,
+        #[serde(default)]
+        due: Option<Date>,
+    },
+    /// The centre's answer, sent on `on`.
+    Answer {
+        version: i64,
+        on: Date,
+        answer: String,
+    },
+}
+
+pub(super) async fn validation(
+    State(s): State<AppState>,
+    Auth(a): Auth,
+    Path(id): Path<SessionId>,
+    Body(b): Body<ValidationBody>,
+) -> ApiResult<Json<SessionDetail>> {
+    let h = s.store.open_session(&a, &id).await?;
+    let w = h.writer()?;
+    Ok(Json(match b {
+        ValidationBody::Validated { version, on } => {
+            s.store.record_validation(w, version, on).await?
+        }
+        ValidationBody::Complements {
+            version,
+            on,
+            request,
+            due,
+        } => {
+            s.store
+                .request_complements(w, version, on, &request, due)
+                .await?
+        }
+        ValidationBody::Answer {
+            version,
+            on,
+            answer,
+        } => s.store.answer_complements(w, version, on, &answer).await?,
+    }))
 }
 
 pub(super) async fn attach_file(

@@ -36,6 +36,11 @@ pub fn routes() -> Router<AppState> {
             post(untick),
         )
         .route("/sessions/{id}/complements", post(complements))
+        .route(
+            "/sessions/{id}/complements/reponse",
+            post(answer_complements),
+        )
+        .route("/sessions/{id}/validation", post(validation))
         .route("/sessions/{id}/duplicate", post(duplicate))
         .route("/sessions/{id}/milestones/{milestone}/files", post(attach))
         .route("/sessions/{id}/cancel", post(cancel))
@@ -369,9 +374,23 @@ async fn load_with(
                     .then(|| {
                         s.complements.as_ref().map(|c| {
                             format!(
-                                "Compléments demandés le {} : {}",
+                                "Compléments demandés le {} : {}{}{}",
                                 fr::long_date(c.on),
-                                c.request
+                                c.request,
+                                c.due
+                                    .map(|d| format!(" — attendus pour le {}", fr::long_date(d)))
+                                    .unwrap_or_default(),
+                                c.answer
+                                    .as_ref()
+                                    .map(|a| format!(
+                                        " — réponse envoyée le {} par {} : {}",
+                                        fr::long_date(a.on),
+                                        a.by,
+                                        a.what
+                                    ))
+                                    .unwrap_or_else(
+                                        || " — réponse du centre à enregistrer".to_owned()
+                                    )
                             )
                         })
                     })
@@ -820,6 +839,70 @@ struct ComplementsForm {
     on: String,
     #[serde(default)]
     request: String,
+    #[serde(default)]
+    due: String,
+    #[serde(default)]
+    answer: String,
+}
+
+/// A date typed in a form (`field`, its French name `what`), or today when left empty and
+/// `today_if_empty`.
+fn typed_date(
+    state: &AppState,
+    field: &'static str,
+    what: &str,
+    typed: &str,
+    today_if_empty: bool,
+) -> Result<Option<jiff::civil::Date>, StoreError> {
+    if typed.trim().is_empty() {
+        return Ok(today_if_empty.then(|| state.store.today()));
+    }
+    fr::parse_date(typed).map(Some).map_err(|e| {
+        StoreError::Invalid(vec![jalon_store::FieldError::new(
+            field,
+            format!("{what} : {e}"),
+        )])
+    })
+}
+
+async fn answer_complements(
+    State(state): State<AppState>,
+    Path(id): Path<SessionId>,
+    FormPost(page, f): FormPost<ComplementsForm>,
+) -> PageResult {
+    let session = state.store.open_session(&page.actor, &id).await?;
+    let w = session.writer()?;
+    let done = match typed_date(&state, "on", "date de la réponse", &f.on, true) {
+        Ok(on) => state
+            .store
+            .answer_complements(w, f.version, on.unwrap_or(state.store.today()), &f.answer)
+            .await
+            .map(|_| ()),
+        Err(e) => Err(e),
+    };
+    side_outcome(&state, &page, &id, &ids::VALIDATION_DECISION, done).await
+}
+
+async fn validation(
+    State(state): State<AppState>,
+    Path(id): Path<SessionId>,
+    FormPost(page, f): FormPost<ComplementsForm>,
+) -> PageResult {
+    let session = state.store.open_session(&page.actor, &id).await?;
+    let w = session.writer()?;
+    let done = match typed_date(&state, "on", "date de la validation", &f.on, false) {
+        Ok(Some(on)) => state
+            .store
+            .record_validation(w, f.version, on)
+            .await
+            .map(|_| ()),
+        Ok(None) => Err(StoreError::invalid(
+            "on",
+            "indiquez le jour où le service départemental a validé la session",
+        )),
+        Err(e) => Err(e),
+    };
+    side_outcome(&state, &page, &id, &ids::VALIDATION_DECISION, done).await
 }
 
 async fn complements(
@@ -838,13 +921,14 @@ async fn complements(
             )])
         })
     };
-    let done = match on {
-        Ok(on) => state
+    let due = typed_date(&state, "due", "date attendue", &f.due, false);
+    let done = match (on, due) {
+        (Ok(on), Ok(due)) => state
             .store
-            .request_complements(session.writer()?, f.version, on, &f.request)
+            .request_complements(session.writer()?, f.version, on, &f.request, due)
             .await
             .map(|_| ()),
-        Err(e) => Err(e),
+        (Err(e), _) | (_, Err(e)) => Err(e),
     };
     side_outcome(&state, &page, &id, &ids::VALIDATION_DECISION, done).await
 }
