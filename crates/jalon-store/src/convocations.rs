@@ -576,6 +576,30 @@ impl CandidateLink {
     }
 }
 
+/// What a candidate's personal page shows beyond their convocation: their own passages, and
+/// their result once — and only once — the session is validated
+/// (`jalon_core::results::may_show`). Nothing of anyone else.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CandidatePage {
+    /// (épreuve, « lundi 15 mars 2027, 9 h – 11 h ; … »), in time order.
+    pub passages: Vec<(String, String)>,
+    /// The day the session was validated, once it is.
+    pub validated_on: Option<jiff::civil::Date>,
+    /// The result, after the validation only.
+    pub result: Option<ShownResult>,
+}
+
+/// A result as the candidate reads it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ShownResult {
+    /// « titre obtenu », « réussite partielle »…
+    pub decision: String,
+    pub decision_kind: jalon_core::results::Decision,
+    /// « CCP1 — Développer la partie front-end », acquired.
+    pub acquired: Vec<String>,
+    pub not_acquired: Vec<String>,
+}
+
 #[derive(sqlx::FromRow)]
 struct LinkRow {
     candidate_id: CandidateId,
@@ -635,6 +659,55 @@ impl Store {
             site: format!("{}, {} {}", r.site_name, r.postcode, r.city),
             void: r.voided_at.is_some(),
         }))
+    }
+
+    /// What the candidate's personal page shows: their passages, and their result after the
+    /// validation — the embargo decided by `jalon_core::results::may_show`.
+    pub async fn candidate_page(&self, link: &CandidateLink) -> Result<CandidatePage> {
+        use jalon_core::results::{Audience, CcpOutcome, may_show};
+        let reader = crate::Actor::command_line(link.centre_id.clone());
+        let h = self.open_session(&reader, &link.session_id).await?;
+        let schedule = self.schedule(&h).await?;
+        let passages = schedule
+            .of_candidate(link.candidate_id.as_str())
+            .into_iter()
+            .map(|p| {
+                let when: Vec<String> = p.parts.iter().map(|x| x.describe()).collect();
+                (p.epreuve.clone(), when.join(" ; "))
+            })
+            .collect();
+        let validated_on = h.session().validated_on;
+        let result = if may_show(Audience::Candidate, validated_on) {
+            let sheet = self.results(&h).await?;
+            sheet
+                .rows
+                .into_iter()
+                .find(|r| r.candidate_id == link.candidate_id)
+                .and_then(|r| r.result)
+                .map(|r| {
+                    let named = |want: CcpOutcome| -> Vec<String> {
+                        sheet
+                            .ccps
+                            .iter()
+                            .filter(|(code, _)| r.input.ccps.get(code) == Some(&want))
+                            .map(|(code, name)| format!("{code} — {name}"))
+                            .collect()
+                    };
+                    ShownResult {
+                        decision: r.input.decision.label_for(h.session().kind).to_owned(),
+                        decision_kind: r.input.decision,
+                        acquired: named(CcpOutcome::Acquired),
+                        not_acquired: named(CcpOutcome::NotAcquired),
+                    }
+                })
+        } else {
+            None
+        };
+        Ok(CandidatePage {
+            passages,
+            validated_on,
+            result,
+        })
     }
 
     /// The candidate opened their personal link: the read acknowledgement, with its time and

@@ -18,6 +18,11 @@ use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
 
 /// A centre with one session and two candidates convened by email; returns the session id.
 async fn world(store: &Store) -> String {
+    world_with(store, Vec::new()).await
+}
+
+/// The same, the title's épreuves given.
+async fn world_with(store: &Store, epreuves: Vec<jalon_core::catalog::Epreuve>) -> String {
     let (c, _) = store
         .create_centre(
             "Centre Alpha",
@@ -31,7 +36,15 @@ async fn world(store: &Store) -> String {
         site,
         title,
         approval,
-    } = common::catalog(store, a, common::Spec::default()).await;
+    } = common::catalog(
+        store,
+        a,
+        common::Spec {
+            epreuves,
+            ..common::Spec::default()
+        },
+    )
+    .await;
     let s = store
         .create_session(
             a.writer(),
@@ -444,5 +457,149 @@ async fn convocations_are_sent_to_a_real_smtp_server() {
             .unwrap()
             .ends_with("l'envoi du courriel a échoué")),
         "{convs}"
+    );
+}
+
+#[tokio::test]
+async fn a_candidate_reads_their_result_only_once_the_session_is_validated() {
+    use jalon_core::catalog::{Epreuve, EpreuveKind};
+    use jalon_core::results::{Decision, Outcome, ResultInput};
+    use jalon_store::Clock;
+    use jalon_store::results::RecordResult;
+    let (store, dir) = common::store().await;
+    let epreuve = |name: &str, kind| Epreuve {
+        name: name.into(),
+        kind,
+        minutes: 60,
+        ..Default::default()
+    };
+    let id = world_with(
+        &store,
+        vec![
+            epreuve("Mise en situation professionnelle", EpreuveKind::Practical),
+            epreuve("Entretien final", EpreuveKind::FinalInterview),
+        ],
+    )
+    .await;
+    let outbox = dir.path().join("outbox");
+    let o = outbox.clone();
+    let base = serve(store.clone(), move |base| MailSettings::outbox(o, base)).await;
+    let c = admin(&base).await;
+    let r = c
+        .post(format!("{base}/api/v1/sessions/{id}/convocations/send"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    let eml = std::fs::read_dir(&outbox)
+        .unwrap()
+        .filter_map(Result::ok)
+        .find(|e| e.path().extension().is_some_and(|x| x == "eml"))
+        .map(|e| std::fs::read_to_string(e.path()).unwrap())
+        .unwrap();
+    let token = token_in(&eml);
+    let page = || async {
+        reqwest::get(format!("{base}/accuse/{token}"))
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap()
+            .replace("&#39;", "'")
+    };
+    // Before the épreuves: the candidate sees their own passages, and that results come
+    // after the validation.
+    let before = page().await;
+    assert!(before.contains("Vos épreuves"), "{before}");
+    assert!(
+        before.contains("<strong>Entretien final</strong> : lundi 15 mars 2027"),
+        "{before}"
+    );
+    assert!(
+        !before.contains("MARTIN Anne"),
+        "nothing of anyone else: {before}"
+    );
+    // The result is recorded after the session: still nothing shows, on the page or in mail.
+    let on = |day: &str| {
+        store
+            .clone()
+            .with_clock(Clock::Fixed(format!("{day}T10:00:00Z").parse().unwrap()))
+    };
+    let after = on("2027-03-22");
+    let actor = Actor::command_line(after.centres().await.unwrap()[0].id.clone());
+    let sid: jalon_store::SessionId = id.as_str().into();
+    let h = after.open_session(&actor, &sid).await.unwrap();
+    let jose = after
+        .candidates(&h)
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|c| c.input.last_name == "Dupont")
+        .unwrap();
+    after
+        .record_result(
+            h.writer().unwrap(),
+            &jose.id,
+            RecordResult {
+                version: 0,
+                result: ResultInput {
+                    epreuves: [
+                        (
+                            "Mise en situation professionnelle".to_owned(),
+                            Outcome::Done,
+                        ),
+                        ("Entretien final".to_owned(), Outcome::Done),
+                    ]
+                    .into_iter()
+                    .collect(),
+                    ccps: Default::default(),
+                    decision: Decision::Obtained,
+                },
+                ceres_entered_on: None,
+                dp_handed: true,
+            },
+        )
+        .await
+        .unwrap();
+    let held = page().await;
+    assert!(!held.contains("titre obtenu"), "embargo: {held}");
+    assert!(
+        held.contains(
+            "Votre résultat vous sera communiqué après la validation officielle de la session"
+        ),
+        "{held}"
+    );
+    for mail in std::fs::read_dir(&outbox).unwrap().filter_map(Result::ok) {
+        let text = std::fs::read_to_string(mail.path()).unwrap();
+        assert!(!text.contains("obtenu"), "no result by mail before: {text}");
+    }
+    // Transmitted, then validated: the page gives the decision.
+    let m = h.detail().milestone("close.transmit").unwrap().clone();
+    after
+        .complete_milestone(
+            h.writer().unwrap(),
+            &m.id,
+            m.version,
+            "Transmis à la DDETS",
+            Some("Session reprise pour le test de l'embargo."),
+        )
+        .await
+        .unwrap();
+    let later = on("2027-04-02");
+    let h = later.open_session(&actor, &sid).await.unwrap();
+    later
+        .record_validation(
+            h.writer().unwrap(),
+            h.session().version,
+            jiff::civil::date(2027, 4, 1),
+        )
+        .await
+        .unwrap();
+    let validated = page().await;
+    assert!(
+        validated.contains(
+            "Session validée par le service départemental le jeudi 1ᵉʳ avril 2027. Décision du jury : <strong>titre obtenu</strong>"
+        ),
+        "{validated}"
     );
 }

@@ -38,11 +38,17 @@ struct AckPage {
     just_now: bool,
     /// The candidate withdrew: nothing to confirm.
     void: bool,
+    /// Their own passages: (épreuve, when).
+    passages: Vec<(String, String)>,
+    /// « validée le … » once validated; their result then, never before.
+    validated: Option<String>,
+    result: Option<jalon_store::convocations::ShownResult>,
 }
 
 fn page(
     token: String,
     link: &jalon_store::convocations::CandidateLink,
+    mine: jalon_store::convocations::CandidatePage,
     just_now: bool,
 ) -> Response {
     let (start, end) = link.dates();
@@ -57,6 +63,9 @@ fn page(
         confirmed: link.read_at().map(super::session::when),
         just_now,
         void: link.void(),
+        passages: mine.passages,
+        validated: mine.validated_on.map(jalon_core::fr::long_date),
+        result: mine.result,
     })
 }
 
@@ -85,7 +94,10 @@ async fn show(
         return unknown();
     }
     match state.store.candidate_link(&token).await {
-        Ok(Some(link)) => page(token, &link, q.merci.is_some()),
+        Ok(Some(link)) => match state.store.candidate_page(&link).await {
+            Ok(mine) => page(token, &link, mine, q.merci.is_some()),
+            Err(e) => error_page(&e),
+        },
         Ok(None) => unknown(),
         Err(e) => error_page(&e),
     }
@@ -115,7 +127,10 @@ async fn confirm(
     };
     let just_now = link.read_at().is_none();
     if link.void() {
-        return page(token, &link, false);
+        return match state.store.candidate_page(&link).await {
+            Ok(mine) => page(token, &link, mine, false),
+            Err(e) => error_page(&e),
+        };
     }
     if let Err(e) = state.store.acknowledge_convocation(&link, &origin).await {
         return error_page(&e);
