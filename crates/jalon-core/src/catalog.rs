@@ -159,6 +159,10 @@ pub struct TitleStructure {
     /// The driving licence category its jurors hold (« D »), for a transport title.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub licence: Option<String>,
+    /// New presentations allowed and their delay, when the référentiel sets its own (a
+    /// transport title must; the others follow the regulation's two within 12 months).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub represent: Option<crate::represent::RepresentRule>,
 }
 
 /// The longest collective épreuve (several days of mise en situation) and the longest
@@ -513,6 +517,7 @@ mod tests {
             ],
             max_per_jury_day: None,
             licence: None,
+            represent: None,
         };
         assert!(title_problems("RNCP37674", "Développeur web", &good).is_empty());
         assert_eq!(rncp_code(" 37674 "), "RNCP37674");

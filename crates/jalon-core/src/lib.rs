@@ -16,6 +16,7 @@ pub mod jury;
 pub mod launch;
 pub mod milestone;
 pub mod plan;
+pub mod represent;
 pub mod results;
 pub mod rulebook;
 pub mod schedule;

@@ -213,7 +213,7 @@ impl Store {
             )
         };
         let ids = self
-            .insert_candidates(w, vec![input], false)
+            .insert_candidates(w, vec![input], false, None)
             .await
             .map_err(|e| match e {
                 StoreError::Invalid(fields) => {
@@ -237,15 +237,18 @@ impl Store {
         dry_run: bool,
     ) -> Result<ImportOutcome> {
         let imported = candidates.len();
-        self.insert_candidates(w, candidates, dry_run).await?;
+        self.insert_candidates(w, candidates, dry_run, None).await?;
         Ok(ImportOutcome { imported, dry_run })
     }
 
-    async fn insert_candidates(
+    /// Inserts candidates; `again` names, for a candidate presented again, their first
+    /// presentation and what the journal says of it.
+    pub(crate) async fn insert_candidates(
         &self,
         w: SessionWriter<'_>,
         candidates: Vec<CandidateInput>,
         dry_run: bool,
+        again: Option<(&CandidateId, serde_json::Value)>,
     ) -> Result<Vec<CandidateId>> {
         let (actor, session_id) = (w.actor(), w.id());
         let today = self.today();
@@ -281,8 +284,8 @@ impl Store {
             sqlx::query(
                 "INSERT INTO candidates (id, session_id, identity, last_name, first_names, birth_date, email, phone, \
                  address, postcode, city, access_route, training_end, accommodation, accommodation_granted_by, \
-                 accommodation_plan, registered_at, civility, accommodation_details, ties) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20)",
+                 accommodation_plan, registered_at, civility, accommodation_details, ties, first_presentation_id) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21)",
             )
             .bind(&id)
             .bind(session_id)
@@ -304,6 +307,7 @@ impl Store {
             .bind(c.civility.trim())
             .bind(details_of(c)?)
             .bind(ties_of(c)?)
+            .bind(again.as_ref().map(|(first, _)| (*first).clone()))
             .execute(&mut *tx)
             .await
             .map_err(|e| match e {
@@ -316,19 +320,26 @@ impl Store {
             ids.push(id);
         }
         let names: Vec<String> = candidates.iter().map(CandidateInput::display).collect();
+        let (action, data) = match again {
+            Some((_, what)) => (Action::CandidateRepresented, what),
+            None if candidates.len() == 1 => (
+                Action::CandidateRegistered,
+                json!({"count": 1, "candidates": names}),
+            ),
+            None => (
+                Action::CandidatesImported,
+                json!({"count": candidates.len(), "candidates": names}),
+            ),
+        };
         journal::append(
             &mut tx,
             self,
             actor,
             Change {
-                action: if candidates.len() == 1 {
-                    Action::CandidateRegistered
-                } else {
-                    Action::CandidatesImported
-                },
+                action,
                 subject_type: Subject::Session,
                 subject_id: session_id.as_str(),
-                data: json!({"count": candidates.len(), "candidates": names}),
+                data,
             },
         )
         .await?;

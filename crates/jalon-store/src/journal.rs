@@ -80,6 +80,7 @@ actions! {
     ComplementsAnswered = "session.complements_answered", "Réponse aux compléments demandés enregistrée";
     SessionValidated = "session.validated", "Validation de la session enregistrée : l'embargo sur les résultats est levé";
     CandidateRegistered = "candidate.registered", "Candidat inscrit";
+    CandidateRepresented = "candidate.represented", "Candidat présenté de nouveau";
     CandidatesImported = "candidates.imported", "Candidats importés";
     CandidateUpdated = "candidate.updated", "Candidat modifié";
     CandidateWithdrawn = "candidate.withdrawn", "Désistement enregistré";

@@ -77,6 +77,7 @@ async fn fixture(store: &Store, centre: &str) -> Fixture {
                 structure: TitleStructure {
                     max_per_jury_day: None,
                     licence: None,
+                    represent: None,
                     ccps: vec![Ccp {
                         code: "CCP1".into(),
                         name: "Développer la partie front-end".into(),
@@ -688,6 +689,7 @@ async fn catalog_validation_and_concurrency(store: Store) {
         structure: TitleStructure {
             max_per_jury_day: None,
             licence: None,
+            represent: None,
             ccps: vec![],
             epreuves: vec![
                 Epreuve {
@@ -4929,7 +4931,172 @@ async fn a_result_waits_for_the_whole_passage_and_is_corrected_with_its_version(
     ));
 }
 
+async fn a_candidate_is_presented_again_twice_within_twelve_months(store: Store) {
+    use jalon_core::candidate::CandidateInput;
+    use jalon_core::results::{CcpOutcome, Decision, Outcome, ResultInput};
+    use jalon_store::results::RecordResult;
+    let f = fixture(&store, "Centre Rattrapage").await;
+    let create = |start: Date, end: Date| {
+        let (store, f) = (&store, &f);
+        async move {
+            store
+                .create_session(f.admin.writer().unwrap(), session_input(f, start, end))
+                .await
+                .unwrap()
+                .session
+                .id
+        }
+    };
+    let first = create(date(2027, 3, 15), date(2027, 3, 19)).await;
+    let h = open(&store, &f.admin, &first).await;
+    let person = |last: &str, first: &str| CandidateInput {
+        last_name: last.into(),
+        first_names: first.into(),
+        birth_date: Some(date(1990, 2, 1)),
+        training_end: Some(date(2026, 8, 31)),
+        ..Default::default()
+    };
+    let lea = store
+        .add_candidate(h.writer().unwrap(), person("Arnaud", "Léa"))
+        .await
+        .unwrap();
+    let hugo = store
+        .add_candidate(h.writer().unwrap(), person("Brun", "Hugo"))
+        .await
+        .unwrap();
+    // Results after the session: Léa in partial success (one CCP of one: not acquired,
+    // so « non obtenu »), Hugo obtains the title.
+    let after = on_day(&store, date(2027, 3, 22));
+    let h = open(&after, &f.admin, &first).await;
+    let epreuves: std::collections::BTreeMap<String, Outcome> = [
+        (
+            "Mise en situation professionnelle".to_owned(),
+            Outcome::Done,
+        ),
+        ("Entretien final".to_owned(), Outcome::Done),
+    ]
+    .into_iter()
+    .collect();
+    for (c, ccp, decision) in [
+        (&lea.id, CcpOutcome::NotAcquired, Decision::NotObtained),
+        (&hugo.id, CcpOutcome::Acquired, Decision::Obtained),
+    ] {
+        after
+            .record_result(
+                h.writer().unwrap(),
+                c,
+                RecordResult {
+                    version: 0,
+                    result: ResultInput {
+                        epreuves: epreuves.clone(),
+                        ccps: [("CCP1".to_owned(), ccp)].into_iter().collect(),
+                        decision,
+                    },
+                    ceres_entered_on: Some(date(2027, 3, 22)),
+                    dp_handed: true,
+                },
+            )
+            .await
+            .unwrap();
+    }
+    let later = create(date(2027, 6, 14), date(2027, 6, 18)).await;
+    // Not yet validated: the results are not official.
+    let target = open(&after, &f.admin, &later).await;
+    let Err(StoreError::RulesBroken(v)) = after
+        .represent_candidate(target.writer().unwrap(), &h, &lea.id)
+        .await
+    else {
+        panic!("before the validation")
+    };
+    assert_eq!(v[0].rule, "represent.not_eligible");
+    let t = h.detail().milestone("close.transmit").unwrap().clone();
+    after
+        .complete_milestone(
+            h.writer().unwrap(),
+            &t.id,
+            t.version,
+            "Transmis à la DDETS",
+            Some("Session de test : la transmission est faite."),
+        )
+        .await
+        .unwrap();
+    let h = open(&after, &f.admin, &first).await;
+    after
+        .record_validation(h.writer().unwrap(), h.session().version, date(2027, 3, 22))
+        .await
+        .unwrap();
+    let h = open(&after, &f.admin, &first).await;
+    // The eligible: Léa only, with her deadline computed from her training's end.
+    let eligible = after.eligible_again(&f.admin).await.unwrap();
+    assert_eq!(eligible.len(), 1, "{eligible:?}");
+    assert_eq!(eligible[0].name, "ARNAUD Léa");
+    assert_eq!(eligible[0].deadline, Some(date(2027, 8, 31)));
+    assert_eq!(
+        eligible[0].left,
+        "2 nouvelles présentations jusqu'au mardi 31 août 2027"
+    );
+    // Hugo obtained the title: nothing to present again.
+    let Err(StoreError::RulesBroken(v)) = after
+        .represent_candidate(target.writer().unwrap(), &h, &hugo.id)
+        .await
+    else {
+        panic!("obtained")
+    };
+    assert_eq!(v[0].rule, "represent.not_eligible");
+    // June: registered, linked, journaled.
+    let again = after
+        .represent_candidate(target.writer().unwrap(), &h, &lea.id)
+        .await
+        .unwrap();
+    assert_eq!(again.input.last_name, "Arnaud");
+    let e = &after.session_journal(&target, 1).await.unwrap()[0];
+    assert_eq!(e.action.label(), "Candidat présenté de nouveau");
+    assert_eq!(e.data["attempt"], 1);
+    // September: past the 31st of August, refused.
+    let september = create(date(2027, 9, 6), date(2027, 9, 10)).await;
+    let s = open(&after, &f.admin, &september).await;
+    let Err(StoreError::RulesBroken(v)) = after
+        .represent_candidate(s.writer().unwrap(), &h, &lea.id)
+        .await
+    else {
+        panic!("too late")
+    };
+    assert_eq!(v[0].rule, "represent.too_late");
+    assert!(
+        v[0].message.contains("après le mardi 31 août 2027"),
+        "{}",
+        v[0].message
+    );
+    // July: the second; August: a third, refused.
+    let july = create(date(2027, 7, 5), date(2027, 7, 9)).await;
+    let j = open(&after, &f.admin, &july).await;
+    after
+        .represent_candidate(j.writer().unwrap(), &h, &lea.id)
+        .await
+        .unwrap();
+    let august = create(date(2027, 8, 23), date(2027, 8, 27)).await;
+    let a = open(&after, &f.admin, &august).await;
+    let Err(StoreError::RulesBroken(v)) = after
+        .represent_candidate(a.writer().unwrap(), &h, &lea.id)
+        .await
+    else {
+        panic!("a third time")
+    };
+    assert_eq!(v[0].rule, "represent.limit_reached");
+    assert_eq!(
+        after.eligible_again(&f.admin).await.unwrap()[0].left,
+        "plus de nouvelle présentation possible"
+    );
+    // Another centre cannot present her.
+    let other = fixture(&store, "Centre Voisin").await;
+    assert!(matches!(
+        after.open_session(&other.admin, &first).await,
+        Err(StoreError::NotFound { .. })
+    ));
+}
+
 contract!(
+    a_candidate_is_presented_again_twice_within_twelve_months,
     a_result_waits_for_the_whole_passage_and_is_corrected_with_its_version,
     an_epreuve_is_launched_with_its_manager_and_its_times_are_kept,
     sealed_packets_move_forward_only_and_never_at_the_wrong_moment,

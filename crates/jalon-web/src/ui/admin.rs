@@ -178,6 +178,9 @@ struct AdminForm {
     /// The driving licence category a transport title's jurors hold (« D »; empty: any).
     #[serde(default)]
     licence: String,
+    /// New presentations allowed and their delay in months (« 2 ; 12 »; empty: the rule).
+    #[serde(default)]
+    represent: String,
     #[serde(default)]
     epreuves: String,
     // Approvals
@@ -455,6 +458,11 @@ async fn page_for(
                         .map(|n| n.to_string())
                         .unwrap_or_default(),
                     licence: t.structure.licence.clone().unwrap_or_default(),
+                    represent: t
+                        .structure
+                        .represent
+                        .map(jalon_core::represent::describe)
+                        .unwrap_or_default(),
                     ..Default::default()
                 }
             }),
@@ -549,6 +557,9 @@ async fn page_for(
                     .optional(),
                 Input::new("licence", "Permis exigé des jurés (titre de transport)", "text", f.licence.clone())
                     .hint("la catégorie, par exemple « D » ou « CE » : Jalon vérifie qu'il est valide sur les jours de la session")
+                    .optional(),
+                Input::new("represent", "Nouvelles présentations ; délai en mois", "text", f.represent.clone())
+                    .hint("si le référentiel d'évaluation les fixe, par exemple « 1 ; 6 » (obligatoire pour un titre de transport) ; sinon deux dans les 12 mois suivant la fin de formation")
                     .optional(),
             ],
         ),
@@ -759,6 +770,10 @@ async fn save(
                 epreuves: parse_epreuves(&f.epreuves, &mut errs),
                 max_per_jury_day,
                 licence: Some(f.licence.trim().to_uppercase()).filter(|l| !l.is_empty()),
+                represent: jalon_core::represent::parse(&f.represent)
+                    .map_err(|e| errs.push(FieldError::new("represent", e)))
+                    .ok()
+                    .flatten(),
             };
             // Every problem at once: what the form could not read, and what the title breaks.
             if !errs.is_empty() {

@@ -112,6 +112,7 @@ pub async fn catalog(store: &Store, admin: Admin<'_>, spec: Spec<'_>) -> Catalog
                 structure: TitleStructure {
                     max_per_jury_day: None,
                     licence: None,
+                    represent: None,
                     ccps: Vec::new(),
                     epreuves: spec.epreuves,
                 },
