@@ -45,6 +45,7 @@ use serde_json::{Value, json};
     jalon_store::custody::Packet,
     jalon_store::custody::Incident,
     jalon_store::sessions::ComplementsAnswer,
+    jalon_store::represent::Eligible,
     jalon_store::results::ResultsSheet,
     jalon_store::results::ResultRow,
     jalon_store::results::PassageView,
@@ -166,6 +167,13 @@ pub fn document() -> Value {
                     "due": {"type": "string", "format": "date"},
                     "answer": {"type": "string"}}})),
                 "200", ok("Enregistrée.", r("SessionDetail")), true)}), &["id"]),
+        "/api/v1/represent": {
+            "get": op("Les candidats du centre qui peuvent être présentés de nouveau (échec, réussite partielle ou absence à une session validée) : la date limite (12 mois après la fin de formation, ou la règle du référentiel du titre) et ce qui reste.", None, "200", ok("Candidats.", list(r("Eligible"))), false)},
+        "/api/v1/sessions/{id}/candidates/represent": with_params(json!({
+            "post": op("Présenter de nouveau, à cette session, un candidat d'une session antérieure du même titre (from_session, candidate) : inscrit avec ce qu'on sait de lui, relié à sa première présentation. Refus 422 sous represent.limit_reached, represent.too_late, represent.rule_unknown, represent.training_end_unknown ou represent.not_eligible.",
+                Some(json!({"type": "object", "required": ["from_session", "candidate"], "properties": {
+                    "from_session": {"type": "string"}, "candidate": {"type": "string"}}})),
+                "201", ok("Inscrit.", r("Candidate")), true)}), &["id"]),
         "/api/v1/sessions/{id}/results": with_params(json!({
             "get": op("Les résultats de la session : les CCP évalués, et pour chaque candidat ses épreuves (dernier jour de passage, présence notée à l'émargement) et son résultat une fois enregistré. Visibles du centre et de l'inspecteur ; jamais d'un candidat avant la validation.", None, "200", ok("Résultats.", r("ResultsSheet")), false)}), &["id"]),
         "/api/v1/sessions/{id}/results/{candidate}": with_params(json!({

@@ -714,6 +714,12 @@ fn operations(a: &Centre) -> Vec<(Method, &'static str, Option<Value>)> {
             Some(json!({"on": "2026-12-01", "by": "C"})),
         ),
         (Method::GET, "/api/v1/sessions/{session}/results", None),
+        (Method::GET, "/api/v1/represent", None),
+        (
+            Method::POST,
+            "/api/v1/sessions/{session}/candidates/represent",
+            Some(json!({"from_session": "{session}", "candidate": "{candidate}"})),
+        ),
         (
             Method::POST,
             "/api/v1/sessions/{session}/validation",

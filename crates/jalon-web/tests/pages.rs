@@ -370,6 +370,7 @@ async fn no_page_or_fragment_across_centres_or_to_the_wrong_role() {
         format!("/sessions/{}/plis/incidents", a.session),
         format!("/sessions/{}/plis/jour/2027-03-15/attester", a.session),
         format!("/sessions/{}/resultats/x", a.session),
+        format!("/sessions/{}/candidates/represent", a.session),
     ] {
         let r = cb
             .post(format!("{base}{path}"))
@@ -391,6 +392,8 @@ async fn no_page_or_fragment_across_centres_or_to_the_wrong_role() {
                 ("start", "2027-06-14"),
                 ("milestone", "day.trainers_absent"),
                 ("item", "x"),
+                ("from_session", a.session.as_str()),
+                ("candidate", "x"),
             ])
             .send()
             .await
@@ -3607,4 +3610,119 @@ async fn results_are_recorded_once_the_passage_is_whole_and_kept_from_candidates
     let (b, _) = signed_in(&day, "manager@beta.example").await;
     let r = b.get(&page_url).send().await.unwrap();
     assert_eq!(r.status(), StatusCode::NOT_FOUND);
+}
+
+#[tokio::test]
+async fn a_candidate_in_failure_is_presented_again_from_the_later_sessions_page() {
+    use jalon_core::results::{Decision, Outcome, ResultInput};
+    use jalon_store::results::RecordResult;
+    let (_base, store, _dir) = app().await;
+    let alpha = centre(&store, "alpha").await;
+    let (_, admin) = store.login("admin@alpha.example", PASSWORD).await.unwrap();
+    let id: jalon_store::SessionId = alpha.session.as_str().into();
+    let h = store.open_session(&admin, &id).await.unwrap();
+    let jean = store
+        .add_candidate(
+            h.writer().unwrap(),
+            jalon_core::candidate::CandidateInput {
+                last_name: "Dupont".into(),
+                first_names: "Jean".into(),
+                birth_date: Some(date(1990, 2, 1)),
+                training_end: Some(date(2027, 3, 5)),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+    // The session of 15 March held, its result « non obtenu », transmitted and validated.
+    let after = store.clone().with_clock(jalon_store::Clock::Fixed(
+        "2027-03-22T10:00:00Z".parse().unwrap(),
+    ));
+    let h = after.open_session(&admin, &id).await.unwrap();
+    after
+        .record_result(
+            h.writer().unwrap(),
+            &jean.id,
+            RecordResult {
+                version: 0,
+                result: ResultInput {
+                    epreuves: [
+                        (
+                            "Mise en situation professionnelle".to_owned(),
+                            Outcome::Done,
+                        ),
+                        ("Entretien final".to_owned(), Outcome::Done),
+                    ]
+                    .into_iter()
+                    .collect(),
+                    ccps: Default::default(),
+                    decision: Decision::NotObtained,
+                },
+                ceres_entered_on: None,
+                dp_handed: true,
+            },
+        )
+        .await
+        .unwrap();
+    let t = h.detail().milestone("close.transmit").unwrap().clone();
+    after
+        .complete_milestone(
+            h.writer().unwrap(),
+            &t.id,
+            t.version,
+            "Transmis",
+            Some("Session de test : la transmission est faite."),
+        )
+        .await
+        .unwrap();
+    let h = after.open_session(&admin, &id).await.unwrap();
+    after
+        .record_validation(h.writer().unwrap(), h.session().version, date(2027, 3, 22))
+        .await
+        .unwrap();
+    // A session in July of the same title.
+    let july = after
+        .duplicate_session(h.writer().unwrap(), date(2027, 7, 5), None, None)
+        .await
+        .unwrap()
+        .session
+        .id;
+    let day = common::server_on_day(&store, date(2027, 3, 23)).await;
+    let (c, csrf) = signed_in(&day, "manager@alpha.example").await;
+    let url = format!("{day}/sessions/{july}/candidates");
+    let page = html_unescape(&c.get(&url).send().await.unwrap().text().await.unwrap());
+    assert!(
+        page.contains(
+            "DUPONT Jean — non obtenu à la session du lundi 15 mars 2027 — 2 nouvelles présentations jusqu'au dimanche 5 mars 2028"
+        ),
+        "{page}"
+    );
+    let r = c
+        .post(format!("{url}/represent"))
+        .form(&[
+            ("csrf", csrf.as_str()),
+            ("from_session", alpha.session.as_str()),
+            ("candidate", jean.id.as_str()),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let page = html_unescape(&c.get(&url).send().await.unwrap().text().await.unwrap());
+    assert!(page.contains("Candidats inscrits (1)"), "{page}");
+    assert!(
+        !page.contains("Présenter de nouveau"),
+        "already here: {page}"
+    );
+    // The first session lists nobody to present again in itself.
+    let first = html_unescape(
+        &c.get(format!("{day}/sessions/{}/candidates", alpha.session))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap(),
+    );
+    assert!(!first.contains("Présenter de nouveau"), "{first}");
 }

@@ -79,3 +79,34 @@ pub(super) async fn put_result(
             .await?,
     ))
 }
+
+/// The candidates of the centre who may be presented again.
+pub(super) async fn eligible(
+    State(s): State<AppState>,
+    Auth(a): Auth,
+) -> ApiResult<Json<Vec<jalon_store::represent::Eligible>>> {
+    Ok(Json(s.store.eligible_again(&a).await?))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct RepresentBody {
+    from_session: SessionId,
+    candidate: CandidateId,
+}
+
+pub(super) async fn represent(
+    State(s): State<AppState>,
+    Auth(a): Auth,
+    Path(id): Path<SessionId>,
+    Body(b): Body<RepresentBody>,
+) -> ApiResult<(
+    axum::http::StatusCode,
+    Json<jalon_store::candidates::Candidate>,
+)> {
+    let h = s.store.open_session(&a, &id).await?;
+    let w = h.writer()?;
+    let from = s.store.open_session(&a, &b.from_session).await?;
+    let c = s.store.represent_candidate(w, &from, &b.candidate).await?;
+    Ok((axum::http::StatusCode::CREATED, Json(c)))
+}

@@ -38,6 +38,7 @@ pub fn routes() -> Router<AppState> {
             "/sessions/{id}/candidates/{candidate}/withdraw",
             post(withdraw),
         )
+        .route("/sessions/{id}/candidates/represent", post(represent))
         .merge(checkin::routes())
         .merge(convocations::routes())
 }
@@ -86,6 +87,10 @@ struct CandidatesPage {
     modes: Vec<(&'static str, &'static str)>,
     /// The signature pad, for a receipt signed on the tablet.
     signature_js: String,
+    /// Candidates of earlier sessions of the same title who may be presented again: (their
+    /// session, the candidate, « ARNAUD Léa — non obtenu le … — 2 nouvelles présentations
+    /// jusqu'au … »).
+    again: Vec<(String, String, String)>,
 }
 
 pub struct Preview {
@@ -384,8 +389,85 @@ pub(super) async fn page(
         missing,
         modes: Mode::ALL.iter().map(|m| (m.as_str(), m.label())).collect(),
         signature_js: crate::assets::signature_path(),
+        again: if page.actor.writer().is_ok() {
+            again_rows(state, session).await?
+        } else {
+            Vec::new()
+        },
     };
     Ok((status, render(&view)).into_response())
+}
+
+/// The candidates of the same title, in sessions ended before this one, who may be presented
+/// again in it.
+async fn again_rows(
+    state: &AppState,
+    session: &SessionHandle<'_>,
+) -> Result<Vec<(String, String, String)>, StoreError> {
+    let s = session.session();
+    let here: Vec<String> = state
+        .store
+        .candidates(session)
+        .await?
+        .iter()
+        .map(|c| c.input.short_name())
+        .collect();
+    let sessions = state.store.sessions(session.actor()).await?;
+    Ok(state
+        .store
+        .eligible_again(session.actor())
+        .await?
+        .into_iter()
+        .filter(|e| !here.contains(&e.name))
+        .filter_map(|e| {
+            let from = sessions.iter().find(|d| d.session.id == e.session_id)?;
+            (from.session.title_id == s.title_id && from.session.end < s.start).then(|| {
+                (
+                    e.session_id.to_string(),
+                    e.candidate_id.to_string(),
+                    format!(
+                        "{} — {} à la session du {} — {}",
+                        e.name,
+                        e.decision,
+                        fr::long_date(from.session.start),
+                        e.left
+                    ),
+                )
+            })
+        })
+        .collect())
+}
+
+#[derive(serde::Deserialize)]
+struct RepresentForm {
+    from_session: SessionId,
+    candidate: jalon_store::CandidateId,
+}
+
+/// Presents again a candidate of an earlier session: registered here, linked to their first
+/// presentation; a refusal says why on the page.
+async fn represent(
+    State(state): State<AppState>,
+    Path(id): Path<SessionId>,
+    FormPost(p, f): FormPost<RepresentForm>,
+) -> PageResult {
+    let session = state.store.open_session(&p.actor, &id).await?;
+    let w = session.writer()?;
+    let from = state.store.open_session(&p.actor, &f.from_session).await?;
+    match state
+        .store
+        .represent_candidate(w, &from, &f.candidate)
+        .await
+    {
+        Ok(_) => Ok(Redirect::to(&format!("/sessions/{id}/candidates?ok=1")).into_response()),
+        Err(e) => {
+            let errors = crate::ui::refusal_lines(e)?
+                .into_iter()
+                .map(|m| FieldError::new("represent", m))
+                .collect();
+            page(&state, &p, &session, AddForm::default(), errors, None, None).await
+        }
+    }
 }
 
 async fn list(
