@@ -203,6 +203,8 @@ fn sample(a: SampleArgs) -> Result<(), Failure> {
         (Kind::OpeningAttestation, "attestation-ouverture.pdf"),
         (Kind::DestructionRecord, "pv-destruction.pdf"),
         (Kind::IncidentReport, "pv-incident.pdf"),
+        (Kind::Minutes, "pv-session.pdf"),
+        (Kind::ResultSheet, "releves-resultats.pdf"),
     ] {
         let bytes = renderer
             .render(kind, &data)
@@ -210,7 +212,7 @@ fn sample(a: SampleArgs) -> Result<(), Failure> {
         write(&a.out.join(name), &bytes)?;
     }
     println!(
-        "Documents d'exemple écrits dans « {} » : convocations.pdf, affichage.pdf, emargement.pdf, convocations-jury.pdf, demandes-employeur.pdf, rapport-absence-jury.pdf, attestation-ouverture.pdf, pv-destruction.pdf, pv-incident.pdf",
+        "Documents d'exemple écrits dans « {} » : convocations.pdf, affichage.pdf, emargement.pdf, convocations-jury.pdf, demandes-employeur.pdf, rapport-absence-jury.pdf, attestation-ouverture.pdf, pv-destruction.pdf, pv-incident.pdf, pv-session.pdf, releves-resultats.pdf",
         a.out.display()
     );
     Ok(())

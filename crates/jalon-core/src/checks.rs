@@ -89,10 +89,12 @@ pub enum CheckId {
     ResultsEntered,
     /// The departmental service's validation is recorded with its date.
     ValidationRecorded,
+    /// Every juror present signed the minutes as they stand.
+    MinutesSigned,
 }
 
 impl CheckId {
-    pub const ALL: [CheckId; 20] = [
+    pub const ALL: [CheckId; 21] = [
         CheckId::TitleExpiryMargin,
         CheckId::CeresSession,
         CheckId::ManagerDeclared,
@@ -113,6 +115,7 @@ impl CheckId {
         CheckId::SubjectsDestroyed,
         CheckId::ResultsEntered,
         CheckId::ValidationRecorded,
+        CheckId::MinutesSigned,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -137,6 +140,7 @@ impl CheckId {
             CheckId::SubjectsDestroyed => "subjects_destroyed",
             CheckId::ResultsEntered => "results_entered",
             CheckId::ValidationRecorded => "validation_recorded",
+            CheckId::MinutesSigned => "minutes_signed",
         }
     }
 
@@ -224,6 +228,9 @@ pub struct SessionFacts {
     pub custody: crate::custody::CustodyFacts,
     /// The day the departmental service validated the session, once recorded.
     pub validated_on: Option<Date>,
+    /// The jurors (ids) whose signature of the minutes stands (a result changed since
+    /// undoes them).
+    pub minutes_signed: HashSet<String>,
 }
 
 /// What the sign-in per épreuve must hold: each passage of the days gone by noted.
@@ -267,6 +274,42 @@ pub const CONVOCATION_DAYS_BEFORE: i32 = 30;
 
 fn plural(n: usize) -> &'static str {
     if n > 1 { "s" } else { "" }
+}
+
+/// The minutes need every result, then the signature of every juror present.
+fn minutes_signed(milestone: &MilestoneId, f: &SessionFacts) -> Option<Finding> {
+    if f.candidates.iter().any(|c| c.decision.is_none()) || f.candidates.is_empty() {
+        return Some(Finding::new(
+            "minutes.results_missing",
+            milestone,
+            "Le procès-verbal s'édite une fois le résultat de chaque candidat enregistré.",
+        ));
+    }
+    let present = f.jury.present();
+    if present.is_empty() {
+        return Some(Finding::new(
+            "minutes.no_juror_present",
+            milestone,
+            "Aucun juré n'est pointé présent : personne ne peut signer le procès-verbal.",
+        ));
+    }
+    let unsigned: Vec<String> = present
+        .iter()
+        .filter(|j| !f.minutes_signed.contains(&j.id))
+        .map(|j| j.name.clone())
+        .collect();
+    (!unsigned.is_empty()).then(|| {
+        let (n, s) = (unsigned.len(), plural(unsigned.len()));
+        Finding::new(
+            "minutes.unsigned",
+            milestone,
+            format!(
+                "{n} juré{s} présent{s} n'{} pas signé le procès-verbal : {}.",
+                if n > 1 { "ont" } else { "a" },
+                first_three(&unsigned)
+            ),
+        )
+    })
 }
 
 /// Every candidate has the jury's result, and each result is entered in CERES.
@@ -368,6 +411,7 @@ pub fn evaluate(
         CheckId::UnusedDestroyed => custody(milestone, f.custody.unused()),
         CheckId::SubjectsDestroyed => custody(milestone, f.custody.subjects_destroyed(today)),
         CheckId::ResultsEntered => results_entered(milestone, f),
+        CheckId::MinutesSigned => minutes_signed(milestone, f),
         CheckId::ValidationRecorded => f.validated_on.is_none().then(|| Finding {
             overridable: false,
             ..Finding::new(
@@ -649,6 +693,7 @@ pub(crate) mod tests {
             jury: jury(),
             custody: custody(),
             validated_on: None,
+            minutes_signed: HashSet::new(),
         }
     }
 
@@ -833,6 +878,8 @@ pub(crate) mod tests {
                 assert_eq!(found, Some("results.missing"), "no épreuve taken yet");
             } else if c == CheckId::ValidationRecorded {
                 assert_eq!(found, Some("validation.not_recorded"), "not held yet");
+            } else if c == CheckId::MinutesSigned {
+                assert_eq!(found, Some("minutes.results_missing"), "not held yet");
             } else {
                 assert_eq!(found, None, "{c}");
             }
@@ -1132,6 +1179,34 @@ pub(crate) mod tests {
     }
 
     #[test]
+    fn the_minutes_are_signed_by_every_juror_present() {
+        use crate::results::Decision;
+        let rules = Rulebook::embedded();
+        let sign = MilestoneId::new("close.sign_minutes");
+        let mut f = facts();
+        f.candidates = vec![candidate("DURAND Léa")];
+        assert_eq!(
+            milestone(&rules, &sign, &f, TODAY).unwrap().rule,
+            "minutes.results_missing"
+        );
+        f.candidates[0].decision = Some(Decision::Obtained);
+        f.jury.noted.clear();
+        assert_eq!(
+            milestone(&rules, &sign, &f, TODAY).unwrap().rule,
+            "minutes.no_juror_present"
+        );
+        let ids: Vec<String> = f.jury.jurors.iter().map(|j| j.id.clone()).collect();
+        for id in &ids {
+            f.jury.noted.push((id.clone(), f.start, true));
+        }
+        let found = milestone(&rules, &sign, &f, TODAY).unwrap();
+        assert_eq!(found.rule, "minutes.unsigned");
+        assert!(found.message.starts_with(&format!("{} juré", ids.len())), "{}", found.message);
+        f.minutes_signed = ids.iter().cloned().collect();
+        assert_eq!(milestone(&rules, &sign, &f, TODAY), None);
+    }
+
+    #[test]
     fn every_candidate_needs_a_result_entered_in_ceres() {
         use crate::results::Decision;
         let rules = Rulebook::embedded();
@@ -1191,6 +1266,7 @@ pub(crate) mod tests {
                 (CheckId::UnusedDestroyed, "launch.destroy_unused"),
                 (CheckId::SubjectsDestroyed, "close.destroy_subjects"),
                 (CheckId::ResultsEntered, "close.enter_results"),
+                (CheckId::MinutesSigned, "close.sign_minutes"),
                 (CheckId::ChecklistTicked, "close.archive"),
                 (CheckId::ValidationRecorded, "validation.decision"),
             ]

@@ -21,9 +21,17 @@ use typst_layout::PagedDocument;
 /// Draws a logo alone, to know that it can be drawn.
 const LOGO_CHECK: &str = "logo-check.typ";
 
-pub const TEMPLATES: [(&str, &str); 12] = [
+pub const TEMPLATES: [(&str, &str); 14] = [
     ("jalon.typ", include_str!("../templates/jalon.typ")),
     ("entete.typ", include_str!("../templates/entete.typ")),
+    (
+        "pv-session.typ",
+        include_str!("../templates/pv-session.typ"),
+    ),
+    (
+        "releve-resultats.typ",
+        include_str!("../templates/releve-resultats.typ"),
+    ),
     (
         "convocation.typ",
         include_str!("../templates/convocation.typ"),
@@ -78,6 +86,10 @@ pub enum Kind {
     DestructionRecord,
     /// The record of an incident, to sign.
     IncidentReport,
+    /// The minutes of the session (PV de session), from the results, for the jurors to sign.
+    Minutes,
+    /// One results sheet per candidate of `minutes` (or the one chosen).
+    ResultSheet,
 }
 
 impl Kind {
@@ -92,6 +104,8 @@ impl Kind {
             Kind::OpeningAttestation => "attestation-ouverture.typ",
             Kind::DestructionRecord => "pv-destruction.typ",
             Kind::IncidentReport => "pv-incident.typ",
+            Kind::Minutes => "pv-session.typ",
+            Kind::ResultSheet => "releve-resultats.typ",
         }
     }
 
@@ -107,6 +121,8 @@ impl Kind {
             Kind::OpeningAttestation => "Attestation de conformité de l'ouverture des sujets",
             Kind::DestructionRecord => "Procès-verbal de destruction des sujets",
             Kind::IncidentReport => "Procès-verbal d'incident",
+            Kind::Minutes => "Procès-verbal de session",
+            Kind::ResultSheet => "Relevé individuel de résultats",
         }
     }
 }
@@ -271,6 +287,51 @@ pub struct SessionDocument {
     /// The sealed papers' records: an opening, destructions, an incident.
     #[serde(default)]
     pub custody: Option<CustodyRecords>,
+    /// The results, for the minutes and the results sheets.
+    #[serde(default)]
+    pub minutes: Option<MinutesRecord>,
+}
+
+/// What the minutes and the results sheets show.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct MinutesRecord {
+    /// The épreuves, in order.
+    pub epreuves: Vec<String>,
+    /// (code, name) of each CCP assessed.
+    pub ccps: Vec<(String, String)>,
+    pub rows: Vec<ResultLine>,
+    /// « lundi 15 mars 2027 à 10 h 40 — fraude suspectée (DUPONT Jean) : … ».
+    pub incidents: Vec<String>,
+    /// The candidates suspected of fraud, which the minutes must mention.
+    pub frauds: Vec<String>,
+    /// The jurors present, who sign.
+    pub jurors: Vec<MinutesJuror>,
+    /// « Session validée par le service départemental le … », or the warning that nothing
+    /// is communicated to a candidate before.
+    pub validation: String,
+    pub validated: bool,
+}
+
+/// A candidate's result, as the minutes and their sheet give it.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct ResultLine {
+    pub name: String,
+    /// One outcome per épreuve of `epreuves`: « faite », « absent », « — ».
+    pub epreuves: Vec<String>,
+    /// One outcome per CCP of `ccps`: « acquis », « non acquis », « — ».
+    pub ccps: Vec<String>,
+    pub decision: String,
+    /// « saisi dans CERES le … », or empty.
+    pub ceres: String,
+}
+
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct MinutesJuror {
+    pub name: String,
+    /// The days present: « lundi 15 et mardi 16 mars 2027 ».
+    pub days: String,
+    /// « signé le … — lien personnel (…) », or empty.
+    pub signed: String,
 }
 
 /// What the custody documents show.
@@ -955,6 +1016,50 @@ pub fn sample(candidates: usize) -> SessionDocument {
                 recorded_by: "Claire Martin".to_owned(),
                 fraud: true,
             }),
+        }),
+        minutes: Some(MinutesRecord {
+            epreuves: vec![
+                "Mise en situation professionnelle".to_owned(),
+                "Entretien final".to_owned(),
+            ],
+            ccps: vec![
+                ("CCP1".to_owned(), "Développer la partie front-end".to_owned()),
+                ("CCP2".to_owned(), "Développer la partie back-end".to_owned()),
+            ],
+            rows: vec![
+                ResultLine {
+                    name: "DURAND Léa".to_owned(),
+                    epreuves: vec!["faite".to_owned(), "faite".to_owned()],
+                    ccps: vec!["acquis".to_owned(), "acquis".to_owned()],
+                    decision: "titre obtenu".to_owned(),
+                    ceres: "saisi dans CERES le vendredi 18 décembre 2026".to_owned(),
+                },
+                ResultLine {
+                    name: "MARTIN Léa".to_owned(),
+                    epreuves: vec!["faite".to_owned(), "faite".to_owned()],
+                    ccps: vec!["acquis".to_owned(), "non acquis".to_owned()],
+                    decision: "réussite partielle".to_owned(),
+                    ceres: String::new(),
+                },
+            ],
+            incidents: vec![
+                "lundi 14 décembre 2026 à 10 h 40 — fraude suspectée (MARTIN Léa) : téléphone allumé sous la table".to_owned(),
+            ],
+            frauds: vec!["MARTIN Léa".to_owned()],
+            jurors: vec![
+                MinutesJuror {
+                    name: "Marc LEROY".to_owned(),
+                    days: "lundi 14 décembre 2026".to_owned(),
+                    signed: "signé le vendredi 18 décembre 2026 à 9 h 05 — lien personnel".to_owned(),
+                },
+                MinutesJuror {
+                    name: "Sophie MARTY".to_owned(),
+                    days: "lundi 14 décembre 2026".to_owned(),
+                    signed: String::new(),
+                },
+            ],
+            validation: "Aucun résultat n'est communiqué à un candidat avant la validation officielle de la session par le service départemental.".to_owned(),
+            validated: false,
         }),
     }
 }

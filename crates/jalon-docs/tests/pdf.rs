@@ -74,6 +74,7 @@ fn session(candidates: Vec<CandidateLine>) -> SessionDocument {
         jury: Vec::new(),
         absence: None,
         custody: None,
+        minutes: None,
     }
 }
 

@@ -117,6 +117,9 @@ actions! {
     LateAdmitted = "launch.late_admitted", "Candidat admis en retard";
     UnusedDestroyed = "launch.unused_destroyed", "Sujets non utilisés détruits";
     ResultRecorded = "result.recorded", "Résultat d'un candidat enregistré";
+    MinutesSigned = "minutes.signed", "Procès-verbal signé par un juré";
+    MinutesScanAttached = "minutes.scan_attached", "Procès-verbal signé sur papier joint";
+    MinutesSignaturesUndone = "minutes.signatures_undone", "Signatures du procès-verbal annulées (un résultat a changé)";
 }
 
 #[cfg(feature = "openapi")]

@@ -300,7 +300,7 @@ impl Store {
         Ok(())
     }
 
-    fn link_author<'a>(&self, link: &'a JurorLink, who: &'a str) -> Author<'a> {
+    pub(crate) fn link_author<'a>(&self, link: &'a JurorLink, who: &'a str) -> Author<'a> {
         Author {
             centre_id: &link.centre_id,
             user_id: None,

@@ -18,6 +18,7 @@ pub mod juror_link;
 pub mod jurors;
 pub mod jury;
 pub mod launch;
+pub mod minutes;
 pub mod represent;
 pub mod results;
 pub mod schedule;

@@ -335,6 +335,14 @@ impl Store {
                 what: "le résultat de ce candidat",
             });
         }
+        // The minutes signed so far no longer say what the jury decided: signed again.
+        self.undo_minutes_signatures(
+            &mut tx,
+            journal::Author::from(actor),
+            session.id(),
+            &format!("résultat de {} modifié", row.name),
+        )
+        .await?;
         let kind = session.session().kind;
         journal::append(
             &mut tx,

@@ -134,6 +134,7 @@ pub async fn session_document(
         jury: jury_lines(&store.jury(session).await?),
         absence: None,
         custody: None,
+        minutes: None,
     })
 }
 

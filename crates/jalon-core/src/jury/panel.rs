@@ -78,6 +78,17 @@ pub struct JuryFacts {
     pub convoked: Vec<(String, Date)>,
 }
 
+impl JuryFacts {
+    /// The jurors pointed present on at least one day: those who sign the minutes, in the
+    /// order they are seated.
+    pub fn present(&self) -> Vec<&Juror> {
+        self.jurors
+            .iter()
+            .filter(|j| self.noted.iter().any(|(id, _, here)| *here && id == &j.id))
+            .collect()
+    }
+}
+
 /// One rule broken by the jury, in French.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]

@@ -169,8 +169,22 @@ impl Store {
                         .as_deref()
                         .map(|d| parse_date("validated_on", d))
                         .transpose()?,
+                    minutes_signed: Default::default(),
                 },
             );
+        }
+        let signed: Vec<(SessionId, String)> = sqlx::query_as(
+            "SELECT session_id, juror_id FROM minutes_signatures \
+             WHERE session_id IN (SELECT id FROM sessions WHERE centre_id = $1 AND ($2 = '' OR id = $2))",
+        )
+        .bind(centre)
+        .bind(only)
+        .fetch_all(&mut *conn)
+        .await?;
+        for (session, juror) in signed {
+            if let Some(facts) = out.get_mut(&session) {
+                facts.minutes_signed.insert(juror);
+            }
         }
         for t in ticks {
             if let Some(facts) = out.get_mut(&t.session_id) {
