@@ -1201,7 +1201,11 @@ pub(crate) mod tests {
         }
         let found = milestone(&rules, &sign, &f, TODAY).unwrap();
         assert_eq!(found.rule, "minutes.unsigned");
-        assert!(found.message.starts_with(&format!("{} juré", ids.len())), "{}", found.message);
+        assert!(
+            found.message.starts_with(&format!("{} juré", ids.len())),
+            "{}",
+            found.message
+        );
         f.minutes_signed = ids.iter().cloned().collect();
         assert_eq!(milestone(&rules, &sign, &f, TODAY), None);
     }

@@ -544,7 +544,7 @@ mod tests {
             jury: Default::default(),
             custody: Default::default(),
             validated_on: None,
-                    minutes_signed: Default::default(),
+            minutes_signed: Default::default(),
             approval: Some(ApprovalFacts {
                 number: "AGR-75-001".to_owned(),
                 valid_from: date(2025, 1, 1),

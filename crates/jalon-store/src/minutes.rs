@@ -20,6 +20,9 @@ pub struct Signer {
     #[cfg_attr(feature = "openapi", schema(value_type = String))]
     pub juror_id: JurorId,
     pub name: String,
+    /// The days they were pointed present.
+    #[cfg_attr(feature = "openapi", schema(value_type = Vec<String>))]
+    pub days: Vec<jiff::civil::Date>,
     pub signed_at: Option<Stamp>,
     /// « lien personnel (…) », « sur papier (scan joint) ».
     pub signed_from: Option<String>,
@@ -49,7 +52,8 @@ struct SignatureRow {
 impl Store {
     /// The minutes of a session: whether they can be signed, who signs, who did.
     pub async fn minutes(&self, session: &SessionHandle<'_>) -> Result<Minutes> {
-        let (sheet, jury) = tokio::try_join!(self.results(session), self.gather_jury(session, None))?;
+        let (sheet, jury) =
+            tokio::try_join!(self.results(session), self.gather_jury(session, None))?;
         let rows: Vec<SignatureRow> = sqlx::query_as(
             "SELECT juror_id, signed_at, signed_from, \
              CAST(CASE WHEN signature IS NULL THEN 0 ELSE 1 END AS BIGINT) AS drawn \
@@ -69,9 +73,19 @@ impl Store {
             .into_iter()
             .map(|j| {
                 let row = rows.iter().find(|r| r.juror_id.as_str() == j.id);
+                let mut days: Vec<jiff::civil::Date> = jury
+                    .facts
+                    .noted
+                    .iter()
+                    .filter(|(id, _, here)| *here && id == &j.id)
+                    .map(|(_, d, _)| *d)
+                    .collect();
+                days.sort();
+                days.dedup();
                 Signer {
                     juror_id: JurorId::from(j.id.as_str()),
                     name: j.name.clone(),
+                    days,
                     signed_at: row.map(|r| r.signed_at),
                     signed_from: row.map(|r| r.signed_from.clone()),
                     drawn: row.is_some_and(|r| r.drawn != 0),
@@ -83,6 +97,24 @@ impl Store {
             signers,
             scan,
         })
+    }
+
+    /// What the juror's link shows of the minutes of a session they sit in: their line once
+    /// the minutes are edited and they were present (`None` otherwise).
+    pub async fn juror_minutes(
+        &self,
+        link: &JurorLink,
+        session: &SessionId,
+    ) -> Result<Option<Signer>> {
+        self.juror_sitting(link, session).await?;
+        let reader = link.documents_reader();
+        let h = self.open_session(&reader, session).await?;
+        let minutes = self.minutes(&h).await?;
+        let me = link.juror().id.clone();
+        Ok(minutes
+            .ready
+            .then(|| minutes.signers.into_iter().find(|s| s.juror_id == me))
+            .flatten())
     }
 
     /// The juror signs the minutes through their link, with a drawn signature: once every
@@ -111,7 +143,9 @@ impl Store {
             None => {
                 return Err(StoreError::invalid(
                     "minutes",
-                    format!("{name} n'est pointé(e) présent(e) à aucun jour de la session : seuls les jurés présents signent le procès-verbal"),
+                    format!(
+                        "{name} n'est pointé(e) présent(e) à aucun jour de la session : seuls les jurés présents signent le procès-verbal"
+                    ),
                 ));
             }
             Some(s) if s.signed_at.is_some() => {
@@ -123,11 +157,18 @@ impl Store {
             Some(_) => {}
         }
         jalon_core::upload::check_signature(png).map_err(|e| {
-            StoreError::invalid("signature", e.replace("faites signer le candidat", "signez"))
+            StoreError::invalid(
+                "signature",
+                e.replace("faites signer le candidat", "signez"),
+            )
         })?;
         let from = format!(
             "lien personnel ({})",
-            origin.chars().filter(|c| !c.is_control()).take(200).collect::<String>()
+            origin
+                .chars()
+                .filter(|c| !c.is_control())
+                .take(200)
+                .collect::<String>()
         );
         let now = Stamp::new(self.now());
         let mut tx = self.begin().await?;
@@ -191,11 +232,7 @@ impl Store {
         let kind = jalon_core::upload::check_document(bytes)
             .map_err(|e| StoreError::invalid("scan", e))?;
         let sha = crate::sha256_hex(bytes);
-        let name: String = name
-            .chars()
-            .filter(|c| !c.is_control())
-            .take(200)
-            .collect();
+        let name: String = name.chars().filter(|c| !c.is_control()).take(200).collect();
         let name = if name.trim().is_empty() {
             "pv-signe".to_owned()
         } else {

@@ -4166,7 +4166,131 @@ async fn a_jury_is_appointed_checked_welcomed_and_sworn(store: Store) {
     assert!(jury.jurors.iter().all(|j| j.signed_at.is_some()));
     assert_eq!(
         monday.juror_signature(&h, &leroy.id).await.unwrap(),
-        Some(png)
+        Some(png.clone())
+    );
+    // The minutes: edited once each result is recorded, signed by each juror present —
+    // Marty only (Leroy was absent).
+    use jalon_core::results::{CcpOutcome, Decision, Outcome, ResultInput};
+    use jalon_store::results::RecordResult;
+    let later = on_day(&store, date(2027, 3, 22));
+    let h = open(&later, &f.admin, &id).await;
+    let token = later
+        .issue_juror_link(f.admin.writer().unwrap(), &marty.id)
+        .await
+        .unwrap();
+    let link = later.juror_link(&token).await.unwrap().unwrap();
+    let Err(StoreError::Invalid(e)) = later.sign_minutes_by_link(&link, &id, &png, "x").await
+    else {
+        panic!("before the results")
+    };
+    assert!(e[0].message.contains("pas encore édité"), "{e:?}");
+    let result = |decision, ccp| ResultInput {
+        epreuves: [
+            (
+                "Mise en situation professionnelle".to_owned(),
+                Outcome::Done,
+            ),
+            ("Entretien final".to_owned(), Outcome::Done),
+        ]
+        .into_iter()
+        .collect(),
+        ccps: [("CCP1".to_owned(), ccp)].into_iter().collect(),
+        decision,
+    };
+    let people = later.candidates(&h).await.unwrap();
+    for c in &people {
+        later
+            .record_result(
+                h.writer().unwrap(),
+                &c.id,
+                RecordResult {
+                    version: 0,
+                    result: result(Decision::Obtained, CcpOutcome::Acquired),
+                    ceres_entered_on: None,
+                    dp_handed: true,
+                },
+            )
+            .await
+            .unwrap();
+    }
+    let minutes = later.minutes(&h).await.unwrap();
+    assert!(minutes.ready);
+    let names: Vec<&str> = minutes.signers.iter().map(|j| j.name.as_str()).collect();
+    assert_eq!(names, ["Marc MARTY"]);
+    assert!(
+        check_of(&later, &f.admin, &id, "close.sign_minutes")
+            .await
+            .unwrap()
+            .contains("1 juré présent n'a pas signé le procès-verbal : Marc MARTY"),
+    );
+    later
+        .sign_minutes_by_link(&link, &id, &png, "203.0.113.9")
+        .await
+        .unwrap();
+    assert!(
+        later
+            .sign_minutes_by_link(&link, &id, &png, "x")
+            .await
+            .is_err(),
+        "once"
+    );
+    assert_eq!(
+        check_of(&later, &f.admin, &id, "close.sign_minutes").await,
+        None
+    );
+    // A result corrected after the signature: the signatures are undone, journaled.
+    let first = later.results(&h).await.unwrap().rows[0].clone();
+    later
+        .record_result(
+            h.writer().unwrap(),
+            &first.candidate_id,
+            RecordResult {
+                version: first.result.unwrap().version,
+                result: result(Decision::NotObtained, CcpOutcome::NotAcquired),
+                ceres_entered_on: None,
+                dp_handed: true,
+            },
+        )
+        .await
+        .unwrap();
+    let journal: Vec<String> = later
+        .session_journal(&h, 2)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|e| e.action.as_str().to_owned())
+        .collect();
+    assert_eq!(journal, ["result.recorded", "minutes.signatures_undone"]);
+    assert!(
+        check_of(&later, &f.admin, &id, "close.sign_minutes")
+            .await
+            .is_some()
+    );
+    // Signed again on paper: the scan (checked by content) stands for Marty's signature.
+    let Err(StoreError::Invalid(e)) = later
+        .attach_minutes_scan(h.writer().unwrap(), "pv.txt", b"pas un scan")
+        .await
+    else {
+        panic!("a text file")
+    };
+    assert_eq!(e[0].field, "scan");
+    let pdf = b"%PDF-1.7 pv signe".to_vec();
+    let m = later
+        .attach_minutes_scan(h.writer().unwrap(), "pv-signe.pdf", &pdf)
+        .await
+        .unwrap();
+    assert_eq!(
+        m.signers[0].signed_from.as_deref(),
+        Some("sur papier (scan joint)")
+    );
+    assert_eq!(m.scan.as_ref().unwrap().0, "pv-signe.pdf");
+    assert_eq!(
+        check_of(&later, &f.admin, &id, "close.sign_minutes").await,
+        None
+    );
+    assert_eq!(
+        later.minutes_scan(&h).await.unwrap().map(|(_, _, b)| b),
+        Some(pdf)
     );
 }
 

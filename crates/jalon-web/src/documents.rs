@@ -217,3 +217,126 @@ pub async fn render_zip(
     .await
     .map_err(|e| PdfError(format!("composition interrompue : {e}")))?
 }
+
+/// What the minutes and the results sheets show, from the results, the incidents and the
+/// jurors present; `only` keeps one candidate (their sheet).
+pub async fn minutes_record(
+    store: &Store,
+    session: &SessionHandle<'_>,
+    only: Option<&CandidateId>,
+) -> Result<pdf::MinutesRecord, StoreError> {
+    use jalon_core::results::{Audience, may_show};
+    let s = session.session();
+    let (sheet, incidents, minutes) = tokio::try_join!(
+        store.results(session),
+        store.incidents(session),
+        store.minutes(session),
+    )?;
+    if !minutes.ready {
+        return Err(StoreError::invalid(
+            "minutes",
+            "le procès-verbal s'édite une fois le résultat de chaque candidat enregistré",
+        ));
+    }
+    let epreuves: Vec<String> = sheet
+        .rows
+        .first()
+        .map(|r| r.passages.iter().map(|p| p.epreuve.clone()).collect())
+        .unwrap_or_default();
+    let rows = sheet
+        .rows
+        .iter()
+        .filter(|r| only.is_none_or(|c| &r.candidate_id == c))
+        .filter_map(|r| {
+            let res = r.result.as_ref()?;
+            Some(pdf::ResultLine {
+                name: r.name.clone(),
+                epreuves: epreuves
+                    .iter()
+                    .map(|e| {
+                        res.input
+                            .epreuves
+                            .get(e)
+                            .map_or("—", |o| o.label())
+                            .to_owned()
+                    })
+                    .collect(),
+                ccps: sheet
+                    .ccps
+                    .iter()
+                    .map(|(c, _)| res.input.ccps.get(c).map_or("—", |o| o.label()).to_owned())
+                    .collect(),
+                decision: res.input.decision.label_for(s.kind).to_owned(),
+                ceres: res
+                    .ceres_entered_on
+                    .map(|d| format!("saisi dans CERES le {}", fr::long_date(d)))
+                    .unwrap_or_default(),
+            })
+        })
+        .collect();
+    let fraud = jalon_core::launch::IncidentCategory::SuspectedFraud;
+    let mut frauds: Vec<String> = incidents
+        .iter()
+        .filter(|i| i.input.category == fraud)
+        .flat_map(|i| i.candidate_names.clone())
+        .collect();
+    frauds.sort();
+    frauds.dedup();
+    Ok(pdf::MinutesRecord {
+        epreuves,
+        ccps: sheet.ccps.clone(),
+        rows,
+        incidents: incidents
+            .iter()
+            .map(|i| {
+                format!(
+                    "{} à {} — {}{}{} : {}",
+                    fr::long_date(i.input.day),
+                    fr::time(i.input.time),
+                    i.input.category.label(),
+                    if i.candidate_names.is_empty() {
+                        String::new()
+                    } else {
+                        format!(" ({})", i.candidate_names.join(", "))
+                    },
+                    if i.input.epreuve.is_empty() {
+                        String::new()
+                    } else {
+                        format!(", {}", i.input.epreuve)
+                    },
+                    i.input.description
+                )
+            })
+            .collect(),
+        frauds,
+        jurors: minutes
+            .signers
+            .iter()
+            .map(|j| pdf::MinutesJuror {
+                name: j.name.clone(),
+                days: j
+                    .days
+                    .iter()
+                    .map(|d| fr::long_date(*d))
+                    .collect::<Vec<_>>()
+                    .join(", "),
+                signed: match (j.signed_at, &j.signed_from) {
+                    (Some(at), Some(from)) => {
+                        format!("signé {} — {from}", crate::ui::session::when(at))
+                    }
+                    _ => String::new(),
+                },
+            })
+            .collect(),
+        validation: match s.validated_on {
+            Some(d) if may_show(Audience::Candidate, Some(d)) => format!(
+                "Session validée par le service départemental le {}.",
+                fr::long_date(d)
+            ),
+            _ => "Aucun résultat n'est communiqué à un candidat avant la validation officielle \
+                  de la session par le service départemental."
+                .to_owned(),
+        },
+        validated: s.validated_on.is_some(),
+    })
+}

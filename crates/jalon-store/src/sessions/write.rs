@@ -82,7 +82,7 @@ impl Context {
             jury: Default::default(),
             custody: Default::default(),
             validated_on: None,
-                    minutes_signed: Default::default(),
+            minutes_signed: Default::default(),
         }
     }
 }

@@ -26,6 +26,8 @@ pub fn routes() -> Router<AppState> {
         .route("/jure/{token}/lu", post(read))
         .route("/jure/{token}/{session}/liens", post(declare))
         .route("/jure/{token}/{session}/declaration", post(sign))
+        .route("/jure/{token}/{session}/pv", post(sign_minutes))
+        .route("/jure/{token}/{session}/pv.pdf", get(minutes_pdf))
         .route("/jure/{token}/{session}/convocation.pdf", get(convocation))
         .route("/jure/{token}/{session}/employeur.pdf", get(employer))
 }
@@ -49,6 +51,9 @@ pub struct SittingView {
     pub candidates: Vec<CandidateAnswer>,
     pub declared: Option<String>,
     pub signed: Option<String>,
+    /// The minutes to sign (edited, the juror present): `Some(None)` to sign, `Some(Some(at))`
+    /// signed then; `None` when there is nothing to sign yet.
+    pub minutes: Option<Option<String>>,
 }
 
 #[derive(Template)]
@@ -97,6 +102,7 @@ fn view(s: &Sitting) -> SittingView {
             .collect(),
         declared: s.links_declared_at.map(super::session::when),
         signed: s.signed_at.map(super::session::when),
+        minutes: None,
     }
 }
 
@@ -144,7 +150,18 @@ async fn page(
         name: link.name(),
         centre: link.centre().to_owned(),
         unread,
-        sittings: sittings.iter().map(view).collect(),
+        sittings: {
+            let mut views = Vec::new();
+            for s in &sittings {
+                let mut v = view(s);
+                v.minutes = match state.store.juror_minutes(link, &s.session_id).await {
+                    Ok(m) => m.map(|j| j.signed_at.map(super::session::when)),
+                    Err(e) => return error_page(&e),
+                };
+                views.push(v);
+            }
+            views
+        },
         errors,
         notice,
         signature_js: crate::assets::signature_path(),
@@ -255,6 +272,72 @@ struct SignForm {
     signature: String,
     #[serde(default)]
     sworn: Option<String>,
+}
+
+/// The juror signs the minutes, drawn on the pad.
+async fn sign_minutes(
+    State(state): State<AppState>,
+    Path((token, session)): Path<(String, SessionId)>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
+    axum::Form(f): axum::Form<SignForm>,
+) -> Response {
+    let link = match link_of(&state, &token).await {
+        Ok(l) => l,
+        Err(r) => return r,
+    };
+    let from = origin(peer, &headers);
+    let done = match crate::body::drawn_signature(&f.signature) {
+        Err(e) => Err(StoreError::invalid("signature", e)),
+        Ok(None) => Err(StoreError::invalid(
+            "signature",
+            "la signature est vide : signez dans le cadre",
+        )),
+        Ok(Some(png)) => state
+            .store
+            .sign_minutes_by_link(&link, &session, &png, &from)
+            .await
+            .map(|_| ()),
+    };
+    after(
+        &state,
+        token,
+        &link,
+        done,
+        "Vous avez signé le procès-verbal de la session. Merci.",
+    )
+    .await
+}
+
+/// The minutes, for the juror to read before signing.
+async fn minutes_pdf(
+    State(state): State<AppState>,
+    Path((token, session)): Path<(String, SessionId)>,
+) -> Response {
+    let link = match link_of(&state, &token).await {
+        Ok(l) => l,
+        Err(r) => return r,
+    };
+    let done = async {
+        if state.store.juror_minutes(&link, &session).await?.is_none() {
+            return Err(StoreError::NotFound {
+                what: "procès-verbal",
+            });
+        }
+        let reader = link.documents_reader();
+        let h = state.store.open_session(&reader, &session).await?;
+        let record = crate::documents::minutes_record(&state.store, &h, None).await?;
+        let mut document = crate::documents::session_document(&state.store, &h, None).await?;
+        document.minutes = Some(record);
+        crate::documents::render(state.docs.clone(), jalon_docs::pdf::Kind::Minutes, document)
+            .await
+            .map_err(|e| StoreError::invalid("document", e.0))
+    }
+    .await;
+    match done {
+        Ok(bytes) => super::pdf_response("pv-session.pdf", bytes),
+        Err(e) => error_page(&e),
+    }
 }
 
 async fn sign(

@@ -14,7 +14,7 @@ mod jurors;
 mod jury;
 mod login;
 mod results;
-mod session;
+pub(crate) mod session;
 mod session_form;
 mod timeline;
 

@@ -27,6 +27,16 @@ pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/sessions/{id}/resultats", get(show))
         .route("/sessions/{id}/resultats/{candidate}", post(record))
+        .route("/sessions/{id}/resultats/pv.pdf", get(minutes_pdf))
+        .route("/sessions/{id}/resultats/releves.pdf", get(sheets_pdf))
+        .route(
+            "/sessions/{id}/resultats/{candidate}/releve.pdf",
+            get(sheet_pdf),
+        )
+        .route(
+            "/sessions/{id}/resultats/pv-signe",
+            get(minutes_scan).post(attach_scan),
+        )
 }
 
 /// One épreuve of a candidate on the page.
@@ -73,6 +83,15 @@ struct ResultsPage {
     rows: Vec<CandidateRow>,
     decisions: Vec<(&'static str, &'static str)>,
     done_count: usize,
+    /// The minutes can be edited and signed (every result recorded).
+    minutes_ready: bool,
+    /// Each juror present: name, « signé le … — … » or « à signer ».
+    signers: Vec<(String, String)>,
+    all_signed: bool,
+    /// The signed paper scan: « pv-signe.pdf — SHA-256 … ».
+    scan: Option<String>,
+    /// What the scan upload refused.
+    scan_error: Option<String>,
 }
 
 #[derive(Deserialize, Default)]
@@ -88,8 +107,20 @@ async fn page(
     notice: Option<String>,
     refused: Option<(CandidateId, Vec<String>, HashMap<String, String>)>,
 ) -> PageResult {
+    page_with(state, p, session, notice, refused, None).await
+}
+
+async fn page_with(
+    state: &AppState,
+    p: &Page,
+    session: &SessionHandle<'_>,
+    notice: Option<String>,
+    refused: Option<(CandidateId, Vec<String>, HashMap<String, String>)>,
+    scan_error: Option<String>,
+) -> PageResult {
     let s = session.session();
-    let sheet = state.store.results(session).await?;
+    let (sheet, minutes) =
+        tokio::try_join!(state.store.results(session), state.store.minutes(session))?;
     let kind = s.kind;
     let rows: Vec<CandidateRow> = sheet
         .rows
@@ -213,8 +244,30 @@ async fn page(
             .iter()
             .map(|d| (d.as_str(), d.label_for(kind)))
             .collect(),
+        minutes_ready: minutes.ready,
+        all_signed: !minutes.signers.is_empty()
+            && minutes.signers.iter().all(|j| j.signed_at.is_some()),
+        signers: minutes
+            .signers
+            .iter()
+            .map(|j| {
+                (
+                    j.name.clone(),
+                    match (j.signed_at, &j.signed_from) {
+                        (Some(at), Some(from)) => format!("signé {} — {from}", when(at)),
+                        _ => "à signer (par son lien personnel, ou sur papier : joignez le scan)"
+                            .to_owned(),
+                    },
+                )
+            })
+            .collect(),
+        scan: minutes
+            .scan
+            .as_ref()
+            .map(|(name, sha)| format!("{name} — SHA-256 {}…", &sha[..12.min(sha.len())])),
+        scan_error: scan_error.clone(),
     };
-    let status = if refused.is_some() {
+    let status = if refused.is_some() || scan_error.is_some() {
         StatusCode::UNPROCESSABLE_ENTITY
     } else {
         StatusCode::OK
@@ -332,6 +385,111 @@ async fn record(
         Err(e) => {
             let errors = super::refusal_lines(e)?;
             page(&state, &p, &session, None, Some((candidate, errors, f))).await
+        }
+    }
+}
+
+async fn typeset(
+    state: &AppState,
+    session: &SessionHandle<'_>,
+    kind: jalon_docs::pdf::Kind,
+    only: Option<&CandidateId>,
+    name: &str,
+) -> PageResult {
+    let record = crate::documents::minutes_record(&state.store, session, only).await?;
+    let mut document = crate::documents::session_document(&state.store, session, None).await?;
+    document.minutes = Some(record);
+    let bytes = crate::documents::render(state.docs.clone(), kind, document)
+        .await
+        .map_err(|e| StoreError::invalid("document", e.0))?;
+    Ok(super::pdf_response(name, bytes))
+}
+
+async fn minutes_pdf(
+    State(state): State<AppState>,
+    p: Page,
+    Path(id): Path<SessionId>,
+) -> PageResult {
+    let session = state.store.open_session(&p.actor, &id).await?;
+    typeset(
+        &state,
+        &session,
+        jalon_docs::pdf::Kind::Minutes,
+        None,
+        "pv-session.pdf",
+    )
+    .await
+}
+
+async fn sheets_pdf(
+    State(state): State<AppState>,
+    p: Page,
+    Path(id): Path<SessionId>,
+) -> PageResult {
+    let session = state.store.open_session(&p.actor, &id).await?;
+    typeset(
+        &state,
+        &session,
+        jalon_docs::pdf::Kind::ResultSheet,
+        None,
+        "releves-resultats.pdf",
+    )
+    .await
+}
+
+async fn sheet_pdf(
+    State(state): State<AppState>,
+    p: Page,
+    Path((id, candidate)): Path<(SessionId, CandidateId)>,
+) -> PageResult {
+    let session = state.store.open_session(&p.actor, &id).await?;
+    typeset(
+        &state,
+        &session,
+        jalon_docs::pdf::Kind::ResultSheet,
+        Some(&candidate),
+        "releve-resultats.pdf",
+    )
+    .await
+}
+
+async fn minutes_scan(
+    State(state): State<AppState>,
+    p: Page,
+    Path(id): Path<SessionId>,
+) -> PageResult {
+    let session = state.store.open_session(&p.actor, &id).await?;
+    match state.store.minutes_scan(&session).await? {
+        Some((_, kind, bytes)) => {
+            Ok(([(axum::http::header::CONTENT_TYPE, kind)], bytes).into_response())
+        }
+        None => Err(StoreError::NotFound {
+            what: "procès-verbal signé",
+        }
+        .into()),
+    }
+}
+
+/// The minutes signed on paper: the scan stands for each present juror's signature.
+async fn attach_scan(
+    State(state): State<AppState>,
+    Path(id): Path<SessionId>,
+    p: Page,
+    headers: axum::http::HeaderMap,
+    form: axum::extract::Multipart,
+) -> PageResult {
+    let session = state.store.open_session(&p.actor, &id).await?;
+    session.writer()?;
+    let (name, bytes) = super::uploaded_file(&p, &headers, form, "scan").await?;
+    match state
+        .store
+        .attach_minutes_scan(session.writer()?, &name, &bytes)
+        .await
+    {
+        Ok(_) => Ok(Redirect::to(&format!("/sessions/{id}/resultats?ok#h-pv")).into_response()),
+        Err(e) => {
+            let why = super::refusal_lines(e)?.join(" ; ");
+            page_with(&state, &p, &session, None, None, Some(why)).await
         }
     }
 }
