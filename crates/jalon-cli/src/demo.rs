@@ -183,7 +183,12 @@ const fn s(
 /// A one-page PDF standing for a scanned receipt (« Accusé de réception signé —
 /// démonstration »), with a correct cross-reference table.
 fn receipt_pdf() -> Vec<u8> {
-    let stream = "BT /F1 14 Tf 72 760 Td (Accuse de reception signe - demonstration) Tj ET";
+    scan_pdf("Accuse de reception signe - demonstration")
+}
+
+/// A one-page PDF standing for a scan, saying `text` (ASCII, without parentheses).
+fn scan_pdf(text: &str) -> Vec<u8> {
+    let stream = format!("BT /F1 14 Tf 72 760 Td ({text}) Tj ET");
     let objects = [
         "<< /Type /Catalog /Pages 2 0 R >>".to_owned(),
         "<< /Type /Pages /Kids [3 0 R] /Count 1 >>".to_owned(),
@@ -1487,6 +1492,19 @@ async fn fill(store: &Store) -> Result<(), Failure> {
                 custody_for(&clerk, &h, p.actor, m.as_str(), p.n).await?;
                 if m == jalon_core::milestone::ids::CLOSE_ENTER_RESULTS {
                     results_for(&clerk, &h, p.n).await?;
+                }
+                // The minutes signed by the jurors present, on paper: the scan joined.
+                if m == "close.sign_minutes" {
+                    let minutes = clerk.minutes(&h).await?;
+                    if minutes.ready && !minutes.signers.is_empty() {
+                        clerk
+                            .attach_minutes_scan(
+                                h.writer()?,
+                                "pv-session-signe.pdf",
+                                &scan_pdf("Proces-verbal de session signe - demonstration"),
+                            )
+                            .await?;
+                    }
                 }
                 // The validation is one act, with its date: it marks the milestone done.
                 if m == jalon_core::milestone::ids::VALIDATION_DECISION {
