@@ -67,6 +67,10 @@ pub enum Command {
     /// Produit les documents PDF d'une session : convocations, affichage, feuilles d'émargement
     #[command(subcommand, help_template = HELP_TEMPLATE, subcommand_help_heading = "Commandes ", subcommand_value_name = "COMMANDE")]
     Docs(DocsCommand),
+    /// Vérifie un dossier de conformité, hors ligne : nomme tout fichier modifié, ajouté ou
+    /// retiré et toute entrée du journal modifiée ; code de sortie 1 si quelque chose ne va pas
+    #[command(name = "verify-archive", help_template = HELP_TEMPLATE, next_help_heading = "Options ")]
+    VerifyArchive(VerifyArchiveArgs),
 }
 
 #[derive(Debug, Subcommand)]
@@ -148,6 +152,30 @@ pub enum ExportCommand {
     /// Écrit les candidats d'une session en CSV (UTF-8, « ; ») sur la sortie standard
     #[command(help_template = HELP_TEMPLATE, next_help_heading = "Options ")]
     Candidates(ExportCandidatesArgs),
+    /// Écrit le dossier de conformité d'une session (--out dossier.zip) : chaque document
+    /// produit et chaque pièce jointe, le journal de la session et son chaînage, le manifeste
+    /// des empreintes SHA-256 ; à vérifier avec « jalon verify-archive »
+    #[command(help_template = HELP_TEMPLATE, next_help_heading = "Options ")]
+    Session(ExportSessionArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ExportSessionArgs {
+    #[command(flatten)]
+    pub db: DbArgs,
+    /// Identifiant de la session
+    #[arg(value_name = "ID")]
+    pub session: String,
+    /// Le fichier ZIP à écrire
+    #[arg(long, value_name = "FICHIER")]
+    pub out: PathBuf,
+}
+
+#[derive(Debug, Args)]
+pub struct VerifyArchiveArgs {
+    /// Le dossier de conformité (ZIP) à vérifier, sans base de données
+    #[arg(value_name = "FICHIER")]
+    pub file: PathBuf,
 }
 
 #[derive(Debug, Args)]

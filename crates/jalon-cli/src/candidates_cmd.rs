@@ -101,7 +101,10 @@ pub fn import(c: ImportCommand) -> Result<(), Failure> {
 }
 
 pub fn export(c: ExportCommand) -> Result<(), Failure> {
-    let ExportCommand::Candidates(a) = c;
+    let a = match c {
+        ExportCommand::Candidates(a) => a,
+        ExportCommand::Session(a) => return crate::docs_cmd::export_session(a),
+    };
     let csv = crate::db::runtime()?.block_on(async {
         let store = crate::db::open(&a.db, crate::serve_cmd::DEFAULT_DIR).await?;
         let session_id = SessionId::from(a.session.as_str());

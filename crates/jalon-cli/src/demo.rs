@@ -1614,7 +1614,7 @@ async fn results_for(
             .collect();
         let turn = k + n;
         let (decision, acquired) = if !present {
-            let d = if turn % 2 == 0 {
+            let d = if turn.is_multiple_of(2) {
                 Decision::AbsentJustified
             } else {
                 Decision::AbsentUnjustified

@@ -217,3 +217,56 @@ fn sample(a: SampleArgs) -> Result<(), Failure> {
     );
     Ok(())
 }
+
+/// `jalon export session ID --out FILE.zip`: the conformity file of a session.
+pub fn export_session(a: crate::args::ExportSessionArgs) -> Result<(), Failure> {
+    let (bytes, files) = crate::db::runtime()?.block_on(async {
+        let store = crate::db::open(&a.db, crate::serve_cmd::DEFAULT_DIR).await?;
+        let id = jalon_store::SessionId::from(a.session.as_str());
+        let centre = store
+            .centre_of_session(&id)
+            .await
+            .map_err(|e| crate::db::unknown_session(&a.session, e))?;
+        let actor = jalon_store::Actor::command_line(centre);
+        let session = store.open_session(&actor, &id).await?;
+        let renderer = std::sync::Arc::new(Renderer::embedded());
+        let bytes = jalon_web::archive::session_archive(&store, renderer, &session).await?;
+        let files = jalon_docs::archive::verify(&bytes).intact;
+        Ok::<_, Failure>((bytes, files))
+    })?;
+    write(&a.out, &bytes)?;
+    println!(
+        "Dossier de conformité écrit dans « {} » : {files} fichiers et leur manifeste SHA-256 ; \
+         vérifiez-le avec « jalon verify-archive {} ».",
+        a.out.display(),
+        a.out.display()
+    );
+    Ok(())
+}
+
+/// `jalon verify-archive FILE.zip`: offline, without the database.
+pub fn verify_archive(a: crate::args::VerifyArchiveArgs) -> Result<(), Failure> {
+    let bytes = std::fs::read(&a.file)
+        .map_err(|e| Failure::usage(format!("« {} » illisible : {e}", a.file.display())))?;
+    let report = jalon_docs::archive::verify(&bytes);
+    if let (Some(t), Some(d)) = (report.session.get("titre"), report.session.get("dates")) {
+        println!("Dossier de conformité : {t}, {d}");
+    }
+    if report.ok() {
+        println!(
+            "Intact : {} fichiers conformes à leur empreinte SHA-256, {} entrées du journal chaînées.",
+            report.intact, report.journal_entries
+        );
+        return Ok(());
+    }
+    for p in &report.problems {
+        println!("  ✗ {p}");
+    }
+    Err(Failure {
+        code: 1,
+        message: format!(
+            "le dossier n'est pas intact : {} problème(s)",
+            report.problems.len()
+        ),
+    })
+}

@@ -85,6 +85,7 @@ fn main() -> ExitCode {
         Command::Import(c) => candidates_cmd::import(c),
         Command::Export(c) => candidates_cmd::export(c),
         Command::Docs(c) => docs_cmd::run(c),
+        Command::VerifyArchive(a) => docs_cmd::verify_archive(a),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

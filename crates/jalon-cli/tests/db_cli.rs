@@ -428,6 +428,60 @@ fn demo_fills_an_empty_database_and_never_touches_a_real_one() {
     ] {
         assert!(statuses.contains(st), "a session {st}: {statuses:?}");
     }
+    // The validated session's conformity file: written, verified intact offline; one byte of
+    // a PDF changed in a copy, and the verification names it.
+    let validated = sessions
+        .iter()
+        .find(|s| s["status"] == "validated")
+        .unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let zip = dir.path().join("dossier.zip");
+    let z = zip.to_str().unwrap();
+    let o = jalon(
+        &["export", "session", &validated, "--data-dir", d, "--out", z],
+        &[],
+    );
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    assert!(
+        text(&o.stdout).contains("Dossier de conformité écrit"),
+        "{}",
+        text(&o.stdout)
+    );
+    let o = jalon(&["verify-archive", z], &[]);
+    assert!(o.status.success(), "{}{}", text(&o.stdout), text(&o.stderr));
+    assert!(text(&o.stdout).contains("Intact :"), "{}", text(&o.stdout));
+    let mut bytes = std::fs::read(&zip).unwrap();
+    let name = b"documents/pv-session.pdf";
+    // Named first in the manifest, then in the file's own header.
+    let header = bytes
+        .windows(name.len())
+        .enumerate()
+        .filter(|(_, w)| *w == name)
+        .map(|(i, _)| i)
+        .nth(1)
+        .unwrap();
+    let pdf = header
+        + bytes[header..]
+            .windows(5)
+            .position(|w| w == b"%PDF-")
+            .unwrap();
+    bytes[pdf + 200] ^= 1;
+    let altered = dir.path().join("altere.zip");
+    std::fs::write(&altered, &bytes).unwrap();
+    let o = jalon(&["verify-archive", altered.to_str().unwrap()], &[]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        text(&o.stdout).contains("fichier modifié : documents/pv-session.pdf"),
+        "{}",
+        text(&o.stdout)
+    );
+    assert!(
+        text(&o.stderr).contains("le dossier n'est pas intact"),
+        "{}",
+        text(&o.stderr)
+    );
     // The session under way still has candidates to welcome on the tablet.
     let under_way = sessions
         .iter()

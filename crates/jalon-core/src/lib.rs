@@ -12,6 +12,7 @@ pub mod checks;
 pub mod convocation;
 pub mod custody;
 pub mod fr;
+pub mod journal_chain;
 pub mod jury;
 pub mod launch;
 pub mod milestone;

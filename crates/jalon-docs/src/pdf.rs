@@ -815,19 +815,23 @@ fn messages(diags: &[SourceDiagnostic]) -> String {
         .join(" ; ")
 }
 
-/// A file name for a person's document: « convocation-DUPONT-Jean.pdf », ASCII only.
-pub fn file_name(prefix: &str, candidate: &CandidateLine) -> String {
-    let folded = jalon_core::candidate::fold(&format!(
-        "{} {}",
-        candidate.last_name, candidate.first_names
-    ));
-    let name: String = folded
+/// A text as a part of a file name: « Maçon » → « macon », ASCII only, words joined by « - ».
+pub fn file_stem(text: &str) -> String {
+    jalon_core::candidate::fold(text)
         .split_whitespace()
         .collect::<Vec<_>>()
         .join("-")
         .chars()
         .filter(|c| c.is_ascii_alphanumeric() || *c == '-')
-        .collect();
+        .collect()
+}
+
+/// A file name for a person's document: « convocation-DUPONT-Jean.pdf », ASCII only.
+pub fn file_name(prefix: &str, candidate: &CandidateLine) -> String {
+    let name = file_stem(&format!(
+        "{} {}",
+        candidate.last_name, candidate.first_names
+    ));
     format!(
         "{prefix}-{}.pdf",
         if name.is_empty() { "candidat" } else { &name }

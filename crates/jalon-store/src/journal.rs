@@ -10,7 +10,6 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
-use sha2::{Digest, Sha256};
 use sqlx::AnyConnection;
 
 use crate::Store;
@@ -237,14 +236,7 @@ pub(crate) struct Change<'a> {
 }
 
 fn entry_hash(prev: &str, fields: &[&str]) -> String {
-    let mut h = Sha256::new();
-    h.update(prev.as_bytes());
-    // A JSON array of strings: unambiguous whatever the fields contain.
-    let body = serde_json::to_string(fields).expect("strings serialise");
-    h.update(b"\n");
-    h.update(body.as_bytes());
-    let digest = h.finalize();
-    digest.iter().map(|b| format!("{b:02x}")).collect()
+    jalon_core::journal_chain::entry_hash(prev, fields)
 }
 
 /// Appends one entry inside the caller's transaction.
@@ -395,6 +387,54 @@ impl Store {
         .fetch_all(&self.pool)
         .await?;
         rows.into_iter().map(to_entry).collect()
+    }
+
+    /// Every journal entry about a session, oldest first, as stored: what its conformity
+    /// file carries so that each hash can be recomputed offline.
+    pub async fn journal_extract(
+        &self,
+        session: &SessionHandle<'_>,
+    ) -> Result<Vec<jalon_core::journal_chain::RawEntry>> {
+        let rows: Vec<Row> = sqlx::query_as(
+            "SELECT seq, at, actor_id, actor_name, action, subject_type, subject_id, data, \
+             prev_hash, hash FROM journal WHERE centre_id = $1 AND subject_id = $2 ORDER BY seq",
+        )
+        .bind(session.actor().centre_id())
+        .bind(session.id())
+        .fetch_all(&self.pool)
+        .await?;
+        let centre = session.actor().centre_id().to_string();
+        Ok(rows
+            .into_iter()
+            .map(
+                |(
+                    seq,
+                    at,
+                    actor_id,
+                    actor_name,
+                    action,
+                    subject_type,
+                    subject_id,
+                    data,
+                    prev,
+                    hash,
+                )| {
+                    jalon_core::journal_chain::RawEntry {
+                        centre_id: centre.clone(),
+                        seq,
+                        at,
+                        actor_id: actor_id.unwrap_or_default(),
+                        actor_name,
+                        action,
+                        subject_type,
+                        subject_id,
+                        data,
+                        prev_hash: prev,
+                        hash,
+                    }
+                },
+            )
+            .collect())
     }
 
     /// Checks every centre's chain; says which entry was altered, removed or inserted.

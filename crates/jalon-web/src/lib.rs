@@ -2,6 +2,7 @@
 //! under `/api/v1/`, authentication by cookie or bearer token, convocation emails.
 
 mod api;
+pub mod archive;
 mod assets;
 mod auth;
 mod body;

@@ -167,6 +167,8 @@ pub fn document() -> Value {
                     "due": {"type": "string", "format": "date"},
                     "answer": {"type": "string"}}})),
                 "200", ok("Enregistrée.", r("SessionDetail")), true)}), &["id"]),
+        "/api/v1/sessions/{id}/export.zip": with_params(json!({
+            "get": op("Le dossier de conformité de la session (ZIP) : chaque document produit et chaque pièce jointe, le journal de la session avec son chaînage (journal.jsonl), le manifeste de leurs empreintes SHA-256 (manifest.json). « jalon verify-archive » le vérifie hors ligne.", None, "200", json!({"description": "Archive ZIP.", "content": {"application/zip": {"schema": {"type": "string", "format": "binary"}}}}), false)}), &["id"]),
         "/api/v1/represent": {
             "get": op("Les candidats du centre qui peuvent être présentés de nouveau (échec, réussite partielle ou absence à une session validée) : la date limite (12 mois après la fin de formation, ou la règle du référentiel du titre) et ce qui reste.", None, "200", ok("Candidats.", list(r("Eligible"))), false)},
         "/api/v1/sessions/{id}/candidates/represent": with_params(json!({

@@ -715,6 +715,7 @@ fn operations(a: &Centre) -> Vec<(Method, &'static str, Option<Value>)> {
         ),
         (Method::GET, "/api/v1/sessions/{session}/results", None),
         (Method::GET, "/api/v1/represent", None),
+        (Method::GET, "/api/v1/sessions/{session}/export.zip", None),
         (
             Method::POST,
             "/api/v1/sessions/{session}/candidates/represent",

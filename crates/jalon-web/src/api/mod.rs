@@ -213,6 +213,7 @@ pub fn routes() -> Router<AppState> {
         .route("/api/v1/sessions/{id}/dte/order", put(custody::order))
         .route("/api/v1/sessions/{id}/results", get(results::sheet))
         .route("/api/v1/represent", get(results::eligible))
+        .route("/api/v1/sessions/{id}/export.zip", get(results::export_zip))
         .route(
             "/api/v1/sessions/{id}/candidates/represent",
             post(results::represent),

@@ -110,3 +110,29 @@ pub(super) async fn represent(
     let c = s.store.represent_candidate(w, &from, &b.candidate).await?;
     Ok((axum::http::StatusCode::CREATED, Json(c)))
 }
+
+/// The session's conformity file (ZIP).
+pub(super) async fn export_zip(
+    State(s): State<AppState>,
+    Auth(a): Auth,
+    Path(id): Path<SessionId>,
+) -> ApiResult<axum::response::Response> {
+    use axum::response::IntoResponse;
+    let h = s.store.open_session(&a, &id).await?;
+    let bytes = crate::archive::session_archive(&s.store, s.docs.clone(), &h).await?;
+    let name = crate::archive::file_name(&h);
+    Ok((
+        [
+            (
+                axum::http::header::CONTENT_TYPE,
+                "application/zip".to_owned(),
+            ),
+            (
+                axum::http::header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{name}\""),
+            ),
+        ],
+        bytes,
+    )
+        .into_response())
+}

@@ -836,14 +836,8 @@ fn paris_time(at: Stamp) -> String {
         .unwrap_or_default()
 }
 
-/// The attestation of the subject envelopes opened on a day, before the candidates.
-async fn attestation_pdf(
-    State(state): State<AppState>,
-    p: Page,
-    Path((id, day)): Path<(SessionId, Date)>,
-) -> PageResult {
-    let session = state.store.open_session(&p.actor, &id).await?;
-    let dte = state.store.dte(&session).await?;
+/// What the attestation of the subject envelopes opened on `day` shows; `None` when none was.
+pub(crate) fn opening_record(dte: &jalon_store::custody::Dte, day: Date) -> Option<CustodyRecords> {
     let opened: Vec<_> = dte
         .packets
         .iter()
@@ -851,16 +845,10 @@ async fn attestation_pdf(
             x.kind == PacketKind::Subjects && x.opened_at.is_some_and(|a| a.paris_date() == day)
         })
         .collect();
-    let Some(first) = opened.first() else {
-        return Err(StoreError::invalid(
-            "jour",
-            format!("aucun pli sujets n'a été ouvert le {}", fr::long_date(day)),
-        )
-        .into());
-    };
+    let first = opened.first()?;
     let mut epreuves: Vec<String> = opened.iter().filter_map(|x| x.epreuve.clone()).collect();
     epreuves.dedup();
-    let records = CustodyRecords {
+    Some(CustodyRecords {
         day: fr::long_date(day),
         epreuve: epreuves.join(", "),
         time: first.opened_at.map(paris_time).unwrap_or_default(),
@@ -879,6 +867,23 @@ async fn attestation_pdf(
         witnesses: first.opened_witnesses.clone().unwrap_or_default(),
         before: first.opened_before.clone().unwrap_or_default(),
         ..CustodyRecords::default()
+    })
+}
+
+/// The attestation of the subject envelopes opened on a day, before the candidates.
+async fn attestation_pdf(
+    State(state): State<AppState>,
+    p: Page,
+    Path((id, day)): Path<(SessionId, Date)>,
+) -> PageResult {
+    let session = state.store.open_session(&p.actor, &id).await?;
+    let dte = state.store.dte(&session).await?;
+    let Some(records) = opening_record(&dte, day) else {
+        return Err(StoreError::invalid(
+            "jour",
+            format!("aucun pli sujets n'a été ouvert le {}", fr::long_date(day)),
+        )
+        .into());
     };
     typeset(
         &state,
@@ -890,17 +895,16 @@ async fn attestation_pdf(
     .await
 }
 
-/// Every destruction of the session: the unused subjects at each launch, each envelope.
-async fn destruction_pdf(
-    State(state): State<AppState>,
-    p: Page,
-    Path(id): Path<SessionId>,
-) -> PageResult {
-    let session = state.store.open_session(&p.actor, &id).await?;
+/// Every destruction recorded in a session (the unused subjects at each launch, each packet),
+/// in time order; `None` when there is none yet.
+pub(crate) async fn destruction_records(
+    store: &jalon_store::Store,
+    session: &SessionHandle<'_>,
+) -> Result<Option<CustodyRecords>, StoreError> {
     let s = session.session();
     let mut lines = Vec::new();
     for day in jalon_core::calendar::days_from(s.start, s.end) {
-        for e in state.store.launch_day(&session, day).await?.epreuves {
+        for e in store.launch_day(session, day).await?.epreuves {
             if let Some(at) = e.unused_destroyed_at {
                 lines.push((
                     at,
@@ -920,7 +924,7 @@ async fn destruction_pdf(
             }
         }
     }
-    for x in state.store.dte(&session).await?.packets {
+    for x in store.dte(session).await?.packets {
         if let Some(at) = x.destroyed_at {
             lines.push((
                 at,
@@ -939,16 +943,27 @@ async fn destruction_pdf(
         }
     }
     if lines.is_empty() {
+        return Ok(None);
+    }
+    lines.sort_by_key(|(at, _)| *at);
+    Ok(Some(CustodyRecords {
+        destructions: lines.into_iter().map(|(_, l)| l).collect(),
+        ..CustodyRecords::default()
+    }))
+}
+
+async fn destruction_pdf(
+    State(state): State<AppState>,
+    p: Page,
+    Path(id): Path<SessionId>,
+) -> PageResult {
+    let session = state.store.open_session(&p.actor, &id).await?;
+    let Some(records) = destruction_records(&state.store, &session).await? else {
         return Err(StoreError::invalid(
             "destruction",
             "aucune destruction n'est encore enregistrée",
         )
         .into());
-    }
-    lines.sort_by_key(|(at, _)| *at);
-    let records = CustodyRecords {
-        destructions: lines.into_iter().map(|(_, l)| l).collect(),
-        ..CustodyRecords::default()
     };
     typeset(
         &state,
@@ -958,6 +973,25 @@ async fn destruction_pdf(
         "pv-destruction.pdf",
     )
     .await
+}
+
+/// What an incident's record shows.
+pub(crate) fn incident_record(i: &jalon_store::custody::Incident) -> CustodyRecords {
+    CustodyRecords {
+        day: fr::long_date(i.input.day),
+        epreuve: i.input.epreuve.clone(),
+        time: fr::time(i.input.time),
+        incident: Some(IncidentLine {
+            category: i.input.category.label().to_owned(),
+            candidates: i.candidate_names.clone(),
+            description: i.input.description.clone(),
+            measure: i.input.measure.clone(),
+            witnesses: i.input.witnesses.clone(),
+            recorded_by: i.recorded_by.clone(),
+            fraud: i.input.category == IncidentCategory::SuspectedFraud,
+        }),
+        ..CustodyRecords::default()
+    }
 }
 
 async fn incident_pdf(
@@ -975,21 +1009,7 @@ async fn incident_pdf(
     else {
         return Err(StoreError::NotFound { what: "incident" }.into());
     };
-    let records = CustodyRecords {
-        day: fr::long_date(i.input.day),
-        epreuve: i.input.epreuve.clone(),
-        time: fr::time(i.input.time),
-        incident: Some(IncidentLine {
-            category: i.input.category.label().to_owned(),
-            candidates: i.candidate_names.clone(),
-            description: i.input.description.clone(),
-            measure: i.input.measure.clone(),
-            witnesses: i.input.witnesses.clone(),
-            recorded_by: i.recorded_by.clone(),
-            fraud: i.input.category == IncidentCategory::SuspectedFraud,
-        }),
-        ..CustodyRecords::default()
-    };
+    let records = incident_record(&i);
     typeset(
         &state,
         &session,

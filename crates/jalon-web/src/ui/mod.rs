@@ -6,7 +6,7 @@ mod ack;
 mod admin;
 mod candidates;
 mod centre;
-mod custody;
+pub(crate) mod custody;
 mod dashboard;
 mod documents;
 mod juror_link;

@@ -28,6 +28,7 @@ pub fn routes() -> Router<AppState> {
         .route("/sessions/{id}/resultats", get(show))
         .route("/sessions/{id}/resultats/{candidate}", post(record))
         .route("/sessions/{id}/resultats/pv.pdf", get(minutes_pdf))
+        .route("/sessions/{id}/dossier.zip", get(dossier))
         .route("/sessions/{id}/resultats/releves.pdf", get(sheets_pdf))
         .route(
             "/sessions/{id}/resultats/{candidate}/releve.pdf",
@@ -492,4 +493,25 @@ async fn attach_scan(
             page_with(&state, &p, &session, None, None, Some(why)).await
         }
     }
+}
+
+/// The session's conformity file, for the inspector (or the centre) to take away.
+async fn dossier(State(state): State<AppState>, p: Page, Path(id): Path<SessionId>) -> PageResult {
+    let session = state.store.open_session(&p.actor, &id).await?;
+    let bytes = crate::archive::session_archive(&state.store, state.docs.clone(), &session).await?;
+    let name = crate::archive::file_name(&session);
+    Ok((
+        [
+            (
+                axum::http::header::CONTENT_TYPE,
+                "application/zip".to_owned(),
+            ),
+            (
+                axum::http::header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{name}\""),
+            ),
+        ],
+        bytes,
+    )
+        .into_response())
 }

@@ -1,0 +1,141 @@
+//! A session's conformity file: every document Jalon produces for it and every scan it keeps,
+//! its journal with the hash chain, and the manifest of SHA-256 (`jalon_docs::archive`) —
+//! what an inspector takes away and verifies on their own machine
+//! (`jalon verify-archive`). Built for the page, the API and the command line.
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use jalon_core::fr;
+use jalon_docs::pdf::{Kind, Renderer};
+use jalon_store::{SessionHandle, Store, StoreError};
+
+use crate::documents;
+
+/// The archive's file name: « dossier-conformite-macon-2026-12-02.zip ».
+pub fn file_name(session: &SessionHandle<'_>) -> String {
+    let s = session.session();
+    let slug: String = jalon_docs::pdf::file_stem(&s.title_name);
+    format!("dossier-conformite-{slug}-{}.zip", s.start)
+}
+
+async fn render(
+    renderer: &Arc<Renderer>,
+    kind: Kind,
+    data: jalon_docs::pdf::SessionDocument,
+) -> Result<Vec<u8>, StoreError> {
+    documents::render(renderer.clone(), kind, data)
+        .await
+        .map_err(|e| StoreError::invalid("document", e.0))
+}
+
+/// The conformity file of a session, as the bytes of a ZIP.
+pub async fn session_archive(
+    store: &Store,
+    renderer: Arc<Renderer>,
+    session: &SessionHandle<'_>,
+) -> Result<Vec<u8>, StoreError> {
+    let s = session.session();
+    let base = documents::session_document(store, session, None).await?;
+    let mut files: Vec<(String, Vec<u8>)> = Vec::new();
+    if !base.candidates.is_empty() {
+        for (kind, name) in [
+            (Kind::Convocation, "documents/convocations.pdf"),
+            (Kind::Posting, "documents/affichage.pdf"),
+            (Kind::SignIn, "documents/emargement.pdf"),
+        ] {
+            files.push((
+                name.to_owned(),
+                render(&renderer, kind, base.clone()).await?,
+            ));
+        }
+    }
+    if !base.jury.is_empty() {
+        files.push((
+            "documents/convocations-jury.pdf".to_owned(),
+            render(&renderer, Kind::JurorConvocation, base.clone()).await?,
+        ));
+    }
+    let dte = store.dte(session).await?;
+    for day in jalon_core::calendar::days_from(s.start, s.end) {
+        if let Some(records) = crate::ui::custody::opening_record(&dte, day) {
+            let mut d = base.clone();
+            d.custody = Some(records);
+            files.push((
+                format!("documents/attestation-ouverture-{day}.pdf"),
+                render(&renderer, Kind::OpeningAttestation, d).await?,
+            ));
+        }
+    }
+    if let Some(records) = crate::ui::custody::destruction_records(store, session).await? {
+        let mut d = base.clone();
+        d.custody = Some(records);
+        files.push((
+            "documents/pv-destruction.pdf".to_owned(),
+            render(&renderer, Kind::DestructionRecord, d).await?,
+        ));
+    }
+    for (n, i) in store.incidents(session).await?.iter().enumerate() {
+        let mut d = base.clone();
+        d.custody = Some(crate::ui::custody::incident_record(i));
+        files.push((
+            format!("documents/pv-incident-{}-{}.pdf", i.input.day, n + 1),
+            render(&renderer, Kind::IncidentReport, d).await?,
+        ));
+    }
+    if store.minutes(session).await?.ready {
+        let mut d = base.clone();
+        d.minutes = Some(documents::minutes_record(store, session, None).await?);
+        files.push((
+            "documents/pv-session.pdf".to_owned(),
+            render(&renderer, Kind::Minutes, d.clone()).await?,
+        ));
+        files.push((
+            "documents/releves-resultats.pdf".to_owned(),
+            render(&renderer, Kind::ResultSheet, d).await?,
+        ));
+    }
+    // What the centre joined: the milestones' evidence, the signed convocations, the
+    // minutes signed on paper, the photos of the packets' seals.
+    for f in store.milestone_files(session).await? {
+        let (name, _, bytes) = store.milestone_file(session, &f.id).await?;
+        files.push((format!("pieces/jalons/{}-{name}", f.milestone), bytes));
+    }
+    let candidates = store.candidates(session).await?;
+    for c in &candidates {
+        if let Ok((name, _, bytes)) = store.signed_document(session, &c.id).await {
+            let who = jalon_docs::pdf::file_stem(&c.input.short_name());
+            files.push((format!("pieces/convocations/{who}-{name}"), bytes));
+        }
+    }
+    if let Some((name, _, bytes)) = store.minutes_scan(session).await? {
+        files.push((format!("pieces/pv-signe-{name}"), bytes));
+    }
+    for p in dte.packets.iter().filter(|p| p.has_photo) {
+        if let Some((bytes, kind)) = store.packet_photo(session, &p.id).await? {
+            let ext = match kind.as_str() {
+                "image/png" => "png",
+                "image/webp" => "webp",
+                "image/heic" => "heic",
+                _ => "jpg",
+            };
+            let label = jalon_docs::pdf::file_stem(&p.label);
+            files.push((format!("pieces/plis/{label}.{ext}"), bytes));
+        }
+    }
+    let journal = store.journal_extract(session).await?;
+    let mut about = BTreeMap::new();
+    about.insert("titre".to_owned(), s.title_name.clone());
+    about.insert("dates".to_owned(), fr::date_range(s.start, s.end));
+    about.insert("centre".to_owned(), base.centre.name.clone());
+    about.insert("session".to_owned(), s.id.to_string());
+    about.insert(
+        "ceres".to_owned(),
+        s.ceres_number.clone().unwrap_or_default(),
+    );
+    about.insert("agrement".to_owned(), base.approval.clone());
+    about.insert("site".to_owned(), base.site.name.clone());
+    let made_at = jiff::Timestamp::now().to_string();
+    jalon_docs::archive::build(files, &journal, about, made_at)
+        .map_err(|e| StoreError::invalid("archive", e.0))
+}
