@@ -3730,3 +3730,79 @@ async fn a_candidate_in_failure_is_presented_again_from_the_later_sessions_page(
     );
     assert!(!first.contains("Présenter de nouveau"), "{first}");
 }
+
+#[tokio::test]
+async fn the_dashboard_shows_the_transmission_due_and_the_complements_asked() {
+    let (_base, store, _dir) = app().await;
+    let alpha = centre(&store, "alpha").await;
+    // The session of Monday 15 March 2027 (not transport): its transmission is due within five
+    // days, by Saturday 20 March.
+    let friday = common::server_on_day(&store, date(2027, 3, 19)).await;
+    let (c, _) = signed_in(&friday, "manager@alpha.example").await;
+    let home = html_unescape(
+        &c.get(format!("{friday}/?qui=toutes"))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap(),
+    );
+    assert!(home.contains("Transmissions à faire"), "{home}");
+    assert!(
+        home.contains(
+            "transmission des documents au plus tard le samedi 20 mars 2027 (dans 1 jour)"
+        ),
+        "{home}"
+    );
+    // Monday 22 March: late, in red.
+    let monday = common::server_on_day(&store, date(2027, 3, 22)).await;
+    let (m, _) = signed_in(&monday, "manager@alpha.example").await;
+    let home = html_unescape(
+        &m.get(format!("{monday}/?qui=toutes"))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap(),
+    );
+    assert!(
+        home.contains("transmission en retard de 2 jours (limite : samedi 20 mars 2027)"),
+        "{home}"
+    );
+    // Complements asked: shown with what and for when, until answered.
+    let (_, admin) = store.login("admin@alpha.example", PASSWORD).await.unwrap();
+    let id: jalon_store::SessionId = alpha.session.as_str().into();
+    let later = store.clone().with_clock(jalon_store::Clock::Fixed(
+        "2027-04-02T10:00:00Z".parse().unwrap(),
+    ));
+    let h = later.open_session(&admin, &id).await.unwrap();
+    later
+        .request_complements(
+            h.writer().unwrap(),
+            h.session().version,
+            date(2027, 4, 1),
+            "Feuille d'émargement signée",
+            Some(date(2027, 4, 15)),
+        )
+        .await
+        .unwrap();
+    let april = common::server_on_day(&store, date(2027, 4, 2)).await;
+    let (a, _) = signed_in(&april, "manager@alpha.example").await;
+    let home = html_unescape(
+        &a.get(format!("{april}/?qui=toutes"))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap(),
+    );
+    assert!(
+        home.contains(
+            "compléments demandés le jeudi 1ᵉʳ avril 2027 : Feuille d'émargement signée, attendus pour le jeudi 15 avril 2027 — réponse à envoyer"
+        ),
+        "{home}"
+    );
+}

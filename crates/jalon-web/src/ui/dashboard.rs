@@ -97,6 +97,10 @@ struct DashboardPage {
     juries: Vec<RoomConflict>,
     /// The sessions within two weeks whose DTE are not received.
     dte_missing: Vec<RoomConflict>,
+    /// The transmissions due within 48 hours, or late.
+    transmissions: Vec<RoomConflict>,
+    /// The sessions whose departmental service asked for complements.
+    complements: Vec<RoomConflict>,
     /// Only the user's own sessions (those they manage).
     mine: bool,
     /// The user manages sessions: the « mes sessions » choice is offered.
@@ -353,6 +357,63 @@ async fn dashboard(state: AppState, headers: HeaderMap, f: Filters) -> PageResul
             ),
         })
         .collect();
+    // The transmission due within 48 hours (or late), and the complements asked for.
+    let name_of = |d: &SessionDetail| {
+        format!(
+            "{} — {}",
+            d.session.title_name,
+            session_dates(d.session.start, d.session.end)
+        )
+    };
+    let transmissions: Vec<RoomConflict> = active
+        .iter()
+        .filter_map(|d| {
+            let m = d.milestone(jalon_core::milestone::ids::CLOSE_TRANSMIT.as_str())?;
+            let deadline = m.deadline?;
+            let left = calendar::days_between(today, deadline);
+            (m.applicable && m.state == MilestoneState::Todo && left <= 2 && d.session.end < today)
+                .then(|| RoomConflict {
+                    session_id: d.session.id.to_string(),
+                    session: name_of(d),
+                    message: match left {
+                        n if n < 0 => format!(
+                            "transmission en retard de {} (limite : {})",
+                            fr::count((-n) as usize, "jour", "jours"),
+                            fr::long_date(deadline)
+                        ),
+                        0 => "transmission des documents à faire aujourd'hui".to_owned(),
+                        n => format!(
+                            "transmission des documents au plus tard le {} (dans {})",
+                            fr::long_date(deadline),
+                            fr::count(n as usize, "jour", "jours")
+                        ),
+                    },
+                })
+        })
+        .collect();
+    let complements: Vec<RoomConflict> = active
+        .iter()
+        .filter(|d| d.session.status == Status::ComplementsRequested)
+        .filter_map(|d| {
+            let c = d.session.complements.as_ref()?;
+            Some(RoomConflict {
+                session_id: d.session.id.to_string(),
+                session: name_of(d),
+                message: format!(
+                    "compléments demandés le {} : {}{} — {}",
+                    fr::long_date(c.on),
+                    c.request,
+                    c.due
+                        .map(|x| format!(", attendus pour le {}", fr::long_date(x)))
+                        .unwrap_or_default(),
+                    match &c.answer {
+                        Some(a) => format!("réponse envoyée le {}", fr::long_date(a.on)),
+                        None => "réponse à envoyer".to_owned(),
+                    }
+                ),
+            })
+        })
+        .collect();
     let (mut late, mut soon, mut next) = (Vec::new(), Vec::new(), Vec::new());
     for d in &active {
         let name = format!(
@@ -481,6 +542,8 @@ async fn dashboard(state: AppState, headers: HeaderMap, f: Filters) -> PageResul
         rooms,
         juries,
         dte_missing,
+        transmissions,
+        complements,
         mine,
         manages,
         start,
