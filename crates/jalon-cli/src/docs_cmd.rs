@@ -205,6 +205,7 @@ fn sample(a: SampleArgs) -> Result<(), Failure> {
         (Kind::IncidentReport, "pv-incident.pdf"),
         (Kind::Minutes, "pv-session.pdf"),
         (Kind::ResultSheet, "releves-resultats.pdf"),
+        (Kind::ResultLetter, "courrier-resultat.pdf"),
     ] {
         let bytes = renderer
             .render(kind, &data)
@@ -212,7 +213,7 @@ fn sample(a: SampleArgs) -> Result<(), Failure> {
         write(&a.out.join(name), &bytes)?;
     }
     println!(
-        "Documents d'exemple écrits dans « {} » : convocations.pdf, affichage.pdf, emargement.pdf, convocations-jury.pdf, demandes-employeur.pdf, rapport-absence-jury.pdf, attestation-ouverture.pdf, pv-destruction.pdf, pv-incident.pdf, pv-session.pdf, releves-resultats.pdf",
+        "Documents d'exemple écrits dans « {} » : convocations.pdf, affichage.pdf, emargement.pdf, convocations-jury.pdf, demandes-employeur.pdf, rapport-absence-jury.pdf, attestation-ouverture.pdf, pv-destruction.pdf, pv-incident.pdf, pv-session.pdf, releves-resultats.pdf, courrier-resultat.pdf",
         a.out.display()
     );
     Ok(())

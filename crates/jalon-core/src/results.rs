@@ -302,6 +302,86 @@ pub fn acquired<'a>(ccps: &'a [String], input: &ResultInput) -> Vec<&'a str> {
         .collect()
 }
 
+/// What the centre's letter to a candidate says after the validation, paragraph by paragraph:
+/// the decision, what the candidate receives, and what comes next — the re-presentation
+/// (`again`: « 2 nouvelles présentations jusqu'au … ») when it applies.
+pub fn letter(
+    civility: &str,
+    decision: Decision,
+    kind: Kind,
+    title: &str,
+    acquired: &[String],
+    missing: &[String],
+    again: Option<&str>,
+) -> Vec<String> {
+    let list = |v: &[String]| v.join(" ; ");
+    let admis = fr::agreed(civility, "admis", "admise", "admis(e)");
+    let absent = fr::agreed(civility, "absent", "absente", "absent(e)");
+    let mut out = Vec::new();
+    match decision {
+        Decision::Obtained if kind == Kind::Title => {
+            out.push(format!(
+                "Le jury vous a déclaré {admis} au titre professionnel {title}, et le service \
+                 départemental a validé la session : félicitations."
+            ));
+            out.push(
+                "Votre parchemin vous sera adressé à l'initiative du service départemental ; \
+                 le centre vous préviendra s'il lui est remis pour vous."
+                    .to_owned(),
+            );
+        }
+        Decision::Obtained => {
+            out.push(format!(
+                "Le jury vous a déclaré {admis} aux certificats de compétences professionnelles \
+                 présentés ({}), et le service départemental a validé la session.",
+                list(acquired)
+            ));
+            out.push(
+                "Ils sont inscrits à votre livret de certificats de compétences professionnelles, \
+                 que le service départemental vous adressera."
+                    .to_owned(),
+            );
+        }
+        Decision::Partial => {
+            out.push(format!(
+                "Le jury vous a déclaré en réussite partielle au titre professionnel {title} : \
+                 vous avez acquis {} ; {} reste{} à acquérir.",
+                list(acquired),
+                list(missing),
+                if missing.len() > 1 { "nt" } else { "" }
+            ));
+            out.push(
+                "Les certificats acquis le restent : ils figurent à votre livret de certificats \
+                 de compétences professionnelles, que le service départemental vous adressera."
+                    .to_owned(),
+            );
+        }
+        Decision::NotObtained => {
+            out.push(format!(
+                "Le jury ne vous a pas déclaré {admis} au titre professionnel {title}. Le service \
+                 départemental vous adressera un courrier d'information."
+            ));
+        }
+        Decision::AbsentJustified | Decision::AbsentUnjustified => {
+            out.push(format!(
+                "Vous avez été {absent} à une épreuve de la session du titre professionnel \
+                 {title} : le jury n'a pas pu délibérer sur votre candidature. Le service \
+                 départemental vous adressera un courrier d'information."
+            ));
+        }
+    }
+    if decision.may_represent() {
+        out.push(match again {
+            Some(a) => format!(
+                "Vous pouvez vous présenter de nouveau : {a}. Contactez le centre pour vous \
+                 inscrire à une prochaine session."
+            ),
+            None => "Contactez le centre pour savoir comment vous présenter de nouveau.".to_owned(),
+        });
+    }
+    out
+}
+
 /// Who looks at a result.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Audience {
@@ -510,6 +590,42 @@ mod tests {
         assert_eq!(ccps_of(Kind::Ccp, &s), ["CCP1", "CCP3"]);
         s.epreuves[0].ccps.clear();
         assert_eq!(ccps_of(Kind::Ccp, &s), ["CCP1", "CCP2", "CCP3"]);
+    }
+
+    #[test]
+    fn the_letter_says_the_decision_and_what_comes_next() {
+        let acquired = vec!["CCP1 — Construire des ouvrages".to_owned()];
+        let missing = vec!["CCP2 — Réaliser des dallages".to_owned()];
+        let l = letter(
+            "Madame",
+            Decision::Partial,
+            Kind::Title,
+            "Maçon",
+            &acquired,
+            &missing,
+            Some("2 nouvelles présentations jusqu'au mardi 31 août 2027"),
+        );
+        assert_eq!(
+            l[0],
+            "Le jury vous a déclaré en réussite partielle au titre professionnel Maçon : vous \
+             avez acquis CCP1 — Construire des ouvrages ; CCP2 — Réaliser des dallages reste à \
+             acquérir."
+        );
+        assert!(
+            l[2].starts_with("Vous pouvez vous présenter de nouveau : 2 nouvelles présentations")
+        );
+        let ok = letter(
+            "Madame",
+            Decision::Obtained,
+            Kind::Title,
+            "Maçon",
+            &acquired,
+            &[],
+            None,
+        );
+        assert_eq!(ok.len(), 2, "no re-presentation for a title obtained");
+        assert!(ok[0].starts_with("Le jury vous a déclaré admise au titre professionnel Maçon"));
+        assert!(ok[1].contains("parchemin"));
     }
 
     #[test]

@@ -21,7 +21,7 @@ use typst_layout::PagedDocument;
 /// Draws a logo alone, to know that it can be drawn.
 const LOGO_CHECK: &str = "logo-check.typ";
 
-pub const TEMPLATES: [(&str, &str); 14] = [
+pub const TEMPLATES: [(&str, &str); 15] = [
     ("jalon.typ", include_str!("../templates/jalon.typ")),
     ("entete.typ", include_str!("../templates/entete.typ")),
     (
@@ -31,6 +31,10 @@ pub const TEMPLATES: [(&str, &str); 14] = [
     (
         "releve-resultats.typ",
         include_str!("../templates/releve-resultats.typ"),
+    ),
+    (
+        "lettre-resultat.typ",
+        include_str!("../templates/lettre-resultat.typ"),
     ),
     (
         "convocation.typ",
@@ -90,6 +94,8 @@ pub enum Kind {
     Minutes,
     /// One results sheet per candidate of `minutes` (or the one chosen).
     ResultSheet,
+    /// The centre's letter to a candidate after the validation: their result, what comes next.
+    ResultLetter,
 }
 
 impl Kind {
@@ -106,6 +112,7 @@ impl Kind {
             Kind::IncidentReport => "pv-incident.typ",
             Kind::Minutes => "pv-session.typ",
             Kind::ResultSheet => "releve-resultats.typ",
+            Kind::ResultLetter => "lettre-resultat.typ",
         }
     }
 
@@ -123,6 +130,7 @@ impl Kind {
             Kind::IncidentReport => "Procès-verbal d'incident",
             Kind::Minutes => "Procès-verbal de session",
             Kind::ResultSheet => "Relevé individuel de résultats",
+            Kind::ResultLetter => "Courrier de résultat",
         }
     }
 }
@@ -310,6 +318,9 @@ pub struct MinutesRecord {
     /// is communicated to a candidate before.
     pub validation: String,
     pub validated: bool,
+    /// The letter to the one candidate of `rows`, paragraph by paragraph.
+    #[serde(default)]
+    pub letter: Vec<String>,
 }
 
 /// A candidate's result, as the minutes and their sheet give it.
@@ -1064,6 +1075,11 @@ pub fn sample(candidates: usize) -> SessionDocument {
             ],
             validation: "Aucun résultat n'est communiqué à un candidat avant la validation officielle de la session par le service départemental.".to_owned(),
             validated: false,
+            letter: vec![
+                "Le jury vous a déclaré en réussite partielle au titre professionnel Agent de restauration : vous avez acquis CCP1 — Développer la partie front-end ; CCP2 — Développer la partie back-end reste à acquérir.".to_owned(),
+                "Les certificats acquis le restent : ils figurent à votre livret de certificats de compétences professionnelles, que le service départemental vous adressera.".to_owned(),
+                "Vous pouvez vous présenter de nouveau : 2 nouvelles présentations jusqu'au vendredi 31 décembre 2027. Contactez le centre pour vous inscrire à une prochaine session.".to_owned(),
+            ],
         }),
     }
 }

@@ -68,6 +68,22 @@ impl Store {
         Ok((root, u32::try_from(n).unwrap_or(u32::MAX)))
     }
 
+    /// What is left to a candidate of `session` to be presented again, as their letter says
+    /// it (« 2 nouvelles présentations jusqu'au … »); `None` for a transport title whose
+    /// référentiel's rule is not set.
+    pub async fn represent_left(
+        &self,
+        session: &SessionHandle<'_>,
+        candidate: &Candidate,
+    ) -> Result<Option<String>> {
+        let title = self
+            .title(session.actor(), &session.session().title_id)
+            .await?;
+        let rule = rules::rule_for(title.transport, title.structure.represent);
+        let (_, done) = self.presentations(&candidate.id).await?;
+        Ok(rule.map(|_| rules::left(rule, candidate.input.training_end, done)))
+    }
+
     /// The candidates of the actor's centre who may be presented again: a failure, a partial
     /// success or an absence in a validated session, the title still held — with their
     /// deadline and what is left.

@@ -232,10 +232,23 @@ pub async fn minutes_record(
         store.incidents(session),
         store.minutes(session),
     )?;
-    if !minutes.ready {
+    // The minutes need every result; one candidate's sheet or letter, theirs.
+    let ready = match only {
+        None => minutes.ready,
+        Some(c) => sheet
+            .rows
+            .iter()
+            .any(|r| &r.candidate_id == c && r.result.is_some()),
+    };
+    if !ready {
         return Err(StoreError::invalid(
             "minutes",
-            "le procès-verbal s'édite une fois le résultat de chaque candidat enregistré",
+            match only {
+                None => {
+                    "le procès-verbal s'édite une fois le résultat de chaque candidat enregistré"
+                }
+                Some(_) => "le résultat de ce candidat n'est pas encore enregistré",
+            },
         ));
     }
     let epreuves: Vec<String> = sheet
@@ -338,5 +351,61 @@ pub async fn minutes_record(
                 .to_owned(),
         },
         validated: s.validated_on.is_some(),
+        letter: Vec::new(),
     })
+}
+
+/// The centre's letter to one candidate after the validation — refused before it, under
+/// `results.embargo` (`results::may_show` decides).
+pub async fn result_letter(
+    store: &Store,
+    session: &SessionHandle<'_>,
+    candidate: &CandidateId,
+) -> Result<SessionDocument, StoreError> {
+    use jalon_core::results::{self, Audience, CcpOutcome};
+    let s = session.session();
+    if !results::may_show(Audience::Candidate, s.validated_on) {
+        let r = results::embargo_refusal();
+        return Err(StoreError::RulesBroken(vec![jalon_store::RuleViolation {
+            rule: r.rule,
+            milestone: jalon_core::milestone::ids::VALIDATION_DECISION,
+            message: r.message,
+            overridable: false,
+        }]));
+    }
+    let c = store.candidate(session, candidate).await?;
+    let sheet = store.results(session).await?;
+    let row = sheet
+        .rows
+        .iter()
+        .find(|r| &r.candidate_id == candidate)
+        .ok_or(StoreError::NotFound { what: "candidat" })?;
+    let Some(result) = &row.result else {
+        return Err(StoreError::invalid(
+            "candidate",
+            format!("{} n'a pas de résultat enregistré", row.name),
+        ));
+    };
+    let named = |want: CcpOutcome| -> Vec<String> {
+        sheet
+            .ccps
+            .iter()
+            .filter(|(code, _)| result.input.ccps.get(code) == Some(&want))
+            .map(|(code, name)| format!("{code} — {name}"))
+            .collect()
+    };
+    let again = store.represent_left(session, &c).await?;
+    let mut record = minutes_record(store, session, Some(candidate)).await?;
+    record.letter = results::letter(
+        c.input.civility.trim(),
+        result.input.decision,
+        s.kind,
+        &s.title_name,
+        &named(CcpOutcome::Acquired),
+        &named(CcpOutcome::NotAcquired),
+        again.as_deref(),
+    );
+    let mut document = session_document(store, session, Some(candidate)).await?;
+    document.minutes = Some(record);
+    Ok(document)
 }

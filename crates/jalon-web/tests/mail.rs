@@ -573,6 +573,17 @@ async fn a_candidate_reads_their_result_only_once_the_session_is_validated() {
         let text = std::fs::read_to_string(mail.path()).unwrap();
         assert!(!text.contains("obtenu"), "no result by mail before: {text}");
     }
+    // Nor the centre's letter to him: refused, under its rule.
+    let letter = format!("{base}/sessions/{id}/resultats/{}/courrier.pdf", jose.id);
+    let r = c.get(&letter).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let refused = r.text().await.unwrap().replace("&#39;", "'");
+    assert!(
+        refused.contains(
+            "aucun résultat ne peut être communiqué à un candidat avant la validation officielle"
+        ),
+        "{refused}"
+    );
     // Transmitted, then validated: the page gives the decision.
     let m = h.detail().milestone("close.transmit").unwrap().clone();
     after
@@ -595,6 +606,9 @@ async fn a_candidate_reads_their_result_only_once_the_session_is_validated() {
         )
         .await
         .unwrap();
+    let r = c.get(&letter).send().await.unwrap();
+    let kind = r.headers()["content-type"].to_str().unwrap().to_owned();
+    assert_eq!(kind, "application/pdf", "{}", r.text().await.unwrap());
     let validated = page().await;
     assert!(
         validated.contains(

@@ -336,6 +336,8 @@ async fn no_page_or_fragment_across_centres_or_to_the_wrong_role() {
         format!("/sessions/{}/resultats/releves.pdf", a.session),
         format!("/sessions/{}/resultats/pv-signe", a.session),
         format!("/sessions/{}/dossier.zip", a.session),
+        format!("/sessions/{}/resultats/x/releve.pdf", a.session),
+        format!("/sessions/{}/resultats/x/courrier.pdf", a.session),
     ] {
         let r = cb.get(format!("{base}{path}")).send().await.unwrap();
         assert_eq!(r.status(), StatusCode::NOT_FOUND, "{path}");

@@ -29,6 +29,10 @@ pub fn routes() -> Router<AppState> {
         .route("/sessions/{id}/resultats/{candidate}", post(record))
         .route("/sessions/{id}/resultats/pv.pdf", get(minutes_pdf))
         .route("/sessions/{id}/dossier.zip", get(dossier))
+        .route(
+            "/sessions/{id}/resultats/{candidate}/courrier.pdf",
+            get(letter_pdf),
+        )
         .route("/sessions/{id}/resultats/releves.pdf", get(sheets_pdf))
         .route(
             "/sessions/{id}/resultats/{candidate}/releve.pdf",
@@ -514,4 +518,22 @@ async fn dossier(State(state): State<AppState>, p: Page, Path(id): Path<SessionI
         bytes,
     )
         .into_response())
+}
+
+/// The centre's letter to a candidate, after the validation only.
+async fn letter_pdf(
+    State(state): State<AppState>,
+    p: Page,
+    Path((id, candidate)): Path<(SessionId, CandidateId)>,
+) -> PageResult {
+    let session = state.store.open_session(&p.actor, &id).await?;
+    let document = crate::documents::result_letter(&state.store, &session, &candidate).await?;
+    let bytes = crate::documents::render(
+        state.docs.clone(),
+        jalon_docs::pdf::Kind::ResultLetter,
+        document,
+    )
+    .await
+    .map_err(|e| StoreError::invalid("document", e.0))?;
+    Ok(super::pdf_response("courrier-resultat.pdf", bytes))
 }
