@@ -12,7 +12,6 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect};
 use axum::routing::{get, post};
 use jalon_core::fr;
-use jalon_core::milestone::Status;
 use jalon_core::results::{CcpOutcome, Decision, Outcome, ResultInput};
 use jalon_store::results::RecordResult;
 use jalon_store::{CandidateId, SessionHandle, SessionId, StoreError};
@@ -85,6 +84,8 @@ struct ResultsPage {
     can_write: bool,
     notice: Option<String>,
     validated: bool,
+    /// « mercredi 28 octobre 2026 ».
+    validated_on: String,
     rows: Vec<CandidateRow>,
     decisions: Vec<(&'static str, &'static str)>,
     done_count: usize,
@@ -242,7 +243,8 @@ async fn page_with(
         dates: session_dates(s.start, s.end),
         can_write: p.actor.writer().is_ok(),
         notice,
-        validated: s.status == Status::Validated,
+        validated: s.validated_on.is_some(),
+        validated_on: s.validated_on.map(fr::long_date).unwrap_or_default(),
         done_count: sheet.rows.iter().filter(|r| r.result.is_some()).count(),
         rows,
         decisions: Decision::ALL
