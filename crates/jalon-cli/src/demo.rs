@@ -1506,6 +1506,24 @@ async fn fill(store: &Store) -> Result<(), Failure> {
                             .await?;
                     }
                 }
+                // The service's launch of the candidates' documents, recorded before the tick;
+                // each candidate then has theirs.
+                if m == "validation.send_documents" {
+                    clerk
+                        .record_documents_launched(h.writer()?, clerk.today())
+                        .await?;
+                    let docs = clerk.candidate_documents(&h).await?;
+                    for row in docs.rows.iter().filter(|r| r.document.is_some()) {
+                        clerk
+                            .record_document_received(
+                                h.writer()?,
+                                &row.candidate_id,
+                                clerk.today(),
+                                "reçu par courrier",
+                            )
+                            .await?;
+                    }
+                }
                 // The validation is one act, with its date: it marks the milestone done.
                 if m == jalon_core::milestone::ids::VALIDATION_DECISION {
                     clerk

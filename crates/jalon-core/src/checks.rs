@@ -91,10 +91,12 @@ pub enum CheckId {
     ValidationRecorded,
     /// Every juror present signed the minutes as they stand.
     MinutesSigned,
+    /// The departmental service's launch of the candidates' documents is recorded.
+    DocumentsLaunched,
 }
 
 impl CheckId {
-    pub const ALL: [CheckId; 21] = [
+    pub const ALL: [CheckId; 22] = [
         CheckId::TitleExpiryMargin,
         CheckId::CeresSession,
         CheckId::ManagerDeclared,
@@ -116,6 +118,7 @@ impl CheckId {
         CheckId::ResultsEntered,
         CheckId::ValidationRecorded,
         CheckId::MinutesSigned,
+        CheckId::DocumentsLaunched,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -141,6 +144,7 @@ impl CheckId {
             CheckId::ResultsEntered => "results_entered",
             CheckId::ValidationRecorded => "validation_recorded",
             CheckId::MinutesSigned => "minutes_signed",
+            CheckId::DocumentsLaunched => "documents_launched",
         }
     }
 
@@ -231,6 +235,8 @@ pub struct SessionFacts {
     /// The jurors (ids) whose signature of the minutes stands (a result changed since
     /// undoes them).
     pub minutes_signed: HashSet<String>,
+    /// The day the departmental service launched the candidates' documents, once recorded.
+    pub documents_launched_on: Option<Date>,
 }
 
 /// What the sign-in per épreuve must hold: each passage of the days gone by noted.
@@ -412,6 +418,21 @@ pub fn evaluate(
         CheckId::SubjectsDestroyed => custody(milestone, f.custody.subjects_destroyed(today)),
         CheckId::ResultsEntered => results_entered(milestone, f),
         CheckId::MinutesSigned => minutes_signed(milestone, f),
+        CheckId::DocumentsLaunched => match (f.validated_on, f.documents_launched_on) {
+            (_, Some(_)) => None,
+            (None, None) => found(
+                "documents.not_validated",
+                "Les documents des candidats suivent la validation de la session, pas encore \
+                 enregistrée."
+                    .to_owned(),
+            ),
+            (Some(_), None) => found(
+                "documents.not_launched",
+                "Le lancement par le service départemental de l'édition et de l'envoi des \
+                 documents aux candidats n'est pas enregistré."
+                    .to_owned(),
+            ),
+        },
         CheckId::ValidationRecorded => f.validated_on.is_none().then(|| Finding {
             overridable: false,
             ..Finding::new(
@@ -694,6 +715,7 @@ pub(crate) mod tests {
             custody: custody(),
             validated_on: None,
             minutes_signed: HashSet::new(),
+            documents_launched_on: None,
         }
     }
 
@@ -880,6 +902,8 @@ pub(crate) mod tests {
                 assert_eq!(found, Some("validation.not_recorded"), "not held yet");
             } else if c == CheckId::MinutesSigned {
                 assert_eq!(found, Some("minutes.results_missing"), "not held yet");
+            } else if c == CheckId::DocumentsLaunched {
+                assert_eq!(found, Some("documents.not_validated"), "not held yet");
             } else {
                 assert_eq!(found, None, "{c}");
             }
@@ -1273,6 +1297,7 @@ pub(crate) mod tests {
                 (CheckId::MinutesSigned, "close.sign_minutes"),
                 (CheckId::ChecklistTicked, "close.archive"),
                 (CheckId::ValidationRecorded, "validation.decision"),
+                (CheckId::DocumentsLaunched, "validation.send_documents"),
             ]
         );
         let mut f = facts();

@@ -382,6 +382,39 @@ pub fn letter(
     out
 }
 
+/// What the departmental service sends a candidate after the validation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum CandidateDocument {
+    /// The title's parchment, for a title obtained.
+    Parchment,
+    /// The booklet of CCPs, for a partial success or CCPs obtained.
+    Booklet,
+    /// A letter of information, for a failure or an absence.
+    InformationLetter,
+}
+
+impl CandidateDocument {
+    pub fn label(self) -> &'static str {
+        match self {
+            CandidateDocument::Parchment => "parchemin",
+            CandidateDocument::Booklet => "livret de certificats de compétences professionnelles",
+            CandidateDocument::InformationLetter => "courrier d'information",
+        }
+    }
+}
+
+/// The document a decision gives: the parchment for a title obtained, the booklet for a
+/// partial success (or CCPs obtained in a CCP session), the letter of information otherwise.
+pub fn document_for(decision: Decision, kind: Kind) -> CandidateDocument {
+    match (decision, kind) {
+        (Decision::Obtained, Kind::Title) => CandidateDocument::Parchment,
+        (Decision::Obtained, _) | (Decision::Partial, _) => CandidateDocument::Booklet,
+        _ => CandidateDocument::InformationLetter,
+    }
+}
+
 /// Who looks at a result.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Audience {
@@ -590,6 +623,26 @@ mod tests {
         assert_eq!(ccps_of(Kind::Ccp, &s), ["CCP1", "CCP3"]);
         s.epreuves[0].ccps.clear();
         assert_eq!(ccps_of(Kind::Ccp, &s), ["CCP1", "CCP2", "CCP3"]);
+    }
+
+    #[test]
+    fn each_decision_gives_its_document() {
+        use CandidateDocument::*;
+        assert_eq!(document_for(Decision::Obtained, Kind::Title), Parchment);
+        assert_eq!(document_for(Decision::Obtained, Kind::Ccp), Booklet);
+        assert_eq!(document_for(Decision::Partial, Kind::Title), Booklet);
+        assert_eq!(
+            document_for(Decision::NotObtained, Kind::Title),
+            InformationLetter
+        );
+        assert_eq!(
+            document_for(Decision::AbsentJustified, Kind::Title),
+            InformationLetter
+        );
+        assert_eq!(
+            Booklet.label(),
+            "livret de certificats de compétences professionnelles"
+        );
     }
 
     #[test]

@@ -545,6 +545,7 @@ mod tests {
             custody: Default::default(),
             validated_on: None,
             minutes_signed: Default::default(),
+            documents_launched_on: None,
             approval: Some(ApprovalFacts {
                 number: "AGR-75-001".to_owned(),
                 valid_from: date(2025, 1, 1),

@@ -117,6 +117,8 @@ actions! {
     UnusedDestroyed = "launch.unused_destroyed", "Sujets non utilisés détruits";
     ResultRecorded = "result.recorded", "Résultat d'un candidat enregistré";
     MinutesSigned = "minutes.signed", "Procès-verbal signé par un juré";
+    DocumentsLaunched = "documents.launched", "Lancement de l'envoi des documents aux candidats enregistré";
+    DocumentReceived = "documents.received", "Document reçu ou retiré par un candidat";
     MinutesScanAttached = "minutes.scan_attached", "Procès-verbal signé sur papier joint";
     MinutesSignaturesUndone = "minutes.signatures_undone", "Signatures du procès-verbal annulées (un résultat a changé)";
 }

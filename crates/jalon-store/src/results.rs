@@ -368,3 +368,193 @@ impl Store {
             .ok_or(StoreError::NotFound { what: "résultat" })
     }
 }
+
+/// The documents of the candidates after the validation: the day the departmental service
+/// launched them, and each candidate's document with the day they received or collected it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct CandidateDocuments {
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, format = Date))]
+    pub launched_on: Option<Date>,
+    pub rows: Vec<DocumentRow>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct DocumentRow {
+    #[cfg_attr(feature = "openapi", schema(value_type = String))]
+    pub candidate_id: CandidateId,
+    pub name: String,
+    /// What the decision gives; `None` without a result.
+    pub document: Option<jalon_core::results::CandidateDocument>,
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, format = Date))]
+    pub received_on: Option<Date>,
+    /// « reçu par courrier », « retiré au centre ».
+    pub how: Option<String>,
+}
+
+impl Store {
+    /// The candidates' documents of a session.
+    pub async fn candidate_documents(
+        &self,
+        session: &SessionHandle<'_>,
+    ) -> Result<CandidateDocuments> {
+        let kind = session.session().kind;
+        let sheet = self.results(session).await?;
+        let launched: Option<(Option<String>,)> =
+            sqlx::query_as("SELECT documents_launched_on FROM validations WHERE session_id = $1")
+                .bind(session.id())
+                .fetch_optional(self.pool())
+                .await?;
+        let received: Vec<(CandidateId, String, String)> = sqlx::query_as(
+            "SELECT candidate_id, received_on, how FROM candidate_documents WHERE session_id = $1",
+        )
+        .bind(session.id())
+        .fetch_all(self.pool())
+        .await?;
+        let launched_on = match launched.and_then(|(d,)| d) {
+            Some(d) => Some(d.parse::<Date>().map_err(|_| corrupt("date", &d))?),
+            None => None,
+        };
+        let rows = sheet
+            .rows
+            .into_iter()
+            .map(|r| {
+                let got = received.iter().find(|(c, _, _)| *c == r.candidate_id);
+                Ok(DocumentRow {
+                    document: r
+                        .result
+                        .as_ref()
+                        .map(|x| jalon_core::results::document_for(x.input.decision, kind)),
+                    received_on: got
+                        .map(|(_, d, _)| d.parse::<Date>().map_err(|_| corrupt("date", d)))
+                        .transpose()?,
+                    how: got.map(|(_, _, h)| h.clone()),
+                    candidate_id: r.candidate_id,
+                    name: r.name,
+                })
+            })
+            .collect::<Result<Vec<_>>>()?;
+        Ok(CandidateDocuments { launched_on, rows })
+    }
+
+    /// Records the day the departmental service launched the edition and sending of the
+    /// candidates' documents: after the validation, not in the future; journaled.
+    pub async fn record_documents_launched(
+        &self,
+        w: SessionWriter<'_>,
+        on: Date,
+    ) -> Result<CandidateDocuments> {
+        let (actor, session) = (w.actor(), w.handle());
+        let Some(validated) = session.session().validated_on else {
+            return Err(StoreError::invalid(
+                "on",
+                "les documents des candidats suivent la validation de la session : enregistrez-la d'abord",
+            ));
+        };
+        if on < validated || on > self.today() {
+            return Err(StoreError::invalid(
+                "on",
+                format!(
+                    "le lancement se date entre la validation ({}) et aujourd'hui",
+                    jalon_core::fr::long_date(validated)
+                ),
+            ));
+        }
+        let mut tx = self.begin().await?;
+        sqlx::query("UPDATE validations SET documents_launched_on = $1 WHERE session_id = $2")
+            .bind(on.to_string())
+            .bind(session.id())
+            .execute(&mut *tx)
+            .await?;
+        journal::append(
+            &mut tx,
+            self,
+            actor,
+            Change {
+                action: Action::DocumentsLaunched,
+                subject_type: Subject::Session,
+                subject_id: session.id().as_str(),
+                data: json!({"on": on}),
+            },
+        )
+        .await?;
+        tx.commit().await?;
+        self.candidate_documents(session).await
+    }
+
+    /// Records the day a candidate received (or collected) their document, and how: after
+    /// the launch, not in the future; journaled.
+    pub async fn record_document_received(
+        &self,
+        w: SessionWriter<'_>,
+        candidate: &CandidateId,
+        on: Date,
+        how: &str,
+    ) -> Result<CandidateDocuments> {
+        let (actor, session) = (w.actor(), w.handle());
+        let docs = self.candidate_documents(session).await?;
+        let Some(launched) = docs.launched_on else {
+            return Err(StoreError::invalid(
+                "on",
+                "le lancement de l'envoi des documents par le service départemental n'est pas encore enregistré",
+            ));
+        };
+        let row = docs
+            .rows
+            .iter()
+            .find(|r| &r.candidate_id == candidate)
+            .ok_or(StoreError::NotFound { what: "candidat" })?;
+        let Some(document) = row.document else {
+            return Err(StoreError::invalid(
+                "candidate",
+                format!("{} n'a pas de résultat enregistré", row.name),
+            ));
+        };
+        let how: String = how.trim().chars().filter(|c| !c.is_control()).collect();
+        if how.is_empty() || how.chars().count() > 200 {
+            return Err(StoreError::invalid(
+                "how",
+                "dites comment (reçu par courrier, retiré au centre…), en 200 caractères au plus",
+            ));
+        }
+        if on < launched || on > self.today() {
+            return Err(StoreError::invalid(
+                "on",
+                format!(
+                    "la réception se date entre le lancement ({}) et aujourd'hui",
+                    jalon_core::fr::long_date(launched)
+                ),
+            ));
+        }
+        let mut tx = self.begin().await?;
+        sqlx::query(
+            "INSERT INTO candidate_documents (candidate_id, session_id, received_on, how, recorded_at, recorded_by) \
+             VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (candidate_id) DO UPDATE SET \
+             received_on = excluded.received_on, how = excluded.how, recorded_at = excluded.recorded_at, \
+             recorded_by = excluded.recorded_by",
+        )
+        .bind(candidate)
+        .bind(session.id())
+        .bind(on.to_string())
+        .bind(&how)
+        .bind(Stamp::new(self.now()))
+        .bind(actor.name())
+        .execute(&mut *tx)
+        .await?;
+        journal::append(
+            &mut tx,
+            self,
+            actor,
+            Change {
+                action: Action::DocumentReceived,
+                subject_type: Subject::Session,
+                subject_id: session.id().as_str(),
+                data: json!({"candidate": row.name, "document": document.label(), "on": on, "how": how}),
+            },
+        )
+        .await?;
+        tx.commit().await?;
+        self.candidate_documents(session).await
+    }
+}

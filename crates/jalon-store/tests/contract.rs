@@ -5150,6 +5150,51 @@ async fn a_candidate_is_presented_again_twice_within_twelve_months(store: Store)
         .await
         .unwrap();
     let h = open(&after, &f.admin, &first).await;
+    // The documents the service sends: a letter of information for Léa, the parchment for
+    // Hugo; each received after the launch only.
+    let docs = after.candidate_documents(&h).await.unwrap();
+    let labels: Vec<&str> = docs
+        .rows
+        .iter()
+        .map(|r| r.document.unwrap().label())
+        .collect();
+    assert_eq!(labels, ["courrier d'information", "parchemin"]);
+    assert!(matches!(
+        after
+            .record_document_received(
+                h.writer().unwrap(),
+                &hugo.id,
+                date(2027, 3, 22),
+                "reçu par courrier"
+            )
+            .await,
+        Err(StoreError::Invalid(_))
+    ));
+    assert_eq!(
+        check_of(&after, &f.admin, &first, "validation.send_documents")
+            .await
+            .map(|m| m.starts_with("documents.not_launched")),
+        Some(true)
+    );
+    after
+        .record_documents_launched(h.writer().unwrap(), date(2027, 3, 22))
+        .await
+        .unwrap();
+    let docs = after
+        .record_document_received(
+            h.writer().unwrap(),
+            &hugo.id,
+            date(2027, 3, 22),
+            "retiré au centre",
+        )
+        .await
+        .unwrap();
+    assert_eq!(docs.rows[1].how.as_deref(), Some("retiré au centre"));
+    assert_eq!(
+        check_of(&after, &f.admin, &first, "validation.send_documents").await,
+        None
+    );
+    let h = open(&after, &f.admin, &first).await;
     // The eligible: Léa only, with her deadline computed from her training's end.
     let eligible = after.eligible_again(&f.admin).await.unwrap();
     assert_eq!(eligible.len(), 1, "{eligible:?}");

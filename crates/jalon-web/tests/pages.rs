@@ -377,6 +377,10 @@ async fn no_page_or_fragment_across_centres_or_to_the_wrong_role() {
         format!("/sessions/{}/plis/jour/2027-03-15/attester", a.session),
         format!("/sessions/{}/resultats/x", a.session),
         format!("/sessions/{}/candidates/represent", a.session),
+        format!("/sessions/{}/resultats/documents", a.session),
+        format!("/sessions/{}/resultats/x/document", a.session),
+        format!("/sessions/{}/validation", a.session),
+        format!("/sessions/{}/complements/reponse", a.session),
     ] {
         let r = cb
             .post(format!("{base}{path}"))
@@ -511,6 +515,11 @@ async fn no_page_or_fragment_across_centres_or_to_the_wrong_role() {
             format!("/sessions/{}/convocations/modes", a.session),
         ),
         ("POST", format!("/sessions/{}/resultats/x", a.session)),
+        (
+            "POST",
+            format!("/sessions/{}/resultats/documents", a.session),
+        ),
+        ("POST", format!("/sessions/{}/validation", a.session)),
         (
             "POST",
             format!("/sessions/{}/plis/jour/2027-03-15/attester", a.session),

@@ -37,6 +37,7 @@ struct SessionRow {
     manager_name: Option<String>,
     manager_declared: i64,
     validated_on: Option<String>,
+    documents_launched_on: Option<String>,
 }
 
 #[derive(sqlx::FromRow)]
@@ -96,7 +97,7 @@ impl Store {
         let sessions: Vec<SessionRow> = sqlx::query_as(
             "SELECT s.id, s.start_date, s.end_date, s.ceres_number, s.ceres_created_on, t.expiry, si.zone, \
              a.number AS approval_number, \
-             a.valid_from, a.valid_until, u.display_name AS manager_name, vd.validated_on, \
+             a.valid_from, a.valid_until, u.display_name AS manager_name, vd.validated_on, vd.documents_launched_on, \
              CAST(CASE WHEN EXISTS (SELECT 1 FROM approval_managers m WHERE m.approval_id = s.approval_id \
              AND m.user_id = s.manager_id) THEN 1 ELSE 0 END AS BIGINT) AS manager_declared \
              FROM sessions s JOIN titles t ON t.id = s.title_id JOIN sites si ON si.id = s.site_id \
@@ -170,6 +171,11 @@ impl Store {
                         .map(|d| parse_date("validated_on", d))
                         .transpose()?,
                     minutes_signed: Default::default(),
+                    documents_launched_on: r
+                        .documents_launched_on
+                        .as_deref()
+                        .map(|d| parse_date("documents_launched_on", d))
+                        .transpose()?,
                 },
             );
         }

@@ -83,6 +83,7 @@ impl Context {
             custody: Default::default(),
             validated_on: None,
             minutes_signed: Default::default(),
+            documents_launched_on: None,
         }
     }
 }

@@ -29,6 +29,14 @@ pub fn routes() -> Router<AppState> {
         .route("/sessions/{id}/resultats/pv.pdf", get(minutes_pdf))
         .route("/sessions/{id}/dossier.zip", get(dossier))
         .route(
+            "/sessions/{id}/resultats/documents",
+            post(documents_launched),
+        )
+        .route(
+            "/sessions/{id}/resultats/{candidate}/document",
+            post(document_received),
+        )
+        .route(
             "/sessions/{id}/resultats/{candidate}/courrier.pdf",
             get(letter_pdf),
         )
@@ -98,6 +106,12 @@ struct ResultsPage {
     scan: Option<String>,
     /// What the scan upload refused.
     scan_error: Option<String>,
+    /// « Lancés par le service départemental le … », once recorded.
+    documents_launched: Option<String>,
+    /// (candidate id, name, document, « reçu par courrier le … » or empty).
+    documents: Vec<(String, String, String, String)>,
+    /// What the documents' forms refused.
+    documents_error: Option<String>,
 }
 
 #[derive(Deserialize, Default)]
@@ -116,6 +130,17 @@ async fn page(
     page_with(state, p, session, notice, refused, None).await
 }
 
+/// A refusal shown on the documents' section.
+async fn documents_refused(
+    state: &AppState,
+    p: &Page,
+    session: &SessionHandle<'_>,
+    e: StoreError,
+) -> PageResult {
+    let why = super::refusal_lines(e)?.join(" ; ");
+    page_full(state, p, session, None, None, None, Some(why)).await
+}
+
 async fn page_with(
     state: &AppState,
     p: &Page,
@@ -124,9 +149,24 @@ async fn page_with(
     refused: Option<(CandidateId, Vec<String>, HashMap<String, String>)>,
     scan_error: Option<String>,
 ) -> PageResult {
+    page_full(state, p, session, notice, refused, scan_error, None).await
+}
+
+async fn page_full(
+    state: &AppState,
+    p: &Page,
+    session: &SessionHandle<'_>,
+    notice: Option<String>,
+    refused: Option<(CandidateId, Vec<String>, HashMap<String, String>)>,
+    scan_error: Option<String>,
+    documents_error: Option<String>,
+) -> PageResult {
     let s = session.session();
-    let (sheet, minutes) =
-        tokio::try_join!(state.store.results(session), state.store.minutes(session))?;
+    let (sheet, minutes, docs) = tokio::try_join!(
+        state.store.results(session),
+        state.store.minutes(session),
+        state.store.candidate_documents(session)
+    )?;
     let kind = s.kind;
     let rows: Vec<CandidateRow> = sheet
         .rows
@@ -273,8 +313,30 @@ async fn page_with(
             .as_ref()
             .map(|(name, sha)| format!("{name} — SHA-256 {}…", &sha[..12.min(sha.len())])),
         scan_error: scan_error.clone(),
+        documents_launched: docs.launched_on.map(|d| {
+            format!(
+                "Édition et envoi lancés par le service départemental le {}",
+                fr::long_date(d)
+            )
+        }),
+        documents: docs
+            .rows
+            .iter()
+            .filter_map(|r| {
+                Some((
+                    r.candidate_id.to_string(),
+                    r.name.clone(),
+                    r.document?.label().to_owned(),
+                    match (r.received_on, &r.how) {
+                        (Some(d), Some(h)) => format!("{h} le {}", fr::long_date(d)),
+                        _ => String::new(),
+                    },
+                ))
+            })
+            .collect(),
+        documents_error: documents_error.clone(),
     };
-    let status = if refused.is_some() || scan_error.is_some() {
+    let status = if refused.is_some() || scan_error.is_some() || documents_error.is_some() {
         StatusCode::UNPROCESSABLE_ENTITY
     } else {
         StatusCode::OK
@@ -538,4 +600,58 @@ async fn letter_pdf(
     .await
     .map_err(|e| StoreError::invalid("document", e.0))?;
     Ok(super::pdf_response("courrier-resultat.pdf", bytes))
+}
+
+#[derive(Deserialize)]
+struct DocumentForm {
+    #[serde(default)]
+    on: String,
+    #[serde(default)]
+    how: String,
+}
+
+fn form_date(typed: &str) -> Result<jiff::civil::Date, StoreError> {
+    fr::parse_date(typed).map_err(|e| StoreError::invalid("on", e))
+}
+
+async fn documents_launched(
+    State(state): State<AppState>,
+    Path(id): Path<SessionId>,
+    FormPost(p, f): FormPost<DocumentForm>,
+) -> PageResult {
+    let session = state.store.open_session(&p.actor, &id).await?;
+    let w = session.writer()?;
+    let done = match form_date(&f.on) {
+        Ok(on) => state
+            .store
+            .record_documents_launched(w, on)
+            .await
+            .map(|_| ()),
+        Err(e) => Err(e),
+    };
+    match done {
+        Ok(()) => Ok(Redirect::to(&format!("/sessions/{id}/resultats?ok#h-docs")).into_response()),
+        Err(e) => documents_refused(&state, &p, &session, e).await,
+    }
+}
+
+async fn document_received(
+    State(state): State<AppState>,
+    Path((id, candidate)): Path<(SessionId, CandidateId)>,
+    FormPost(p, f): FormPost<DocumentForm>,
+) -> PageResult {
+    let session = state.store.open_session(&p.actor, &id).await?;
+    let w = session.writer()?;
+    let done = match form_date(&f.on) {
+        Ok(on) => state
+            .store
+            .record_document_received(w, &candidate, on, &f.how)
+            .await
+            .map(|_| ()),
+        Err(e) => Err(e),
+    };
+    match done {
+        Ok(()) => Ok(Redirect::to(&format!("/sessions/{id}/resultats?ok#h-docs")).into_response()),
+        Err(e) => documents_refused(&state, &p, &session, e).await,
+    }
 }
