@@ -1524,6 +1524,17 @@ async fn fill(store: &Store) -> Result<(), Failure> {
                             .await?;
                     }
                 }
+                // The general minutes, received from the service: the scan joined.
+                if m == "validation.general_minutes" {
+                    clerk
+                        .attach_milestone_file(
+                            h.writer()?,
+                            &m,
+                            "pv-general-signe.pdf",
+                            &scan_pdf("Proces-verbal general valide et signe - demonstration"),
+                        )
+                        .await?;
+                }
                 // The validation is one act, with its date: it marks the milestone done.
                 if m == jalon_core::milestone::ids::VALIDATION_DECISION {
                     clerk

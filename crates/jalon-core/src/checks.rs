@@ -93,10 +93,12 @@ pub enum CheckId {
     MinutesSigned,
     /// The departmental service's launch of the candidates' documents is recorded.
     DocumentsLaunched,
+    /// The general minutes, validated and signed, are joined to their milestone.
+    GeneralMinutesReceived,
 }
 
 impl CheckId {
-    pub const ALL: [CheckId; 22] = [
+    pub const ALL: [CheckId; 23] = [
         CheckId::TitleExpiryMargin,
         CheckId::CeresSession,
         CheckId::ManagerDeclared,
@@ -119,6 +121,7 @@ impl CheckId {
         CheckId::ValidationRecorded,
         CheckId::MinutesSigned,
         CheckId::DocumentsLaunched,
+        CheckId::GeneralMinutesReceived,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -145,6 +148,7 @@ impl CheckId {
             CheckId::ValidationRecorded => "validation_recorded",
             CheckId::MinutesSigned => "minutes_signed",
             CheckId::DocumentsLaunched => "documents_launched",
+            CheckId::GeneralMinutesReceived => "general_minutes_received",
         }
     }
 
@@ -237,6 +241,8 @@ pub struct SessionFacts {
     pub minutes_signed: HashSet<String>,
     /// The day the departmental service launched the candidates' documents, once recorded.
     pub documents_launched_on: Option<Date>,
+    /// The milestones with a file joined as their evidence.
+    pub with_files: HashSet<MilestoneId>,
 }
 
 /// What the sign-in per épreuve must hold: each passage of the days gone by noted.
@@ -418,6 +424,21 @@ pub fn evaluate(
         CheckId::SubjectsDestroyed => custody(milestone, f.custody.subjects_destroyed(today)),
         CheckId::ResultsEntered => results_entered(milestone, f),
         CheckId::MinutesSigned => minutes_signed(milestone, f),
+        CheckId::GeneralMinutesReceived => match (f.validated_on, f.with_files.contains(milestone))
+        {
+            (_, true) => None,
+            (None, false) => found(
+                "general_minutes.not_validated",
+                "Le PV général suit la validation de la session, pas encore enregistrée."
+                    .to_owned(),
+            ),
+            (Some(_), false) => found(
+                "general_minutes.missing",
+                "Le PV général validé et signé n'est pas joint : joignez-le à ce jalon (PDF ou \
+                 scan)."
+                    .to_owned(),
+            ),
+        },
         CheckId::DocumentsLaunched => match (f.validated_on, f.documents_launched_on) {
             (_, Some(_)) => None,
             (None, None) => found(
@@ -716,6 +737,7 @@ pub(crate) mod tests {
             validated_on: None,
             minutes_signed: HashSet::new(),
             documents_launched_on: None,
+            with_files: HashSet::new(),
         }
     }
 
@@ -904,6 +926,8 @@ pub(crate) mod tests {
                 assert_eq!(found, Some("minutes.results_missing"), "not held yet");
             } else if c == CheckId::DocumentsLaunched {
                 assert_eq!(found, Some("documents.not_validated"), "not held yet");
+            } else if c == CheckId::GeneralMinutesReceived {
+                assert_eq!(found, Some("general_minutes.not_validated"), "not held yet");
             } else {
                 assert_eq!(found, None, "{c}");
             }
@@ -1203,6 +1227,18 @@ pub(crate) mod tests {
     }
 
     #[test]
+    fn the_general_minutes_are_joined_once_the_session_is_validated() {
+        let rules = Rulebook::embedded();
+        let pv = MilestoneId::new("validation.general_minutes");
+        let mut f = facts();
+        f.validated_on = Some(date(2027, 4, 2));
+        let found = milestone(&rules, &pv, &f, TODAY).unwrap();
+        assert_eq!(found.rule, "general_minutes.missing");
+        f.with_files.insert(pv.clone());
+        assert_eq!(milestone(&rules, &pv, &f, TODAY), None);
+    }
+
+    #[test]
     fn the_minutes_are_signed_by_every_juror_present() {
         use crate::results::Decision;
         let rules = Rulebook::embedded();
@@ -1297,6 +1333,10 @@ pub(crate) mod tests {
                 (CheckId::MinutesSigned, "close.sign_minutes"),
                 (CheckId::ChecklistTicked, "close.archive"),
                 (CheckId::ValidationRecorded, "validation.decision"),
+                (
+                    CheckId::GeneralMinutesReceived,
+                    "validation.general_minutes"
+                ),
                 (CheckId::DocumentsLaunched, "validation.send_documents"),
             ]
         );

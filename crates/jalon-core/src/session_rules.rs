@@ -546,6 +546,7 @@ mod tests {
             validated_on: None,
             minutes_signed: Default::default(),
             documents_launched_on: None,
+            with_files: Default::default(),
             approval: Some(ApprovalFacts {
                 number: "AGR-75-001".to_owned(),
                 valid_from: date(2025, 1, 1),

@@ -523,8 +523,8 @@ fn checks_are_named_by_known_ids_or_attested_by_text() {
           convocations_proven, candidates_welcomed, checklist_ticked, jury_appointed, \
           jury_welcomed, jury_declarations, dte_ordered, dte_received, dte_chased, \
           organiser_opened, subjects_opened, epreuves_started, unused_destroyed, \
-          subjects_destroyed, results_entered, validation_recorded, minutes_signed ou \
-          documents_launched)"
+          subjects_destroyed, results_entered, validation_recorded, minutes_signed, \
+          documents_launched ou general_minutes_received)"
         ]
     );
     let p = problems(&with("check = { id = \"ceres_session\", texte = \"x\" }"));

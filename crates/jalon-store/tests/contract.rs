@@ -5194,6 +5194,26 @@ async fn a_candidate_is_presented_again_twice_within_twelve_months(store: Store)
         check_of(&after, &f.admin, &first, "validation.send_documents").await,
         None
     );
+    // The general minutes, received: joined to their milestone.
+    assert!(
+        check_of(&after, &f.admin, &first, "validation.general_minutes")
+            .await
+            .unwrap()
+            .starts_with("general_minutes.missing")
+    );
+    after
+        .attach_milestone_file(
+            h.writer().unwrap(),
+            &jalon_core::MilestoneId::new("validation.general_minutes"),
+            "pv-general.pdf",
+            b"%PDF-1.7 pv general",
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        check_of(&after, &f.admin, &first, "validation.general_minutes").await,
+        None
+    );
     let h = open(&after, &f.admin, &first).await;
     // The eligible: Léa only, with her deadline computed from her training's end.
     let eligible = after.eligible_again(&f.admin).await.unwrap();

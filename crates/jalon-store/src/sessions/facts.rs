@@ -176,6 +176,7 @@ impl Store {
                         .as_deref()
                         .map(|d| parse_date("documents_launched_on", d))
                         .transpose()?,
+                    with_files: Default::default(),
                 },
             );
         }
@@ -187,6 +188,19 @@ impl Store {
         .bind(only)
         .fetch_all(&mut *conn)
         .await?;
+        let joined: Vec<(SessionId, String)> = sqlx::query_as(
+            "SELECT DISTINCT session_id, milestone_id FROM milestone_files \
+             WHERE session_id IN (SELECT id FROM sessions WHERE centre_id = $1 AND ($2 = '' OR id = $2))",
+        )
+        .bind(centre)
+        .bind(only)
+        .fetch_all(&mut *conn)
+        .await?;
+        for (session, milestone) in joined {
+            if let Some(facts) = out.get_mut(&session) {
+                facts.with_files.insert(MilestoneId::new(milestone));
+            }
+        }
         for (session, juror) in signed {
             if let Some(facts) = out.get_mut(&session) {
                 facts.minutes_signed.insert(juror);

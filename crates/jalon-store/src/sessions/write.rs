@@ -84,6 +84,7 @@ impl Context {
             validated_on: None,
             minutes_signed: Default::default(),
             documents_launched_on: None,
+            with_files: Default::default(),
         }
     }
 }
