@@ -121,10 +121,12 @@ pub mod ids {
         MilestoneId::known("launch.briefing_candidates");
     /// The results' refusals belong to it.
     pub const CLOSE_ENTER_RESULTS: MilestoneId = MilestoneId::known("close.enter_results");
+    /// A re-presentation's refusals belong to it.
+    pub const FOLLOWUP_REPRESENT: MilestoneId = MilestoneId::known("followup.represent");
 }
 
 /// Every milestone the code relies on.
-pub const RELIED_ON: [MilestoneId; 18] = [
+pub const RELIED_ON: [MilestoneId; 19] = [
     ids::TITLE_CHECK_EXPIRY,
     ids::APPROVAL_APPLY,
     ids::CERES_CREATE_SESSION,
@@ -143,6 +145,7 @@ pub const RELIED_ON: [MilestoneId; 18] = [
     ids::DAY_TRAINERS_ABSENT,
     ids::LAUNCH_BRIEFING_CANDIDATES,
     ids::CLOSE_ENTER_RESULTS,
+    ids::FOLLOWUP_REPRESENT,
 ];
 
 /// Where a milestone of a session stands.

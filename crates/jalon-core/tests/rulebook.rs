@@ -536,7 +536,7 @@ fn a_rulebook_for_sessions_keeps_every_milestone_the_code_relies_on() {
     assert_eq!(Rulebook::embedded().check_relied_on(), Ok(()));
     let minimal = Rulebook::from_toml(MINIMAL).unwrap();
     let e = minimal.check_relied_on().unwrap_err();
-    assert_eq!(e.problems.len(), 17, "{e}");
+    assert_eq!(e.problems.len(), 18, "{e}");
     assert!(
         e.problems[0].starts_with("jalon « title.check_expiry » manquant"),
         "{e}"

@@ -52,8 +52,17 @@ struct SignatureRow {
 impl Store {
     /// The minutes of a session: whether they can be signed, who signs, who did.
     pub async fn minutes(&self, session: &SessionHandle<'_>) -> Result<Minutes> {
-        let (sheet, jury) =
-            tokio::try_join!(self.results(session), self.gather_jury(session, None))?;
+        let sheet = self.results(session).await?;
+        self.minutes_of(session, &sheet).await
+    }
+
+    /// The same, from the results sheet the caller already read.
+    pub async fn minutes_of(
+        &self,
+        session: &SessionHandle<'_>,
+        sheet: &crate::results::ResultsSheet,
+    ) -> Result<Minutes> {
+        let jury = self.gather_jury(session, None).await?;
         let rows: Vec<SignatureRow> = sqlx::query_as(
             "SELECT juror_id, signed_at, signed_from, \
              CAST(CASE WHEN signature IS NULL THEN 0 ELSE 1 END AS BIGINT) AS drawn \

@@ -39,7 +39,7 @@ pub struct Eligible {
 fn refused(rule: &'static str, message: String) -> StoreError {
     StoreError::RulesBroken(vec![RuleViolation {
         rule,
-        milestone: jalon_core::MilestoneId::new("followup.represent"),
+        milestone: jalon_core::milestone::ids::FOLLOWUP_REPRESENT,
         message,
         overridable: false,
     }])

@@ -399,8 +399,17 @@ impl Store {
         &self,
         session: &SessionHandle<'_>,
     ) -> Result<CandidateDocuments> {
-        let kind = session.session().kind;
         let sheet = self.results(session).await?;
+        self.candidate_documents_of(session, sheet).await
+    }
+
+    /// The same, from the results sheet the caller already read.
+    pub async fn candidate_documents_of(
+        &self,
+        session: &SessionHandle<'_>,
+        sheet: ResultsSheet,
+    ) -> Result<CandidateDocuments> {
+        let kind = session.session().kind;
         let launched: Option<(Option<String>,)> =
             sqlx::query_as("SELECT documents_launched_on FROM validations WHERE session_id = $1")
                 .bind(session.id())

@@ -29,6 +29,29 @@ async fn render(
         .map_err(|e| StoreError::invalid("document", e.0))
 }
 
+/// The conformity file of a session as an HTTP answer to download (the page's and the API's).
+pub async fn download(
+    store: &Store,
+    renderer: Arc<Renderer>,
+    session: &SessionHandle<'_>,
+) -> Result<axum::response::Response, StoreError> {
+    use axum::http::header::{CONTENT_DISPOSITION, CONTENT_TYPE};
+    use axum::response::IntoResponse;
+    let bytes = session_archive(store, renderer, session).await?;
+    let name = file_name(session);
+    Ok((
+        [
+            (CONTENT_TYPE, "application/zip".to_owned()),
+            (
+                CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{name}\""),
+            ),
+        ],
+        bytes,
+    )
+        .into_response())
+}
+
 /// The conformity file of a session, as the bytes of a ZIP.
 pub async fn session_archive(
     store: &Store,

@@ -227,11 +227,9 @@ pub async fn minutes_record(
 ) -> Result<pdf::MinutesRecord, StoreError> {
     use jalon_core::results::{Audience, may_show};
     let s = session.session();
-    let (sheet, incidents, minutes) = tokio::try_join!(
-        store.results(session),
-        store.incidents(session),
-        store.minutes(session),
-    )?;
+    let sheet = store.results(session).await?;
+    let (incidents, minutes) =
+        tokio::try_join!(store.incidents(session), store.minutes_of(session, &sheet))?;
     // The minutes need every result; one candidate's sheet or letter, theirs.
     let ready = match only {
         None => minutes.ready,

@@ -117,22 +117,6 @@ pub(super) async fn export_zip(
     Auth(a): Auth,
     Path(id): Path<SessionId>,
 ) -> ApiResult<axum::response::Response> {
-    use axum::response::IntoResponse;
     let h = s.store.open_session(&a, &id).await?;
-    let bytes = crate::archive::session_archive(&s.store, s.docs.clone(), &h).await?;
-    let name = crate::archive::file_name(&h);
-    Ok((
-        [
-            (
-                axum::http::header::CONTENT_TYPE,
-                "application/zip".to_owned(),
-            ),
-            (
-                axum::http::header::CONTENT_DISPOSITION,
-                format!("attachment; filename=\"{name}\""),
-            ),
-        ],
-        bytes,
-    )
-        .into_response())
+    Ok(crate::archive::download(&s.store, s.docs.clone(), &h).await?)
 }

@@ -162,10 +162,11 @@ async fn page_full(
     documents_error: Option<String>,
 ) -> PageResult {
     let s = session.session();
-    let (sheet, minutes, docs) = tokio::try_join!(
-        state.store.results(session),
-        state.store.minutes(session),
-        state.store.candidate_documents(session)
+    // One reading of the results for the whole page.
+    let sheet = state.store.results(session).await?;
+    let (minutes, docs) = tokio::try_join!(
+        state.store.minutes_of(session, &sheet),
+        state.store.candidate_documents_of(session, sheet.clone())
     )?;
     let kind = s.kind;
     let rows: Vec<CandidateRow> = sheet
@@ -566,22 +567,7 @@ async fn attach_scan(
 /// The session's conformity file, for the inspector (or the centre) to take away.
 async fn dossier(State(state): State<AppState>, p: Page, Path(id): Path<SessionId>) -> PageResult {
     let session = state.store.open_session(&p.actor, &id).await?;
-    let bytes = crate::archive::session_archive(&state.store, state.docs.clone(), &session).await?;
-    let name = crate::archive::file_name(&session);
-    Ok((
-        [
-            (
-                axum::http::header::CONTENT_TYPE,
-                "application/zip".to_owned(),
-            ),
-            (
-                axum::http::header::CONTENT_DISPOSITION,
-                format!("attachment; filename=\"{name}\""),
-            ),
-        ],
-        bytes,
-    )
-        .into_response())
+    Ok(crate::archive::download(&state.store, state.docs.clone(), &session).await?)
 }
 
 /// The centre's letter to a candidate, after the validation only.
