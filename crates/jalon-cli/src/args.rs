@@ -322,6 +322,10 @@ pub struct PlanArgs {
     /// Titre de transport (transmission sous 48 h, pas de règle de nouvelle présentation)
     #[arg(long)]
     pub transport: bool,
+    /// Délai de transmission propre au titre, quand son arrêté le fixe : « 5 », « 5 jours
+    /// ouvrés », « 48 h » [défaut : 48 h pour un titre de transport, 5 jours sinon]
+    #[arg(long, value_name = "DÉLAI", value_parser = transmit_arg)]
+    pub transmit: Option<jalon_core::transmit::TransmitDelay>,
     /// Type de session : title (titre complet) ou ccp [défaut : title]
     #[arg(long, value_name = "title|ccp", default_value = "title", hide_default_value = true, value_parser = kind_arg)]
     pub kind: Kind,
@@ -360,6 +364,13 @@ fn kind_arg(s: &str) -> Result<Kind, String> {
             "type de session inconnu « {s} » (attendu : title ou ccp)"
         )),
     }
+}
+
+fn transmit_arg(s: &str) -> Result<jalon_core::transmit::TransmitDelay, String> {
+    jalon_core::transmit::parse(s)?.ok_or_else(|| {
+        "délai vide (attendu : un nombre de jours, par exemple « 5 » ou « 5 jours ouvrés »)"
+            .to_owned()
+    })
 }
 
 fn domain_arg(s: &str) -> Result<Domain, String> {

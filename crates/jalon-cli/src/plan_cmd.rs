@@ -23,6 +23,7 @@ pub fn run(a: PlanArgs) -> Result<(), Failure> {
         today: a.today.unwrap_or_else(today_in_paris),
         approval_held: None,
         dte_received: false,
+        transmit: a.transmit,
     };
     if let Some(end) = a.end
         && end < a.start

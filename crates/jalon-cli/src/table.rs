@@ -293,8 +293,8 @@ fn milestone(out: &mut Out, plan: &Plan, m: &PlannedMilestone) {
         (Some(deadline), Some(advised)) => {
             out.para(4, &format!("à faire le {}", fr::long_date(advised)), None);
             let rule = m
-                .deadline_rule
-                .map(|r| format!(" ({})", r.describe()))
+                .deadline_describe()
+                .map(|r| format!(" ({r})"))
                 .unwrap_or_default();
             out.para(
                 4,

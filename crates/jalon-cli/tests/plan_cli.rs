@@ -477,6 +477,30 @@ fn bad_input_gets_one_french_line_and_no_panic() {
 }
 
 #[test]
+fn a_titles_own_transmission_delay_moves_the_transmission_only() {
+    // F Friday 19 March 2027 + 5 working days: Friday 26 March (the seed: Wednesday 24).
+    let p = json(&with(&["--transport", "--transmit", "5 jours ouvrés", "--format", "json"]));
+    let m = milestone(&p, "close.transmit");
+    assert_eq!(m["deadline"], "2027-03-26");
+    assert_eq!(m["advised"], "2027-03-26");
+    assert_eq!(m["deadline_rule"], "F + 5 jours ouvrés (délai du titre)");
+    assert_eq!(p["transmit"], json!({"days": 5, "working": true}));
+    let seed = json(&with(&["--transport", "--format", "json"]));
+    assert_eq!(milestone(&seed, "close.transmit")["deadline"], "2027-03-21");
+    assert_eq!(seed["transmit"], Value::Null);
+    assert_eq!(
+        milestone(&seed, "dte.receive")["deadline"],
+        milestone(&p, "dte.receive")["deadline"]
+    );
+    let o = jalon(&with(&["--transmit", "5 jours ouvrés"]));
+    let table = stdout(&o);
+    assert!(
+        table.contains("au plus tard le vendredi 26 mars 2027"),
+        "{table}"
+    );
+}
+
+#[test]
 fn more_bad_input_still_one_french_line() {
     let cases: &[(&[&str], &str)] = &[
         (
@@ -486,6 +510,14 @@ fn more_bad_input_still_one_french_line() {
         (
             &["plan", "--start", "2027-03-15", "extra"],
             "argument inattendu : « extra »",
+        ),
+        (
+            &["plan", "--start", "2027-03-15", "--transmit", "cinq jours"],
+            "--transmit : « cinq jours » : écrivez un nombre de jours",
+        ),
+        (
+            &["plan", "--start", "2027-03-15", "--transmit", "0"],
+            "--transmit : « 0 » : le délai de transmission va de 1 à 30 jours",
         ),
         (
             &["plan", "--start", "1899-12-31"],

@@ -163,6 +163,10 @@ pub struct TitleStructure {
     /// transport title must; the others follow the regulation's two within 12 months).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub represent: Option<crate::represent::RepresentRule>,
+    /// The transmission delay its arrêté sets, when it differs from the seed's (48 h for a
+    /// transport title, 5 days for the others).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub transmit: Option<crate::transmit::TransmitDelay>,
 }
 
 /// The longest collective épreuve (several days of mise en situation) and the longest
@@ -518,6 +522,7 @@ mod tests {
             max_per_jury_day: None,
             licence: None,
             represent: None,
+            transmit: None,
         };
         assert!(title_problems("RNCP37674", "Développeur web", &good).is_empty());
         assert_eq!(rncp_code(" 37674 "), "RNCP37674");

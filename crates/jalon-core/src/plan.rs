@@ -11,6 +11,7 @@ use crate::fr;
 use crate::milestone::{MilestoneId, ids};
 use crate::rulebook::{AdvisedRule, Anchor, Condition, DateRule, MilestoneRule, Rulebook};
 use crate::session::{Domain, Kind};
+use crate::transmit::{self, TransmitDelay};
 
 /// What the planner needs to know about a session.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -33,6 +34,9 @@ pub struct PlanInput {
     /// held, so the approval milestone is shown.
     pub approval_held: Option<bool>,
     pub dte_received: bool,
+    /// The title's own delay for the transmission (`close.transmit`), when its arrêté sets
+    /// one; `None` for the seed's (48 h for transport titles, 5 days for the others).
+    pub transmit: Option<TransmitDelay>,
 }
 
 impl PlanInput {
@@ -50,6 +54,7 @@ impl PlanInput {
             today,
             approval_held: None,
             dte_received: false,
+            transmit: None,
         }
     }
 
@@ -170,6 +175,8 @@ pub struct PlannedMilestone<'r> {
     pub advised: Option<Date>,
     /// The rule that gave the deadline.
     pub deadline_rule: Option<&'r DateRule>,
+    /// The title's own delay, which gave the deadline instead of the rulebook's rule.
+    pub own_delay: Option<TransmitDelay>,
     /// Calendar days from today to the deadline (negative when past).
     pub days_left: Option<i32>,
     /// Applicable, and its deadline is before today.
@@ -182,6 +189,14 @@ pub struct PlannedMilestone<'r> {
 impl PlannedMilestone<'_> {
     pub fn id(&self) -> &str {
         self.rule.id.as_str()
+    }
+
+    /// How the deadline was computed, as people write it: « F + 5 j », « F + 5 jours ouvrés
+    /// (délai du titre) ».
+    pub fn deadline_describe(&self) -> Option<String> {
+        self.own_delay
+            .map(transmit::describe_rule)
+            .or_else(|| self.deadline_rule.map(DateRule::describe))
     }
 }
 
@@ -291,7 +306,16 @@ pub fn plan<'r>(rulebook: &'r Rulebook, input: &PlanInput) -> Result<Plan<'r>, P
                 earliest = Some((date, r));
             }
         }
-        let deadline = earliest.map(|(d, _)| d);
+        // A title whose arrêté sets its own transmission delay replaces the seed's.
+        let own_delay = input.transmit.filter(|_| rule.id == ids::CLOSE_TRANSMIT);
+        let deadline = match own_delay {
+            Some(d) => {
+                first = None;
+                earliest = None;
+                Some(transmit::deadline(end, d, input.zone).ok_or_else(out_of_range)?)
+            }
+            None => earliest.map(|(d, _)| d),
+        };
         let advised = match (deadline, rule.advised) {
             (Some(d), AdvisedRule::LastWorkingDay) => {
                 Some(calendar::advised(d, input.zone).ok_or_else(out_of_range)?)
@@ -358,6 +382,7 @@ pub fn plan<'r>(rulebook: &'r Rulebook, input: &PlanInput) -> Result<Plan<'r>, P
             deadline,
             advised,
             deadline_rule: earliest.map(|(_, r)| r),
+            own_delay,
             days_left,
             late,
             mailbox,
@@ -449,7 +474,7 @@ impl Serialize for PlannedMilestone<'_> {
         st.serialize_field("recommended", &iso(self.recommended))?;
         st.serialize_field("deadline", &iso(self.deadline))?;
         st.serialize_field("advised", &iso(self.advised))?;
-        st.serialize_field("deadline_rule", &self.deadline_rule.map(DateRule::describe))?;
+        st.serialize_field("deadline_rule", &self.deadline_describe())?;
         st.serialize_field("days_left", &self.days_left)?;
         st.serialize_field("late", &self.late)?;
         st.serialize_field("per_candidate", &r.per_candidate)?;
@@ -466,7 +491,7 @@ impl Serialize for PlannedMilestone<'_> {
 impl Serialize for Plan<'_> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let i = &self.input;
-        let mut st = s.serialize_struct("Plan", 13)?;
+        let mut st = s.serialize_struct("Plan", 14)?;
         st.serialize_field("start", &i.start.to_string())?;
         st.serialize_field("end", &i.end().to_string())?;
         st.serialize_field("today", &i.today.to_string())?;
@@ -476,6 +501,7 @@ impl Serialize for Plan<'_> {
         st.serialize_field("zone", &i.zone)?;
         st.serialize_field("title_expiry", &iso(i.title_expiry))?;
         st.serialize_field("training_end", &iso(i.training_end))?;
+        st.serialize_field("transmit", &i.transmit)?;
         st.serialize_field("rulebook", &RulebookRef(self.rulebook))?;
         st.serialize_field("milestones", &self.milestones)?;
         st.serialize_field("warnings", &self.warnings)?;

@@ -384,6 +384,62 @@ fn facts_already_known_make_milestones_not_applicable() {
 }
 
 #[test]
+fn a_titles_own_transmission_delay_replaces_the_seeds() {
+    use jalon_core::transmit::TransmitDelay;
+    // A 2024 transport title whose arrêté says 5 working days: F Friday 19 March 2027 +
+    // 5 working days = Friday 26 March, instead of the seed's 48 h (Sunday 21).
+    let mut i = input(date(2027, 3, 15));
+    i.end = Some(date(2027, 3, 19));
+    i.transport = true;
+    i.transmit = Some(TransmitDelay {
+        days: 5,
+        working: true,
+    });
+    let p = planned(&i);
+    let m = p.milestone("close.transmit").unwrap();
+    assert_eq!((m.deadline, m.advised), (Some(date(2027, 3, 26)), Some(date(2027, 3, 26))));
+    assert_eq!(
+        m.deadline_describe().as_deref(),
+        Some("F + 5 jours ouvrés (délai du titre)")
+    );
+    // Across Easter Monday (29 March 2027): Thursday 25 + 3 working days is Wednesday 31.
+    i.start = date(2027, 3, 22);
+    i.end = Some(date(2027, 3, 25));
+    i.transmit = Some(TransmitDelay {
+        days: 3,
+        working: true,
+    });
+    assert_eq!(
+        dates(&planned(&i), "close.transmit"),
+        (Some(date(2027, 3, 31)), Some(date(2027, 3, 31)))
+    );
+    // In calendar days, the advised day is the last working day before: F + 2 = Saturday
+    // 27 March → Friday 26.
+    i.transmit = Some(TransmitDelay {
+        days: 2,
+        working: false,
+    });
+    assert_eq!(
+        dates(&planned(&i), "close.transmit"),
+        (Some(date(2027, 3, 27)), Some(date(2027, 3, 26)))
+    );
+    // No other milestone moves, and without the setting the seed's rule is back.
+    let seed = planned(&PlanInput {
+        transmit: None,
+        ..i.clone()
+    });
+    let own = planned(&i);
+    for (a, b) in seed.milestones.iter().zip(&own.milestones) {
+        if a.id() != "close.transmit" {
+            assert_eq!((a.deadline, a.advised), (b.deadline, b.advised), "{}", a.id());
+        }
+    }
+    let m = seed.milestone("close.transmit").unwrap();
+    assert_eq!(m.deadline, Some(date(2027, 3, 27)));
+    assert_eq!(m.deadline_describe().as_deref(), Some("F + 2 jours"));
+}
+
+#[test]
 fn day_of_milestones_fall_on_the_session_day_even_on_a_holiday() {
     // Monday 17 May 2027 is Whit Monday: the session-day work stays on that day, and the
     // planner warns about the start date.

@@ -58,8 +58,8 @@ pub fn plan_to_ics(plan: &Plan, options: &IcsOptions) -> String {
 fn description(plan: &Plan, m: &PlannedMilestone, deadline: Date) -> String {
     let mut d = String::new();
     let rule = m
-        .deadline_rule
-        .map(|r| format!(" ({})", r.describe()))
+        .deadline_describe()
+        .map(|r| format!(" ({r})"))
         .unwrap_or_default();
     let _ = writeln!(
         d,

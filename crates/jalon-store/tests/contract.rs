@@ -78,6 +78,7 @@ async fn fixture(store: &Store, centre: &str) -> Fixture {
                     max_per_jury_day: None,
                     licence: None,
                     represent: None,
+                    transmit: None,
                     ccps: vec![Ccp {
                         code: "CCP1".into(),
                         name: "Développer la partie front-end".into(),
@@ -690,6 +691,7 @@ async fn catalog_validation_and_concurrency(store: Store) {
             max_per_jury_day: None,
             licence: None,
             represent: None,
+            transmit: None,
             ccps: vec![],
             epreuves: vec![
                 Epreuve {

@@ -1033,6 +1033,7 @@ async fn a_slot_moved_onto_another_sessions_plateau_shows_and_the_second_day_is_
                     max_per_jury_day: None,
                     licence: None,
                     represent: None,
+                    transmit: None,
                 },
             },
         )

@@ -239,6 +239,19 @@ impl Store {
                     .to_owned(),
                 );
             }
+            if b.structure.transmit != title.structure.transmit {
+                let text = |d: Option<jalon_core::transmit::TransmitDelay>| {
+                    d.map_or_else(
+                        || "celui de la chronologie".to_owned(),
+                        jalon_core::transmit::describe,
+                    )
+                };
+                changed.push(format!(
+                    "délai de transmission {} → {}",
+                    text(b.structure.transmit),
+                    text(title.structure.transmit)
+                ));
+            }
             if b.domain != title.domain {
                 changed.push(format!(
                     "domaine {} → {}",

@@ -52,6 +52,7 @@ impl Context {
                     .is_some_and(|a| a.covers(input.start, end)),
             ),
             dte_received,
+            transmit: self.title.structure.transmit,
         }
     }
 

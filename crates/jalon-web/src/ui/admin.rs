@@ -181,6 +181,9 @@ struct AdminForm {
     /// New presentations allowed and their delay in months (« 2 ; 12 »; empty: the rule).
     #[serde(default)]
     represent: String,
+    /// The transmission delay its arrêté sets (« 5 jours ouvrés »; empty: the seed's).
+    #[serde(default)]
+    transmit: String,
     #[serde(default)]
     epreuves: String,
     // Approvals
@@ -463,6 +466,11 @@ async fn page_for(
                         .represent
                         .map(jalon_core::represent::describe)
                         .unwrap_or_default(),
+                    transmit: t
+                        .structure
+                        .transmit
+                        .map(jalon_core::transmit::describe)
+                        .unwrap_or_default(),
                     ..Default::default()
                 }
             }),
@@ -560,6 +568,9 @@ async fn page_for(
                     .optional(),
                 Input::new("represent", "Nouvelles présentations ; délai en mois", "text", f.represent.clone())
                     .hint("si le référentiel d'évaluation les fixe, par exemple « 1 ; 6 » (obligatoire pour un titre de transport) ; sinon deux dans les 12 mois suivant la fin de formation")
+                    .optional(),
+                Input::new("transmit", "Délai de transmission des documents", "text", f.transmit.clone())
+                    .hint("si l'arrêté du titre fixe le sien, par exemple « 5 jours ouvrés » ; sinon 48 h pour un titre de transport, 5 jours pour les autres")
                     .optional(),
             ],
         ),
@@ -772,6 +783,10 @@ async fn save(
                 licence: Some(f.licence.trim().to_uppercase()).filter(|l| !l.is_empty()),
                 represent: jalon_core::represent::parse(&f.represent)
                     .map_err(|e| errs.push(FieldError::new("represent", e)))
+                    .ok()
+                    .flatten(),
+                transmit: jalon_core::transmit::parse(&f.transmit)
+                    .map_err(|e| errs.push(FieldError::new("transmit", e)))
                     .ok()
                     .flatten(),
             };

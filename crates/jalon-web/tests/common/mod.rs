@@ -113,6 +113,7 @@ pub async fn catalog(store: &Store, admin: Admin<'_>, spec: Spec<'_>) -> Catalog
                     max_per_jury_day: None,
                     licence: None,
                     represent: None,
+                    transmit: None,
                     ccps: Vec::new(),
                     epreuves: spec.epreuves,
                 },
