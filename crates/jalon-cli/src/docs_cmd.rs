@@ -204,6 +204,8 @@ fn sample(a: SampleArgs) -> Result<(), Failure> {
         (Kind::DestructionRecord, "pv-destruction.pdf"),
         (Kind::IncidentReport, "pv-incident.pdf"),
         (Kind::Minutes, "pv-session.pdf"),
+        (Kind::SignedSignIn, "emargement-signe.pdf"),
+        (Kind::JurorStatements, "declarations-jury.pdf"),
         (Kind::ResultSheet, "releves-resultats.pdf"),
         (Kind::ResultLetter, "courrier-resultat.pdf"),
     ] {

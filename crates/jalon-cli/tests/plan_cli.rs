@@ -479,7 +479,13 @@ fn bad_input_gets_one_french_line_and_no_panic() {
 #[test]
 fn a_titles_own_transmission_delay_moves_the_transmission_only() {
     // F Friday 19 March 2027 + 5 working days: Friday 26 March (the seed: Wednesday 24).
-    let p = json(&with(&["--transport", "--transmit", "5 jours ouvrés", "--format", "json"]));
+    let p = json(&with(&[
+        "--transport",
+        "--transmit",
+        "5 jours ouvrés",
+        "--format",
+        "json",
+    ]));
     let m = milestone(&p, "close.transmit");
     assert_eq!(m["deadline"], "2027-03-26");
     assert_eq!(m["advised"], "2027-03-26");

@@ -292,11 +292,9 @@ mod tests {
             "ce jour n'est pas encore venu : à attester le mardi 16 mars 2027"
         );
         assert_eq!(day_problem(rule, &f, tuesday, date(2027, 3, 16)), None);
-        let archive = rules.milestone("close.archive").unwrap();
-        assert_eq!(
-            day_problem(archive, &f, "Procès-verbaux (PV)", date(2026, 1, 1)),
-            None
-        );
+        let briefing = rules.milestone("launch.briefing_candidates").unwrap();
+        let first = briefing.checklist[0].clone();
+        assert_eq!(day_problem(briefing, &f, &first, date(2026, 1, 1)), None);
     }
 
     #[test]

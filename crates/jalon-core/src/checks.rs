@@ -95,10 +95,14 @@ pub enum CheckId {
     DocumentsLaunched,
     /// The general minutes, validated and signed, are joined to their milestone.
     GeneralMinutesReceived,
+    /// Each of the four kinds of pieces is in the secure archive, with its SHA-256.
+    ArchiveComplete,
+    /// The transmission is recorded — day, channel, what was sent — within the delay.
+    TransmissionRecorded,
 }
 
 impl CheckId {
-    pub const ALL: [CheckId; 23] = [
+    pub const ALL: [CheckId; 25] = [
         CheckId::TitleExpiryMargin,
         CheckId::CeresSession,
         CheckId::ManagerDeclared,
@@ -122,6 +126,8 @@ impl CheckId {
         CheckId::MinutesSigned,
         CheckId::DocumentsLaunched,
         CheckId::GeneralMinutesReceived,
+        CheckId::ArchiveComplete,
+        CheckId::TransmissionRecorded,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -149,6 +155,8 @@ impl CheckId {
             CheckId::MinutesSigned => "minutes_signed",
             CheckId::DocumentsLaunched => "documents_launched",
             CheckId::GeneralMinutesReceived => "general_minutes_received",
+            CheckId::ArchiveComplete => "archive_complete",
+            CheckId::TransmissionRecorded => "transmission_recorded",
         }
     }
 
@@ -206,6 +214,8 @@ pub struct CandidateFacts {
     pub decision: Option<crate::results::Decision>,
     /// The result is entered in CERES (« saisi dans CERES le … »).
     pub result_in_ceres: bool,
+    /// They signed the welcome on the tablet (a drawn signature Jalon keeps).
+    pub drawn_signature: bool,
 }
 
 /// Everything the checks need to know about one session.
@@ -243,6 +253,12 @@ pub struct SessionFacts {
     pub documents_launched_on: Option<Date>,
     /// The milestones with a file joined as their evidence.
     pub with_files: HashSet<MilestoneId>,
+    /// The kinds of pieces kept in the secure archive.
+    pub archived: HashSet<crate::archiving::ArchiveKind>,
+    /// The day the documents were transmitted to the departmental service, once recorded.
+    pub transmitted_on: Option<Date>,
+    /// The transmission's deadline (48 h, 5 days, or the title's own delay).
+    pub transmit_deadline: Option<Date>,
 }
 
 /// What the sign-in per épreuve must hold: each passage of the days gone by noted.
@@ -322,6 +338,36 @@ fn minutes_signed(milestone: &MilestoneId, f: &SessionFacts) -> Option<Finding> 
             ),
         )
     })
+}
+
+/// The transmission recorded with its day, within its delay. Without it the milestone cannot
+/// be marked done: recording it is what marks it.
+fn transmission(milestone: &MilestoneId, f: &SessionFacts) -> Option<Finding> {
+    match (f.transmitted_on, f.transmit_deadline) {
+        (None, _) => Some(Finding {
+            overridable: false,
+            ..Finding::new(
+                "transmission.not_recorded",
+                milestone,
+                "La transmission des documents n'est pas enregistrée : indiquez le jour, le moyen \
+                 (lien de transfert, recommandé avec son numéro…) et ce qui a été transmis.",
+            )
+        }),
+        (Some(on), Some(limit)) if on > limit => {
+            let late = calendar::days_between(limit, on);
+            Some(Finding::new(
+                "transmission.late",
+                milestone,
+                format!(
+                    "Documents transmis le {}, après la limite du {} ({} de retard).",
+                    fr::long_date(on),
+                    fr::long_date(limit),
+                    fr::count(late as usize, "jour", "jours")
+                ),
+            ))
+        }
+        _ => None,
+    }
 }
 
 /// Every candidate has the jury's result, and each result is entered in CERES.
@@ -454,6 +500,9 @@ pub fn evaluate(
                     .to_owned(),
             ),
         },
+        CheckId::ArchiveComplete => crate::archiving::finding(f)
+            .map(|(rule, message)| Finding::new(rule, milestone, message)),
+        CheckId::TransmissionRecorded => transmission(milestone, f),
         CheckId::ValidationRecorded => f.validated_on.is_none().then(|| Finding {
             overridable: false,
             ..Finding::new(
@@ -738,6 +787,9 @@ pub(crate) mod tests {
             minutes_signed: HashSet::new(),
             documents_launched_on: None,
             with_files: HashSet::new(),
+            archived: HashSet::new(),
+            transmitted_on: None,
+            transmit_deadline: None,
         }
     }
 
@@ -836,6 +888,7 @@ pub(crate) mod tests {
             accommodation: None,
             decision: None,
             result_in_ceres: false,
+            drawn_signature: false,
             convocation: Some(Proof {
                 mode: Mode::Hand,
                 send: SendState::Sent,
@@ -928,6 +981,10 @@ pub(crate) mod tests {
                 assert_eq!(found, Some("documents.not_validated"), "not held yet");
             } else if c == CheckId::GeneralMinutesReceived {
                 assert_eq!(found, Some("general_minutes.not_validated"), "not held yet");
+            } else if c == CheckId::ArchiveComplete {
+                assert_eq!(found, Some("archive.incomplete"), "not held yet");
+            } else if c == CheckId::TransmissionRecorded {
+                assert_eq!(found, Some("transmission.not_recorded"), "not held yet");
             } else {
                 assert_eq!(found, None, "{c}");
             }
@@ -1212,18 +1269,46 @@ pub(crate) mod tests {
 
     #[test]
     fn a_checklist_holds_once_every_item_is_dealt_with() {
-        let rule = on(&MilestoneId::new("close.archive"));
+        let rule = on(&MilestoneId::new("prep.compliance"));
         let mut f = facts();
         let found = evaluate(CheckId::ChecklistTicked, &rule, &f, TODAY).unwrap();
         assert_eq!(found.rule, "checklist.incomplete");
-        assert_eq!(
-            found.message,
-            "4 points de la liste non cochés : Procès-verbaux (PV) ; Grilles d'évaluation ; \
-             Feuilles d'émargement ; et 1 autre."
+        let n = rule.checklist.len();
+        assert!(n > 3);
+        assert!(
+            found.message.starts_with(&format!(
+                "{n} points de la liste non cochés : {} ; ",
+                rule.checklist[0]
+            )),
+            "{}",
+            found.message
         );
+        assert!(found.message.ends_with(&format!("et {} autres.", n - 3)));
         f.ticked
             .insert(rule.id.clone(), rule.checklist.iter().cloned().collect());
         assert_eq!(evaluate(CheckId::ChecklistTicked, &rule, &f, TODAY), None);
+    }
+
+    #[test]
+    fn the_transmission_is_recorded_within_its_delay_or_said_late() {
+        let rules = Rulebook::embedded();
+        let t = ids::CLOSE_TRANSMIT;
+        let mut f = facts();
+        f.transmit_deadline = Some(date(2027, 3, 24));
+        // Not recorded: no justification can mark it done.
+        let found = milestone(&rules, &t, &f, TODAY).unwrap();
+        assert_eq!(found.rule, "transmission.not_recorded");
+        assert!(!found.overridable);
+        f.transmitted_on = Some(date(2027, 3, 24));
+        assert_eq!(milestone(&rules, &t, &f, TODAY), None);
+        f.transmitted_on = Some(date(2027, 3, 26));
+        let found = milestone(&rules, &t, &f, TODAY).unwrap();
+        assert_eq!(found.rule, "transmission.late");
+        assert_eq!(
+            found.message,
+            "Documents transmis le vendredi 26 mars 2027, après la limite du mercredi 24 mars \
+             2027 (2 jours de retard)."
+        );
     }
 
     #[test]
@@ -1331,7 +1416,8 @@ pub(crate) mod tests {
                 (CheckId::SubjectsDestroyed, "close.destroy_subjects"),
                 (CheckId::ResultsEntered, "close.enter_results"),
                 (CheckId::MinutesSigned, "close.sign_minutes"),
-                (CheckId::ChecklistTicked, "close.archive"),
+                (CheckId::ArchiveComplete, "close.archive"),
+                (CheckId::TransmissionRecorded, "close.transmit"),
                 (CheckId::ValidationRecorded, "validation.decision"),
                 (
                     CheckId::GeneralMinutesReceived,

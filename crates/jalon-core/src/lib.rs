@@ -4,6 +4,7 @@
 //! No I/O, no clock, no async: every function here is deterministic.
 
 pub mod account;
+pub mod archiving;
 pub mod calendar;
 pub mod candidate;
 pub mod catalog;

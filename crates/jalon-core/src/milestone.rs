@@ -99,6 +99,8 @@ pub mod ids {
     pub const PREP_COMPLIANCE: MilestoneId = MilestoneId::known("prep.compliance");
     /// The planner warns when the session starts on a day off.
     pub const LAUNCH_START: MilestoneId = MilestoneId::known("launch.start");
+    /// Its pieces are kept on the « Résultats » tab.
+    pub const CLOSE_ARCHIVE: MilestoneId = MilestoneId::known("close.archive");
     /// Done, the session is transmitted.
     pub const CLOSE_TRANSMIT: MilestoneId = MilestoneId::known("close.transmit");
     /// Done, the session is validated.

@@ -547,6 +547,9 @@ mod tests {
             minutes_signed: Default::default(),
             documents_launched_on: None,
             with_files: Default::default(),
+            archived: Default::default(),
+            transmitted_on: None,
+            transmit_deadline: None,
             approval: Some(ApprovalFacts {
                 number: "AGR-75-001".to_owned(),
                 valid_from: date(2025, 1, 1),

@@ -41,7 +41,9 @@ pub fn parse(typed: &str) -> Result<Option<TransmitDelay>, String> {
     };
     let n: u32 = digits.parse().map_err(|_| unclear())?;
     let (days, working) = match rest.as_slice() {
-        [] | ["j"] | ["jour"] | ["jours"] | ["calendaires"] | ["jours", "calendaires"] => (n, false),
+        [] | ["j"] | ["jour"] | ["jours"] | ["calendaires"] | ["jours", "calendaires"] => {
+            (n, false)
+        }
         ["ouvres"] | ["ouvre"] | ["jours", "ouvres"] | ["jour", "ouvre"] | ["j", "ouvres"] => {
             (n, true)
         }
@@ -216,7 +218,11 @@ pub fn problems(t: &TransmissionInput, today: Date, end: Date) -> Vec<Problem> {
     }
     if t.channel == Channel::RegisteredPost
         && !reference.is_empty()
-        && reference.chars().filter(char::is_ascii_alphanumeric).count() < 8
+        && reference
+            .chars()
+            .filter(char::is_ascii_alphanumeric)
+            .count()
+            < 8
     {
         out.push(Problem::new(
             "reference",
@@ -284,7 +290,12 @@ mod tests {
         assert_eq!(parse("72h").unwrap(), Some(delay(3, false)));
         assert_eq!(parse("1 jour ouvré").unwrap(), Some(delay(1, true)));
         // What it writes, it reads back.
-        for d in [delay(5, true), delay(2, false), delay(1, true), delay(1, false)] {
+        for d in [
+            delay(5, true),
+            delay(2, false),
+            delay(1, true),
+            delay(1, false),
+        ] {
             assert_eq!(parse(&describe(d)).unwrap(), Some(d));
         }
         assert_eq!(describe(delay(5, true)), "5 jours ouvrés");
@@ -371,7 +382,11 @@ mod tests {
             sent_on: date(2027, 3, 23),
             ..ok
         };
-        assert!(problems(&future, today, end)[0].message.contains("pas encore eu lieu"));
+        assert!(
+            problems(&future, today, end)[0]
+                .message
+                .contains("pas encore eu lieu")
+        );
     }
 
     #[test]
@@ -391,10 +406,19 @@ mod tests {
             )
             .is_empty()
         );
-        let p = problems(&sent(on, Channel::TransferLink, "wetransfer", "PV"), today, end);
+        let p = problems(
+            &sent(on, Channel::TransferLink, "wetransfer", "PV"),
+            today,
+            end,
+        );
         assert!(p[0].message.contains("https://"), "{p:?}");
         assert!(
-            problems(&sent(on, Channel::HandDelivery, "", "PV, grilles"), today, end).is_empty()
+            problems(
+                &sent(on, Channel::HandDelivery, "", "PV, grilles"),
+                today,
+                end
+            )
+            .is_empty()
         );
         let p = problems(&sent(on, Channel::HandDelivery, "", "  "), today, end);
         assert_eq!(p[0].field, "contents");

@@ -397,7 +397,10 @@ fn a_titles_own_transmission_delay_replaces_the_seeds() {
     });
     let p = planned(&i);
     let m = p.milestone("close.transmit").unwrap();
-    assert_eq!((m.deadline, m.advised), (Some(date(2027, 3, 26)), Some(date(2027, 3, 26))));
+    assert_eq!(
+        (m.deadline, m.advised),
+        (Some(date(2027, 3, 26)), Some(date(2027, 3, 26)))
+    );
     assert_eq!(
         m.deadline_describe().as_deref(),
         Some("F + 5 jours ouvrés (délai du titre)")
@@ -431,7 +434,12 @@ fn a_titles_own_transmission_delay_replaces_the_seeds() {
     let own = planned(&i);
     for (a, b) in seed.milestones.iter().zip(&own.milestones) {
         if a.id() != "close.transmit" {
-            assert_eq!((a.deadline, a.advised), (b.deadline, b.advised), "{}", a.id());
+            assert_eq!(
+                (a.deadline, a.advised),
+                (b.deadline, b.advised),
+                "{}",
+                a.id()
+            );
         }
     }
     let m = seed.milestone("close.transmit").unwrap();

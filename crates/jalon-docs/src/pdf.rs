@@ -21,12 +21,20 @@ use typst_layout::PagedDocument;
 /// Draws a logo alone, to know that it can be drawn.
 const LOGO_CHECK: &str = "logo-check.typ";
 
-pub const TEMPLATES: [(&str, &str); 15] = [
+pub const TEMPLATES: [(&str, &str); 17] = [
     ("jalon.typ", include_str!("../templates/jalon.typ")),
     ("entete.typ", include_str!("../templates/entete.typ")),
     (
         "pv-session.typ",
         include_str!("../templates/pv-session.typ"),
+    ),
+    (
+        "emargement-signe.typ",
+        include_str!("../templates/emargement-signe.typ"),
+    ),
+    (
+        "declarations-jury.typ",
+        include_str!("../templates/declarations-jury.typ"),
     ),
     (
         "releve-resultats.typ",
@@ -92,6 +100,10 @@ pub enum Kind {
     IncidentReport,
     /// The minutes of the session (PV de session), from the results, for the jurors to sign.
     Minutes,
+    /// The sign-in as recorded on the tablet: each candidate's presence and drawn signature.
+    SignedSignIn,
+    /// The sworn statements the jurors present signed, each with its drawn signature.
+    JurorStatements,
     /// One results sheet per candidate of `minutes` (or the one chosen).
     ResultSheet,
     /// The centre's letter to a candidate after the validation: their result, what comes next.
@@ -111,6 +123,8 @@ impl Kind {
             Kind::DestructionRecord => "pv-destruction.typ",
             Kind::IncidentReport => "pv-incident.typ",
             Kind::Minutes => "pv-session.typ",
+            Kind::SignedSignIn => "emargement-signe.typ",
+            Kind::JurorStatements => "declarations-jury.typ",
             Kind::ResultSheet => "releve-resultats.typ",
             Kind::ResultLetter => "lettre-resultat.typ",
         }
@@ -129,6 +143,8 @@ impl Kind {
             Kind::DestructionRecord => "Procès-verbal de destruction des sujets",
             Kind::IncidentReport => "Procès-verbal d'incident",
             Kind::Minutes => "Procès-verbal de session",
+            Kind::SignedSignIn => "Relevé d'émargement signé",
+            Kind::JurorStatements => "Déclarations sur l'honneur des membres du jury",
             Kind::ResultSheet => "Relevé individuel de résultats",
             Kind::ResultLetter => "Courrier de résultat",
         }
@@ -263,6 +279,10 @@ pub struct SessionDocument {
     /// the JSON, as `sys.inputs.logo`.
     #[serde(skip)]
     pub logo: Option<std::sync::Arc<[u8]>>,
+    /// Drawn signatures (PNG), by key, given to the templates apart from the JSON as
+    /// `sys.inputs.at("img-" + key)`.
+    #[serde(skip)]
+    pub images: Vec<(String, std::sync::Arc<[u8]>)>,
     pub title: TitleInfo,
     pub site: SiteInfo,
     /// The approval's number, or empty.
@@ -298,6 +318,51 @@ pub struct SessionDocument {
     /// The results, for the minutes and the results sheets.
     #[serde(default)]
     pub minutes: Option<MinutesRecord>,
+    /// The signed sign-in and the jurors' statements, for the archive.
+    #[serde(default)]
+    pub signed: Option<SignedRecords>,
+}
+
+/// What the signed sign-in and the jurors' statements show.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct SignedRecords {
+    /// Each candidate at the welcome, in the order of the list.
+    pub welcome: Vec<WelcomeLine>,
+    /// The presence noted at each épreuve: « lundi 15 mars 2027 — Entretien final : présent ».
+    pub attendance: Vec<(String, Vec<String>)>,
+    /// The sworn statement's text, as the jurors read it.
+    pub statement: String,
+    pub statements: Vec<StatementLine>,
+}
+
+/// A candidate at the welcome.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct WelcomeLine {
+    pub name: String,
+    pub birth_date: String,
+    /// « présent », « absent ».
+    pub presence: String,
+    /// « accueilli le lundi 15 mars 2027 à 8 h 42 par Claire Martin », or empty.
+    pub when: String,
+    /// « identité vérifiée, convocation et documents présentés ».
+    pub checks: String,
+    /// The key of their drawn signature in `images`, or empty.
+    pub signature: String,
+}
+
+/// A juror's sworn statement.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct StatementLine {
+    pub name: String,
+    pub profession: String,
+    /// The days they were present.
+    pub days: String,
+    /// The links they declared with candidates, or « aucun lien déclaré ».
+    pub links: String,
+    /// « signée le lundi 15 mars 2027 à 8 h 20 — sur la tablette du centre ».
+    pub signed: String,
+    /// The key of their drawn signature in `images`, or empty.
+    pub signature: String,
 }
 
 /// What the minutes and the results sheets show.
@@ -343,6 +408,9 @@ pub struct MinutesJuror {
     pub days: String,
     /// « signé le … — lien personnel (…) », or empty.
     pub signed: String,
+    /// The key of their drawn signature in `images`, or empty (signed on paper, or not yet).
+    #[serde(default)]
+    pub signature: String,
 }
 
 /// What the custody documents show.
@@ -743,6 +811,12 @@ impl Renderer {
         if let Some(logo) = &data.logo {
             inputs.insert("logo".into(), Bytes::new(logo.to_vec()).into_value());
         }
+        for (key, png) in &data.images {
+            inputs.insert(
+                format!("img-{key}").as_str().into(),
+                Bytes::new(png.to_vec()).into_value(),
+            );
+        }
         self.engine
             .compile_with_input(kind.template(), inputs)
             .output
@@ -911,6 +985,7 @@ pub fn sample(candidates: usize) -> SessionDocument {
             "3 rue des Tilleuls, 69003 Lyon — 04 72 00 00 00 — examens@tilleuls.example",
         ),
         logo: None,
+        images: Vec::new(),
         title: TitleInfo {
             name: "Agent de restauration".to_owned(),
             rncp: "RNCP 35758".to_owned(),
@@ -1066,11 +1141,13 @@ pub fn sample(candidates: usize) -> SessionDocument {
                     name: "Marc LEROY".to_owned(),
                     days: "lundi 14 décembre 2026".to_owned(),
                     signed: "signé le vendredi 18 décembre 2026 à 9 h 05 — lien personnel".to_owned(),
+                    signature: String::new(),
                 },
                 MinutesJuror {
                     name: "Sophie MARTY".to_owned(),
                     days: "lundi 14 décembre 2026".to_owned(),
                     signed: String::new(),
+                    signature: String::new(),
                 },
             ],
             validation: "Aucun résultat n'est communiqué à un candidat avant la validation officielle de la session par le service départemental.".to_owned(),
@@ -1080,6 +1157,39 @@ pub fn sample(candidates: usize) -> SessionDocument {
                 "Les certificats acquis le restent : ils figurent à votre livret de certificats de compétences professionnelles, que le service départemental vous adressera.".to_owned(),
                 "Vous pouvez vous présenter de nouveau : 2 nouvelles présentations jusqu'au vendredi 31 décembre 2027. Contactez le centre pour vous inscrire à une prochaine session.".to_owned(),
             ],
+        }),
+        signed: Some(SignedRecords {
+            welcome: vec![
+                WelcomeLine {
+                    name: "MARTIN Léa".to_owned(),
+                    birth_date: "14/02/1990".to_owned(),
+                    presence: "présente".to_owned(),
+                    when: "accueillie le lundi 14 décembre 2026 à 8 h 42 par Claire Martin".to_owned(),
+                    checks: "identité vérifiée, convocation et documents présentés".to_owned(),
+                    signature: String::new(),
+                },
+                WelcomeLine {
+                    name: "BERNARD Hugo".to_owned(),
+                    birth_date: "03/07/1987".to_owned(),
+                    presence: "absent".to_owned(),
+                    when: String::new(),
+                    checks: String::new(),
+                    signature: String::new(),
+                },
+            ],
+            attendance: vec![(
+                "lundi 14 décembre 2026 — Mise en situation professionnelle".to_owned(),
+                vec!["MARTIN Léa : présente".to_owned(), "BERNARD Hugo : absent".to_owned()],
+            )],
+            statement: jalon_core::jury::STATEMENT.to_owned(),
+            statements: vec![StatementLine {
+                name: "Marc LEROY".to_owned(),
+                profession: "Chef de cuisine".to_owned(),
+                days: "lundi 14 décembre 2026".to_owned(),
+                links: "aucun lien déclaré".to_owned(),
+                signed: "signée le lundi 14 décembre 2026 à 8 h 20 — sur la tablette du centre".to_owned(),
+                signature: String::new(),
+            }],
         }),
     }
 }

@@ -48,6 +48,7 @@ fn session(candidates: Vec<CandidateLine>) -> SessionDocument {
     SessionDocument {
         centre: Named::new("Centre de formation des Tilleuls", ""),
         logo: None,
+        images: Vec::new(),
         title: pdf::TitleInfo {
             name: "Agent de restauration".to_owned(),
             rncp: "RNCP 35758".to_owned(),
@@ -75,6 +76,7 @@ fn session(candidates: Vec<CandidateLine>) -> SessionDocument {
         absence: None,
         custody: None,
         minutes: None,
+        signed: None,
     }
 }
 

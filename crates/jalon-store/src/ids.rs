@@ -109,6 +109,10 @@ id_type!(
     FileId
 );
 id_type!(
+    /// A piece kept in a session's secure archive.
+    PieceId
+);
+id_type!(
     /// A juror of a centre.
     JurorId
 );

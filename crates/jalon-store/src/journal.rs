@@ -121,6 +121,9 @@ actions! {
     DocumentReceived = "documents.received", "Document reçu ou retiré par un candidat";
     MinutesScanAttached = "minutes.scan_attached", "Procès-verbal signé sur papier joint";
     MinutesSignaturesUndone = "minutes.signatures_undone", "Signatures du procès-verbal annulées (un résultat a changé)";
+    SessionTransmitted = "session.transmitted", "Transmission des documents au service départemental enregistrée";
+    ArchivePieceKept = "archive.piece_kept", "Pièce archivée";
+    ArchivePieceWithdrawn = "archive.piece_withdrawn", "Pièce retirée de l'archive";
 }
 
 #[cfg(feature = "openapi")]

@@ -7,6 +7,7 @@ pub mod actions;
 pub mod attendance;
 pub mod candidates;
 pub mod catalog;
+pub mod closing;
 pub mod collate;
 pub mod conformity;
 pub mod convocations;
@@ -39,8 +40,8 @@ use sqlx::{Any, AnyPool, Transaction};
 
 pub use error::{FieldError, Result, RuleViolation, StoreError};
 pub use ids::{
-    ApprovalId, CandidateId, CentreId, FileId, IncidentId, JurorId, PacketId, SessionId, SiteId,
-    Stamp, TitleId, UserId,
+    ApprovalId, CandidateId, CentreId, FileId, IncidentId, JurorId, PacketId, PieceId, SessionId,
+    SiteId, Stamp, TitleId, UserId,
 };
 pub use scope::{Actor, Admin, Role, SessionHandle, SessionWriter, Writer};
 

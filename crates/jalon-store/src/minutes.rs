@@ -341,7 +341,13 @@ impl Store {
             .bind(session)
             .execute(&mut **tx)
             .await?;
-        if gone.rows_affected() > 0 {
+        // The minutes kept in the archive are those of results that changed: withdrawn too.
+        let archived = self.withdraw_archived_minutes(tx, session).await?;
+        if gone.rows_affected() > 0 || !archived.is_empty() {
+            let archived: Vec<serde_json::Value> = archived
+                .into_iter()
+                .map(|(name, sha256)| json!({"name": name, "sha256": sha256}))
+                .collect();
             journal::append(
                 tx,
                 self,
@@ -350,7 +356,8 @@ impl Store {
                     action: Action::MinutesSignaturesUndone,
                     subject_type: Subject::Session,
                     subject_id: session.as_str(),
-                    data: json!({"signatures": gone.rows_affected(), "why": why}),
+                    data: json!({"signatures": gone.rows_affected(), "why": why,
+                                 "archived_minutes_withdrawn": archived}),
                 },
             )
             .await?;

@@ -2237,6 +2237,27 @@ async fn sqlx_exec(store: &Store, sql: &'static str, id: &str) {
 }
 
 /// The same store, its clock at noon in Paris on `day`.
+/// The documents transmitted by email on `on`, recorded with the session's version.
+async fn transmit(
+    store: &Store,
+    h: &jalon_store::SessionHandle<'_>,
+    on: Date,
+) -> jalon_store::sessions::SessionDetail {
+    store
+        .record_transmission(
+            h.writer().unwrap(),
+            h.session().version,
+            jalon_core::transmit::TransmissionInput {
+                sent_on: on,
+                channel: jalon_core::transmit::Channel::Email,
+                reference: "ddets-examens@example.fr".to_owned(),
+                contents: "PV de session signé, grilles, émargement, déclarations".to_owned(),
+            },
+        )
+        .await
+        .unwrap()
+}
+
 fn on_day(store: &Store, day: Date) -> Store {
     let noon = day
         .at(12, 0, 0, 0)
@@ -2524,7 +2545,7 @@ async fn checklists_are_ticked_item_by_item_and_each_day_attested(store: Store) 
         .await
         .unwrap();
     let id = s.session.id.clone();
-    let archive = MilestoneId::new("close.archive");
+    let archive = MilestoneId::new("day.final_checks");
     let h = open(&store, &f.admin, &id).await;
     // Before the session, nothing of its days can be ticked; on Monday, not Tuesday's
     // attestation.
@@ -2532,7 +2553,7 @@ async fn checklists_are_ticked_item_by_item_and_each_day_attested(store: Store) 
         .tick_item(
             h.writer().unwrap(),
             &archive,
-            "Procès-verbaux (PV)",
+            "Conformité réglementaire vérifiée",
             ItemState::Done,
             "",
         )
@@ -2592,7 +2613,7 @@ async fn checklists_are_ticked_item_by_item_and_each_day_attested(store: Store) 
         .tick_item(
             w,
             &archive,
-            "Grilles d'évaluation",
+            "Conformité matérielle vérifiée",
             ItemState::NotApplicable,
             " ",
         )
@@ -2602,9 +2623,8 @@ async fn checklists_are_ticked_item_by_item_and_each_day_attested(store: Store) 
     };
     assert_eq!(e[0].field, "reason");
     for item in [
-        "Procès-verbaux (PV)",
-        "Feuilles d'émargement",
-        "Déclarations sur l'honneur des jurys",
+        "Conformité réglementaire vérifiée",
+        "Bon fonctionnement de l'ensemble des équipements contrôlé",
     ] {
         store
             .tick_item(w, &archive, item, ItemState::Done, "")
@@ -2614,34 +2634,50 @@ async fn checklists_are_ticked_item_by_item_and_each_day_attested(store: Store) 
     assert!(
         matches!(
             store
-                .tick_item(w, &archive, "Procès-verbaux (PV)", ItemState::Done, "")
+                .tick_item(
+                    w,
+                    &archive,
+                    "Conformité réglementaire vérifiée",
+                    ItemState::Done,
+                    ""
+                )
                 .await,
             Err(StoreError::Invalid(_))
         ),
         "ticked once"
     );
     assert_eq!(
-        check_of(&store, &f.admin, &id, "close.archive")
+        check_of(&store, &f.admin, &id, "day.final_checks")
             .await
             .as_deref(),
-        Some("checklist.incomplete : 1 point de la liste non coché : Grilles d'évaluation.")
+        Some(
+            "checklist.incomplete : 1 point de la liste non coché : Conformité matérielle vérifiée."
+        )
     );
     let na = store
         .tick_item(
             w,
             &archive,
-            "Grilles d'évaluation",
+            "Conformité matérielle vérifiée",
             ItemState::NotApplicable,
-            "Grilles numériques, archivées dans CERES",
+            "Plateau vérifié par le fabricant la veille",
         )
         .await
         .unwrap();
     assert_eq!(na.ticked_by.as_deref(), Some("ligne de commande"));
-    assert_eq!(check_of(&store, &f.admin, &id, "close.archive").await, None);
+    assert_eq!(
+        check_of(&store, &f.admin, &id, "day.final_checks").await,
+        None
+    );
     // Unticking needs a reason, and the check fails again.
     assert!(matches!(
         store
-            .untick_item(w, &archive, "Feuilles d'émargement", "")
+            .untick_item(
+                w,
+                &archive,
+                "Bon fonctionnement de l'ensemble des équipements contrôlé",
+                ""
+            )
             .await,
         Err(StoreError::Invalid(_))
     ));
@@ -2649,13 +2685,13 @@ async fn checklists_are_ticked_item_by_item_and_each_day_attested(store: Store) 
         .untick_item(
             w,
             &archive,
-            "Feuilles d'émargement",
-            "Feuilles du jeudi manquantes",
+            "Bon fonctionnement de l'ensemble des équipements contrôlé",
+            "Vidéoprojecteur de la salle 2 en panne",
         )
         .await
         .unwrap();
     assert!(
-        check_of(&store, &f.admin, &id, "close.archive")
+        check_of(&store, &f.admin, &id, "day.final_checks")
             .await
             .is_some()
     );
@@ -2677,14 +2713,17 @@ async fn checklists_are_ticked_item_by_item_and_each_day_attested(store: Store) 
     assert_eq!(
         actions,
         [
-            ("Point de liste décoché", "Feuilles d'émargement".to_owned()),
+            (
+                "Point de liste décoché",
+                "Bon fonctionnement de l'ensemble des équipements contrôlé".to_owned()
+            ),
             (
                 "Point de liste déclaré sans objet",
-                "Grilles d'évaluation".to_owned()
+                "Conformité matérielle vérifiée".to_owned()
             ),
             (
                 "Point de liste coché",
-                "Déclarations sur l'honneur des jurys".to_owned()
+                "Bon fonctionnement de l'ensemble des équipements contrôlé".to_owned()
             ),
         ]
     );
@@ -2824,8 +2863,9 @@ async fn complements_requested_keep_the_session_awaiting_validation(store: Store
         panic!("without its date")
     };
     assert_eq!(v[0].rule, "validation.not_recorded");
+    // Nor the transmission: it is recorded with its day, channel and contents.
     let t = h.detail().milestone("close.transmit").unwrap().clone();
-    later
+    let Err(StoreError::RulesBroken(v)) = later
         .complete_milestone(
             h.writer().unwrap(),
             &t.id,
@@ -2834,7 +2874,12 @@ async fn complements_requested_keep_the_session_awaiting_validation(store: Store
             Some("Session reprise de l'historique du centre (test)."),
         )
         .await
-        .unwrap();
+    else {
+        panic!("the transmission by hand")
+    };
+    assert_eq!(v[0].rule, "transmission.not_recorded");
+    assert!(!v[0].overridable);
+    transmit(&later, &h, date(2027, 3, 22)).await;
     let h = open(&later, &f.admin, &id).await;
     let Err(StoreError::Invalid(e)) = later
         .record_validation(h.writer().unwrap(), h.session().version, date(2027, 4, 3))
@@ -4294,6 +4339,258 @@ async fn a_jury_is_appointed_checked_welcomed_and_sworn(store: Store) {
         later.minutes_scan(&h).await.unwrap().map(|(_, _, b)| b),
         Some(pdf)
     );
+
+    // The archive: the four kinds, each produced by Jalon once signed or scanned.
+    use jalon_core::archiving::{ArchiveKind, Origin};
+    use sha2::Digest;
+    let archive = later.archive(&h).await.unwrap();
+    let why = |k: ArchiveKind| {
+        archive
+            .iter()
+            .find(|a| a.kind == k)
+            .unwrap()
+            .not_producible
+            .clone()
+    };
+    assert_eq!(why(ArchiveKind::Minutes), None, "signed on paper");
+    assert_eq!(why(ArchiveKind::Statements), None, "Marty signed his");
+    assert!(
+        why(ArchiveKind::SignIn)
+            .unwrap()
+            .contains("ni pointé(s) présent(s) ni absent(s)"),
+        "{:?}",
+        why(ArchiveKind::SignIn)
+    );
+    assert!(why(ArchiveKind::Grids).unwrap().contains("scan"));
+    let archive_check = || check_of(&later, &f.admin, &id, "close.archive");
+    assert!(
+        archive_check()
+            .await
+            .unwrap()
+            .contains("4 pièces manquent à l'archive")
+    );
+    let pv = b"%PDF-1.7 pv signe par chaque jure".to_vec();
+    let kept = later
+        .archive_produced(h.writer().unwrap(), ArchiveKind::Minutes, "pv.pdf", &pv)
+        .await
+        .unwrap();
+    assert_eq!(kept.origin, Origin::Produced);
+    assert_eq!(
+        kept.sha256,
+        sha2::Sha256::digest(&pv)
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect::<String>(),
+        "kept with its SHA-256"
+    );
+    let Err(StoreError::Invalid(e)) = later
+        .archive_produced(h.writer().unwrap(), ArchiveKind::SignIn, "e.pdf", &pv)
+        .await
+    else {
+        panic!("the sign-in is not complete")
+    };
+    assert!(
+        e[0].message
+            .starts_with("Feuilles d'émargement : Jalon ne peut pas encore l'archiver"),
+        "{e:?}"
+    );
+    let Err(StoreError::Invalid(e)) = later
+        .archive_scan(
+            h.writer().unwrap(),
+            ArchiveKind::Grids,
+            "g.txt",
+            b"des notes",
+        )
+        .await
+    else {
+        panic!("not a scan")
+    };
+    assert_eq!(e[0].field, "scan");
+    for (kind, name) in [
+        (ArchiveKind::Grids, "grilles.pdf"),
+        (ArchiveKind::SignIn, "emargement-papier.pdf"),
+    ] {
+        later
+            .archive_scan(h.writer().unwrap(), kind, name, b"%PDF-1.7 scan")
+            .await
+            .unwrap();
+    }
+    let missing = archive_check().await.unwrap();
+    assert!(
+        missing.contains("Une pièce manque à l'archive : déclarations sur l'honneur des jurys."),
+        "{missing}"
+    );
+    let statements = later
+        .archive_produced(
+            h.writer().unwrap(),
+            ArchiveKind::Statements,
+            "declarations-jury.pdf",
+            &pv,
+        )
+        .await
+        .unwrap();
+    assert_eq!(archive_check().await, None);
+    let (name, kind, bytes) = later.archive_piece(&h, &statements.id).await.unwrap();
+    assert_eq!(
+        (name.as_str(), kind.as_str(), bytes),
+        ("declarations-jury.pdf", "application/pdf", pv.clone())
+    );
+    // A piece withdrawn says why, and the journal keeps its SHA-256.
+    let Err(StoreError::Invalid(_)) = later
+        .withdraw_archive_piece(h.writer().unwrap(), &statements.id, "")
+        .await
+    else {
+        panic!("without a reason")
+    };
+    later
+        .withdraw_archive_piece(h.writer().unwrap(), &statements.id, "mauvais fichier")
+        .await
+        .unwrap();
+    let entry = &later.session_journal(&h, 1).await.unwrap()[0];
+    assert_eq!(entry.action.label(), "Pièce retirée de l'archive");
+    assert_eq!(entry.data["sha256"], statements.sha256);
+    later
+        .archive_produced(
+            h.writer().unwrap(),
+            ArchiveKind::Statements,
+            "declarations-jury.pdf",
+            &pv,
+        )
+        .await
+        .unwrap();
+    // A result corrected again: the archived minutes go with the signatures they carried.
+    let row = later.results(&h).await.unwrap().rows[1].clone();
+    later
+        .record_result(
+            h.writer().unwrap(),
+            &row.candidate_id,
+            RecordResult {
+                version: row.result.unwrap().version,
+                result: result(Decision::NotObtained, CcpOutcome::NotAcquired),
+                ceres_entered_on: None,
+                dp_handed: true,
+            },
+        )
+        .await
+        .unwrap();
+    let undone = &later.session_journal(&h, 2).await.unwrap()[1];
+    assert_eq!(undone.action.as_str(), "minutes.signatures_undone");
+    assert_eq!(
+        undone.data["archived_minutes_withdrawn"][0]["sha256"],
+        kept.sha256
+    );
+    assert!(
+        archive_check()
+            .await
+            .unwrap()
+            .contains("Une pièce manque à l'archive : procès-verbaux (PV).")
+    );
+    later
+        .attach_minutes_scan(h.writer().unwrap(), "pv-signe-2.pdf", b"%PDF-1.7 pv 2")
+        .await
+        .unwrap();
+    later
+        .archive_produced(h.writer().unwrap(), ArchiveKind::Minutes, "pv.pdf", &pv)
+        .await
+        .unwrap();
+    assert_eq!(archive_check().await, None);
+
+    // The transmission: recorded once, after the last épreuve, with what its channel needs.
+    use jalon_core::transmit::{Channel, TransmissionInput};
+    let sent = |on: Date, channel: Channel, reference: &str| TransmissionInput {
+        sent_on: on,
+        channel,
+        reference: reference.to_owned(),
+        contents: "PV de session, grilles, émargement, déclarations".to_owned(),
+    };
+    let later = on_day(&store, date(2027, 3, 26));
+    let h = open(&later, &f.admin, &id).await;
+    let v = h.session().version;
+    let Err(StoreError::Invalid(e)) = later
+        .record_transmission(
+            h.writer().unwrap(),
+            v,
+            sent(date(2027, 3, 27), Channel::RegisteredPost, ""),
+        )
+        .await
+    else {
+        panic!("in the future, without its number")
+    };
+    let fields: Vec<&str> = e.iter().map(|p| p.field.as_str()).collect();
+    assert_eq!(fields, ["sent_on", "reference"]);
+    assert!(e[1].message.contains("le numéro du recommandé"), "{e:?}");
+    // F + 5 = Wednesday 24 March; sent Thursday 25: done, and late by a day.
+    let t = h.detail().milestone("close.transmit").unwrap();
+    assert_eq!(t.deadline, Some(date(2027, 3, 24)));
+    let done = later
+        .record_transmission(
+            h.writer().unwrap(),
+            v,
+            sent(
+                date(2027, 3, 25),
+                Channel::RegisteredPost,
+                "1A 123 456 7890 1",
+            ),
+        )
+        .await
+        .unwrap();
+    let t = done.milestone("close.transmit").unwrap();
+    assert_eq!(t.state, MilestoneState::Done);
+    assert_eq!(t.done_late, Some(1));
+    assert!(
+        t.evidence.as_deref().unwrap().starts_with(
+            "Transmis le jeudi 25 mars 2027, par lettre recommandée avec accusé de réception \
+                 (n° 1A 123 456 7890 1) — PV de session"
+        ),
+        "{:?}",
+        t.evidence
+    );
+    let tr = done.session.transmission.as_ref().unwrap();
+    assert_eq!(
+        (tr.sent_on, tr.channel),
+        (date(2027, 3, 25), Channel::RegisteredPost)
+    );
+    assert_eq!(
+        check_of(&later, &f.admin, &id, "close.transmit")
+            .await
+            .unwrap(),
+        "transmission.late : Documents transmis le jeudi 25 mars 2027, après la limite du \
+         mercredi 24 mars 2027 (1 jour de retard)."
+    );
+    let entry = &later.session_journal(&h, 1).await.unwrap()[0];
+    assert_eq!(
+        entry.action.label(),
+        "Transmission des documents au service départemental enregistrée"
+    );
+    assert_eq!(entry.data["days_late"], 1);
+    let h = open(&later, &f.admin, &id).await;
+    let Err(StoreError::Invalid(e)) = later
+        .record_transmission(
+            h.writer().unwrap(),
+            h.session().version,
+            sent(date(2027, 3, 25), Channel::HandDelivery, ""),
+        )
+        .await
+    else {
+        panic!("twice")
+    };
+    assert!(
+        e[0].message
+            .starts_with("la transmission est déjà enregistrée")
+    );
+    // Transmitted, the archive no longer changes.
+    let any = later.archive_pieces(&h).await.unwrap()[0].id.clone();
+    let Err(StoreError::Invalid(e)) = later
+        .withdraw_archive_piece(h.writer().unwrap(), &any, "trop tard pour changer")
+        .await
+    else {
+        panic!("after the transmission")
+    };
+    assert!(
+        e[0].message
+            .contains("transmis depuis le jeudi 25 mars 2027"),
+        "{e:?}"
+    );
 }
 
 async fn jurors_are_imported_all_or_nothing_and_completed_not_doubled(store: Store) {
@@ -5135,17 +5432,7 @@ async fn a_candidate_is_presented_again_twice_within_twelve_months(store: Store)
         panic!("before the validation")
     };
     assert_eq!(v[0].rule, "represent.not_eligible");
-    let t = h.detail().milestone("close.transmit").unwrap().clone();
-    after
-        .complete_milestone(
-            h.writer().unwrap(),
-            &t.id,
-            t.version,
-            "Transmis à la DDETS",
-            Some("Session de test : la transmission est faite."),
-        )
-        .await
-        .unwrap();
+    transmit(&after, &h, date(2027, 3, 22)).await;
     let h = open(&after, &f.admin, &first).await;
     after
         .record_validation(h.writer().unwrap(), h.session().version, date(2027, 3, 22))
@@ -5286,7 +5573,60 @@ async fn a_candidate_is_presented_again_twice_within_twelve_months(store: Store)
     ));
 }
 
+async fn a_titles_own_transmission_delay_moves_its_sessions_deadline(store: Store) {
+    use jalon_core::transmit::TransmitDelay;
+    let f = fixture(&store, "Centre Transport").await;
+    let w = f.admin.writer().unwrap();
+    let s = store
+        .create_session(w, session_input(&f, date(2027, 3, 15), date(2027, 3, 19)))
+        .await
+        .unwrap();
+    let id = s.session.id.clone();
+    let deadline =
+        |d: &jalon_store::sessions::SessionDetail| d.milestone("close.transmit").unwrap().deadline;
+    assert_eq!(deadline(&s), Some(date(2027, 3, 24)), "the seed's 5 days");
+    // The title's arrêté says 5 working days: F Friday 19 + 5 = Friday 26 March.
+    let mut t = f.title.clone();
+    t.structure.transmit = Some(TransmitDelay {
+        days: 5,
+        working: true,
+    });
+    let t = store
+        .update_title(&f.admin, &t.id, t.version, title_input(&t))
+        .await
+        .unwrap();
+    assert_eq!(
+        t.structure.transmit,
+        Some(TransmitDelay {
+            days: 5,
+            working: true
+        })
+    );
+    let h = open(&store, &f.admin, &id).await;
+    assert_eq!(deadline(h.detail()), Some(date(2027, 3, 26)));
+    let replanned = journal_of(&store, &f.admin, id.as_str(), 1).await;
+    assert_eq!(replanned[0].action.as_str(), "session.replanned");
+    assert!(
+        replanned[0]
+            .data
+            .to_string()
+            .contains("délai de transmission celui de la chronologie → 5 jours ouvrés"),
+        "{}",
+        replanned[0].data
+    );
+    // Back to the seed's.
+    let mut t = t;
+    t.structure.transmit = None;
+    store
+        .update_title(&f.admin, &t.id, t.version, title_input(&t))
+        .await
+        .unwrap();
+    let h = open(&store, &f.admin, &id).await;
+    assert_eq!(deadline(h.detail()), Some(date(2027, 3, 24)));
+}
+
 contract!(
+    a_titles_own_transmission_delay_moves_its_sessions_deadline,
     a_candidate_is_presented_again_twice_within_twelve_months,
     a_result_waits_for_the_whole_passage_and_is_corrected_with_its_version,
     an_epreuve_is_launched_with_its_manager_and_its_times_are_kept,

@@ -107,8 +107,7 @@ pub async fn session_archive(
         ));
     }
     if store.minutes(session).await?.ready {
-        let mut d = base.clone();
-        d.minutes = Some(documents::minutes_record(store, session, None).await?);
+        let d = documents::minutes_document(store, session, None).await?;
         files.push((
             "documents/pv-session.pdf".to_owned(),
             render(&renderer, Kind::Minutes, d.clone()).await?,
@@ -146,6 +145,15 @@ pub async fn session_archive(
             files.push((format!("pieces/plis/{label}.{ext}"), bytes));
         }
     }
+    // The secure archive: each piece kept, produced by Jalon once signed or scanned.
+    for p in store.archive_pieces(session).await? {
+        let (name, _, bytes) = store.archive_piece(session, &p.id).await?;
+        let name = name.replace(['/', '\\'], "-");
+        files.push((
+            format!("archive/{}/{}-{name}", p.kind.slug(), &p.sha256[..8]),
+            bytes,
+        ));
+    }
     let journal = store.journal_extract(session).await?;
     let mut about = BTreeMap::new();
     about.insert("titre".to_owned(), s.title_name.clone());
@@ -158,7 +166,65 @@ pub async fn session_archive(
     );
     about.insert("agrement".to_owned(), base.approval.clone());
     about.insert("site".to_owned(), base.site.name.clone());
+    if let Some(t) = &s.transmission {
+        about.insert(
+            "transmission".to_owned(),
+            jalon_core::transmit::describe_act(t.sent_on, t.channel, &t.reference),
+        );
+    }
     let made_at = jiff::Timestamp::now().to_string();
     jalon_docs::archive::build(files, &journal, about, made_at)
         .map_err(|e| StoreError::invalid("archive", e.0))
+}
+
+/// The document Jalon archives for a kind, typeset from what the store holds: the minutes
+/// with the jurors' signatures, the signed sign-in, the jurors' sworn statements. Its name
+/// and bytes.
+pub async fn produce(
+    store: &Store,
+    renderer: &Arc<Renderer>,
+    session: &SessionHandle<'_>,
+    kind: jalon_core::archiving::ArchiveKind,
+) -> Result<(String, Vec<u8>), StoreError> {
+    use jalon_core::archiving::ArchiveKind;
+    match kind {
+        ArchiveKind::Minutes => {
+            let d = documents::minutes_document(store, session, None).await?;
+            Ok((
+                "pv-session-signe.pdf".to_owned(),
+                render(renderer, Kind::Minutes, d).await?,
+            ))
+        }
+        ArchiveKind::SignIn | ArchiveKind::Statements => {
+            typeset_signed(store, renderer, session, kind).await
+        }
+        ArchiveKind::Grids => Err(StoreError::invalid(
+            "kind",
+            "les grilles d'évaluation sont remplies sur papier : joignez-en le scan",
+        )),
+    }
+}
+
+/// The signed sign-in (`SignIn`) or the jurors' statements (`Statements`) as they stand.
+pub async fn typeset_signed(
+    store: &Store,
+    renderer: &Arc<Renderer>,
+    session: &SessionHandle<'_>,
+    kind: jalon_core::archiving::ArchiveKind,
+) -> Result<(String, Vec<u8>), StoreError> {
+    use jalon_core::archiving::ArchiveKind;
+    let d = documents::signed_document(store, session).await?;
+    let (pdf, name) = match kind {
+        ArchiveKind::Statements => {
+            if d.signed.as_ref().is_none_or(|s| s.statements.is_empty()) {
+                return Err(StoreError::invalid(
+                    "kind",
+                    "aucun juré n'est pointé présent : il n'y a pas de déclaration à éditer",
+                ));
+            }
+            (Kind::JurorStatements, "declarations-jury.pdf")
+        }
+        _ => (Kind::SignedSignIn, "emargement-signe.pdf"),
+    };
+    Ok((name.to_owned(), render(renderer, pdf, d).await?))
 }

@@ -97,6 +97,7 @@ pub async fn session_document(
     Ok(SessionDocument {
         centre: Named::new(&centre.name, &centre.reach()),
         logo: logo.map(|l| l.bytes.into()),
+        images: Vec::new(),
         title: TitleInfo {
             name: title.name.clone(),
             // « RNCP 41536 » (never cut at the end of a line), however it was typed
@@ -135,6 +136,7 @@ pub async fn session_document(
         absence: None,
         custody: None,
         minutes: None,
+        signed: None,
     })
 }
 
@@ -337,6 +339,11 @@ pub async fn minutes_record(
                     }
                     _ => String::new(),
                 },
+                signature: if j.drawn {
+                    format!("pv-{}", j.juror_id)
+                } else {
+                    String::new()
+                },
             })
             .collect(),
         validation: match s.validated_on {
@@ -405,5 +412,173 @@ pub async fn result_letter(
     );
     let mut document = session_document(store, session, Some(candidate)).await?;
     document.minutes = Some(record);
+    Ok(document)
+}
+
+/// The minutes (or the results sheets, `only` one candidate's) as a document: the session's,
+/// its results, and the signatures the jurors drew on it.
+pub async fn minutes_document(
+    store: &Store,
+    session: &SessionHandle<'_>,
+    only: Option<&CandidateId>,
+) -> Result<SessionDocument, StoreError> {
+    let record = minutes_record(store, session, only).await?;
+    let mut document = session_document(store, session, None).await?;
+    for j in record.jurors.iter().filter(|j| !j.signature.is_empty()) {
+        let id = jalon_store::JurorId::from(j.signature.trim_start_matches("pv-"));
+        if let Some(png) = store.minutes_signature(session, &id).await? {
+            document.images.push((j.signature.clone(), png.into()));
+        }
+    }
+    document.minutes = Some(record);
+    Ok(document)
+}
+
+/// The signed sign-in and the jurors' sworn statements as a document, with each signature
+/// drawn on the tablet or through a personal link.
+pub async fn signed_document(
+    store: &Store,
+    session: &SessionHandle<'_>,
+) -> Result<SessionDocument, StoreError> {
+    use jalon_core::candidate::Presence;
+    let mut document = session_document(store, session, None).await?;
+    let (candidates, attendance, jury, minutes) = tokio::try_join!(
+        store.candidates(session),
+        store.attendance(session),
+        store.jury(session),
+        store.minutes(session),
+    )?;
+    let candidates: Vec<_> = candidates
+        .into_iter()
+        .filter(|c| c.withdrawal.is_none())
+        .collect();
+    let mut images = Vec::new();
+    let mut welcome = Vec::new();
+    for c in &candidates {
+        let i = &c.input;
+        let feminine = i.civility.trim() == "Madame";
+        let e = if feminine { "e" } else { "" };
+        let signature = if c.drawn_signature {
+            let key = format!("c-{}", c.id);
+            images.push((
+                key.clone(),
+                store.drawn_signature(session, &c.id).await?.into(),
+            ));
+            key
+        } else {
+            String::new()
+        };
+        let checks: Vec<&str> = [
+            (c.identity_checked, "identité vérifiée"),
+            (c.convocation_presented, "convocation présentée"),
+            (c.documents_presented, "documents requis présentés"),
+            (c.signed && !c.drawn_signature, "signé sur papier"),
+        ]
+        .into_iter()
+        .filter(|(ok, _)| *ok)
+        .map(|(_, what)| what)
+        .collect();
+        welcome.push(pdf::WelcomeLine {
+            name: i.short_name(),
+            birth_date: pdf::short_date(i.birth_date),
+            presence: match c.presence {
+                Presence::Present => format!("présent{e}"),
+                Presence::Absent => format!("absent{e}"),
+                Presence::Expected => "non pointé(e)".to_owned(),
+            },
+            when: match (c.presence, c.checked_in_at, &c.checked_in_by) {
+                (Presence::Present, Some(at), Some(by)) => {
+                    format!("accueilli{e} {} par {by}", crate::ui::session::when(at))
+                }
+                _ => String::new(),
+            },
+            checks: if c.presence == Presence::Present {
+                checks.join(", ")
+            } else {
+                String::new()
+            },
+            signature,
+        });
+    }
+    let mut by_epreuve: Vec<(String, Vec<String>)> = Vec::new();
+    let mut noted = attendance.clone();
+    noted.sort_by(|a, b| (a.day, &a.epreuve).cmp(&(b.day, &b.epreuve)));
+    for a in &noted {
+        let head = format!("{} — {}", fr::long_date(a.day), a.epreuve);
+        let name = candidates
+            .iter()
+            .find(|c| c.id == a.candidate_id)
+            .map_or_else(|| "?".to_owned(), |c| c.input.short_name());
+        let line = format!(
+            "{name} : {}",
+            if a.present {
+                if a.signed {
+                    "présent(e), feuille signée"
+                } else {
+                    "présent(e)"
+                }
+            } else {
+                "absent(e)"
+            }
+        );
+        match by_epreuve.last_mut() {
+            Some((h, lines)) if *h == head => lines.push(line),
+            _ => by_epreuve.push((head, vec![line])),
+        }
+    }
+    let mut statements = Vec::new();
+    for signer in &minutes.signers {
+        let Some(j) = jury.jurors.iter().find(|j| j.id == signer.juror_id) else {
+            continue;
+        };
+        let signature = if j.drawn_signature {
+            match store.juror_signature(session, &j.id).await? {
+                Some(png) => {
+                    let key = format!("j-{}", j.id);
+                    images.push((key.clone(), png.into()));
+                    key
+                }
+                None => String::new(),
+            }
+        } else {
+            String::new()
+        };
+        let links: Vec<String> = jury
+            .links
+            .iter()
+            .filter(|l| l.juror == j.name && l.linked)
+            .map(|l| format!("{} : {}", l.candidate, l.what))
+            .collect();
+        statements.push(pdf::StatementLine {
+            name: j.name.clone(),
+            profession: j.profession.clone(),
+            days: signer
+                .days
+                .iter()
+                .map(|d| fr::long_date(*d))
+                .collect::<Vec<_>>()
+                .join(", "),
+            links: if links.is_empty() {
+                "aucun lien déclaré".to_owned()
+            } else {
+                links.join(" ; ")
+            },
+            signed: match (j.signed_at, &j.signed_from) {
+                (Some(at), Some(from)) => {
+                    format!("Signée {} — {from}.", crate::ui::session::when(at))
+                }
+                (Some(at), None) => format!("Signée {}.", crate::ui::session::when(at)),
+                _ => "Non signée.".to_owned(),
+            },
+            signature,
+        });
+    }
+    document.images.extend(images);
+    document.signed = Some(pdf::SignedRecords {
+        welcome,
+        attendance: by_epreuve,
+        statement: jalon_core::jury::STATEMENT.to_owned(),
+        statements,
+    });
     Ok(document)
 }

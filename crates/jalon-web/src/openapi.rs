@@ -56,6 +56,10 @@ use serde_json::{Value, json};
     jalon_store::launch::Launch,
     jalon_store::launch::LaunchRecord,
     jalon_core::checks::Finding,
+    jalon_core::transmit::TransmissionInput,
+    jalon_store::sessions::Transmission,
+    jalon_store::closing::ArchiveKindState,
+    jalon_store::closing::ArchivePiece,
 )))]
 struct Schemas;
 
@@ -167,6 +171,21 @@ pub fn document() -> Value {
                     "due": {"type": "string", "format": "date"},
                     "answer": {"type": "string"}}})),
                 "200", ok("Enregistrée.", r("SessionDetail")), true)}), &["id"]),
+        "/api/v1/sessions/{id}/transmission": with_params(json!({
+            "post": op("Enregistrer la transmission des documents au service départemental, avec la version lue de la session : sent_on (le jour, après la dernière épreuve et pas dans le futur), channel (transfer_link, registered_post, email, hand_delivery, other), reference (le lien, le numéro du recommandé, l'adresse… ; requise sauf en main propre), contents (ce qui a été transmis). Une seule fois ; elle marque le jalon close.transmit fait (en retard si elle passe le délai : 48 h pour un titre de transport, 5 jours sinon, ou le délai du titre).",
+                Some(versioned("TransmissionInput")), "200", ok("Enregistrée.", r("SessionDetail")), true)}), &["id"]),
+        "/api/v1/sessions/{id}/archive": with_params(json!({
+            "get": op("L'archive sécurisée de la session, type par type (minutes, grids, sign_in, statements) : les pièces gardées avec leur SHA-256, et pourquoi Jalon ne peut pas encore produire le document (not_producible).", None, "200", ok("Archive.", list(r("ArchiveKindState"))), false)}), &["id"]),
+        "/api/v1/sessions/{id}/archive/{kind}": with_params(json!({
+            "post": {"summary": "Archiver le scan du papier pour un type de pièce (minutes, grids, sign_in, statements) : PDF ou image, vérifié par son contenu (20 Mo au plus) ; son nom dans l'en-tête X-File-Name ; son SHA-256 va au journal.",
+                "requestBody": {"required": true, "content": {"application/octet-stream": {"schema": {"type": "string", "format": "binary"}}}},
+                "responses": {"201": ok("Archivé.", r("ArchivePiece")), "401": err("Non connecté."), "403": err("Rôle insuffisant."),
+                    "404": err("Session ou type de pièce introuvable dans le centre de l'utilisateur."), "422": err("Fichier refusé (type ou taille), en français.")}}}), &["id", "kind"]),
+        "/api/v1/sessions/{id}/archive/{kind}/produce": with_params(json!({
+            "post": op("Archiver le document que Jalon produit pour un type de pièce (minutes : le PV signé de chaque juré présent ; sign_in : l'émargement signé sur la tablette ; statements : les déclarations sur l'honneur signées) ; refus 422 tant qu'une signature manque (elle est nommée), et pour grids (toujours un scan).", None, "201", ok("Archivé.", r("ArchivePiece")), true)}), &["id", "kind"]),
+        "/api/v1/sessions/{id}/archive/pieces/{piece}": with_params(json!({
+            "get": {"summary": "Le contenu d'une pièce archivée.", "responses": {"200": {"description": "La pièce.", "content": binary_content.clone()},
+                "401": err("Non connecté."), "404": err("Pièce introuvable dans le centre de l'utilisateur.")}}}), &["id", "piece"]),
         "/api/v1/sessions/{id}/export.zip": with_params(json!({
             "get": op("Le dossier de conformité de la session (ZIP) : chaque document produit et chaque pièce jointe, le journal de la session avec son chaînage (journal.jsonl), le manifeste de leurs empreintes SHA-256 (manifest.json). « jalon verify-archive » le vérifie hors ligne.", None, "200", json!({"description": "Archive ZIP.", "content": {"application/zip": {"schema": {"type": "string", "format": "binary"}}}}), false)}), &["id"]),
         "/api/v1/represent": {

@@ -727,6 +727,29 @@ fn operations(a: &Centre) -> Vec<(Method, &'static str, Option<Value>)> {
             Some(json!({"outcome": "validated", "version": 1, "on": "2026-11-20"})),
         ),
         (
+            Method::POST,
+            "/api/v1/sessions/{session}/transmission",
+            Some(
+                json!({"version": 1, "sent_on": "2026-11-20", "channel": "email", "reference": "ddets@example.fr", "contents": "PV"}),
+            ),
+        ),
+        (Method::GET, "/api/v1/sessions/{session}/archive", None),
+        (
+            Method::POST,
+            "/api/v1/sessions/{session}/archive/grids",
+            None,
+        ),
+        (
+            Method::POST,
+            "/api/v1/sessions/{session}/archive/grids/produce",
+            None,
+        ),
+        (
+            Method::GET,
+            "/api/v1/sessions/{session}/archive/pieces/{piece}",
+            None,
+        ),
+        (
             Method::GET,
             "/api/v1/sessions/{session}/results/{candidate}",
             None,
@@ -824,8 +847,15 @@ fn operations(a: &Centre) -> Vec<(Method, &'static str, Option<Value>)> {
 }
 
 /// A path of `operations` with the ids of things that exist (`ids`: candidate, file, juror).
-fn fill(path: &str, a: &Centre, session: &str, user: &str, ids: (&str, &str, &str)) -> String {
+fn fill(
+    path: &str,
+    a: &Centre,
+    session: &str,
+    user: &str,
+    ids: (&str, &str, &str, &str),
+) -> String {
     path.replace("{candidate}", ids.0)
+        .replace("{piece}", ids.3)
         .replace("{packet}", "pli-inconnu")
         .replace("{file}", ids.1)
         .replace("{juror}", ids.2)
@@ -847,6 +877,7 @@ fn openapi_form(path: &str) -> String {
         .replace("dte.order", "{milestone}")
         .replace("2027-03-15", "{day}")
         .replace("convocations.pdf", "{name}")
+        .replace("archive/grids", "archive/{kind}")
 }
 
 /// A PNG of 2 × 2 green pixels.
@@ -983,6 +1014,19 @@ async fn the_isolation_matrix_covers_every_route() {
         .as_str()
         .unwrap()
         .to_owned();
+    // A scan kept in the archive, so that its GET has something.
+    let r = ca
+        .post(app.url(&format!("/api/v1/sessions/{session}/archive/grids")))
+        .header("x-file-name", "grilles.pdf")
+        .body("%PDF-1.7 grilles d'évaluation")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::CREATED);
+    let piece = r.json::<Value>().await.unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
     // A logo for A, so that its GET has something; B, which has none, does not see it.
     let r = ca
         .put(app.url("/api/v1/centre/logo"))
@@ -1045,7 +1089,7 @@ async fn the_isolation_matrix_covers_every_route() {
                 &a,
                 &session,
                 &a.manager_id,
-                (&candidate, &file, &juror),
+                (&candidate, &file, &juror, &piece),
             ));
             let (status, resp) = send(&cb, method.clone(), url, body.clone()).await;
             assert_eq!(
@@ -1069,7 +1113,7 @@ async fn the_isolation_matrix_covers_every_route() {
             &a,
             &session,
             &a.manager_id,
-            (&candidate, &file, &juror),
+            (&candidate, &file, &juror, &piece),
         ));
         let (status, resp) = send(&ci, method.clone(), url, body.clone()).await;
         if *method == Method::GET {
@@ -1114,7 +1158,7 @@ async fn the_isolation_matrix_covers_every_route() {
                     &a,
                     &session,
                     &a.manager_id,
-                    (&candidate, &file, &juror),
+                    (&candidate, &file, &juror, &piece),
                 )),
                 body.clone(),
             )
@@ -1132,7 +1176,7 @@ async fn the_isolation_matrix_covers_every_route() {
                 &a,
                 &session,
                 &a.manager_id,
-                (&candidate, &file, &juror),
+                (&candidate, &file, &juror, &piece),
             )),
             body.clone(),
         )

@@ -585,14 +585,16 @@ async fn a_candidate_reads_their_result_only_once_the_session_is_validated() {
         "{refused}"
     );
     // Transmitted, then validated: the page gives the decision.
-    let m = h.detail().milestone("close.transmit").unwrap().clone();
     after
-        .complete_milestone(
+        .record_transmission(
             h.writer().unwrap(),
-            &m.id,
-            m.version,
-            "Transmis à la DDETS",
-            Some("Session reprise pour le test de l'embargo."),
+            h.session().version,
+            jalon_core::transmit::TransmissionInput {
+                sent_on: jiff::civil::date(2027, 3, 22),
+                channel: jalon_core::transmit::Channel::RegisteredPost,
+                reference: "1A 123 456 7890 1".to_owned(),
+                contents: "PV, grilles, émargement, déclarations".to_owned(),
+            },
         )
         .await
         .unwrap();

@@ -3679,14 +3679,16 @@ async fn a_candidate_in_failure_is_presented_again_from_the_later_sessions_page(
         )
         .await
         .unwrap();
-    let t = h.detail().milestone("close.transmit").unwrap().clone();
     after
-        .complete_milestone(
+        .record_transmission(
             h.writer().unwrap(),
-            &t.id,
-            t.version,
-            "Transmis",
-            Some("Session de test : la transmission est faite."),
+            h.session().version,
+            jalon_core::transmit::TransmissionInput {
+                sent_on: date(2027, 3, 22),
+                channel: jalon_core::transmit::Channel::HandDelivery,
+                reference: String::new(),
+                contents: "PV, grilles, émargement, déclarations".to_owned(),
+            },
         )
         .await
         .unwrap();

@@ -10,6 +10,12 @@ use serde::{Deserialize, Serialize};
 use crate::calendar::add_days;
 use crate::{Problem, fr};
 
+/// The sworn statement a juror signs, as the tablet, their link and the archive give it.
+pub const STATEMENT: &str = "Je déclare sur l'honneur n'avoir aucun lien, actuel ou passé — \
+professionnel, pédagogique, personnel ou familial — avec les candidats que j'évalue, hors ceux \
+que j'ai déclarés ; je m'engage à la confidentialité des épreuves et des délibérations, et à \
+la neutralité.";
+
 pub mod panel;
 pub use panel::{Cell, Elsewhere, Excluded, JuryFacts, JuryFinding, JuryTitle, Seat};
 

@@ -38,6 +38,8 @@ struct SessionRow {
     manager_declared: i64,
     validated_on: Option<String>,
     documents_launched_on: Option<String>,
+    transmitted_on: Option<String>,
+    transmit_deadline: Option<String>,
 }
 
 #[derive(sqlx::FromRow)]
@@ -61,6 +63,7 @@ struct CandidateRow {
     document_at: Option<Stamp>,
     decision: Option<String>,
     ceres_entered_on: Option<String>,
+    drawn: i64,
 }
 
 #[derive(sqlx::FromRow)]
@@ -98,11 +101,14 @@ impl Store {
             "SELECT s.id, s.start_date, s.end_date, s.ceres_number, s.ceres_created_on, t.expiry, si.zone, \
              a.number AS approval_number, \
              a.valid_from, a.valid_until, u.display_name AS manager_name, vd.validated_on, vd.documents_launched_on, \
+             tr.sent_on AS transmitted_on, (SELECT sm.deadline FROM session_milestones sm \
+             WHERE sm.session_id = s.id AND sm.milestone_id = 'close.transmit') AS transmit_deadline, \
              CAST(CASE WHEN EXISTS (SELECT 1 FROM approval_managers m WHERE m.approval_id = s.approval_id \
              AND m.user_id = s.manager_id) THEN 1 ELSE 0 END AS BIGINT) AS manager_declared \
              FROM sessions s JOIN titles t ON t.id = s.title_id JOIN sites si ON si.id = s.site_id \
              LEFT JOIN approvals a ON a.id = s.approval_id LEFT JOIN users u ON u.id = s.manager_id \
              LEFT JOIN validations vd ON vd.session_id = s.id \
+             LEFT JOIN transmissions tr ON tr.session_id = s.id \
              WHERE s.centre_id = $1 AND ($2 = '' OR s.id = $2)",
         )
         .bind(centre)
@@ -113,7 +119,8 @@ impl Store {
             "SELECT c.session_id, c.last_name, c.first_names, c.birth_date, c.presence, c.identity_checked, \
              c.convocation_presented, c.documents_presented, c.signed, c.accommodation, c.accommodation_plan, \
              v.mode, v.send_status, v.sent_at, v.hand_signed_at, v.read_at, v.document_at, \
-             r.decision, r.ceres_entered_on \
+             r.decision, r.ceres_entered_on, \
+             CAST(CASE WHEN c.signature IS NULL THEN 0 ELSE 1 END AS BIGINT) AS drawn \
              FROM candidates c LEFT JOIN convocations v ON v.candidate_id = c.id \
              LEFT JOIN results r ON r.candidate_id = c.id \
              WHERE c.withdrawn_on IS NULL \
@@ -177,6 +184,17 @@ impl Store {
                         .map(|d| parse_date("documents_launched_on", d))
                         .transpose()?,
                     with_files: Default::default(),
+                    archived: Default::default(),
+                    transmitted_on: r
+                        .transmitted_on
+                        .as_deref()
+                        .map(|d| parse_date("sent_on", d))
+                        .transpose()?,
+                    transmit_deadline: r
+                        .transmit_deadline
+                        .as_deref()
+                        .map(|d| parse_date("deadline", d))
+                        .transpose()?,
                 },
             );
         }
@@ -196,6 +214,21 @@ impl Store {
         .bind(only)
         .fetch_all(&mut *conn)
         .await?;
+        let archived: Vec<(SessionId, String)> = sqlx::query_as(
+            "SELECT DISTINCT session_id, kind FROM archive_pieces \
+             WHERE session_id IN (SELECT id FROM sessions WHERE centre_id = $1 AND ($2 = '' OR id = $2))",
+        )
+        .bind(centre)
+        .bind(only)
+        .fetch_all(&mut *conn)
+        .await?;
+        for (session, kind) in archived {
+            let kind = jalon_core::archiving::ArchiveKind::parse(&kind)
+                .ok_or_else(|| corrupt("type de pièce archivée", &kind))?;
+            if let Some(facts) = out.get_mut(&session) {
+                facts.archived.insert(kind);
+            }
+        }
         for (session, milestone) in joined {
             if let Some(facts) = out.get_mut(&session) {
                 facts.with_files.insert(MilestoneId::new(milestone));
@@ -256,6 +289,7 @@ impl Store {
                     .map(|d| d.parse().map_err(|_| corrupt("décision", d)))
                     .transpose()?,
                 result_in_ceres: c.ceres_entered_on.is_some(),
+                drawn_signature: c.drawn != 0,
             });
         }
         // The sessions under way or held in the last 30 days, and those that keep their

@@ -52,6 +52,8 @@ pub struct Session {
     /// on results lifts then.
     #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, format = Date))]
     pub validated_on: Option<Date>,
+    /// The transmission of the documents to the departmental service, once recorded.
+    pub transmission: Option<Transmission>,
     pub cancelled_at: Option<Stamp>,
     pub created_at: Stamp,
     pub updated_at: Stamp,
@@ -70,6 +72,20 @@ pub struct Complements {
     pub due: Option<Date>,
     /// The centre's answer, once sent.
     pub answer: Option<ComplementsAnswer>,
+}
+
+/// The documents sent to the departmental service (`close.transmit`): when, how, what.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Transmission {
+    #[cfg_attr(feature = "openapi", schema(value_type = String, format = Date))]
+    pub sent_on: Date,
+    pub channel: jalon_core::transmit::Channel,
+    /// The link, the registered post's number, the address…
+    pub reference: String,
+    /// What was sent.
+    pub contents: String,
+    pub recorded_by: String,
 }
 
 /// What the centre sent in answer to a request for complements, when, and who recorded it.
@@ -219,6 +235,11 @@ struct SessionRow {
     complements_answer: Option<String>,
     complements_answered_by: Option<String>,
     validated_on: Option<String>,
+    tr_sent_on: Option<String>,
+    tr_channel: Option<String>,
+    tr_reference: Option<String>,
+    tr_contents: Option<String>,
+    tr_recorded_by: Option<String>,
     created_at: Stamp,
     updated_at: Stamp,
     version: i64,
@@ -228,9 +249,12 @@ const SESSION_SELECT: &str = "SELECT s.id, s.title_id, t.name AS title_name, s.a
      s.start_date, s.end_date, s.ceres_number, s.ceres_created_on, s.manager_id, s.cancelled_at, \
      s.complements_requested_on, s.complements_request, s.complements_due_on, \
      s.complements_answered_on, s.complements_answer, s.complements_answered_by, \
-     vd.validated_on, s.created_at, s.updated_at, \
+     vd.validated_on, tr.sent_on AS tr_sent_on, tr.channel AS tr_channel, \
+     tr.reference AS tr_reference, tr.contents AS tr_contents, tr.recorded_by AS tr_recorded_by, \
+     s.created_at, s.updated_at, \
      s.version FROM sessions s JOIN titles t ON t.id = s.title_id \
-     LEFT JOIN validations vd ON vd.session_id = s.id";
+     LEFT JOIN validations vd ON vd.session_id = s.id \
+     LEFT JOIN transmissions tr ON tr.session_id = s.id";
 
 #[derive(sqlx::FromRow)]
 struct MilestoneRow {
@@ -303,6 +327,18 @@ impl Store {
                 _ => None,
             },
             validated_on: parse_opt_date("validated_on", r.validated_on)?,
+            transmission: match (r.tr_sent_on, r.tr_channel) {
+                (Some(on), Some(channel)) => Some(Transmission {
+                    sent_on: parse_date("sent_on", &on)?,
+                    channel: jalon_core::transmit::Channel::parse(&channel).ok_or_else(|| {
+                        StoreError::Corrupt(format!("moyen de transmission inconnu « {channel} »"))
+                    })?,
+                    reference: r.tr_reference.unwrap_or_default(),
+                    contents: r.tr_contents.unwrap_or_default(),
+                    recorded_by: r.tr_recorded_by.unwrap_or_default(),
+                }),
+                _ => None,
+            },
             cancelled_at: r.cancelled_at,
             created_at: r.created_at,
             updated_at: r.updated_at,
@@ -380,8 +416,16 @@ impl Store {
         }
         rows.into_iter()
             .map(|r| {
-                let ms = by_session.remove(&r.id).unwrap_or_default();
+                let mut ms = by_session.remove(&r.id).unwrap_or_default();
                 let session = self.session_from_row(r, &ms)?;
+                // The transmission is late or not by the day it was sent, not the day it
+                // was recorded.
+                if let Some(t) = &session.transmission
+                    && let Some(m) = ms.iter_mut().find(|m| m.id == ids::CLOSE_TRANSMIT)
+                    && m.state == MilestoneState::Done
+                {
+                    m.done_late = milestone::days_late(t.sent_on, m.deadline);
+                }
                 Ok(detail(session, ms))
             })
             .collect()

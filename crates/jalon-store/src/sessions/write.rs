@@ -86,6 +86,9 @@ impl Context {
             minutes_signed: Default::default(),
             documents_launched_on: None,
             with_files: Default::default(),
+            archived: Default::default(),
+            transmitted_on: None,
+            transmit_deadline: None,
         }
     }
 }

@@ -4,6 +4,7 @@
 mod account;
 mod candidates;
 mod catalog;
+mod closing;
 mod custody;
 mod documents;
 pub mod dto;
@@ -223,6 +224,20 @@ pub fn routes() -> Router<AppState> {
             post(sessions::validation),
         )
         .route(
+            "/api/v1/sessions/{id}/transmission",
+            post(closing::transmission),
+        )
+        .route("/api/v1/sessions/{id}/archive", get(closing::archive))
+        .route("/api/v1/sessions/{id}/archive/{kind}", post(closing::scan))
+        .route(
+            "/api/v1/sessions/{id}/archive/{kind}/produce",
+            post(closing::produce),
+        )
+        .route(
+            "/api/v1/sessions/{id}/archive/pieces/{piece}",
+            get(closing::piece),
+        )
+        .route(
             "/api/v1/sessions/{id}/results/{candidate}",
             get(results::get_result).put(results::put_result),
         )
@@ -268,7 +283,7 @@ pub(super) struct Versioned<T> {
 }
 
 /// A stored file, as an attachment: its media type, and its name made safe for the header.
-pub(super) fn download(
+pub(crate) fn download(
     name: &str,
     kind: impl Into<String>,
     bytes: Vec<u8>,

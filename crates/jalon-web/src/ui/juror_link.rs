@@ -326,9 +326,7 @@ async fn minutes_pdf(
         }
         let reader = link.documents_reader();
         let h = state.store.open_session(&reader, &session).await?;
-        let record = crate::documents::minutes_record(&state.store, &h, None).await?;
-        let mut document = crate::documents::session_document(&state.store, &h, None).await?;
-        document.minutes = Some(record);
+        let document = crate::documents::minutes_document(&state.store, &h, None).await?;
         crate::documents::render(state.docs.clone(), jalon_docs::pdf::Kind::Minutes, document)
             .await
             .map_err(|e| StoreError::invalid("document", e.0))

@@ -6,6 +6,7 @@ mod ack;
 mod admin;
 mod candidates;
 mod centre;
+mod closing;
 pub(crate) mod custody;
 mod dashboard;
 mod documents;
@@ -35,6 +36,7 @@ pub fn routes() -> Router<AppState> {
         .merge(login::routes())
         .merge(dashboard::routes())
         .merge(session::routes())
+        .merge(closing::routes())
         .merge(session_form::routes())
         .merge(admin::routes())
         .merge(centre::routes())

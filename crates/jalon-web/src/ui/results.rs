@@ -112,12 +112,36 @@ struct ResultsPage {
     documents: Vec<(String, String, String, String)>,
     /// What the documents' forms refused.
     documents_error: Option<String>,
+    /// The secure archive, kind by kind.
+    archive: Vec<super::closing::ArchiveView>,
+    /// What the archive's forms refused.
+    archive_error: Option<String>,
 }
 
 #[derive(Deserialize, Default)]
 struct ShowQuery {
     #[serde(default)]
     ok: Option<String>,
+}
+
+/// What the page shows beside the stored state: a notice, or a refusal where it happened.
+#[derive(Default)]
+pub(super) struct Shown {
+    pub notice: Option<String>,
+    /// A candidate's form refused: their id, the reasons, what was typed.
+    pub refused: Option<(CandidateId, Vec<String>, HashMap<String, String>)>,
+    pub scan_error: Option<String>,
+    pub documents_error: Option<String>,
+    pub archive_error: Option<String>,
+}
+
+impl Shown {
+    fn refusal(&self) -> bool {
+        self.refused.is_some()
+            || self.scan_error.is_some()
+            || self.documents_error.is_some()
+            || self.archive_error.is_some()
+    }
 }
 
 async fn page(
@@ -127,7 +151,12 @@ async fn page(
     notice: Option<String>,
     refused: Option<(CandidateId, Vec<String>, HashMap<String, String>)>,
 ) -> PageResult {
-    page_with(state, p, session, notice, refused, None).await
+    let shown = Shown {
+        notice,
+        refused,
+        ..Shown::default()
+    };
+    page_full(state, p, session, shown).await
 }
 
 /// A refusal shown on the documents' section.
@@ -138,35 +167,34 @@ async fn documents_refused(
     e: StoreError,
 ) -> PageResult {
     let why = super::refusal_lines(e)?.join(" ; ");
-    page_full(state, p, session, None, None, None, Some(why)).await
+    let shown = Shown {
+        documents_error: Some(why),
+        ..Shown::default()
+    };
+    page_full(state, p, session, shown).await
 }
 
-async fn page_with(
+pub(super) async fn page_full(
     state: &AppState,
     p: &Page,
     session: &SessionHandle<'_>,
-    notice: Option<String>,
-    refused: Option<(CandidateId, Vec<String>, HashMap<String, String>)>,
-    scan_error: Option<String>,
+    shown: Shown,
 ) -> PageResult {
-    page_full(state, p, session, notice, refused, scan_error, None).await
-}
-
-async fn page_full(
-    state: &AppState,
-    p: &Page,
-    session: &SessionHandle<'_>,
-    notice: Option<String>,
-    refused: Option<(CandidateId, Vec<String>, HashMap<String, String>)>,
-    scan_error: Option<String>,
-    documents_error: Option<String>,
-) -> PageResult {
+    let Shown {
+        notice,
+        refused,
+        scan_error,
+        documents_error,
+        archive_error,
+    } = &shown;
+    let (notice, refused) = (notice.clone(), refused.as_ref());
     let s = session.session();
     // One reading of the results for the whole page.
     let sheet = state.store.results(session).await?;
-    let (minutes, docs) = tokio::try_join!(
+    let (minutes, docs, archive) = tokio::try_join!(
         state.store.minutes_of(session, &sheet),
-        state.store.candidate_documents_of(session, sheet.clone())
+        state.store.candidate_documents_of(session, sheet.clone()),
+        state.store.archive(session),
     )?;
     let kind = s.kind;
     let rows: Vec<CandidateRow> = sheet
@@ -175,11 +203,9 @@ async fn page_full(
         .map(|r| {
             // A refused form shows what was typed, not what is stored.
             let typed = refused
-                .as_ref()
                 .filter(|(c, _, _)| c == &r.candidate_id)
                 .map(|(_, _, f)| f);
             let errors = refused
-                .as_ref()
                 .filter(|(c, _, _)| c == &r.candidate_id)
                 .map(|(_, e, _)| e.clone())
                 .unwrap_or_default();
@@ -336,8 +362,10 @@ async fn page_full(
             })
             .collect(),
         documents_error: documents_error.clone(),
+        archive: super::closing::archive_views(&s.id, &archive),
+        archive_error: archive_error.clone(),
     };
-    let status = if refused.is_some() || scan_error.is_some() || documents_error.is_some() {
+    let status = if shown.refusal() {
         StatusCode::UNPROCESSABLE_ENTITY
     } else {
         StatusCode::OK
@@ -366,7 +394,14 @@ async fn show(
     Query(q): Query<ShowQuery>,
 ) -> PageResult {
     let session = state.store.open_session(&p.actor, &id).await?;
-    let notice = q.ok.map(|_| "Résultat enregistré.".to_owned());
+    let notice = q.ok.map(|what| {
+        match what.as_str() {
+            "archive" => "Pièce archivée avec son empreinte SHA-256.",
+            "retrait" => "Pièce retirée de l'archive ; le journal garde son nom et son empreinte.",
+            _ => "Résultat enregistré.",
+        }
+        .to_owned()
+    });
     page(&state, &p, &session, notice, None).await
 }
 
@@ -466,9 +501,7 @@ async fn typeset(
     only: Option<&CandidateId>,
     name: &str,
 ) -> PageResult {
-    let record = crate::documents::minutes_record(&state.store, session, only).await?;
-    let mut document = crate::documents::session_document(&state.store, session, None).await?;
-    document.minutes = Some(record);
+    let document = crate::documents::minutes_document(&state.store, session, only).await?;
     let bytes = crate::documents::render(state.docs.clone(), kind, document)
         .await
         .map_err(|e| StoreError::invalid("document", e.0))?;
@@ -559,7 +592,11 @@ async fn attach_scan(
         Ok(_) => Ok(Redirect::to(&format!("/sessions/{id}/resultats?ok#h-pv")).into_response()),
         Err(e) => {
             let why = super::refusal_lines(e)?.join(" ; ");
-            page_with(&state, &p, &session, None, None, Some(why)).await
+            let shown = Shown {
+                scan_error: Some(why),
+                ..Shown::default()
+            };
+            page_full(&state, &p, &session, shown).await
         }
     }
 }

@@ -97,6 +97,10 @@ pub struct MilestoneView {
     /// recorded.
     pub complements: Option<String>,
     pub can_request_complements: bool,
+    /// On `close.transmit`, still to record: the transmission's form (typed, or proposed).
+    pub transmission: Option<super::closing::TransmissionForm>,
+    /// On `close.archive`: the archive is kept on the « Résultats » tab.
+    pub archive_link: bool,
     /// An error about an item or a request for complements.
     pub side_error: Option<String>,
     /// Files attached as evidence: (id, « nom — 120 Ko — SHA-256 1a2b3c… — par X le … »).
@@ -230,6 +234,8 @@ struct Feedback<'a> {
     notice: Option<String>,
     side_error: Option<(&'a MilestoneId, String)>,
     actions: SessionActions,
+    /// The transmission's form as typed, when it was refused.
+    transmission: Option<super::closing::TransmissionForm>,
 }
 
 /// The page, with an error about a checklist item or a request for complements shown on its
@@ -246,7 +252,9 @@ async fn load_with(
         notice,
         side_error,
         actions,
+        transmission,
     } = feedback;
+    let mut transmission = transmission;
     let actor = &page.actor;
     let detail = session.detail();
     let s = &detail.session;
@@ -395,6 +403,18 @@ async fn load_with(
                         })
                     })
                     .flatten(),
+                transmission: (can_write
+                    && m.id == ids::CLOSE_TRANSMIT
+                    && m.applicable
+                    && m.state == MilestoneState::Todo
+                    && s.transmission.is_none()
+                    && s.status != jalon_store::sessions::Status::Cancelled)
+                    .then(|| {
+                        transmission.take().unwrap_or_else(|| {
+                            super::closing::TransmissionForm::proposed(state.store.today())
+                        })
+                    }),
+                archive_link: m.id == ids::CLOSE_ARCHIVE,
                 can_request_complements: can_write
                     && m.id == ids::VALIDATION_DECISION
                     && m.state == MilestoneState::Todo
@@ -435,7 +455,11 @@ async fn load_with(
                 }),
                 justification: m.override_justification.clone(),
                 version: m.version,
-                can_complete: can_write && m.applicable && m.state == MilestoneState::Todo,
+                // The transmission is recorded by its own form, which marks it done.
+                can_complete: can_write
+                    && m.applicable
+                    && m.state == MilestoneState::Todo
+                    && m.id != ids::CLOSE_TRANSMIT,
                 can_reopen: can_write && m.state == MilestoneState::Done,
                 evidence_value: if err.is_some() {
                     evidence.to_owned()
@@ -823,6 +847,33 @@ async fn side_outcome(
             let session = state.store.open_session(&page.actor, id).await?;
             let feedback = Feedback {
                 side_error: Some((milestone, msg)),
+                ..Feedback::default()
+            };
+            let response = load_with(state, page, &session, feedback).await?;
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, response).into_response())
+        }
+    }
+}
+
+/// After the transmission's form: back to its milestone, or the refusal shown on it with
+/// what was typed.
+pub(super) async fn transmission_outcome(
+    state: &AppState,
+    page: &Page,
+    session: &SessionHandle<'_>,
+    milestone: &MilestoneId,
+    done: Result<(), StoreError>,
+    typed: super::closing::TransmissionForm,
+) -> PageResult {
+    let id = session.id();
+    match done {
+        Ok(()) => Ok(Redirect::to(&format!("/sessions/{id}#m-{milestone}")).into_response()),
+        Err(e) => {
+            let msg = side_message(e)?;
+            let session = state.store.open_session(&page.actor, id).await?;
+            let feedback = Feedback {
+                side_error: Some((milestone, msg)),
+                transmission: Some(typed),
                 ..Feedback::default()
             };
             let response = load_with(state, page, &session, feedback).await?;
