@@ -90,7 +90,7 @@ pub fn run(mut a: ServeArgs) -> Result<(), Failure> {
                 "Création des données de démonstration dans {}…",
                 crate::db::describe(&a.db, DEFAULT_DIR)
             );
-            fill(&store).await?;
+            Box::pin(fill(&store)).await?;
         } else if !store.is_demo().await? {
             return Err(Failure::usage(format!(
                 "{} contient des données réelles : la démonstration ne s'y installe pas \
@@ -907,7 +907,10 @@ async fn fill(store: &Store) -> Result<(), Failure> {
         // The DTE should have arrived last week: late, and the AFPA chase is open.
         DemoSession {
             leave: &["dte.receive", "dte.chase_afpa"],
-            ..s(0, 16, 5, true, Some(0))
+            // Three days from a Monday 12 to 18 days ahead: J−21 is past, J−10 to come,
+            // whatever the day the demo is made on (a five-day week could be pushed past
+            // Christmas or Easter, its DTE not yet due).
+            ..s(0, 12, 3, true, Some(0))
         },
         s(3, 3, 2, true, Some(0)),
         // Under way since the day before yesterday, for five days (21 hours of mise en
@@ -918,8 +921,10 @@ async fn fill(store: &Store) -> Result<(), Failure> {
             leave: &["day.welcome_candidates"],
             ..s(2, -2, 5, true, Some(0))
         },
+        // Held last week: the results entered, the minutes awaiting the jurors' signatures,
+        // so neither archived nor transmitted yet.
         DemoSession {
-            leave: &["close.transmit"],
+            leave: &["close.sign_minutes", "close.archive", "close.transmit"],
             ..s(0, -10, 5, true, Some(0))
         },
         s(1, -35, 5, true, Some(0)),
@@ -943,6 +948,8 @@ async fn fill(store: &Store) -> Result<(), Failure> {
             ..s(4, -45, 3, false, None)
         },
     ];
+    // The documents Jalon archives once signed are typeset as the server would.
+    let renderer = std::sync::Arc::new(jalon_docs::pdf::Renderer::embedded());
     let justification = "Session reprise de l'historique du centre lors de la mise en service de Jalon (démonstration)";
     // The managers do the work themselves, so that the journal and the pages name them.
     let (_, claire_actor) = store.login(LOGINS[1].2, PASSWORD).await?;
@@ -1535,6 +1542,34 @@ async fn fill(store: &Store) -> Result<(), Failure> {
                         )
                         .await?;
                 }
+                // The secure archive: what Jalon produced once signed (the jurors' statements
+                // on the tablet), the scans of the paper (the PV signed on paper, the grids,
+                // the sign-in sheets).
+                if m == jalon_core::milestone::ids::CLOSE_ARCHIVE {
+                    archive_for(&clerk, &h, &renderer).await?;
+                }
+                // The transmission is one act, with its day and channel: it marks the
+                // milestone done.
+                if m == jalon_core::milestone::ids::CLOSE_TRANSMIT {
+                    clerk
+                        .record_transmission(
+                            h.writer()?,
+                            h.session().version,
+                            jalon_core::transmit::TransmissionInput {
+                                sent_on: clerk.today(),
+                                channel: jalon_core::transmit::Channel::TransferLink,
+                                reference: format!(
+                                    "https://transfert.example/ddets-69/{}",
+                                    &id.as_str()[..8]
+                                ),
+                                contents: "PV de session signé, grilles d'évaluation, feuilles \
+                                           d'émargement, déclarations sur l'honneur des jurys"
+                                    .into(),
+                            },
+                        )
+                        .await?;
+                    continue;
+                }
                 // The validation is one act, with its date: it marks the milestone done.
                 if m == jalon_core::milestone::ids::VALIDATION_DECISION {
                     clerk
@@ -1599,6 +1634,58 @@ async fn fill(store: &Store) -> Result<(), Failure> {
                         h.writer()?,
                         h.session().version,
                         "Nombre de candidats insuffisant : session reportée",
+                    )
+                    .await?;
+            }
+        }
+    }
+    Ok(())
+}
+
+/// The secure archive of a session held: each kind Jalon can produce now (the statements
+/// the jurors signed on the tablet), typeset and kept; the others as scans of the paper.
+async fn archive_for(
+    clerk: &Store,
+    h: &jalon_store::SessionHandle<'_>,
+    renderer: &std::sync::Arc<jalon_docs::pdf::Renderer>,
+) -> Result<(), Failure> {
+    use jalon_core::archiving::ArchiveKind;
+    for k in clerk.archive(h).await? {
+        let scan = |what: &str| scan_pdf(&format!("{what} - demonstration"));
+        match (k.kind, &k.not_producible) {
+            (ArchiveKind::Minutes, _) => {
+                if let Some((name, _, bytes)) = clerk.minutes_scan(h).await? {
+                    clerk
+                        .archive_scan(h.writer()?, k.kind, &name, &bytes)
+                        .await?;
+                }
+            }
+            (ArchiveKind::Statements | ArchiveKind::SignIn, None) => {
+                let (name, pdf) = jalon_web::archive::produce(clerk, renderer, h, k.kind).await?;
+                clerk
+                    .archive_produced(h.writer()?, k.kind, &name, &pdf)
+                    .await?;
+            }
+            (ArchiveKind::Grids, _) => {
+                clerk
+                    .archive_scan(
+                        h.writer()?,
+                        k.kind,
+                        "grilles-evaluation.pdf",
+                        &scan("Grilles d'evaluation remplies par les jures"),
+                    )
+                    .await?;
+            }
+            (_, Some(_)) => {
+                clerk
+                    .archive_scan(
+                        h.writer()?,
+                        k.kind,
+                        &format!("{}-papier.pdf", k.kind.slug()),
+                        &scan(match k.kind {
+                            ArchiveKind::SignIn => "Feuilles d'emargement signees",
+                            _ => "Declarations sur l'honneur des jurys",
+                        }),
                     )
                     .await?;
             }

@@ -137,6 +137,9 @@ pub struct When<'a> {
     pub today: Date,
     /// The session's first day (D).
     pub start: Date,
+    /// The site's zone: when J−5 is not a working day, the envelope may be opened on the last
+    /// working day before, the day the chronology advises.
+    pub zone: crate::Zone,
     /// The days the packet's épreuve takes place (from the timetable), for a subject
     /// envelope.
     pub epreuve_days: &'a [Date],
@@ -203,14 +206,26 @@ fn open_day_problem(packet: &PacketFacts, when: &When<'_>) -> Option<Refusal> {
     let name = packet.describe();
     match packet.kind {
         PacketKind::Organiser => {
-            let from = add_days(when.start, ORGANISER_OPENS_DAYS)?;
+            let j5 = add_days(when.start, ORGANISER_OPENS_DAYS)?;
+            // J−5 on a day off: from the last working day before it, as the chronology
+            // advises.
+            let from = crate::calendar::advised(j5, when.zone).unwrap_or(j5);
             (when.today < from).then(|| {
                 Refusal::new(
                     "packet.too_early",
-                    format!(
-                        "{name} s'ouvre à partir de J−5, le {} : pas avant",
-                        fr::long_date(from)
-                    ),
+                    if from == j5 {
+                        format!(
+                            "{name} s'ouvre à partir de J−5, le {} : pas avant",
+                            fr::long_date(from)
+                        )
+                    } else {
+                        format!(
+                            "{name} s'ouvre à partir de J−5 ({}, jour non ouvré), soit dès le {} : \
+                             pas avant",
+                            fr::long_date(j5),
+                            fr::long_date(from)
+                        )
+                    },
                 )
             })
         }
@@ -324,6 +339,7 @@ mod tests {
         When {
             today,
             start: date(2027, 3, 15),
+            zone: crate::Zone::Metropole,
             epreuve_days: &DAYS,
             reason: "",
         }
@@ -339,6 +355,22 @@ mod tests {
             "le pli réservé à l'organisateur « Pli n° 1 » s'ouvre à partir de J−5, le mercredi 10 mars 2027 : pas avant"
         );
         assert_eq!(move_problem(&p, Move::Open, &when(date(2027, 3, 10))), None);
+        // J−5 on a Sunday (session of Friday 4 December 2026): from Friday 27 November,
+        // the day the chronology advises.
+        let friday = |today| When {
+            start: date(2026, 12, 4),
+            ..when(today)
+        };
+        assert_eq!(
+            move_problem(&p, Move::Open, &friday(date(2026, 11, 27))),
+            None
+        );
+        let refused = move_problem(&p, Move::Open, &friday(date(2026, 11, 26))).unwrap();
+        assert_eq!(
+            refused.message,
+            "le pli réservé à l'organisateur « Pli n° 1 » s'ouvre à partir de J−5 (dimanche 29 \
+             novembre 2026, jour non ouvré), soit dès le vendredi 27 novembre 2026 : pas avant"
+        );
     }
 
     #[test]

@@ -47,7 +47,7 @@ pub fn parse(typed: &str) -> Result<Option<TransmitDelay>, String> {
         ["ouvres"] | ["ouvre"] | ["jours", "ouvres"] | ["jour", "ouvre"] | ["j", "ouvres"] => {
             (n, true)
         }
-        ["h"] | ["heures"] if n % 24 == 0 => (n / 24, false),
+        ["h"] | ["heures"] if n.is_multiple_of(24) => (n / 24, false),
         ["h"] | ["heures"] => {
             return Err(format!(
                 "« {} » : un délai en heures se compte en jours entiers (24 h, 48 h, 72 h…)",

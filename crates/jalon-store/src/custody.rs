@@ -695,9 +695,11 @@ impl Store {
             }
             None => Vec::new(),
         };
+        let zone = self.site(session.actor(), &s.site_id).await?.zone;
         let when = When {
             today: self.today(),
             start: s.start,
+            zone,
             epreuve_days: &days,
             reason: &reason,
         };
