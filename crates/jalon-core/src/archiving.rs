@@ -166,16 +166,28 @@ pub fn not_producible(kind: ArchiveKind, f: &SessionFacts, today: Date) -> Optio
                     fr::count(expected, "candidat", "candidats")
                 ));
             }
+            // « DUPONT Jean, né(e) le 01/02/1990 »: the name is enough here.
             let on_paper: Vec<&str> = f
                 .candidates
                 .iter()
                 .filter(|c| c.presence == Presence::Present && !c.drawn_signature)
-                .map(|c| c.name.as_str())
+                .map(|c| c.name.split(", né").next().unwrap_or(&c.name))
                 .collect();
-            (!on_paper.is_empty()).then(|| {
-                format!(
-                    "{} n'a pas signé sur la tablette : joignez le scan des feuilles signées sur papier",
+            let n = on_paper.len();
+            (n > 0).then(|| {
+                let who = if n > 3 {
+                    format!(
+                        "{} et {}",
+                        on_paper[..3].join(", "),
+                        fr::count(n - 3, "autre", "autres")
+                    )
+                } else {
                     on_paper.join(", ")
+                };
+                format!(
+                    "{who} {} pas signé sur la tablette : joignez le scan des feuilles signées \
+                     sur papier",
+                    if n > 1 { "n'ont" } else { "n'a" }
                 )
             })
         }
