@@ -119,6 +119,7 @@ actions! {
     MinutesSigned = "minutes.signed", "Procès-verbal signé par un juré";
     DocumentsLaunched = "documents.launched", "Lancement de l'envoi des documents aux candidats enregistré";
     DocumentReceived = "documents.received", "Document reçu ou retiré par un candidat";
+    ResultLetterSent = "documents.letter_sent", "Courrier de résultat envoyé au candidat par courriel";
     MinutesScanAttached = "minutes.scan_attached", "Procès-verbal signé sur papier joint";
     MinutesSignaturesUndone = "minutes.signatures_undone", "Signatures du procès-verbal annulées (un résultat a changé)";
     SessionTransmitted = "session.transmitted", "Transmission des documents au service départemental enregistrée";

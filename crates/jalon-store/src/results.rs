@@ -391,6 +391,8 @@ pub struct DocumentRow {
     pub received_on: Option<Date>,
     /// « reçu par courrier », « retiré au centre ».
     pub how: Option<String>,
+    /// When the centre's letter was last sent to them by email, and to which address.
+    pub letter_sent: Option<(Stamp, String)>,
 }
 
 impl Store {
@@ -421,6 +423,12 @@ impl Store {
         .bind(session.id())
         .fetch_all(self.pool())
         .await?;
+        let letters: Vec<(CandidateId, Stamp, String)> = sqlx::query_as(
+            "SELECT candidate_id, sent_at, sent_to FROM result_letters WHERE session_id = $1",
+        )
+        .bind(session.id())
+        .fetch_all(self.pool())
+        .await?;
         let launched_on = match launched.and_then(|(d,)| d) {
             Some(d) => Some(d.parse::<Date>().map_err(|_| corrupt("date", &d))?),
             None => None,
@@ -439,6 +447,10 @@ impl Store {
                         .map(|(_, d, _)| d.parse::<Date>().map_err(|_| corrupt("date", d)))
                         .transpose()?,
                     how: got.map(|(_, _, h)| h.clone()),
+                    letter_sent: letters
+                        .iter()
+                        .find(|(c, _, _)| *c == r.candidate_id)
+                        .map(|(_, at, to)| (*at, to.clone())),
                     candidate_id: r.candidate_id,
                     name: r.name,
                 })
@@ -565,5 +577,55 @@ impl Store {
         .await?;
         tx.commit().await?;
         self.candidate_documents(session).await
+    }
+
+    /// Records that the centre's letter went to a candidate by email, to `to`: only once the
+    /// session is validated (the embargo), journaled at each sending.
+    pub async fn record_letter_sent(
+        &self,
+        w: SessionWriter<'_>,
+        candidate: &CandidateId,
+        to: &str,
+    ) -> Result<()> {
+        use jalon_core::results::{Audience, embargo_refusal, may_show};
+        let (actor, session) = (w.actor(), w.handle());
+        if !may_show(Audience::Candidate, session.session().validated_on) {
+            let r = embargo_refusal();
+            return Err(StoreError::RulesBroken(vec![crate::RuleViolation {
+                rule: r.rule,
+                milestone: jalon_core::milestone::ids::VALIDATION_DECISION,
+                message: r.message,
+                overridable: false,
+            }]));
+        }
+        let c = self.candidate(session, candidate).await?;
+        let now = Stamp::new(self.now());
+        let mut tx = self.begin().await?;
+        sqlx::query(
+            "INSERT INTO result_letters (candidate_id, session_id, sent_at, sent_to, sent_by) \
+             VALUES ($1, $2, $3, $4, $5) ON CONFLICT (candidate_id) DO UPDATE SET \
+             sent_at = excluded.sent_at, sent_to = excluded.sent_to, sent_by = excluded.sent_by",
+        )
+        .bind(candidate)
+        .bind(session.id())
+        .bind(now)
+        .bind(to)
+        .bind(actor.name())
+        .execute(&mut *tx)
+        .await?;
+        journal::append(
+            &mut tx,
+            self,
+            actor,
+            Change {
+                action: Action::ResultLetterSent,
+                subject_type: Subject::Session,
+                subject_id: session.id().as_str(),
+                data: json!({"candidate": c.input.short_name(), "to": to}),
+            },
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
     }
 }

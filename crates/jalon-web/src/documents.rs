@@ -362,22 +362,30 @@ pub async fn minutes_record(
 
 /// The centre's letter to one candidate after the validation — refused before it, under
 /// `results.embargo` (`results::may_show` decides).
+/// Refused under `results.embargo` before the session's validation: nothing meant for a
+/// candidate tells a result before it.
+pub fn embargo(session: &SessionHandle<'_>) -> Result<(), StoreError> {
+    use jalon_core::results::{Audience, embargo_refusal, may_show};
+    if may_show(Audience::Candidate, session.session().validated_on) {
+        return Ok(());
+    }
+    let r = embargo_refusal();
+    Err(StoreError::RulesBroken(vec![jalon_store::RuleViolation {
+        rule: r.rule,
+        milestone: jalon_core::milestone::ids::VALIDATION_DECISION,
+        message: r.message,
+        overridable: false,
+    }]))
+}
+
 pub async fn result_letter(
     store: &Store,
     session: &SessionHandle<'_>,
     candidate: &CandidateId,
 ) -> Result<SessionDocument, StoreError> {
-    use jalon_core::results::{self, Audience, CcpOutcome};
+    use jalon_core::results::{self, CcpOutcome};
     let s = session.session();
-    if !results::may_show(Audience::Candidate, s.validated_on) {
-        let r = results::embargo_refusal();
-        return Err(StoreError::RulesBroken(vec![jalon_store::RuleViolation {
-            rule: r.rule,
-            milestone: jalon_core::milestone::ids::VALIDATION_DECISION,
-            message: r.message,
-            overridable: false,
-        }]));
-    }
+    embargo(session)?;
     let c = store.candidate(session, candidate).await?;
     let sheet = store.results(session).await?;
     let row = sheet

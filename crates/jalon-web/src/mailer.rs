@@ -343,3 +343,99 @@ pub async fn send_juror_convocation(
         .await?;
     Ok(())
 }
+
+/// Sends the centre's letter after the validation — the candidate's result and what comes
+/// next, as PDF — to each candidate with a result and an address not yet sent one (or to the
+/// one given, again), and records each. Refused under the embargo before the validation.
+pub async fn send_result_letters(
+    state: &AppState,
+    writer: SessionWriter<'_>,
+    only: Option<&CandidateId>,
+) -> Result<SendReport, StoreError> {
+    let session = writer.handle();
+    let s = session.session();
+    crate::documents::embargo(session)?;
+    let (centre, _) = state.store.centre_settings(writer.actor()).await?;
+    let docs = state.store.candidate_documents(session).await?;
+    let candidates = state.store.candidates(session).await?;
+    let mut report = SendReport::default();
+    let dates = jalon_core::fr::date_range(s.start, s.end);
+    for row in &docs.rows {
+        let wanted = match only {
+            Some(c) => &row.candidate_id == c,
+            None => row.document.is_some() && row.letter_sent.is_none(),
+        };
+        let Some(c) = candidates.iter().find(|c| c.id == row.candidate_id) else {
+            continue;
+        };
+        if !wanted || c.withdrawal.is_some() {
+            continue;
+        }
+        let email = c.input.email.trim();
+        if email.is_empty() {
+            report.without_address.push(row.name.clone());
+            continue;
+        }
+        let outcome = async {
+            let to: Mailbox = email
+                .parse()
+                .map_err(|_| format!("adresse « {email} » invalide"))?;
+            let document = crate::documents::result_letter(&state.store, session, &c.id)
+                .await
+                .map_err(|e| e.to_string())?;
+            let name = jalon_docs::pdf::file_name(
+                "courrier-resultat",
+                document.candidates.first().ok_or("candidat introuvable")?,
+            );
+            let pdf = crate::documents::render(state.docs.clone(), Kind::ResultLetter, document)
+                .await
+                .map_err(|e| format!("courrier PDF impossible à produire : {e}"))?;
+            let validated = s
+                .validated_on
+                .map(jalon_core::fr::long_date)
+                .unwrap_or_default();
+            let body = format!(
+                "Bonjour {first},\n\n\
+                 La session d'examen du titre professionnel « {title} », {dates}, a été validée \
+                 par le service départemental le {validated}.\n\n\
+                 Le courrier du centre joint à ce courriel (PDF) vous donne votre résultat et ce \
+                 qui suit : le document que le service départemental vous adresse et, s'il y a \
+                 lieu, comment vous présenter de nouveau.\n\n\
+                 {centre}\n{contact}",
+                first = c.input.first_names,
+                title = s.title_name,
+                centre = centre.name,
+                contact = centre.reach(),
+            );
+            let from = Mailbox::new(Some(centre.name.clone()), state.mail.from.email.clone());
+            let mut builder = Message::builder().from(from).to(to);
+            if let Some(reply) = centre
+                .reply_address()
+                .and_then(|a| a.parse::<lettre::Address>().ok())
+            {
+                builder = builder.reply_to(Mailbox::new(Some(centre.name.clone()), reply));
+            }
+            let message = builder
+                .subject(format!("Votre résultat — {} — {dates}", s.title_name))
+                .multipart(
+                    MultiPart::mixed()
+                        .singlepart(SinglePart::plain(body))
+                        .singlepart(Attachment::new(name).body(
+                            pdf,
+                            ContentType::parse("application/pdf").expect("a media type"),
+                        )),
+                )
+                .map_err(|e| format!("courriel impossible à composer : {e}"))?;
+            state.mail.send(message).await
+        }
+        .await;
+        match outcome {
+            Ok(()) => {
+                state.store.record_letter_sent(writer, &c.id, email).await?;
+                report.sent += 1;
+            }
+            Err(e) => report.failed.push(format!("{} : {e}", row.name)),
+        }
+    }
+    Ok(report)
+}

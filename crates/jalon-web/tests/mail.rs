@@ -131,6 +131,13 @@ fn assert_pdf_attached(message: &str) {
     assert!(part.contains("JVBERi0"), "the attachment is a PDF: {part}");
 }
 
+/// The form token of a page, to post its forms.
+async fn csrf_of(c: &reqwest::Client, url: &str) -> String {
+    let page = c.get(url).send().await.unwrap().text().await.unwrap();
+    let at = page.find("name=\"csrf\" value=\"").expect("a CSRF field") + 19;
+    page[at..at + page[at..].find('"').unwrap()].to_owned()
+}
+
 /// The personal link's token in a message (quoted-printable soft breaks undone).
 fn token_in(message: &str) -> String {
     let flat = message.replace("=\r\n", "").replace("=\n", "");
@@ -584,6 +591,28 @@ async fn a_candidate_reads_their_result_only_once_the_session_is_validated() {
         ),
         "{refused}"
     );
+    // Nor the letter by email: refused under the same rule, nothing sent.
+    let results_page = format!("{base}/sessions/{id}/resultats");
+    let csrf = csrf_of(&c, &results_page).await;
+    let mails_before = std::fs::read_dir(&outbox).unwrap().count();
+    let r = c
+        .post(format!(
+            "{base}/sessions/{id}/resultats/{}/courrier",
+            jose.id
+        ))
+        .form(&[("csrf", csrf.as_str())])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        r.text()
+            .await
+            .unwrap()
+            .replace("&#39;", "'")
+            .contains("aucun résultat ne peut être communiqué à un candidat")
+    );
+    assert_eq!(std::fs::read_dir(&outbox).unwrap().count(), mails_before);
     // Transmitted, then validated: the page gives the decision.
     after
         .record_transmission(
@@ -617,5 +646,37 @@ async fn a_candidate_reads_their_result_only_once_the_session_is_validated() {
             "Session validée par le service départemental le jeudi 1ᵉʳ avril 2027. Décision du jury : <strong>titre obtenu</strong>"
         ),
         "{validated}"
+    );
+    // The letters go by email once validated: his, with the PDF, journaled; shown as sent.
+    let csrf = csrf_of(&c, &results_page).await;
+    let r = c
+        .post(format!("{base}/sessions/{id}/resultats/courriers"))
+        .form(&[("csrf", csrf.as_str())])
+        .send()
+        .await
+        .unwrap();
+    let after_send = r.text().await.unwrap().replace("&#39;", "'");
+    assert!(
+        after_send.contains("1 courrier envoyé par courriel."),
+        "{after_send}"
+    );
+    assert!(after_send.contains("envoyé "), "{after_send}");
+    let letter_mail = std::fs::read_dir(&outbox)
+        .unwrap()
+        .filter_map(Result::ok)
+        .map(|e| std::fs::read_to_string(e.path()).unwrap())
+        .find(|m| m.contains("courrier-resultat-"))
+        .expect("the letter's email");
+    let flat = letter_mail.replace("=\r\n", "").replace("=\n", "");
+    assert!(
+        flat.contains("a =C3=A9t=C3=A9 valid=C3=A9e") || flat.contains("a été validée"),
+        "{flat}"
+    );
+    assert!(flat.contains("Content-Type: application/pdf"), "{flat}");
+    assert!(flat.contains("courrier-resultat-dupont-jose.pdf"), "{flat}");
+    let journal = later.session_journal(&h, 1).await.unwrap();
+    assert_eq!(
+        journal[0].action.label(),
+        "Courrier de résultat envoyé au candidat par courriel"
     );
 }

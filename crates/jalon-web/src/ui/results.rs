@@ -36,6 +36,11 @@ pub fn routes() -> Router<AppState> {
             "/sessions/{id}/resultats/{candidate}/document",
             post(document_received),
         )
+        .route("/sessions/{id}/resultats/courriers", post(send_letters))
+        .route(
+            "/sessions/{id}/resultats/{candidate}/courrier",
+            post(send_letter),
+        )
         .route(
             "/sessions/{id}/resultats/{candidate}/courrier.pdf",
             get(letter_pdf),
@@ -108,8 +113,11 @@ struct ResultsPage {
     scan_error: Option<String>,
     /// « Lancés par le service départemental le … », once recorded.
     documents_launched: Option<String>,
-    /// (candidate id, name, document, « reçu par courrier le … » or empty).
-    documents: Vec<(String, String, String, String)>,
+    /// (candidate id, name, document, « reçu par courrier le … » or empty, « envoyé par
+    /// courriel le … à … » or empty).
+    documents: Vec<(String, String, String, String, String)>,
+    /// Letters with a result still to send by email.
+    letters_to_send: usize,
     /// What the documents' forms refused.
     documents_error: Option<String>,
     /// The secure archive, kind by kind.
@@ -122,6 +130,11 @@ struct ResultsPage {
 struct ShowQuery {
     #[serde(default)]
     ok: Option<String>,
+    /// After sending the letters: how many went, how many had no address.
+    #[serde(default)]
+    envoyes: Option<usize>,
+    #[serde(default)]
+    sans_adresse: Option<usize>,
 }
 
 /// What the page shows beside the stored state: a notice, or a refusal where it happened.
@@ -358,9 +371,18 @@ pub(super) async fn page_full(
                         (Some(d), Some(h)) => format!("{h} le {}", fr::long_date(d)),
                         _ => String::new(),
                     },
+                    r.letter_sent
+                        .as_ref()
+                        .map(|(at, to)| format!("envoyé {} à {to}", when(*at)))
+                        .unwrap_or_default(),
                 ))
             })
             .collect(),
+        letters_to_send: docs
+            .rows
+            .iter()
+            .filter(|r| r.document.is_some() && r.letter_sent.is_none())
+            .count(),
         documents_error: documents_error.clone(),
         archive: super::closing::archive_views(&s.id, &archive),
         archive_error: archive_error.clone(),
@@ -398,10 +420,27 @@ async fn show(
         match what.as_str() {
             "archive" => "Pièce archivée avec son empreinte SHA-256.",
             "retrait" => "Pièce retirée de l'archive ; le journal garde son nom et son empreinte.",
+            "courriers" => "",
             _ => "Résultat enregistré.",
         }
         .to_owned()
     });
+    let notice = match (q.envoyes, q.sans_adresse) {
+        (Some(sent), without) => {
+            let mut n = format!(
+                "{} par courriel.",
+                fr::count(sent, "courrier envoyé", "courriers envoyés")
+            );
+            if let Some(w) = without.filter(|w| *w > 0) {
+                n.push_str(&format!(
+                    " {} sans adresse de courriel : remettez-leur le courrier (PDF).",
+                    fr::count(w, "candidat", "candidats")
+                ));
+            }
+            Some(n)
+        }
+        _ => notice,
+    };
     page(&state, &p, &session, notice, None).await
 }
 
@@ -677,4 +716,54 @@ async fn document_received(
         Ok(()) => Ok(Redirect::to(&format!("/sessions/{id}/resultats?ok#h-docs")).into_response()),
         Err(e) => documents_refused(&state, &p, &session, e).await,
     }
+}
+
+#[derive(Deserialize)]
+struct Empty {}
+
+/// The letters by email: to each candidate not yet sent one, or to the one given again.
+async fn send_letters_to(
+    state: &AppState,
+    p: &Page,
+    id: &SessionId,
+    only: Option<&CandidateId>,
+) -> PageResult {
+    let session = state.store.open_session(&p.actor, id).await?;
+    let w = session.writer()?;
+    match crate::mailer::send_result_letters(state, w, only).await {
+        Ok(r) if r.failed.is_empty() => Ok(Redirect::to(&format!(
+            "/sessions/{id}/resultats?ok=courriers&envoyes={}&sans_adresse={}#h-docs",
+            r.sent,
+            r.without_address.len()
+        ))
+        .into_response()),
+        Ok(r) => {
+            let e = StoreError::invalid(
+                "letters",
+                format!(
+                    "{} ; {} malgré tout",
+                    r.failed.join(" ; "),
+                    fr::count(r.sent, "courrier envoyé", "courriers envoyés")
+                ),
+            );
+            documents_refused(state, p, &session, e).await
+        }
+        Err(e) => documents_refused(state, p, &session, e).await,
+    }
+}
+
+async fn send_letters(
+    State(state): State<AppState>,
+    Path(id): Path<SessionId>,
+    FormPost(p, _): FormPost<Empty>,
+) -> PageResult {
+    send_letters_to(&state, &p, &id, None).await
+}
+
+async fn send_letter(
+    State(state): State<AppState>,
+    Path((id, candidate)): Path<(SessionId, CandidateId)>,
+    FormPost(p, _): FormPost<Empty>,
+) -> PageResult {
+    send_letters_to(&state, &p, &id, Some(&candidate)).await
 }
