@@ -335,7 +335,7 @@ pub async fn minutes_record(
                     .join(", "),
                 signed: match (j.signed_at, &j.signed_from) {
                     (Some(at), Some(from)) => {
-                        format!("signé {} — {from}", crate::ui::session::when(at))
+                        format!("signé {} — {}", crate::ui::session::when(at), origin(from))
                     }
                     _ => String::new(),
                 },
@@ -421,6 +421,15 @@ pub async fn result_letter(
     let mut document = session_document(store, session, Some(candidate)).await?;
     document.minutes = Some(record);
     Ok(document)
+}
+
+/// Where a signature came from, as a document prints it: « lien personnel (203.0.113.9) »
+/// without the browser's long description, which the journal keeps.
+fn origin(from: &str) -> String {
+    match from.split_once(" — ") {
+        Some((head, _)) if head.contains('(') => format!("{head})"),
+        _ => from.to_owned(),
+    }
 }
 
 /// The minutes (or the results sheets, `only` one candidate's) as a document: the session's,
@@ -573,7 +582,11 @@ pub async fn signed_document(
             },
             signed: match (j.signed_at, &j.signed_from) {
                 (Some(at), Some(from)) => {
-                    format!("Signée {} — {from}.", crate::ui::session::when(at))
+                    format!(
+                        "Signée {} — {}.",
+                        crate::ui::session::when(at),
+                        origin(from)
+                    )
                 }
                 (Some(at), None) => format!("Signée {}.", crate::ui::session::when(at)),
                 _ => "Non signée.".to_owned(),

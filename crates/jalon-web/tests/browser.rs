@@ -6,83 +6,16 @@
 //! Needs `chromium` and `chromedriver` (`.ci/run` installs them); without them the test says
 //! it was skipped and why.
 
-use std::io::{BufRead, BufReader, Write};
-use std::process::{Child, Command, Stdio};
-
 mod common;
 
-use common::PASSWORD;
-use fantoccini::{Client, ClientBuilder, Locator};
+use common::browser::{body, browser, chromedriver, click, fill, sign_in, text};
+use fantoccini::{Client, Locator};
 use jalon_core::Kind;
 use jalon_store::sessions::SessionInput;
 use jalon_store::{Actor, Role, Store};
 use jalon_web::AppState;
 use jiff::civil::date;
 use serde_json::json;
-
-const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
-const CHROMIUM: &str = "/usr/bin/chromium";
-
-struct Driver(Child);
-
-impl Drop for Driver {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
-/// Starts chromedriver on a free port; returns it and its URL once it says it is ready.
-fn chromedriver() -> Option<(Driver, String)> {
-    if !std::path::Path::new(CHROMEDRIVER).exists() || !std::path::Path::new(CHROMIUM).exists() {
-        let _ = writeln!(
-            std::io::stderr(),
-            "browser tests skipped: {CHROMEDRIVER} or {CHROMIUM} is missing (apt-get install chromium chromium-driver)"
-        );
-        return None;
-    }
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
-    let mut child = Command::new(CHROMEDRIVER)
-        .arg(format!("--port={port}"))
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("chromedriver starts");
-    let out = child.stdout.take().unwrap();
-    let mut lines = BufReader::new(out).lines();
-    // chromedriver prints « ChromeDriver was started successfully on port N. » when ready.
-    loop {
-        match lines.next() {
-            Some(Ok(l)) if l.contains("started successfully") => break,
-            Some(Ok(_)) => continue,
-            _ => panic!("chromedriver did not start"),
-        }
-    }
-    std::thread::spawn(move || for _ in lines {});
-    Some((Driver(child), format!("http://127.0.0.1:{port}")))
-}
-
-async fn browser(driver: &str) -> Client {
-    let mut caps = serde_json::Map::new();
-    caps.insert(
-        "goog:chromeOptions".into(),
-        json!({
-            "binary": CHROMIUM,
-            "args": ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                     "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                     "--no-first-run", "--window-size=1280,1000", "--lang=fr-FR"]
-        }),
-    );
-    ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new())
-        .capabilities(caps)
-        .connect(driver)
-        .await
-        .expect("a browser session")
-}
 
 struct World {
     base: String,
@@ -164,44 +97,6 @@ async fn world() -> World {
         session_b,
         _dir: dir,
     }
-}
-
-async fn sign_in(c: &Client, base: &str, email: &str) {
-    c.goto(&format!("{base}/login")).await.unwrap();
-    c.find(Locator::Id("email"))
-        .await
-        .unwrap()
-        .send_keys(email)
-        .await
-        .unwrap();
-    c.find(Locator::Id("password"))
-        .await
-        .unwrap()
-        .send_keys(PASSWORD)
-        .await
-        .unwrap();
-    c.find(Locator::Css("main button[type=submit]"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
-    c.wait().for_element(Locator::Css(".who")).await.unwrap();
-}
-
-/// The text of an element, waiting for it to appear (after a click that loads a page).
-async fn text(c: &Client, css: &str) -> String {
-    c.wait()
-        .for_element(Locator::Css(css))
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap()
-}
-
-async fn body(c: &Client) -> String {
-    text(c, "body").await
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -1499,21 +1394,6 @@ async fn queue_emptied(b: &Client) -> bool {
         tokio::time::sleep(std::time::Duration::from_millis(250)).await;
     }
     false
-}
-
-async fn click(b: &Client, css: &str) {
-    b.find(Locator::Css(css))
-        .await
-        .unwrap_or_else(|e| panic!("{css}: {e}"))
-        .click()
-        .await
-        .unwrap();
-}
-
-async fn fill(b: &Client, id: &str, value: &str) {
-    let field = b.find(Locator::Id(id)).await.unwrap();
-    field.clear().await.unwrap();
-    field.send_keys(value).await.unwrap();
 }
 
 #[tokio::test]

@@ -4,6 +4,8 @@
 // Each test file uses its own part of these helpers.
 #![allow(dead_code)]
 
+pub mod browser;
+
 use jalon_core::{Domain, Zone};
 use jalon_store::catalog::{
     Approval, ApprovalInput, Epreuve, Site, SiteInput, Title, TitleInput, TitleStructure,
