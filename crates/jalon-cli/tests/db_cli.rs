@@ -452,7 +452,20 @@ fn demo_fills_an_empty_database_and_never_touches_a_real_one() {
     let o = jalon(&["verify-archive", z], &[]);
     assert!(o.status.success(), "{}{}", text(&o.stdout), text(&o.stderr));
     assert!(text(&o.stdout).contains("Intact :"), "{}", text(&o.stdout));
-    let mut bytes = std::fs::read(&zip).unwrap();
+    // It carries the secure archive: the four kinds, each named in the manifest.
+    let bytes = std::fs::read(&zip).unwrap();
+    for folder in [
+        "archive/pv/",
+        "archive/grilles-evaluation/",
+        "archive/emargement/",
+        "archive/declarations-jury/",
+    ] {
+        assert!(
+            bytes.windows(folder.len()).any(|w| w == folder.as_bytes()),
+            "{folder} in the conformity file"
+        );
+    }
+    let mut bytes = bytes;
     let name = b"documents/pv-session.pdf";
     // Named first in the manifest, then in the file's own header.
     let header = bytes
