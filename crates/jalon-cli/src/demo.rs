@@ -368,6 +368,7 @@ fn candidates(
                     _ => AccessRoute::Training,
                 },
                 training_end: (k % 5 < 3).then(|| plus(start, -3)),
+                capitalisation: false,
                 accommodation: if k == 1 {
                     "Tiers temps et poste de travail adapté".to_owned()
                 } else {

@@ -83,6 +83,10 @@ pub struct CandidateInput {
     #[serde(default)]
     #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, format = Date))]
     pub training_end: Option<Date>,
+    /// « Parcours de capitalisation » : every CCP of the title already acquired; in a session
+    /// of the full title, the candidate takes the entretien final alone.
+    #[serde(default)]
+    pub capitalisation: bool,
     /// The accommodation granted for a disability, if any: what, by whom, how it is planned.
     #[serde(default)]
     pub accommodation: String,

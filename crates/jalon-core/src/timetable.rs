@@ -124,6 +124,8 @@ pub struct Person {
     pub name: String,
     /// Extra minutes per épreuve (by name), as decided for their accommodation.
     pub extra: Vec<(String, u32)>,
+    /// A candidate by capitalisation of their CCPs: the entretien final alone.
+    pub final_only: bool,
 }
 
 impl Person {
@@ -381,6 +383,17 @@ pub fn epreuves_of(kind: crate::Kind, epreuves: &[Epreuve]) -> Vec<Epreuve> {
         .collect()
 }
 
+/// The épreuves one candidate takes in a session of `kind`: the session's, but the entretien
+/// final alone for a candidate by capitalisation of their CCPs in a session of the full
+/// title (« parcours de capitalisation »).
+pub fn epreuves_for(kind: crate::Kind, capitalisation: bool, epreuves: &[Epreuve]) -> Vec<Epreuve> {
+    let capitalised = capitalisation && kind == crate::Kind::Title;
+    epreuves_of(kind, epreuves)
+        .into_iter()
+        .filter(|e| !capitalised || e.kind == EpreuveKind::FinalInterview)
+        .collect()
+}
+
 /// The proposed timetable of `epreuves` (in the référentiel's order) for `candidates` (in
 /// the order they pass; alphabetical is the usual default). Collective épreuves are taken
 /// together, one after the other; individual ones pass each candidate alone, back to back,
@@ -424,7 +437,11 @@ pub fn lay_out(
             // Per pair: since when it has been passing candidates, and where the last ended.
             let mut run: Vec<Option<(Date, i32)>> = vec![None; tracks];
             let mut last_end: Vec<Option<(Date, i32)>> = vec![None; tracks];
-            for p in candidates {
+            // A candidate by capitalisation passes the entretien final alone.
+            let passing = candidates
+                .iter()
+                .filter(|p| !p.final_only || e.kind == EpreuveKind::FinalInterview);
+            for p in passing {
                 let k = (0..tracks)
                     .min_by_key(|&k| {
                         let c = free[k].settle(zone);
@@ -893,11 +910,52 @@ mod tests {
             .iter()
             .enumerate()
             .map(|(i, n)| Person {
+                final_only: false,
                 id: format!("c{i}"),
                 name: (*n).into(),
                 extra: Vec::new(),
             })
             .collect()
+    }
+
+    #[test]
+    fn a_candidate_by_capitalisation_passes_the_entretien_final_alone() {
+        let span = Span {
+            start: date(2027, 4, 5),
+            end: date(2027, 4, 6),
+            zone: Zone::Metropole,
+        };
+        let title = [
+            epreuve("Mise en situation", EpreuveKind::Practical, 120, false),
+            epreuve(
+                "Entretien technique",
+                EpreuveKind::TechnicalInterview,
+                30,
+                true,
+            ),
+            epreuve("Entretien final", EpreuveKind::FinalInterview, 20, true),
+        ];
+        let mut who = people(&["ARNAUD Léa", "BRUN Hugo"]);
+        who[1].final_only = true;
+        let plan = propose(&span, &title, &who);
+        let theirs = |id: &str| -> Vec<&str> {
+            plan.iter()
+                .filter(|p| p.candidate.as_deref() == Some(id))
+                .map(|p| p.epreuve.as_str())
+                .collect()
+        };
+        assert_eq!(theirs("c0"), ["Entretien technique", "Entretien final"]);
+        assert_eq!(theirs("c1"), ["Entretien final"]);
+        // What the results ask of each: the entretien final alone for a full-title session,
+        // every épreuve of a CCP session (there is no capitalisation there).
+        let names = |kind, cap| -> Vec<String> {
+            epreuves_for(kind, cap, &title)
+                .into_iter()
+                .map(|e| e.name)
+                .collect()
+        };
+        assert_eq!(names(crate::Kind::Title, true), ["Entretien final"]);
+        assert_eq!(names(crate::Kind::Title, false).len(), 3);
     }
 
     /// The Maçon case: a 21-hour mise en situation over three days, six candidates, an

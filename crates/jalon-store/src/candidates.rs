@@ -102,6 +102,7 @@ struct Row {
     civility: String,
     accommodation_details: String,
     ties: String,
+    capitalisation: i64,
     withdrawn_on: Option<String>,
     withdrawal_reason: Option<String>,
     presence: String,
@@ -118,7 +119,7 @@ struct Row {
 
 const SELECT: &str = "SELECT id, last_name, first_names, birth_date, email, phone, address, postcode, city, \
      access_route, training_end, accommodation, accommodation_granted_by, accommodation_plan, civility, \
-     accommodation_details, ties, \
+     accommodation_details, ties, capitalisation, \
      withdrawn_on, withdrawal_reason, presence, \
      identity_checked, convocation_presented, documents_presented, signed, \
      CAST(CASE WHEN signature IS NULL THEN 0 ELSE 1 END AS BIGINT) AS drawn_signature, \
@@ -284,8 +285,9 @@ impl Store {
             sqlx::query(
                 "INSERT INTO candidates (id, session_id, identity, last_name, first_names, birth_date, email, phone, \
                  address, postcode, city, access_route, training_end, accommodation, accommodation_granted_by, \
-                 accommodation_plan, registered_at, civility, accommodation_details, ties, first_presentation_id) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21)",
+                 accommodation_plan, registered_at, civility, accommodation_details, ties, first_presentation_id, \
+                 capitalisation) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22)",
             )
             .bind(&id)
             .bind(session_id)
@@ -308,6 +310,7 @@ impl Store {
             .bind(details_of(c)?)
             .bind(ties_of(c)?)
             .bind(again.as_ref().map(|(first, _)| (*first).clone()))
+            .bind(i64::from(c.capitalisation))
             .execute(&mut *tx)
             .await
             .map_err(|e| match e {
@@ -388,8 +391,8 @@ impl Store {
             "UPDATE candidates SET identity = $1, last_name = $2, first_names = $3, birth_date = $4, email = $5, \
              phone = $6, address = $7, postcode = $8, city = $9, access_route = $10, training_end = $11, \
              accommodation = $12, accommodation_granted_by = $13, accommodation_plan = $14, civility = $15, \
-             accommodation_details = $16, ties = $17, version = version + 1 WHERE id = $18 AND session_id = $19 \
-             AND version = $20",
+             accommodation_details = $16, ties = $17, capitalisation = $21, version = version + 1 \
+             WHERE id = $18 AND session_id = $19 AND version = $20",
         )
         .bind(c.identity_key())
         .bind(c.last_name.trim())
@@ -411,6 +414,7 @@ impl Store {
         .bind(candidate_id)
         .bind(session_id)
         .bind(version)
+        .bind(i64::from(c.capitalisation))
         .execute(&mut *tx)
         .await
         .map_err(|e| match e {
@@ -715,6 +719,7 @@ fn candidate_from_row(r: Row, deadline: Option<Date>) -> Result<Candidate> {
         civility,
         accommodation_details,
         ties,
+        capitalisation,
         withdrawn_on,
         withdrawal_reason,
         presence,
@@ -748,6 +753,7 @@ fn candidate_from_row(r: Row, deadline: Option<Date>) -> Result<Candidate> {
                 .find(|r| r.as_str() == route)
                 .ok_or_else(|| StoreError::Corrupt(format!("voie d'accès « {route} »")))?,
             training_end: parse_opt_date("training_end", training_end)?,
+            capitalisation: capitalisation != 0,
             accommodation: acc,
             accommodation_granted_by: by,
             accommodation_plan: plan,

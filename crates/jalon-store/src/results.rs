@@ -179,33 +179,34 @@ impl Store {
             .into_iter()
             .map(|c| {
                 let theirs = schedule.of_candidate(c.id.as_str());
-                let passages = epreuves
-                    .iter()
-                    .map(|e| {
-                        let days: Vec<Date> = theirs
-                            .iter()
-                            .filter(|p| p.epreuve == e.name)
-                            .flat_map(|p| p.parts.iter().map(|x| x.date))
-                            .collect();
-                        let marks: Vec<bool> = attendance
-                            .iter()
-                            .filter(|a| a.candidate_id == c.id && a.epreuve == e.name)
-                            .map(|a| a.present)
-                            .collect();
-                        let noted = if marks.contains(&false) {
-                            Some(false)
-                        } else if !marks.is_empty() && marks.len() >= days.len() {
-                            Some(true)
-                        } else {
-                            None
-                        };
-                        PassageView {
-                            epreuve: e.name.clone(),
-                            last_day: days.into_iter().max(),
-                            noted,
-                        }
-                    })
-                    .collect();
+                let passages =
+                    jalon_core::timetable::epreuves_for(s.kind, c.input.capitalisation, &epreuves)
+                        .iter()
+                        .map(|e| {
+                            let days: Vec<Date> = theirs
+                                .iter()
+                                .filter(|p| p.epreuve == e.name)
+                                .flat_map(|p| p.parts.iter().map(|x| x.date))
+                                .collect();
+                            let marks: Vec<bool> = attendance
+                                .iter()
+                                .filter(|a| a.candidate_id == c.id && a.epreuve == e.name)
+                                .map(|a| a.present)
+                                .collect();
+                            let noted = if marks.contains(&false) {
+                                Some(false)
+                            } else if !marks.is_empty() && marks.len() >= days.len() {
+                                Some(true)
+                            } else {
+                                None
+                            };
+                            PassageView {
+                                epreuve: e.name.clone(),
+                                last_day: days.into_iter().max(),
+                                noted,
+                            }
+                        })
+                        .collect();
                 ResultRow {
                     name: c.input.short_name(),
                     result: recorded.iter().find(|r| r.candidate_id == c.id).cloned(),

@@ -170,6 +170,8 @@ impl Store {
             .await?
             .into_iter()
             .map(|c| Person {
+                final_only: c.input.capitalisation
+                    && session.session().kind == jalon_core::Kind::Title,
                 name: format!(
                     "{} {}",
                     c.input.last_name.trim().to_uppercase(),

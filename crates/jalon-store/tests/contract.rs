@@ -5625,7 +5625,128 @@ async fn a_titles_own_transmission_delay_moves_its_sessions_deadline(store: Stor
     assert_eq!(deadline(h.detail()), Some(date(2027, 3, 24)));
 }
 
+async fn a_candidate_by_capitalisation_takes_the_entretien_final_alone(store: Store) {
+    use jalon_core::candidate::CandidateInput;
+    use jalon_core::results::{CcpOutcome, Decision, Outcome, ResultInput};
+    use jalon_store::results::RecordResult;
+    use jalon_store::schedule::SlotInput;
+    let f = fixture(&store, "Centre Capitalisation").await;
+    let s = store
+        .create_session(
+            f.admin.writer().unwrap(),
+            session_input(&f, date(2027, 3, 15), date(2027, 3, 19)),
+        )
+        .await
+        .unwrap();
+    let id = s.session.id.clone();
+    let h = open(&store, &f.admin, &id).await;
+    let zoe = store
+        .add_candidate(
+            h.writer().unwrap(),
+            CandidateInput {
+                last_name: "Colin".into(),
+                first_names: "Zoé".into(),
+                birth_date: Some(date(1988, 4, 2)),
+                capitalisation: true,
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+    assert!(zoe.input.capitalisation, "kept");
+    store
+        .set_schedule(
+            h.writer().unwrap(),
+            &[
+                SlotInput {
+                    date: "15/03/2027".into(),
+                    start: "9h".into(),
+                },
+                SlotInput {
+                    date: "16/03/2027".into(),
+                    start: "9h".into(),
+                },
+            ],
+        )
+        .await
+        .unwrap();
+    // Her timetable and her results sheet: the entretien final alone.
+    let schedule = store.schedule(&h).await.unwrap();
+    let hers: Vec<&str> = schedule
+        .of_candidate(zoe.id.as_str())
+        .iter()
+        .filter(|p| p.candidate.is_some())
+        .map(|p| p.epreuve.as_str())
+        .collect();
+    assert_eq!(hers, ["Entretien final"]);
+    let after = on_day(&store, date(2027, 3, 22));
+    let h = open(&after, &f.admin, &id).await;
+    let sheet = after.results(&h).await.unwrap();
+    let row = &sheet.rows[0];
+    let epreuves: Vec<&str> = row.passages.iter().map(|p| p.epreuve.as_str()).collect();
+    assert_eq!(epreuves, ["Entretien final"]);
+    // Her result: the entretien final done, every CCP already hers, the title.
+    after
+        .record_result(
+            h.writer().unwrap(),
+            &zoe.id,
+            RecordResult {
+                version: 0,
+                result: ResultInput {
+                    epreuves: [("Entretien final".to_owned(), Outcome::Done)]
+                        .into_iter()
+                        .collect(),
+                    ccps: [("CCP1".to_owned(), CcpOutcome::Acquired)]
+                        .into_iter()
+                        .collect(),
+                    decision: Decision::Obtained,
+                },
+                ceres_entered_on: Some(date(2027, 3, 22)),
+                dp_handed: true,
+            },
+        )
+        .await
+        .unwrap();
+    // A mise en situation recorded for her is refused: it is not hers.
+    let row = after.results(&h).await.unwrap().rows[0].clone();
+    let Err(StoreError::RulesBroken(v)) = after
+        .record_result(
+            h.writer().unwrap(),
+            &zoe.id,
+            RecordResult {
+                version: row.result.unwrap().version,
+                result: ResultInput {
+                    epreuves: [
+                        ("Entretien final".to_owned(), Outcome::Done),
+                        (
+                            "Mise en situation professionnelle".to_owned(),
+                            Outcome::Done,
+                        ),
+                    ]
+                    .into_iter()
+                    .collect(),
+                    ccps: [("CCP1".to_owned(), CcpOutcome::Acquired)]
+                        .into_iter()
+                        .collect(),
+                    decision: Decision::Obtained,
+                },
+                ceres_entered_on: None,
+                dp_handed: true,
+            },
+        )
+        .await
+    else {
+        panic!("not her épreuve")
+    };
+    assert!(
+        v[0].message
+            .contains("n'est pas une épreuve de ce candidat dans cette session"),
+        "{v:?}"
+    );
+}
+
 contract!(
+    a_candidate_by_capitalisation_takes_the_entretien_final_alone,
     a_titles_own_transmission_delay_moves_its_sessions_deadline,
     a_candidate_is_presented_again_twice_within_twelve_months,
     a_result_waits_for_the_whole_passage_and_is_corrected_with_its_version,

@@ -128,6 +128,9 @@ pub struct AddForm {
     phone: String,
     #[serde(default)]
     access_route: String,
+    /// « 1 » when the candidate comes by capitalisation of their CCPs.
+    #[serde(default)]
+    capitalisation: String,
     #[serde(default)]
     training_end: String,
     #[serde(default)]
@@ -183,6 +186,7 @@ impl AddForm {
             email: i.email.clone(),
             phone: i.phone.clone(),
             access_route: i.access_route.as_str().to_owned(),
+            capitalisation: if i.capitalisation { "1" } else { "" }.to_owned(),
             training_end: i.training_end.map(fr::short_date).unwrap_or_default(),
             accommodation: i.accommodation.clone(),
             accommodation_granted_by: i.accommodation_granted_by.clone(),
@@ -290,7 +294,11 @@ pub(super) fn row(c: &Candidate) -> Row {
             .copied()
             .collect::<Vec<_>>()
             .join(" · "),
-        route: i.access_route.label(),
+        route: if i.capitalisation {
+            "capitalisation des CCP"
+        } else {
+            i.access_route.label()
+        },
         accommodation: if i.accommodation.is_empty() {
             String::new()
         } else {
@@ -543,6 +551,7 @@ fn to_input(f: &AddForm, errs: &mut Vec<FieldError>) -> CandidateInput {
         email: f.email.clone(),
         phone: f.phone.clone(),
         access_route,
+        capitalisation: !f.capitalisation.is_empty(),
         training_end,
         accommodation: f.accommodation.clone(),
         accommodation_granted_by: f.accommodation_granted_by.clone(),
