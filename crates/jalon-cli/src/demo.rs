@@ -1521,6 +1521,20 @@ async fn fill(store: &Store) -> Result<(), Failure> {
                         .record_documents_launched(h.writer()?, clerk.today())
                         .await?;
                     let docs = clerk.candidate_documents(&h).await?;
+                    // The centre's letter to each, the day of the validation: by email, or
+                    // handed over to one without an address.
+                    for row in docs.rows.iter().filter(|r| r.document.is_some()) {
+                        let c = clerk.candidate(&h, &row.candidate_id).await?;
+                        if c.input.email.is_empty() {
+                            clerk
+                                .record_letter_handed(h.writer()?, &row.candidate_id)
+                                .await?;
+                        } else {
+                            clerk
+                                .record_letter_sent(h.writer()?, &row.candidate_id, &c.input.email)
+                                .await?;
+                        }
+                    }
                     for row in docs.rows.iter().filter(|r| r.document.is_some()) {
                         clerk
                             .record_document_received(

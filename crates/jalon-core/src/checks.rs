@@ -99,10 +99,13 @@ pub enum CheckId {
     ArchiveComplete,
     /// The transmission is recorded — day, channel, what was sent — within the delay.
     TransmissionRecorded,
+    /// Each candidate in failure or partial success has the centre's letter, which offers
+    /// them a new presentation.
+    RepresentOffered,
 }
 
 impl CheckId {
-    pub const ALL: [CheckId; 25] = [
+    pub const ALL: [CheckId; 26] = [
         CheckId::TitleExpiryMargin,
         CheckId::CeresSession,
         CheckId::ManagerDeclared,
@@ -128,6 +131,7 @@ impl CheckId {
         CheckId::GeneralMinutesReceived,
         CheckId::ArchiveComplete,
         CheckId::TransmissionRecorded,
+        CheckId::RepresentOffered,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -157,6 +161,7 @@ impl CheckId {
             CheckId::GeneralMinutesReceived => "general_minutes_received",
             CheckId::ArchiveComplete => "archive_complete",
             CheckId::TransmissionRecorded => "transmission_recorded",
+            CheckId::RepresentOffered => "represent_offered",
         }
     }
 
@@ -216,6 +221,8 @@ pub struct CandidateFacts {
     pub result_in_ceres: bool,
     /// They signed the welcome on the tablet (a drawn signature Jalon keeps).
     pub drawn_signature: bool,
+    /// The centre's letter after the validation went to them (by email or by hand).
+    pub letter_sent: bool,
 }
 
 /// Everything the checks need to know about one session.
@@ -370,6 +377,39 @@ fn transmission(milestone: &MilestoneId, f: &SessionFacts) -> Option<Finding> {
     }
 }
 
+/// « Les candidats en échec ou en réussite partielle peuvent se voir proposer jusqu'à deux
+/// nouvelles présentations » : after the validation, each of them has the centre's letter,
+/// which says what is left to them.
+fn represent_offered(milestone: &MilestoneId, f: &SessionFacts) -> Option<Finding> {
+    if f.validated_on.is_none() {
+        return Some(Finding::new(
+            "represent.not_validated",
+            milestone,
+            "Une nouvelle présentation se propose une fois la session validée, par le courrier \
+             du centre à chaque candidat en échec ou en réussite partielle.",
+        ));
+    }
+    let waiting: Vec<String> = f
+        .candidates
+        .iter()
+        .filter(|c| c.decision.is_some_and(|d| d.may_represent()) && !c.letter_sent)
+        .map(|c| c.name.clone())
+        .collect();
+    let n = waiting.len();
+    (n > 0).then(|| {
+        let s = plural(n);
+        Finding::new(
+            "represent.not_offered",
+            milestone,
+            format!(
+                "{n} candidat{s} en échec ou en réussite partielle sans le courrier du centre qui \
+                 propose une nouvelle présentation : {}.",
+                first_three(&waiting)
+            ),
+        )
+    })
+}
+
 /// Every candidate has the jury's result, and each result is entered in CERES.
 fn results_entered(milestone: &MilestoneId, f: &SessionFacts) -> Option<Finding> {
     let names = |keep: &dyn Fn(&CandidateFacts) -> bool| -> Vec<String> {
@@ -503,6 +543,7 @@ pub fn evaluate(
         CheckId::ArchiveComplete => crate::archiving::finding(f)
             .map(|(rule, message)| Finding::new(rule, milestone, message)),
         CheckId::TransmissionRecorded => transmission(milestone, f),
+        CheckId::RepresentOffered => represent_offered(milestone, f),
         CheckId::ValidationRecorded => f.validated_on.is_none().then(|| Finding {
             overridable: false,
             ..Finding::new(
@@ -889,6 +930,7 @@ pub(crate) mod tests {
             decision: None,
             result_in_ceres: false,
             drawn_signature: false,
+            letter_sent: false,
             convocation: Some(Proof {
                 mode: Mode::Hand,
                 send: SendState::Sent,
@@ -985,6 +1027,8 @@ pub(crate) mod tests {
                 assert_eq!(found, Some("archive.incomplete"), "not held yet");
             } else if c == CheckId::TransmissionRecorded {
                 assert_eq!(found, Some("transmission.not_recorded"), "not held yet");
+            } else if c == CheckId::RepresentOffered {
+                assert_eq!(found, Some("represent.not_validated"), "not held yet");
             } else {
                 assert_eq!(found, None, "{c}");
             }
@@ -1290,6 +1334,34 @@ pub(crate) mod tests {
     }
 
     #[test]
+    fn a_new_presentation_is_offered_by_the_centres_letter_after_the_validation() {
+        use crate::results::Decision;
+        let rules = Rulebook::embedded();
+        let r = ids::FOLLOWUP_REPRESENT;
+        let mut f = facts();
+        f.candidates = vec![candidate("A"), candidate("B"), candidate("C")];
+        f.candidates[0].decision = Some(Decision::Obtained);
+        f.candidates[1].decision = Some(Decision::Partial);
+        f.candidates[2].decision = Some(Decision::AbsentUnjustified);
+        assert_eq!(
+            milestone(&rules, &r, &f, TODAY).unwrap().rule,
+            "represent.not_validated"
+        );
+        f.validated_on = Some(date(2027, 4, 2));
+        let found = milestone(&rules, &r, &f, TODAY).unwrap();
+        assert_eq!(found.rule, "represent.not_offered");
+        assert_eq!(
+            found.message,
+            "2 candidats en échec ou en réussite partielle sans le courrier du centre qui \
+             propose une nouvelle présentation : B ; C."
+        );
+        // The one who obtained the title needs no offer.
+        f.candidates[1].letter_sent = true;
+        f.candidates[2].letter_sent = true;
+        assert_eq!(milestone(&rules, &r, &f, TODAY), None);
+    }
+
+    #[test]
     fn the_transmission_is_recorded_within_its_delay_or_said_late() {
         let rules = Rulebook::embedded();
         let t = ids::CLOSE_TRANSMIT;
@@ -1424,6 +1496,7 @@ pub(crate) mod tests {
                     "validation.general_minutes"
                 ),
                 (CheckId::DocumentsLaunched, "validation.send_documents"),
+                (CheckId::RepresentOffered, "followup.represent"),
             ]
         );
         let mut f = facts();

@@ -524,8 +524,8 @@ fn checks_are_named_by_known_ids_or_attested_by_text() {
           jury_welcomed, jury_declarations, dte_ordered, dte_received, dte_chased, \
           organiser_opened, subjects_opened, epreuves_started, unused_destroyed, \
           subjects_destroyed, results_entered, validation_recorded, minutes_signed, \
-          documents_launched, general_minutes_received, archive_complete ou \
-          transmission_recorded)"
+          documents_launched, general_minutes_received, archive_complete, \
+          transmission_recorded ou represent_offered)"
         ]
     );
     let p = problems(&with("check = { id = \"ceres_session\", texte = \"x\" }"));

@@ -120,6 +120,7 @@ actions! {
     DocumentsLaunched = "documents.launched", "Lancement de l'envoi des documents aux candidats enregistré";
     DocumentReceived = "documents.received", "Document reçu ou retiré par un candidat";
     ResultLetterSent = "documents.letter_sent", "Courrier de résultat envoyé au candidat par courriel";
+    ResultLetterHanded = "documents.letter_handed", "Courrier de résultat remis en main propre au candidat";
     MinutesScanAttached = "minutes.scan_attached", "Procès-verbal signé sur papier joint";
     MinutesSignaturesUndone = "minutes.signatures_undone", "Signatures du procès-verbal annulées (un résultat a changé)";
     SessionTransmitted = "session.transmitted", "Transmission des documents au service départemental enregistrée";

@@ -396,6 +396,9 @@ pub struct DocumentRow {
     pub letter_sent: Option<(Stamp, String)>,
 }
 
+/// How a letter handed over is recorded in place of an address.
+pub const HANDED: &str = "remis en main propre";
+
 impl Store {
     /// The candidates' documents of a session.
     pub async fn candidate_documents(
@@ -588,6 +591,27 @@ impl Store {
         candidate: &CandidateId,
         to: &str,
     ) -> Result<()> {
+        self.record_letter(w, candidate, to, Action::ResultLetterSent)
+            .await
+    }
+
+    /// Records that the centre's letter was handed to the candidate, printed.
+    pub async fn record_letter_handed(
+        &self,
+        w: SessionWriter<'_>,
+        candidate: &CandidateId,
+    ) -> Result<()> {
+        self.record_letter(w, candidate, HANDED, Action::ResultLetterHanded)
+            .await
+    }
+
+    async fn record_letter(
+        &self,
+        w: SessionWriter<'_>,
+        candidate: &CandidateId,
+        to: &str,
+        action: Action,
+    ) -> Result<()> {
         use jalon_core::results::{Audience, embargo_refusal, may_show};
         let (actor, session) = (w.actor(), w.handle());
         if !may_show(Audience::Candidate, session.session().validated_on) {
@@ -619,7 +643,7 @@ impl Store {
             self,
             actor,
             Change {
-                action: Action::ResultLetterSent,
+                action,
                 subject_type: Subject::Session,
                 subject_id: session.id().as_str(),
                 data: json!({"candidate": c.input.short_name(), "to": to}),

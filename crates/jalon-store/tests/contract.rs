@@ -5432,6 +5432,14 @@ async fn a_candidate_is_presented_again_twice_within_twelve_months(store: Store)
         panic!("before the validation")
     };
     assert_eq!(v[0].rule, "represent.not_eligible");
+    // Nor is the centre's letter, which offers it, given before the validation.
+    let Err(StoreError::RulesBroken(v)) = after
+        .record_letter_handed(h.writer().unwrap(), &lea.id)
+        .await
+    else {
+        panic!("the letter before the validation")
+    };
+    assert_eq!(v[0].rule, "results.embargo");
     transmit(&after, &h, date(2027, 3, 22)).await;
     let h = open(&after, &f.admin, &first).await;
     after
@@ -5439,6 +5447,30 @@ async fn a_candidate_is_presented_again_twice_within_twelve_months(store: Store)
         .await
         .unwrap();
     let h = open(&after, &f.admin, &first).await;
+    // Validated: Léa, who did not obtain the title, is offered a new presentation by the
+    // centre's letter — handed to her; Hugo, who did, needs none.
+    assert_eq!(
+        check_of(&after, &f.admin, &first, "followup.represent").await,
+        Some(
+            "represent.not_offered : 1 candidat en échec ou en réussite partielle sans le \
+             courrier du centre qui propose une nouvelle présentation : ARNAUD Léa, né(e) le \
+             01/02/1990."
+                .to_owned()
+        )
+    );
+    after
+        .record_letter_handed(h.writer().unwrap(), &lea.id)
+        .await
+        .unwrap();
+    assert_eq!(
+        check_of(&after, &f.admin, &first, "followup.represent").await,
+        None
+    );
+    let entry = &after.session_journal(&h, 1).await.unwrap()[0];
+    assert_eq!(
+        entry.action.label(),
+        "Courrier de résultat remis en main propre au candidat"
+    );
     // The documents the service sends: a letter of information for Léa, the parchment for
     // Hugo; each received after the launch only.
     let docs = after.candidate_documents(&h).await.unwrap();

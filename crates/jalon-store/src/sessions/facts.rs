@@ -64,6 +64,7 @@ struct CandidateRow {
     decision: Option<String>,
     ceres_entered_on: Option<String>,
     drawn: i64,
+    letter_sent: i64,
 }
 
 #[derive(sqlx::FromRow)]
@@ -120,7 +121,9 @@ impl Store {
              c.convocation_presented, c.documents_presented, c.signed, c.accommodation, c.accommodation_plan, \
              v.mode, v.send_status, v.sent_at, v.hand_signed_at, v.read_at, v.document_at, \
              r.decision, r.ceres_entered_on, \
-             CAST(CASE WHEN c.signature IS NULL THEN 0 ELSE 1 END AS BIGINT) AS drawn \
+             CAST(CASE WHEN c.signature IS NULL THEN 0 ELSE 1 END AS BIGINT) AS drawn, \
+             CAST(CASE WHEN EXISTS (SELECT 1 FROM result_letters rl WHERE rl.candidate_id = c.id) \
+             THEN 1 ELSE 0 END AS BIGINT) AS letter_sent \
              FROM candidates c LEFT JOIN convocations v ON v.candidate_id = c.id \
              LEFT JOIN results r ON r.candidate_id = c.id \
              WHERE c.withdrawn_on IS NULL \
@@ -290,6 +293,7 @@ impl Store {
                     .transpose()?,
                 result_in_ceres: c.ceres_entered_on.is_some(),
                 drawn_signature: c.drawn != 0,
+                letter_sent: c.letter_sent != 0,
             });
         }
         // The sessions under way or held in the last 30 days, and those that keep their

@@ -42,6 +42,10 @@ pub fn routes() -> Router<AppState> {
             post(send_letter),
         )
         .route(
+            "/sessions/{id}/resultats/{candidate}/courrier-remis",
+            post(letter_handed),
+        )
+        .route(
             "/sessions/{id}/resultats/{candidate}/courrier.pdf",
             get(letter_pdf),
         )
@@ -373,7 +377,13 @@ pub(super) async fn page_full(
                     },
                     r.letter_sent
                         .as_ref()
-                        .map(|(at, to)| format!("envoyé {} à {to}", when(*at)))
+                        .map(|(at, to)| {
+                            if to == jalon_store::results::HANDED {
+                                format!("remis en main propre {}", when(*at))
+                            } else {
+                                format!("envoyé {} à {to}", when(*at))
+                            }
+                        })
                         .unwrap_or_default(),
                 ))
             })
@@ -766,4 +776,21 @@ async fn send_letter(
     FormPost(p, _): FormPost<Empty>,
 ) -> PageResult {
     send_letters_to(&state, &p, &id, Some(&candidate)).await
+}
+
+/// The letter printed and handed to the candidate.
+async fn letter_handed(
+    State(state): State<AppState>,
+    Path((id, candidate)): Path<(SessionId, CandidateId)>,
+    FormPost(p, _): FormPost<Empty>,
+) -> PageResult {
+    let session = state.store.open_session(&p.actor, &id).await?;
+    match state
+        .store
+        .record_letter_handed(session.writer()?, &candidate)
+        .await
+    {
+        Ok(()) => Ok(Redirect::to(&format!("/sessions/{id}/resultats?ok#h-docs")).into_response()),
+        Err(e) => documents_refused(&state, &p, &session, e).await,
+    }
 }
