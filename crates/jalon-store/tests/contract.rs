@@ -5597,6 +5597,37 @@ async fn a_candidate_is_presented_again_twice_within_twelve_months(store: Store)
         after.eligible_again(&f.admin).await.unwrap()[0].left,
         "plus de nouvelle présentation possible"
     );
+    // Were it a transport title, its référentiel would decide: nothing until it is given,
+    // then its own rule (three new presentations within 12 months: the August one allowed).
+    let mut t = after.title(&f.admin, &f.title.id).await.unwrap();
+    t.transport = true;
+    let t = after
+        .update_title(&f.admin, &t.id, t.version, title_input(&t))
+        .await
+        .unwrap();
+    assert_eq!(
+        after.eligible_again(&f.admin).await.unwrap()[0].left,
+        "voir le référentiel d'évaluation"
+    );
+    let a = open(&after, &f.admin, &august).await;
+    let Err(StoreError::RulesBroken(v)) = after
+        .represent_candidate(a.writer().unwrap(), &h, &lea.id)
+        .await
+    else {
+        panic!("a transport title without its rule")
+    };
+    assert_eq!(v[0].rule, "represent.rule_unknown");
+    let mut t = t;
+    t.structure.represent = Some(jalon_core::represent::RepresentRule { max: 3, months: 12 });
+    after
+        .update_title(&f.admin, &t.id, t.version, title_input(&t))
+        .await
+        .unwrap();
+    let a = open(&after, &f.admin, &august).await;
+    after
+        .represent_candidate(a.writer().unwrap(), &h, &lea.id)
+        .await
+        .unwrap();
     // Another centre cannot present her.
     let other = fixture(&store, "Centre Voisin").await;
     assert!(matches!(
