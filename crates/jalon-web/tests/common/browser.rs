@@ -169,26 +169,15 @@ pub async fn set_value(c: &Client, id: &str, value: &str) {
     .unwrap();
 }
 
-/// Clicks a form's button and waits for the page it leads to (the same address, maybe).
+/// Clicks a form's button and waits for the page it leads to (the same address, maybe):
+/// the old page's body is marked first, so only the new one answers.
 pub async fn submit(c: &Client, css: &str) {
-    c.execute("window.jalonOldPage = true;", vec![])
+    c.execute("document.body.dataset.jalonOld = '1';", vec![])
         .await
         .unwrap();
     click(c, css).await;
-    for _ in 0..200 {
-        let loaded = c
-            .execute(
-                "return window.jalonOldPage === undefined && document.readyState === 'complete';",
-                vec![],
-            )
-            .await
-            .ok()
-            .and_then(|v| v.as_bool())
-            .unwrap_or(false);
-        if loaded {
-            return;
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
-    }
-    panic!("{css}: no page after the click");
+    c.wait()
+        .for_element(Locator::Css("body:not([data-jalon-old])"))
+        .await
+        .unwrap_or_else(|e| panic!("{css}: no page after the click ({e})"));
 }
