@@ -1,20 +1,21 @@
 //! Closing a session from the pages: the secure archive on the « Résultats » tab — the four
 //! kinds of pieces, each archived from what Jalon produced once signed or scanned from the
-//! paper, with its SHA-256 — and the transmission to the departmental service on the
-//! session's page (`close.transmit`).
+//! paper, with its SHA-256 —, the transmission to the departmental service on the session's
+//! page (`close.transmit`), and after the validation the documents to the candidates: the
+//! service's launch, each one received, the centre's letter printed, emailed or handed.
 
 use axum::Router;
 use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Redirect};
 use axum::routing::{get, post};
 use jalon_core::archiving::ArchiveKind;
+use jalon_core::fr;
 use jalon_core::transmit::{Channel, TransmissionInput};
-use jalon_core::{MilestoneId, fr};
 use jalon_store::closing::ArchiveKindState;
-use jalon_store::{PieceId, SessionHandle, SessionId, StoreError};
+use jalon_store::{CandidateId, PieceId, SessionHandle, SessionId, StoreError};
 use serde::Deserialize;
 
-use super::results::{Shown, page_full};
+use super::results::{Shown, documents_refused, page_full};
 use super::session::when;
 use super::{FormPost, Page, PageResult};
 use crate::AppState;
@@ -36,6 +37,27 @@ pub fn routes() -> Router<AppState> {
         .route(
             "/sessions/{id}/resultats/declarations-jury.pdf",
             get(statements_pdf),
+        )
+        .route(
+            "/sessions/{id}/resultats/documents",
+            post(documents_launched),
+        )
+        .route(
+            "/sessions/{id}/resultats/{candidate}/document",
+            post(document_received),
+        )
+        .route("/sessions/{id}/resultats/courriers", post(send_letters))
+        .route(
+            "/sessions/{id}/resultats/{candidate}/courrier",
+            post(send_letter),
+        )
+        .route(
+            "/sessions/{id}/resultats/{candidate}/courrier-remis",
+            post(letter_handed),
+        )
+        .route(
+            "/sessions/{id}/resultats/{candidate}/courrier.pdf",
+            get(letter_pdf),
         )
 }
 
@@ -325,14 +347,149 @@ async fn transmission(
             .map(|_| ()),
         _ => Err(StoreError::Invalid(errs)),
     };
-    let milestone = MilestoneId::new("close.transmit");
     super::session::transmission_outcome(
         &state,
         &p,
         &session,
-        &milestone,
+        &jalon_core::milestone::ids::CLOSE_TRANSMIT,
         done,
         TransmissionForm::typed(&f),
     )
     .await
+}
+
+/// The centre's letter to a candidate, after the validation only.
+async fn letter_pdf(
+    State(state): State<AppState>,
+    p: Page,
+    Path((id, candidate)): Path<(SessionId, CandidateId)>,
+) -> PageResult {
+    let session = state.store.open_session(&p.actor, &id).await?;
+    let document = crate::documents::result_letter(&state.store, &session, &candidate).await?;
+    let bytes = crate::documents::render(
+        state.docs.clone(),
+        jalon_docs::pdf::Kind::ResultLetter,
+        document,
+    )
+    .await
+    .map_err(|e| StoreError::invalid("document", e.0))?;
+    Ok(super::pdf_response("courrier-resultat.pdf", bytes))
+}
+
+#[derive(Deserialize)]
+struct DocumentForm {
+    #[serde(default)]
+    on: String,
+    #[serde(default)]
+    how: String,
+}
+
+fn form_date(typed: &str) -> Result<jiff::civil::Date, StoreError> {
+    fr::parse_date(typed).map_err(|e| StoreError::invalid("on", e))
+}
+
+async fn documents_launched(
+    State(state): State<AppState>,
+    Path(id): Path<SessionId>,
+    FormPost(p, f): FormPost<DocumentForm>,
+) -> PageResult {
+    let session = state.store.open_session(&p.actor, &id).await?;
+    let w = session.writer()?;
+    let done = match form_date(&f.on) {
+        Ok(on) => state
+            .store
+            .record_documents_launched(w, on)
+            .await
+            .map(|_| ()),
+        Err(e) => Err(e),
+    };
+    match done {
+        Ok(()) => Ok(Redirect::to(&format!("/sessions/{id}/resultats?ok#h-docs")).into_response()),
+        Err(e) => documents_refused(&state, &p, &session, e).await,
+    }
+}
+
+async fn document_received(
+    State(state): State<AppState>,
+    Path((id, candidate)): Path<(SessionId, CandidateId)>,
+    FormPost(p, f): FormPost<DocumentForm>,
+) -> PageResult {
+    let session = state.store.open_session(&p.actor, &id).await?;
+    let w = session.writer()?;
+    let done = match form_date(&f.on) {
+        Ok(on) => state
+            .store
+            .record_document_received(w, &candidate, on, &f.how)
+            .await
+            .map(|_| ()),
+        Err(e) => Err(e),
+    };
+    match done {
+        Ok(()) => Ok(Redirect::to(&format!("/sessions/{id}/resultats?ok#h-docs")).into_response()),
+        Err(e) => documents_refused(&state, &p, &session, e).await,
+    }
+}
+
+/// The letters by email: to each candidate not yet sent one, or to the one given again.
+async fn send_letters_to(
+    state: &AppState,
+    p: &Page,
+    id: &SessionId,
+    only: Option<&CandidateId>,
+) -> PageResult {
+    let session = state.store.open_session(&p.actor, id).await?;
+    let w = session.writer()?;
+    match crate::mailer::send_result_letters(state, w, only).await {
+        Ok(r) if r.failed.is_empty() => Ok(Redirect::to(&format!(
+            "/sessions/{id}/resultats?ok=courriers&envoyes={}&sans_adresse={}#h-docs",
+            r.sent,
+            r.without_address.len()
+        ))
+        .into_response()),
+        Ok(r) => {
+            let e = StoreError::invalid(
+                "letters",
+                format!(
+                    "{} ; {} malgré tout",
+                    r.failed.join(" ; "),
+                    fr::count(r.sent, "courrier envoyé", "courriers envoyés")
+                ),
+            );
+            documents_refused(state, p, &session, e).await
+        }
+        Err(e) => documents_refused(state, p, &session, e).await,
+    }
+}
+
+async fn send_letters(
+    State(state): State<AppState>,
+    Path(id): Path<SessionId>,
+    FormPost(p, _): FormPost<Empty>,
+) -> PageResult {
+    send_letters_to(&state, &p, &id, None).await
+}
+
+async fn send_letter(
+    State(state): State<AppState>,
+    Path((id, candidate)): Path<(SessionId, CandidateId)>,
+    FormPost(p, _): FormPost<Empty>,
+) -> PageResult {
+    send_letters_to(&state, &p, &id, Some(&candidate)).await
+}
+
+/// The letter printed and handed to the candidate.
+async fn letter_handed(
+    State(state): State<AppState>,
+    Path((id, candidate)): Path<(SessionId, CandidateId)>,
+    FormPost(p, _): FormPost<Empty>,
+) -> PageResult {
+    let session = state.store.open_session(&p.actor, &id).await?;
+    match state
+        .store
+        .record_letter_handed(session.writer()?, &candidate)
+        .await
+    {
+        Ok(()) => Ok(Redirect::to(&format!("/sessions/{id}/resultats?ok#h-docs")).into_response()),
+        Err(e) => documents_refused(&state, &p, &session, e).await,
+    }
 }

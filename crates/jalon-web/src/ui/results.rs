@@ -28,27 +28,6 @@ pub fn routes() -> Router<AppState> {
         .route("/sessions/{id}/resultats/{candidate}", post(record))
         .route("/sessions/{id}/resultats/pv.pdf", get(minutes_pdf))
         .route("/sessions/{id}/dossier.zip", get(dossier))
-        .route(
-            "/sessions/{id}/resultats/documents",
-            post(documents_launched),
-        )
-        .route(
-            "/sessions/{id}/resultats/{candidate}/document",
-            post(document_received),
-        )
-        .route("/sessions/{id}/resultats/courriers", post(send_letters))
-        .route(
-            "/sessions/{id}/resultats/{candidate}/courrier",
-            post(send_letter),
-        )
-        .route(
-            "/sessions/{id}/resultats/{candidate}/courrier-remis",
-            post(letter_handed),
-        )
-        .route(
-            "/sessions/{id}/resultats/{candidate}/courrier.pdf",
-            get(letter_pdf),
-        )
         .route("/sessions/{id}/resultats/releves.pdf", get(sheets_pdf))
         .route(
             "/sessions/{id}/resultats/{candidate}/releve.pdf",
@@ -177,7 +156,7 @@ async fn page(
 }
 
 /// A refusal shown on the documents' section.
-async fn documents_refused(
+pub(super) async fn documents_refused(
     state: &AppState,
     p: &Page,
     session: &SessionHandle<'_>,
@@ -654,143 +633,4 @@ async fn attach_scan(
 async fn dossier(State(state): State<AppState>, p: Page, Path(id): Path<SessionId>) -> PageResult {
     let session = state.store.open_session(&p.actor, &id).await?;
     Ok(crate::archive::download(&state.store, state.docs.clone(), &session).await?)
-}
-
-/// The centre's letter to a candidate, after the validation only.
-async fn letter_pdf(
-    State(state): State<AppState>,
-    p: Page,
-    Path((id, candidate)): Path<(SessionId, CandidateId)>,
-) -> PageResult {
-    let session = state.store.open_session(&p.actor, &id).await?;
-    let document = crate::documents::result_letter(&state.store, &session, &candidate).await?;
-    let bytes = crate::documents::render(
-        state.docs.clone(),
-        jalon_docs::pdf::Kind::ResultLetter,
-        document,
-    )
-    .await
-    .map_err(|e| StoreError::invalid("document", e.0))?;
-    Ok(super::pdf_response("courrier-resultat.pdf", bytes))
-}
-
-#[derive(Deserialize)]
-struct DocumentForm {
-    #[serde(default)]
-    on: String,
-    #[serde(default)]
-    how: String,
-}
-
-fn form_date(typed: &str) -> Result<jiff::civil::Date, StoreError> {
-    fr::parse_date(typed).map_err(|e| StoreError::invalid("on", e))
-}
-
-async fn documents_launched(
-    State(state): State<AppState>,
-    Path(id): Path<SessionId>,
-    FormPost(p, f): FormPost<DocumentForm>,
-) -> PageResult {
-    let session = state.store.open_session(&p.actor, &id).await?;
-    let w = session.writer()?;
-    let done = match form_date(&f.on) {
-        Ok(on) => state
-            .store
-            .record_documents_launched(w, on)
-            .await
-            .map(|_| ()),
-        Err(e) => Err(e),
-    };
-    match done {
-        Ok(()) => Ok(Redirect::to(&format!("/sessions/{id}/resultats?ok#h-docs")).into_response()),
-        Err(e) => documents_refused(&state, &p, &session, e).await,
-    }
-}
-
-async fn document_received(
-    State(state): State<AppState>,
-    Path((id, candidate)): Path<(SessionId, CandidateId)>,
-    FormPost(p, f): FormPost<DocumentForm>,
-) -> PageResult {
-    let session = state.store.open_session(&p.actor, &id).await?;
-    let w = session.writer()?;
-    let done = match form_date(&f.on) {
-        Ok(on) => state
-            .store
-            .record_document_received(w, &candidate, on, &f.how)
-            .await
-            .map(|_| ()),
-        Err(e) => Err(e),
-    };
-    match done {
-        Ok(()) => Ok(Redirect::to(&format!("/sessions/{id}/resultats?ok#h-docs")).into_response()),
-        Err(e) => documents_refused(&state, &p, &session, e).await,
-    }
-}
-
-#[derive(Deserialize)]
-struct Empty {}
-
-/// The letters by email: to each candidate not yet sent one, or to the one given again.
-async fn send_letters_to(
-    state: &AppState,
-    p: &Page,
-    id: &SessionId,
-    only: Option<&CandidateId>,
-) -> PageResult {
-    let session = state.store.open_session(&p.actor, id).await?;
-    let w = session.writer()?;
-    match crate::mailer::send_result_letters(state, w, only).await {
-        Ok(r) if r.failed.is_empty() => Ok(Redirect::to(&format!(
-            "/sessions/{id}/resultats?ok=courriers&envoyes={}&sans_adresse={}#h-docs",
-            r.sent,
-            r.without_address.len()
-        ))
-        .into_response()),
-        Ok(r) => {
-            let e = StoreError::invalid(
-                "letters",
-                format!(
-                    "{} ; {} malgré tout",
-                    r.failed.join(" ; "),
-                    fr::count(r.sent, "courrier envoyé", "courriers envoyés")
-                ),
-            );
-            documents_refused(state, p, &session, e).await
-        }
-        Err(e) => documents_refused(state, p, &session, e).await,
-    }
-}
-
-async fn send_letters(
-    State(state): State<AppState>,
-    Path(id): Path<SessionId>,
-    FormPost(p, _): FormPost<Empty>,
-) -> PageResult {
-    send_letters_to(&state, &p, &id, None).await
-}
-
-async fn send_letter(
-    State(state): State<AppState>,
-    Path((id, candidate)): Path<(SessionId, CandidateId)>,
-    FormPost(p, _): FormPost<Empty>,
-) -> PageResult {
-    send_letters_to(&state, &p, &id, Some(&candidate)).await
-}
-
-/// The letter printed and handed to the candidate.
-async fn letter_handed(
-    State(state): State<AppState>,
-    Path((id, candidate)): Path<(SessionId, CandidateId)>,
-    FormPost(p, _): FormPost<Empty>,
-) -> PageResult {
-    let session = state.store.open_session(&p.actor, &id).await?;
-    match state
-        .store
-        .record_letter_handed(session.writer()?, &candidate)
-        .await
-    {
-        Ok(()) => Ok(Redirect::to(&format!("/sessions/{id}/resultats?ok#h-docs")).into_response()),
-        Err(e) => documents_refused(&state, &p, &session, e).await,
-    }
 }
