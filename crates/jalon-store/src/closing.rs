@@ -138,6 +138,29 @@ impl Store {
         .ok_or(StoreError::NotFound { what: "pièce" })
     }
 
+    /// Whether Jalon can produce the document of `kind` now — every signature it carries
+    /// given —, refused with the one missing.
+    pub async fn archive_producible(
+        &self,
+        session: &SessionHandle<'_>,
+        kind: ArchiveKind,
+    ) -> Result<()> {
+        let mut conn = self.pool().acquire().await?;
+        let facts = self
+            .session_facts_in(&mut conn, session.actor().centre_id(), session.id())
+            .await?;
+        match archiving::not_producible(kind, &facts, self.today()) {
+            Some(why) => Err(StoreError::invalid(
+                "kind",
+                format!(
+                    "{} : Jalon ne peut pas encore l'archiver — {why}",
+                    kind.label()
+                ),
+            )),
+            None => Ok(()),
+        }
+    }
+
     /// Keeps the document Jalon produced for `kind` (the caller typesets it from what the
     /// store holds), once the session allows it: every signature it carries given.
     pub async fn archive_produced(
@@ -147,20 +170,7 @@ impl Store {
         name: &str,
         pdf: &[u8],
     ) -> Result<ArchivePiece> {
-        let mut conn = self.pool().acquire().await?;
-        let facts = self
-            .session_facts_in(&mut conn, w.actor().centre_id(), w.id())
-            .await?;
-        drop(conn);
-        if let Some(why) = archiving::not_producible(kind, &facts, self.today()) {
-            return Err(StoreError::invalid(
-                "kind",
-                format!(
-                    "{} : Jalon ne peut pas encore l'archiver — {why}",
-                    kind.label()
-                ),
-            ));
-        }
+        self.archive_producible(w.handle(), kind).await?;
         if !pdf.starts_with(b"%PDF-") {
             return Err(StoreError::invalid(
                 "file",

@@ -187,6 +187,8 @@ pub async fn produce(
     kind: jalon_core::archiving::ArchiveKind,
 ) -> Result<(String, Vec<u8>), StoreError> {
     use jalon_core::archiving::ArchiveKind;
+    // Refused before typesetting while a signature is missing (the grids, always).
+    store.archive_producible(session, kind).await?;
     match kind {
         ArchiveKind::Minutes => {
             let d = documents::minutes_document(store, session, None).await?;

@@ -96,6 +96,15 @@ fn french(msg: &str) -> String {
     }
     if let Some(v) = between(msg, "unknown variant `", "`") {
         let expected = msg.split("expected ").nth(1).unwrap_or("").replace('`', "");
+        // « one of a, b, c » → « a, b ou c » ; « a or b » → « a ou b ».
+        let mut expected = expected
+            .trim_start_matches("one of ")
+            .replace(" or ", " ou ");
+        if !expected.contains(" ou ")
+            && let Some(at) = expected.rfind(", ")
+        {
+            expected.replace_range(at..at + 2, " ou ");
+        }
         return format!("valeur inconnue « {v} » (attendu : {expected})");
     }
     let mut m = msg.to_owned();

@@ -945,6 +945,81 @@ async fn an_administrator_gives_the_logo_through_the_api() {
 }
 
 #[tokio::test]
+async fn a_script_is_told_in_french_why_a_transmission_or_an_archive_is_refused() {
+    let app = spawn_app().await;
+    let a = centre(&app.store, "Centre Alpha").await;
+    let c = logged_in(&app, &a.manager).await;
+    let (_, s) = send(
+        &c,
+        Method::POST,
+        app.url("/api/v1/sessions"),
+        Some(session_body(&a, "2027-03-15", "2027-03-19")),
+    )
+    .await;
+    let session = s["id"].as_str().unwrap().to_owned();
+    let url = |p: &str| app.url(&format!("/api/v1/sessions/{session}{p}"));
+    // A channel Jalon does not know.
+    let (status, body) = send(
+        &c,
+        Method::POST,
+        url("/transmission"),
+        Some(json!({"version": 1, "sent_on": "2027-03-22", "channel": "pigeon", "contents": "PV"})),
+    )
+    .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    assert_eq!(body["fields"][0]["field"], "channel");
+    assert_eq!(
+        body["fields"][0]["message"],
+        "valeur inconnue « pigeon » (attendu : transfer_link, registered_post, email, \
+         hand_delivery ou other)"
+    );
+    // Before the session is over: refused, each field named; nothing recorded.
+    let (status, body) = send(
+        &c,
+        Method::POST,
+        url("/transmission"),
+        Some(json!({"version": 1, "sent_on": "2027-03-22", "channel": "registered_post", "contents": "PV"})),
+    )
+    .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    let fields: Vec<&str> = body["fields"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["field"].as_str().unwrap())
+        .collect();
+    assert_eq!(fields, ["sent_on", "reference"], "{body}");
+    assert_eq!(
+        body["fields"][0]["message"],
+        "la transmission du lundi 22 mars 2027 n'a pas encore eu lieu"
+    );
+    let (_, detail) = send(&c, Method::GET, url(""), None).await;
+    assert_eq!(detail["transmission"], Value::Null);
+    // The archive: four kinds to fill; the grids are never Jalon's to produce, nor an
+    // unknown kind.
+    let (status, archive) = send(&c, Method::GET, url("/archive"), None).await;
+    assert_eq!(status, StatusCode::OK);
+    let kinds: Vec<&str> = archive
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|k| k["kind"].as_str().unwrap())
+        .collect();
+    assert_eq!(kinds, ["minutes", "grids", "sign_in", "statements"]);
+    let (status, body) = send(&c, Method::POST, url("/archive/grids/produce"), None).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    assert!(
+        body["fields"][0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("joignez-en le scan"),
+        "{body}"
+    );
+    let (status, _) = send(&c, Method::POST, url("/archive/rapports"), None).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+}
+
+#[tokio::test]
 async fn the_isolation_matrix_covers_every_route() {
     let app = spawn_app().await;
     let a = centre(&app.store, "Centre Alpha").await;

@@ -11,22 +11,39 @@ use jalon_store::closing::{ArchiveKindState, ArchivePiece};
 use jalon_store::sessions::SessionDetail;
 use jalon_store::{PieceId, SessionId, StoreError};
 
-use super::Versioned;
 use crate::AppState;
 use crate::auth::Auth;
 use crate::body::Body;
 use crate::error::ApiResult;
 
+/// The transmission with the version read (its fields named in any refusal).
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct TransmissionBody {
+    version: i64,
+    sent_on: jiff::civil::Date,
+    channel: jalon_core::transmit::Channel,
+    #[serde(default)]
+    reference: String,
+    contents: String,
+}
+
 pub(super) async fn transmission(
     State(s): State<AppState>,
     Auth(a): Auth,
     Path(id): Path<SessionId>,
-    Body(b): Body<Versioned<TransmissionInput>>,
+    Body(b): Body<TransmissionBody>,
 ) -> ApiResult<Json<SessionDetail>> {
     let h = s.store.open_session(&a, &id).await?;
+    let input = TransmissionInput {
+        sent_on: b.sent_on,
+        channel: b.channel,
+        reference: b.reference,
+        contents: b.contents,
+    };
     Ok(Json(
         s.store
-            .record_transmission(h.writer()?, b.version, b.data)
+            .record_transmission(h.writer()?, b.version, input)
             .await?,
     ))
 }
@@ -73,22 +90,6 @@ pub(super) async fn produce(
     let h = s.store.open_session(&a, &id).await?;
     let kind = kind_of(&kind)?;
     let w = h.writer()?;
-    // Refused before typesetting when the signatures are not all there.
-    let state = s.store.archive(&h).await?;
-    if let Some(why) = state
-        .iter()
-        .find(|k| k.kind == kind)
-        .and_then(|k| k.not_producible.clone())
-    {
-        return Err(StoreError::invalid(
-            "kind",
-            format!(
-                "{} : Jalon ne peut pas encore l'archiver — {why}",
-                kind.label()
-            ),
-        )
-        .into());
-    }
     let (name, pdf) = crate::archive::produce(&s.store, &s.docs, &h, kind).await?;
     let piece = s.store.archive_produced(w, kind, &name, &pdf).await?;
     Ok((StatusCode::CREATED, Json(piece)))
