@@ -1,5 +1,6 @@
 //! Protections shared by every response and every form: security headers (a
-//! Content-Security-Policy with no inline script), CSRF tokens and same-origin checks.
+//! Content-Security-Policy with no inline script, no caching of what carries personal data),
+//! CSRF tokens and same-origin checks.
 
 use axum::extract::Request;
 use axum::http::header::{HOST, ORIGIN, REFERER};
@@ -21,6 +22,14 @@ pub async fn headers(req: Request, next: Next) -> Response {
     );
     h.insert("x-frame-options", HeaderValue::from_static("DENY"));
     h.insert("referrer-policy", HeaderValue::from_static("same-origin"));
+    // Pages, API answers, CSV, PDF and archives carry personal data: never kept by a
+    // browser's or a proxy's cache. The static assets and the logo say their own.
+    if !h.contains_key(axum::http::header::CACHE_CONTROL) {
+        h.insert(
+            axum::http::header::CACHE_CONTROL,
+            HeaderValue::from_static("no-store"),
+        );
+    }
     res
 }
 

@@ -1017,6 +1017,16 @@ async fn a_script_is_told_in_french_why_a_transmission_or_an_archive_is_refused(
     );
     let (status, _) = send(&c, Method::POST, url("/archive/rapports"), None).await;
     assert_eq!(status, StatusCode::NOT_FOUND);
+    // What carries personal data is never kept in a cache: the API's answers, the
+    // conformity file, the candidates' CSV.
+    for path in [
+        "/api/v1/me".to_owned(),
+        format!("/api/v1/sessions/{session}/export.zip"),
+        format!("/api/v1/sessions/{session}/candidates.csv"),
+    ] {
+        let r = c.get(app.url(&path)).send().await.unwrap();
+        assert_eq!(r.headers()["cache-control"], "no-store", "{path}");
+    }
 }
 
 #[tokio::test]

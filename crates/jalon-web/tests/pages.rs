@@ -169,6 +169,7 @@ async fn pages_carry_security_headers_and_assets_are_cached() {
         "{csp}"
     );
     assert_eq!(r.headers()["x-frame-options"], "DENY");
+    assert_eq!(r.headers()["cache-control"], "no-store");
     let html = r.text().await.unwrap();
     assert!(
         !html.contains("<script>") && !html.contains(" style=") && !html.contains("<style"),
