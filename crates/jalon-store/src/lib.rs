@@ -136,7 +136,14 @@ impl Store {
                 ),
             )
         })?;
-        Store::open(&format!("sqlite://{}", dir.join(DATABASE_FILE).display())).await
+        let store = Store::open(&format!("sqlite://{}", dir.join(DATABASE_FILE).display())).await?;
+        // Personal data: the directory and the database are the owner's alone (a directory
+        // that belongs to someone else keeps its permissions; its owner decides).
+        let _ = private(dir, 0o700);
+        for suffix in ["", "-wal", "-shm"] {
+            let _ = private(&dir.join(format!("{DATABASE_FILE}{suffix}")), 0o600);
+        }
+        Ok(store)
     }
 
     pub fn with_clock(mut self, clock: Clock) -> Store {
@@ -197,6 +204,18 @@ impl Store {
         sqlx::query("SELECT 1").execute(&self.pool).await?;
         Ok(())
     }
+}
+
+/// Makes a file or directory, when it exists, readable by its owner alone (`mode`, on Unix).
+pub fn private(path: &Path, mode: u32) -> std::io::Result<()> {
+    #[cfg(unix)]
+    if path.exists() {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode))?;
+    }
+    #[cfg(not(unix))]
+    let _ = (path, mode);
+    Ok(())
 }
 
 pub(crate) fn parse_date(field: &str, text: &str) -> Result<Date> {

@@ -58,11 +58,18 @@ impl MailSettings {
             Transport::Outbox(dir) => {
                 std::fs::create_dir_all(dir)
                     .map_err(|e| format!("dossier d'envoi « {} » : {e}", dir.display()))?;
-                AsyncFileTransport::<Tokio1Executor>::new(dir)
+                // The emails hold personal data: the outbox and each message are private.
+                if let Err(e) = jalon_store::private(dir, 0o700) {
+                    tracing::warn!(error = %e, "outbox permissions not restricted");
+                }
+                let id = AsyncFileTransport::<Tokio1Executor>::new(dir)
                     .send(message)
                     .await
-                    .map(|_| ())
-                    .map_err(|e| format!("écriture dans le dossier d'envoi impossible : {e}"))
+                    .map_err(|e| format!("écriture dans le dossier d'envoi impossible : {e}"))?;
+                if let Err(e) = jalon_store::private(&dir.join(format!("{id}.eml")), 0o600) {
+                    tracing::warn!(error = %e, "email permissions not restricted");
+                }
+                Ok(())
             }
             Transport::Smtp(smtp) => smtp
                 .send(message)

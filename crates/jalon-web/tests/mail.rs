@@ -198,6 +198,14 @@ async fn convocations_go_to_the_outbox_and_are_acknowledged_by_their_link() {
         .filter(|e| e.path().extension().is_some_and(|x| x == "eml"))
         .collect();
     assert_eq!(files.len(), 1, "one email written");
+    // Personal data: the outbox and the message are the owner's alone.
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = |p: &std::path::Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode(&outbox), 0o700);
+        assert_eq!(mode(&files[0].path()), 0o600);
+    }
     let eml = std::fs::read_to_string(files[0].path()).unwrap();
     assert!(eml.contains("To: jose.dupont@exemple.fr"), "{eml}");
     assert!(
