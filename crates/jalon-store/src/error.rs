@@ -22,11 +22,29 @@ pub enum StoreError {
     #[error("identifiant ou mot de passe incorrect")]
     BadCredentials,
     #[error("base de données : {0}")]
-    Database(#[from] sqlx::Error),
+    Database(sqlx::Error),
     #[error("migration de la base impossible : {0}")]
     Migration(#[from] sqlx::migrate::MigrateError),
     #[error("données enregistrées illisibles : {0}")]
     Corrupt(String),
+}
+
+/// A text PostgreSQL cannot hold (a NUL character, refused with SQLSTATE 22021 or 22P05 —
+/// typed in a form, an API body, a CSV line or an address) is the input's fault, said in
+/// French, never a server error; SQLite would have kept it.
+impl From<sqlx::Error> for StoreError {
+    fn from(e: sqlx::Error) -> StoreError {
+        let code = e
+            .as_database_error()
+            .and_then(|d| d.code().map(|c| c.into_owned()));
+        match code.as_deref() {
+            Some("22021" | "22P05") => StoreError::invalid(
+                "texte",
+                "un caractère nul (U+0000) ou invalide se trouve dans le texte saisi : retirez-le",
+            ),
+            _ => StoreError::Database(e),
+        }
+    }
 }
 
 impl From<jalon_core::session_rules::Refusal> for StoreError {

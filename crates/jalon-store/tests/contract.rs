@@ -5808,7 +5808,56 @@ async fn a_candidate_by_capitalisation_takes_the_entretien_final_alone(store: St
     );
 }
 
+async fn a_nul_character_is_refused_never_a_server_error(store: Store) {
+    use jalon_core::candidate::CandidateInput;
+    let f = fixture(&store, "Centre Nul").await;
+    // At the login, before any account: the answer of an unknown address.
+    assert!(matches!(
+        store
+            .login("admin@centre-nul.fr\0", "correct horse battery")
+            .await,
+        Err(StoreError::BadCredentials)
+    ));
+    // In an address: not found, or refused — never a database error.
+    let weird = SessionId::from("01a2\0b");
+    let e = store.open_session(&f.admin, &weird).await.unwrap_err();
+    assert!(
+        matches!(e, StoreError::NotFound { .. } | StoreError::Invalid(_)),
+        "{e:?}"
+    );
+    // In a name, the candidate's rules refuse it; in free text, PostgreSQL refuses it in
+    // French and SQLite keeps it (the pages and the API refuse it before, at their boundary).
+    let s = store
+        .create_session(
+            f.admin.writer().unwrap(),
+            session_input(&f, date(2027, 3, 15), date(2027, 3, 19)),
+        )
+        .await
+        .unwrap();
+    let h = open(&store, &f.admin, &s.session.id).await;
+    match store
+        .add_candidate(
+            h.writer().unwrap(),
+            CandidateInput {
+                last_name: "Dupont".into(),
+                first_names: "Jean".into(),
+                birth_date: Some(date(1990, 2, 1)),
+                address: "12 rue\0 Haute".into(),
+                ..Default::default()
+            },
+        )
+        .await
+    {
+        Ok(_) => assert_eq!(store.backend(), jalon_store::Backend::Sqlite),
+        Err(StoreError::Invalid(e)) => {
+            assert!(e[0].message.contains("caractère nul"), "{e:?}")
+        }
+        Err(e) => panic!("{e:?}"),
+    }
+}
+
 contract!(
+    a_nul_character_is_refused_never_a_server_error,
     a_candidate_by_capitalisation_takes_the_entretien_final_alone,
     a_titles_own_transmission_delay_moves_its_sessions_deadline,
     a_candidate_is_presented_again_twice_within_twelve_months,

@@ -49,6 +49,14 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for Body<T> {
 
 /// Decodes JSON, naming the field in error and saying what was expected, in French.
 pub fn decode<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, FieldError> {
+    if let Ok(value) = serde_json::from_slice::<serde_json::Value>(bytes)
+        && let Some(field) = nul_in(&value, "")
+    {
+        return Err(FieldError::new(
+            field,
+            "caractère nul (U+0000) refusé : retirez-le du texte",
+        ));
+    }
     let de = &mut serde_json::Deserializer::from_slice(bytes);
     serde_path_to_error::deserialize(de).map_err(|e| {
         let path = e.path().to_string();
@@ -82,6 +90,37 @@ pub fn decode<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, FieldError> {
         }
         FieldError::new(field, french(&msg))
     })
+}
+
+/// The first field whose text holds a NUL character, by its path (`candidates[2].last_name`).
+fn nul_in(value: &serde_json::Value, path: &str) -> Option<String> {
+    use serde_json::Value;
+    let at = |key: &str| {
+        if path.is_empty() {
+            key.to_owned()
+        } else {
+            format!("{path}.{key}")
+        }
+    };
+    match value {
+        Value::String(s) if s.contains('\0') => Some(if path.is_empty() {
+            "body".to_owned()
+        } else {
+            path.to_owned()
+        }),
+        Value::Array(items) => items
+            .iter()
+            .enumerate()
+            .find_map(|(i, v)| nul_in(v, &format!("{path}[{i}]"))),
+        Value::Object(map) => map.iter().find_map(|(k, v)| {
+            if k.contains('\0') {
+                Some("body".to_owned())
+            } else {
+                nul_in(v, &at(k))
+            }
+        }),
+        _ => None,
+    }
 }
 
 fn between<'a>(s: &'a str, start: &str, end: &str) -> Option<&'a str> {

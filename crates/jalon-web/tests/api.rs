@@ -1017,6 +1017,32 @@ async fn a_script_is_told_in_french_why_a_transmission_or_an_archive_is_refused(
     );
     let (status, _) = send(&c, Method::POST, url("/archive/rapports"), None).await;
     assert_eq!(status, StatusCode::NOT_FOUND);
+    // A NUL character, wherever it hides, is named and refused on every backend.
+    let (status, body) = send(
+        &c,
+        Method::POST,
+        url("/candidates"),
+        Some(
+            json!({"last_name": "Dupont", "first_names": "Jean", "birth_date": "1990-02-01",
+                    "address": "12 rue\0 Haute"}),
+        ),
+    )
+    .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    assert_eq!(body["fields"][0]["field"], "address");
+    assert_eq!(
+        body["fields"][0]["message"],
+        "caractère nul (U+0000) refusé : retirez-le du texte"
+    );
+    let (status, body) = send(
+        &client(),
+        Method::POST,
+        app.url("/api/v1/login"),
+        Some(json!({"email": "a\0@b.fr", "password": "x"})),
+    )
+    .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    assert_eq!(body["fields"][0]["field"], "email");
     // What carries personal data is never kept in a cache: the API's answers, the
     // conformity file, the candidates' CSV.
     for path in [

@@ -245,6 +245,17 @@ async fn forms_need_their_csrf_token_and_this_origin() {
         );
         assert!(r.text().await.unwrap().contains("Action refusée"));
     }
+    // A NUL character typed in a field: refused in French, nothing done.
+    let mut nul = form(&csrf);
+    nul[2].1 = "Commande\0 passée".to_owned();
+    let r = c.post(&url).form(&nul).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        r.text()
+            .await
+            .unwrap()
+            .contains("contient un caractère nul (U+0000)")
+    );
     let cli = Actor::command_line(store.centres().await.unwrap()[0].id.clone());
     let s = store
         .open_session(&cli, &a.session.as_str().into())

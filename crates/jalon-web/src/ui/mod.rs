@@ -199,6 +199,16 @@ impl<T: DeserializeOwned> FromRequest<AppState> for FormPost<T> {
                 "Le formulaire a expiré ou ne vient pas de Jalon : rechargez la page puis recommencez.",
             ));
         }
+        // A NUL character (%00) has no place in anything typed.
+        if serde_html_form::from_bytes::<Vec<(String, String)>>(&bytes).is_ok_and(|fields| {
+            fields
+                .iter()
+                .any(|(k, v)| k.contains('\0') || v.contains('\0'))
+        }) {
+            return Err(unprocessable(
+                "Un champ du formulaire contient un caractère nul (U+0000) : retirez-le puis recommencez.",
+            ));
+        }
         let form = serde_html_form::from_bytes::<T>(&bytes)
             .map_err(|e| bad_request(&format!("Formulaire illisible : {e}")))?;
         Ok(FormPost(page, form))
@@ -242,6 +252,10 @@ pub fn forbidden(text: &str) -> Response {
 
 fn bad_request(text: &str) -> Response {
     message(StatusCode::BAD_REQUEST, "Requête invalide", text)
+}
+
+fn unprocessable(text: &str) -> Response {
+    message(StatusCode::UNPROCESSABLE_ENTITY, "Saisie refusée", text)
 }
 
 pub fn not_found_page(uri: &Uri) -> Response {
