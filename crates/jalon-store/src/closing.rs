@@ -17,9 +17,6 @@ use crate::journal::{self, Action, Change, Subject};
 use crate::scope::{SessionHandle, SessionWriter};
 use crate::sessions::SessionDetail;
 
-/// The largest piece kept: a scan of many pages.
-const MAX_PIECE: usize = 20 * 1024 * 1024;
-
 /// A piece of the secure archive (its bytes apart).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -181,7 +178,8 @@ impl Store {
             .await
     }
 
-    /// Keeps a scan of the paper (a PDF or an image, checked by its content) for `kind`.
+    /// Keeps a scan of the paper (a PDF or an image, checked by its content, 10 Mio at most)
+    /// for `kind`.
     pub async fn archive_scan(
         &self,
         w: SessionWriter<'_>,
@@ -189,12 +187,6 @@ impl Store {
         name: &str,
         bytes: &[u8],
     ) -> Result<ArchivePiece> {
-        if bytes.len() > MAX_PIECE {
-            return Err(StoreError::invalid(
-                "scan",
-                "fichier trop volumineux : 20 Mo au plus",
-            ));
-        }
         let media_type = jalon_core::upload::check_document(bytes)
             .map_err(|e| StoreError::invalid("scan", e))?;
         self.keep_piece(w, kind, Origin::Scan, name, media_type, bytes)

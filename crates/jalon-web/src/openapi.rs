@@ -177,7 +177,7 @@ pub fn document() -> Value {
         "/api/v1/sessions/{id}/archive": with_params(json!({
             "get": op("L'archive sécurisée de la session, type par type (minutes, grids, sign_in, statements) : les pièces gardées avec leur SHA-256, et pourquoi Jalon ne peut pas encore produire le document (not_producible).", None, "200", ok("Archive.", list(r("ArchiveKindState"))), false)}), &["id"]),
         "/api/v1/sessions/{id}/archive/{kind}": with_params(json!({
-            "post": {"summary": "Archiver le scan du papier pour un type de pièce (minutes, grids, sign_in, statements) : PDF ou image, vérifié par son contenu (20 Mo au plus) ; son nom dans l'en-tête X-File-Name ; son SHA-256 va au journal.",
+            "post": {"summary": "Archiver le scan du papier pour un type de pièce (minutes, grids, sign_in, statements) : PDF ou image, vérifié par son contenu (10 Mio au plus) ; son nom dans l'en-tête X-File-Name ; son SHA-256 va au journal.",
                 "requestBody": {"required": true, "content": {"application/octet-stream": {"schema": {"type": "string", "format": "binary"}}}},
                 "responses": {"201": ok("Archivé.", r("ArchivePiece")), "401": err("Non connecté."), "403": err("Rôle insuffisant."),
                     "404": err("Session ou type de pièce introuvable dans le centre de l'utilisateur."), "422": err("Fichier refusé (type ou taille), en français.")}}}), &["id", "kind"]),
