@@ -393,17 +393,7 @@ impl Store {
         .bind(actor.name())
         .execute(&mut *tx)
         .await?;
-        let bumped = sqlx::query(
-            "UPDATE sessions SET updated_at = $1, version = version + 1 \
-             WHERE id = $2 AND centre_id = $3 AND version = $4",
-        )
-        .bind(now)
-        .bind(id)
-        .bind(centre)
-        .bind(version)
-        .execute(&mut *tx)
-        .await?;
-        if inserted.rows_affected() == 0 || bumped.rows_affected() == 0 {
+        if inserted.rows_affected() == 0 {
             return Err(StoreError::Conflict { what: "la session" });
         }
         let evidence = format!(
@@ -411,18 +401,8 @@ impl Store {
             transmit::describe_act(input.sent_on, input.channel, &reference),
             contents
         );
-        sqlx::query(
-            "UPDATE session_milestones SET state = 'done', done_at = $1, done_by = $2, evidence = $3, \
-             version = version + 1 \
-             WHERE session_id = $4 AND milestone_id = $5 AND applicable = 1 AND state = 'todo'",
-        )
-        .bind(now)
-        .bind(actor.name())
-        .bind(&evidence)
-        .bind(id)
-        .bind(ids::CLOSE_TRANSMIT.as_str())
-        .execute(&mut *tx)
-        .await?;
+        self.act_marks_done(&mut tx, w, version, &ids::CLOSE_TRANSMIT, &evidence)
+            .await?;
         let late = milestone
             .deadline
             .filter(|d| input.sent_on > *d)

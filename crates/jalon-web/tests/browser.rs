@@ -8,7 +8,7 @@
 
 mod common;
 
-use common::browser::{body, browser, chromedriver, click, fill, sign_in, text};
+use common::browser::{body, browser, chromedriver, click, draw, fill, sign_in, text};
 use fantoccini::{Client, Locator};
 use jalon_core::Kind;
 use jalon_store::sessions::SessionInput;
@@ -601,7 +601,6 @@ async fn a_candidate_acknowledges_their_convocation_in_the_browser() {
 
 #[tokio::test]
 async fn a_candidate_signs_on_the_tablet_at_the_welcome() {
-    use fantoccini::actions::{InputSource, MOUSE_BUTTON_LEFT, MouseActions, PointerAction};
     use jalon_core::candidate::CandidateInput;
     let Some((_driver, url)) = chromedriver() else {
         return;
@@ -641,40 +640,8 @@ async fn a_candidate_signs_on_the_tablet_at_the_welcome() {
         .await
         .unwrap();
     let card = format!("#c-{}", c.id);
-    let canvas = b
-        .find(Locator::Css(&format!("{card} canvas")))
-        .await
-        .unwrap();
     // A finger's stroke across the frame.
-    let stroke = MouseActions::new("doigt".into())
-        .then(PointerAction::MoveToElement {
-            element: canvas.clone(),
-            duration: None,
-            x: -120.0,
-            y: 10.0,
-        })
-        .then(PointerAction::Down {
-            button: MOUSE_BUTTON_LEFT,
-        })
-        .then(PointerAction::MoveBy {
-            duration: None,
-            x: 60.0,
-            y: -30.0,
-        })
-        .then(PointerAction::MoveBy {
-            duration: None,
-            x: 60.0,
-            y: 40.0,
-        })
-        .then(PointerAction::MoveBy {
-            duration: None,
-            x: 80.0,
-            y: -20.0,
-        })
-        .then(PointerAction::Up {
-            button: MOUSE_BUTTON_LEFT,
-        });
-    b.perform_actions(stroke).await.unwrap();
+    draw(&b, &format!("{card} canvas")).await;
     // Drawing ticks « A émargé » by itself.
     let ticked = b
         .find(Locator::Css(&format!("{card} input[name=signed]")))
@@ -1077,7 +1044,6 @@ async fn a_slot_moved_onto_another_sessions_plateau_shows_and_the_second_day_is_
 
 #[tokio::test]
 async fn a_juror_declares_a_link_and_signs_through_their_link() {
-    use fantoccini::actions::{InputSource, MOUSE_BUTTON_LEFT, MouseActions, PointerAction};
     use jalon_core::candidate::CandidateInput;
     use jalon_core::jury::{Habilitation, JurorInput, JurorStatus, Seat};
     let Some((_driver, url)) = chromedriver() else {
@@ -1197,34 +1163,7 @@ async fn a_juror_declares_a_link_and_signs_through_their_link() {
         .click()
         .await
         .unwrap();
-    let canvas = juror
-        .find(Locator::Css(".signature-pad canvas"))
-        .await
-        .unwrap();
-    let stroke = MouseActions::new("stylet".into())
-        .then(PointerAction::MoveToElement {
-            element: canvas.clone(),
-            duration: None,
-            x: -100.0,
-            y: 0.0,
-        })
-        .then(PointerAction::Down {
-            button: MOUSE_BUTTON_LEFT,
-        })
-        .then(PointerAction::MoveBy {
-            duration: None,
-            x: 80.0,
-            y: -25.0,
-        })
-        .then(PointerAction::MoveBy {
-            duration: None,
-            x: 90.0,
-            y: 35.0,
-        })
-        .then(PointerAction::Up {
-            button: MOUSE_BUTTON_LEFT,
-        });
-    juror.perform_actions(stroke).await.unwrap();
+    draw(&juror, ".signature-pad canvas").await;
     juror
         .find(Locator::XPath(
             "//button[contains(., 'Signer ma déclaration')]",

@@ -611,35 +611,15 @@ impl Store {
         .bind(actor.name())
         .execute(&mut *tx)
         .await?;
-        let bumped = sqlx::query(
-            "UPDATE sessions SET updated_at = $1, version = version + 1 \
-             WHERE id = $2 AND centre_id = $3 AND version = $4",
-        )
-        .bind(now)
-        .bind(id)
-        .bind(centre)
-        .bind(version)
-        .execute(&mut *tx)
-        .await?;
-        if inserted.rows_affected() == 0 || bumped.rows_affected() == 0 {
+        if inserted.rows_affected() == 0 {
             return Err(StoreError::Conflict { what: "la session" });
         }
         let evidence = format!(
             "Validée par le service départemental le {}",
             fr::long_date(on)
         );
-        sqlx::query(
-            "UPDATE session_milestones SET state = 'done', done_at = $1, done_by = $2, evidence = $3, \
-             version = version + 1 \
-             WHERE session_id = $4 AND milestone_id = $5 AND applicable = 1 AND state = 'todo'",
-        )
-        .bind(now)
-        .bind(actor.name())
-        .bind(&evidence)
-        .bind(id)
-        .bind(ids::VALIDATION_DECISION.as_str())
-        .execute(&mut *tx)
-        .await?;
+        self.act_marks_done(&mut tx, w, version, &ids::VALIDATION_DECISION, &evidence)
+            .await?;
         journal::append(
             &mut tx,
             self,
@@ -655,6 +635,47 @@ impl Store {
         let after = self.detail_in(&mut tx, centre, id).await?;
         tx.commit().await?;
         Ok(after)
+    }
+
+    /// What a recorded act (the validation, the transmission) does to its session, in the
+    /// act's transaction: the session's version moves on (a stale one is a conflict), and the
+    /// act's milestone, still to do, is marked done with the act as its evidence.
+    pub(crate) async fn act_marks_done(
+        &self,
+        tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+        w: SessionWriter<'_>,
+        version: i64,
+        milestone: &jalon_core::MilestoneId,
+        evidence: &str,
+    ) -> Result<()> {
+        let (actor, id) = (w.actor(), w.id());
+        let now = Stamp::new(self.now());
+        let bumped = sqlx::query(
+            "UPDATE sessions SET updated_at = $1, version = version + 1 \
+             WHERE id = $2 AND centre_id = $3 AND version = $4",
+        )
+        .bind(now)
+        .bind(id)
+        .bind(actor.centre_id())
+        .bind(version)
+        .execute(&mut **tx)
+        .await?;
+        if bumped.rows_affected() == 0 {
+            return Err(StoreError::Conflict { what: "la session" });
+        }
+        sqlx::query(
+            "UPDATE session_milestones SET state = 'done', done_at = $1, done_by = $2, evidence = $3, \
+             version = version + 1 \
+             WHERE session_id = $4 AND milestone_id = $5 AND applicable = 1 AND state = 'todo'",
+        )
+        .bind(now)
+        .bind(actor.name())
+        .bind(evidence)
+        .bind(id)
+        .bind(milestone.as_str())
+        .execute(&mut **tx)
+        .await?;
+        Ok(())
     }
 
     /// A new session with the same title, site, approval and manager on other dates. Nothing
