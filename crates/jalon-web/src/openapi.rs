@@ -427,6 +427,7 @@ pub fn document() -> Value {
             .unwrap_or_default(),
     )
     .expect("the schemas serialise");
+    close_all_of(&mut paths, &schemas);
     json!({
         "openapi": "3.1.0",
         "info": {"title": "Jalon", "version": env!("CARGO_PKG_VERSION"),
@@ -437,4 +438,117 @@ pub fn document() -> Value {
             "securitySchemes": {"cookie": {"type": "apiKey", "in": "cookie", "name": "jalon_session"}, "bearer": {"type": "http", "scheme": "bearer"}}},
         "security": [{"cookie": []}, {"bearer": []}],
     })
+}
+
+/// A body that adds fields (the version read…) to a type that refuses unknown fields
+/// (`additionalProperties: false`) cannot be an `allOf` of the two — no object satisfies both —
+/// so such an `allOf` becomes one object schema: the type's, with the other parts' fields.
+fn close_all_of(v: &mut Value, schemas: &Value) {
+    match v {
+        Value::Object(m) => {
+            if let Some(merged) = m
+                .get("allOf")
+                .and_then(|parts| merged_closed(parts, schemas))
+            {
+                m.remove("allOf");
+                for (k, x) in merged {
+                    m.entry(k).or_insert(x);
+                }
+            }
+            m.values_mut().for_each(|x| close_all_of(x, schemas));
+        }
+        Value::Array(a) => a.iter_mut().for_each(|x| close_all_of(x, schemas)),
+        _ => {}
+    }
+}
+
+/// The one schema of `allOf` parts whose first is a reference to a closed type, if it is one.
+fn merged_closed(parts: &Value, schemas: &Value) -> Option<serde_json::Map<String, Value>> {
+    let parts = parts.as_array()?;
+    let name = parts.first()?.get("$ref")?.as_str()?.rsplit('/').next()?;
+    let base = schemas.get(name)?;
+    if base.get("additionalProperties") != Some(&Value::Bool(false)) {
+        return None;
+    }
+    let mut merged = base.as_object()?.clone();
+    for part in &parts[1..] {
+        let part = part.as_object()?;
+        if part
+            .keys()
+            .any(|k| !matches!(k.as_str(), "type" | "properties" | "required"))
+        {
+            return None;
+        }
+        for (k, x) in part
+            .get("properties")
+            .and_then(Value::as_object)
+            .into_iter()
+            .flatten()
+        {
+            let properties = merged.entry("properties").or_insert_with(|| json!({}));
+            properties.as_object_mut()?.insert(k.clone(), x.clone());
+        }
+        for x in part
+            .get("required")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+        {
+            let required = merged.entry("required").or_insert_with(|| json!([]));
+            let required = required.as_array_mut()?;
+            if !required.contains(x) {
+                required.push(x.clone());
+            }
+        }
+    }
+    Some(merged)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every `allOf` of the document can be satisfied: none names a type that refuses the
+    /// fields the other parts add (the three versioned bodies of DTE, sessions and orders did).
+    #[test]
+    fn no_all_of_joins_a_closed_type() {
+        let doc = document();
+        fn walk(v: &Value, schemas: &Value, found: &mut Vec<String>) {
+            match v {
+                Value::Object(m) => {
+                    for part in m
+                        .get("allOf")
+                        .and_then(Value::as_array)
+                        .into_iter()
+                        .flatten()
+                    {
+                        let name = part.get("$ref").and_then(Value::as_str).unwrap_or("");
+                        let name = name.rsplit('/').next().unwrap_or(name);
+                        if schemas[name]["additionalProperties"] == Value::Bool(false) {
+                            found.push(name.to_owned());
+                        }
+                    }
+                    m.values().for_each(|x| walk(x, schemas, found));
+                }
+                Value::Array(a) => a.iter().for_each(|x| walk(x, schemas, found)),
+                _ => {}
+            }
+        }
+        let mut found = Vec::new();
+        walk(&doc["paths"], &doc["components"]["schemas"], &mut found);
+        assert!(found.is_empty(), "allOf with a closed type: {found:?}");
+
+        let body = &doc["paths"]["/api/v1/sessions/{id}"]["put"]["requestBody"]["content"]["application/json"]
+            ["schema"];
+        assert_eq!(body["additionalProperties"], false);
+        assert_eq!(body["properties"]["version"]["type"], "integer");
+        assert!(body["properties"]["title_id"].is_object());
+        let required = body["required"].as_array().unwrap();
+        assert!(required.contains(&json!("version")));
+        assert!(required.contains(&json!("title_id")));
+        let order = &doc["paths"]["/api/v1/sessions/{id}/dte/order"]["put"]["requestBody"]["content"]
+            ["application/json"]["schema"];
+        assert_eq!(order["properties"]["version"]["type"], "integer");
+        assert!(order["properties"]["on"].is_object());
+    }
 }
