@@ -242,6 +242,10 @@ pub struct ServeArgs {
     /// Cookies « Secure » : à activer quand Jalon est servi en HTTPS (derrière un proxy)
     #[arg(long, env = "JALON_SECURE_COOKIES")]
     pub secure_cookies: bool,
+    /// Jalon est derrière un proxy inverse : l'adresse d'un visiteur est la dernière de
+    /// l'en-tête X-Forwarded-For (pour limiter les tentatives de connexion par adresse)
+    #[arg(long, env = "JALON_BEHIND_PROXY")]
+    pub behind_proxy: bool,
     /// Serveur de courriel pour les convocations (smtps://utilisateur:mot-de-passe@hôte:465) ;
     /// sans lui, les courriels sont écrits dans le dossier d'envoi (outbox du dossier de données)
     #[arg(long, value_name = "URL", env = "JALON_SMTP_URL")]

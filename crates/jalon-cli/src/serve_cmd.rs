@@ -71,6 +71,7 @@ pub async fn serve(store: Store, a: &ServeArgs) -> Result<(), Failure> {
         }
     };
     let mut state = AppState::new(store.clone(), a.secure_cookies).with_mail(mail);
+    state.behind_proxy = a.behind_proxy;
     if let Some(docs) = docs {
         state = state.with_docs(docs);
     }

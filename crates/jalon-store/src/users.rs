@@ -18,7 +18,10 @@ use crate::scope::{Actor, Admin, Role};
 use jalon_core::catalog::CentreSettings;
 
 /// How long a login lasts without being used.
-pub const SESSION_LIFETIME: SignedDuration = SignedDuration::from_hours(12);
+pub const SESSION_LIFETIME: SignedDuration = SignedDuration::from_hours(4);
+/// How long a login lasts however much it is used: a working day, then sign in again
+/// (ASVS 3.3.2).
+pub const LOGIN_ABSOLUTE_LIFETIME: SignedDuration = SignedDuration::from_hours(12);
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -74,6 +77,16 @@ async fn hash_password_blocking(password: &str) -> Result<String> {
 
 /// Verifies on a blocking thread, for the same reason.
 async fn password_matches_blocking(password: &str, stored: &str) -> bool {
+    // Password hashing is made to be costly: at most one per core but one at a time, so that
+    // a flood of logins queues here instead of starving every other request of the CPU.
+    static HASHING: std::sync::OnceLock<tokio::sync::Semaphore> = std::sync::OnceLock::new();
+    let hashing = HASHING.get_or_init(|| {
+        let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
+        tokio::sync::Semaphore::new(cores.saturating_sub(1).max(1))
+    });
+    let Ok(_permit) = hashing.acquire().await else {
+        return false;
+    };
     let (password, stored) = (password.to_owned(), stored.to_owned());
     tokio::task::spawn_blocking(move || password_matches(&password, &stored))
         .await
@@ -693,23 +706,31 @@ impl Store {
     /// Each use extends the session.
     pub async fn authenticate(&self, token: &str) -> Result<Option<Actor>> {
         let digest = token_digest(token);
-        let row: Option<(UserId, String, CentreId, String, Stamp)> = sqlx::query_as(
-            "SELECT u.id, u.display_name, u.centre_id, u.role, s.expires_at FROM auth_sessions s \
+        let row: Option<(UserId, String, CentreId, String, Stamp, Stamp)> = sqlx::query_as(
+            "SELECT u.id, u.display_name, u.centre_id, u.role, s.expires_at, s.created_at FROM auth_sessions s \
              JOIN users u ON u.id = s.user_id WHERE s.token_hash = $1 AND u.active = 1",
         )
         .bind(&digest)
         .fetch_optional(self.pool())
         .await?;
-        let Some((id, name, centre_id, role, expires)) = row else {
+        let Some((id, name, centre_id, role, expires, created)) = row else {
             return Ok(None);
         };
         let now = self.now();
         let expires = expires.timestamp();
-        if expires <= now {
+        // However busy, a login ends LOGIN_ABSOLUTE_LIFETIME after it began.
+        let deadline = created
+            .timestamp()
+            .checked_add(LOGIN_ABSOLUTE_LIFETIME)
+            .unwrap_or(now);
+        if expires <= now || deadline <= now {
             self.logout(token).await?;
             return Ok(None);
         }
-        let renewed = now.checked_add(SESSION_LIFETIME).unwrap_or(now);
+        let renewed = now
+            .checked_add(SESSION_LIFETIME)
+            .unwrap_or(now)
+            .min(deadline);
         // Renew at most every few minutes: reads stay reads.
         if renewed.duration_since(expires) > SignedDuration::from_mins(5) {
             sqlx::query("UPDATE auth_sessions SET expires_at = $1 WHERE token_hash = $2")

@@ -608,6 +608,41 @@ async fn centres_are_isolated_and_inspectors_read_only(store: Store) {
     assert!(matches!(manager.admin(), Err(StoreError::Forbidden { .. })));
 }
 
+async fn a_login_ends_after_a_working_day_however_busy(store: Store) {
+    fixture(&store, "Centre Nord").await;
+    let at = |h: i64, m: i64| {
+        let t = jiff::civil::date(2026, 12, 7)
+            .at(8, 0, 0, 0)
+            .in_tz("Europe/Paris")
+            .unwrap()
+            .timestamp()
+            + jiff::SignedDuration::from_mins(h * 60 + m);
+        store.clone().with_clock(jalon_store::Clock::Fixed(t))
+    };
+    let (token, actor) = at(0, 0)
+        .login("claire@centre-nord.fr", "correct horse battery")
+        .await
+        .unwrap();
+    // Used every hour of the day, the login lives on…
+    for h in 1..12 {
+        assert_eq!(
+            at(h, 0).authenticate(&token).await.unwrap().as_ref(),
+            Some(&actor),
+            "{h} h après la connexion"
+        );
+    }
+    // … until twelve hours after it began, however busy.
+    assert_eq!(at(12, 0).authenticate(&token).await.unwrap(), None);
+    assert_eq!(at(11, 59).authenticate(&token).await.unwrap(), None);
+    // Left alone for more than four hours, a login ends sooner.
+    let (idle, _) = at(0, 0)
+        .login("claire@centre-nord.fr", "correct horse battery")
+        .await
+        .unwrap();
+    assert!(at(3, 55).authenticate(&idle).await.unwrap().is_some());
+    assert!(at(8, 0).authenticate(&idle).await.unwrap().is_none());
+}
+
 async fn logins_live_in_the_database(store: Store) {
     let f = fixture(&store, "Centre Nord").await;
     assert!(matches!(
@@ -2212,6 +2247,7 @@ contract!(
     completing_and_reopening_a_milestone,
     centres_are_isolated_and_inspectors_read_only,
     logins_live_in_the_database,
+    a_login_ends_after_a_working_day_however_busy,
     catalog_validation_and_concurrency,
     the_journal_detects_tampering,
     an_entry_slipped_into_the_chain_is_named,

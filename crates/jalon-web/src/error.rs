@@ -109,7 +109,7 @@ impl IntoResponse for ApiError {
             ApiError::TooManyAttempts(secs) => {
                 let body = ErrorBody::new(
                     C::TooManyAttempts,
-                    format!("trop de tentatives de connexion : réessayez dans {secs} s"),
+                    format!("trop de tentatives : réessayez dans {secs} s"),
                 );
                 return (
                     StatusCode::TOO_MANY_REQUESTS,

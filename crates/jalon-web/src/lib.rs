@@ -33,6 +33,9 @@ pub struct AppState {
     /// Mark cookies `Secure` (the server is reached through HTTPS).
     pub secure_cookies: bool,
     pub limiter: Arc<Limiter>,
+    /// Jalon is behind a reverse proxy: a request's address is the last one the proxy
+    /// appended to `X-Forwarded-For`, not the proxy's own.
+    pub behind_proxy: bool,
     /// How convocations are emailed.
     pub mail: Arc<mailer::MailSettings>,
     /// Typesets the PDF documents (the centre's templates, if any).
@@ -46,6 +49,7 @@ impl AppState {
             store,
             secure_cookies,
             limiter: Arc::new(Limiter::default()),
+            behind_proxy: false,
             mail: Arc::new(mailer::MailSettings::outbox(
                 outbox,
                 "http://localhost:8080",

@@ -28,11 +28,15 @@ impl App {
 }
 
 async fn spawn_app() -> App {
+    spawn_app_with(|s| s).await
+}
+
+async fn spawn_app_with(configure: impl FnOnce(AppState) -> AppState) -> App {
     let (store, dir) = common::store().await;
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let base = format!("http://{}", listener.local_addr().unwrap());
     let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-    let state = AppState::new(store.clone(), false);
+    let state = configure(AppState::new(store.clone(), false));
     let server = tokio::spawn(jalon_web::serve(listener, state, async {
         let _ = stopped.await;
     }));
@@ -223,9 +227,9 @@ async fn health_login_and_cookies() {
         StatusCode::UNAUTHORIZED,
         "the login is gone from the database"
     );
-    // Ten tries a minute for an account, then 429 and when to come back, on the API and
-    // on the login page alike; the right password does not get through meanwhile.
-    for _ in 0..9 {
+    // Five tries for an account from one address, then 429 and when to come back, on the
+    // API and on the login page alike; the right password does not get through meanwhile.
+    for _ in 0..4 {
         let (status, _) = send(
             &c,
             Method::POST,
@@ -245,7 +249,7 @@ async fn health_login_and_cookies() {
     assert_eq!(
         r.status(),
         StatusCode::UNAUTHORIZED,
-        "the tenth try is counted"
+        "the fifth try is counted"
     );
     let r = c
         .post(app.url("/api/v1/login"))
@@ -259,14 +263,14 @@ async fn health_login_and_cookies() {
         .unwrap()
         .parse()
         .unwrap();
-    assert!((1..=60).contains(&wait), "{wait}");
+    assert_eq!(wait, 1, "the first delay is a second");
     let body = r.json::<Value>().await.unwrap();
     assert_eq!(body["error"], "too_many_attempts");
     assert!(
         body["message"]
             .as_str()
             .unwrap()
-            .starts_with("trop de tentatives de connexion : réessayez dans "),
+            .starts_with("trop de tentatives : réessayez dans "),
         "{body}"
     );
     let r = c
@@ -284,6 +288,16 @@ async fn health_login_and_cookies() {
             .unwrap()
             .contains("Trop de tentatives de connexion")
     );
+    // A delay, not a wall: once it has passed, the right password gets in.
+    tokio::time::sleep(std::time::Duration::from_millis(1100)).await;
+    let (status, _) = send(
+        &c,
+        Method::POST,
+        app.url("/api/v1/login"),
+        Some(json!({"email": a.admin, "password": PASSWORD})),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
     app.shutdown().await;
 }
 
@@ -2227,4 +2241,116 @@ async fn a_script_reads_and_records_results_refused_before_the_passage() {
     );
     let (_, row) = send(&c, Method::GET, url(&format!("/results/{cid}")), None).await;
     assert_eq!(row["result"], Value::Null, "{row}");
+}
+
+/// What the server logs, kept for the test to read (the server runs on the test's thread).
+#[derive(Clone, Default)]
+struct Logs(std::sync::Arc<std::sync::Mutex<Vec<u8>>>);
+
+impl std::io::Write for Logs {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().unwrap().extend_from_slice(buf);
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+impl Logs {
+    fn text(&self) -> String {
+        String::from_utf8_lossy(&self.0.lock().unwrap()).into_owned()
+    }
+}
+
+#[tokio::test]
+async fn a_stranger_hammering_an_account_slows_himself_not_its_owner() {
+    let logs = Logs::default();
+    let sink = logs.clone();
+    let _guard = tracing::subscriber::set_default(
+        tracing_subscriber::fmt()
+            .with_ansi(false)
+            .with_writer(move || sink.clone())
+            .finish(),
+    );
+    // Behind a proxy that says who is calling.
+    let app = spawn_app_with(|mut s| {
+        s.behind_proxy = true;
+        s
+    })
+    .await;
+    let a = centre(&app.store, "Centre Alpha").await;
+    let login = |from: &'static str, password: &'static str| {
+        let (url, email) = (app.url("/api/v1/login"), a.manager.clone());
+        async move {
+            let r = reqwest::Client::new()
+                .post(url)
+                .header("x-forwarded-for", format!("10.9.9.9, {from}"))
+                .json(&json!({"email": email, "password": password}))
+                .send()
+                .await
+                .unwrap();
+            let wait = r
+                .headers()
+                .get("retry-after")
+                .map(|v| v.to_str().unwrap().parse::<u64>().unwrap());
+            (r.status(), wait)
+        }
+    };
+    const OFFICE: &str = "192.0.2.10";
+    const STRANGER: &str = "203.0.113.66";
+    // The owner signs in from the office in the morning.
+    assert_eq!(login(OFFICE, PASSWORD).await.0, StatusCode::OK);
+    // A stranger sends wrong passwords as fast as he can: after five, he waits, longer
+    // each time.
+    let mut statuses = Vec::new();
+    for _ in 0..12 {
+        statuses.push(login(STRANGER, "devine").await);
+    }
+    assert_eq!(statuses[..5], [(StatusCode::UNAUTHORIZED, None); 5]);
+    assert!(
+        statuses[5..]
+            .iter()
+            .all(|s| *s == (StatusCode::TOO_MANY_REQUESTS, Some(1))),
+        "{statuses:?}"
+    );
+    // Even with the right password, the stranger's address waits…
+    assert_eq!(
+        login(STRANGER, PASSWORD).await.0,
+        StatusCode::TOO_MANY_REQUESTS
+    );
+    // … while the owner, from the office, gets in at once, every time.
+    for _ in 0..3 {
+        assert_eq!(login(OFFICE, PASSWORD).await.0, StatusCode::OK);
+    }
+    // Forty different accounts tried from one address: that address is slowed too.
+    let spray = |n: usize| {
+        let url = app.url("/api/v1/login");
+        async move {
+            reqwest::Client::new()
+                .post(url)
+                .header("x-forwarded-for", "198.51.100.40")
+                .json(&json!({"email": format!("u{n}@exemple.fr"), "password": "devine"}))
+                .send()
+                .await
+                .unwrap()
+                .status()
+        }
+    };
+    let mut slowed = 0;
+    for n in 0..40 {
+        if spray(n).await == StatusCode::TOO_MANY_REQUESTS {
+            slowed += 1;
+        }
+    }
+    assert_eq!(slowed, 20, "twenty free tries per address, then delays");
+    // Each failure and each slowed attempt is a security event in the log: who, from
+    // where, never the password.
+    let text = logs.text();
+    assert_eq!(text.matches("login_failed").count(), 5 + 20, "{text}");
+    assert!(text.contains("login_slowed"), "{text}");
+    assert!(text.contains(&format!("address={STRANGER}")), "{text}");
+    assert!(text.contains(&format!("account={}", a.manager)), "{text}");
+    assert!(!text.contains("devine"), "no password in the log");
+    app.shutdown().await;
 }

@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::json;
 
 use crate::AppState;
-use crate::auth::{self, Auth};
+use crate::auth::{self, Auth, ClientAddr, LoginRefused};
 use crate::body::Body;
 use crate::error::ApiResult;
 
@@ -43,18 +43,24 @@ pub(super) async fn me_of(state: &AppState, actor: &jalon_store::Actor) -> ApiRe
 
 pub(super) async fn login(
     State(state): State<AppState>,
+    ClientAddr(from): ClientAddr,
     Body(l): Body<Login>,
 ) -> ApiResult<impl IntoResponse> {
-    if let Err(wait) = state.limiter.check(&l.email) {
-        return Err(crate::error::ApiError::TooManyAttempts(wait.0));
-    }
-    let (token, actor) = state.store.login(&l.email, &l.password).await?;
-    state.limiter.success(&l.email);
+    let (token, actor) = auth::sign_in(&state, &l.email, &l.password, from)
+        .await
+        .map_err(refused)?;
     let me = me_of(&state, &actor).await?;
     Ok((
         AppendHeaders([(SET_COOKIE, auth::login_cookie(&token, state.secure_cookies))]),
         Json(json!({"token": token, "me": me})),
     ))
+}
+
+fn refused(r: LoginRefused) -> crate::error::ApiError {
+    match r {
+        LoginRefused::Slowed(secs) => crate::error::ApiError::TooManyAttempts(secs),
+        LoginRefused::Store(e) => e.into(),
+    }
 }
 
 pub(super) async fn logout(
@@ -81,14 +87,21 @@ pub(super) struct PasswordChange {
 pub(super) async fn change_password(
     State(state): State<AppState>,
     headers: axum::http::HeaderMap,
+    ClientAddr(from): ClientAddr,
     Auth(actor): Auth,
     Body(b): Body<PasswordChange>,
 ) -> ApiResult<StatusCode> {
     let token = auth::token(&headers).unwrap_or_default();
-    state
-        .store
-        .change_password(&actor, &b.current_password, &b.new_password, &token)
-        .await?;
+    auth::change_password(
+        &state,
+        &actor,
+        &b.current_password,
+        &b.new_password,
+        &token,
+        from,
+    )
+    .await
+    .map_err(refused)?;
     Ok(StatusCode::NO_CONTENT)
 }
 

@@ -12,6 +12,7 @@ use jalon_store::{Role, StoreError};
 use serde::Deserialize;
 
 use super::{Layout, error_page, forbidden, render};
+use crate::auth::{ClientAddr, LoginRefused};
 use crate::{AppState, auth, security};
 
 pub fn routes() -> Router<AppState> {
@@ -106,6 +107,7 @@ struct LoginForm {
 
 async fn login(
     State(state): State<AppState>,
+    ClientAddr(from): ClientAddr,
     headers: HeaderMap,
     Form(f): Form<LoginForm>,
 ) -> Response {
@@ -121,35 +123,30 @@ async fn login(
         };
         (status, render(&page)).into_response()
     };
-    if let Err(wait) = state.limiter.check(&f.email) {
-        let mut page = again(
-            StatusCode::TOO_MANY_REQUESTS,
-            &format!(
-                "Trop de tentatives de connexion : réessayez dans {} seconde{}.",
-                wait.0,
-                if wait.0 > 1 { "s" } else { "" }
-            ),
-        );
-        if let Ok(v) = wait.0.to_string().parse() {
+    match auth::sign_in(&state, &f.email, &f.password, from).await {
+        Err(LoginRefused::Slowed(wait)) => {
+            let mut page = again(
+                StatusCode::TOO_MANY_REQUESTS,
+                &format!(
+                    "Trop de tentatives de connexion : réessayez dans {} seconde{}.",
+                    wait,
+                    if wait > 1 { "s" } else { "" }
+                ),
+            );
             page.headers_mut()
-                .insert(axum::http::header::RETRY_AFTER, v);
+                .insert(axum::http::header::RETRY_AFTER, wait.into());
+            page
         }
-        return page;
-    }
-    match state.store.login(&f.email, &f.password).await {
-        Ok((token, _)) => {
-            state.limiter.success(&f.email);
-            (
-                AppendHeaders([(SET_COOKIE, auth::login_cookie(&token, state.secure_cookies))]),
-                Redirect::to(&safe_next(&f.next)),
-            )
-                .into_response()
-        }
-        Err(StoreError::BadCredentials) => again(
+        Ok((token, _)) => (
+            AppendHeaders([(SET_COOKIE, auth::login_cookie(&token, state.secure_cookies))]),
+            Redirect::to(&safe_next(&f.next)),
+        )
+            .into_response(),
+        Err(LoginRefused::Store(StoreError::BadCredentials)) => again(
             StatusCode::UNAUTHORIZED,
             "Adresse électronique ou mot de passe incorrect.",
         ),
-        Err(e) => error_page(&e),
+        Err(LoginRefused::Store(e)) => error_page(&e),
     }
 }
 
@@ -388,6 +385,7 @@ pub struct PasswordForm {
 
 pub async fn change_password(
     State(state): State<AppState>,
+    ClientAddr(from): ClientAddr,
     headers: HeaderMap,
     super::FormPost(page, f): super::FormPost<PasswordForm>,
 ) -> Response {
@@ -399,13 +397,30 @@ pub async fn change_password(
         return account_page(&state, &page, vec![e], None).await;
     }
     let token = auth::token(&headers).unwrap_or_default();
-    match state
-        .store
-        .change_password(&page.actor, &f.current_password, &f.new_password, &token)
-        .await
-    {
+    let changed = auth::change_password(
+        &state,
+        &page.actor,
+        &f.current_password,
+        &f.new_password,
+        &token,
+        from,
+    );
+    match changed.await {
         Ok(()) => Redirect::to("/account?ok=1").into_response(),
-        Err(StoreError::Invalid(errors)) => account_page(&state, &page, errors, None).await,
-        Err(e) => error_page(&e),
+        Err(LoginRefused::Slowed(wait)) => {
+            let e = jalon_store::FieldError::new(
+                "current_password",
+                format!("trop de tentatives : réessayez dans {wait} s"),
+            );
+            let mut page = account_page(&state, &page, vec![e], None).await;
+            *page.status_mut() = StatusCode::TOO_MANY_REQUESTS;
+            page.headers_mut()
+                .insert(axum::http::header::RETRY_AFTER, wait.into());
+            page
+        }
+        Err(LoginRefused::Store(StoreError::Invalid(errors))) => {
+            account_page(&state, &page, errors, None).await
+        }
+        Err(LoginRefused::Store(e)) => error_page(&e),
     }
 }
