@@ -176,6 +176,10 @@ pub struct VerifyArchiveArgs {
     /// Le dossier de conformité (ZIP) à vérifier, sans base de données
     #[arg(value_name = "FICHIER")]
     pub file: PathBuf,
+    /// La clé publique du journal du centre (« jalon journal key ») : le dossier doit être
+    /// signé par elle
+    #[arg(long, value_name = "CLÉ")]
+    pub public_key: Option<String>,
 }
 
 #[derive(Debug, Args)]
@@ -212,9 +216,15 @@ pub enum UserCommand {
 
 #[derive(Debug, Subcommand)]
 pub enum JournalCommand {
-    /// Recalcule la chaîne d'empreintes et signale toute entrée modifiée, supprimée ou insérée
+    /// Recalcule la chaîne d'empreintes, vérifie la signature de chaque entrée et l'ancre
+    /// hors de la base ; signale toute entrée modifiée, supprimée, insérée ou ajoutée, et une
+    /// base restaurée depuis une copie plus ancienne
     #[command(help_template = HELP_TEMPLATE, next_help_heading = "Options ")]
     Verify(DbArgs),
+    /// Affiche la clé publique du journal, son empreinte et l'ancre signée : à garder hors
+    /// du serveur, et à donner à qui vérifie un dossier de conformité
+    #[command(help_template = HELP_TEMPLATE, next_help_heading = "Options ")]
+    Key(DbArgs),
 }
 
 /// Where the data lives.
@@ -230,6 +240,10 @@ pub struct DbArgs {
     /// Fichier de règles TOML qui remplace les règles intégrées
     #[arg(long, value_name = "FICHIER", env = "JALON_RULES")]
     pub rules: Option<PathBuf>,
+    /// Clé qui signe le journal, hors de la base ; créée au premier lancement ; son ancre est
+    /// écrite dans le même dossier [défaut : journal-key du dossier des données]
+    #[arg(long, value_name = "FICHIER", env = "JALON_JOURNAL_KEY")]
+    pub journal_key: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]

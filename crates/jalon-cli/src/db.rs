@@ -85,7 +85,7 @@ pub async fn open(db: &DbArgs, default_dir: &str) -> Result<Store, Failure> {
             })?
         }
     };
-    match &db.rules {
+    let store = match &db.rules {
         Some(path) => store
             .with_rules(crate::plan_cmd::load_rules(Some(Path::new(path)))?)
             .map_err(|e| {
@@ -94,9 +94,37 @@ pub async fn open(db: &DbArgs, default_dir: &str) -> Result<Store, Failure> {
                     Path::new(path).display(),
                     e.one_line()
                 ))
-            }),
-        None => Ok(store),
+            })?,
+        None => store,
+    };
+    seal(store, db, default_dir).await
+}
+
+/// Seals the journal with the key of `--journal-key` (the data directory's by default),
+/// created the first time; its anchor is written beside it.
+async fn seal(store: Store, db: &DbArgs, default_dir: &str) -> Result<Store, Failure> {
+    use jalon_store::seal::{JournalKey, KEY_FILE};
+    let path = db
+        .journal_key
+        .clone()
+        .unwrap_or_else(|| data_dir(db, default_dir).join(KEY_FILE));
+    let (key, created) =
+        JournalKey::load_or_create(&path).map_err(|e| Failure::runtime(e.to_string()))?;
+    if created {
+        eprintln!(
+            "Clé du journal créée : « {} » (empreinte {}). Gardez-en une copie hors de ce serveur : elle prouve que le journal n'a pas été réécrit.",
+            path.display(),
+            key.public().fingerprint()
+        );
     }
+    let dir = path
+        .parent()
+        .filter(|d| !d.as_os_str().is_empty())
+        .map_or_else(|| PathBuf::from("."), Path::to_path_buf);
+    store
+        .with_seal(key, &dir)
+        .await
+        .map_err(|e| Failure::runtime(e.to_string()))
 }
 
 /// A multi-threaded runtime for the commands that talk to a database.

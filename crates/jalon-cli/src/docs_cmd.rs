@@ -234,7 +234,7 @@ pub fn export_session(a: crate::args::ExportSessionArgs) -> Result<(), Failure> 
         let session = store.open_session(&actor, &id).await?;
         let renderer = std::sync::Arc::new(Renderer::embedded());
         let bytes = jalon_web::archive::session_archive(&store, renderer, &session).await?;
-        let files = jalon_docs::archive::verify(&bytes).intact;
+        let files = jalon_docs::archive::verify(&bytes, None).intact;
         Ok::<_, Failure>((bytes, files))
     })?;
     write(&a.out, &bytes)?;
@@ -251,7 +251,13 @@ pub fn export_session(a: crate::args::ExportSessionArgs) -> Result<(), Failure> 
 pub fn verify_archive(a: crate::args::VerifyArchiveArgs) -> Result<(), Failure> {
     let bytes = std::fs::read(&a.file)
         .map_err(|e| Failure::usage(format!("« {} » illisible : {e}", a.file.display())))?;
-    let report = jalon_docs::archive::verify(&bytes);
+    let expected = a
+        .public_key
+        .as_deref()
+        .map(jalon_core::journal_chain::PublicKey::from_hex)
+        .transpose()
+        .map_err(|e| Failure::usage(format!("--public-key : {e}")))?;
+    let report = jalon_docs::archive::verify(&bytes, expected.as_ref());
     if let (Some(t), Some(d)) = (report.session.get("titre"), report.session.get("dates")) {
         println!("Dossier de conformité : {t}, {d}");
     }
@@ -260,6 +266,13 @@ pub fn verify_archive(a: crate::args::VerifyArchiveArgs) -> Result<(), Failure> 
             "Intact : {} fichiers conformes à leur empreinte SHA-256, {} entrées du journal chaînées.",
             report.intact, report.journal_entries
         );
+        match (&report.signed_by, &expected) {
+            (Some(f), Some(_)) => println!("Signé par la clé donnée (empreinte {f})."),
+            (Some(f), None) => println!(
+                "Signé par la clé d'empreinte {f} : comparez-la à celle que le centre vous a donnée (ou vérifiez avec --public-key)."
+            ),
+            (None, _) => println!("Ce dossier n'est pas signé."),
+        }
         return Ok(());
     }
     for p in &report.problems {

@@ -1,10 +1,16 @@
-//! `jalon journal verify`.
+//! `jalon journal verify` and `jalon journal key`.
 
 use crate::Failure;
 use crate::args::JournalCommand;
 
 pub fn run(c: JournalCommand) -> Result<(), Failure> {
-    let JournalCommand::Verify(db) = c;
+    match c {
+        JournalCommand::Verify(db) => verify(db),
+        JournalCommand::Key(db) => key(db),
+    }
+}
+
+fn verify(db: crate::args::DbArgs) -> Result<(), Failure> {
     crate::db::runtime()?.block_on(async {
         let store = crate::db::open(&db, crate::serve_cmd::DEFAULT_DIR).await?;
         let v = store.verify_journal().await?;
@@ -18,9 +24,19 @@ pub fn run(c: JournalCommand) -> Result<(), Failure> {
                 v.centres,
                 plural(v.centres)
             );
+            if let Some(k) = store.journal_public_key() {
+                println!(
+                    "Chaque entrée porte la signature de la clé d'empreinte {} ; aucune chaîne n'est en deçà de son ancre.",
+                    k.fingerprint()
+                );
+            }
             return Ok(());
         }
         for p in &v.problems {
+            if p.centre_id.is_empty() {
+                println!("{}", p.message);
+                continue;
+            }
             let name = centres
                 .iter()
                 .find(|c| c.id == p.centre_id)
@@ -34,6 +50,31 @@ pub fn run(c: JournalCommand) -> Result<(), Failure> {
             v.entries,
             plural(v.entries)
         )))
+    })
+}
+
+fn key(db: crate::args::DbArgs) -> Result<(), Failure> {
+    crate::db::runtime()?.block_on(async {
+        let store = crate::db::open(&db, crate::serve_cmd::DEFAULT_DIR).await?;
+        let public = store
+            .journal_public_key()
+            .ok_or_else(|| Failure::runtime("le journal n'est pas scellé"))?;
+        println!("Clé publique du journal : {}", public.to_hex());
+        println!("Empreinte : {}", public.fingerprint());
+        if let Some(path) = store.anchor_file() {
+            println!("Ancre : {}", path.display());
+        }
+        match store.read_anchor() {
+            Some(Ok(a)) => {
+                println!(
+                    "{}",
+                    String::from_utf8_lossy(&serde_json::to_vec_pretty(&a).unwrap_or_default())
+                );
+            }
+            Some(Err(e)) => println!("{e}"),
+            None => println!("(pas encore d'ancre)"),
+        }
+        Ok(())
     })
 }
 

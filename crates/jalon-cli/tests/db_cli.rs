@@ -180,10 +180,27 @@ fn journal_verify_detects_an_altered_entry() {
     assert!(add_admin(d).status.success());
     let o = jalon(&["journal", "verify", "--data-dir", d], &[]);
     assert!(o.status.success(), "{}", text(&o.stderr));
-    assert_eq!(
-        text(&o.stdout),
-        "Journal intègre : 2 entrées vérifiées, 1 centre.\n"
+    let out = text(&o.stdout);
+    assert!(
+        out.starts_with("Journal intègre : 2 entrées vérifiées, 1 centre.\nChaque entrée porte la signature de la clé d'empreinte "),
+        "{out}"
     );
+    // The key was created at the first command, outside the database, the owner's alone;
+    // « journal key » shows its public half and the signed anchor.
+    let key = dir.path().join("journal-key");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        assert_eq!(
+            std::fs::metadata(&key).unwrap().permissions().mode() & 0o777,
+            0o600
+        );
+    }
+    let o = jalon(&["journal", "key", "--data-dir", d], &[]);
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    let shown = text(&o.stdout);
+    assert!(shown.starts_with("Clé publique du journal : "), "{shown}");
+    assert!(shown.contains("\"heads\""), "{shown}");
     let rt = tokio::runtime::Runtime::new().unwrap();
     rt.block_on(sql(
         dir.path(),
@@ -199,6 +216,56 @@ fn journal_verify_detects_an_altered_entry() {
         "Centre « Centre Test » : l'entrée n° 2 (user.created) a été modifiée après coup\n"
     );
     assert!(text(&o.stderr).contains("journal altéré : 1 problème sur 2 entrées"));
+}
+
+#[test]
+fn journal_verify_detects_a_database_put_back_from_an_older_copy() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path().to_str().unwrap();
+    assert!(add_admin(d).status.success());
+    // A copy of the database, taken now (the server stopped)…
+    let copy = tempfile::tempdir().unwrap();
+    let files = ["jalon.db", "jalon.db-wal", "jalon.db-shm"];
+    for f in files {
+        let _ = std::fs::copy(dir.path().join(f), copy.path().join(f));
+    }
+    // … then more is written: a second user.
+    let o = jalon(
+        &[
+            "user",
+            "add",
+            "--data-dir",
+            d,
+            "--email",
+            "bob@centre.example",
+            "--name",
+            "Bob Gestionnaire",
+            "--role",
+            "manager",
+        ],
+        &[("JALON_PASSWORD", "un mot de passe solide")],
+    );
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    assert!(
+        jalon(&["journal", "verify", "--data-dir", d], &[])
+            .status
+            .success()
+    );
+    // The old copy is put back: its own chain is intact, but the anchor is ahead of it.
+    for f in files {
+        let _ = std::fs::remove_file(dir.path().join(f));
+        let _ = std::fs::copy(copy.path().join(f), dir.path().join(f));
+    }
+    let o = jalon(&["journal", "verify", "--data-dir", d], &[]);
+    assert_eq!(o.status.code(), Some(1), "{}", text(&o.stdout));
+    let out = text(&o.stdout);
+    assert!(
+        out.starts_with(
+            "Centre « Centre Test » : le journal s'arrête au n° 2, alors que l'ancre signée du "
+        ),
+        "{out}"
+    );
+    assert!(out.contains("atteste le n° 3 : des entrées ont été supprimées, ou la base a été restaurée depuis une copie plus ancienne"), "{out}");
 }
 
 /// A running `jalon serve` or `jalon demo`, stopped (SIGTERM) when dropped.

@@ -12,6 +12,8 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use sqlx::AnyConnection;
 
+use jalon_core::journal_chain::{Anchor, Head, PublicKey, RawEntry};
+
 use crate::Store;
 use crate::error::{Result, StoreError};
 use crate::ids::{CentreId, Stamp};
@@ -297,6 +299,15 @@ pub(crate) async fn append(
     .bind(&hash)
     .execute(&mut *conn)
     .await?;
+    if let Some(seal) = &store.seal {
+        sqlx::query("INSERT INTO journal_signatures (centre_id, seq, sig) VALUES ($1, $2, $3)")
+            .bind(actor.centre_id)
+            .bind(seq)
+            .bind(seal.sign_entry(actor.centre_id.as_str(), seq, &hash))
+            .execute(&mut *conn)
+            .await?;
+        seal.appended();
+    }
     sqlx::query("UPDATE centres SET journal_hash = $1 WHERE id = $2")
         .bind(&hash)
         .bind(actor.centre_id)
@@ -402,49 +413,20 @@ impl Store {
         &self,
         session: &SessionHandle<'_>,
     ) -> Result<Vec<jalon_core::journal_chain::RawEntry>> {
-        let rows: Vec<Row> = sqlx::query_as(
-            "SELECT seq, at, actor_id, actor_name, action, subject_type, subject_id, data, \
-             prev_hash, hash FROM journal WHERE centre_id = $1 AND subject_id = $2 ORDER BY seq",
-        )
+        let rows: Vec<SignedRow> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+            "{SIGNED_SELECT} WHERE j.centre_id = $1 AND j.subject_id = $2 ORDER BY j.seq"
+        )))
         .bind(session.actor().centre_id())
         .bind(session.id())
         .fetch_all(&self.pool)
         .await?;
         let centre = session.actor().centre_id().to_string();
-        Ok(rows
-            .into_iter()
-            .map(
-                |(
-                    seq,
-                    at,
-                    actor_id,
-                    actor_name,
-                    action,
-                    subject_type,
-                    subject_id,
-                    data,
-                    prev,
-                    hash,
-                )| {
-                    jalon_core::journal_chain::RawEntry {
-                        centre_id: centre.clone(),
-                        seq,
-                        at,
-                        actor_id: actor_id.unwrap_or_default(),
-                        actor_name,
-                        action,
-                        subject_type,
-                        subject_id,
-                        data,
-                        prev_hash: prev,
-                        hash,
-                    }
-                },
-            )
-            .collect())
+        Ok(rows.into_iter().map(|r| raw_entry(&centre, r)).collect())
     }
 
-    /// Checks every centre's chain; says which entry was altered, removed or inserted.
+    /// Checks every centre's chain; says which entry was altered, removed or inserted. When
+    /// the journal is sealed, also that each entry carries the key's signature and that no
+    /// chain fell behind the anchor kept outside the database.
     pub async fn verify_journal(&self) -> Result<Verification> {
         let centres: Vec<(String, i64, String)> =
             sqlx::query_as("SELECT id, journal_seq, journal_hash FROM centres ORDER BY id")
@@ -455,24 +437,185 @@ impl Store {
             entries: 0,
             problems: Vec::new(),
         };
-        for (centre, head_seq, head_hash) in centres {
-            let rows: Vec<Row> = sqlx::query_as(
-                "SELECT seq, at, actor_id, actor_name, action, subject_type, subject_id, data, \
-                 prev_hash, hash FROM journal WHERE centre_id = $1 ORDER BY seq",
-            )
-            .bind(&centre)
+        let public = self.journal_public_key();
+        let anchor = match self.read_anchor() {
+            Some(Ok(a)) => Some(a),
+            Some(Err(message)) => {
+                out.problems.push(JournalProblem {
+                    centre_id: String::new(),
+                    seq: 0,
+                    kind: "anchor_forged",
+                    message,
+                });
+                None
+            }
+            None if public.is_some() => {
+                out.problems.push(JournalProblem {
+                    centre_id: String::new(),
+                    seq: 0,
+                    kind: "anchor_missing",
+                    message: format!(
+                        "l'ancre du journal manque (« {} ») : elle a été supprimée, ou ces données viennent d'ailleurs",
+                        self.anchor_file().map(|p| p.display().to_string()).unwrap_or_default()
+                    ),
+                });
+                None
+            }
+            None => None,
+        };
+        for (centre, head_seq, head_hash) in &centres {
+            let rows: Vec<SignedRow> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+                "{SIGNED_SELECT} WHERE j.centre_id = $1 ORDER BY j.seq"
+            )))
+            .bind(centre)
             .fetch_all(&self.pool)
             .await?;
             out.entries += rows.len();
-            verify_chain(&centre, &rows, head_seq, &head_hash, &mut out.problems);
+            let entries: Vec<RawEntry> = rows.into_iter().map(|r| raw_entry(centre, r)).collect();
+            verify_chain(centre, &entries, *head_seq, head_hash, &mut out.problems);
+            if let Some(public) = &public {
+                unsigned_entries(centre, &entries, public, &mut out.problems);
+            }
+            if let Some(head) = anchor.as_ref().and_then(|a| a.heads.get(centre)) {
+                behind_anchor(centre, &entries, head, anchor.as_ref(), &mut out.problems);
+            }
+        }
+        if let Some(a) = &anchor {
+            for (centre, head) in &a.heads {
+                if !centres.iter().any(|(id, _, _)| id == centre) {
+                    out.problems.push(JournalProblem {
+                        centre_id: centre.clone(),
+                        seq: head.seq,
+                        kind: "behind_anchor",
+                        message: format!(
+                            "le journal d'un centre ({centre}) a disparu de la base, alors que l'ancre en atteste {} entrées",
+                            head.seq
+                        ),
+                    });
+                }
+            }
         }
         Ok(out)
     }
 }
 
+type SignedRow = (
+    i64,
+    String,
+    Option<String>,
+    String,
+    String,
+    String,
+    String,
+    String,
+    String,
+    String,
+    Option<String>,
+);
+
+const SIGNED_SELECT: &str = "SELECT j.seq, j.at, j.actor_id, j.actor_name, j.action, \
+    j.subject_type, j.subject_id, j.data, j.prev_hash, j.hash, s.sig FROM journal j \
+    LEFT JOIN journal_signatures s ON s.centre_id = j.centre_id AND s.seq = j.seq";
+
+fn raw_entry(centre: &str, r: SignedRow) -> RawEntry {
+    let (seq, at, actor_id, actor_name, action, subject_type, subject_id, data, prev, hash, sig) =
+        r;
+    RawEntry {
+        centre_id: centre.to_owned(),
+        seq,
+        at,
+        actor_id: actor_id.unwrap_or_default(),
+        actor_name,
+        action,
+        subject_type,
+        subject_id,
+        data,
+        prev_hash: prev,
+        hash,
+        sig,
+    }
+}
+
+/// The entries without the key's signature, as runs: « n° 5 à 9 ».
+fn unsigned_entries(
+    centre: &str,
+    entries: &[RawEntry],
+    public: &PublicKey,
+    problems: &mut Vec<JournalProblem>,
+) {
+    let mut runs: Vec<(i64, i64)> = Vec::new();
+    for e in entries.iter().filter(|e| !e.signed_by(public)) {
+        match runs.last_mut() {
+            Some((_, last)) if *last + 1 == e.seq => *last = e.seq,
+            _ => runs.push((e.seq, e.seq)),
+        }
+    }
+    for (first, last) in runs {
+        let which = if first == last {
+            format!("l'entrée n° {first} n'a pas")
+        } else {
+            format!("les entrées n° {first} à {last} n'ont pas")
+        };
+        problems.push(JournalProblem {
+            centre_id: centre.to_owned(),
+            seq: first,
+            kind: "unsigned",
+            message: format!(
+                "{which} la signature du journal : écrite{s} ou réécrite{s} en dehors de Jalon",
+                s = if first == last { "" } else { "s" }
+            ),
+        });
+    }
+}
+
+/// The chain no longer reaches, or no longer holds, the head the anchor attests.
+fn behind_anchor(
+    centre: &str,
+    entries: &[RawEntry],
+    head: &Head,
+    anchor: Option<&Anchor>,
+    problems: &mut Vec<JournalProblem>,
+) {
+    let when = anchor
+        .and_then(|a| a.written_at.parse::<jiff::Timestamp>().ok())
+        .and_then(|t| t.in_tz("Europe/Paris").ok())
+        .map(|z| {
+            format!(
+                " du {} à {}",
+                jalon_core::fr::long_date(z.date()),
+                jalon_core::fr::time(z.time())
+            )
+        })
+        .unwrap_or_default();
+    match entries.iter().find(|e| e.seq == head.seq) {
+        None => {
+            let last = entries.last().map_or(0, |e| e.seq);
+            problems.push(JournalProblem {
+                centre_id: centre.to_owned(),
+                seq: last + 1,
+                kind: "behind_anchor",
+                message: format!(
+                    "le journal s'arrête au n° {last}, alors que l'ancre signée{when} atteste le n° {} : des entrées ont été supprimées, ou la base a été restaurée depuis une copie plus ancienne",
+                    head.seq
+                ),
+            });
+        }
+        Some(e) if e.hash != head.hash => problems.push(JournalProblem {
+            centre_id: centre.to_owned(),
+            seq: head.seq,
+            kind: "behind_anchor",
+            message: format!(
+                "l'entrée n° {} n'est plus celle que l'ancre signée{when} atteste : le journal a été réécrit, ou la base restaurée depuis une copie plus ancienne",
+                head.seq
+            ),
+        }),
+        Some(_) => {}
+    }
+}
+
 fn verify_chain(
     centre: &str,
-    rows: &[Row],
+    rows: &[RawEntry],
     head_seq: i64,
     head_hash: &str,
     problems: &mut Vec<JournalProblem>,
@@ -488,24 +631,12 @@ fn verify_chain(
     // Hashes of the entries seen so far, to recognise an entry that was slipped in.
     let mut previous: Vec<&str> = vec![""];
     for r in rows {
-        let (seq, at, actor_id, actor_name, action, subject_type, subject_id, data, prev, hash) = r;
-        let recomputed = entry_hash(
-            prev,
-            &[
-                centre,
-                at,
-                actor_id.as_deref().unwrap_or(""),
-                actor_name,
-                action,
-                subject_type,
-                subject_id,
-                data,
-            ],
-        );
+        let (seq, action, prev, hash) = (r.seq, &r.action, &r.prev_hash, &r.hash);
+        let recomputed = r.recomputed();
         let expected_prev = *previous.last().expect("never empty");
         if recomputed != *hash {
             report(
-                *seq,
+                seq,
                 "altered",
                 format!("l'entrée n° {seq} ({action}) a été modifiée après coup"),
             );
@@ -519,7 +650,7 @@ fn verify_chain(
                 );
             } else {
                 report(
-                    *seq,
+                    seq,
                     "removed",
                     format!(
                         "une ou plusieurs entrées ont été supprimées juste avant l'entrée n° {seq} ({action})"
@@ -529,7 +660,7 @@ fn verify_chain(
         }
         previous.push(hash);
     }
-    let last_seq = rows.last().map_or(0, |r| r.0);
+    let last_seq = rows.last().map_or(0, |r| r.seq);
     let last_hash = *previous.last().expect("never empty");
     if last_seq < head_seq {
         report(

@@ -24,6 +24,7 @@ pub mod represent;
 pub mod results;
 pub mod schedule;
 pub mod scope;
+pub mod seal;
 pub mod sessions;
 pub mod users;
 
@@ -67,6 +68,8 @@ pub struct Store {
     backend: Backend,
     clock: Clock,
     rules: Arc<Rulebook>,
+    /// The key that signs the journal and the anchor of its heads, when sealed.
+    seal: Option<Arc<seal::Seal>>,
 }
 
 /// The SQLite file inside a data directory.
@@ -122,6 +125,7 @@ impl Store {
             backend,
             clock: Clock::System,
             rules: Arc::new(Rulebook::embedded()),
+            seal: None,
         })
     }
 
@@ -172,6 +176,10 @@ impl Store {
     }
 
     pub async fn close(&self) {
+        // The anchor catches up with the last writes before the pool closes.
+        if let Err(e) = self.anchor_now().await {
+            tracing::error!(error = %e, "ancre du journal non mise à jour");
+        }
         self.pool.close().await;
     }
 

@@ -801,6 +801,436 @@ fn approval_input(f: &Fixture) -> ApprovalInput {
     }
 }
 
+type JournalRow = (
+    i64,
+    String,
+    Option<String>,
+    String,
+    String,
+    String,
+    String,
+    String,
+    String,
+    String,
+);
+
+/// A centre's journal as stored (signatures aside), oldest first.
+async fn chain_of(store: &Store, centre: &str) -> Vec<jalon_core::journal_chain::RawEntry> {
+    let rows: Vec<JournalRow> = sqlx::query_as(
+        "SELECT seq, at, actor_id, actor_name, action, subject_type, subject_id, data, \
+             prev_hash, hash FROM journal WHERE centre_id = $1 ORDER BY seq",
+    )
+    .bind(centre)
+    .fetch_all(store.pool())
+    .await
+    .unwrap();
+    rows.into_iter()
+        .map(
+            |(
+                seq,
+                at,
+                actor_id,
+                actor_name,
+                action,
+                subject_type,
+                subject_id,
+                data,
+                prev_hash,
+                hash,
+            )| {
+                jalon_core::journal_chain::RawEntry {
+                    centre_id: centre.to_owned(),
+                    seq,
+                    at,
+                    actor_id: actor_id.unwrap_or_default(),
+                    actor_name,
+                    action,
+                    subject_type,
+                    subject_id,
+                    data,
+                    prev_hash,
+                    hash,
+                    sig: None,
+                }
+            },
+        )
+        .collect()
+}
+
+/// Replaces a centre's journal rows (its signatures stay as they are) and sets its head, as
+/// someone with write access to the database would.
+async fn put_chain(
+    store: &Store,
+    centre: &str,
+    entries: &[jalon_core::journal_chain::RawEntry],
+    fix_head: bool,
+) {
+    sqlx::query("DELETE FROM journal WHERE centre_id = $1")
+        .bind(centre)
+        .execute(store.pool())
+        .await
+        .unwrap();
+    for e in entries {
+        sqlx::query(
+            "INSERT INTO journal (centre_id, seq, at, actor_id, actor_name, action, subject_type, \
+             subject_id, data, prev_hash, hash) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
+        )
+        .bind(centre)
+        .bind(e.seq)
+        .bind(&e.at)
+        .bind(Some(e.actor_id.clone()).filter(|a| !a.is_empty()))
+        .bind(&e.actor_name)
+        .bind(&e.action)
+        .bind(&e.subject_type)
+        .bind(&e.subject_id)
+        .bind(&e.data)
+        .bind(&e.prev_hash)
+        .bind(&e.hash)
+        .execute(store.pool())
+        .await
+        .unwrap();
+    }
+    if fix_head {
+        let (seq, hash) = entries
+            .last()
+            .map_or((0, String::new()), |e| (e.seq, e.hash.clone()));
+        sqlx::query("UPDATE centres SET journal_seq = $1, journal_hash = $2 WHERE id = $3")
+            .bind(seq)
+            .bind(hash)
+            .bind(centre)
+            .execute(store.pool())
+            .await
+            .unwrap();
+    }
+}
+
+/// Recomputes every link and hash from the first entry on, as a careful forger would.
+fn rechain(entries: &mut [jalon_core::journal_chain::RawEntry]) {
+    let mut prev = String::new();
+    for (n, e) in entries.iter_mut().enumerate() {
+        e.seq = n as i64 + 1;
+        e.prev_hash = prev.clone();
+        e.hash = e.recomputed();
+        prev = e.hash.clone();
+    }
+}
+
+async fn a_sealed_journal_detects_every_rewriting(store: Store) {
+    let keys = tempfile::tempdir().unwrap();
+    let (key, created) =
+        jalon_store::seal::JournalKey::load_or_create(&keys.path().join("journal-key")).unwrap();
+    assert!(created);
+    // A journal written before the seal is signed when it is sealed.
+    let early = fixture(&store, "Centre Témoin").await;
+    let store = store.with_seal(key, keys.path()).await.unwrap();
+    let public = store.journal_public_key().unwrap();
+    // Sixteen centres, one way of rewriting its journal each, and a witness left alone.
+    let cases = [
+        "une donnée modifiée",
+        "l'auteur modifié",
+        "l'heure modifiée",
+        "une entrée supprimée au milieu",
+        "une empreinte remplacée",
+        "un chaînage remplacé",
+        "la dernière entrée supprimée",
+        "la tête modifiée",
+        "deux entrées échangées",
+        "une signature remplacée",
+        "une entrée ajoutée sans la tête",
+        "la dernière entrée supprimée, la tête corrigée",
+        "une entrée modifiée, la chaîne et la tête recalculées",
+        "une entrée supprimée, les suivantes renumérotées et rechaînées",
+        "une entrée forgée ajoutée, la tête corrigée",
+        "le journal vidé, la tête remise à zéro",
+        "la base restaurée d'une copie ancienne, puis utilisée",
+    ];
+    let mut centres = Vec::new();
+    for (n, _) in cases.iter().enumerate() {
+        let f = fixture(&store, &format!("Centre {n}")).await;
+        store
+            .create_session(
+                f.admin.writer().unwrap(),
+                session_input(&f, date(2027, 3, 15), date(2027, 3, 19)),
+            )
+            .await
+            .unwrap();
+        centres.push(f);
+    }
+    // The anchor follows the writes; made certain here.
+    assert!(store.anchor_now().await.unwrap().is_empty());
+    let v = store.verify_journal().await.unwrap();
+    assert!(v.problems.is_empty(), "{:?}", v.problems);
+    let anchor = store.read_anchor().unwrap().unwrap();
+    assert_eq!(anchor.heads.len(), cases.len() + 1);
+    assert!(anchor.signed_by(&public));
+    // The anchor is a file outside the database, readable by its owner alone.
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(store.anchor_file().unwrap())
+            .unwrap()
+            .permissions()
+            .mode();
+        assert_eq!(mode & 0o777, 0o600);
+    }
+
+    let (off, on) = match store.backend() {
+        jalon_store::Backend::Sqlite => (
+            vec![
+                "DROP TRIGGER journal_no_update",
+                "DROP TRIGGER journal_no_delete",
+                "DROP TRIGGER journal_signatures_no_update",
+                "DROP TRIGGER journal_signatures_no_delete",
+            ],
+            vec![],
+        ),
+        jalon_store::Backend::Postgres => (
+            vec![
+                "ALTER TABLE journal DISABLE TRIGGER journal_no_update",
+                "ALTER TABLE journal_signatures DISABLE TRIGGER journal_signatures_no_update",
+            ],
+            vec![
+                "ALTER TABLE journal ENABLE TRIGGER journal_no_update",
+                "ALTER TABLE journal_signatures ENABLE TRIGGER journal_signatures_no_update",
+            ],
+        ),
+    };
+    for sql in off {
+        sqlx::query(sql).execute(store.pool()).await.unwrap();
+    }
+    let id = |n: usize| centres[n].admin.centre_id().to_string();
+    let exec = |sql: &'static str, centre: String| {
+        let pool = store.pool().clone();
+        async move {
+            sqlx::query(sql).bind(centre).execute(&pool).await.unwrap();
+        }
+    };
+    exec(
+        "UPDATE journal SET data = '{}' WHERE centre_id = $1 AND seq = 4",
+        id(0),
+    )
+    .await;
+    exec(
+        "UPDATE journal SET actor_name = 'Quelqu''un' WHERE centre_id = $1 AND seq = 3",
+        id(1),
+    )
+    .await;
+    exec(
+        "UPDATE journal SET at = '2026-01-01T00:00:00Z' WHERE centre_id = $1 AND seq = 2",
+        id(2),
+    )
+    .await;
+    exec(
+        "DELETE FROM journal WHERE centre_id = $1 AND seq = 4",
+        id(3),
+    )
+    .await;
+    exec(
+        "UPDATE journal SET hash = 'ab' WHERE centre_id = $1 AND seq = 4",
+        id(4),
+    )
+    .await;
+    exec(
+        "UPDATE journal SET prev_hash = 'cd' WHERE centre_id = $1 AND seq = 5",
+        id(5),
+    )
+    .await;
+    exec(
+        "DELETE FROM journal WHERE centre_id = $1 AND seq = 7",
+        id(6),
+    )
+    .await;
+    exec(
+        "UPDATE centres SET journal_hash = 'ef' WHERE id = $1",
+        id(7),
+    )
+    .await;
+    {
+        let mut c = chain_of(&store, &id(8)).await;
+        let (a, b) = (c[2].data.clone(), c[3].data.clone());
+        c[2].data = b;
+        c[3].data = a;
+        put_chain(&store, &id(8), &c, false).await;
+    }
+    exec(
+        "UPDATE journal_signatures SET sig = (SELECT sig FROM journal_signatures s2 \
+         WHERE s2.centre_id = journal_signatures.centre_id AND s2.seq = 2) \
+         WHERE centre_id = $1 AND seq = 5",
+        id(9),
+    )
+    .await;
+    {
+        let mut c = chain_of(&store, &id(10)).await;
+        let mut forged = c.last().unwrap().clone();
+        forged.seq += 1;
+        forged.prev_hash = forged.hash.clone();
+        forged.action = "session.cancelled".into();
+        forged.hash = forged.recomputed();
+        c.push(forged);
+        put_chain(&store, &id(10), &c, false).await;
+    }
+    // The five the chain alone missed.
+    {
+        let mut c = chain_of(&store, &id(11)).await;
+        c.pop();
+        put_chain(&store, &id(11), &c, true).await;
+    }
+    {
+        let mut c = chain_of(&store, &id(12)).await;
+        c[3].actor_name = "Quelqu'un d'autre".into();
+        rechain(&mut c);
+        put_chain(&store, &id(12), &c, true).await;
+    }
+    {
+        let mut c = chain_of(&store, &id(13)).await;
+        c.remove(3);
+        rechain(&mut c);
+        put_chain(&store, &id(13), &c, true).await;
+    }
+    {
+        let mut c = chain_of(&store, &id(14)).await;
+        let mut forged = c.last().unwrap().clone();
+        forged.prev_hash = forged.hash.clone();
+        forged.seq += 1;
+        forged.action = "session.cancelled".into();
+        forged.hash = forged.recomputed();
+        c.push(forged);
+        put_chain(&store, &id(14), &c, true).await;
+    }
+    put_chain(&store, &id(15), &[], true).await;
+    exec(
+        "DELETE FROM journal_signatures WHERE centre_id = $1",
+        id(15),
+    )
+    .await;
+    {
+        // An older copy: the last two entries were not written yet; then Jalon carries on.
+        let mut c = chain_of(&store, &id(16)).await;
+        c.truncate(c.len() - 2);
+        put_chain(&store, &id(16), &c, true).await;
+        exec(
+            "DELETE FROM journal_signatures WHERE centre_id = $1 AND seq > 5",
+            id(16),
+        )
+        .await;
+        let f = &centres[16];
+        store
+            .create_session(
+                f.admin.writer().unwrap(),
+                session_input(f, date(2027, 4, 12), date(2027, 4, 16)),
+            )
+            .await
+            .unwrap();
+        store
+            .create_session(
+                f.admin.writer().unwrap(),
+                session_input(f, date(2027, 5, 10), date(2027, 5, 14)),
+            )
+            .await
+            .unwrap();
+    }
+    for sql in on {
+        sqlx::query(sql).execute(store.pool()).await.unwrap();
+    }
+    // The anchor does not follow a journal that no longer extends it.
+    let refused = store.anchor_now().await.unwrap();
+    let v = store.verify_journal().await.unwrap();
+    for (n, case) in cases.iter().enumerate() {
+        let found: Vec<&str> = v
+            .problems
+            .iter()
+            .filter(|p| p.centre_id == id(n))
+            .map(|p| p.kind)
+            .collect();
+        assert!(!found.is_empty(), "« {case} » n'est pas détecté");
+        if n >= 11 {
+            // What the chain alone missed, the seal names.
+            assert!(
+                found
+                    .iter()
+                    .any(|k| ["unsigned", "behind_anchor"].contains(k)),
+                "« {case} » : {found:?}"
+            );
+            assert!(
+                refused.iter().any(|p| p.centre_id == id(n)),
+                "« {case} » : l'ancre l'a suivi"
+            );
+        }
+    }
+    let witness = early.admin.centre_id().to_string();
+    assert!(
+        !v.problems.iter().any(|p| p.centre_id == witness),
+        "{:?}",
+        v.problems
+    );
+    let message = |n: usize| {
+        v.problems
+            .iter()
+            .filter(|p| p.centre_id == id(n))
+            .map(|p| p.message.clone())
+            .collect::<Vec<_>>()
+            .join(" | ")
+    };
+    assert!(
+        message(11).contains(
+            "le journal s'arrête au n° 6, alors que l'ancre signée du samedi 28 novembre 2026"
+        ),
+        "{}",
+        message(11)
+    );
+    assert!(
+        message(12).contains("les entrées n° 4 à 7 n'ont pas la signature du journal"),
+        "{}",
+        message(12)
+    );
+    assert!(
+        message(14).contains("l'entrée n° 8 n'a pas la signature"),
+        "{}",
+        message(14)
+    );
+    assert!(
+        message(15).contains("le journal s'arrête au n° 0"),
+        "{}",
+        message(15)
+    );
+    assert!(
+        message(16).contains("n'est plus celle que l'ancre signée"),
+        "{}",
+        message(16)
+    );
+    // A forged anchor is named.
+    let path = store.anchor_file().unwrap().to_owned();
+    let mut forged = store.read_anchor().unwrap().unwrap();
+    forged.heads.get_mut(&id(11)).unwrap().seq = 6;
+    std::fs::write(&path, serde_json::to_vec(&forged).unwrap()).unwrap();
+    let v = store.verify_journal().await.unwrap();
+    assert!(
+        v.problems.iter().any(|p| p.kind == "anchor_forged"),
+        "{:?}",
+        v.problems
+    );
+    // A missing anchor too.
+    std::fs::remove_file(&path).unwrap();
+    let v = store.verify_journal().await.unwrap();
+    assert!(
+        v.problems.iter().any(|p| p.kind == "anchor_missing"),
+        "{:?}",
+        v.problems
+    );
+    // Another key cannot take over the sealed database.
+    let (other, _) =
+        jalon_store::seal::JournalKey::load_or_create(&keys.path().join("autre-cle")).unwrap();
+    let err = store
+        .clone()
+        .with_seal(other, keys.path())
+        .await
+        .unwrap_err();
+    assert!(
+        err.to_string().contains("signé par la clé d'empreinte"),
+        "{err}"
+    );
+}
+
 async fn the_journal_detects_tampering(store: Store) {
     let f = fixture(&store, "Centre Ouest").await;
     let w = f.admin.writer().unwrap();
@@ -2250,6 +2680,7 @@ contract!(
     a_login_ends_after_a_working_day_however_busy,
     catalog_validation_and_concurrency,
     the_journal_detects_tampering,
+    a_sealed_journal_detects_every_rewriting,
     an_entry_slipped_into_the_chain_is_named,
 );
 

@@ -173,7 +173,12 @@ pub async fn session_archive(
         );
     }
     let made_at = jiff::Timestamp::now().to_string();
-    jalon_docs::archive::build(files, &journal, about, made_at)
+    let sign = |bytes: &[u8]| store.sign_bytes(bytes).unwrap_or_default();
+    let signer: Option<jalon_docs::archive::Signer<'_>> = match store.journal_public_key() {
+        Some(_) => Some(&sign),
+        None => None,
+    };
+    jalon_docs::archive::build(files, &journal, about, made_at, signer)
         .map_err(|e| StoreError::invalid("archive", e.0))
 }
 
