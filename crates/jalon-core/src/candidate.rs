@@ -262,42 +262,10 @@ impl Presence {
 }
 
 /// Lowercase, without accents, punctuation turned into single spaces: how headers and
-/// names are compared.
+/// names are compared (their [`crate::text::skeleton`], so that invisible characters and
+/// look-alike letters of other alphabets do not make a second person).
 pub fn fold(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.trim().chars().flat_map(char::to_lowercase) {
-        // The ligatures are two letters: « Cœur » is « coeur ».
-        match c {
-            'œ' => {
-                out.push_str("oe");
-                continue;
-            }
-            'æ' => {
-                out.push_str("ae");
-                continue;
-            }
-            _ => {}
-        }
-        let base = match c {
-            'à' | 'â' | 'ä' | 'á' | 'ã' => 'a',
-            'ç' => 'c',
-            'é' | 'è' | 'ê' | 'ë' => 'e',
-            'î' | 'ï' | 'í' => 'i',
-            'ô' | 'ö' | 'ó' | 'õ' => 'o',
-            'ù' | 'û' | 'ü' | 'ú' => 'u',
-            'ÿ' => 'y',
-            c if c.is_alphanumeric() => c,
-            _ => ' ',
-        };
-        if base == ' ' {
-            if !out.ends_with(' ') && !out.is_empty() {
-                out.push(' ');
-            }
-        } else {
-            out.push(base);
-        }
-    }
-    out.trim_end().to_owned()
+    crate::text::skeleton(text)
 }
 
 pub fn valid_email(email: &str) -> bool {
@@ -496,6 +464,19 @@ impl CandidateInput {
                 );
             }
         }
+        out.extend(crate::text::character_problems([
+            ("last_name", self.last_name.as_str()),
+            ("first_names", &self.first_names),
+            ("email", &self.email),
+            ("phone", &self.phone),
+            ("address", &self.address),
+            ("postcode", &self.postcode),
+            ("city", &self.city),
+            ("accommodation", &self.accommodation),
+            ("accommodation_granted_by", &self.accommodation_granted_by),
+            ("accommodation_plan", &self.accommodation_plan),
+            ("civility", &self.civility),
+        ]));
         out
     }
 

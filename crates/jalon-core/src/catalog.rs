@@ -129,6 +129,21 @@ pub fn rooms_problems(rooms: &[Room]) -> Vec<Problem> {
     let mut errs = Vec::new();
     let mut seen: Vec<String> = Vec::new();
     for (i, r) in rooms.iter().enumerate() {
+        for text in std::iter::once(&r.name).chain(&r.equipment) {
+            if let Some(p) = crate::text::problem(
+                "rooms",
+                text,
+                crate::text::Rule {
+                    shape: crate::text::Shape::Line,
+                    max: 200,
+                },
+            ) {
+                errs.push(Problem::new(
+                    "rooms",
+                    format!("salle n° {} : {}", i + 1, p.message),
+                ));
+            }
+        }
         let key = crate::candidate::fold(&r.name);
         if key.is_empty() {
             errs.push(Problem::new(
@@ -232,7 +247,15 @@ impl CentreSettings {
 
     /// What is wrong with the settings as typed, every field at once.
     pub fn problems(&self) -> Vec<Problem> {
-        let mut errs = Vec::new();
+        let mut errs = crate::text::problems([
+            ("name", self.name.as_str()),
+            ("address", &self.address),
+            ("postcode", &self.postcode),
+            ("city", &self.city),
+            ("phone", &self.phone),
+            ("email", &self.email),
+            ("reply_to", &self.reply_to),
+        ]);
         required(&mut errs, "name", &self.name, "le nom du centre");
         let pc = self.postcode.trim();
         if !pc.is_empty() && (pc.len() != 5 || !pc.bytes().all(|b| b.is_ascii_digit())) {
@@ -264,7 +287,7 @@ impl CentreSettings {
 
 /// What is wrong with a site as typed.
 pub fn site_problems(name: &str, address: &str, postcode: &str, city: &str) -> Vec<Problem> {
-    let mut errs = Vec::new();
+    let mut errs = crate::text::problems([("name", name), ("address", address), ("city", city)]);
     required(&mut errs, "name", name, "le nom du site");
     required(&mut errs, "address", address, "l'adresse");
     required(&mut errs, "city", city, "la commune");
@@ -291,7 +314,18 @@ pub fn title_problems(rncp_code: &str, name: &str, s: &TitleStructure) -> Vec<Pr
         ));
     }
     required(&mut errs, "name", name, "l'intitulé du titre");
+    errs.extend(crate::text::problems([("name", name)]));
     for (i, c) in s.ccps.iter().enumerate() {
+        errs.extend(crate::text::problems([
+            (
+                format!("structure.ccps[{}].code", i + 1).as_str(),
+                c.code.as_str(),
+            ),
+            (
+                format!("structure.ccps[{}].name", i + 1).as_str(),
+                c.name.as_str(),
+            ),
+        ]));
         if c.name.trim().is_empty() || c.code.trim().is_empty() {
             errs.push(Problem::new(
                 format!("structure.ccps[{}]", i + 1),
@@ -301,6 +335,10 @@ pub fn title_problems(rncp_code: &str, name: &str, s: &TitleStructure) -> Vec<Pr
     }
     for (i, e) in s.epreuves.iter().enumerate() {
         let field = format!("structure.epreuves[{}]", i + 1);
+        errs.extend(crate::text::problems([(
+            format!("{field}.name").as_str(),
+            e.name.as_str(),
+        )]));
         if e.name.trim().is_empty() {
             errs.push(Problem::new(&field, "une épreuve a besoin d'un intitulé"));
         }
@@ -378,7 +416,17 @@ pub fn approval_problems(
     valid_until: Date,
     title_expiry: Option<Date>,
 ) -> Vec<Problem> {
-    let mut errs = Vec::new();
+    let mut errs = crate::text::problems([("number", number)]);
+    errs.extend(crate::text::date_problem(
+        "valid_from",
+        "le début de validité",
+        valid_from,
+    ));
+    errs.extend(crate::text::date_problem(
+        "valid_until",
+        "la fin de validité",
+        valid_until,
+    ));
     required(&mut errs, "number", number, "le numéro d'agrément");
     if valid_until < valid_from {
         errs.push(Problem::new(

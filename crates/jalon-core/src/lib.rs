@@ -24,6 +24,7 @@ pub mod rulebook;
 pub mod schedule;
 pub mod session;
 pub mod session_rules;
+pub mod text;
 pub mod timetable;
 pub mod transmit;
 pub mod upload;

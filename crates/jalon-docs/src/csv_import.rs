@@ -435,14 +435,13 @@ pub fn read_candidates(bytes: &[u8], today: Date) -> ImportReport {
             continue;
         }
         let get = |c: Column| {
-            unguard(
+            jalon_core::text::composed(unguard(
                 columns
                     .get(&c)
                     .and_then(|&i| record.get(i))
                     .map_or("", String::as_str)
                     .trim(),
-            )
-            .to_owned()
+            ))
         };
         let mut problems = Vec::new();
         if record.len() > header.len() {

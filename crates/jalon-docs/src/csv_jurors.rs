@@ -246,14 +246,13 @@ pub fn read_jurors(bytes: &[u8], titles: &[(String, jiff::civil::Date)]) -> Juro
             }
         };
         let get = |c: Column| {
-            unguard(
+            jalon_core::text::composed(unguard(
                 columns
                     .get(&c)
                     .and_then(|&i| cells.get(i))
                     .map_or("", String::as_str)
                     .trim(),
-            )
-            .to_owned()
+            ))
         };
         let mut problems: Vec<String> = Vec::new();
         let date = |c: Column, label: &str, problems: &mut Vec<String>| {

@@ -263,12 +263,13 @@ impl Store {
             }
         }
         let mut tx = self.begin().await?;
-        let existing: Vec<(String,)> =
-            sqlx::query_as("SELECT identity FROM candidates WHERE session_id = $1")
-                .bind(session_id)
-                .fetch_all(&mut *tx)
-                .await?;
-        let registered = existing.into_iter().map(|(k,)| k).collect();
+        let existing: Vec<IdentityRow> = sqlx::query_as(
+            "SELECT last_name, first_names, birth_date FROM candidates WHERE session_id = $1",
+        )
+        .bind(session_id)
+        .fetch_all(&mut *tx)
+        .await?;
+        let registered = identities(existing)?;
         errs.extend(jalon_core::candidate::duplicate_problems(
             &registered,
             &candidates,
@@ -373,13 +374,15 @@ impl Store {
                 what: "le candidat",
             });
         }
-        let others: Vec<(String,)> =
-            sqlx::query_as("SELECT identity FROM candidates WHERE session_id = $1 AND id <> $2")
-                .bind(session_id)
-                .bind(candidate_id)
-                .fetch_all(&mut *tx)
-                .await?;
-        let registered = others.into_iter().map(|(k,)| k).collect();
+        let others: Vec<IdentityRow> = sqlx::query_as(
+            "SELECT last_name, first_names, birth_date FROM candidates \
+             WHERE session_id = $1 AND id <> $2",
+        )
+        .bind(session_id)
+        .bind(candidate_id)
+        .fetch_all(&mut *tx)
+        .await?;
+        let registered = identities(others)?;
         let duplicate: Vec<FieldError> =
             jalon_core::candidate::duplicate_problems(&registered, std::slice::from_ref(&input))
                 .into_iter()
@@ -789,4 +792,23 @@ fn candidate_from_row(r: Row, deadline: Option<Date>) -> Result<Candidate> {
         id,
         version,
     })
+}
+
+/// A registered candidate's names and birth date, to find the same person twice.
+type IdentityRow = (String, String, Option<String>);
+
+/// The identity keys of registered candidates, computed from their names as typed (not from
+/// the key stored when they were registered, which an older way of folding names gave).
+fn identities(rows: Vec<IdentityRow>) -> Result<std::collections::HashSet<String>> {
+    rows.into_iter()
+        .map(|(last_name, first_names, birth)| {
+            let person = CandidateInput {
+                last_name,
+                first_names,
+                birth_date: parse_opt_date("birth_date", birth)?,
+                ..CandidateInput::default()
+            };
+            Ok(person.identity_key())
+        })
+        .collect()
 }

@@ -6315,16 +6315,115 @@ async fn a_nul_character_is_refused_never_a_server_error(store: Store) {
         )
         .await
     {
-        Ok(_) => assert_eq!(store.backend(), jalon_store::Backend::Sqlite),
         Err(StoreError::Invalid(e)) => {
+            assert_eq!(e[0].field, "address");
             assert!(e[0].message.contains("caractère nul"), "{e:?}")
         }
-        Err(e) => panic!("{e:?}"),
+        other => panic!("a NUL character kept on {:?}: {other:?}", store.backend()),
+    }
+}
+
+/// Text enters through one boundary, whatever the backend: a name that only looks
+/// different is the same person, a direction override or a line break in a name is refused,
+/// a name has a length, and a title cannot expire in year 0.
+async fn text_enters_through_one_boundary(store: Store) {
+    use jalon_core::candidate::CandidateInput;
+    let f = fixture(&store, "Centre Texte").await;
+    let a = f.admin.admin().unwrap();
+    let s = store
+        .create_session(
+            f.admin.writer().unwrap(),
+            session_input(&f, date(2027, 3, 15), date(2027, 3, 19)),
+        )
+        .await
+        .unwrap();
+    let h = open(&store, &f.admin, &s.session.id).await;
+    let person = |last: &str| CandidateInput {
+        last_name: last.into(),
+        first_names: "Jean".into(),
+        birth_date: Some(date(1990, 2, 1)),
+        ..Default::default()
+    };
+    store
+        .add_candidate(h.writer().unwrap(), person("Dupont"))
+        .await
+        .unwrap();
+    for (again, how) in [
+        ("Du\u{200b}pont", "a zero-width space"),
+        ("Dup\u{43e}nt", "a Cyrillic о"),
+        ("DUP\u{39f}NT", "a Greek Ο"),
+        ("Ｄｕｐｏｎｔ", "full-width letters"),
+    ] {
+        match store
+            .add_candidate(h.writer().unwrap(), person(again))
+            .await
+        {
+            Err(StoreError::Invalid(e)) => {
+                assert!(
+                    e.iter().any(|e| e.message.contains("est déjà inscrit(e)")),
+                    "{how}: {e:?}"
+                )
+            }
+            other => panic!("{how} registered the same person twice: {other:?}"),
+        }
+    }
+    for (name, field, shown) in [
+        ("Martin\u{202e}nitraM", "last_name", "U+202E"),
+        ("Martin\r\nBcc: x@y.fr", "last_name", "U+000D"),
+    ] {
+        match store.add_candidate(h.writer().unwrap(), person(name)).await {
+            Err(StoreError::Invalid(e)) => assert!(
+                e.iter()
+                    .any(|e| e.field == field && e.message.contains(shown)),
+                "{e:?}"
+            ),
+            other => panic!("{name:?} kept: {other:?}"),
+        }
+    }
+    let h = open(&store, &f.admin, &s.session.id).await;
+    assert_eq!(store.candidates(&h).await.unwrap().len(), 1);
+
+    // A megabyte of site name is refused, not stored.
+    let site = SiteInput {
+        rooms: Vec::new(),
+        name: "S".repeat(1_000_000),
+        address: "1 rue Haute".into(),
+        postcode: "69001".into(),
+        city: "Lyon".into(),
+        zone: Zone::Metropole,
+    };
+    match store.create_site(a, site).await {
+        Err(StoreError::Invalid(e)) => {
+            assert_eq!(e[0].field, "name");
+            assert!(
+                e[0].message
+                    .starts_with("texte trop long : 200 caractères au plus")
+            );
+        }
+        other => panic!("a 1 MB site name: {other:?}"),
+    }
+    // A title expiring in year 0 is a typing error.
+    let mut title = TitleInput {
+        rncp_code: f.title.rncp_code.clone(),
+        name: f.title.name.clone(),
+        domain: f.title.domain,
+        transport: false,
+        expiry: date(0, 1, 1),
+        structure: f.title.structure.clone(),
+    };
+    title.rncp_code = "37675".into();
+    match store.create_title(a, title).await {
+        Err(StoreError::Invalid(e)) => {
+            assert_eq!(e[0].field, "expiry");
+            assert!(e[0].message.contains("1990 à 2100"), "{e:?}");
+        }
+        other => panic!("a title expiring in year 0: {other:?}"),
     }
 }
 
 contract!(
     a_nul_character_is_refused_never_a_server_error,
+    text_enters_through_one_boundary,
     a_candidate_by_capitalisation_takes_the_entretien_final_alone,
     a_titles_own_transmission_delay_moves_its_sessions_deadline,
     a_candidate_is_presented_again_twice_within_twelve_months,

@@ -48,79 +48,91 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for Body<T> {
 }
 
 /// Decodes JSON, naming the field in error and saying what was expected, in French.
+///
+/// Every text in it passes the boundary of [`jalon_core::text`] first: put in composed form,
+/// refused when it holds a control character, a direction override, a line break where one
+/// line is expected, or more characters than its field takes.
 pub fn decode<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, FieldError> {
-    if let Ok(value) = serde_json::from_slice::<serde_json::Value>(bytes)
-        && let Some(field) = nul_in(&value, "")
-    {
-        return Err(FieldError::new(
-            field,
-            "caractère nul (U+0000) refusé : retirez-le du texte",
-        ));
+    if let Ok(mut value) = serde_json::from_slice::<serde_json::Value>(bytes) {
+        clean(&mut value, "")?;
+        return serde_path_to_error::deserialize(value).map_err(explain);
     }
     let de = &mut serde_json::Deserializer::from_slice(bytes);
-    serde_path_to_error::deserialize(de).map_err(|e| {
-        let path = e.path().to_string();
-        let inner = e.into_inner();
-        let msg = inner.to_string();
-        // serde_json appends " at line L column C": not useful to a person.
-        let msg = msg.split(" at line ").next().unwrap_or(&msg).to_owned();
-        if let Some(name) = between(&msg, "missing field `", "`") {
-            let field = if path == "." || path.is_empty() {
-                name.to_owned()
-            } else {
-                format!("{path}.{name}")
-            };
-            return FieldError::new(field, "champ obligatoire manquant");
-        }
-        if let Some(name) = between(&msg, "unknown field `", "`") {
-            let field = if path == "." || path.is_empty() {
-                name.to_owned()
-            } else {
-                format!("{path}.{name}")
-            };
-            return FieldError::new(field, "champ inconnu");
-        }
-        let field = if path == "." || path.is_empty() {
-            "body".to_owned()
-        } else {
-            path
-        };
-        if inner.is_syntax() || inner.is_eof() {
-            return FieldError::new("body", "JSON mal formé");
-        }
-        FieldError::new(field, french(&msg))
-    })
+    serde_path_to_error::deserialize(de).map_err(explain)
 }
 
-/// The first field whose text holds a NUL character, by its path (`candidates[2].last_name`).
-fn nul_in(value: &serde_json::Value, path: &str) -> Option<String> {
-    use serde_json::Value;
-    let at = |key: &str| {
-        if path.is_empty() {
-            key.to_owned()
+/// A decoding error as a field and a French message.
+fn explain(e: serde_path_to_error::Error<serde_json::Error>) -> FieldError {
+    let path = e.path().to_string();
+    let inner = e.into_inner();
+    let msg = inner.to_string();
+    // serde_json appends " at line L column C": not useful to a person.
+    let msg = msg.split(" at line ").next().unwrap_or(&msg).to_owned();
+    if let Some(name) = between(&msg, "missing field `", "`") {
+        let field = if path == "." || path.is_empty() {
+            name.to_owned()
         } else {
-            format!("{path}.{key}")
-        }
+            format!("{path}.{name}")
+        };
+        return FieldError::new(field, "champ obligatoire manquant");
+    }
+    if let Some(name) = between(&msg, "unknown field `", "`") {
+        let field = if path == "." || path.is_empty() {
+            name.to_owned()
+        } else {
+            format!("{path}.{name}")
+        };
+        return FieldError::new(field, "champ inconnu");
+    }
+    let field = if path == "." || path.is_empty() {
+        "body".to_owned()
+    } else {
+        path
+    };
+    if inner.is_syntax() || inner.is_eof() {
+        return FieldError::new("body", "JSON mal formé");
+    }
+    FieldError::new(field, french(&msg))
+}
+
+/// Every text of a JSON value through the boundary, in place; the first refused one as a
+/// field error, by its path (`candidates[2].last_name`).
+fn clean(value: &mut serde_json::Value, path: &str) -> Result<(), FieldError> {
+    use serde_json::Value;
+    let refused = |p: jalon_core::Problem| {
+        let field = if path.is_empty() { "body" } else { path };
+        FieldError::new(field, p.message)
     };
     match value {
-        Value::String(s) if s.contains('\0') => Some(if path.is_empty() {
-            "body".to_owned()
-        } else {
-            path.to_owned()
-        }),
-        Value::Array(items) => items
-            .iter()
-            .enumerate()
-            .find_map(|(i, v)| nul_in(v, &format!("{path}[{i}]"))),
-        Value::Object(map) => map.iter().find_map(|(k, v)| {
-            if k.contains('\0') {
-                Some("body".to_owned())
-            } else {
-                nul_in(v, &at(k))
+        Value::String(s) => {
+            *s = jalon_core::text::clean(path, s).map_err(refused)?;
+        }
+        Value::Array(items) => {
+            for (i, v) in items.iter_mut().enumerate() {
+                clean(v, &format!("{path}[{i}]"))?;
             }
-        }),
-        _ => None,
+        }
+        Value::Object(map) => {
+            for key in map.keys() {
+                if let Err(p) = jalon_core::text::clean("key", key) {
+                    return Err(FieldError::new(
+                        "body",
+                        format!("nom de champ : {}", p.message),
+                    ));
+                }
+            }
+            for (k, v) in map.iter_mut() {
+                let at = if path.is_empty() {
+                    k.clone()
+                } else {
+                    format!("{path}.{k}")
+                };
+                clean(v, &at)?;
+            }
+        }
+        _ => {}
     }
+    Ok(())
 }
 
 fn between<'a>(s: &'a str, start: &str, end: &str) -> Option<&'a str> {

@@ -1046,8 +1046,62 @@ async fn a_script_is_told_in_french_why_a_transmission_or_an_archive_is_refused(
     assert_eq!(body["fields"][0]["field"], "address");
     assert_eq!(
         body["fields"][0]["message"],
-        "caractère nul (U+0000) refusé : retirez-le du texte"
+        "caractère nul refusé (U+0000, 7e caractère) : retirez-le du texte"
     );
+    // Every text passes one boundary: a line break in a name, a direction override, a
+    // megabyte of city are refused by field; a name typed with a separate accent is kept
+    // composed, so that it is the same name as typed on another keyboard.
+    for (field, value, expected) in [
+        (
+            "first_names",
+            "Jean\r\nBcc: tous@centre.fr".to_owned(),
+            "retour à la ligne refusé (U+000D, 5e caractère) : ce champ tient sur une ligne",
+        ),
+        (
+            "address",
+            "12 rue \u{202e}etuaH".to_owned(),
+            "marque invisible de sens d'écriture refusée (U+202E, 8e caractère) : \
+             elle peut déguiser le texte, retirez-la",
+        ),
+        (
+            "city",
+            "L".repeat(1_000),
+            "texte trop long : 200 caractères au plus (1\u{202f}000 donnés)",
+        ),
+    ] {
+        let mut candidate = json!({"last_name": "Dupont", "first_names": "Jean",
+                                   "birth_date": "1990-02-01"});
+        candidate[field] = json!(value);
+        let (status, body) = send(&c, Method::POST, url("/candidates"), Some(candidate)).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+        assert_eq!(body["fields"][0]["field"], field, "{body}");
+        assert_eq!(body["fields"][0]["message"], expected, "{body}");
+    }
+    let (status, body) = send(
+        &c,
+        Method::POST,
+        url("/candidates"),
+        Some(
+            json!({"last_name": "Le\u{301}ger", "first_names": "Zoe\u{301}",
+                    "birth_date": "1991-03-04"}),
+        ),
+    )
+    .await;
+    assert!(status.is_success(), "{body}");
+    let (_, list) = send(&c, Method::GET, url("/candidates"), None).await;
+    let names: Vec<String> = list
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| {
+            format!(
+                "{} {}",
+                c["last_name"].as_str().unwrap(),
+                c["first_names"].as_str().unwrap()
+            )
+        })
+        .collect();
+    assert!(names.contains(&"Léger Zoé".to_owned()), "{names:?}");
     let (status, body) = send(
         &client(),
         Method::POST,

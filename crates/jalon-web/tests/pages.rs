@@ -250,11 +250,19 @@ async fn forms_need_their_csrf_token_and_this_origin() {
     nul[2].1 = "Commande\0 passée".to_owned();
     let r = c.post(&url).form(&nul).send().await.unwrap();
     assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let text = r.text().await.unwrap();
     assert!(
-        r.text()
-            .await
-            .unwrap()
-            .contains("contient un caractère nul (U+0000)")
+        text.contains("Champ « preuve » : caractère nul refusé (U+0000, 9e caractère)"),
+        "{text}"
+    );
+    // A direction override that would disguise the text, likewise.
+    nul[2].1 = "Commande \u{202e}eésspa".to_owned();
+    let r = c.post(&url).form(&nul).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let text = r.text().await.unwrap();
+    assert!(
+        text.contains("marque invisible de sens d") && text.contains("U+202E"),
+        "{text}"
     );
     let cli = Actor::command_line(store.centres().await.unwrap()[0].id.clone());
     let s = store

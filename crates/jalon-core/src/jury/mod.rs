@@ -166,7 +166,15 @@ impl JurorInput {
     /// Everything wrong at once. `titles` gives the centre's titles (RNCP code, expiry): a
     /// habilitation names one of them and ends by its expiry.
     pub fn problems(&self, titles: &[(String, Date)]) -> Vec<Problem> {
-        let mut out = Vec::new();
+        let mut out = crate::text::problems([
+            ("last_name", self.last_name.as_str()),
+            ("first_names", &self.first_names),
+            ("email", &self.email),
+            ("phone", &self.phone),
+            ("profession", &self.profession),
+            ("employer", &self.employer),
+            ("employer_siret", &self.employer_siret),
+        ]);
         for (field, what, value) in [
             ("last_name", "le nom", &self.last_name),
             ("first_names", "le prénom", &self.first_names),

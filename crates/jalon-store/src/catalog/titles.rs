@@ -41,7 +41,13 @@ pub struct TitleInput {
 
 impl TitleInput {
     fn check(&self) -> Vec<FieldError> {
-        catalog::title_problems(&self.rncp_code, &self.name, &self.structure)
+        let mut errs = catalog::title_problems(&self.rncp_code, &self.name, &self.structure);
+        errs.extend(jalon_core::text::date_problem(
+            "expiry",
+            "l'échéance du titre",
+            self.expiry,
+        ));
+        errs
     }
 }
 

@@ -199,17 +199,27 @@ impl<T: DeserializeOwned> FromRequest<AppState> for FormPost<T> {
                 "Le formulaire a expiré ou ne vient pas de Jalon : rechargez la page puis recommencez.",
             ));
         }
-        // A NUL character (%00) has no place in anything typed.
-        if serde_html_form::from_bytes::<Vec<(String, String)>>(&bytes).is_ok_and(|fields| {
-            fields
-                .iter()
-                .any(|(k, v)| k.contains('\0') || v.contains('\0'))
-        }) {
-            return Err(unprocessable(
-                "Un champ du formulaire contient un caractère nul (U+0000) : retirez-le puis recommencez.",
-            ));
+        // Every text typed passes the boundary of `jalon_core::text`: composed form, no
+        // control character nor direction override, one line where one is expected, a
+        // length per field.
+        let fields = serde_html_form::from_bytes::<Vec<(String, String)>>(&bytes)
+            .map_err(|e| bad_request(&format!("Formulaire illisible : {e}")))?;
+        let mut kept = Vec::with_capacity(fields.len());
+        for (key, value) in fields {
+            let value = jalon_core::text::clean(&key, &value)
+                .and_then(|v| jalon_core::text::clean("key", &key).map(|_| v))
+                .map_err(|p| {
+                    unprocessable(&format!(
+                        "Champ « {} » : {}. Corrigez-le puis recommencez.",
+                        field_label(&key),
+                        p.message
+                    ))
+                })?;
+            kept.push((key, value));
         }
-        let form = serde_html_form::from_bytes::<T>(&bytes)
+        let bytes = serde_html_form::to_string(&kept)
+            .map_err(|e| bad_request(&format!("Formulaire illisible : {e}")))?;
+        let form = serde_html_form::from_str::<T>(&bytes)
             .map_err(|e| bad_request(&format!("Formulaire illisible : {e}")))?;
         Ok(FormPost(page, form))
     }
@@ -252,6 +262,32 @@ pub fn forbidden(text: &str) -> Response {
 
 fn bad_request(text: &str) -> Response {
     message(StatusCode::BAD_REQUEST, "Requête invalide", text)
+}
+
+/// A form field's name as the page labels it, for a message about it.
+fn field_label(key: &str) -> &str {
+    match key.split('.').next().unwrap_or(key) {
+        "last_name" => "nom",
+        "first_names" => "prénom(s)",
+        "name" | "display_name" => "nom",
+        "address" => "adresse",
+        "postcode" => "code postal",
+        "city" => "commune",
+        "email" => "adresse électronique",
+        "phone" => "téléphone",
+        "reason" => "motif",
+        "evidence" => "preuve",
+        "description" => "description",
+        "reference" => "référence",
+        "number" | "ceres_number" => "numéro",
+        "profession" => "métier",
+        "employer" => "employeur",
+        "witnesses" => "témoins",
+        "place" => "lieu",
+        "answer" => "réponse",
+        "override_justification" => "justification",
+        _ => key,
+    }
 }
 
 fn unprocessable(text: &str) -> Response {
