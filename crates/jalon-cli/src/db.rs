@@ -77,6 +77,7 @@ pub async fn open(db: &DbArgs, default_dir: &str) -> Result<Store, Failure> {
         })?,
         None => {
             let dir = data_dir(db, default_dir);
+            jalon_store::check_data_dir(&dir).map_err(Failure::runtime)?;
             Store::open_data_dir(&dir).await.map_err(|e| {
                 Failure::runtime(format!(
                     "impossible d'ouvrir les données de « {} » : {e}",

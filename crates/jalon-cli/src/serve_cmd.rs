@@ -29,6 +29,12 @@ pub fn init_logs() {
 }
 
 pub async fn serve(store: Store, a: &ServeArgs) -> Result<(), Failure> {
+    // A server that cannot write would answer every form with an error: it does not start.
+    store.check_writes().await.map_err(|why| {
+        Failure::runtime(format!(
+            "Jalon ne démarre pas : la base de données refuse les écritures — {why}."
+        ))
+    })?;
     // The centre's templates, if any; the embedded ones otherwise (AppState's default).
     let docs = match &a.templates {
         Some(dir) => {

@@ -66,6 +66,16 @@ impl StoreError {
         }
     }
 
+    /// When the database refused a write for want of room or of the right to write (a full
+    /// disk, a read-only file or mount), why, in French: nothing was recorded and it will
+    /// work again once the cause is gone.
+    pub fn unwritable(&self) -> Option<String> {
+        match self {
+            StoreError::Database(e) => crate::unwritable_cause(e),
+            _ => None,
+        }
+    }
+
     pub fn invalid(field: impl Into<String>, message: impl Into<String>) -> StoreError {
         StoreError::Invalid(vec![FieldError::new(field, message)])
     }

@@ -98,10 +98,37 @@ impl Store {
             _ => url.to_owned(),
         };
         let options = AnyConnectOptions::from_str(&url)?;
-        let mut pool = AnyPoolOptions::new().max_connections(match backend {
-            Backend::Sqlite => 4,
-            Backend::Postgres => 10,
-        });
+        let mut pool = AnyPoolOptions::new()
+            .max_connections(match backend {
+                Backend::Sqlite => 4,
+                Backend::Postgres => 10,
+            })
+            // A database that cannot be reached says so within seconds, not half a minute.
+            .acquire_timeout(std::time::Duration::from_secs(10))
+            // A transaction dropped unfinished (an error, a full disk) queues its rollback;
+            // run it now, and if it failed, close the connection rather than lend it again
+            // inside a transaction that every later `BEGIN` would trip on.
+            .after_release(|conn, _meta| {
+                Box::pin(async move {
+                    use sqlx::Connection;
+                    if conn.is_in_transaction() {
+                        conn.ping().await?;
+                        if conn.is_in_transaction() {
+                            tracing::warn!(
+                                "connexion fermée : sa transaction n'a pas pu être annulée"
+                            );
+                            return Ok(false);
+                        }
+                    }
+                    Ok(true)
+                })
+            })
+            .before_acquire(|conn, _meta| {
+                Box::pin(async move {
+                    use sqlx::Connection;
+                    Ok(!conn.is_in_transaction())
+                })
+            });
         if backend == Backend::Sqlite {
             pool = pool.after_connect(|conn, _meta| {
                 Box::pin(async move {
@@ -129,17 +156,11 @@ impl Store {
         })
     }
 
-    /// Opens the SQLite database of a data directory, creating the directory if needed.
+    /// Opens the SQLite database of a data directory, creating the directory if needed;
+    /// refused at once, in French, when the directory does not take writes (see
+    /// [`check_data_dir`]).
     pub async fn open_data_dir(dir: &Path) -> Result<Store> {
-        std::fs::create_dir_all(dir).map_err(|e| {
-            StoreError::invalid(
-                "data_dir",
-                format!(
-                    "impossible de créer le dossier de données « {} » : {e}",
-                    dir.display()
-                ),
-            )
-        })?;
+        check_data_dir(dir).map_err(|why| StoreError::invalid("data_dir", why))?;
         let store = Store::open(&format!("sqlite://{}", dir.join(DATABASE_FILE).display())).await?;
         // Personal data: the directory and the database are the owner's alone (a directory
         // that belongs to someone else keeps its permissions; its owner decides).
@@ -212,6 +233,97 @@ impl Store {
         sqlx::query("SELECT 1").execute(&self.pool).await?;
         Ok(())
     }
+
+    /// Whether a write reaches the disk: one row of `meta` written and committed (a full
+    /// disk shows only at the commit), or why not, in French.
+    pub async fn check_writes(&self) -> std::result::Result<(), String> {
+        sqlx::query(
+            "INSERT INTO meta (key, value) VALUES ('write_check', $1) \
+             ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+        )
+        .bind(self.now().to_string())
+        .execute(&self.pool)
+        .await
+        .map(|_| ())
+        .map_err(|e| unwritable(&e))
+    }
+}
+
+/// Why the database refused a write, in French.
+fn unwritable(e: &sqlx::Error) -> String {
+    unwritable_cause(e).unwrap_or_else(|| {
+        if matches!(e, sqlx::Error::PoolTimedOut) {
+            "la base est injoignable".to_owned()
+        } else {
+            format!("écriture refusée par la base ({e})")
+        }
+    })
+}
+
+/// A write refused for want of room or of the right to write, in French; `None` for
+/// another error.
+pub(crate) fn unwritable_cause(e: &sqlx::Error) -> Option<String> {
+    let lower = e.to_string().to_lowercase();
+    if lower.contains("disk is full") || lower.contains("no space left") {
+        Some("le disque est plein : libérez de la place".to_owned())
+    } else if lower.contains("readonly database")
+        || lower.contains("read-only")
+        || lower.contains("disk i/o error")
+        || lower.contains("unable to open database file")
+    {
+        Some(
+            "la base ne peut plus écrire sur son disque (lecture seule ou disque indisponible)"
+                .to_owned(),
+        )
+    } else {
+        None
+    }
+}
+
+/// Whether a data directory takes writes: created if missing, then a small file written,
+/// synced and removed. Refused at once, in French (a full disk, a directory that belongs to
+/// someone else, a read-only mount), rather than after the database pool's timeout.
+pub fn check_data_dir(dir: &Path) -> std::result::Result<(), String> {
+    use std::io::{ErrorKind, Write};
+    let why = |e: std::io::Error| {
+        let reason = match e.kind() {
+            ErrorKind::StorageFull | ErrorKind::QuotaExceeded => {
+                "le disque est plein : libérez de la place puis relancez".to_owned()
+            }
+            ErrorKind::PermissionDenied => {
+                "accès refusé : donnez à Jalon un dossier où il peut écrire".to_owned()
+            }
+            ErrorKind::ReadOnlyFilesystem => {
+                "le disque est monté en lecture seule : donnez à Jalon un dossier où il peut écrire"
+                    .to_owned()
+            }
+            ErrorKind::NotADirectory | ErrorKind::AlreadyExists => {
+                "ce chemin n'est pas un dossier".to_owned()
+            }
+            _ => e.to_string(),
+        };
+        format!(
+            "Jalon ne peut pas écrire dans le dossier de données « {} » : {reason}",
+            dir.display()
+        )
+    };
+    std::fs::create_dir_all(dir).map_err(why)?;
+    let probe = dir.join(".jalon-essai-ecriture");
+    let written = std::fs::File::create(&probe).and_then(|mut f| {
+        // Room for a few pages of the database and its journal, at least.
+        f.write_all(&[0u8; 256 * 1024])?;
+        f.sync_all()
+    });
+    let _ = std::fs::remove_file(&probe);
+    written.map_err(why)?;
+    let db = dir.join(DATABASE_FILE);
+    if db.exists() {
+        std::fs::OpenOptions::new()
+            .append(true)
+            .open(&db)
+            .map_err(why)?;
+    }
+    Ok(())
 }
 
 /// Makes a file or directory, when it exists, readable by its owner alone (`mode`, on Unix).

@@ -6421,7 +6421,34 @@ async fn text_enters_through_one_boundary(store: Store) {
     }
 }
 
+/// A transaction the database ended by itself (SQLite rolls back on a full disk, so the
+/// rollback queued when it is dropped fails): its connection is never lent again inside it,
+/// and every later write works.
+async fn a_failed_transaction_never_poisons_the_pool(store: Store) {
+    let f = fixture(&store, "Centre Disque").await;
+    let a = f.admin.admin().unwrap();
+    for _ in 0..12 {
+        let mut tx = store.pool().begin().await.unwrap();
+        sqlx::query("ROLLBACK").execute(&mut *tx).await.unwrap();
+        drop(tx);
+    }
+    for i in 0..12 {
+        let site = SiteInput {
+            rooms: Vec::new(),
+            name: format!("Site {i}"),
+            address: "1 rue Haute".into(),
+            postcode: "69001".into(),
+            city: "Lyon".into(),
+            zone: Zone::Metropole,
+        };
+        if let Err(e) = store.create_site(a, site).await {
+            panic!("write {i} after the failed transactions: {e}");
+        }
+    }
+}
+
 contract!(
+    a_failed_transaction_never_poisons_the_pool,
     a_nul_character_is_refused_never_a_server_error,
     text_enters_through_one_boundary,
     a_candidate_by_capitalisation_takes_the_entretien_final_alone,

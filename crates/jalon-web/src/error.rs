@@ -44,6 +44,10 @@ pub enum ErrorCode {
     Document,
     TooManyAttempts,
     Timeout,
+    /// The request itself cannot be read (its address, its method, its content type).
+    BadRequest,
+    /// The database cannot write for now (a full disk, a read-only mount).
+    Unavailable,
 }
 
 impl ErrorBody {
@@ -157,6 +161,19 @@ impl IntoResponse for ApiError {
                         fields_body(&message, fields),
                     ),
                     StoreError::RulesBroken(v) => (StatusCode::UNPROCESSABLE_ENTITY, rules_body(v)),
+                    StoreError::Database(_) if e.unwritable().is_some() => {
+                        let why = e.unwritable().unwrap_or_default();
+                        tracing::error!(error = %message, "write refused by the database");
+                        (
+                            StatusCode::SERVICE_UNAVAILABLE,
+                            ErrorBody::new(
+                                C::Unavailable,
+                                format!(
+                                    "enregistrement impossible, rien n'a été enregistré : {why}"
+                                ),
+                            ),
+                        )
+                    }
                     StoreError::Database(_) | StoreError::Migration(_) | StoreError::Corrupt(_) => {
                         tracing::error!(error = %message, "request failed");
                         (

@@ -40,6 +40,9 @@ pub struct AppState {
     pub mail: Arc<mailer::MailSettings>,
     /// Typesets the PDF documents (the centre's templates, if any).
     pub docs: Arc<jalon_docs::pdf::Renderer>,
+    /// When a write last went through, for `/healthz` (checked again after a few seconds,
+    /// and at every call while writes fail).
+    pub writes_seen: Arc<tokio::sync::Mutex<Option<std::time::Instant>>>,
 }
 
 impl AppState {
@@ -55,6 +58,7 @@ impl AppState {
                 "http://localhost:8080",
             )),
             docs: embedded_templates(),
+            writes_seen: Arc::default(),
         }
     }
 
@@ -89,6 +93,7 @@ pub fn router(state: AppState) -> Router {
         .merge(api::routes())
         .merge(ui::routes())
         .fallback(not_found)
+        .layer(axum::middleware::from_fn(french_rejections))
         // A phone photo of a signed convocation weighs a few megabytes.
         .layer(axum::extract::DefaultBodyLimit::max(BODY_LIMIT))
         .layer(axum::middleware::from_fn_with_state(
@@ -155,17 +160,112 @@ async fn timeout(
 /// The largest request body: a proof document (10 Mio) and its form.
 pub const BODY_LIMIT: usize = jalon_core::upload::MAX_DOCUMENT_BYTES + 1024 * 1024;
 
-async fn healthz(State(state): State<AppState>) -> (StatusCode, &'static str) {
-    match state.store.ping().await {
-        Ok(()) => (StatusCode::OK, "ok"),
-        Err(e) => {
-            tracing::error!(error = %e, "health check failed");
+/// How long a write that went through vouches for the next health checks.
+const WRITES_CHECKED_FOR: std::time::Duration = std::time::Duration::from_secs(5);
+
+/// `ok` when the database answers and takes writes; 503 and why, in French, otherwise (a
+/// full disk, a read-only database), so that a monitor sees what every form would meet.
+async fn healthz(State(state): State<AppState>) -> (StatusCode, String) {
+    if let Err(e) = state.store.ping().await {
+        tracing::error!(error = %e, "health check failed");
+        return (
+            StatusCode::SERVICE_UNAVAILABLE,
+            "base de données injoignable".to_owned(),
+        );
+    }
+    let mut seen = state.writes_seen.lock().await;
+    if seen.is_some_and(|at| at.elapsed() < WRITES_CHECKED_FOR) {
+        return (StatusCode::OK, "ok".to_owned());
+    }
+    match state.store.check_writes().await {
+        Ok(()) => {
+            *seen = Some(std::time::Instant::now());
+            (StatusCode::OK, "ok".to_owned())
+        }
+        Err(why) => {
+            *seen = None;
+            tracing::error!(%why, "health check: writes refused");
             (
                 StatusCode::SERVICE_UNAVAILABLE,
-                "base de données injoignable",
+                format!("écritures refusées : {why}"),
             )
         }
     }
+}
+
+/// The framework's own refusals (a body too large, a content type, an address or a query
+/// it cannot read, a method the address does not take) come as English plain text: they
+/// are answered in French, as JSON under `/api/` and as a page elsewhere.
+async fn french_rejections(
+    req: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    use axum::http::header::CONTENT_TYPE;
+    use axum::response::IntoResponse;
+    let api = req.uri().path().starts_with("/api/");
+    let response = next.run(req).await;
+    let status = response.status();
+    let ours = response
+        .headers()
+        .get(CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| !v.starts_with("text/plain"));
+    let (heading, text) = match status {
+        _ if ours => return response,
+        StatusCode::PAYLOAD_TOO_LARGE => (
+            "Envoi trop volumineux",
+            format!(
+                "l'envoi dépasse {} Mio : un justificatif pèse {} Mio au plus",
+                BODY_LIMIT / (1024 * 1024),
+                jalon_core::upload::MAX_DOCUMENT_BYTES / (1024 * 1024)
+            ),
+        ),
+        StatusCode::UNSUPPORTED_MEDIA_TYPE => (
+            "Type de contenu refusé",
+            "type de contenu non pris en charge : envoyez du JSON (Content-Type: application/json), \
+             un formulaire ou un fichier joint (multipart/form-data)"
+                .to_owned(),
+        ),
+        StatusCode::METHOD_NOT_ALLOWED => (
+            "Action impossible ici",
+            "cette adresse ne prend pas cette méthode HTTP".to_owned(),
+        ),
+        StatusCode::BAD_REQUEST => (
+            "Requête illisible",
+            "requête mal formée : l'adresse, ses paramètres ou le contenu envoyé ne se lisent pas"
+                .to_owned(),
+        ),
+        StatusCode::UNPROCESSABLE_ENTITY => (
+            "Saisie refusée",
+            "contenu envoyé illisible : vérifiez les champs et leur format".to_owned(),
+        ),
+        _ => return response,
+    };
+    let (mut parts, body) = response.into_parts();
+    let detail = axum::body::to_bytes(body, 4096).await.unwrap_or_default();
+    tracing::info!(
+        status = status.as_u16(),
+        detail = %String::from_utf8_lossy(&detail),
+        "framework rejection answered in French"
+    );
+    let mut french = if api {
+        let code = match status {
+            StatusCode::PAYLOAD_TOO_LARGE | StatusCode::UNPROCESSABLE_ENTITY => {
+                error::ErrorCode::Validation
+            }
+            _ => error::ErrorCode::BadRequest,
+        };
+        (status, axum::Json(error::ErrorBody::new(code, text))).into_response()
+    } else {
+        ui::message_status(status, heading, &text)
+    };
+    // Keep what the framework said besides (`Allow` for a 405).
+    if let Some(allow) = parts.headers.remove(axum::http::header::ALLOW) {
+        french
+            .headers_mut()
+            .insert(axum::http::header::ALLOW, allow);
+    }
+    french
 }
 
 async fn not_found(uri: axum::http::Uri) -> axum::response::Response {

@@ -1489,6 +1489,82 @@ async fn unknown_api_routes_answer_json_in_french() {
     )
     .await;
     assert_eq!(doc["openapi"], "3.1.0");
+    // The framework's own refusals are French JSON too: a method the address does not
+    // take, a body over the limit, a path it cannot read.
+    let a = centre(&app.store, "Centre Alpha").await;
+    let c = logged_in(&app, &a.manager).await;
+    let r = c.delete(app.url("/api/v1/me")).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::METHOD_NOT_ALLOWED);
+    assert!(r.headers().contains_key("allow"));
+    let body: Value = r.json().await.unwrap();
+    assert_eq!(
+        body["message"],
+        "cette adresse ne prend pas cette méthode HTTP"
+    );
+    let r = c
+        .put(app.url("/api/v1/centre/logo"))
+        .header("content-type", "image/png")
+        .body(vec![0u8; jalon_web::BODY_LIMIT + 1])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::PAYLOAD_TOO_LARGE);
+    let body: Value = r.json().await.unwrap();
+    assert_eq!(
+        body["message"],
+        "l'envoi dépasse 11 Mio : un justificatif pèse 10 Mio au plus"
+    );
+    app.shutdown().await;
+}
+
+/// A database that cannot write (here opened read-only; a full disk or a read-only mount
+/// alike): `/healthz` says so, and a write is a French 503 that says nothing was recorded,
+/// never an English 500.
+#[tokio::test]
+async fn a_database_that_cannot_write_says_so_in_french() {
+    let app = spawn_app().await;
+    let a = centre(&app.store, "Centre Alpha").await;
+    let r = client().get(app.url("/healthz")).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    assert_eq!(r.text().await.unwrap(), "ok");
+    let path = app._dir.path().join(jalon_store::DATABASE_FILE);
+    let read_only = jalon_store::Store::open(&format!("sqlite://{}?mode=ro", path.display()))
+        .await
+        .unwrap();
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    tokio::spawn(jalon_web::serve(
+        listener,
+        AppState::new(read_only, false),
+        std::future::pending(),
+    ));
+    let r = client()
+        .get(format!("{base}/healthz"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::SERVICE_UNAVAILABLE);
+    assert_eq!(
+        r.text().await.unwrap(),
+        "écritures refusées : la base ne peut plus écrire sur son disque (lecture seule ou disque indisponible)"
+    );
+    // Signing in records a login: refused in French, nothing half-done.
+    let (status, body) = send(
+        &client(),
+        Method::POST,
+        format!("{base}/api/v1/login"),
+        Some(json!({"email": a.manager, "password": common::PASSWORD})),
+    )
+    .await;
+    assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE, "{body}");
+    assert_eq!(body["error"], "unavailable");
+    assert!(
+        body["message"]
+            .as_str()
+            .unwrap()
+            .starts_with("enregistrement impossible, rien n'a été enregistré"),
+        "{body}"
+    );
     app.shutdown().await;
 }
 

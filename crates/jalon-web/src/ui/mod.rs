@@ -326,6 +326,18 @@ pub fn error_page(e: &StoreError) -> Response {
                 &e.to_string(),
             )
         }
+        _ if e.unwritable().is_some() => {
+            tracing::error!(error = %e, "write refused by the database");
+            message(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "Enregistrement impossible",
+                &format!(
+                    "Rien n'a été enregistré : {}. Réessayez une fois le problème réglé ; \
+                     l'administrateur de Jalon est prévenu par les journaux du serveur.",
+                    e.unwritable().unwrap_or_default()
+                ),
+            )
+        }
         _ => {
             tracing::error!(error = %e, "page failed");
             message(
