@@ -163,6 +163,17 @@ pub fn display_name_problem(display_name: &str) -> Option<Problem> {
     None
 }
 
+/// How the journal names who acted: a person whose name reads as the command line's (an
+/// account named before the rule above) is marked as a person, so that their entries cannot
+/// pass for the server's.
+pub fn journal_actor(is_person: bool, name: &str) -> String {
+    if is_person && as_read(name).contains(&as_read(COMMAND_LINE_NAME)) {
+        format!("{name} (compte utilisateur)")
+    } else {
+        name.to_owned()
+    }
+}
+
 fn email_problem(email: &str) -> Option<Problem> {
     (!valid_email(email)).then(|| {
         Problem::new(
@@ -342,5 +353,19 @@ mod tests {
             "le nom est obligatoire"
         );
         assert_eq!(invitation_problems("x@y.fr", "ligne de commande").len(), 1);
+    }
+
+    #[test]
+    fn the_journal_marks_a_person_named_like_the_command_line() {
+        assert_eq!(journal_actor(false, COMMAND_LINE_NAME), "ligne de commande");
+        assert_eq!(
+            journal_actor(true, "Ligne de commande"),
+            "Ligne de commande (compte utilisateur)"
+        );
+        assert_eq!(journal_actor(true, "Claire Martin"), "Claire Martin");
+        assert_eq!(
+            journal_actor(false, "Marc LEROY (lien personnel)"),
+            "Marc LEROY (lien personnel)"
+        );
     }
 }
