@@ -245,24 +245,58 @@ impl Store {
         Ok(())
     }
 
-    /// Sends a pending invitation again: a new link, valid for a new period; the old link
-    /// stops working.
+    /// Sends a pending invitation again, even an expired one: a new link, valid for a new
+    /// period; the old link stops working. The invitation keeps its id.
     pub async fn resend_invitation(&self, admin: Admin<'_>, id: &str) -> Result<Invited> {
-        let pending = self
-            .invitations(admin.actor())
-            .await?
-            .into_iter()
-            .find(|i| i.id == id)
-            .ok_or(StoreError::NotFound { what: "invitation" })?;
-        self.invite_user(
-            admin,
-            NewInvitation {
-                email: pending.email,
-                display_name: pending.display_name,
-                role: pending.role,
+        let actor = admin.actor();
+        let mut tx = self.begin().await?;
+        let row: Option<InvitationRow> = sqlx::query_as(
+            "SELECT id, email, display_name, role, invited_by, created_at, expires_at FROM account_links \
+             WHERE kind = 'invitation' AND centre_id = $1 AND id = $2 AND used_at IS NULL \
+             AND cancelled_at IS NULL",
+        )
+        .bind(actor.centre_id())
+        .bind(id)
+        .fetch_optional(&mut *tx)
+        .await?;
+        let mut invitation =
+            invitation_from_row(row.ok_or(StoreError::NotFound { what: "invitation" })?)?;
+        let now = self.now();
+        invitation.expires_at = Stamp::new(now.checked_add(INVITATION_LIFETIME).unwrap_or(now));
+        let token = new_token();
+        sqlx::query("UPDATE account_links SET token_hash = $1, expires_at = $2 WHERE id = $3")
+            .bind(token_digest(&token))
+            .bind(invitation.expires_at)
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+        let existing: Option<(String,)> = sqlx::query_as("SELECT id FROM users WHERE email = $1")
+            .bind(&invitation.email)
+            .fetch_optional(&mut *tx)
+            .await?;
+        journal::append(
+            &mut tx,
+            self,
+            actor,
+            Change {
+                action: Action::InvitationResent,
+                subject_type: Subject::Invitation,
+                subject_id: id,
+                data: json!({"after": {"email": invitation.email, "expires_at": invitation.expires_at}}),
             },
         )
-        .await
+        .await?;
+        let (centre,): (String,) = sqlx::query_as("SELECT name FROM centres WHERE id = $1")
+            .bind(actor.centre_id())
+            .fetch_one(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(Invited {
+            invitation,
+            token,
+            has_account: existing.is_some(),
+            centre,
+        })
     }
 
     async fn live_link(&self, kind: &str, token: &str) -> Result<Option<(AccountLink, String)>> {

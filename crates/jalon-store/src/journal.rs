@@ -57,6 +57,7 @@ actions! {
     UserUpdated = "user.updated", "Utilisateur modifié";
     UserPasswordChanged = "user.password_changed", "Mot de passe changé";
     UserInvited = "user.invited", "Invitation envoyée";
+    InvitationResent = "user.invitation_resent", "Invitation renvoyée avec un nouveau lien";
     InvitationCancelled = "user.invitation_cancelled", "Invitation annulée";
     InvitationAccepted = "user.invitation_accepted", "Invitation acceptée : compte créé";
     PasswordResetRequested = "user.password_reset_requested", "Lien de nouveau mot de passe envoyé par courriel";

@@ -205,14 +205,31 @@ async fn an_invitation_expires_and_can_be_cancelled_or_resent(store: Store) {
         .await
         .unwrap_err();
     assert!(message(e).contains("n'est plus valable"));
-    // Sent again: a new link; the old one no longer works.
-    let again = store
+    // Sent again, even once expired: a new link for seven more days, the same invitation;
+    // the old link no longer works.
+    let again = later(&store, week)
         .resend_invitation(a, &inv.invitation.id)
         .await
         .unwrap();
     assert_ne!(again.token, inv.token);
+    assert_eq!(again.invitation.id, inv.invitation.id);
     assert!(store.invitation_link(&inv.token).await.unwrap().is_none());
+    assert!(
+        later(&store, week + week - SignedDuration::from_mins(1))
+            .invitation_link(&again.token)
+            .await
+            .unwrap()
+            .is_some()
+    );
     assert_eq!(store.invitations(&b).await.unwrap().len(), 1);
+    assert!(
+        store
+            .journal(&b, 5)
+            .await
+            .unwrap()
+            .iter()
+            .any(|e| e.action == Action::InvitationResent)
+    );
     // Cancelled: nothing works any more.
     let id = &store.invitations(&b).await.unwrap()[0].id;
     store.cancel_invitation(a, id).await.unwrap();

@@ -887,6 +887,65 @@ async fn an_invitation_answers_alike_whether_or_not_the_address_has_an_account()
         .await
         .unwrap();
     assert!(!users.to_string().contains("claire@beta.example"));
+    // From the users' page, a pending invitation is resent (a new link, the old one dies)
+    // then cancelled (no link works).
+    let old = mails
+        .iter()
+        .rev()
+        .find(|(to, _)| to == &["autre@alpha.example"])
+        .map(|(_, m)| link_token(m, "/invitation/"))
+        .unwrap();
+    let pending: Value = c
+        .get(format!("{base}/api/v1/invitations"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let id = pending
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["email"] == "autre@alpha.example")
+        .map(|i| i["id"].as_str().unwrap().to_owned())
+        .unwrap();
+    let post = |what: &'static str| {
+        let (c, base, id) = (c.clone(), base.clone(), id.clone());
+        async move {
+            let csrf = csrf_of(&c, &format!("{base}/admin/users")).await;
+            let r = c
+                .post(format!("{base}/admin/invitations/{id}/{what}"))
+                .form(&[("csrf", csrf.as_str())])
+                .send()
+                .await
+                .unwrap();
+            (r.url().to_string(), r.text().await.unwrap())
+        }
+    };
+    let (url, page) = post("resend").await;
+    assert!(url.ends_with("?ok=resent"), "{url}");
+    assert!(page.contains("Invitation renvoyée"));
+    let (to, mail) = next_mail(&mut received).await;
+    assert_eq!(to, ["autre@alpha.example"]);
+    let new = link_token(&mail, "/invitation/");
+    let status = |token: String| {
+        let base = base.clone();
+        async move {
+            anonymous()
+                .get(format!("{base}/invitation/{token}"))
+                .send()
+                .await
+                .unwrap()
+                .status()
+        }
+    };
+    assert_eq!(status(old).await, StatusCode::GONE);
+    assert_eq!(status(new.clone()).await, StatusCode::OK);
+    let (url, page) = post("cancel").await;
+    assert!(url.ends_with("?ok=cancelled"), "{url}");
+    assert!(!page.contains("autre@alpha.example"), "no longer pending");
+    assert_eq!(status(new).await, StatusCode::GONE);
 }
 
 #[tokio::test]
