@@ -814,6 +814,20 @@ async fn an_invitation_answers_alike_whether_or_not_the_address_has_an_account()
         api("autre@alpha.example").await
     );
     assert_eq!(api("autre@alpha.example").await.0, StatusCode::ACCEPTED);
+    // Nobody may be invited under the name the journal gives to the command line.
+    let r = c
+        .post(format!("{base}/api/v1/users"))
+        .json(&serde_json::json!({"email": "cli@alpha.example", "display_name": "Ligne de Commande", "role": "admin"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let body: Value = r.json().await.unwrap();
+    assert_eq!(body["fields"][0]["field"], "display_name", "{body}");
+    assert!(
+        body.to_string()
+            .contains("ressemble au nom que le journal donne à la ligne de commande")
+    );
     // Only the owner of each address learns which it was, by the mail it receives.
     // Two to Claire (page and API), one to « nouvelle », two to « autre ».
     let mut mails = Vec::new();
