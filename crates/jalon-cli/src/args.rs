@@ -52,6 +52,9 @@ pub enum Command {
     /// Gère les utilisateurs
     #[command(subcommand, help_template = HELP_TEMPLATE, subcommand_help_heading = "Commandes ", subcommand_value_name = "COMMANDE")]
     User(UserCommand),
+    /// Gère les centres d'une même instance
+    #[command(subcommand, help_template = HELP_TEMPLATE, subcommand_help_heading = "Commandes ", subcommand_value_name = "COMMANDE")]
+    Centre(CentreCommand),
     /// Vérifie l'intégrité du journal
     #[command(subcommand, help_template = HELP_TEMPLATE, subcommand_help_heading = "Commandes ", subcommand_value_name = "COMMANDE")]
     Journal(JournalCommand),
@@ -280,6 +283,32 @@ pub struct ServeArgs {
     /// (entete.typ pour le seul papier à en-tête)
     #[arg(long, value_name = "DOSSIER", env = "JALON_TEMPLATES")]
     pub templates: Option<PathBuf>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum CentreCommand {
+    /// Crée un autre centre dans une instance existante, sans utilisateur : ajoutez ensuite
+    /// son administrateur (jalon user add --centre NOM)
+    #[command(help_template = HELP_TEMPLATE, next_help_heading = "Options ")]
+    Add(CentreAddArgs),
+    /// Liste les centres de l'instance
+    #[command(help_template = HELP_TEMPLATE, next_help_heading = "Options ")]
+    List(CentreListArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct CentreAddArgs {
+    #[command(flatten)]
+    pub db: DbArgs,
+    /// Nom du centre à créer
+    #[arg(value_name = "NOM")]
+    pub name: String,
+}
+
+#[derive(Debug, Args)]
+pub struct CentreListArgs {
+    #[command(flatten)]
+    pub db: DbArgs,
 }
 
 #[derive(Debug, Args)]

@@ -80,6 +80,7 @@ fn main() -> ExitCode {
         Command::Serve(a) => serve_cmd::run(a),
         Command::Demo(a) => demo::run(a),
         Command::User(c) => user_cmd::run(c),
+        Command::Centre(c) => user_cmd::centre(c),
         Command::Journal(c) => journal_cmd::run(c),
         Command::Check(a) => check_cmd::run(a),
         Command::Import(c) => candidates_cmd::import(c),

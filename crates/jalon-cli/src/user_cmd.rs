@@ -1,4 +1,5 @@
-//! `jalon user add`: the first administrator of a new centre, or another user.
+//! `jalon user add`: the first administrator of a new centre, or another user;
+//! `jalon centre add`/`list`: the centres of an instance.
 
 use std::io::{BufRead, IsTerminal};
 
@@ -6,11 +7,32 @@ use jalon_store::users::NewUser;
 use jalon_store::{Actor, Role};
 
 use crate::Failure;
-use crate::args::{UserAddArgs, UserCommand};
+use crate::args::{CentreCommand, UserAddArgs, UserCommand};
 
 pub fn run(c: UserCommand) -> Result<(), Failure> {
     match c {
         UserCommand::Add(a) => add(a),
+    }
+}
+
+pub fn centre(c: CentreCommand) -> Result<(), Failure> {
+    match c {
+        CentreCommand::Add(a) => crate::db::runtime()?.block_on(async {
+            let store = crate::db::open(&a.db, crate::serve_cmd::DEFAULT_DIR).await?;
+            let c = store.add_centre(&a.name).await?;
+            println!(
+                "Centre « {} » créé. Ajoutez son administrateur : jalon user add --centre \"{}\" --email … --name …",
+                c.name, c.name
+            );
+            Ok(())
+        }),
+        CentreCommand::List(a) => crate::db::runtime()?.block_on(async {
+            let store = crate::db::open(&a.db, crate::serve_cmd::DEFAULT_DIR).await?;
+            for c in store.centres().await? {
+                println!("{}", c.name);
+            }
+            Ok(())
+        }),
     }
 }
 
@@ -66,6 +88,12 @@ fn add(a: UserAddArgs) -> Result<(), Failure> {
         }
         let centre = pick_centre(&centres, a.centre.as_deref())?;
         let actor = Actor::command_line(centre.id.clone());
+        if a.role != Role::Admin && store.users(&actor).await?.is_empty() {
+            return Err(Failure::usage(format!(
+                "--role : le premier utilisateur du centre « {} » en est l'administrateur (admin)",
+                centre.name
+            )));
+        }
         let u = store.add_user(actor.admin()?, new(password()?)).await?;
         println!(
             "Utilisateur {} <{}> ajouté au centre « {} » ({}).",
@@ -93,7 +121,7 @@ pub fn pick_centre<'a>(
     match name {
         Some(name) => centres.iter().find(|c| c.name == name).ok_or_else(|| {
             Failure::usage(format!(
-                "--centre : centre inconnu « {name} » (centres : {})",
+                "--centre : centre inconnu « {name} » (centres : {}) ; pour le créer : jalon centre add \"{name}\"",
                 names()
             ))
         }),

@@ -44,6 +44,76 @@ fn add_admin(dir: &str) -> Output {
 }
 
 #[test]
+fn centre_add_creates_a_second_centre_that_user_add_then_fills() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path().to_str().unwrap();
+    let pw = [("JALON_PASSWORD", "un mot de passe sûr")];
+    assert!(add_admin(d).status.success());
+    let add_to_b = |email: &str, role: &str| {
+        jalon(
+            &[
+                "user",
+                "add",
+                "--data-dir",
+                d,
+                "--email",
+                email,
+                "--name",
+                "Bruno",
+                "--role",
+                role,
+                "--centre",
+                "Centre B",
+            ],
+            &pw,
+        )
+    };
+    // Before: the centre is unknown, and the message lists those there are and says how.
+    let o = add_to_b("bruno@b.example", "admin");
+    assert_eq!(o.status.code(), Some(2));
+    let err = text(&o.stderr);
+    assert!(
+        err.contains("centre inconnu « Centre B » (centres : Centre Test)")
+            && err.contains("jalon centre add \"Centre B\""),
+        "{err}"
+    );
+    let o = jalon(&["centre", "add", "--data-dir", d, "Centre B"], &[]);
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    assert!(text(&o.stdout).contains("Centre « Centre B » créé."));
+    // Twice is refused, whatever the case.
+    let o = jalon(&["centre", "add", "--data-dir", d, "centre b"], &[]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(text(&o.stderr).contains("un centre s'appelle déjà « centre b »"));
+    // Its first user is its administrator.
+    let o = add_to_b("bruno@b.example", "manager");
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        text(&o.stderr)
+            .contains("le premier utilisateur du centre « Centre B » en est l'administrateur")
+    );
+    let o = add_to_b("bruno@b.example", "admin");
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    assert!(text(&o.stdout).contains("ajouté au centre « Centre B » (administrateur)"));
+    let o = jalon(&["centre", "list", "--data-dir", d], &[]);
+    assert_eq!(text(&o.stdout), "Centre B\nCentre Test\n");
+    // Now several centres: --centre is needed.
+    let o = jalon(
+        &[
+            "user",
+            "add",
+            "--data-dir",
+            d,
+            "--email",
+            "x@y.example",
+            "--name",
+            "X",
+        ],
+        &pw,
+    );
+    assert!(text(&o.stderr).contains("--centre est obligatoire : la base a plusieurs centres"));
+}
+
+#[test]
 fn user_add_creates_the_first_centre_and_admin_then_more_users() {
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path().to_str().unwrap();
@@ -109,7 +179,7 @@ fn user_add_creates_the_first_centre_and_admin_then_more_users() {
         "{err}"
     );
     assert!(
-        err.contains("password : le mot de passe doit compter au moins 10 caractères"),
+        err.contains("password : le mot de passe doit compter 12 caractères au moins"),
         "{err}"
     );
     let o = jalon(

@@ -56,6 +56,12 @@ actions! {
     UserCreated = "user.created", "Utilisateur créé";
     UserUpdated = "user.updated", "Utilisateur modifié";
     UserPasswordChanged = "user.password_changed", "Mot de passe changé";
+    UserInvited = "user.invited", "Invitation envoyée";
+    InvitationResent = "user.invitation_resent", "Invitation renvoyée avec un nouveau lien";
+    InvitationCancelled = "user.invitation_cancelled", "Invitation annulée";
+    InvitationAccepted = "user.invitation_accepted", "Invitation acceptée : compte créé";
+    PasswordResetRequested = "user.password_reset_requested", "Lien de nouveau mot de passe envoyé par courriel";
+    PasswordReset = "user.password_reset", "Mot de passe choisi par le lien reçu par courriel ; connexions fermées";
     SiteCreated = "site.created", "Site créé";
     SiteUpdated = "site.updated", "Site modifié";
     TitleCreated = "title.created", "Titre enregistré";
@@ -179,10 +185,11 @@ pub enum Subject {
     Approval,
     Session,
     Juror,
+    Invitation,
 }
 
 impl Subject {
-    pub const ALL: [Subject; 7] = [
+    pub const ALL: [Subject; 8] = [
         Subject::Centre,
         Subject::User,
         Subject::Site,
@@ -190,6 +197,7 @@ impl Subject {
         Subject::Approval,
         Subject::Session,
         Subject::Juror,
+        Subject::Invitation,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -201,6 +209,7 @@ impl Subject {
             Subject::Approval => "approval",
             Subject::Session => "session",
             Subject::Juror => "juror",
+            Subject::Invitation => "invitation",
         }
     }
 

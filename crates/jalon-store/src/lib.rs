@@ -3,6 +3,7 @@
 //! driver: portable SQL with `$n` placeholders, text ids and dates, BIGINT booleans; one
 //! migration folder per backend.
 
+pub mod accounts;
 pub mod actions;
 pub mod attendance;
 pub mod candidates;

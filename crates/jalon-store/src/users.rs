@@ -68,7 +68,7 @@ fn check_new_user(u: &NewUser) -> Vec<FieldError> {
 
 /// Hashes on a blocking thread: argon2 takes tens of milliseconds of CPU, which must not stall
 /// the async executor serving other requests.
-async fn hash_password_blocking(password: &str) -> Result<String> {
+pub(crate) async fn hash_password_blocking(password: &str) -> Result<String> {
     let password = password.to_owned();
     tokio::task::spawn_blocking(move || hash_password(&password))
         .await
@@ -118,11 +118,11 @@ fn dummy_hash() -> &'static str {
     HASH.get_or_init(|| hash_password("jalon-compte-inexistant").unwrap_or_default())
 }
 
-fn token_digest(token: &str) -> String {
+pub(crate) fn token_digest(token: &str) -> String {
     crate::sha256_hex(token.as_bytes())
 }
 
-fn user_json(u: &User) -> serde_json::Value {
+pub(crate) fn user_json(u: &User) -> serde_json::Value {
     json!({"id": u.id, "email": u.email, "display_name": u.display_name, "role": u.role, "active": u.active})
 }
 
@@ -485,6 +485,30 @@ impl Store {
         new: NewUser,
         hash: String,
     ) -> Result<User> {
+        self.insert_user_as(
+            conn,
+            actor.centre_id(),
+            actor.into(),
+            UserId::generate(),
+            new,
+            hash,
+            Action::UserCreated,
+        )
+        .await
+    }
+
+    /// Inserts a user of `centre` and journals `action` by `author`.
+    #[allow(clippy::too_many_arguments)]
+    pub(crate) async fn insert_user_as(
+        &self,
+        conn: &mut sqlx::AnyConnection,
+        centre: &CentreId,
+        author: journal::Author<'_>,
+        id: UserId,
+        new: NewUser,
+        hash: String,
+        action: Action,
+    ) -> Result<User> {
         let email = new.email.trim().to_lowercase();
         let taken: Option<(String,)> = sqlx::query_as("SELECT id FROM users WHERE email = $1")
             .bind(&email)
@@ -497,7 +521,7 @@ impl Store {
             ));
         }
         let user = User {
-            id: UserId::generate(),
+            id,
             email,
             display_name: new.display_name.trim().to_owned(),
             role: new.role,
@@ -510,7 +534,7 @@ impl Store {
              VALUES ($1, $2, $3, $4, $5, $6, 1, $7)",
         )
         .bind(&user.id)
-        .bind(actor.centre_id())
+        .bind(centre)
         .bind(&user.email)
         .bind(&user.display_name)
         .bind(user.role.as_str())
@@ -521,9 +545,9 @@ impl Store {
         journal::append(
             conn,
             self,
-            actor,
+            author,
             Change {
-                action: Action::UserCreated,
+                action,
                 subject_type: Subject::User,
                 subject_id: user.id.as_str(),
                 data: json!({"after": user_json(&user)}),
@@ -566,11 +590,8 @@ impl Store {
                     what: "utilisateur",
                 })?;
         let admin = actor.admin()?;
-        if update.display_name.trim().is_empty() {
-            return Err(StoreError::invalid(
-                "display_name",
-                "le nom est obligatoire",
-            ));
+        if let Some(p) = jalon_core::account::display_name_problem(&update.display_name) {
+            return Err(StoreError::Invalid(vec![p]));
         }
         // Lock the centre's row: two administrators demoting each other at once are
         // serialised, and the last one is kept (PostgreSQL; SQLite already serialises).
@@ -759,15 +780,16 @@ impl Store {
                 reason: "la ligne de commande n'a pas de mot de passe",
             });
         };
-        let (hash,): (String,) =
-            sqlx::query_as("SELECT password_hash FROM users WHERE id = $1 AND centre_id = $2")
-                .bind(user_id)
-                .bind(actor.centre_id())
-                .fetch_optional(self.pool())
-                .await?
-                .ok_or(StoreError::NotFound {
-                    what: "utilisateur",
-                })?;
+        let (hash, email): (String, String) = sqlx::query_as(
+            "SELECT password_hash, email FROM users WHERE id = $1 AND centre_id = $2",
+        )
+        .bind(user_id)
+        .bind(actor.centre_id())
+        .fetch_optional(self.pool())
+        .await?
+        .ok_or(StoreError::NotFound {
+            what: "utilisateur",
+        })?;
         let mut errs = Vec::new();
         if !password_matches_blocking(current, &hash).await {
             errs.push(FieldError::new(
@@ -775,7 +797,9 @@ impl Store {
                 "le mot de passe actuel est incorrect",
             ));
         }
-        errs.extend(jalon_core::account::new_password_problem(current, new));
+        errs.extend(jalon_core::account::new_password_problem(
+            current, new, &email,
+        ));
         if !errs.is_empty() {
             return Err(StoreError::Invalid(errs));
         }

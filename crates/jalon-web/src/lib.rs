@@ -1,6 +1,7 @@
 //! Jalon's HTTP server: `GET /healthz`, the French pages (server-rendered, htmx), the JSON API
 //! under `/api/v1/`, authentication by cookie or bearer token, convocation emails.
 
+pub mod account_mail;
 mod api;
 pub mod archive;
 mod assets;
@@ -25,7 +26,7 @@ use axum::routing::get;
 use jalon_store::Store;
 use tokio::net::TcpListener;
 
-pub use limiter::Limiter;
+pub use limiter::{Limiter, MailQuota};
 
 #[derive(Clone)]
 pub struct AppState {
@@ -33,6 +34,8 @@ pub struct AppState {
     /// Mark cookies `Secure` (the server is reached through HTTPS).
     pub secure_cookies: bool,
     pub limiter: Arc<Limiter>,
+    /// The password-reset emails strangers may ask for.
+    pub mail_quota: Arc<MailQuota>,
     /// Jalon is behind a reverse proxy: a request's address is the last one the proxy
     /// appended to `X-Forwarded-For`, not the proxy's own.
     pub behind_proxy: bool,
@@ -52,6 +55,7 @@ impl AppState {
             store,
             secure_cookies,
             limiter: Arc::new(Limiter::default()),
+            mail_quota: Arc::new(MailQuota::default()),
             behind_proxy: false,
             mail: Arc::new(mailer::MailSettings::outbox(
                 outbox,

@@ -237,6 +237,50 @@ impl Counts {
     }
 }
 
+/// A quota on the emails sent on request of strangers (password resets): at most
+/// [`MailQuota::PER_ADDRESS`] an hour to one address, so that the form cannot flood someone's
+/// mailbox, and [`MailQuota::PER_SOURCE`] requests an hour from one source address. Beyond,
+/// the request is answered alike but nothing is sent. In memory, like the login counts.
+#[derive(Default)]
+pub struct MailQuota {
+    recent: Mutex<HashMap<String, Vec<Instant>>>,
+}
+
+impl MailQuota {
+    pub const PER_ADDRESS: usize = 3;
+    pub const PER_SOURCE: usize = 20;
+    const WINDOW: Duration = Duration::from_secs(3600);
+
+    /// Counts a request for `email` from `from`, and says whether to send.
+    pub fn allow(&self, email: &str, from: IpAddr) -> bool {
+        self.allow_at(email, from, Instant::now())
+    }
+
+    fn allow_at(&self, email: &str, from: IpAddr, now: Instant) -> bool {
+        let mut recent = self.recent.lock().unwrap_or_else(|p| p.into_inner());
+        if recent.len() > PRUNE_ABOVE {
+            recent.retain(|_, v| {
+                v.iter()
+                    .any(|t| now.saturating_duration_since(*t) < Self::WINDOW)
+            });
+        }
+        let mut count = |key: String, limit: usize| {
+            let times = recent.entry(key).or_default();
+            times.retain(|t| now.saturating_duration_since(*t) < Self::WINDOW);
+            times.len() < limit
+        };
+        let email = format!("mail:{}", account_key(email));
+        let source = format!("from:{from}");
+        if !(count(email.clone(), Self::PER_ADDRESS) && count(source.clone(), Self::PER_SOURCE)) {
+            return false;
+        }
+        for key in [email, source] {
+            recent.entry(key).or_default().push(now);
+        }
+        true
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -339,5 +383,27 @@ mod tests {
             assert_eq!(l.check_at(&who, ip(OFFICE), t0), Ok(()), "{who}");
             l.success_at(&who, ip(OFFICE), t0);
         }
+    }
+
+    #[test]
+    fn three_reset_emails_an_hour_to_one_address_then_none() {
+        let q = MailQuota::default();
+        let t0 = Instant::now();
+        let ip = |n: u8| IpAddr::from([10, 0, 0, n]);
+        // From several sources, the same address gets three, whatever its case.
+        assert!(q.allow_at("claire@a.fr", ip(1), t0));
+        assert!(q.allow_at("Claire@A.fr ", ip(2), t0));
+        assert!(q.allow_at("claire@a.fr", ip(3), t0));
+        assert!(!q.allow_at("claire@a.fr", ip(4), t0));
+        // Another address is not held back by it.
+        assert!(q.allow_at("paul@a.fr", ip(4), t0));
+        // An hour later, one more.
+        assert!(q.allow_at("claire@a.fr", ip(1), t0 + Duration::from_secs(3601)));
+        // One source cannot spray many addresses.
+        let q = MailQuota::default();
+        for n in 0..MailQuota::PER_SOURCE {
+            assert!(q.allow_at(&format!("p{n}@a.fr"), ip(9), t0));
+        }
+        assert!(!q.allow_at("last@a.fr", ip(9), t0));
     }
 }

@@ -53,7 +53,7 @@ impl MailSettings {
         })
     }
 
-    async fn send(&self, message: Message) -> Result<(), String> {
+    pub(crate) async fn send(&self, message: Message) -> Result<(), String> {
         match &self.transport {
             Transport::Outbox(dir) => {
                 std::fs::create_dir_all(dir)

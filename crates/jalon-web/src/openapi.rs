@@ -21,6 +21,7 @@ use serde_json::{Value, json};
     jalon_store::catalog::Title,
     jalon_store::catalog::Approval,
     jalon_store::users::User,
+    jalon_store::accounts::Invitation,
     jalon_store::sessions::SessionDetail,
     jalon_store::sessions::SessionMilestone,
     jalon_store::sessions::ChecklistItem,
@@ -305,8 +306,8 @@ pub fn document() -> Value {
         "/api/v1/me": {"get": op("L'utilisateur connecté.", None, "200", ok("Utilisateur.", r("Me")), false)},
         "/api/v1/me/password": {"post": {
             "summary": "Changer son propre mot de passe (tout rôle) ; les autres connexions de l'utilisateur prennent fin.",
-            "requestBody": body(json!({"type": "object", "required": ["current_password", "new_password"], "properties": {"current_password": {"type": "string"}, "new_password": {"type": "string", "minLength": 10}}})),
-            "responses": {"204": {"description": "Changé."}, "401": err("Non connecté."), "422": err("Mot de passe actuel incorrect, ou nouveau trop court.")}}},
+            "requestBody": body(json!({"type": "object", "required": ["current_password", "new_password"], "properties": {"current_password": {"type": "string"}, "new_password": {"type": "string", "minLength": 12}}})),
+            "responses": {"204": {"description": "Changé."}, "401": err("Non connecté."), "422": err("Mot de passe actuel incorrect, ou nouveau refusé : moins de 12 caractères, courant, une suite ou une répétition, ou contenant l'adresse.")}}},
         "/api/v1/sites": {
             "get": op("Sites (plateaux techniques) du centre.", None, "200", ok("Sites.", list(r("Site"))), false),
             "post": op("Créer un site (administrateur).", Some(r("SiteInput")), "201", ok("Créé.", r("Site")), true)},
@@ -327,7 +328,7 @@ pub fn document() -> Value {
             "put": op("Modifier un agrément (administrateur).", Some(versioned("ApprovalInput")), "200", ok("Modifié.", r("Approval")), true)}), &["id"]),
         "/api/v1/users": {
             "get": op("Utilisateurs du centre.", None, "200", ok("Utilisateurs.", list(r("User"))), false),
-            "post": op("Créer un utilisateur (administrateur).", Some(r("UserInput")), "201", ok("Créé.", r("User")), true)},
+            "post": op("Inviter un utilisateur (administrateur) : la personne reçoit par courriel un lien personnel, valable 7 jours et une seule fois, pour choisir son mot de passe ; son compte existe alors. La réponse est la même que l'adresse ait ou non un compte dans un autre centre (dans ce cas, aucun compte n'est créé et l'adresse reçoit un avis).", Some(r("UserInput")), "202", ok("Invitation enregistrée.", r("Invitation")), true)},
         "/api/v1/users/{id}": with_params(json!({
             "get": op("Un utilisateur.", None, "200", ok("Utilisateur.", r("User")), false),
             "put": op("Modifier le nom, le rôle ou l'activité d'un utilisateur (administrateur) ; le centre garde au moins un administrateur actif.",
@@ -414,6 +415,22 @@ pub fn document() -> Value {
             ok("Rapport.", json!({"type": "object", "properties": {"sessions": list(r("SessionConformity"))}})), false)},
         "/api/v1/openapi.json": {"get": {"summary": "Ce document.", "responses": {"200": {"description": "OpenAPI 3.1."}}}},
     });
+    let account_paths = json!({
+        "/api/v1/password/forgot": {"post": {
+            "summary": "Mot de passe oublié : si l'adresse a un compte, lui envoie un lien (valable une heure, une seule fois) pour choisir un nouveau mot de passe, qui met fin à toutes ses connexions. La réponse est la même quelle que soit l'adresse ; trois courriels par heure au plus pour une adresse.",
+            "requestBody": body(json!({"type": "object", "required": ["email"], "properties": {"email": {"type": "string"}}})),
+            "responses": {"202": ok("Demande reçue (même réponse pour toute adresse).", json!({"type": "object", "properties": {"message": {"type": "string"}}})),
+                          "422": err("Corps invalide.")}}},
+        "/api/v1/invitations": {
+            "get": op("Invitations en attente du centre (administrateur).", None, "200", ok("Invitations.", list(r("Invitation"))), false)},
+        "/api/v1/invitations/{id}": with_params(json!({
+            "delete": op("Annuler une invitation (administrateur) : son lien ne sert plus.", None, "204", json!({"description": "Annulée."}), true)}), &["id"]),
+        "/api/v1/invitations/{id}/resend": with_params(json!({
+            "post": op("Renvoyer une invitation (administrateur) : nouveau lien, valable 7 jours ; l'ancien ne sert plus.", None, "202", ok("Renvoyée.", r("Invitation")), true)}), &["id"])
+    });
+    if let (Some(all), Value::Object(more)) = (paths.as_object_mut(), account_paths) {
+        all.extend(more);
+    }
     if let (Some(all), Value::Object(more)) = (paths.as_object_mut(), timetable_paths) {
         all.extend(more);
     }

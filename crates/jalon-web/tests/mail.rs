@@ -688,3 +688,381 @@ async fn a_candidate_reads_their_result_only_once_the_session_is_validated() {
         "Courrier de résultat envoyé au candidat par courriel"
     );
 }
+
+/// Two centres: Alpha (its administrator) and Beta, where Claire already has an account; the
+/// server mails through a loopback SMTP server. Returns the base URL, the mails received and
+/// a client signed in as Alpha's administrator.
+async fn two_centres_by_smtp() -> (
+    String,
+    tokio::sync::mpsc::UnboundedReceiver<(Vec<String>, String)>,
+    reqwest::Client,
+    tempfile::TempDir,
+) {
+    let (store, dir) = common::store().await;
+    store
+        .create_centre(
+            "Centre Alpha",
+            common::user("admin@alpha.example", "Alice", Role::Admin),
+        )
+        .await
+        .unwrap();
+    let beta = store.add_centre("Centre Beta").await.unwrap();
+    store
+        .add_user(
+            Actor::command_line(beta.id).admin().unwrap(),
+            common::user("claire@beta.example", "Claire Martin", Role::Admin),
+        )
+        .await
+        .unwrap();
+    let (port, received) = smtp_server().await;
+    let base = serve(store, move |base| {
+        MailSettings::smtp(
+            &format!("smtp://127.0.0.1:{port}"),
+            "Jalon <jalon@alpha.example>",
+            base,
+        )
+        .unwrap()
+    })
+    .await;
+    let c = admin(&base).await;
+    (base, received, c, dir)
+}
+
+/// The next mail, within a few seconds (they leave in the background), with its
+/// quoted-printable soft line breaks undone.
+async fn next_mail(
+    received: &mut tokio::sync::mpsc::UnboundedReceiver<(Vec<String>, String)>,
+) -> (Vec<String>, String) {
+    let (to, data) = tokio::time::timeout(std::time::Duration::from_secs(10), received.recv())
+        .await
+        .expect("a mail arrives")
+        .unwrap();
+    (to, data.replace("=\r\n", ""))
+}
+
+/// The token after `path` in a mail.
+fn link_token(mail: &str, path: &str) -> String {
+    let at = mail
+        .find(path)
+        .unwrap_or_else(|| panic!("{path} in {mail}"))
+        + path.len();
+    mail[at..at + 64].to_owned()
+}
+
+fn anonymous() -> reqwest::Client {
+    reqwest::Client::builder()
+        .cookie_store(true)
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap()
+}
+
+#[tokio::test]
+async fn an_invitation_answers_alike_whether_or_not_the_address_has_an_account() {
+    let (base, mut received, c, _dir) = two_centres_by_smtp().await;
+    let invite = |email: &'static str| {
+        let (c, base) = (c.clone(), base.clone());
+        async move {
+            let csrf = csrf_of(&c, &format!("{base}/admin/users")).await;
+            let r = c
+                .post(format!("{base}/admin/users"))
+                .form(&[
+                    ("csrf", csrf.as_str()),
+                    ("display_name", "Claire M."),
+                    ("email", email),
+                    ("role", "manager"),
+                ])
+                .send()
+                .await
+                .unwrap();
+            (r.status(), r.url().to_string(), r.text().await.unwrap())
+        }
+    };
+    // Claire's address has an account in Beta: the old form answered « déjà utilisée ».
+    let (known_status, known_url, known_page) = invite("claire@beta.example").await;
+    let (new_status, new_url, new_page) = invite("nouvelle@alpha.example").await;
+    assert_eq!(known_status, StatusCode::OK, "{known_page}");
+    assert_eq!((known_status, &known_url), (new_status, &new_url));
+    assert!(known_url.ends_with("/admin/users?ok=invited"));
+    assert!(known_page.contains("Invitation envoyée."), "{known_page}");
+    assert!(!known_page.contains("déjà"));
+    // Both are listed as pending, alike.
+    assert!(new_page.contains("Invitations en attente"));
+    assert!(
+        new_page.contains("claire@beta.example") && new_page.contains("nouvelle@alpha.example")
+    );
+    // The API answers alike too.
+    let api = |email: &'static str| {
+        let (c, base) = (c.clone(), base.clone());
+        async move {
+            let r = c
+                .post(format!("{base}/api/v1/users"))
+                .json(&serde_json::json!({"email": email, "display_name": "X Y", "role": "inspector"}))
+                .send()
+                .await
+                .unwrap();
+            let status = r.status();
+            let mut v: Value = r.json().await.unwrap();
+            for k in ["id", "email", "created_at", "expires_at"] {
+                v[k] = Value::Null;
+            }
+            (status, v)
+        }
+    };
+    assert_eq!(
+        api("claire@beta.example").await,
+        api("autre@alpha.example").await
+    );
+    assert_eq!(api("autre@alpha.example").await.0, StatusCode::ACCEPTED);
+    // Nobody may be invited under the name the journal gives to the command line.
+    let r = c
+        .post(format!("{base}/api/v1/users"))
+        .json(&serde_json::json!({"email": "cli@alpha.example", "display_name": "Ligne de Commande", "role": "admin"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let body: Value = r.json().await.unwrap();
+    assert_eq!(body["fields"][0]["field"], "display_name", "{body}");
+    assert!(
+        body.to_string()
+            .contains("ressemble au nom que le journal donne à la ligne de commande")
+    );
+    // Only the owner of each address learns which it was, by the mail it receives.
+    // Two to Claire (page and API), one to « nouvelle », two to « autre ».
+    let mut mails = Vec::new();
+    for _ in 0..5 {
+        mails.push(next_mail(&mut received).await);
+    }
+    let to_claire: Vec<&String> = mails
+        .iter()
+        .filter(|(to, _)| to == &["claire@beta.example"])
+        .map(|(_, m)| m)
+        .collect();
+    assert_eq!(to_claire.len(), 2);
+    for m in &to_claire {
+        assert!(m.contains("un compte Jalon"), "{m}");
+        assert!(
+            !m.contains("/invitation/"),
+            "no link for an existing account: {m}"
+        );
+    }
+    let invitation = mails
+        .iter()
+        .find(|(to, _)| to == &["nouvelle@alpha.example"])
+        .map(|(_, m)| m.clone())
+        .unwrap();
+    assert!(invitation.contains("Subject: Invitation"), "{invitation}");
+    let token = link_token(&invitation, "/invitation/");
+    // The link: one job, once.
+    let page = anonymous()
+        .get(format!("{base}/invitation/{token}"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(page.contains("Centre Alpha") && page.contains("nouvelle@alpha.example"));
+    let set = |password: &'static str| {
+        let (base, token) = (base.clone(), token.clone());
+        async move {
+            let r = anonymous()
+                .post(format!("{base}/invitation/{token}"))
+                .form(&[("password", password), ("password_confirm", password)])
+                .send()
+                .await
+                .unwrap();
+            (r.status(), r.text().await.unwrap())
+        }
+    };
+    let (status, page) = set("1234567890").await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(page.contains("12 caractères au moins"), "{page}");
+    let (status, page) = set("une phrase de passe").await;
+    assert_eq!(status, StatusCode::OK, "{page}");
+    assert!(page.contains("Votre compte est créé"));
+    let (status, _) = set("une autre phrase encore").await;
+    assert_eq!(status, StatusCode::GONE);
+    let r = anonymous()
+        .post(format!("{base}/api/v1/login"))
+        .json(&serde_json::json!({"email": "nouvelle@alpha.example", "password": "une phrase de passe"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    // Claire's account in Beta is untouched: no duplicate in Alpha.
+    let users: Value = c
+        .get(format!("{base}/api/v1/users"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert!(!users.to_string().contains("claire@beta.example"));
+    // From the users' page, a pending invitation is resent (a new link, the old one dies)
+    // then cancelled (no link works).
+    let old = mails
+        .iter()
+        .rev()
+        .find(|(to, _)| to == &["autre@alpha.example"])
+        .map(|(_, m)| link_token(m, "/invitation/"))
+        .unwrap();
+    let pending: Value = c
+        .get(format!("{base}/api/v1/invitations"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let id = pending
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["email"] == "autre@alpha.example")
+        .map(|i| i["id"].as_str().unwrap().to_owned())
+        .unwrap();
+    let post = |what: &'static str| {
+        let (c, base, id) = (c.clone(), base.clone(), id.clone());
+        async move {
+            let csrf = csrf_of(&c, &format!("{base}/admin/users")).await;
+            let r = c
+                .post(format!("{base}/admin/invitations/{id}/{what}"))
+                .form(&[("csrf", csrf.as_str())])
+                .send()
+                .await
+                .unwrap();
+            (r.url().to_string(), r.text().await.unwrap())
+        }
+    };
+    let (url, page) = post("resend").await;
+    assert!(url.ends_with("?ok=resent"), "{url}");
+    assert!(page.contains("Invitation renvoyée"));
+    let (to, mail) = next_mail(&mut received).await;
+    assert_eq!(to, ["autre@alpha.example"]);
+    let new = link_token(&mail, "/invitation/");
+    let status = |token: String| {
+        let base = base.clone();
+        async move {
+            anonymous()
+                .get(format!("{base}/invitation/{token}"))
+                .send()
+                .await
+                .unwrap()
+                .status()
+        }
+    };
+    assert_eq!(status(old).await, StatusCode::GONE);
+    assert_eq!(status(new.clone()).await, StatusCode::OK);
+    let (url, page) = post("cancel").await;
+    assert!(url.ends_with("?ok=cancelled"), "{url}");
+    assert!(!page.contains("autre@alpha.example"), "no longer pending");
+    assert_eq!(status(new).await, StatusCode::GONE);
+}
+
+#[tokio::test]
+async fn a_forgotten_password_is_reset_by_a_one_hour_link_that_ends_every_login() {
+    let (base, mut received, _, _dir) = two_centres_by_smtp().await;
+    let login = |password: &'static str| {
+        let base = base.clone();
+        async move {
+            let c = anonymous();
+            let r = c
+                .post(format!("{base}/api/v1/login"))
+                .json(&serde_json::json!({"email": "claire@beta.example", "password": password}))
+                .send()
+                .await
+                .unwrap();
+            (r.status(), c)
+        }
+    };
+    let (status, claire) = login(PASSWORD).await;
+    assert_eq!(status, StatusCode::OK);
+    let login_page = anonymous()
+        .get(format!("{base}/login"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(login_page.contains("href=\"/password/forgot\""));
+    let forgot = |email: &'static str| {
+        let base = base.clone();
+        async move {
+            let r = anonymous()
+                .post(format!("{base}/password/forgot"))
+                .form(&[("email", email)])
+                .send()
+                .await
+                .unwrap();
+            (r.status(), r.text().await.unwrap())
+        }
+    };
+    // The same sentence whether or not the address has an account.
+    let known = forgot("Claire@Beta.example").await;
+    let unknown = forgot("personne@beta.example").await;
+    assert_eq!(known, unknown);
+    assert_eq!(known.0, StatusCode::OK);
+    assert!(
+        known.1.contains(
+            "Si un compte existe pour cette adresse, un courriel vient de lui être envoyé"
+        )
+    );
+    let (to, mail) = next_mail(&mut received).await;
+    assert_eq!(to, ["claire@beta.example"]);
+    let token = link_token(&mail, "/password/reset/");
+    let reset = |password: &'static str| {
+        let (base, token) = (base.clone(), token.clone());
+        async move {
+            let r = anonymous()
+                .post(format!("{base}/password/reset/{token}"))
+                .form(&[("password", password), ("password_confirm", password)])
+                .send()
+                .await
+                .unwrap();
+            (r.status(), r.text().await.unwrap())
+        }
+    };
+    let (status, page) = reset("aaaaaaaaaaaaaaa").await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(page.contains("répéter un même caractère"), "{page}");
+    let (status, page) = reset("administrator").await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(page.contains("figure parmi les plus courants"), "{page}");
+    let (status, page) = reset("le vieux chêne du parc").await;
+    assert_eq!(status, StatusCode::OK, "{page}");
+    // Claire's other logins ended; the old password no longer works, the new one does.
+    let me = claire
+        .get(format!("{base}/api/v1/me"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(me.status(), StatusCode::UNAUTHORIZED);
+    assert_eq!(login(PASSWORD).await.0, StatusCode::UNAUTHORIZED);
+    assert_eq!(login("le vieux chêne du parc").await.0, StatusCode::OK);
+    // Once only.
+    assert_eq!(reset("encore un autre secret").await.0, StatusCode::GONE);
+    // The mailbox cannot be flooded: three mails an hour to one address, then none, though
+    // the answer stays the same. (One was sent above; the API asks the same.)
+    for _ in 0..5 {
+        let r = anonymous()
+            .post(format!("{base}/api/v1/password/forgot"))
+            .json(&serde_json::json!({"email": "claire@beta.example"}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), StatusCode::ACCEPTED);
+    }
+    for _ in 0..2 {
+        assert_eq!(next_mail(&mut received).await.0, ["claire@beta.example"]);
+    }
+    assert!(
+        tokio::time::timeout(std::time::Duration::from_secs(2), received.recv())
+            .await
+            .is_err(),
+        "no fourth mail within the hour"
+    );
+}

@@ -108,3 +108,23 @@ pub(super) async fn change_password(
 pub(super) async fn me(State(state): State<AppState>, Auth(actor): Auth) -> ApiResult<Json<Me>> {
     Ok(Json(me_of(&state, &actor).await?))
 }
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct Forgot {
+    email: String,
+}
+
+/// « Mot de passe oublié »: 202 and the same sentence whatever the address; the email (if the
+/// address has an account, and within the quota) leaves in the background.
+pub(super) async fn forgot_password(
+    State(state): State<AppState>,
+    ClientAddr(from): ClientAddr,
+    Body(f): Body<Forgot>,
+) -> impl IntoResponse {
+    crate::ui::ask_reset(&state, &f.email, from);
+    (
+        StatusCode::ACCEPTED,
+        Json(json!({"message": crate::ui::FORGOT_ANSWER})),
+    )
+}

@@ -5,8 +5,9 @@ use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::IntoResponse;
+use jalon_store::accounts::{Invitation, NewInvitation};
 use jalon_store::catalog::{Approval, Site, Title};
-use jalon_store::users::{NewUser, User};
+use jalon_store::users::User;
 use jalon_store::{ApprovalId, Role, SiteId, StoreError, TitleId, UserId};
 use serde::Deserialize;
 
@@ -150,14 +151,14 @@ pub(super) async fn get_user(
     Ok(Json(s.store.user(&a, &id).await?))
 }
 
-/// A user to create (administrator).
+/// A person to invite (administrator): they choose their password through the link mailed
+/// to them.
 #[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct UserInput {
     email: String,
     display_name: String,
     role: Role,
-    password: String,
 }
 
 pub(super) async fn update_user(
@@ -173,21 +174,61 @@ pub(super) async fn update_user(
     ))
 }
 
+/// Invites a person: 202 and the pending invitation, alike whether or not the address has an
+/// account in another centre (the email, link or notice, leaves in the background).
 pub(super) async fn create_user(
     State(s): State<AppState>,
     Auth(a): Auth,
     Body(b): Body<UserInput>,
 ) -> ApiResult<impl IntoResponse> {
-    let new = NewUser {
+    let new = NewInvitation {
         email: b.email,
         display_name: b.display_name,
         role: b.role,
-        password: b.password,
     };
-    Ok((
-        StatusCode::CREATED,
-        Json(s.store.add_user(a.admin()?, new).await?),
-    ))
+    let invited = s.store.invite_user(a.admin()?, new).await?;
+    let invitation = invited.invitation.clone();
+    crate::account_mail::send_invitation(&s, invited);
+    Ok((StatusCode::ACCEPTED, Json(invitation)))
+}
+
+/// The centre's pending invitations; everyone of the centre reads them, as they read its users.
+pub(super) async fn list_invitations(
+    State(s): State<AppState>,
+    Auth(a): Auth,
+) -> ApiResult<Json<Vec<Invitation>>> {
+    Ok(Json(s.store.invitations(&a).await?))
+}
+
+/// Not found unless the invitation is pending in the actor's centre (before any role check).
+async fn pending(s: &AppState, a: &jalon_store::Actor, id: &str) -> ApiResult<()> {
+    if s.store.invitations(a).await?.iter().any(|i| i.id == id) {
+        Ok(())
+    } else {
+        Err(jalon_store::StoreError::NotFound { what: "invitation" }.into())
+    }
+}
+
+pub(super) async fn resend_invitation(
+    State(s): State<AppState>,
+    Auth(a): Auth,
+    Path(id): Path<String>,
+) -> ApiResult<impl IntoResponse> {
+    pending(&s, &a, &id).await?;
+    let invited = s.store.resend_invitation(a.admin()?, &id).await?;
+    let invitation = invited.invitation.clone();
+    crate::account_mail::send_invitation(&s, invited);
+    Ok((StatusCode::ACCEPTED, Json(invitation)))
+}
+
+pub(super) async fn cancel_invitation(
+    State(s): State<AppState>,
+    Auth(a): Auth,
+    Path(id): Path<String>,
+) -> ApiResult<StatusCode> {
+    pending(&s, &a, &id).await?;
+    s.store.cancel_invitation(a.admin()?, &id).await?;
+    Ok(StatusCode::NO_CONTENT)
 }
 
 #[derive(serde::Serialize)]

@@ -28,6 +28,16 @@ pub fn routes() -> Router<AppState> {
         .route("/api/v1/logout", post(account::logout))
         .route("/api/v1/me", get(account::me))
         .route("/api/v1/me/password", post(account::change_password))
+        .route("/api/v1/password/forgot", post(account::forgot_password))
+        .route("/api/v1/invitations", get(catalog::list_invitations))
+        .route(
+            "/api/v1/invitations/{id}",
+            axum::routing::delete(catalog::cancel_invitation),
+        )
+        .route(
+            "/api/v1/invitations/{id}/resend",
+            post(catalog::resend_invitation),
+        )
         .route(
             "/api/v1/centre",
             get(catalog::get_centre).put(catalog::update_centre),

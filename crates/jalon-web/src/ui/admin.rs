@@ -6,12 +6,13 @@ use axum::Router;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use axum::routing::get;
+use axum::routing::{get, post};
 use jalon_core::{Domain, Zone, fr};
+use jalon_store::accounts::NewInvitation;
 use jalon_store::catalog::{
     ApprovalInput, Ccp, Epreuve, EpreuveKind, SiteInput, TitleInput, TitleStructure,
 };
-use jalon_store::users::{NewUser, UserUpdate};
+use jalon_store::users::UserUpdate;
 use jalon_store::{Actor, FieldError, Role, Store, StoreError};
 use serde::Deserialize;
 
@@ -23,6 +24,17 @@ pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/admin/{kind}", get(list).post(create))
         .route("/admin/{kind}/{id}", get(edit).post(update))
+        .route("/admin/invitations/{id}/resend", post(resend_invitation))
+        .route("/admin/invitations/{id}/cancel", post(cancel_invitation))
+}
+
+/// An invitation waiting to be accepted, as the users' page lists it.
+pub struct PendingView {
+    pub id: String,
+    pub display_name: String,
+    pub email: String,
+    pub role: &'static str,
+    pub until: String,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -141,6 +153,8 @@ struct AdminPage {
     editing: bool,
     errors: Vec<FieldError>,
     notice: Option<String>,
+    /// Users' page: the invitations waiting to be accepted.
+    invitations: Vec<PendingView>,
 }
 
 #[derive(Deserialize, Default, Clone)]
@@ -206,8 +220,6 @@ struct AdminForm {
     display_name: String,
     #[serde(default)]
     role: String,
-    #[serde(default)]
-    password: String,
     #[serde(default)]
     active: Option<String>,
 }
@@ -415,6 +427,22 @@ async fn page_for(
         store.users(a)
     );
     let (titles, sites, approvals, users) = loaded?;
+    let invitations = if kind == Kind::Users && a.admin().is_ok() {
+        store
+            .invitations(a)
+            .await?
+            .into_iter()
+            .map(|i| PendingView {
+                id: i.id,
+                display_name: i.display_name,
+                email: i.email,
+                role: i.role.label(),
+                until: fr::long_date(i.expires_at.paris_date()),
+            })
+            .collect()
+    } else {
+        Vec::new()
+    };
     let mut version = 0;
     // The values shown: what was posted, else the thing edited, else empty.
     let f: AdminForm = match (form, editing) {
@@ -622,10 +650,9 @@ async fn page_for(
                 ],
                 None => vec![
                     Input::new("display_name", "Nom", "text", f.display_name.clone()),
-                    Input::new("email", "Adresse électronique", "email", f.email.clone()),
+                    Input::new("email", "Adresse électronique", "email", f.email.clone())
+                        .hint("la personne y reçoit un lien personnel, valable 7 jours, pour choisir son mot de passe"),
                     role,
-                    Input::new("password", "Mot de passe initial", "password", "")
-                        .hint("10 caractères au moins ; à changer par l'utilisateur"),
                 ],
             };
             (
@@ -668,7 +695,7 @@ async fn page_for(
             (false, Kind::Titles) => "Enregistrer un titre".to_owned(),
             (false, Kind::Approvals) => "Enregistrer un agrément".to_owned(),
             (false, Kind::Sites) => "Ajouter un site".to_owned(),
-            (false, Kind::Users) => "Ajouter un utilisateur".to_owned(),
+            (false, Kind::Users) => "Inviter un utilisateur".to_owned(),
         },
         action: match editing {
             Some(id) => format!("/admin/{}/{id}", kind.slug()),
@@ -679,8 +706,38 @@ async fn page_for(
         editing: editing.is_some(),
         errors,
         notice,
+        invitations,
     };
     Ok((status, render(&view)).into_response())
+}
+
+/// What the administrator reads after inviting, whatever the address.
+const INVITED: &str = "Invitation envoyée. La personne reçoit un courriel avec un lien personnel, valable 7 jours, \
+     pour choisir son mot de passe ; son compte existera quand elle l'aura fait.";
+
+async fn resend_invitation(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    FormPost(page, _): FormPost<AdminForm>,
+) -> PageResult {
+    let invited = state
+        .store
+        .resend_invitation(page.actor.admin()?, &id)
+        .await?;
+    crate::account_mail::send_invitation(&state, invited);
+    Ok(Redirect::to("/admin/users?ok=resent").into_response())
+}
+
+async fn cancel_invitation(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    FormPost(page, _): FormPost<AdminForm>,
+) -> PageResult {
+    state
+        .store
+        .cancel_invitation(page.actor.admin()?, &id)
+        .await?;
+    Ok(Redirect::to("/admin/users?ok=cancelled").into_response())
 }
 
 fn unknown(slug: &str) -> Response {
@@ -697,7 +754,16 @@ async fn list(
         return Ok(unknown(&slug));
     };
     page.actor.admin()?;
-    let notice = (!n.ok.is_empty()).then(|| "Enregistré.".to_owned());
+    let notice = match n.ok.as_str() {
+        "" => None,
+        "invited" => Some(INVITED.to_owned()),
+        "resent" => Some(
+            "Invitation renvoyée avec un nouveau lien, valable 7 jours ; l'ancien ne sert plus."
+                .to_owned(),
+        ),
+        "cancelled" => Some("Invitation annulée : son lien ne sert plus.".to_owned()),
+        _ => Some("Enregistré.".to_owned()),
+    };
     page_for(&state, &page, kind, None, None, Vec::new(), notice).await
 }
 
@@ -858,21 +924,25 @@ async fn save(
                 )
                 .await
                 .map(|_| ()),
+            // An invitation, answered alike whether or not the address has an account
+            // elsewhere: the mail (link or notice) leaves in the background.
             (Some(role), None) => store
-                .add_user(
+                .invite_user(
                     admin,
-                    NewUser {
+                    NewInvitation {
                         email: f.email.clone(),
                         display_name: f.display_name.clone(),
                         role,
-                        password: f.password.clone(),
                     },
                 )
                 .await
-                .map(|_| ()),
+                .map(|invited| crate::account_mail::send_invitation(state, invited)),
         },
     };
     match result {
+        Ok(()) if kind == Kind::Users && id.is_none() => {
+            Ok(Redirect::to("/admin/users?ok=invited").into_response())
+        }
         Ok(()) => Ok(Redirect::to(&format!("/admin/{}?ok=1", kind.slug())).into_response()),
         Err(StoreError::Invalid(errors)) => {
             page_for(state, page, kind, id, Some(f), errors, None).await

@@ -14,6 +14,8 @@ mod juror_link;
 mod jurors;
 mod jury;
 mod login;
+mod password;
+pub(crate) use password::{FORGOT_ANSWER, ask_reset};
 mod results;
 pub(crate) mod session;
 mod session_form;
@@ -34,6 +36,7 @@ use crate::{assets, auth, security};
 pub fn routes() -> Router<AppState> {
     Router::new()
         .merge(login::routes())
+        .merge(password::routes())
         .merge(dashboard::routes())
         .merge(session::routes())
         .merge(closing::routes())

@@ -1070,7 +1070,10 @@ pub fn entry_view(e: &JournalEntry, rules: &jalon_core::Rulebook) -> EntryView {
     }
     EntryView {
         at: when(e.at),
-        actor: e.actor_name.clone(),
+        actor: jalon_core::account::journal_actor(
+            e.actor_id.as_deref().is_some_and(|id| !id.is_empty()),
+            &e.actor_name,
+        ),
         action: e.action.label().to_owned(),
         details,
     }
