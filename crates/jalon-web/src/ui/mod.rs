@@ -278,6 +278,7 @@ pub fn error_page(e: &StoreError) -> Response {
             &format!("{} : introuvable dans votre centre.", capitalise(what)),
         ),
         StoreError::Forbidden { reason } => forbidden(&format!("Action réservée : {reason}.")),
+        StoreError::Expired(text) => message(StatusCode::GONE, "Lien expiré", text),
         StoreError::Conflict { .. } => message(
             StatusCode::CONFLICT,
             "Modification concurrente",
