@@ -188,9 +188,9 @@ impl Store {
         type Row = (SessionId, String, Option<Stamp>, i64);
         let rows: Vec<Row> = sqlx::query_as(
             "SELECT s.id, s.end_date, s.cancelled_at, \
-             CASE WHEN EXISTS (SELECT 1 FROM validations vd WHERE vd.session_id = s.id) \
+             CAST(CASE WHEN EXISTS (SELECT 1 FROM validations vd WHERE vd.session_id = s.id) \
                OR EXISTS (SELECT 1 FROM minutes_signatures ms WHERE ms.session_id = s.id AND ms.juror_id = $2) \
-             THEN 0 ELSE 1 END AS pending \
+             THEN 0 ELSE 1 END AS BIGINT) AS pending \
              FROM sessions s WHERE s.centre_id = $1 AND ($3 = '' OR s.id = $3) \
              AND (s.id IN (SELECT session_id FROM jury_seats WHERE juror_id = $2) \
                OR s.id IN (SELECT session_id FROM session_jurors WHERE juror_id = $2)) \
@@ -230,12 +230,11 @@ impl Store {
 
     /// The sessions the juror sits in that their link still opens, in date order.
     pub async fn juror_sittings(&self, link: &JurorLink) -> Result<Vec<Sitting>> {
-        let seated: Vec<(SessionId,)> = sqlx::query_as(
-            "SELECT DISTINCT session_id FROM jury_seats WHERE juror_id = $1",
-        )
-        .bind(&link.juror.id)
-        .fetch_all(self.pool())
-        .await?;
+        let seated: Vec<(SessionId,)> =
+            sqlx::query_as("SELECT DISTINCT session_id FROM jury_seats WHERE juror_id = $1")
+                .bind(&link.juror.id)
+                .fetch_all(self.pool())
+                .await?;
         let actor = link.actor();
         let mut out = Vec::new();
         for (id, state) in self.sitting_states(link, None).await? {

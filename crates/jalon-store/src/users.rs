@@ -203,7 +203,17 @@ impl Store {
         conn: &mut sqlx::AnyConnection,
         centre: &CentreId,
     ) -> Result<(CentreSettings, i64)> {
-        type Row = (String, String, String, String, String, String, String, i64, i64);
+        type Row = (
+            String,
+            String,
+            String,
+            String,
+            String,
+            String,
+            String,
+            i64,
+            i64,
+        );
         let r: Row = sqlx::query_as(
             "SELECT name, address, postcode, city, phone, email, reply_to, version, retention_years \
              FROM centres WHERE id = $1",
