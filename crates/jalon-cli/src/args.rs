@@ -71,6 +71,20 @@ pub enum Command {
     /// retiré et toute entrée du journal modifiée ; code de sortie 1 si quelque chose ne va pas
     #[command(name = "verify-archive", help_template = HELP_TEMPLATE, next_help_heading = "Options ")]
     VerifyArchive(VerifyArchiveArgs),
+    /// Anonymise les données personnelles des sessions dont la durée de conservation du centre
+    /// est échue (noms, dates de naissance, coordonnées, signatures, documents) ; les effectifs
+    /// et résultats restent ; une transaction et une entrée de journal par session
+    #[command(help_template = HELP_TEMPLATE, next_help_heading = "Options ")]
+    Purge(PurgeArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct PurgeArgs {
+    #[command(flatten)]
+    pub db: DbArgs,
+    /// Liste les sessions concernées sans rien modifier
+    #[arg(long)]
+    pub dry_run: bool,
 }
 
 #[derive(Debug, Subcommand)]
