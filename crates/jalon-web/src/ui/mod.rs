@@ -14,6 +14,7 @@ mod juror_link;
 mod jurors;
 mod jury;
 mod login;
+mod privacy;
 mod results;
 pub(crate) mod session;
 mod session_form;
@@ -46,6 +47,7 @@ pub fn routes() -> Router<AppState> {
         .merge(results::routes())
         .merge(juror_link::routes())
         .merge(ack::routes())
+        .merge(privacy::routes())
         .merge(candidates::routes())
         .merge(documents::routes())
 }
