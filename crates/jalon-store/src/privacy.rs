@@ -280,7 +280,8 @@ impl Store {
                 bytes: png,
             });
         }
-        let document: Option<(Option<String>, Option<String>, Option<Vec<u8>>)> = sqlx::query_as(
+        type DocumentRow = (Option<String>, Option<String>, Option<Vec<u8>>);
+        let document: Option<DocumentRow> = sqlx::query_as(
             "SELECT document_name, document_type, document FROM convocations WHERE candidate_id = $1 AND session_id = $2",
         )
         .bind(id)
