@@ -4034,4 +4034,57 @@ async fn a_candidates_data_is_downloaded_from_their_page_by_the_centre_only() {
     assert_eq!(r.status(), StatusCode::NOT_FOUND);
     let journal = store.session_journal(&h, 1).await.unwrap();
     assert_eq!(journal[0].action.as_str(), "privacy.exported");
+    // A juror, from their page: likewise.
+    let leroy = store
+        .add_juror(
+            admin.writer().unwrap(),
+            jalon_core::jury::JurorInput {
+                last_name: "Leroy".into(),
+                first_names: "Marc".into(),
+                email: "marc.leroy@exemple.fr".into(),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+    let (m, csrf) = signed_in(&base, "manager@alpha.example").await;
+    let page = m
+        .get(format!("{base}/jurors/{}", leroy.id))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let action = format!("/jurors/{}/personal-data", leroy.id);
+    assert!(page.contains(&format!("action=\"{action}\"")), "{page}");
+    let r = m
+        .post(format!("{base}{action}"))
+        .form(&[("csrf", csrf.as_str())])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    assert_eq!(
+        r.headers()["content-disposition"],
+        "attachment; filename=\"donnees-marc-leroy.json\""
+    );
+    let data: serde_json::Value = r.json().await.unwrap();
+    assert_eq!(data["juror"]["email"], "marc.leroy@exemple.fr");
+    let (i, csrf) = signed_in(&base, "inspector@alpha.example").await;
+    let r = i
+        .post(format!("{base}{action}"))
+        .form(&[("csrf", csrf.as_str())])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::FORBIDDEN);
+    let (b, csrf) = signed_in(&base, "admin@beta.example").await;
+    let r = b
+        .post(format!("{base}{action}"))
+        .form(&[("csrf", csrf.as_str())])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::NOT_FOUND);
 }
