@@ -274,6 +274,10 @@ pub struct ServeArgs {
     /// l'en-tête X-Forwarded-For (pour limiter les tentatives de connexion par adresse)
     #[arg(long, env = "JALON_BEHIND_PROXY")]
     pub behind_proxy: bool,
+    /// Anonymise chaque jour (au démarrage, puis toutes les 24 h) les données personnelles des
+    /// sessions dont la durée de conservation du centre est échue, comme « jalon purge »
+    #[arg(long, env = "JALON_PURGE_DAILY")]
+    pub purge_daily: bool,
     /// Serveur de courriel pour les convocations (smtps://utilisateur:mot-de-passe@hôte:465) ;
     /// sans lui, les courriels sont écrits dans le dossier d'envoi (outbox du dossier de données)
     #[arg(long, value_name = "URL", env = "JALON_SMTP_URL")]
