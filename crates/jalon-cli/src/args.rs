@@ -74,6 +74,20 @@ pub enum Command {
     /// retiré et toute entrée du journal modifiée ; code de sortie 1 si quelque chose ne va pas
     #[command(name = "verify-archive", help_template = HELP_TEMPLATE, next_help_heading = "Options ")]
     VerifyArchive(VerifyArchiveArgs),
+    /// Anonymise les données personnelles des sessions dont la durée de conservation du centre
+    /// est échue (noms, dates de naissance, coordonnées, signatures, documents) ; les effectifs
+    /// et résultats restent ; une transaction et une entrée de journal par session
+    #[command(help_template = HELP_TEMPLATE, next_help_heading = "Options ")]
+    Purge(PurgeArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct PurgeArgs {
+    #[command(flatten)]
+    pub db: DbArgs,
+    /// Liste les sessions concernées sans rien modifier
+    #[arg(long)]
+    pub dry_run: bool,
 }
 
 #[derive(Debug, Subcommand)]
@@ -263,6 +277,10 @@ pub struct ServeArgs {
     /// l'en-tête X-Forwarded-For (pour limiter les tentatives de connexion par adresse)
     #[arg(long, env = "JALON_BEHIND_PROXY")]
     pub behind_proxy: bool,
+    /// Anonymise chaque jour (au démarrage, puis toutes les 24 h) les données personnelles des
+    /// sessions dont la durée de conservation du centre est échue, comme « jalon purge »
+    #[arg(long, env = "JALON_PURGE_DAILY")]
+    pub purge_daily: bool,
     /// Serveur de courriel pour les convocations (smtps://utilisateur:mot-de-passe@hôte:465) ;
     /// sans lui, les courriels sont écrits dans le dossier d'envoi (outbox du dossier de données)
     #[arg(long, value_name = "URL", env = "JALON_SMTP_URL")]

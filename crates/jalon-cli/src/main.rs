@@ -9,6 +9,7 @@ mod docs_cmd;
 mod journal_cmd;
 mod jurors_cmd;
 mod plan_cmd;
+mod purge_cmd;
 mod serve_cmd;
 mod table;
 mod user_cmd;
@@ -87,6 +88,7 @@ fn main() -> ExitCode {
         Command::Export(c) => candidates_cmd::export(c),
         Command::Docs(c) => docs_cmd::run(c),
         Command::VerifyArchive(a) => docs_cmd::verify_archive(a),
+        Command::Purge(a) => purge_cmd::run(a),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -76,6 +76,9 @@ pub async fn serve(store: Store, a: &ServeArgs) -> Result<(), Failure> {
             m
         }
     };
+    if a.purge_daily {
+        tokio::spawn(purge_daily(store.clone()));
+    }
     let mut state = AppState::new(store.clone(), a.secure_cookies).with_mail(mail);
     state.behind_proxy = a.behind_proxy;
     if let Some(docs) = docs {
@@ -87,6 +90,23 @@ pub async fn serve(store: Store, a: &ServeArgs) -> Result<(), Failure> {
     store.close().await;
     println!("Jalon arrêté proprement.");
     Ok(())
+}
+
+/// `--purge-daily`: the sessions whose retention period is over are anonymised at start,
+/// then every 24 hours (several servers on one database never purge a session twice).
+async fn purge_daily(store: Store) {
+    loop {
+        match crate::purge_cmd::purge_due(&store, false).await {
+            Ok(r) if r.purged > 0 => {
+                for line in &r.lines {
+                    println!("Anonymisation quotidienne — {line}");
+                }
+            }
+            Ok(_) => {}
+            Err(f) => tracing::error!(error = %f.message, "anonymisation quotidienne impossible"),
+        }
+        tokio::time::sleep(std::time::Duration::from_secs(24 * 60 * 60)).await;
+    }
 }
 
 /// Ctrl+C or SIGTERM: stop accepting, finish the requests in flight.

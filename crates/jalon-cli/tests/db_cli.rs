@@ -1464,6 +1464,7 @@ fn every_help_speaks_french_defaults_included() {
         &["import", "candidates"],
         &["export", "candidates"],
         &["docs", "convocations"],
+        &["purge"],
     ] {
         let mut args = cmd.to_vec();
         args.push("--help");
@@ -1558,4 +1559,192 @@ fn jurors_are_imported_from_csv_all_or_nothing_and_completed_when_known() {
         "{err}"
     );
     assert!(err.contains("2 erreurs dans"), "{err}");
+}
+
+#[test]
+fn purge_anonymises_the_sessions_kept_long_enough_and_says_which() {
+    use jalon_core::candidate::CandidateInput;
+    use jalon_store::{Actor, SessionId, Store};
+    use jiff::civil::date;
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path().to_str().unwrap();
+    let id = with_a_session(dir.path());
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let names = |dir: &Path| {
+        let dir = dir.to_path_buf();
+        let id = id.clone();
+        tokio::runtime::Runtime::new()
+            .unwrap()
+            .block_on(async move {
+                let store = Store::open_data_dir(&dir).await.unwrap();
+                let c = store.centres().await.unwrap().remove(0);
+                let actor = Actor::command_line(c.id);
+                let h = store
+                    .open_session(&actor, &SessionId::from(id.as_str()))
+                    .await
+                    .unwrap();
+                let names: Vec<String> = store
+                    .candidates(&h)
+                    .await
+                    .unwrap()
+                    .into_iter()
+                    .map(|c| c.input.last_name)
+                    .collect();
+                store.close().await;
+                names
+            })
+    };
+    rt.block_on(async {
+        let store = Store::open_data_dir(dir.path()).await.unwrap();
+        let c = store.centres().await.unwrap().remove(0);
+        let actor = Actor::command_line(c.id);
+        let h = store
+            .open_session(&actor, &SessionId::from(id.as_str()))
+            .await
+            .unwrap();
+        store
+            .add_candidate(
+                h.writer().unwrap(),
+                CandidateInput {
+                    last_name: "Dupont".into(),
+                    first_names: "Lou".into(),
+                    birth_date: Some(date(1990, 2, 1)),
+                    email: "lou@exemple.fr".into(),
+                    ..Default::default()
+                },
+            )
+            .await
+            .unwrap();
+        store.close().await;
+    });
+    // Written before the journal's key exists (the first command creates it).
+    let o = jalon(&["purge", "--data-dir", d], &[]);
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    assert!(
+        text(&o.stdout).starts_with("Aucune session à anonymiser le "),
+        "{}",
+        text(&o.stdout)
+    );
+    // The session took place six years ago, never validated: five years are over.
+    rt.block_on(sql(
+        dir.path(),
+        &["UPDATE sessions SET start_date = '2019-03-11', end_date = '2019-03-15'"],
+    ));
+    let o = jalon(&["purge", "--dry-run", "--data-dir", d], &[]);
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    let out = text(&o.stdout);
+    assert!(
+        out.contains("À anonymiser : « Centre » — T — du lundi 11 au vendredi 15 mars 2019")
+            && out.contains("1 candidat) : conservée jusqu'au vendredi 15 mars 2024 (5 ans)")
+            && out.ends_with("1 session à anonymiser ; rien n'a été modifié (--dry-run).\n"),
+        "{out}"
+    );
+    assert_eq!(names(dir.path()), ["Dupont"], "a dry run changes nothing");
+    let o = jalon(&["purge", "--data-dir", d], &[]);
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    let out = text(&o.stdout);
+    assert!(
+        out.contains("Anonymisée : « Centre » — T")
+            && out.contains("— 1 candidat, 0 juré, 0 document effacé")
+            && out.ends_with("1 session anonymisée ; le journal de chaque centre le consigne.\n"),
+        "{out}"
+    );
+    assert_eq!(names(dir.path()), ["Candidat anonymisé n° 1"]);
+    let o = jalon(&["purge", "--data-dir", d], &[]);
+    assert!(text(&o.stdout).starts_with("Aucune session à anonymiser"));
+    let o = jalon(&["journal", "verify", "--data-dir", d], &[]);
+    assert!(o.status.success(), "{}{}", text(&o.stdout), text(&o.stderr));
+}
+
+#[test]
+fn serve_purge_daily_anonymises_at_start_what_is_due() {
+    use jalon_core::candidate::CandidateInput;
+    use jalon_store::{Actor, SessionId, Store};
+    use jiff::civil::date;
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path().to_str().unwrap();
+    let id = with_a_session(dir.path());
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let names = |id: &str| {
+        let dir = dir.path().to_path_buf();
+        let id = id.to_owned();
+        tokio::runtime::Runtime::new()
+            .unwrap()
+            .block_on(async move {
+                let store = Store::open_data_dir(&dir).await.unwrap();
+                let c = store.centres().await.unwrap().remove(0);
+                let actor = Actor::command_line(c.id);
+                let h = store
+                    .open_session(&actor, &SessionId::from(id.as_str()))
+                    .await
+                    .unwrap();
+                let names: Vec<String> = store
+                    .candidates(&h)
+                    .await
+                    .unwrap()
+                    .into_iter()
+                    .map(|c| c.input.last_name)
+                    .collect();
+                store.close().await;
+                names
+            })
+    };
+    rt.block_on(async {
+        let store = Store::open_data_dir(dir.path()).await.unwrap();
+        let c = store.centres().await.unwrap().remove(0);
+        let actor = Actor::command_line(c.id);
+        let h = store
+            .open_session(&actor, &SessionId::from(id.as_str()))
+            .await
+            .unwrap();
+        store
+            .add_candidate(
+                h.writer().unwrap(),
+                CandidateInput {
+                    last_name: "Dupont".into(),
+                    first_names: "Lou".into(),
+                    birth_date: Some(date(1990, 2, 1)),
+                    ..Default::default()
+                },
+            )
+            .await
+            .unwrap();
+        store.close().await;
+    });
+    rt.block_on(sql(
+        dir.path(),
+        &["UPDATE sessions SET start_date = '2019-03-11', end_date = '2019-03-15'"],
+    ));
+    // Without the flag, the server anonymises nothing.
+    let mut s = Server::start(&["serve", "--data-dir", d, "--listen", "127.0.0.1:0"]);
+    // Serving (its signal handler in place) before it is stopped.
+    assert_eq!(
+        reqwest::blocking::get(format!("{}/healthz", s.base))
+            .unwrap()
+            .status(),
+        200
+    );
+    assert!(s.stop().success());
+    s.wait_for("Jalon arrêté proprement.");
+    assert_eq!(names(&id), ["Dupont"]);
+    let mut s = Server::start(&[
+        "serve",
+        "--data-dir",
+        d,
+        "--listen",
+        "127.0.0.1:0",
+        "--purge-daily",
+    ]);
+    let line = s.wait_for("Anonymisation quotidienne — Anonymisée : « Centre » — T");
+    assert!(line.contains("1 candidat, 0 juré"), "{line}");
+    s.wait_for("1 session anonymisée");
+    assert_eq!(
+        reqwest::blocking::get(format!("{}/healthz", s.base))
+            .unwrap()
+            .status(),
+        200
+    );
+    assert!(s.stop().success());
+    s.wait_for("Jalon arrêté proprement.");
+    assert_eq!(names(&id), ["Candidat anonymisé n° 1"]);
 }

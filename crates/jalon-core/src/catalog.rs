@@ -196,7 +196,7 @@ fn required(out: &mut Vec<Problem>, field: &str, value: &str, what: &str) {
 }
 
 /// How a centre is reached: on its documents, and by the candidates who answer its emails.
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CentreSettings {
     pub name: String,
@@ -215,6 +215,49 @@ pub struct CentreSettings {
     /// empty.
     #[serde(default)]
     pub reply_to: String,
+    /// How many years the personal data of a session's candidates and jurors is kept after
+    /// its validation (or its last day) before it is anonymised (`jalon purge`); 5 unless
+    /// the centre sets another. A form's text that is not a number reads as 0, refused by
+    /// [`CentreSettings::problems`].
+    #[serde(
+        default = "default_retention_years",
+        deserialize_with = "years_from_number_or_text"
+    )]
+    pub retention_years: u32,
+}
+
+fn default_retention_years() -> u32 {
+    crate::privacy::DEFAULT_RETENTION_YEARS
+}
+
+/// A number (JSON) or a text (a form field); text that is not a number of years reads as 0,
+/// which the checks refuse with a French message.
+fn years_from_number_or_text<'de, D: serde::Deserializer<'de>>(d: D) -> Result<u32, D::Error> {
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum Years {
+        Number(u64),
+        Text(String),
+    }
+    Ok(match Years::deserialize(d)? {
+        Years::Number(n) => u32::try_from(n).unwrap_or(0),
+        Years::Text(t) => t.trim().parse().unwrap_or(0),
+    })
+}
+
+impl Default for CentreSettings {
+    fn default() -> CentreSettings {
+        CentreSettings {
+            name: String::new(),
+            address: String::new(),
+            postcode: String::new(),
+            city: String::new(),
+            phone: String::new(),
+            email: String::new(),
+            reply_to: String::new(),
+            retention_years: default_retention_years(),
+        }
+    }
 }
 
 impl CentreSettings {
@@ -281,6 +324,7 @@ impl CentreSettings {
                 ));
             }
         }
+        errs.extend(crate::privacy::retention_problem(self.retention_years));
         errs
     }
 }
@@ -514,6 +558,26 @@ mod tests {
         c.reply_to = "examens@".into();
         let fields: Vec<String> = c.problems().into_iter().map(|p| p.field).collect();
         assert_eq!(fields, ["name", "postcode", "reply_to"]);
+        c.retention_years = 0;
+        let fields: Vec<String> = c.problems().into_iter().map(|p| p.field).collect();
+        assert_eq!(fields, ["name", "postcode", "reply_to", "retention_years"]);
+    }
+
+    #[test]
+    fn the_retention_period_reads_from_json_and_forms_and_defaults_to_five_years() {
+        let json: CentreSettings = serde_json::from_str(r#"{"name": "C"}"#).unwrap();
+        assert_eq!(json.retention_years, 5);
+        let json: CentreSettings =
+            serde_json::from_str(r#"{"name": "C", "retention_years": 10}"#).unwrap();
+        assert_eq!(json.retention_years, 10);
+        let typed: CentreSettings =
+            serde_json::from_str(r#"{"name": "C", "retention_years": " 7 "}"#).unwrap();
+        assert_eq!(typed.retention_years, 7);
+        let wrong: CentreSettings =
+            serde_json::from_str(r#"{"name": "C", "retention_years": "cinq"}"#).unwrap();
+        assert_eq!(wrong.retention_years, 0);
+        assert_eq!(wrong.problems()[0].field, "retention_years");
+        assert_eq!(CentreSettings::default().retention_years, 5);
     }
 
     use super::*;

@@ -18,6 +18,7 @@ pub mod jury;
 pub mod launch;
 pub mod milestone;
 pub mod plan;
+pub mod privacy;
 pub mod represent;
 pub mod results;
 pub mod rulebook;

@@ -66,7 +66,8 @@ fn known(name: &str) -> Option<Rule> {
         max,
     };
     Some(match name {
-        "password" | "current_password" | "new_password" | "confirm_password" => Rule {
+        "password" | "current_password" | "new_password" | "confirm_password"
+        | "password_confirm" => Rule {
             shape: Shape::Raw,
             max: 1024,
         },

@@ -537,9 +537,16 @@ pub struct CandidateLink {
     end: jiff::civil::Date,
     site: String,
     void: bool,
+    state: jalon_core::privacy::LinkState,
 }
 
 impl CandidateLink {
+    /// Whether the link still works (`jalon_core::privacy::candidate_link_state`): not once
+    /// the session is cancelled, nor long after it.
+    pub fn state(&self) -> jalon_core::privacy::LinkState {
+        self.state
+    }
+
     /// The convocation no longer stands: the candidate withdrew.
     pub fn void(&self) -> bool {
         self.void
@@ -617,6 +624,8 @@ struct LinkRow {
     postcode: String,
     city: String,
     voided_at: Option<String>,
+    validated_on: Option<String>,
+    cancelled_at: Option<Stamp>,
 }
 
 impl Store {
@@ -626,10 +635,11 @@ impl Store {
         let row: Option<LinkRow> = sqlx::query_as(
             "SELECT v.candidate_id, v.session_id, s.centre_id, v.read_at, c.last_name, c.first_names, \
              c.birth_date, t.name AS title, ce.name AS centre, s.start_date, s.end_date, \
-             si.name AS site_name, si.postcode, si.city, v.voided_at \
+             si.name AS site_name, si.postcode, si.city, v.voided_at, vd.validated_on, s.cancelled_at \
              FROM convocations v JOIN candidates c ON c.id = v.candidate_id \
              JOIN sessions s ON s.id = v.session_id JOIN titles t ON t.id = s.title_id \
              JOIN centres ce ON ce.id = s.centre_id JOIN sites si ON si.id = s.site_id \
+             LEFT JOIN validations vd ON vd.session_id = s.id \
              WHERE v.ack_token_hash = $1",
         )
         .bind(&hash)
@@ -645,6 +655,13 @@ impl Store {
             ..Default::default()
         }
         .display();
+        let end = crate::parse_date("end_date", &r.end_date)?;
+        let state = jalon_core::privacy::candidate_link_state(
+            end,
+            crate::parse_opt_date("validated_on", r.validated_on)?,
+            r.cancelled_at.is_some(),
+            self.today(),
+        );
         Ok(Some(CandidateLink {
             centre_id: r.centre_id,
             session_id: r.session_id,
@@ -655,9 +672,10 @@ impl Store {
             read_at: r.read_at,
             centre: r.centre,
             start: crate::parse_date("start_date", &r.start_date)?,
-            end: crate::parse_date("end_date", &r.end_date)?,
+            end,
             site: format!("{}, {} {}", r.site_name, r.postcode, r.city),
             void: r.voided_at.is_some(),
+            state,
         }))
     }
 
@@ -665,6 +683,9 @@ impl Store {
     /// validation — the embargo decided by `jalon_core::results::may_show`.
     pub async fn candidate_page(&self, link: &CandidateLink) -> Result<CandidatePage> {
         use jalon_core::results::{Audience, CcpOutcome, may_show};
+        if let Some(text) = link.state.explanation() {
+            return Err(StoreError::Expired(text));
+        }
         let reader = crate::Actor::command_line(link.centre_id.clone());
         let h = self.open_session(&reader, &link.session_id).await?;
         let schedule = self.schedule(&h).await?;
@@ -713,6 +734,9 @@ impl Store {
     /// The candidate opened their personal link: the read acknowledgement, with its time and
     /// origin. Opening it again keeps the first time.
     pub async fn acknowledge_convocation(&self, link: &CandidateLink, origin: &str) -> Result<()> {
+        if let Some(text) = link.state.explanation() {
+            return Err(StoreError::Expired(text));
+        }
         if link.void {
             return Err(StoreError::invalid(
                 "convocation",

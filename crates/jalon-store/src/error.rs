@@ -19,6 +19,10 @@ pub enum StoreError {
     RulesBroken(Vec<RuleViolation>),
     #[error("{what} a été modifié entre-temps par quelqu'un d'autre : rechargez puis recommencez")]
     Conflict { what: &'static str },
+    /// A personal link whose session is over or cancelled (`jalon_core::privacy`): the
+    /// message says which, for the person who opened it.
+    #[error("{0}")]
+    Expired(String),
     #[error("identifiant ou mot de passe incorrect")]
     BadCredentials,
     #[error("base de données : {0}")]

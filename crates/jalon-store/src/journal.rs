@@ -134,6 +134,8 @@ actions! {
     SessionTransmitted = "session.transmitted", "Transmission des documents au service départemental enregistrée";
     ArchivePieceKept = "archive.piece_kept", "Pièce archivée";
     ArchivePieceWithdrawn = "archive.piece_withdrawn", "Pièce retirée de l'archive";
+    PersonalDataPurged = "privacy.purged", "Données personnelles anonymisées (durée de conservation échue)";
+    PersonalDataExported = "privacy.exported", "Export des données d'une personne (droit d'accès)";
 }
 
 #[cfg(feature = "openapi")]

@@ -2,8 +2,11 @@
 //! is and reads only what that juror needs for the one job of preparing their sitting — the
 //! sessions they sit in, their convocation, the names of the candidates they assess — and
 //! it can do only that job: declare their links with those candidates and sign their sworn
-//! statement. A link lives until the centre revokes it.
+//! statement. A link lives until the centre revokes it, and opens a session only while
+//! `jalon_core::privacy::juror_sitting_state` says so: a cancelled session at once, an ended
+//! one 30 days after its last day (90 while the juror has the minutes to sign).
 
+use jalon_core::privacy::LinkState;
 use jiff::civil::Date;
 use serde_json::json;
 
@@ -175,22 +178,69 @@ impl Store {
         }))
     }
 
-    /// The sessions the juror sits in, from those ended a month ago to the coming ones.
-    pub async fn juror_sittings(&self, link: &JurorLink) -> Result<Vec<Sitting>> {
-        let since = jalon_core::calendar::add_days(self.today(), -30).unwrap_or(self.today());
-        let ids: Vec<(SessionId,)> = sqlx::query_as(
-            "SELECT s.id FROM sessions s WHERE s.centre_id = $1 AND s.cancelled_at IS NULL AND s.end_date >= $2 \
-             AND s.id IN (SELECT session_id FROM jury_seats WHERE juror_id = $3) ORDER BY s.start_date, s.id",
+    /// What the link can still open of each session the juror sits in (seated or convened),
+    /// in date order.
+    async fn sitting_states(
+        &self,
+        link: &JurorLink,
+        only: Option<&SessionId>,
+    ) -> Result<Vec<(SessionId, LinkState)>> {
+        type Row = (SessionId, String, Option<Stamp>, i64);
+        let rows: Vec<Row> = sqlx::query_as(
+            "SELECT s.id, s.end_date, s.cancelled_at, \
+             CAST(CASE WHEN EXISTS (SELECT 1 FROM validations vd WHERE vd.session_id = s.id) \
+               OR EXISTS (SELECT 1 FROM minutes_signatures ms WHERE ms.session_id = s.id AND ms.juror_id = $2) \
+             THEN 0 ELSE 1 END AS BIGINT) AS pending \
+             FROM sessions s WHERE s.centre_id = $1 AND ($3 = '' OR s.id = $3) \
+             AND (s.id IN (SELECT session_id FROM jury_seats WHERE juror_id = $2) \
+               OR s.id IN (SELECT session_id FROM session_jurors WHERE juror_id = $2)) \
+             ORDER BY s.start_date, s.id",
         )
         .bind(&link.centre_id)
-        .bind(since.to_string())
         .bind(&link.juror.id)
+        .bind(only.map_or("", SessionId::as_str))
         .fetch_all(self.pool())
         .await?;
+        let today = self.today();
+        rows.into_iter()
+            .map(|(id, end, cancelled, pending)| {
+                let end = crate::parse_date("end_date", &end)?;
+                let state = jalon_core::privacy::juror_sitting_state(
+                    end,
+                    cancelled.is_some(),
+                    pending != 0,
+                    today,
+                );
+                Ok((id, state))
+            })
+            .collect()
+    }
+
+    /// Whether the juror's link still works: while one of their sessions is open to it, or
+    /// while they sit in none yet (`jalon_core::privacy::juror_link_state`).
+    pub async fn juror_link_state(&self, link: &JurorLink) -> Result<LinkState> {
+        let states: Vec<LinkState> = self
+            .sitting_states(link, None)
+            .await?
+            .into_iter()
+            .map(|(_, s)| s)
+            .collect();
+        Ok(jalon_core::privacy::juror_link_state(&states))
+    }
+
+    /// The sessions the juror sits in that their link still opens, in date order.
+    pub async fn juror_sittings(&self, link: &JurorLink) -> Result<Vec<Sitting>> {
+        let seated: Vec<(SessionId,)> =
+            sqlx::query_as("SELECT DISTINCT session_id FROM jury_seats WHERE juror_id = $1")
+                .bind(&link.juror.id)
+                .fetch_all(self.pool())
+                .await?;
         let actor = link.actor();
         let mut out = Vec::new();
-        for (id,) in ids {
-            out.push(self.sitting(&actor, link, &id).await?);
+        for (id, state) in self.sitting_states(link, None).await? {
+            if state.is_open() && seated.iter().any(|(s,)| *s == id) {
+                out.push(self.sitting(&actor, link, &id).await?);
+            }
         }
         Ok(out)
     }
@@ -237,8 +287,14 @@ impl Store {
         })
     }
 
-    /// One sitting of the juror's, or not found (a session they do not sit in).
+    /// One sitting of the juror's, or not found (a session they do not sit in); a session
+    /// their link no longer opens (cancelled, or over) is refused as expired.
     pub async fn juror_sitting(&self, link: &JurorLink, id: &SessionId) -> Result<Sitting> {
+        if let Some((_, state)) = self.sitting_states(link, Some(id)).await?.pop()
+            && let Some(text) = state.explanation()
+        {
+            return Err(StoreError::Expired(text));
+        }
         let seated: Option<(String,)> = sqlx::query_as(
             "SELECT js.juror_id FROM jury_seats js JOIN sessions s ON s.id = js.session_id \
              WHERE js.session_id = $1 AND js.juror_id = $2 AND s.centre_id = $3 AND s.cancelled_at IS NULL",

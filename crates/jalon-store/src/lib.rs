@@ -21,6 +21,7 @@ pub mod jurors;
 pub mod jury;
 pub mod launch;
 pub mod minutes;
+pub mod privacy;
 pub mod represent;
 pub mod results;
 pub mod schedule;

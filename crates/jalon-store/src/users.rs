@@ -203,9 +203,20 @@ impl Store {
         conn: &mut sqlx::AnyConnection,
         centre: &CentreId,
     ) -> Result<(CentreSettings, i64)> {
-        type Row = (String, String, String, String, String, String, String, i64);
+        type Row = (
+            String,
+            String,
+            String,
+            String,
+            String,
+            String,
+            String,
+            i64,
+            i64,
+        );
         let r: Row = sqlx::query_as(
-            "SELECT name, address, postcode, city, phone, email, reply_to, version FROM centres WHERE id = $1",
+            "SELECT name, address, postcode, city, phone, email, reply_to, version, retention_years \
+             FROM centres WHERE id = $1",
         )
         .bind(centre)
         .fetch_optional(&mut *conn)
@@ -220,6 +231,8 @@ impl Store {
                 phone: r.4,
                 email: r.5,
                 reply_to: r.6,
+                retention_years: u32::try_from(r.8)
+                    .unwrap_or(jalon_core::privacy::DEFAULT_RETENTION_YEARS),
             },
             r.7,
         ))
@@ -248,10 +261,11 @@ impl Store {
             phone: t(&settings.phone),
             email: t(&settings.email),
             reply_to: t(&settings.reply_to),
+            retention_years: settings.retention_years,
         };
         let done = sqlx::query(
             "UPDATE centres SET name = $1, address = $2, postcode = $3, city = $4, phone = $5, email = $6, \
-             reply_to = $7, version = version + 1 WHERE id = $8 AND version = $9",
+             reply_to = $7, retention_years = $10, version = version + 1 WHERE id = $8 AND version = $9",
         )
         .bind(&after.name)
         .bind(&after.address)
@@ -262,6 +276,7 @@ impl Store {
         .bind(&after.reply_to)
         .bind(actor.centre_id())
         .bind(version)
+        .bind(i64::from(after.retention_years))
         .execute(&mut *tx)
         .await?;
         if done.rows_affected() == 0 {

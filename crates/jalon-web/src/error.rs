@@ -3,6 +3,7 @@
 //!
 //! - 401 `unauthenticated` / `bad_credentials`, 403 `forbidden`, 404 `not_found`,
 //! - 429 `too_many_attempts` (logins; `Retry-After` says when to try again),
+//! - 410 `gone` (a personal link whose session is over or cancelled),
 //! - 409 `conflict` (stale version: reload and retry),
 //! - 422 `validation` (`fields`: each field in error) or `rules_broken` (`violations`, which
 //!   a written `override_justification` may waive),
@@ -37,6 +38,7 @@ pub enum ErrorCode {
     BadCredentials,
     Forbidden,
     NotFound,
+    Gone,
     Conflict,
     Validation,
     RulesBroken,
@@ -152,6 +154,7 @@ impl IntoResponse for ApiError {
                     StoreError::Conflict { .. } => {
                         (StatusCode::CONFLICT, ErrorBody::new(C::Conflict, message))
                     }
+                    StoreError::Expired(_) => (StatusCode::GONE, ErrorBody::new(C::Gone, message)),
                     StoreError::BadCredentials => (
                         StatusCode::UNAUTHORIZED,
                         ErrorBody::new(C::BadCredentials, message),

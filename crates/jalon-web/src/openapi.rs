@@ -136,6 +136,11 @@ pub fn document() -> Value {
         "start": {"type": "string", "example": "8:30", "description": "8:30, 08h30 ou 8 h 30."}}});
     let opt_date = json!({"type": ["string", "null"], "format": "date"});
     let opt_str = json!({"type": ["string", "null"]});
+    let personal_data = json!({"type": "object", "required": ["kind", "exported_at", "journal", "documents"],
+        "properties": {"kind": {"type": "string", "enum": ["candidate", "juror"]}, "exported_at": {"type": "string"},
+            "journal": {"type": "array", "items": r("JournalEntry")},
+            "documents": {"type": "array", "items": {"type": "object", "required": ["name", "media_type", "size", "base64"],
+                "properties": {"name": {"type": "string"}, "media_type": {"type": "string"}, "size": {"type": "integer"}, "base64": {"type": "string"}}}}}});
     // Checklists item by item, and the validation's other outcome.
     // The timetable and the presence at each épreuve; the jurors.
     let timetable_paths = json!({
@@ -285,6 +290,12 @@ pub fn document() -> Value {
             "put": op("Corriger un candidat : tous ses champs, avec la version lue ; une même personne n'est pas inscrite deux fois.",
                 Some(json!({"allOf": [r("CandidateInput"), {"type": "object", "required": ["version"], "properties": {"version": {"type": "integer"}}}]})),
                 "200", ok("Corrigé.", r("Candidate")), true)}), &["id", "candidate"]),
+        "/api/v1/sessions/{id}/candidates/{candidate}/personal-data": with_params(json!({
+            "post": op("Droit d'accès (RGPD) : tout ce que Jalon conserve d'un candidat — fiche, convocation et preuves, passages, résultat, entrées du journal qui le nomment — et ses documents (signature d'émargement, convocation signée renvoyée) en base64 ; responsables et administrateurs du centre ; consigné au journal.",
+                None, "200", ok("Les données du candidat.", personal_data.clone()), true)}), &["id", "candidate"]),
+        "/api/v1/jurors/{id}/personal-data": with_params(json!({
+            "post": op("Droit d'accès (RGPD) : tout ce que Jalon conserve d'un juré — fiche et habilitations, sessions (convocation, lecture, liens déclarés, déclaration sur l'honneur, signature du PV), liens personnels, entrées du journal qui le nomment ; responsables et administrateurs du centre ; consigné au journal.",
+                None, "200", ok("Les données du juré.", personal_data.clone()), true)}), &["id"]),
         "/api/v1/sessions/{id}/candidates/{candidate}/withdraw": with_params(json!({
             "post": op("Enregistrer le désistement d'un candidat (date, motif) : il sort des documents, de l'accueil et des contrôles ; sa convocation est annulée.",
                 Some(json!({"type": "object", "required": ["version", "reason"], "properties": {"version": {"type": "integer"}, "on": date.clone(), "reason": {"type": "string"}}})),

@@ -650,6 +650,12 @@ fn operations(a: &Centre) -> Vec<(Method, &'static str, Option<Value>)> {
         ),
         (
             Method::POST,
+            "/api/v1/sessions/{session}/candidates/{candidate}/personal-data",
+            None,
+        ),
+        (Method::POST, "/api/v1/jurors/{juror}/personal-data", None),
+        (
+            Method::POST,
             "/api/v1/sessions/{session}/candidates/{candidate}/withdraw",
             Some(json!({"version": 1, "reason": "Courriel du candidat"})),
         ),
@@ -2506,5 +2512,119 @@ async fn a_stranger_hammering_an_account_slows_himself_not_its_owner() {
     assert!(text.contains(&format!("address={STRANGER}")), "{text}");
     assert!(text.contains(&format!("account={}", a.manager)), "{text}");
     assert!(!text.contains("devine"), "no password in the log");
+    app.shutdown().await;
+}
+
+#[tokio::test]
+async fn a_persons_data_is_exported_on_request_with_their_documents_and_journaled() {
+    let app = spawn_app().await;
+    let a = centre(&app.store, "Centre Alpha").await;
+    let cm = logged_in(&app, &a.manager).await;
+    let (_, s) = send(
+        &cm,
+        Method::POST,
+        app.url("/api/v1/sessions"),
+        Some(session_body(&a, "2027-03-15", "2027-03-19")),
+    )
+    .await;
+    let session = s["id"].as_str().unwrap().to_owned();
+    let (_, cand) = send(
+        &cm,
+        Method::POST,
+        app.url(&format!("/api/v1/sessions/{session}/candidates")),
+        Some(
+            json!({"last_name": "Dupont", "first_names": "Jean", "birth_date": "1990-02-01",
+            "email": "jean.dupont@exemple.fr", "phone": "06 12 34 56 78"}),
+        ),
+    )
+    .await;
+    let candidate = cand["id"].as_str().unwrap().to_owned();
+    let conv = app.url(&format!(
+        "/api/v1/sessions/{session}/convocations/{candidate}"
+    ));
+    let (status, _) = send(
+        &cm,
+        Method::PUT,
+        conv.clone(),
+        Some(json!({"mode": "hand"})),
+    )
+    .await;
+    assert_eq!(status, StatusCode::NO_CONTENT);
+    let r = cm
+        .post(format!("{conv}/document"))
+        .header("x-file-name", "signée.pdf")
+        .body("%PDF-1.7 copie signée")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::NO_CONTENT);
+    let (status, export) = send(
+        &cm,
+        Method::POST,
+        app.url(&format!(
+            "/api/v1/sessions/{session}/candidates/{candidate}/personal-data"
+        )),
+        None,
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{export}");
+    assert_eq!(export["kind"], "candidate");
+    assert_eq!(export["candidate"]["email"], "jean.dupont@exemple.fr");
+    assert_eq!(export["convocation"]["mode"], "hand");
+    let doc = &export["documents"][0];
+    assert_eq!(doc["media_type"], "application/pdf");
+    use base64::Engine;
+    assert_eq!(
+        base64::engine::general_purpose::STANDARD
+            .decode(doc["base64"].as_str().unwrap())
+            .unwrap(),
+        "%PDF-1.7 copie signée".as_bytes()
+    );
+    assert!(
+        export["journal"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|e| e["action"] == "candidate.registered"),
+        "{export}"
+    );
+    let (_, journal) = send(
+        &cm,
+        Method::GET,
+        app.url(&format!("/api/v1/sessions/{session}/journal")),
+        None,
+    )
+    .await;
+    assert_eq!(journal[0]["action"], "privacy.exported");
+    assert_eq!(
+        journal[0]["action_label"],
+        "Export des données d'une personne (droit d'accès)"
+    );
+    assert_eq!(
+        journal[0]["data"]["person"],
+        "DUPONT Jean, né(e) le 01/02/1990"
+    );
+    // A juror, likewise.
+    let (_, j) = send(
+        &cm,
+        Method::POST,
+        app.url("/api/v1/jurors"),
+        Some(
+            json!({"last_name": "Leroy", "first_names": "Marc", "status": "salaried",
+            "email": "marc.leroy@exemple.fr"}),
+        ),
+    )
+    .await;
+    let juror = j["id"].as_str().unwrap();
+    let (status, export) = send(
+        &cm,
+        Method::POST,
+        app.url(&format!("/api/v1/jurors/{juror}/personal-data")),
+        None,
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{export}");
+    assert_eq!(export["juror"]["email"], "marc.leroy@exemple.fr");
+    assert!(export["documents"].as_array().unwrap().is_empty());
     app.shutdown().await;
 }

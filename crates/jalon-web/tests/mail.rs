@@ -1066,3 +1066,80 @@ async fn a_forgotten_password_is_reset_by_a_one_hour_link_that_ends_every_login(
         "no fourth mail within the hour"
     );
 }
+
+#[tokio::test]
+async fn a_cancelled_sessions_link_answers_410_and_records_nothing() {
+    let (store, dir) = common::store().await;
+    let id = world(&store).await;
+    let outbox = dir.path().join("outbox");
+    let o = outbox.clone();
+    let base = serve(store.clone(), move |base| MailSettings::outbox(o, base)).await;
+    let c = admin(&base).await;
+    let r = c
+        .post(format!("{base}/api/v1/sessions/{id}/convocations/send"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    let eml = std::fs::read_dir(&outbox)
+        .unwrap()
+        .filter_map(Result::ok)
+        .find(|e| e.path().extension().is_some_and(|x| x == "eml"))
+        .map(|e| std::fs::read_to_string(e.path()).unwrap())
+        .unwrap();
+    let token = token_in(&eml);
+    let r = reqwest::get(format!("{base}/accuse/{token}"))
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    let session: Value = c
+        .get(format!("{base}/api/v1/sessions/{id}"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let r = c
+        .post(format!("{base}/api/v1/sessions/{id}/cancel"))
+        .json(&serde_json::json!({"version": session["version"], "reason": "Plateau indisponible"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::OK, "{}", r.text().await.unwrap());
+    // The finding: the link still acknowledged the convocation of a cancelled session.
+    let r = reqwest::get(format!("{base}/accuse/{token}"))
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::GONE);
+    let page = r.text().await.unwrap();
+    assert!(
+        page.contains(
+            "Ce lien n&#39;est plus valable : la session a été annulée. Contactez le centre."
+        ),
+        "{page}"
+    );
+    assert!(!page.contains("Je confirme avoir lu"), "{page}");
+    let r = reqwest::Client::new()
+        .post(format!("{base}/accuse/{token}"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::GONE);
+    let convs: Value = c
+        .get(format!("{base}/api/v1/sessions/{id}/convocations"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert!(
+        convs["convocations"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|v| v["read_at"].is_null()),
+        "{convs}"
+    );
+}

@@ -2509,6 +2509,68 @@ async fn the_centre_settings_page_is_the_administrators() {
         .await
         .unwrap();
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    // The retention period of personal data: five years unless set, a whole number of years.
+    let page = html_unescape(
+        &c.get(format!("{base}/admin/centre"))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap(),
+    );
+    assert!(
+        page.contains(
+            "name=\"retention_years\" type=\"number\" min=\"1\" max=\"50\" step=\"1\" value=\"5\""
+        ),
+        "{page}"
+    );
+    let at = page.find("name=\"version\" value=\"").unwrap() + 22;
+    let version = page[at..at + page[at..].find('"').unwrap()].to_owned();
+    for (typed, status) in [
+        ("cinq", StatusCode::UNPROCESSABLE_ENTITY),
+        ("0", StatusCode::UNPROCESSABLE_ENTITY),
+    ] {
+        let r = c
+            .post(format!("{base}/admin/centre"))
+            .form(&[
+                ("csrf", csrf.as_str()),
+                ("version", version.as_str()),
+                ("name", "Centre alpha"),
+                ("retention_years", typed),
+            ])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), status, "{typed}");
+        let page = html_unescape(&r.text().await.unwrap());
+        assert!(
+            page.contains("id=\"ce-retention_years\">la durée de conservation des données personnelles est un nombre entier d'années, de 1 à 50"),
+            "{page}"
+        );
+    }
+    let r = c
+        .post(format!("{base}/admin/centre"))
+        .form(&[
+            ("csrf", csrf.as_str()),
+            ("version", version.as_str()),
+            ("name", "Centre alpha"),
+            ("reply_to", "examens@alpha.example"),
+            ("retention_years", "10"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let page = c
+        .get(format!("{base}/admin/centre"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(page.contains("step=\"1\" value=\"10\""), "{page}");
     let (m, _) = signed_in(&base, "manager@alpha.example").await;
     assert_eq!(
         m.get(format!("{base}/admin/centre"))
@@ -3838,4 +3900,199 @@ async fn the_dashboard_shows_the_transmission_due_and_the_complements_asked() {
         ),
         "{home}"
     );
+}
+
+#[tokio::test]
+async fn a_jurors_link_to_a_cancelled_session_answers_410_in_french() {
+    use jalon_core::jury::{Habilitation, JurorInput, JurorStatus, Seat};
+    let (base, store, _dir) = app().await;
+    let alpha = centre(&store, "alpha").await;
+    let (_, admin) = store.login("admin@alpha.example", PASSWORD).await.unwrap();
+    let w = admin.writer().unwrap();
+    let juror = |last: &str| JurorInput {
+        last_name: last.into(),
+        first_names: "Marc".into(),
+        status: JurorStatus::Independent,
+        habilitations: vec![Habilitation {
+            title: "RNCP37674".into(),
+            granted_by: "DDETS du Rhône".into(),
+            valid_from: date(2025, 1, 1),
+            valid_until: date(2029, 12, 31),
+            reference: String::new(),
+        }],
+        ..JurorInput::default()
+    };
+    let leroy = store.add_juror(w, juror("Leroy")).await.unwrap();
+    let marty = store.add_juror(w, juror("Marty")).await.unwrap();
+    let id = alpha.session.as_str().into();
+    let h = store.open_session(&admin, &id).await.unwrap();
+    let jury = store.jury(&h).await.unwrap();
+    let seats = [&leroy, &marty]
+        .iter()
+        .map(|j| Seat {
+            juror: j.id.to_string(),
+            day: date(2027, 3, 15),
+            jury: 1,
+        })
+        .collect();
+    store
+        .set_jury(h.writer().unwrap(), jury.version, seats, vec![])
+        .await
+        .unwrap();
+    let token = store.issue_juror_link(w, &leroy.id).await.unwrap();
+    let mine = format!("{base}/jure/{token}");
+    let r = client().get(&mine).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    let h = store.open_session(&admin, &id).await.unwrap();
+    store
+        .cancel_session(
+            h.writer().unwrap(),
+            h.session().version,
+            "Plateau indisponible",
+        )
+        .await
+        .unwrap();
+    // The link, and each of its pages, says the session was cancelled: 410, never a 500.
+    for url in [
+        mine.clone(),
+        format!("{mine}/{}/convocation.pdf", alpha.session),
+    ] {
+        let r = client().get(&url).send().await.unwrap();
+        assert_eq!(r.status(), StatusCode::GONE, "{url}");
+        let page = html_unescape(&r.text().await.unwrap());
+        assert!(
+            page.contains(
+                "Ce lien n'est plus valable : la session a été annulée. Contactez le centre."
+            ),
+            "{page}"
+        );
+    }
+    let r = client()
+        .post(format!("{mine}/{}/declaration", alpha.session))
+        .form(&[("sworn", "on"), ("signature", "data:image/png;base64,AAAA")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::GONE);
+}
+
+#[tokio::test]
+async fn a_candidates_data_is_downloaded_from_their_page_by_the_centre_only() {
+    let (base, store, _dir) = app().await;
+    let alpha = centre(&store, "alpha").await;
+    centre(&store, "beta").await;
+    let (_, admin) = store.login("admin@alpha.example", PASSWORD).await.unwrap();
+    let h = store
+        .open_session(&admin, &alpha.session.as_str().into())
+        .await
+        .unwrap();
+    let dupont = store
+        .add_candidate(
+            h.writer().unwrap(),
+            jalon_core::candidate::CandidateInput {
+                last_name: "Dupont".into(),
+                first_names: "Jean".into(),
+                birth_date: Some(date(1990, 2, 1)),
+                email: "jean.dupont@exemple.fr".into(),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+    let (m, csrf) = signed_in(&base, "manager@alpha.example").await;
+    let edit = format!(
+        "{base}/sessions/{}/candidates/{}/edit",
+        alpha.session, dupont.id
+    );
+    let page = html_unescape(&m.get(&edit).send().await.unwrap().text().await.unwrap());
+    let action = format!(
+        "/sessions/{}/candidates/{}/personal-data",
+        alpha.session, dupont.id
+    );
+    assert!(page.contains(&format!("action=\"{action}\"")), "{page}");
+    let r = m
+        .post(format!("{base}{action}"))
+        .form(&[("csrf", csrf.as_str())])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    assert_eq!(
+        r.headers()["content-disposition"],
+        "attachment; filename=\"donnees-dupont-jean.json\""
+    );
+    let data: serde_json::Value = r.json().await.unwrap();
+    assert_eq!(data["candidate"]["email"], "jean.dupont@exemple.fr");
+    // An inspector of the centre: refused; another centre: not found.
+    let (i, csrf) = signed_in(&base, "inspector@alpha.example").await;
+    let r = i
+        .post(format!("{base}{action}"))
+        .form(&[("csrf", csrf.as_str())])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::FORBIDDEN);
+    let (b, csrf) = signed_in(&base, "admin@beta.example").await;
+    let r = b
+        .post(format!("{base}{action}"))
+        .form(&[("csrf", csrf.as_str())])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::NOT_FOUND);
+    let journal = store.session_journal(&h, 1).await.unwrap();
+    assert_eq!(journal[0].action.as_str(), "privacy.exported");
+    // A juror, from their page: likewise.
+    let leroy = store
+        .add_juror(
+            admin.writer().unwrap(),
+            jalon_core::jury::JurorInput {
+                last_name: "Leroy".into(),
+                first_names: "Marc".into(),
+                email: "marc.leroy@exemple.fr".into(),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+    let (m, csrf) = signed_in(&base, "manager@alpha.example").await;
+    let page = m
+        .get(format!("{base}/jurors/{}", leroy.id))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let action = format!("/jurors/{}/personal-data", leroy.id);
+    assert!(page.contains(&format!("action=\"{action}\"")), "{page}");
+    let r = m
+        .post(format!("{base}{action}"))
+        .form(&[("csrf", csrf.as_str())])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    assert_eq!(
+        r.headers()["content-disposition"],
+        "attachment; filename=\"donnees-marc-leroy.json\""
+    );
+    let data: serde_json::Value = r.json().await.unwrap();
+    assert_eq!(data["juror"]["email"], "marc.leroy@exemple.fr");
+    let (i, csrf) = signed_in(&base, "inspector@alpha.example").await;
+    let r = i
+        .post(format!("{base}{action}"))
+        .form(&[("csrf", csrf.as_str())])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::FORBIDDEN);
+    let (b, csrf) = signed_in(&base, "admin@beta.example").await;
+    let r = b
+        .post(format!("{base}{action}"))
+        .form(&[("csrf", csrf.as_str())])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::NOT_FOUND);
 }

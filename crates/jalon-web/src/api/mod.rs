@@ -8,6 +8,7 @@ mod closing;
 mod custody;
 mod documents;
 pub mod dto;
+pub mod privacy;
 mod results;
 mod sessions;
 
@@ -115,6 +116,14 @@ pub fn routes() -> Router<AppState> {
         .route(
             "/api/v1/sessions/{id}/candidates/{candidate}",
             axum::routing::put(candidates::update_candidate),
+        )
+        .route(
+            "/api/v1/sessions/{id}/candidates/{candidate}/personal-data",
+            post(privacy::export_candidate),
+        )
+        .route(
+            "/api/v1/jurors/{id}/personal-data",
+            post(privacy::export_juror),
         )
         .route(
             "/api/v1/sessions/{id}/candidates/{candidate}/withdraw",

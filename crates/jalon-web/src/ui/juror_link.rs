@@ -118,9 +118,17 @@ async fn link_of(state: &AppState, token: &str) -> Result<JurorLink, Response> {
     if token.len() != 64 || !token.bytes().all(|b| b.is_ascii_hexdigit()) {
         return Err(unknown());
     }
-    match state.store.juror_link(token).await {
-        Ok(Some(link)) => Ok(link),
-        Ok(None) => Err(unknown()),
+    let link = match state.store.juror_link(token).await {
+        Ok(Some(link)) => link,
+        Ok(None) => return Err(unknown()),
+        Err(e) => return Err(error_page(&e)),
+    };
+    // Every session it opened is over or cancelled: the link says so (410), whatever it asks.
+    match state.store.juror_link_state(&link).await {
+        Ok(s) => match s.explanation() {
+            None => Ok(link),
+            Some(text) => Err(error_page(&StoreError::Expired(text))),
+        },
         Err(e) => Err(error_page(&e)),
     }
 }

@@ -16,6 +16,7 @@ mod jury;
 mod login;
 mod password;
 pub(crate) use password::{FORGOT_ANSWER, ask_reset};
+mod privacy;
 mod results;
 pub(crate) mod session;
 mod session_form;
@@ -49,6 +50,7 @@ pub fn routes() -> Router<AppState> {
         .merge(results::routes())
         .merge(juror_link::routes())
         .merge(ack::routes())
+        .merge(privacy::routes())
         .merge(candidates::routes())
         .merge(documents::routes())
 }
@@ -317,6 +319,7 @@ pub fn error_page(e: &StoreError) -> Response {
             &format!("{} : introuvable dans votre centre.", capitalise(what)),
         ),
         StoreError::Forbidden { reason } => forbidden(&format!("Action réservée : {reason}.")),
+        StoreError::Expired(text) => message(StatusCode::GONE, "Lien expiré", text),
         StoreError::Conflict { .. } => message(
             StatusCode::CONFLICT,
             "Modification concurrente",
