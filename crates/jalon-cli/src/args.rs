@@ -79,6 +79,43 @@ pub enum Command {
     /// et résultats restent ; une transaction et une entrée de journal par session
     #[command(help_template = HELP_TEMPLATE, next_help_heading = "Options ")]
     Purge(PurgeArgs),
+    /// Sauvegarde la base SQLite pendant que le serveur tourne : une copie cohérente, son
+    /// manifeste (empreinte SHA-256, tête du journal de chaque centre) signé par la clé du
+    /// journal, en un seul fichier
+    #[command(help_template = HELP_TEMPLATE, next_help_heading = "Options ")]
+    Backup(BackupArgs),
+    /// Restaure une sauvegarde dans un dossier de données vide ; refuse une sauvegarde
+    /// antérieure à l'ancre du journal (elle perdrait des entrées) sauf --force
+    #[command(help_template = HELP_TEMPLATE, next_help_heading = "Options ")]
+    Restore(RestoreArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct BackupArgs {
+    #[command(flatten)]
+    pub db: DbArgs,
+    /// Fichier de sauvegarde à écrire (par exemple jalon-2026-12-07.sauvegarde)
+    #[arg(long, value_name = "FICHIER")]
+    pub out: PathBuf,
+}
+
+#[derive(Debug, Args)]
+pub struct RestoreArgs {
+    /// Fichier de sauvegarde (écrit par jalon backup)
+    #[arg(value_name = "FICHIER")]
+    pub file: PathBuf,
+    /// Dossier de données où restaurer : vide, ou ne contenant que la clé du journal et son
+    /// ancre [défaut : jalon-data]
+    #[arg(long, value_name = "DOSSIER", env = "JALON_DATA_DIR")]
+    pub data_dir: Option<PathBuf>,
+    /// Clé du journal de la base sauvegardée (elle n'est pas dans la sauvegarde) ; son ancre
+    /// est lue dans le même dossier [défaut : journal-key du dossier de données]
+    #[arg(long, value_name = "FICHIER", env = "JALON_JOURNAL_KEY")]
+    pub journal_key: Option<PathBuf>,
+    /// Restaure même une sauvegarde antérieure à l'ancre du journal (les entrées écrites
+    /// depuis sont perdues)
+    #[arg(long)]
+    pub force: bool,
 }
 
 #[derive(Debug, Args)]

@@ -13,6 +13,13 @@ pub fn run(c: JournalCommand) -> Result<(), Failure> {
 fn verify(db: crate::args::DbArgs) -> Result<(), Failure> {
     crate::db::runtime()?.block_on(async {
         let store = crate::db::open(&db, crate::serve_cmd::DEFAULT_DIR).await?;
+        verify_store(&store).await
+    })
+}
+
+/// Verifies the journal of `store` and prints what it found; a failure when it is altered.
+pub async fn verify_store(store: &jalon_store::Store) -> Result<(), Failure> {
+    {
         let v = store.verify_journal().await?;
         let centres = store.centres().await?;
         if v.problems.is_empty() {
@@ -50,7 +57,7 @@ fn verify(db: crate::args::DbArgs) -> Result<(), Failure> {
             v.entries,
             plural(v.entries)
         )))
-    })
+    }
 }
 
 fn key(db: crate::args::DbArgs) -> Result<(), Failure> {

@@ -1,6 +1,7 @@
 //! `jalon`: the command line of Jalon.
 
 mod args;
+mod backup_cmd;
 mod candidates_cmd;
 mod check_cmd;
 mod db;
@@ -89,6 +90,8 @@ fn main() -> ExitCode {
         Command::Docs(c) => docs_cmd::run(c),
         Command::VerifyArchive(a) => docs_cmd::verify_archive(a),
         Command::Purge(a) => purge_cmd::run(a),
+        Command::Backup(a) => backup_cmd::backup(a),
+        Command::Restore(a) => backup_cmd::restore(a),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -1465,6 +1465,8 @@ fn every_help_speaks_french_defaults_included() {
         &["export", "candidates"],
         &["docs", "convocations"],
         &["purge"],
+        &["backup"],
+        &["restore"],
     ] {
         let mut args = cmd.to_vec();
         args.push("--help");
@@ -1747,4 +1749,206 @@ fn serve_purge_daily_anonymises_at_start_what_is_due() {
     assert!(s.stop().success());
     s.wait_for("Jalon arrêté proprement.");
     assert_eq!(names(&id), ["Candidat anonymisé n° 1"]);
+}
+
+/// The names of the sites of a data directory's database.
+async fn site_names(dir: &Path) -> std::collections::BTreeSet<String> {
+    sqlx::any::install_default_drivers();
+    use sqlx::Connection;
+    let url = format!("sqlite://{}?mode=ro", dir.join("jalon.db").display());
+    let mut conn = sqlx::AnyConnection::connect(&url).await.unwrap();
+    let rows: Vec<(String,)> = sqlx::query_as("SELECT name FROM sites")
+        .fetch_all(&mut conn)
+        .await
+        .unwrap();
+    rows.into_iter().map(|(n,)| n).collect()
+}
+
+/// A backup taken while writes run holds every write acknowledged before it began, and the
+/// journal of the restored copy verifies; a backup older than the journal's anchor is
+/// refused unless forced; a restoration never writes over a data directory.
+#[test]
+fn a_backup_taken_while_writes_run_restores_everything_acknowledged_before_it() {
+    use std::sync::atomic::{AtomicBool, Ordering};
+    use std::sync::{Arc, Mutex};
+    let live = tempfile::tempdir().unwrap();
+    let d = live.path().to_str().unwrap().to_owned();
+    assert!(add_admin(&d).status.success());
+    let mut s = Server::start(&["serve", "--data-dir", &d, "--listen", "127.0.0.1:0"]);
+    let client = reqwest::blocking::Client::new();
+    let token = client
+        .post(format!("{}/api/v1/login", s.base))
+        .json(&json!({"email": "admin@centre.example", "password": "un mot de passe sûr"}))
+        .send()
+        .unwrap()
+        .json::<Value>()
+        .unwrap()["token"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    // A writer adds sites one after the other, noting each one the server acknowledged.
+    let acknowledged = Arc::new(Mutex::new(Vec::<String>::new()));
+    let stop = Arc::new(AtomicBool::new(false));
+    let writer = {
+        let (acknowledged, stop, base) = (acknowledged.clone(), stop.clone(), s.base.clone());
+        std::thread::spawn(move || {
+            let client = reqwest::blocking::Client::new();
+            let mut i = 0;
+            while !stop.load(Ordering::SeqCst) {
+                i += 1;
+                let name = format!("Site {i}");
+                let r = client
+                    .post(format!("{base}/api/v1/sites"))
+                    .bearer_auth(&token)
+                    .json(&json!({"name": name, "address": "1 rue Haute", "postcode": "69001", "city": "Lyon"}))
+                    .send()
+                    .unwrap();
+                assert!(r.status().is_success(), "{}", r.text().unwrap());
+                acknowledged.lock().unwrap().push(name);
+            }
+        })
+    };
+    let wait_for_writes = |n: usize| {
+        while acknowledged.lock().unwrap().len() < n {
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    };
+    wait_for_writes(20);
+    let before: Vec<String> = acknowledged.lock().unwrap().clone();
+    let backups = tempfile::tempdir().unwrap();
+    let first = backups.path().join("pendant.sauvegarde");
+    let o = jalon(
+        &["backup", "--data-dir", &d, "--out", first.to_str().unwrap()],
+        &[],
+    );
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    assert!(
+        text(&o.stdout).contains("Sauvegarde écrite"),
+        "{}",
+        text(&o.stdout)
+    );
+    // The writes go on after it: the live journal's anchor moves past the backup.
+    let after = before.len() + 20;
+    wait_for_writes(after);
+    let key = live.path().join("journal-key");
+    let key = key.to_str().unwrap();
+    let restored = tempfile::tempdir().unwrap();
+    let r = restored.path().join("donnees");
+    let r = r.to_str().unwrap();
+    let o = jalon(
+        &[
+            "restore",
+            first.to_str().unwrap(),
+            "--data-dir",
+            r,
+            "--journal-key",
+            key,
+        ],
+        &[],
+    );
+    assert!(!o.status.success());
+    let err = text(&o.stderr);
+    assert!(
+        err.contains("est antérieure à l'ancre du journal")
+            && err.contains("centre « Centre Test » : entrée n°")
+            && err.contains("--force"),
+        "{err}"
+    );
+    assert!(!Path::new(r).join("jalon.db").exists(), "nothing restored");
+    let o = jalon(
+        &[
+            "restore",
+            first.to_str().unwrap(),
+            "--data-dir",
+            r,
+            "--journal-key",
+            key,
+            "--force",
+        ],
+        &[],
+    );
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    let out = text(&o.stdout);
+    assert!(out.contains("Journal intègre"), "{out}");
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let in_copy = rt.block_on(site_names(Path::new(r)));
+    let missing: Vec<&String> = before.iter().filter(|n| !in_copy.contains(*n)).collect();
+    assert!(
+        missing.is_empty(),
+        "acknowledged before the backup, missing: {missing:?}"
+    );
+    assert!(
+        in_copy.len() < after,
+        "the copy is of one moment, before the later writes"
+    );
+    // Restoring again over it is refused: nothing is ever overwritten.
+    let o = jalon(
+        &[
+            "restore",
+            first.to_str().unwrap(),
+            "--data-dir",
+            r,
+            "--journal-key",
+            key,
+            "--force",
+        ],
+        &[],
+    );
+    assert!(!o.status.success());
+    assert!(
+        text(&o.stderr).contains("n'est pas vide"),
+        "{}",
+        text(&o.stderr)
+    );
+    // Once the writes stop, a new backup restores without force, with every write.
+    stop.store(true, Ordering::SeqCst);
+    writer.join().unwrap();
+    let all: Vec<String> = acknowledged.lock().unwrap().clone();
+    let last = backups.path().join("fin.sauvegarde");
+    let o = jalon(
+        &["backup", "--data-dir", &d, "--out", last.to_str().unwrap()],
+        &[],
+    );
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    s.stop();
+    let again = tempfile::tempdir().unwrap();
+    let a = again.path().to_str().unwrap();
+    let o = jalon(
+        &[
+            "restore",
+            last.to_str().unwrap(),
+            "--data-dir",
+            a,
+            "--journal-key",
+            key,
+        ],
+        &[],
+    );
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    let in_copy = rt.block_on(site_names(again.path()));
+    assert!(
+        all.iter().all(|n| in_copy.contains(n)),
+        "every acknowledged write"
+    );
+    // A backup altered after it was written is refused.
+    let mut bytes = std::fs::read(&last).unwrap();
+    let at = bytes.len() / 2;
+    bytes[at] ^= 0xff;
+    let forged = backups.path().join("abimee.sauvegarde");
+    std::fs::write(&forged, bytes).unwrap();
+    let other = tempfile::tempdir().unwrap();
+    let o = jalon(
+        &[
+            "restore",
+            forged.to_str().unwrap(),
+            "--data-dir",
+            other.path().to_str().unwrap(),
+            "--journal-key",
+            key,
+        ],
+        &[],
+    );
+    assert!(!o.status.success());
+    let err = text(&o.stderr);
+    assert!(err.contains("abîmé") || err.contains("illisible"), "{err}");
 }

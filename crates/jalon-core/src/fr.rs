@@ -78,6 +78,17 @@ pub fn time(t: jiff::civil::Time) -> String {
 }
 
 /// « 3 h 30 », « 45 min », « 2 h » : a duration in minutes.
+/// « le 07/12/2026 à 23 h 06 » in Paris, for a moment written as RFC 3339 (as the journal
+/// stamps it); the text as given when it is not one.
+pub fn moment(stamp: &str) -> String {
+    stamp
+        .parse::<jiff::Timestamp>()
+        .ok()
+        .and_then(|t| t.in_tz("Europe/Paris").ok())
+        .map(|z| format!("le {} à {}", short_date(z.date()), time(z.time())))
+        .unwrap_or_else(|| stamp.to_owned())
+}
+
 pub fn duration(minutes: u32) -> String {
     match (minutes / 60, minutes % 60) {
         (0, m) => format!("{m} min"),

@@ -6,6 +6,7 @@
 pub mod accounts;
 pub mod actions;
 pub mod attendance;
+pub mod backup;
 pub mod candidates;
 pub mod catalog;
 pub mod closing;

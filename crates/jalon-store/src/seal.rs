@@ -56,22 +56,7 @@ impl JournalKey {
             )
         };
         match std::fs::read_to_string(path) {
-            Ok(text) => {
-                let mut lines = text.lines();
-                let seed = (lines.next() == Some(KEY_HEADER))
-                    .then(|| lines.next())
-                    .flatten()
-                    .and_then(|l| jalon_core::journal_chain::from_hex(l.trim()))
-                    .and_then(|b| <[u8; 32]>::try_from(b).ok())
-                    .ok_or_else(|| fail("ce fichier n'est pas une clé de journal de Jalon", &""))?;
-                let _ = private(path, 0o600);
-                Ok((
-                    JournalKey {
-                        signing: SigningKey::from_bytes(&seed),
-                    },
-                    false,
-                ))
-            }
+            Ok(_) => Ok((JournalKey::load(path)?, false)),
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
                 let key = JournalKey::generate()?;
                 if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
@@ -86,17 +71,51 @@ impl JournalKey {
         }
     }
 
+    /// Reads the key of `path`, which must exist.
+    pub fn load(path: &Path) -> Result<JournalKey> {
+        let fail = |what: &str, e: &dyn std::fmt::Display| {
+            StoreError::invalid(
+                "journal_key",
+                format!("clé du journal « {} » : {what} ({e})", path.display()),
+            )
+        };
+        match std::fs::read_to_string(path) {
+            Ok(text) => {
+                let mut lines = text.lines();
+                let seed = (lines.next() == Some(KEY_HEADER))
+                    .then(|| lines.next())
+                    .flatten()
+                    .and_then(|l| jalon_core::journal_chain::from_hex(l.trim()))
+                    .and_then(|b| <[u8; 32]>::try_from(b).ok())
+                    .ok_or_else(|| fail("ce fichier n'est pas une clé de journal de Jalon", &""))?;
+                let _ = private(path, 0o600);
+                Ok(JournalKey {
+                    signing: SigningKey::from_bytes(&seed),
+                })
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                Err(fail("fichier introuvable", &e))
+            }
+            Err(e) => Err(fail("lecture impossible", &e)),
+        }
+    }
+
+    /// The key as its file holds it (to copy it beside a restored database).
+    pub(crate) fn file_text(&self) -> String {
+        format!("{KEY_HEADER}\n{}\n", hex(self.signing.as_bytes()))
+    }
+
     pub fn public(&self) -> PublicKey {
         PublicKey::new(self.signing.verifying_key())
     }
 
-    fn sign(&self, message: &[u8]) -> String {
+    pub(crate) fn sign(&self, message: &[u8]) -> String {
         hex(&self.signing.sign(message).to_bytes())
     }
 }
 
 /// Writes a new file readable by its owner alone; refuses to overwrite one.
-fn write_new(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+pub(crate) fn write_new(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     use std::io::Write;
     let mut options = std::fs::OpenOptions::new();
     options.write(true).create_new(true);
