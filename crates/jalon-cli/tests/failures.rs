@@ -129,3 +129,41 @@ fn a_data_directory_that_is_not_writable_is_refused_at_start_in_french() {
     );
     assert!(took < Duration::from_secs(20), "gave up after {took:?}");
 }
+
+#[test]
+fn a_read_only_database_is_refused_at_start_in_french() {
+    let dir = tempfile::tempdir().unwrap();
+    let bin = env!("CARGO_BIN_EXE_jalon");
+    let key = dir.path().join("journal-key");
+    let key = key.to_str().unwrap();
+    // A database created and sealed, then opened read-only.
+    let made = Command::new(bin)
+        .args(["journal", "verify", "--data-dir"])
+        .arg(dir.path())
+        .args(["--journal-key", key])
+        .env_remove("JALON_DATA_DIR")
+        .output()
+        .unwrap();
+    assert!(
+        made.status.success(),
+        "{}",
+        String::from_utf8_lossy(&made.stderr)
+    );
+    let url = format!("sqlite://{}?mode=ro", dir.path().join("jalon.db").display());
+    let started = Instant::now();
+    let out = Command::new(bin)
+        .args(["serve", "--database-url", &url, "--journal-key", key])
+        .args(["--listen", "127.0.0.1:0"])
+        .env_remove("JALON_DATA_DIR")
+        .env("JALON_LOG", "warn")
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success(), "{err}");
+    assert!(
+        err.contains("Jalon ne démarre pas : la base de données refuse les écritures")
+            && err.contains("lecture seule"),
+        "{err}"
+    );
+    assert!(started.elapsed() < Duration::from_secs(20));
+}

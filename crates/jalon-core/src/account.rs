@@ -189,6 +189,12 @@ fn email_problem(email: &str) -> Option<Problem> {
 /// What is wrong with an invitation as typed: the address and the name (the invited person
 /// chooses the password).
 pub fn invitation_problems(email: &str, display_name: &str) -> Vec<Problem> {
+    // Whatever the way in (the command line too): no control character nor direction
+    // override, one line, a length.
+    let typed = crate::text::problems([("email", email), ("display_name", display_name)]);
+    if !typed.is_empty() {
+        return typed;
+    }
     email_problem(email)
         .into_iter()
         .chain(display_name_problem(display_name))
@@ -367,5 +373,20 @@ mod tests {
             journal_actor(false, "Marc LEROY (lien personnel)"),
             "Marc LEROY (lien personnel)"
         );
+    }
+
+    #[test]
+    fn a_name_typed_anywhere_passes_the_text_boundary() {
+        let p = invitation_problems("a@b.fr", "Claire\u{202e}nitraM");
+        assert_eq!(p.len(), 1);
+        assert_eq!(p[0].field, "display_name");
+        assert!(p[0].message.contains("U+202E"), "{}", p[0].message);
+        let p = invitation_problems("a@b.fr", &"C".repeat(201));
+        assert!(
+            p[0].message.starts_with("texte trop long"),
+            "{}",
+            p[0].message
+        );
+        assert!(invitation_problems("a@b.fr", "Claire Martin").is_empty());
     }
 }

@@ -531,6 +531,11 @@ impl Store {
                 "le nom du centre est obligatoire",
             ));
         }
+        if let Some(p) =
+            jalon_core::text::problem("centre_name", name, jalon_core::text::rule_for("name"))
+        {
+            return Err(StoreError::Invalid(vec![p]));
+        }
         let mut tx = self.begin().await?;
         if self.backend() == crate::Backend::Postgres {
             sqlx::query("LOCK TABLE centres IN SHARE ROW EXCLUSIVE MODE")
@@ -540,9 +545,11 @@ impl Store {
         let names: Vec<(String,)> = sqlx::query_as("SELECT name FROM centres")
             .fetch_all(&mut *tx)
             .await?;
+        // Two centres whose names read alike (case, accents, look-alike letters) are one.
+        let folded = jalon_core::text::skeleton(name);
         if names
             .iter()
-            .any(|(n,)| n.to_lowercase() == name.to_lowercase())
+            .any(|(n,)| jalon_core::text::skeleton(n) == folded)
         {
             return Err(StoreError::invalid(
                 "centre_name",

@@ -422,6 +422,13 @@ impl Store {
                 FieldError::new("centre_name", "le nom du centre est obligatoire"),
             );
         }
+        if let Some(p) = jalon_core::text::problem(
+            "centre_name",
+            centre_name,
+            jalon_core::text::rule_for("name"),
+        ) {
+            errs.insert(0, p);
+        }
         if !errs.is_empty() {
             return Err(StoreError::Invalid(errs));
         }
