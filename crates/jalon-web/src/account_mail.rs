@@ -36,6 +36,8 @@ fn message(
         .from(from)
         .to(address)
         .subject(subject)
+        // Without it a mail client reads the accents as ASCII.
+        .header(lettre::message::header::ContentType::TEXT_PLAIN)
         .body(body)
         .map_err(|e| format!("courriel impossible à composer : {e}"))
 }

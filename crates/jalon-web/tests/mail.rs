@@ -853,6 +853,10 @@ async fn an_invitation_answers_alike_whether_or_not_the_address_has_an_account()
         .map(|(_, m)| m.clone())
         .unwrap();
     assert!(invitation.contains("Subject: Invitation"), "{invitation}");
+    // Its accents read as such in a mail client.
+    for m in to_claire.iter().copied().chain([&invitation]) {
+        assert!(m.contains("Content-Type: text/plain; charset=utf-8"), "{m}");
+    }
     let token = link_token(&invitation, "/invitation/");
     // The link: one job, once.
     let page = anonymous()

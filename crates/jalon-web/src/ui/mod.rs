@@ -215,7 +215,7 @@ impl<T: DeserializeOwned> FromRequest<AppState> for FormPost<T> {
                 .and_then(|v| jalon_core::text::clean("key", &key).map(|_| v))
                 .map_err(|p| {
                     unprocessable(&format!(
-                        "Champ « {} » : {}. Corrigez-le puis recommencez.",
+                        "Champ « {} » : {}. Revenez à la page précédente, où votre saisie est restée, pour le corriger.",
                         field_label(&key),
                         p.message
                     ))
