@@ -213,6 +213,21 @@ pub fn problems<'a>(fields: impl IntoIterator<Item = (&'a str, &'a str)>) -> Vec
         .collect()
 }
 
+/// A file's name as sent by a browser, made safe to keep and show: composed, without the
+/// characters a typed line refuses (control characters, line breaks, direction overrides),
+/// 200 characters at most; `fallback` when nothing is left.
+pub fn file_name(name: &str, fallback: &str) -> String {
+    let kept: String = composed(name)
+        .chars()
+        .filter(|c| refused(*c, Shape::Line).is_none())
+        .take(200)
+        .collect();
+    match kept.trim() {
+        "" => fallback.to_owned(),
+        name => name.to_owned(),
+    }
+}
+
 /// The refused characters of several fields at once, their lengths apart (for inputs that
 /// set their own, shorter, limits).
 pub fn character_problems<'a>(
@@ -462,6 +477,17 @@ mod tests {
         assert!(p.message.contains("1990 à 2100"), "{}", p.message);
         assert!(date_problem("expiry", "l'échéance", date(2031, 12, 31)).is_none());
         assert!(date_problem("expiry", "l'échéance", date(9999, 12, 31)).is_some());
+    }
+
+    #[test]
+    fn a_file_name_loses_what_could_disguise_it() {
+        assert_eq!(
+            file_name("facture\u{202e}fdp.exe", "document"),
+            "facturefdp.exe"
+        );
+        assert_eq!(file_name("pv\r\n.pdf", "document"), "pv.pdf");
+        assert_eq!(file_name("\u{7}", "document"), "document");
+        assert_eq!(file_name(&"a".repeat(500), "x").chars().count(), 200);
     }
 
     #[test]

@@ -79,12 +79,7 @@ pub struct ArchiveKindState {
 
 /// A file name kept: no control character, at most 200 characters, never empty.
 fn clean_name(name: &str, fallback: &str) -> String {
-    let name: String = name.chars().filter(|c| !c.is_control()).take(200).collect();
-    if name.trim().is_empty() {
-        fallback.to_owned()
-    } else {
-        name.trim().to_owned()
-    }
+    jalon_core::text::file_name(name, fallback)
 }
 
 impl Store {

@@ -415,7 +415,7 @@ pub(crate) async fn uploaded_file(
         match f.name() {
             Some("csrf") => csrf = f.text().await.unwrap_or_default(),
             Some(n) if n == field => {
-                name = f.file_name().unwrap_or("document").to_owned();
+                name = jalon_core::text::file_name(f.file_name().unwrap_or(""), "document");
                 bytes = f.bytes().await.map(|b| b.to_vec()).unwrap_or_default();
             }
             _ => {}
